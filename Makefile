@@ -1,0 +1,94 @@
+# wenshu — XML records to GB/T 9704 Chinese official-document PDFs.
+# `make` builds ./wenshu; `make demo` and `make check` first install what is missing (make deps).
+
+CC      ?= cc
+PREFIX  ?= /usr/local
+DESTDIR ?=
+SHARED  ?= $(abspath ../shared)
+PKGS     = libxml-2.0 libcmark-gfm harfbuzz harfbuzz-subset fontconfig libunibreak
+# Debian 12 packages the build, the tests and the demo need (see README "Dependencies").
+DEB_PKGS = build-essential pkg-config libxml2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
+           libhpdf-dev libharfbuzz-dev libfontconfig-dev libunibreak-dev zlib1g-dev \
+           fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei fonts-hanazono \
+           icc-profiles-free mupdf-tools poppler-utils qpdf python3 valgrind clang
+
+OPT      ?= -O2 -g
+WERROR   ?=
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) $(OPT) $(EXTRA_CFLAGS) \
+             $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -Igenerator
+LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lexslt -lhpdf -lz -lm $(EXTRA_LDFLAGS)
+
+BUILD    ?= build
+SRCS     := $(filter-out generator/main.c,$(wildcard generator/*.c))
+OBJS     := $(SRCS:generator/%.c=$(BUILD)/%.o)
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)
+
+.PHONY: all deps demo check test unit sanitize valgrind bench fuzz install clean readme-image
+all: wenshu
+
+$(BUILD)/%.o: generator/%.c $(wildcard generator/*.h) | $(BUILD)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+$(BUILD):
+	mkdir -p $(BUILD) $(BUILD)/unit
+$(BUILD)/libwenshu.a: $(OBJS)
+	rm -f $@ && ar rcs $@ $^
+$(BUILD)/wenshu: $(BUILD)/main.o $(BUILD)/libwenshu.a
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
+wenshu: $(BUILD)/wenshu
+	cp $< $@
+$(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libwenshu.a tests/unit/tap.h | $(BUILD)
+	$(CC) $(CFLAGS_ALL) -Itests/unit -o $@ $< $(BUILD)/libwenshu.a $(LDLIBS_ALL)
+
+# Installs the Debian packages that are missing; silent and quick when all are present.
+deps:
+	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps: installing $$missing"; \
+	  if [ "$$(id -u)" != 0 ]; then echo "make deps: run as root (apt-get) or install: $$missing" >&2; exit 2; fi; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 2; \
+	fi
+
+unit: $(UNIT_BINS)
+
+demo: deps
+	$(MAKE) wenshu
+	./tests/demo.sh
+
+check: deps
+	$(MAKE) wenshu unit
+	SHARED=$(SHARED) ./tests/run
+
+test: check
+
+# AddressSanitizer + UBSan build in its own folder, then the whole suite against it.
+sanitize: deps
+	$(MAKE) BUILD=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	        EXTRA_LDFLAGS="-fsanitize=address,undefined" build-asan/wenshu unit
+	WENSHU=$(CURDIR)/build-asan/wenshu UNIT_DIR=build-asan/unit SHARED=$(SHARED) SANITIZED=1 \
+	  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ./tests/run
+
+bench: deps
+	$(MAKE) wenshu
+	./bench/run.sh
+
+fuzz: deps
+	./tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+install: wenshu
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/wenshu/templates/partials \
+	           $(DESTDIR)$(PREFIX)/share/wenshu/templates/styles $(DESTDIR)$(PREFIX)/share/wenshu/schemas \
+	           $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 wenshu $(DESTDIR)$(PREFIX)/bin/wenshu
+	install -m 644 templates/*.md $(DESTDIR)$(PREFIX)/share/wenshu/templates/ 2>/dev/null || true
+	install -m 644 templates/partials/* $(DESTDIR)$(PREFIX)/share/wenshu/templates/partials/ 2>/dev/null || true
+	install -m 644 templates/styles/* $(DESTDIR)$(PREFIX)/share/wenshu/templates/styles/
+	install -m 644 schemas/*.xsd $(DESTDIR)$(PREFIX)/share/wenshu/schemas/
+	install -m 644 docs/wenshu.1 $(DESTDIR)$(PREFIX)/share/man/man1/wenshu.1
+
+readme-image: wenshu
+	./tests/readme_image.sh
+
+clean:
+	rm -rf build build-asan wenshu out tests/out

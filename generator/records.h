@@ -1,0 +1,43 @@
+/* records — loading campaign records safely, and the index that resolves references across files.
+ *
+ * Inputs are XML files in the campaign namespace (schemas/campaign.xsd). Offices split records per
+ * unit, so a run holds at most one input file's DOM at a time, plus a small index of the shared
+ * context (the campaign, units and organisations — never members) that every file refers to.
+ *
+ * Loading refuses what could hurt: DOCTYPE/entities (XXE, billion laughs, quadratic blowup),
+ * network access, invalid UTF-8, excessive depth or size. */
+#ifndef WENSHU_RECORDS_H
+#define WENSHU_RECORDS_H
+
+#include <stddef.h>
+
+#include <libxml/tree.h>
+
+#include "diag.h"
+
+#define WENSHU_NS "urn:wenshu:campaign:1"
+
+/* Parses one file safely (no validation). NULL after reporting through d. */
+xmlDocPtr records_parse_file(const char *path, diag *d);
+
+/* After validation, moves every element of doc out of the campaign namespace, so that template
+ * authors write //member rather than //c:member. Attributes are untouched. */
+void records_unqualify(xmlDocPtr doc);
+
+typedef struct records_index records_index;
+
+/* Pass over all inputs: parse each (safely), validate against the XSD, collect ids and the
+ * shared context, then check the campaign rules that span files (unique ids, references). Every
+ * problem is reported through d; the index is still returned (NULL only for usage/I-O failures
+ * such as a missing schema) so that callers can go on with the records that are sound. */
+records_index *records_index_build(char *const *paths, size_t n, diag *d);
+void records_index_free(records_index *ix);
+
+/* The shared context, unqualified (see records_unqualify). Nodes live as long as the index. */
+xmlNodePtr records_campaign(const records_index *ix);
+xmlNodePtr records_lookup(const records_index *ix, const char *id); /* unit or organisation; NULL */
+
+/* Whether the record with this id (member or organisation) had errors and must be skipped. */
+int records_is_bad(const records_index *ix, const char *id);
+
+#endif

@@ -1,0 +1,20 @@
+/* Minimal TAP output for the C unit tests: each check prints "ok N - name" or "not ok N - name". */
+#ifndef WENSHU_TAP_H
+#define WENSHU_TAP_H
+#include <stdio.h>
+static int tap_n, tap_failed;
+#define CHECK(cond, ...)                                                             \
+    do {                                                                             \
+        tap_n++;                                                                     \
+        if (cond) {                                                                  \
+            printf("ok %d - ", tap_n);                                               \
+        } else {                                                                     \
+            tap_failed++;                                                            \
+            printf("not ok %d - ", tap_n);                                           \
+        }                                                                            \
+        printf(__VA_ARGS__);                                                         \
+        if (!(cond)) printf("  (%s:%d: %s)", __FILE__, __LINE__, #cond);             \
+        printf("\n");                                                                \
+    } while (0)
+#define TAP_DONE() (printf("1..%d\n", tap_n), tap_failed ? 1 : 0)
+#endif
