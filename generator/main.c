@@ -1,18 +1,13 @@
 /* wenshu — XML records to print-ready Chinese official-document PDFs. Command dispatch. */
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "commands.h"
 #include "diag.h"
 
 #ifndef WENSHU_VERSION
 #define WENSHU_VERSION "0.1.0"
-#endif
-#ifndef WENSHU_PREFIX
-#define WENSHU_PREFIX "/usr/local"
 #endif
 
 static const struct {
@@ -34,40 +29,6 @@ static void usage(FILE *out)
         fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\n'wenshu COMMAND --help' describes a command; 'man wenshu' all of them.\n"
                  "exit status: 0 clean, 1 errors in the data, 2 usage or I/O failure\n");
-}
-
-const char *wenshu_datadir(void)
-{
-    static char dir[PATH_MAX];
-    if (dir[0]) return dir;
-    const char *env = getenv("WENSHU_DATADIR");
-    if (env && *env) {
-        snprintf(dir, sizeof dir, "%s", env);
-        return dir;
-    }
-    /* A source tree: the binary sits next to templates/ and schemas/. */
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = 0;
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = 0;
-            char probe[PATH_MAX + 32];
-            for (int up = 0; up < 2; up++) {
-                snprintf(probe, sizeof probe, "%s/schemas/campaign.xsd", exe);
-                if (access(probe, R_OK) == 0) {
-                    snprintf(dir, sizeof dir, "%s", exe);
-                    return dir;
-                }
-                slash = strrchr(exe, '/'); /* build/wenshu: try the parent */
-                if (!slash) break;
-                *slash = 0;
-            }
-        }
-    }
-    snprintf(dir, sizeof dir, "%s/share/wenshu", WENSHU_PREFIX);
-    return dir;
 }
 
 int main(int argc, char **argv)

@@ -1,0 +1,18 @@
+/* fonts_cache — what the PDF writer needs from a fontset beyond the public contract (fonts.h). */
+#ifndef WENSHU_FONTS_CACHE_H
+#define WENSHU_FONTS_CACHE_H
+
+#include <stdint.h>
+
+#include <hb.h>
+
+#include "fonts.h"
+
+/* Glyph id of cp in face (from the cached cmap page), or -1 when the face lacks it. */
+int fontset_glyph(fontset *fs, int face, uint32_t cp);
+
+/* The face to subset from: the face itself for the first documents, then a copy prepared for
+ * repeated subsetting (hb_subset_preprocess). Call once per subset made. Borrowed. */
+hb_face_t *fontset_subset_source(fontset *fs, int face);
+
+#endif

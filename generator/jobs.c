@@ -1,0 +1,278 @@
+/* jobs — see jobs.h. */
+#include "jobs.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* What a worker sends back for each item: this header, then len bytes. */
+typedef struct {
+    uint64_t index;
+    int32_t status;
+    uint32_t len;
+} reply_header;
+
+typedef struct {
+    pid_t pid;
+    int cmd_fd;   /* parent writes item indices */
+    int res_fd;   /* parent reads replies */
+    int busy;     /* an item is in flight */
+    size_t item;  /* which one */
+} worker;
+
+typedef struct {
+    int finished;
+    int status;
+    char *data;
+    size_t len;
+} slot;
+
+int jobs_default_workers(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 256 ? 256 : (int)n;
+}
+
+static int write_full(int fd, const void *p, size_t n)
+{
+    const char *c = p;
+    while (n > 0) {
+        ssize_t w = write(fd, c, n);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        c += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Returns the number of bytes read: n, or less at end of file or on error. */
+static size_t read_full(int fd, void *p, size_t n)
+{
+    char *c = p;
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = read(fd, c + got, n - got);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) break;
+        got += (size_t)r;
+    }
+    return got;
+}
+
+static void worker_main(int cmd_fd, int res_fd, const jobs_opts *o, size_t nitems)
+{
+    for (;;) {
+        uint64_t index;
+        if (read_full(cmd_fd, &index, sizeof index) != sizeof index) _exit(0);
+        if (index >= nitems) _exit(3);
+        wbuf result = {0};
+        int status = o->work((size_t)index, o->ctx, &result);
+        if (status == JOBS_CRASHED) status = JOBS_CRASHED + 1;
+        reply_header h = {index, status, (uint32_t)(result.len > UINT32_MAX ? UINT32_MAX : result.len)};
+        /* One buffer, one write: a reply is either whole or absent when the worker dies. */
+        wbuf msg = {0};
+        wbuf_put(&msg, &h, sizeof h);
+        if (h.len) wbuf_put(&msg, result.data, h.len);
+        int rc = write_full(res_fd, msg.data, msg.len);
+        wbuf_free(&msg);
+        wbuf_free(&result);
+        if (rc) _exit(4);
+    }
+}
+
+static int spawn(worker *ws, int nw, int k, const jobs_opts *o, size_t nitems, char *err, size_t errlen)
+{
+    int cmd[2], res[2];
+    if (pipe(cmd) != 0) goto fail;
+    if (pipe(res) != 0) {
+        close(cmd[0]);
+        close(cmd[1]);
+        goto fail;
+    }
+    fflush(NULL); /* or buffered output would be written twice */
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(cmd[0]), close(cmd[1]), close(res[0]), close(res[1]);
+        goto fail;
+    }
+    if (pid == 0) {
+        for (int i = 0; i < nw; i++)
+            if (ws[i].pid > 0) close(ws[i].cmd_fd), close(ws[i].res_fd);
+        close(cmd[1]);
+        close(res[0]);
+        signal(SIGPIPE, SIG_DFL);
+        worker_main(cmd[0], res[1], o, nitems);
+        _exit(0);
+    }
+    close(cmd[0]);
+    close(res[1]);
+    ws[k] = (worker){pid, cmd[1], res[0], 0, 0};
+    return 0;
+fail:
+    snprintf(err, errlen, "cannot start a worker process: %s", strerror(errno));
+    return -1;
+}
+
+/* Reaps a worker whose pipe closed and says how it ended. */
+static void reap(worker *w, char *why, size_t whylen)
+{
+    int st = 0;
+    close(w->cmd_fd);
+    close(w->res_fd);
+    pid_t pid = w->pid;
+    w->pid = 0;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+    }
+    if (WIFSIGNALED(st))
+        snprintf(why, whylen, "worker process %ld was killed by signal %d (%s)", (long)pid, WTERMSIG(st),
+                 strsignal(WTERMSIG(st)));
+    else
+        snprintf(why, whylen, "worker process %ld exited with status %d", (long)pid, WEXITSTATUS(st));
+}
+
+static void finish(slot *slots, size_t i, int status, char *data, size_t len)
+{
+    slots[i] = (slot){1, status, data, len};
+}
+
+/* Hands finished items to done, in order, as far as the prefix is complete. */
+static void flush_done(slot *slots, size_t nitems, size_t *next, const jobs_opts *o)
+{
+    while (*next < nitems && slots[*next].finished) {
+        slot *s = &slots[*next];
+        o->done(*next, s->status, s->data ? s->data : "", s->len, o->ctx);
+        free(s->data);
+        s->data = NULL;
+        (*next)++;
+    }
+}
+
+static int run_here(size_t nitems, const jobs_opts *o)
+{
+    for (size_t i = 0; i < nitems; i++) {
+        wbuf result = {0};
+        int status = o->work(i, o->ctx, &result);
+        o->done(i, status, result.data ? result.data : "", result.len, o->ctx);
+        wbuf_free(&result);
+        if (o->tick) o->tick(i + 1, nitems, o->ctx);
+    }
+    return 0;
+}
+
+int jobs_run(size_t nitems, const jobs_opts *o, char *err, size_t errlen)
+{
+    if (nitems == 0) return 0;
+    if (o->workers <= 0) return run_here(nitems, o);
+    int retries = o->retries < 0 ? 1 : o->retries;
+    int nw = (size_t)o->workers > nitems ? (int)nitems : o->workers;
+
+    slot *slots = xcalloc(nitems, sizeof *slots);
+    int *tries = xcalloc(nitems, sizeof *tries);
+    /* Items to hand out: retried items first (a small stack), then the next fresh index. */
+    size_t *again = xmalloc(nitems * sizeof *again);
+    size_t nagain = 0, fresh = 0, finished = 0, next_done = 0;
+    worker *ws = xcalloc((size_t)nw, sizeof *ws);
+    struct pollfd *pfd = xcalloc((size_t)nw, sizeof *pfd);
+    void (*old_pipe)(int) = signal(SIGPIPE, SIG_IGN);
+    int rc = 0;
+
+    for (int k = 0; k < nw; k++)
+        if (spawn(ws, nw, k, o, nitems, err, errlen)) {
+            rc = -1;
+            goto out;
+        }
+
+    while (finished < nitems) {
+        /* Give every idle live worker an item. */
+        for (int k = 0; k < nw; k++) {
+            if (ws[k].busy || (nagain == 0 && fresh >= nitems)) continue;
+            if (ws[k].pid == 0 && spawn(ws, nw, k, o, nitems, err, errlen)) {
+                rc = -1;
+                goto out;
+            }
+            size_t item = nagain ? again[--nagain] : fresh++;
+            uint64_t index = item;
+            tries[item]++;
+            ws[k].busy = 1;
+            ws[k].item = item;
+            if (write_full(ws[k].cmd_fd, &index, sizeof index)) {
+                /* Died while idle: its pipe will report EOF below; the item goes back. */
+            }
+        }
+        int np = 0;
+        for (int k = 0; k < nw; k++) {
+            pfd[k] = (struct pollfd){ws[k].pid ? ws[k].res_fd : -1, POLLIN, 0};
+            np += ws[k].pid != 0;
+        }
+        if (np == 0) break; /* cannot happen: every unfinished item is in flight or queued */
+        if (poll(pfd, (nfds_t)nw, -1) < 0) {
+            if (errno == EINTR) continue;
+            snprintf(err, errlen, "waiting for workers: %s", strerror(errno));
+            rc = -1;
+            goto out;
+        }
+        for (int k = 0; k < nw; k++) {
+            if (!ws[k].pid || !(pfd[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+            reply_header h;
+            size_t got = read_full(ws[k].res_fd, &h, sizeof h);
+            char *data = NULL;
+            int whole = got == sizeof h && ws[k].busy && h.index == ws[k].item;
+            if (whole) {
+                data = xmalloc((size_t)h.len + 1);
+                whole = read_full(ws[k].res_fd, data, h.len) == h.len;
+                data[h.len] = 0;
+            }
+            if (whole) {
+                finish(slots, ws[k].item, h.status, data, h.len);
+                ws[k].busy = 0;
+                finished++;
+                if (o->tick) o->tick(finished, nitems, o->ctx);
+                continue;
+            }
+            free(data);
+            char why[256];
+            int was_busy = ws[k].busy;
+            size_t item = ws[k].item;
+            reap(&ws[k], why, sizeof why);
+            ws[k].busy = 0;
+            if (!was_busy) continue;
+            if (tries[item] <= retries) {
+                again[nagain++] = item;
+            } else {
+                char msg[320];
+                snprintf(msg, sizeof msg, "%s while making this item (tried %d times)", why, tries[item]);
+                finish(slots, item, JOBS_CRASHED, xstrdup(msg), strlen(msg));
+                finished++;
+                if (o->tick) o->tick(finished, nitems, o->ctx);
+            }
+        }
+        flush_done(slots, nitems, &next_done, o);
+    }
+    flush_done(slots, nitems, &next_done, o);
+
+out:
+    for (int k = 0; k < nw; k++)
+        if (ws[k].pid > 0) {
+            char why[256];
+            if (rc) kill(ws[k].pid, SIGKILL);
+            reap(&ws[k], why, sizeof why);
+        }
+    signal(SIGPIPE, old_pipe);
+    for (size_t i = 0; i < nitems; i++) free(slots[i].data);
+    free(slots);
+    free(tries);
+    free(again);
+    free(ws);
+    free(pfd);
+    return rc;
+}

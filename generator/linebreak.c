@@ -1,0 +1,193 @@
+/* linebreak — UAX #14 (libunibreak, "zh") tailored to the GB-style level of CLREQ. */
+#include "linebreak.h"
+
+#include <string.h>
+
+/* libunibreak's API, declared here because its header is also called linebreak.h and
+ * -Igenerator would find this module's header first. (libunibreak: utf32_t = unsigned int.) */
+void init_linebreak(void);
+void set_linebreaks_utf32(const unsigned int *s, size_t len, const char *lang, char *brks);
+
+static int contains(const uint32_t *set, size_t n, uint32_t cp)
+{
+    for (size_t i = 0; i < n; i++)
+        if (set[i] == cp) return 1;
+    return 0;
+}
+
+#define COUNT(a) (sizeof a / sizeof *a)
+
+/* GB/T 15834 §5.1 and CLREQ GB-style: 点号, closing quotes and brackets, 连接号, 间隔号,
+ * 分隔号; —— and …… (strict level, so that pdfcheck and readers see no line open with
+ * them); ％ ‰ ℃ stay with their number; ASCII marks typed in Chinese text count too. */
+static const uint32_t no_start[] = {
+    0x3002, 0xFF0C, 0x3001, 0xFF0E, 0xFF1A, 0xFF1B, 0xFF01, 0xFF1F,         /* 。，、．：；！？ */
+    0x201D, 0x2019, 0x300D, 0x300F, 0xFF09, 0x3015, 0x3011, 0x3017, 0xFF3D, /* ”’」』）〕】〗］ */
+    0xFF5D, 0x300B, 0x3009, 0x3019, 0x301B,                                 /* ｝》〉〙〛 */
+    0x002D, 0x2013, 0x2014, 0x2E3A, 0xFF5E, 0x301C,                         /* - – — ⸺ ～ 〜 */
+    0x00B7, 0x30FB, 0x2027,                                                 /* · ・ ‧ */
+    0x002F, 0xFF0F,                                                         /* / ／ */
+    0x2026, 0x2025, 0x22EF,                                                 /* … ‥ ⋯ */
+    0xFF05, 0x2030, 0x2103, 0x3005,                                         /* ％ ‰ ℃ 々 */
+    ',', '.', ';', ':', '?', '!', ')', ']', '}', '%',
+};
+static const uint32_t no_end[] = {
+    0x201C, 0x2018, 0x300C, 0x300E, 0xFF08, 0x3014, 0x3010, 0x3016, 0xFF3B, /* “‘「『（〔【〖［ */
+    0xFF5B, 0x300A, 0x3008, 0x3018, 0x301A,                                 /* ｛《〈〘〚 */
+    0x002F, 0xFF0F,                                                         /* 分隔号 */
+    '(', '[', '{',
+};
+static const uint32_t opening[] = {
+    0x201C, 0x2018, 0x300C, 0x300E, 0xFF08, 0x3014, 0x3010, 0x3016, 0xFF3B, 0xFF5B, 0x300A, 0x3008,
+    0x3018, 0x301A,
+};
+static const uint32_t closing[] = {
+    0x3002, 0xFF0C, 0x3001, 0xFF0E, 0xFF1A, 0xFF1B, 0xFF01, 0xFF1F, 0x201D, 0x2019, 0x300D,
+    0x300F, 0xFF09, 0x3015, 0x3011, 0x3017, 0xFF3D, 0xFF5D, 0x300B, 0x3009, 0x3019, 0x301B,
+};
+
+int lb_no_line_start(uint32_t cp) { return contains(no_start, COUNT(no_start), cp); }
+int lb_no_line_end(uint32_t cp) { return contains(no_end, COUNT(no_end), cp); }
+
+punct_kind lb_punct_kind(uint32_t cp)
+{
+    if (contains(closing, COUNT(closing), cp)) return PUNCT_CLOSE;
+    if (contains(opening, COUNT(opening), cp)) return PUNCT_OPEN;
+    if (cp == 0x00B7 || cp == 0x30FB) return PUNCT_MIDDLE;
+    return PUNCT_NONE;
+}
+
+int lb_is_ideograph(uint32_t cp)
+{
+    return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+           (cp >= 0x20000 && cp <= 0x3FFFF) || (cp >= 0x3040 && cp <= 0x30FF && cp != 0x30FB) ||
+           cp == 0x3005 || cp == 0x3007 || (cp >= 0xAC00 && cp <= 0xD7AF);
+}
+
+int lb_is_wide(uint32_t cp)
+{
+    return lb_is_ideograph(cp) || (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+           (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x2E80 && cp <= 0x2FDF) || (cp >= 0x31C0 && cp <= 0x33FF) ||
+           (cp >= 0xFE30 && cp <= 0xFE4F) || cp == 0x201C || cp == 0x201D || cp == 0x2018 || cp == 0x2019 ||
+           cp == 0x2014 || cp == 0x2026 || cp == 0x2E3A || cp == 0x25A1 || cp == 0x2610;
+}
+
+int lb_is_latin_alnum(uint32_t cp)
+{
+    return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
+           (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) || (cp >= 0x370 && cp <= 0x4FF);
+}
+
+int lb_is_space(uint32_t cp) { return cp == ' ' || cp == '\t' || cp == 0xA0; }
+
+void linebreak_compute(const uint32_t *cps, size_t n, char *brks)
+{
+    static int ready;
+    if (!ready) {
+        init_linebreak();
+        ready = 1;
+    }
+    if (!n) return;
+    set_linebreaks_utf32((const unsigned int *)cps, n, "zh", brks);
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (brks[i] == LB_MUST) continue;
+        uint32_t a = cps[i], b = cps[i + 1];
+        if (lb_no_line_end(a) || lb_no_line_start(b)) brks[i] = LB_NO;
+        /* U+00B7 is ambiguous-width: libunibreak's "zh" makes it an ideograph that may
+         * begin a line; and ～／ are ideographs to it. The sets above settle them. */
+        /* A full-width space may be broken after, never before. */
+        if (b == 0x3000) brks[i] = LB_NO;
+    }
+}
+
+/* ---- normalisation of ASCII punctuation typed inside Chinese text ---- */
+
+static int wide_at(const uint32_t *c, size_t n, long i)
+{
+    return i >= 0 && (size_t)i < n && lb_is_wide(c[i]);
+}
+
+static long prev_nonspace(const uint32_t *c, long i)
+{
+    for (i--; i >= 0 && lb_is_space(c[i]); i--) {}
+    return i;
+}
+
+static long next_nonspace(const uint32_t *c, size_t n, long i)
+{
+    for (i++; (size_t)i < n && lb_is_space(c[i]); i++) {}
+    return i;
+}
+
+static uint32_t fullwidth_of(uint32_t c)
+{
+    switch (c) {
+    case ',': return 0xFF0C;
+    case ';': return 0xFF1B;
+    case ':': return 0xFF1A;
+    case '?': return 0xFF1F;
+    case '!': return 0xFF01;
+    case '(': return 0xFF08;
+    case ')': return 0xFF09;
+    default: return c;
+    }
+}
+
+void lb_normalise_punctuation(uint32_t *c, size_t n)
+{
+    size_t wide = 0, latin = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (lb_is_ideograph(c[i])) wide++;
+        else if ((c[i] | 0x20) >= 'a' && (c[i] | 0x20) <= 'z') latin++;
+    }
+    int chinese_text = wide > latin;
+
+    /* Pairs first: ( ) and " ", decided together so both halves match. */
+    long open_paren[64];
+    int depth = 0;
+    long open_quote = -1;
+    for (size_t i = 0; i < n; i++) {
+        if (c[i] == '(') {
+            if (depth < 64) open_paren[depth++] = (long)i;
+        } else if (c[i] == ')' && depth > 0) {
+            long o = open_paren[--depth], e = (long)i;
+            int inner_wide = 0;
+            for (long k = o + 1; k < e; k++) inner_wide |= lb_is_wide(c[k]);
+            int short_enumerator = e - o <= 4 && chinese_text;
+            if (inner_wide || short_enumerator || wide_at(c, n, prev_nonspace(c, o)) ||
+                wide_at(c, n, next_nonspace(c, n, e))) {
+                c[o] = 0xFF08;
+                c[e] = 0xFF09;
+            }
+        } else if (c[i] == '"') {
+            if (open_quote < 0) {
+                open_quote = (long)i;
+            } else {
+                long o = open_quote, e = (long)i;
+                int inner_wide = 0;
+                for (long k = o + 1; k < e; k++) inner_wide |= lb_is_wide(c[k]);
+                if (inner_wide || wide_at(c, n, prev_nonspace(c, o)) || wide_at(c, n, next_nonspace(c, n, e))) {
+                    c[o] = 0x201C;
+                    c[e] = 0x201D;
+                }
+                open_quote = -1;
+            }
+        }
+    }
+    /* Single marks, and parentheses left unpaired. */
+    for (size_t i = 0; i < n; i++) {
+        uint32_t f = fullwidth_of(c[i]);
+        if (f == c[i]) continue;
+        long p = prev_nonspace(c, (long)i), q = next_nonspace(c, n, (long)i);
+        int prev_wide = wide_at(c, n, p), next_wide = wide_at(c, n, q);
+        int prev_alnum = p >= 0 && lb_is_latin_alnum(c[p]);
+        int next_alnum = (size_t)q < n && lb_is_latin_alnum(c[q]);
+        int yes;
+        if (c[i] == '(') yes = next_wide || (prev_wide && !next_alnum);
+        else if (c[i] == ')') yes = prev_wide || (next_wide && !prev_alnum);
+        else yes = prev_wide || (next_wide && !prev_alnum) || (chinese_text && p < 0);
+        if (c[i] == ':' && prev_alnum && next_alnum) yes = 0; /* 10:30 */
+        if (c[i] == ',' && prev_alnum && next_alnum && !prev_wide) yes = 0; /* 1,000 */
+        if (yes) c[i] = f;
+    }
+}

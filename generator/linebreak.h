@@ -1,0 +1,34 @@
+/* linebreak — where a line of Chinese text may break, by GB/T 15834 and CLREQ.
+ *
+ * Break opportunities come from libunibreak (UAX #14, language "zh"), tailored to CLREQ's
+ * GB-style level (linebreaking.md §1.2) plus the strict treatment of —— and …… (they never
+ * start a line: pdfcheck flags them). The classes here are also what the paragraph builder
+ * needs for punctuation compression and Han–Latin spacing. */
+#ifndef WENSHU_LINEBREAK_H
+#define WENSHU_LINEBREAK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum { LB_MUST = 0, LB_ALLOW = 1, LB_NO = 2 }; /* the values libunibreak uses */
+
+/* brks[i] says whether a line may break after cps[i] (brks[n-1] is LB_MUST). */
+void linebreak_compute(const uint32_t *cps, size_t n, char *brks);
+
+int lb_no_line_start(uint32_t cp); /* 。，）》… may not begin a line */
+int lb_no_line_end(uint32_t cp);   /* （《“ may not end one */
+
+/* Which side of a full-width mark's em box is blank (and can be compressed). */
+typedef enum { PUNCT_NONE, PUNCT_OPEN, PUNCT_CLOSE, PUNCT_MIDDLE } punct_kind;
+punct_kind lb_punct_kind(uint32_t cp);
+
+int lb_is_wide(uint32_t cp);        /* Han, kana, hangul, CJK punctuation, full-width forms */
+int lb_is_ideograph(uint32_t cp);   /* Han and kana: what takes ¼ em next to Latin letters */
+int lb_is_latin_alnum(uint32_t cp); /* ASCII/Latin-1 letters and digits */
+int lb_is_space(uint32_t cp);
+
+/* Rewrites ASCII , ; : ? ! ( ) " that stand in Chinese text as their full-width forms
+ * (，；：？！（）“”), deciding by role and context; Latin text keeps its ASCII marks. */
+void lb_normalise_punctuation(uint32_t *cps, size_t n);
+
+#endif

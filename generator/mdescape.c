@@ -1,0 +1,170 @@
+/* Escaping values for Markdown (see mdescape.h for the rules and why). */
+#include "mdescape.h"
+
+#include <ctype.h>
+#include <string.h>
+
+/* Characters that can start or end Markdown inline structure anywhere in a line. */
+static const char inline_special[] = "\\`*_[]<>!#|~&";
+
+static int is_alnum(char c) { return isalnum((unsigned char)c); }
+
+void md_escape_line(wbuf *out, const char *s, size_t len, int at_block_start)
+{
+    size_t i = 0;
+    if (at_block_start && len) {
+        if (s[0] == '-' || s[0] == '+' || s[0] == '=') {
+            wbuf_putc(out, '\\');
+        } else {
+            /* "1. x" and "1) x" open ordered lists (up to nine digits). */
+            size_t d = 0;
+            while (d < len && d < 10 && isdigit((unsigned char)s[d])) d++;
+            if (d >= 1 && d <= 9 && d < len && (s[d] == '.' || s[d] == ')') &&
+                (d + 1 == len || s[d + 1] == ' ' || s[d + 1] == '\t')) {
+                wbuf_put(out, s, d);
+                wbuf_putc(out, '\\');
+                wbuf_putc(out, s[d]);
+                i = d + 1;
+            }
+        }
+    }
+    for (; i < len; i++) {
+        char c = s[i];
+        if (c && strchr(inline_special, c)) {
+            wbuf_putc(out, '\\');
+        } else if (c == ':' && i + 2 < len && s[i + 1] == '/' && s[i + 2] == '/') {
+            wbuf_putc(out, '\\'); /* http:// would become a link */
+        } else if (c == '.' && i >= 3 && !strncasecmp(s + i - 3, "www", 3) && (i == 3 || !is_alnum(s[i - 4]))) {
+            wbuf_putc(out, '\\'); /* and so would www.example.cn */
+        }
+        wbuf_putc(out, c);
+    }
+}
+
+/* Length of a list marker ("-", "*", "+", "12.", "3)") at s followed by a space, else 0. */
+static size_t list_marker(const char *s, size_t len)
+{
+    size_t n = 0;
+    if (len >= 1 && (s[0] == '-' || s[0] == '*' || s[0] == '+'))
+        n = 1;
+    else {
+        while (n < len && n < 10 && isdigit((unsigned char)s[n])) n++;
+        if (n == 0 || n > 9 || n >= len || (s[n] != '.' && s[n] != ')')) return 0;
+        n++;
+    }
+    return n < len && (s[n] == ' ' || s[n] == '\t') ? n : 0;
+}
+
+int md_at_block_start(const char *buf, size_t len, wbuf *continuation, int *heading)
+{
+    size_t start = len;
+    while (start > 0 && buf[start - 1] != '\n') start--;
+    const char *s = buf + start;
+    size_t n = len - start, i = 0;
+    for (;;) {
+        while (i < n && (s[i] == ' ' || s[i] == '\t')) {
+            if (continuation) wbuf_putc(continuation, s[i]);
+            i++;
+        }
+        if (i < n && s[i] == '>') {
+            if (continuation) wbuf_putc(continuation, '>');
+            i++;
+            continue;
+        }
+        size_t m = list_marker(s + i, n - i);
+        if (m) {
+            /* A continuation line is indented by the marker's width instead of repeating it. */
+            if (continuation)
+                for (size_t k = 0; k < m; k++) wbuf_putc(continuation, ' ');
+            i += m;
+            continue;
+        }
+        break;
+    }
+    if (heading) {
+        size_t h = 0;
+        while (i + h < n && s[i + h] == '#') h++;
+        *heading = h >= 1 && h <= 6 && (i + h == n || s[i + h] == ' ' || s[i + h] == '\t');
+    }
+    return i == n;
+}
+
+/* Trims ASCII whitespace and U+3000 (the ideographic space people type to indent) at both ends. */
+static void trim(const char **s, size_t *len)
+{
+    const char *p = *s;
+    size_t n = *len;
+    for (;;) {
+        if (n && isspace((unsigned char)*p))
+            p++, n--;
+        else if (n >= 3 && !memcmp(p, "\xe3\x80\x80", 3))
+            p += 3, n -= 3;
+        else
+            break;
+    }
+    for (;;) {
+        if (n && isspace((unsigned char)p[n - 1]))
+            n--;
+        else if (n >= 3 && !memcmp(p + n - 3, "\xe3\x80\x80", 3))
+            n -= 3;
+        else
+            break;
+    }
+    *s = p;
+    *len = n;
+}
+
+void md_insert(wbuf *out, const char *value, size_t len, md_place place)
+{
+    wbuf cont = {0};
+    int heading = 0;
+    int block_start = md_at_block_start(out->data ? out->data : "", out->len, &cont, &heading);
+    int join = place == MD_PLACE_TABLE_CELL || heading;
+    /* A blank line inside a block quote keeps its ">" so the quote goes on. */
+    size_t blank_len = cont.len;
+    while (blank_len && (cont.data[blank_len - 1] == ' ' || cont.data[blank_len - 1] == '\t')) blank_len--;
+
+    int first = 1;
+    const char *p = value, *end = value + len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *line_end = nl ? nl : end;
+        const char *s = p;
+        size_t n = (size_t)(line_end - p);
+        trim(&s, &n);
+        p = nl ? nl + 1 : end;
+        if (!n) continue;
+        if (!first) {
+            if (join) {
+                wbuf_putc(out, ' ');
+            } else {
+                wbuf_putc(out, '\n');
+                wbuf_put(out, cont.data, blank_len);
+                wbuf_putc(out, '\n');
+                wbuf_put(out, cont.data, cont.len);
+                block_start = 1;
+            }
+        }
+        md_escape_line(out, s, n, block_start);
+        first = 0;
+        block_start = 0;
+    }
+    wbuf_free(&cont);
+}
+
+void md_plain(wbuf *out, const char *s, size_t len)
+{
+    int space = 0, any = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (isspace(c) || (i + 2 < len && !memcmp(s + i, "\xe3\x80\x80", 3))) {
+            if (!isspace(c)) i += 2;
+            space = 1;
+            continue;
+        }
+        if (space && any) wbuf_putc(out, ' ');
+        space = 0;
+        any = 1;
+        wbuf_putc(out, (char)c);
+    }
+}

@@ -1,0 +1,21 @@
+/* pdffont — writes one subset face as a PDF Type0/CIDFontType2 font through libharu's object
+ * API: font program, widths, a correct ToUnicode CMap, and for archive copies a CIDSet.
+ *
+ * libharu's own TrueType path is not used: it re-parses the font file, walks all 65 536 BMP
+ * code points per font, writes an invalid ToUnicode and cannot carry characters above U+FFFF. */
+#ifndef WENSHU_PDFFONT_H
+#define WENSHU_PDFFONT_H
+
+#include <hpdf.h>
+
+#include "fonts.h"
+#include "subset.h"
+#include "util.h"
+
+/* Returns the Type0 font dictionary (an indirect object of pdf), or NULL when libharu failed. */
+HPDF_Dict pdffont_add(HPDF_Doc pdf, fontset *fs, int face, const subset_font *sf, int archive);
+
+/* The ToUnicode CMap text for sf (exposed for tests). */
+void pdffont_tounicode(const subset_font *sf, wbuf *out);
+
+#endif

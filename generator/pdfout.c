@@ -1,0 +1,412 @@
+/* pdfout — display list to PDF bytes.
+ *
+ * libharu serialises the objects (pages, outlines, Info, xref, Flate); wenshu builds the fonts
+ * itself (pdffont.c) and writes each page's content stream directly: one TJ per text run, with
+ * kerning numbers only where a glyph does not sit at the previous glyph's advance. */
+#include "pdfout.h"
+
+#include <hpdf.h>
+#include <hpdf_doc.h>
+#include <hpdf_objects.h>
+#include <hpdf_pages.h>
+#include <hpdf_streams.h>
+#include <math.h>
+#include <nettle/sha2.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fonts_cache.h"
+#include "pdffont.h"
+#include "pdfmeta.h"
+#include "subset.h"
+
+typedef struct {
+    HPDF_STATUS status, detail;
+} hpdf_err;
+
+static void on_hpdf_error(HPDF_STATUS status, HPDF_STATUS detail, void *user)
+{
+    hpdf_err *e = user;
+    if (!e->status) {
+        e->status = status;
+        e->detail = detail;
+    }
+}
+
+/* Numbers in content streams: at most 3 decimals, no trailing zeros, never "-0". */
+static void put_num(wbuf *b, double v)
+{
+    long long m = llround(v * 1000.0);
+    if (m < 0) {
+        wbuf_putc(b, '-');
+        m = -m;
+    }
+    long long ip = m / 1000, fp = m % 1000;
+    if (!fp) {
+        wbuf_printf(b, "%lld", ip);
+        return;
+    }
+    char frac[24];
+    snprintf(frac, sizeof frac, "%03lld", fp);
+    for (int i = 2; i > 0 && frac[i] == '0'; i--) frac[i] = 0;
+    wbuf_printf(b, "%lld.%s", ip, frac);
+}
+
+static double rounded(double v) { return (double)llround(v * 1000.0) / 1000.0; }
+
+/* Where the glyph after glyph k of text op oi starts: the next glyph of the run, or the first
+ * glyph of the next op when that is text on the same baseline. NAN when nothing follows. */
+static double next_glyph_x(const dl_page *pg, size_t oi, size_t k)
+{
+    const dl_op *op = &pg->ops[oi];
+    if (k + 1 < op->u.text.count) return pg->glyphs[op->u.text.first + k + 1].x;
+    if (oi + 1 < pg->nops) {
+        const dl_op *nx = &pg->ops[oi + 1];
+        if (nx->kind == DL_TEXT && nx->u.text.count && nx->u.text.y == op->u.text.y &&
+            nx->u.text.first < pg->nglyphs)
+            return pg->glyphs[nx->u.text.first].x;
+    }
+    return NAN;
+}
+
+/* The width variant (subset.h) glyph k of op oi needs, or 0: when the next glyph starts between
+ * 0.1 and 0.55 em away from where this one's advance ends. Smaller differences are TJ numbers
+ * no extractor mistakes for a space (poppler splits words at 0.1 em, mupdf at 0.15 em); larger
+ * ones are real gaps (a blank to fill in, a signature block) that may read as a space. */
+static unsigned variant_width(const dl_page *pg, size_t oi, size_t k, int adv)
+{
+    const dl_op *op = &pg->ops[oi];
+    double size = rounded(op->u.text.size), nx = next_glyph_x(pg, oi, k);
+    if (isnan(nx) || size <= 0) return 0;
+    double x = pg->glyphs[op->u.text.first + k].x;
+    double gap = (nx - x) * 1000.0 / size - adv; /* in 1/1000 em */
+    if (fabs(gap) < 100 || fabs(gap) > 550) return 0;
+    long w = lround(adv + gap);
+    return w >= 1 && w <= (long)VARIANT_MAX_WIDTH && w != adv ? (unsigned)w : 0;
+}
+
+typedef struct {
+    int in_text;
+    int face;
+    double size;
+    double lx, ly; /* text line matrix origin (Td is relative to it) */
+    double line_width, dash;
+} content_state;
+
+static void end_text(wbuf *b, content_state *st)
+{
+    if (st->in_text) wbuf_puts(b, "ET\n");
+    st->in_text = 0;
+}
+
+static void put_text(wbuf *b, content_state *st, const dl_page *pg, size_t oi, const subset_font *sf)
+{
+    const dl_op *op = &pg->ops[oi];
+    const dl_glyph *g = pg->glyphs + op->u.text.first;
+    size_t n = op->u.text.count;
+    double size = rounded(op->u.text.size);
+    if (!n || size <= 0) return;
+    if (!st->in_text) {
+        wbuf_puts(b, "BT\n");
+        st->in_text = 1;
+        st->lx = st->ly = 0;
+        st->face = -1;
+    }
+    if (st->face != op->u.text.face || st->size != size) {
+        wbuf_printf(b, "/F%d ", op->u.text.face);
+        put_num(b, size);
+        wbuf_puts(b, " Tf\n");
+        st->face = op->u.text.face;
+        st->size = size;
+    }
+    double dx = rounded(g[0].x - st->lx), dy = rounded(op->u.text.y - st->ly);
+    put_num(b, dx);
+    wbuf_putc(b, ' ');
+    put_num(b, dy);
+    wbuf_puts(b, " Td[");
+    st->lx += dx;
+    st->ly += dy;
+
+    double pos = st->lx;
+    int open = 0;
+    for (size_t i = 0; i < n; i++) {
+        hb_codepoint_t cid = hb_map_get(sf->cid_of, g[i].cp);
+        if (cid == HB_MAP_VALUE_INVALID) continue; /* reported while collecting */
+        unsigned w = variant_width(pg, oi, i, sf->width[cid]);
+        if (w) {
+            hb_codepoint_t v = hb_map_get(sf->variant_cid, VARIANT_KEY(g[i].cp, w));
+            if (v != HB_MAP_VALUE_INVALID) cid = v;
+        }
+        /* in 1/10000 em, so a glyph lands within 0.001 pt of where layout put it */
+        long adj = lround((pos - g[i].x) * 10000.0 / size);
+        if (adj) {
+            if (open) wbuf_putc(b, '>');
+            open = 0;
+            if (adj % 10) wbuf_printf(b, "%s%ld.%ld", adj < 0 ? "-" : "", labs(adj) / 10, labs(adj) % 10);
+            else wbuf_printf(b, "%ld", adj / 10);
+            pos -= (double)adj * size / 10000.0;
+        }
+        if (!open) wbuf_putc(b, '<');
+        open = 1;
+        wbuf_printf(b, "%04X", cid);
+        pos += sf->width[cid] * size / 1000.0;
+    }
+    if (open) wbuf_putc(b, '>');
+    wbuf_puts(b, "]TJ\n");
+}
+
+static void put_stroke_style(wbuf *b, content_state *st, double width, double dash)
+{
+    width = rounded(width);
+    dash = rounded(dash);
+    if (width != st->line_width) {
+        put_num(b, width);
+        wbuf_puts(b, " w\n");
+        st->line_width = width;
+    }
+    if (dash != st->dash) {
+        if (dash > 0) {
+            wbuf_putc(b, '[');
+            put_num(b, dash);
+            wbuf_puts(b, "] 0 d\n");
+        } else {
+            wbuf_puts(b, "[] 0 d\n");
+        }
+        st->dash = dash;
+    }
+}
+
+static void put_page(wbuf *b, const dl_page *pg, const subset_font *subsets)
+{
+    content_state st = {0, -1, 0, 0, 0, 1.0, 0};
+    for (size_t i = 0; i < pg->nops; i++) {
+        const dl_op *op = &pg->ops[i];
+        switch (op->kind) {
+        case DL_TEXT:
+            if (subsets[op->u.text.face].program) put_text(b, &st, pg, i, &subsets[op->u.text.face]);
+            break;
+        case DL_LINE:
+            end_text(b, &st);
+            put_stroke_style(b, &st, op->u.line.width, op->u.line.dash);
+            put_num(b, op->u.line.x0);
+            wbuf_putc(b, ' ');
+            put_num(b, op->u.line.y0);
+            wbuf_puts(b, " m ");
+            put_num(b, op->u.line.x1);
+            wbuf_putc(b, ' ');
+            put_num(b, op->u.line.y1);
+            wbuf_puts(b, " l S\n");
+            break;
+        case DL_RECT:
+            end_text(b, &st);
+            if (!op->u.rect.fill) put_stroke_style(b, &st, op->u.rect.width, 0);
+            put_num(b, op->u.rect.x);
+            wbuf_putc(b, ' ');
+            put_num(b, op->u.rect.y);
+            wbuf_putc(b, ' ');
+            put_num(b, op->u.rect.w);
+            wbuf_putc(b, ' ');
+            put_num(b, op->u.rect.h);
+            wbuf_puts(b, op->u.rect.fill ? " re f\n" : " re S\n");
+            break;
+        }
+    }
+    end_text(b, &st);
+}
+
+/* Code points per face; a glyph the face lacks is reported once and not drawn. */
+static int collect(const dl_doc *doc, fontset *fs, hb_set_t **used, hb_set_t **variants, size_t nfaces, diag *d)
+{
+    hb_set_t *missing = hb_set_create();
+    int bad_face = 0;
+    for (size_t p = 0; p < doc->npages; p++) {
+        const dl_page *pg = &doc->pages[p];
+        for (size_t i = 0; i < pg->nops; i++) {
+            const dl_op *op = &pg->ops[i];
+            if (op->kind != DL_TEXT || !op->u.text.count) continue;
+            int f = op->u.text.face;
+            if (f < 0 || (size_t)f >= nfaces || op->u.text.first + op->u.text.count > pg->nglyphs) {
+                if (!bad_face++)
+                    diag_report(d, DIAG_ERROR, (diag_loc){0}, "internal: text run on page %zu uses face %d, not in the font set",
+                                p + 1, f);
+                continue;
+            }
+            if (!used[f]) used[f] = hb_set_create();
+            if (!variants[f]) variants[f] = hb_set_create();
+            for (size_t k = 0; k < op->u.text.count; k++) {
+                uint32_t cp = pg->glyphs[op->u.text.first + k].cp;
+                if (fontset_glyph(fs, f, cp) > 0) {
+                    hb_set_add(used[f], cp);
+                    unsigned w = variant_width(pg, i, k, fontset_advance(fs, f, cp));
+                    if (w) hb_set_add(variants[f], VARIANT_KEY(cp, w));
+                } else if (!hb_set_has(missing, cp)) {
+                    hb_set_add(missing, cp);
+                    diag_report(d, DIAG_WARNING, (diag_loc){0}, "character U+%04X is not in font %s; not drawn", cp,
+                                fontset_face(fs, f)->family);
+                }
+            }
+        }
+    }
+    hb_set_destroy(missing);
+    return bad_face ? -1 : 0;
+}
+
+/* /ID for archive copies: a digest of everything that decides the file's content. */
+static void content_id(const dl_doc *doc, const subset_font *subsets, size_t nfaces, unsigned char id[16])
+{
+    struct sha256_ctx c;
+    sha256_init(&c);
+#define FEED(p, n) sha256_update(&c, (size_t)(n), (const uint8_t *)(p))
+    FEED(&doc->width, sizeof doc->width);
+    FEED(&doc->height, sizeof doc->height);
+    for (size_t p = 0; p < doc->npages; p++) {
+        const dl_page *pg = &doc->pages[p];
+        for (size_t i = 0; i < pg->nops; i++) {
+            const dl_op *op = &pg->ops[i];
+            FEED(&op->kind, sizeof op->kind);
+            if (op->kind == DL_TEXT) {
+                FEED(&op->u.text.face, sizeof(int));
+                FEED(&op->u.text.size, sizeof(float));
+                FEED(&op->u.text.y, sizeof(float));
+                if (op->u.text.first + op->u.text.count <= pg->nglyphs)
+                    FEED(pg->glyphs + op->u.text.first, op->u.text.count * sizeof(dl_glyph));
+            } else if (op->kind == DL_LINE) {
+                FEED(&op->u.line, sizeof op->u.line);
+            } else {
+                FEED(&op->u.rect.x, 4 * sizeof(float));
+                FEED(&op->u.rect.width, sizeof(float));
+                FEED(&op->u.rect.fill, sizeof(int));
+            }
+        }
+        FEED("\n", 1);
+    }
+    for (size_t i = 0; i < doc->noutlines; i++) {
+        const dl_outline *o = &doc->outlines[i];
+        FEED(&o->level, sizeof o->level);
+        FEED(&o->page, sizeof o->page);
+        FEED(&o->y, sizeof o->y);
+        if (o->title) FEED(o->title, strlen(o->title) + 1);
+    }
+    const char *meta[] = {doc->meta.title, doc->meta.subject, doc->meta.author, doc->meta.keywords, doc->meta.creator,
+                          doc->meta.date};
+    for (size_t i = 0; i < sizeof meta / sizeof *meta; i++) FEED(meta[i] ? meta[i] : "", meta[i] ? strlen(meta[i]) + 1 : 1);
+    for (size_t f = 0; f < nfaces; f++) FEED(subsets[f].base_font, strlen(subsets[f].base_font) + 1);
+#undef FEED
+    uint8_t digest[SHA256_DIGEST_SIZE];
+    sha256_digest(&c, sizeof digest, digest);
+    memcpy(id, digest, 16);
+}
+
+int pdf_render(const dl_doc *doc, fontset *fs, const pdf_options *opt, wbuf *out, diag *d)
+{
+    static const pdf_options defaults = {0, NULL};
+    if (!opt) opt = &defaults;
+    if (!doc->npages) {
+        diag_report(d, DIAG_ERROR, (diag_loc){0}, "the document has no pages; nothing to write");
+        return -1;
+    }
+    size_t nfaces = fontset_nfaces(fs);
+    hb_set_t **used = xcalloc(nfaces ? nfaces : 1, sizeof *used);
+    hb_set_t **variants = xcalloc(nfaces ? nfaces : 1, sizeof *variants);
+    subset_font *subsets = xcalloc(nfaces ? nfaces : 1, sizeof *subsets);
+    HPDF_Page *pages = xcalloc(doc->npages, sizeof *pages);
+    hpdf_err err = {0, 0};
+    HPDF_Doc pdf = NULL;
+    wbuf content = {0};
+    int rc = -1;
+
+    if (collect(doc, fs, used, variants, nfaces, d) < 0) goto done;
+    for (size_t f = 0; f < nfaces; f++)
+        if (used[f] && !hb_set_is_empty(used[f]) && subset_build(fs, (int)f, used[f], variants[f], &subsets[f], d) < 0)
+            goto done;
+
+    pdf = HPDF_New(on_hpdf_error, &err);
+    if (!pdf) {
+        diag_report(d, DIAG_ERROR, (diag_loc){0}, "cannot create a PDF document (libharu)");
+        goto done;
+    }
+    HPDF_SetCompressionMode(pdf, HPDF_COMP_ALL);
+
+    /* One font resource dictionary shared by every page. */
+    HPDF_Dict fonts = HPDF_Dict_New(pdf->mmgr);
+    HPDF_Xref_Add(pdf->xref, fonts);
+    for (size_t f = 0; f < nfaces; f++) {
+        if (!subsets[f].program) continue;
+        HPDF_Dict font = pdffont_add(pdf, fs, (int)f, &subsets[f], opt->archive);
+        if (!font) goto hpdf_failed;
+        char name[24];
+        snprintf(name, sizeof name, "F%zu", f);
+        HPDF_Dict_Add(fonts, name, font);
+    }
+
+    for (size_t p = 0; p < doc->npages; p++) {
+        HPDF_Page page = HPDF_AddPage(pdf);
+        if (!page) goto hpdf_failed;
+        pages[p] = page;
+        HPDF_Page_SetWidth(page, doc->width);
+        HPDF_Page_SetHeight(page, doc->height);
+        HPDF_Dict res = HPDF_Dict_GetItem(page, "Resources", HPDF_OCLASS_DICT);
+        if (!res) goto hpdf_failed;
+        HPDF_Dict_Add(res, "Font", fonts);
+        content.len = 0;
+        put_page(&content, &doc->pages[p], subsets);
+        HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
+        if (HPDF_Stream_Write(attr->stream, (HPDF_BYTE *)content.data, (HPDF_UINT)content.len) != HPDF_OK)
+            goto hpdf_failed;
+    }
+
+    if (pdfmeta_info(pdf, &doc->meta, d) < 0 || pdfmeta_outlines(pdf, doc, pages) < 0) goto hpdf_failed;
+    if (opt->archive) {
+        unsigned char id[16];
+        content_id(doc, subsets, nfaces, id);
+        if (pdfmeta_archive(pdf, &doc->meta, opt->icc_path, id, d) < 0) {
+            if (!err.status) goto done; /* reported by pdfmeta */
+            goto hpdf_failed;
+        }
+    }
+
+    if (HPDF_SaveToStream(pdf) != HPDF_OK) goto hpdf_failed;
+    HPDF_UINT32 size = HPDF_GetStreamSize(pdf);
+    char *tmp = xmalloc(size ? size : 1);
+    HPDF_UINT32 got = size;
+    HPDF_STATUS st = HPDF_ReadFromStream(pdf, (HPDF_BYTE *)tmp, &got);
+    if ((st != HPDF_OK && st != HPDF_STREAM_EOF) || got != size) {
+        free(tmp);
+        goto hpdf_failed;
+    }
+    wbuf_put(out, tmp, got);
+    free(tmp);
+    rc = 0;
+    goto done;
+
+hpdf_failed:
+    diag_report(d, DIAG_ERROR, (diag_loc){0}, "libharu failed while writing the PDF (error 0x%04X, detail %u)",
+                (unsigned)err.status, (unsigned)err.detail);
+done:
+    if (pdf) HPDF_Free(pdf);
+    for (size_t f = 0; f < nfaces; f++) {
+        hb_set_destroy(used[f]);
+        hb_set_destroy(variants[f]);
+        subset_free(&subsets[f]);
+    }
+    free(used);
+    free(variants);
+    free(subsets);
+    free(pages);
+    wbuf_free(&content);
+    return rc;
+}
+
+int pdf_write_file(const dl_doc *doc, fontset *fs, const pdf_options *opt, const char *path, diag *d)
+{
+    wbuf b = {0};
+    if (pdf_render(doc, fs, opt, &b, d) < 0) {
+        wbuf_free(&b);
+        return -1;
+    }
+    char err[512];
+    int rc = write_file_atomic(path, b.data, b.len, err, sizeof err);
+    if (rc < 0) diag_report(d, DIAG_ERROR, (diag_loc){path, 0, 0, NULL}, "cannot write the PDF: %s", err);
+    wbuf_free(&b);
+    return rc;
+}

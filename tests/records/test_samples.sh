@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The sample data set and generated sets pass the schema and the campaign rules; the command line
+# of `wenshu check` behaves as documented.
+source "$(dirname "$0")/../lib/assert.sh"
+cd "$ROOT"
+
+run "$WENSHU" check --strict samples/*.xml
+assert_status 0 "the samples check clean, even under --strict"
+assert_contains "$OUT" "3 files, 38 records (1 campaign, 2 units, 5 organisations, 30 members): 0 errors, 0 warnings" "summary line counts every record"
+assert_eq "$ERR" "" "no diagnostics for the samples"
+
+# Members first: the per-record rules wait for the campaign found in a later file.
+run "$WENSHU" check samples/members-fly.xml samples/members-mzj.xml samples/campaign.xml
+assert_status 0 "file order does not matter"
+
+run "$WENSHU" check samples/members-mzj.xml
+assert_status 1 "member files alone lack their campaign and organisations"
+assert_contains "$ERR" "samples/members-mzj.xml:6:20: error: record M01: @org refers to 'O-ZB1', but no organisation has that id in any input" "references are resolved across files only"
+
+for ch in 𠀾 堃 喆 赟 䶮; do
+    assert "samples hold the rare character $ch" grep -q "$ch" samples/members-mzj.xml
+done
+for kind in 流动党员 聘用 借用 年老体弱 解除劳动关系 现役军人; do
+    assert "samples hold a member with situation $kind" grep -q "kind=\"$kind\"" samples/members-*.xml
+done
+
+python3 samples/gen.py --members 400 --orgs 30 --seed 7 -o "$TMP/gen1" >/dev/null
+python3 samples/gen.py --members 400 --orgs 30 --seed 7 -o "$TMP/gen2" >/dev/null
+assert "the generator is deterministic for a seed" diff -r "$TMP/gen1" "$TMP/gen2"
+run "$WENSHU" check --strict "$TMP"/gen1/*.xml
+assert_status 0 "a generated set checks clean"
+assert_contains "$OUT" "(1 campaign, 3 units, 30 organisations, 400 members): 0 errors, 0 warnings" "the generated set has the requested size"
+
+run "$WENSHU" check -q samples/*.xml
+assert_status 0 "-q: still clean"
+assert_eq "$OUT" "" "-q prints no summary"
+
+run "$WENSHU" check --help
+assert_status 0 "--help"
+assert_contains "$OUT" "usage: wenshu check [--strict] [-q] FILE..." "--help shows the usage"
+run "$WENSHU" check
+assert_status 2 "no file is a usage error"
+run "$WENSHU" check --frobnicate samples/campaign.xml
+assert_status 2 "an unknown option is a usage error"
+assert_contains "$ERR" "unknown option '--frobnicate'" "unknown option named"
+
+done_testing

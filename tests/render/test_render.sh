@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# wenshu render: the GB/T 9704 page measured from the outside with pdfcheck.py.
+. "$(dirname "$0")/../lib/assert.sh"
+FIX="$ROOT/tests/render/fixtures"
+
+# margins FILE: "ok" when every margin is within ±0.5 mm of 28/26/37/35 mm
+margins_ok() {
+    pyq 'all(abs(r["margins_mm"][k] - v) <= 0.5 for k, v in {"left": 28, "right": 26, "top": 37, "bottom": 35}.items())'
+}
+# text_of PDF: pdftotext output without page numbers and whitespace
+text_of() { pdftotext -enc UTF-8 "$1" - | grep -v '^— [0-9]* —$' | tr -d ' \n\f\t'; }
+# source_of MD: the Markdown's text: no heading marks, no escapes, no whitespace
+source_of() { sed -e 's/^#* //' -e 's/\\\*/*/g' "$1" | tr -d ' \n\t'; }
+
+# --- the grid: full lines of 28, full pages of 22, the margins of the standard ---
+run "$WENSHU" render "$FIX/grid.md" -o "$TMP/grid.pdf"
+assert_status 0 "grid.md renders"
+pdfcheck "$TMP/grid.pdf"
+assert "grid: margins within 0.5 mm of 28/26/37/35 mm ($(pyq 'r["margins_mm"]'))" [ "$(margins_ok)" = True ]
+assert_eq "$(pyq 'r["body"]["chars_per_full_line"]')" "[28]" "grid: every full body line has 28 characters"
+assert_eq "$(pyq 'all(n == 22 for n in r["body"]["lines_per_page"][1:-1]) and r["body"]["max_lines_on_a_page"]')" "22" \
+    "grid: every full page has 22 body lines ($(pyq 'r["body"]["lines_per_page"]'))"
+assert_eq "$(pyq 'r["body"]["text_width_mm"]')" "156.0" "grid: lines fill the 156 mm block"
+assert_eq "$(pyq 'len(r["breaks"])')" "0" "grid: no line-breaking faults"
+assert_eq "$(pyq '[(p["number"], p["side"]) for p in r["page_numbers"]]')" \
+    "[(1, 'right'), (2, 'left'), (3, 'right'), (4, 'left')]" "grid: page numbers odd right, even left"
+assert_eq "$(pyq 'r["page_numbers"][0]["text"]')" "— 1 —" "grid: page number form — N —"
+assert_eq "$(text_of "$TMP/grid.pdf")" "$(source_of "$FIX/grid.md")" "grid: extracted text equals the source"
+# no space between two Chinese characters anywhere in the extracted text
+stray=$(pdftotext -enc UTF-8 "$TMP/grid.pdf" - | grep -cP '[\x{4e00}-\x{9fff}] +[\x{4e00}-\x{9fff}]')
+assert_eq "$stray" "0" "grid: no stray spaces between Chinese characters"
+
+# page number 7 mm below the block: its glyph tops lie between 262+7-4 and 262+7+1 mm from the top
+pn_top=$(python3 - "$TMP/grid.pdf" "$PDFCHECK" <<'PY'
+import sys, importlib.util
+spec = importlib.util.spec_from_file_location("pc", sys.argv[2]); pc = importlib.util.module_from_spec(spec); spec.loader.exec_module(pc)
+page = pc.stext(sys.argv[1]).findall("page")[0]
+for ln in pc.lines_of(page):
+    if pc.PAGE_NUMBER.match(ln["text"].strip()):
+        print(round(ln["top"] / pc.PT_PER_MM, 1))
+PY
+)
+assert python3 -c "import sys; t=float('$pn_top'); sys.exit(0 if 265 <= t <= 270 else 1)" \
+    && true
+assert "page number sits ~7 mm below the block (glyph top at $pn_top mm)" python3 -c "import sys; t=float('${pn_top:-0}'); sys.exit(0 if 265 <= t <= 270 else 1)"
+
+# fonts: every font embedded and subset
+fonts=$(pdffonts "$TMP/grid.pdf" | tail -n +3)
+assert "grid: fonts present" [ -n "$fonts" ]
+assert_eq "$(awk '$(NF-4) != "yes" || $(NF-3) != "yes"' <<<"$fonts" | wc -l)" "0" "grid: every font embedded and subset"
+assert_eq "$(awk '{print $1}' <<<"$fonts" | grep -vc '^[A-Z]\{6\}+')" "0" "grid: subset font names carry a tag"
+
+# --- line-breaking fixtures: marks exactly at a line start (29th) and a line end (28th) ---
+run "$WENSHU" render "$FIX/breaks.md" -o "$TMP/breaks.pdf"
+assert_status 0 "breaks.md renders"
+pdfcheck "$TMP/breaks.pdf"
+assert_eq "$(pyq 'r["breaks"]')" "[]" "breaks: no line starts with 。，、；：？！」』）》”……——· and none ends with （《“「『"
+assert_eq "$(pyq 'r["margins_mm"]["right"]')" "26.0" "breaks: squeezed lines stay inside the block"
+assert_eq "$(text_of "$TMP/breaks.pdf")" "$(source_of "$FIX/breaks.md")" "breaks: extracted text equals the source"
+assert_eq "$(pyq '29 in r["body"]["chars_per_full_line"] and 27 in r["body"]["chars_per_full_line"]')" "True" \
+    "breaks: 先挤进 (29 on a line) and 后推出 (27) both happen"
+
+# --- the seed: the whole document ---
+run "$WENSHU" render "$ROOT/samples/seed.md" -o "$TMP/seed.pdf"
+assert_status 0 "seed.md renders"
+pdfcheck "$TMP/seed.pdf"
+assert "seed: margins within 0.5 mm ($(pyq 'r["margins_mm"]'))" [ "$(margins_ok)" = True ]
+assert_eq "$(pyq 'r["breaks"]')" "[]" "seed: no line-breaking faults"
+assert_eq "$(pyq 'r["body"]["max_lines_on_a_page"]')" "22" "seed: full pages hold 22 lines"
+assert_eq "$(pyq 'r["bad_chars"]')" "[]" "seed: no missing glyphs"
+# the source with ASCII punctuation mapped as the style does (, ( ) : ; " in Chinese text)
+want=$(source_of "$ROOT/samples/seed.md" | python3 -c '
+import sys
+s = sys.stdin.read(); out = []; q = 0
+for c in s:
+    if c == "\"": out.append("“" if q % 2 == 0 else "”"); q += 1
+    else: out.append({",": "，", "(": "（", ")": "）", ":": "：", ";": "；"}.get(c, c))
+print("".join(out), end="")')
+assert_eq "$(text_of "$TMP/seed.pdf")" "$want" "seed: extracted text equals the source (punctuation normalised)"
+assert_contains "$(mutool show "$TMP/seed.pdf" outline)" "（一）学习动员阶段" "seed: headings become outlines"
+assert_contains "$(pdfinfo "$TMP/seed.pdf")" "民政局第一批先进性教育实施意见" "seed: the title is the document title"
+
+# --- block elements ---
+run "$WENSHU" render "$FIX/blocks.md" -o "$TMP/blocks.pdf"
+assert_status 0 "blocks.md renders"
+pdfcheck "$TMP/blocks.pdf" --text
+txt=$(pyq '"".join(r["text"])')
+assert_contains "$txt" "<b>原样输出的HTML</b>" "raw HTML is printed as literal text"
+assert_contains "$txt" "wenshu render" "inline code is kept"
+assert_contains "$txt" "直接接续" "a soft break between Chinese characters adds nothing"
+assert_contains "$txt" "第二党支部" "table cells are rendered"
+assert_eq "$(pyq 'sorted(f.split("+")[-1] for f in r["fonts"])')" \
+    "['UKaiCN', 'UMingCN', 'WenQuanYiZenHei', 'WenQuanYiZenHeiMono']" "blocks: kai, hei, body and mono roles all used"
+assert_eq "$(pyq 'r["breaks"]')" "[]" "blocks: no line-breaking faults"
+
+# --- the form style: a relaxed grid of 31 × 14 pt ---
+run "$WENSHU" render "$FIX/grid.md" -o "$TMP/form.pdf" --style form
+assert_status 0 "--style form renders"
+pdfcheck "$TMP/form.pdf" --body-size 14
+assert_eq "$(pyq 'r["body"]["chars_per_full_line"]')" "[31]" "form: 31 characters of 14 pt per full line"
+assert "form: margins within 0.5 mm" [ "$(margins_ok)" = True ]
+
+# --- diagnostics ---
+printf '缺字\xf4\x8f\xbf\xbd在此。\n' >"$TMP/missing.md"
+run "$WENSHU" render "$TMP/missing.md" -o "$TMP/missing.pdf"
+assert_status 0 "a character no font has is a warning"
+assert_contains "$ERR" "missing.md:1" "the warning names file and line"
+assert_contains "$ERR" "U+10FFFD" "the warning names the code point"
+run "$WENSHU" render "$TMP/missing.md" -o "$TMP/missing.pdf" --strict
+assert_status 1 "--strict makes it an error"
+
+printf '[page]\nwidht = 210mm\n[grid]\nchars = many\n[fonts]\nbody = AR PL UMing CN\n' >"$TMP/bad.style"
+run "$WENSHU" render "$FIX/grid.md" -o "$TMP/x.pdf" --style "$TMP/bad.style"
+assert_status 2 "a bad style file is refused"
+assert_contains "$ERR" "bad.style:2:1: error: unknown key 'widht' in [page]" "unknown key reported with file:line"
+assert_contains "$ERR" "bad.style:4:1: error: bad value 'many' for chars" "bad value reported with file:line"
+assert_no_file "$TMP/x.pdf" "no PDF from a bad style"
+run "$WENSHU" render "$FIX/grid.md" -o "$TMP/x.pdf" --style nosuchstyle
+assert_status 2 "an unknown style name is refused"
+assert_contains "$ERR" "nosuchstyle" "the message names the style"
+run "$WENSHU" render "$FIX/grid.md"
+assert_status 2 "no -o is a usage error"
+run "$WENSHU" render "$TMP/nothere.md" -o "$TMP/x.pdf"
+assert_status 2 "an unreadable input is an I/O error"
+assert_contains "$ERR" "nothere.md" "the message names the input"
+printf 'bad \xff byte\n' >"$TMP/badutf.md"
+run "$WENSHU" render "$TMP/badutf.md" -o "$TMP/badutf.pdf"
+assert_status 1 "invalid UTF-8 is a data error"
+assert_contains "$ERR" "badutf.md:1:5" "invalid UTF-8 reported at its line and column"
+: >"$TMP/empty.md"
+run "$WENSHU" render "$TMP/empty.md" -o "$TMP/empty.pdf"
+assert_status 0 "an empty document renders"
+assert_eq "$(pdfinfo "$TMP/empty.pdf" | awk '/^Pages:/{print $2}')" "1" "an empty document has one page"
+
+done_testing

@@ -1,0 +1,116 @@
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "jobs.h"
+#include "tap.h"
+
+/* tap.h's CHECK evaluates its condition twice; these conditions have side effects. */
+#define CHECK_ONCE(cond, ...)       \
+    do {                            \
+        int once_ = !!(cond);       \
+        CHECK(once_, __VA_ARGS__);  \
+    } while (0)
+#include "util.h"
+
+typedef struct {
+    wbuf log;          /* "index:status:result\n" per done call */
+    size_t last_index; /* to check the order */
+    int in_order;
+    size_t ticks;
+    const char *marker; /* for the crash-once work */
+} run_state;
+
+static int square_work(size_t i, void *ctx, wbuf *result)
+{
+    (void)ctx;
+    usleep((useconds_t)((i * 7919) % 5) * 1000); /* finish out of order */
+    wbuf_printf(result, "item %zu squared is %zu", i, i * i);
+    return i % 3 == 0 ? 1 : 0;
+}
+
+static int killing_work(size_t i, void *ctx, wbuf *result)
+{
+    if (i == 5) raise(SIGKILL);
+    if (i == 7) _exit(7);
+    return square_work(i, ctx, result);
+}
+
+static int crash_once_work(size_t i, void *ctx, wbuf *result)
+{
+    run_state *s = ctx;
+    if (i == 3 && access(s->marker, F_OK) != 0) {
+        FILE *f = fopen(s->marker, "w");
+        if (f) fclose(f);
+        raise(SIGKILL);
+    }
+    return square_work(i, ctx, result);
+}
+
+static void record_done(size_t i, int status, const char *result, size_t len, void *ctx)
+{
+    run_state *s = ctx;
+    if (s->log.len && i != s->last_index + 1) s->in_order = 0;
+    if (!s->log.len && i != 0) s->in_order = 0;
+    s->last_index = i;
+    wbuf_printf(&s->log, "%zu:%d:%.*s\n", i, status, (int)len, result);
+}
+
+static void count_tick(size_t finished, size_t total, void *ctx)
+{
+    run_state *s = ctx;
+    (void)total;
+    s->ticks = finished;
+}
+
+static char *run(int workers, size_t n, jobs_work_fn work, run_state *s, int *rc)
+{
+    *s = (run_state){.in_order = 1, .marker = s->marker};
+    jobs_opts o = {workers, -1, work, record_done, count_tick, s};
+    char err[256];
+    *rc = jobs_run(n, &o, err, sizeof err);
+    return wbuf_steal(&s->log);
+}
+
+int main(void)
+{
+    run_state s = {0};
+    int rc;
+    char *ref = run(0, 40, square_work, &s, &rc);
+    CHECK_ONCE(rc == 0 && s.in_order && s.ticks == 40, "in-process run: done in order, 40 ticks");
+    CHECK_ONCE(strstr(ref, "38:0:item 38 squared is 1444\n") && strstr(ref, "3:1:item 3 squared is 9\n"),
+          "statuses and results arrive");
+    int workers[] = {1, 2, 4, 64};
+    for (size_t k = 0; k < sizeof workers / sizeof *workers; k++) {
+        char *got = run(workers[k], 40, square_work, &s, &rc);
+        CHECK_ONCE(rc == 0 && s.in_order && s.ticks == 40 && !strcmp(got, ref),
+              "-j %d: the same results, in item order", workers[k]);
+        free(got);
+    }
+
+    char *crashed = run(2, 12, killing_work, &s, &rc);
+    CHECK_ONCE(rc == 0 && s.in_order && s.ticks == 12, "a run with dying workers still finishes every item");
+    CHECK_ONCE(strstr(crashed, "5:-1000:worker process") && strstr(crashed, "killed by signal 9"),
+          "an item killing its worker every time is reported with the signal");
+    CHECK_ONCE(strstr(crashed, "7:-1000:") && strstr(crashed, "exited with status 7"), "an item exiting its worker is reported");
+    CHECK_ONCE(strstr(crashed, "8:0:item 8 squared is 64\n") && strstr(crashed, "11:0:item 11 squared is 121\n"),
+          "the items after a crash are still made");
+    free(crashed);
+
+    char marker[] = "/tmp/wenshu-jobs-marker.XXXXXX";
+    int fd = mkstemp(marker);
+    if (fd >= 0) close(fd), unlink(marker);
+    s.marker = marker;
+    char *retried = run(2, 8, crash_once_work, &s, &rc);
+    CHECK_ONCE(rc == 0 && strstr(retried, "3:1:item 3 squared is 9\n") != NULL,
+          "an item whose worker died once is retried on a fresh worker");
+    free(retried);
+    unlink(marker);
+
+    char *none = run(3, 0, square_work, &s, &rc);
+    CHECK_ONCE(rc == 0 && !none[0], "no items, nothing done");
+    free(none);
+    free(ref);
+    return TAP_DONE();
+}

@@ -1,0 +1,79 @@
+/* Unit tests: GB/T 15834 line-break opportunities and punctuation normalisation. */
+#include <string.h>
+
+#include "linebreak.h"
+#include "tap.h"
+#include "util.h"
+
+static size_t decode(const char *s, uint32_t *out)
+{
+    size_t n = 0, i = 0, len = strlen(s);
+    while (i < len) {
+        int k = utf8_decode(s + i, len - i, &out[n]);
+        if (k < 0) break;
+        i += (size_t)k;
+        n++;
+    }
+    return n;
+}
+
+/* Marks the allowed breaks of s with '|', e.g. "中|文，|好". */
+static const char *show(const char *s)
+{
+    static char out[1024];
+    uint32_t cps[256];
+    char brks[256];
+    size_t n = decode(s, cps), o = 0;
+    linebreak_compute(cps, n, brks);
+    for (size_t i = 0; i < n; i++) {
+        o += utf8_encode(cps[i], out + o);
+        if (i + 1 < n && brks[i] != LB_NO) out[o++] = '|';
+    }
+    out[o] = 0;
+    return out;
+}
+
+static const char *norm(const char *s)
+{
+    static char out[1024];
+    uint32_t cps[256];
+    size_t n = decode(s, cps), o = 0;
+    lb_normalise_punctuation(cps, n);
+    for (size_t i = 0; i < n; i++) o += utf8_encode(cps[i], out + o);
+    out[o] = 0;
+    return out;
+}
+
+#define SHOWS(in, want) CHECK(!strcmp(show(in), want), "breaks %s -> %s (got %s)", in, want, show(in))
+#define NORM(in, want) CHECK(!strcmp(norm(in), want), "normalise %s -> %s (got %s)", in, want, norm(in))
+
+int main(void)
+{
+    SHOWS("中文，标点。顿号、", "中|文，|标|点。|顿|号、");
+    SHOWS("冒号：问号？叹号！", "冒|号：|问|号？|叹|号！");
+    SHOWS("（括号）《书名》“引号”", "（括|号）|《书|名》|“引|号”");
+    SHOWS("省略……号", "省|略……|号");
+    SHOWS("破折——号", "破|折——|号");
+    SHOWS("迈克尔·杰克逊", "迈|克|尔·|杰|克|逊");
+    SHOWS("甲／乙", "甲／乙");
+    SHOWS("2005年增长50%约3.5万", "2005|年|增|长|50%|约|3.5|万");
+    SHOWS("Hello world中文", "Hello |world|中|文");
+    SHOWS("一～二", "一～|二");
+    SHOWS("单—线", "单—|线");
+    CHECK(lb_no_line_start(0x3002) && lb_no_line_start(0xFF0C) && lb_no_line_start(0x300D), "。，」 may not start a line");
+    CHECK(lb_no_line_end(0xFF08) && lb_no_line_end(0x300A) && lb_no_line_end(0x201C), "（《“ may not end a line");
+    CHECK(!lb_no_line_start(0x4E00) && !lb_no_line_end(0x4E00), "一 may start and end a line");
+    CHECK(lb_punct_kind(0xFF0C) == PUNCT_CLOSE && lb_punct_kind(0xFF08) == PUNCT_OPEN &&
+              lb_punct_kind(0x00B7) == PUNCT_MIDDLE && lb_punct_kind(0x4E00) == PUNCT_NONE,
+          "punctuation kinds");
+
+    NORM("1月25日,召开大会", "1月25日，召开大会");
+    NORM("(一)学习动员阶段(*年1月25日至2月28日)。", "（一）学习动员阶段（*年1月25日至2月28日）。");
+    NORM("培训。(1)1月25日", "培训。（1）1月25日");
+    NORM("实践\"*\"重要思想", "实践“*”重要思想");
+    NORM("要求:一是;二是", "要求：一是；二是");
+    NORM("Hello, world (test): \"quoted\"", "Hello, world (test): \"quoted\"");
+    NORM("增长3.5万,共1,000人", "增长3.5万，共1,000人");
+    NORM("时间10:30开会", "时间10:30开会");
+    return TAP_DONE();
+}

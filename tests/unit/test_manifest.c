@@ -1,0 +1,129 @@
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "manifest.h"
+#include "sha256.h"
+#include "tap.h"
+
+/* tap.h's CHECK evaluates its condition twice; these conditions have side effects. */
+#define CHECK_ONCE(cond, ...)       \
+    do {                            \
+        int once_ = !!(cond);       \
+        CHECK(once_, __VA_ARGS__);  \
+    } while (0)
+#include "util.h"
+
+static manifest_entry entry(const char *path, const char *record, long pages, uint64_t bytes, char fill)
+{
+    manifest_entry e = {(char *)path, (char *)"评议意见反馈通知书", (char *)record, pages, bytes, {0}, {0}};
+    memset(e.sha256, fill, SHA256_HEX_LEN);
+    memset(e.key, 'a', SHA256_HEX_LEN);
+    return e;
+}
+
+static int parse_fails(const char *text, const char *why_contains)
+{
+    manifest m = {0};
+    char err[256] = "";
+    int rc = manifest_parse(text, strlen(text), &m, err, sizeof err);
+    manifest_free(&m);
+    return rc < 0 && strstr(err, why_contains);
+}
+
+int main(void)
+{
+    uint8_t d[SHA256_LEN];
+    char hex[SHA256_HEX_LEN + 1];
+    sha256("abc", 3, d);
+    sha256_hex(d, hex);
+    CHECK_ONCE(!strcmp(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"), "SHA-256 of abc (FIPS 180-2)");
+    sha256("", 0, d);
+    sha256_hex(d, hex);
+    CHECK_ONCE(!strcmp(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"), "SHA-256 of nothing");
+
+    /* Two manifests with the same entries added in different orders serialise identically. */
+    manifest a = {0}, b = {0};
+    manifest_entry e1 = entry("一支部/通知书/张三.pdf", "M001", 2, 48213, '1');
+    manifest_entry e2 = entry("一支部/通知书/李四.pdf", "M002", 1, 1000, '2');
+    manifest_entry e3 = entry("合订本/通知书.pdf", "", 6, 99999999999ull, '3');
+    manifest_entry e4 = entry("a b.pdf", "M\"\x01\\X", 1, 1, '4');
+    manifest_add(&a, &e1), manifest_add(&a, &e2), manifest_add(&a, &e3), manifest_add(&a, &e4);
+    manifest_add(&b, &e4), manifest_add(&b, &e3), manifest_add(&b, &e2), manifest_add(&b, &e1);
+    wbuf ta = {0}, tb = {0};
+    manifest_serialize(&a, &ta);
+    manifest_serialize(&b, &tb);
+    CHECK_ONCE(ta.len == tb.len && !memcmp(ta.data, tb.data, ta.len), "serialisation does not depend on insertion order");
+    CHECK_ONCE(a.n == 4 && strcmp(a.v[0].path, a.v[1].path) < 0 && strcmp(a.v[1].path, a.v[2].path) < 0 &&
+              strcmp(a.v[2].path, a.v[3].path) < 0, "entries are sorted by path");
+    CHECK_ONCE(strstr(ta.data, "\"record\": \"M\\\"\\u0001\\\\X\"") != NULL, "control characters are escaped");
+
+    /* Roundtrip. */
+    manifest c = {0};
+    char err[256] = "";
+    int rc = manifest_parse(ta.data, ta.len, &c, err, sizeof err);
+    CHECK_ONCE(rc == 0, "parses its own output %s", err);
+    wbuf tc = {0};
+    manifest_serialize(&c, &tc);
+    CHECK_ONCE(tc.len == ta.len && !memcmp(tc.data, ta.data, ta.len), "write, read, write gives the same bytes");
+    const manifest_entry *f = manifest_find(&c, "合订本/通知书.pdf");
+    CHECK_ONCE(f && f->pages == 6 && f->bytes == 99999999999ull && f->sha256[0] == '3' && !strcmp(f->record, ""),
+          "fields survive the roundtrip");
+    CHECK_ONCE(manifest_find(&c, "a b.pdf") && !strcmp(manifest_find(&c, "a b.pdf")->record, "M\"\x01\\X"),
+          "escaped strings survive the roundtrip");
+    CHECK_ONCE(manifest_find(&c, "nope.pdf") == NULL, "find misses what is not there");
+
+    /* The last of duplicate paths wins. */
+    manifest_entry e1b = entry("一支部/通知书/张三.pdf", "M001", 3, 5, '9');
+    manifest_add(&c, &e1b);
+    manifest_sort(&c);
+    f = manifest_find(&c, "一支部/通知书/张三.pdf");
+    CHECK_ONCE(c.n == 4 && f && f->pages == 3 && f->sha256[0] == '9', "a re-added path replaces the old entry");
+
+    /* Atomic write and read back from disk. */
+    char dir[] = "/tmp/wenshu-manifest.XXXXXX";
+    if (mkdtemp(dir)) {
+        char path[128];
+        snprintf(path, sizeof path, "%s/manifest.json", dir);
+        CHECK_ONCE(manifest_write(&a, path, err, sizeof err) == 0, "writes %s", err);
+        manifest r = {0};
+        int missing = 0;
+        CHECK_ONCE(manifest_read(path, &r, &missing, err, sizeof err) == 0 && r.n == 4, "reads it back %s", err);
+        manifest_free(&r);
+        char nothere[160];
+        snprintf(nothere, sizeof nothere, "%s/none.json", dir);
+        CHECK_ONCE(manifest_read(nothere, &r, &missing, err, sizeof err) == -2 && missing, "a missing manifest is told apart");
+        unlink(path);
+        rmdir(dir);
+    }
+
+    /* Hostile or broken manifests are refused with a line number, never trusted. */
+    CHECK_ONCE(parse_fails("", "line 1"), "empty text");
+    CHECK_ONCE(parse_fails("{\"format\": \"wenshu-manifest-1\", \"files\": [\n{\"path\": \"../../etc/passwd\", \"sha256\": "
+                      "\"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\"}]}",
+                      "line 2: unsafe path"),
+          "a path climbing out of OUT");
+    CHECK_ONCE(parse_fails("{\"format\": \"wenshu-manifest-1\", \"files\": [{\"path\": \"/etc/passwd\", \"sha256\": "
+                      "\"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\"}]}",
+                      "unsafe path"),
+          "an absolute path");
+    CHECK_ONCE(parse_fails("{\"format\": \"other\", \"files\": []}", "format"), "another format");
+    CHECK_ONCE(parse_fails("{\"format\": \"wenshu-manifest-1\", \"files\": [{\"path\": \"a.pdf\", \"sha256\": \"xyz\"}]}", "hex"),
+          "a bad digest");
+    CHECK_ONCE(parse_fails("{\"format\": \"wenshu-manifest-1\", \"files\": [{\"path\": \"a.pdf\"", "line 1"), "truncated text");
+    CHECK_ONCE(parse_fails("{\"format\": \"wenshu-manifest-1\", \"files\": [{\"path\": \"a\\u0000b.pdf\"}]}", "escape"),
+          "an escaped NUL");
+    CHECK_ONCE(parse_fails("{\"format\": \"wenshu-manifest-1\", \"files\": []} x", "after"), "trailing text");
+    CHECK_ONCE(parse_fails("{\"format\": \"wenshu-manifest-1\", \"files\": [{\"path\": \"a.pdf\", \"pages\": 99999999999999999999999}]}",
+                      "too large"),
+          "a huge number");
+    manifest empty = {0};
+    wbuf te = {0};
+    manifest_serialize(&empty, &te);
+    manifest back = {0};
+    CHECK_ONCE(manifest_parse(te.data, te.len, &back, err, sizeof err) == 0 && back.n == 0, "an empty manifest roundtrips");
+
+    manifest_free(&a), manifest_free(&b), manifest_free(&c), manifest_free(&back);
+    wbuf_free(&ta), wbuf_free(&tb), wbuf_free(&tc), wbuf_free(&te);
+    return TAP_DONE();
+}

@@ -1,0 +1,234 @@
+/* Unit tests: inline layout — the grid, 先挤进后推出, compression, justification, 孤字. */
+#include <math.h>
+#include <string.h>
+
+#include "paragraph.h"
+#include "linebreak.h"
+#include "tap.h"
+#include "util.h"
+
+#define W 442.2f  /* 156 mm */
+#define SIZE 16.0f
+static const char *HAN = "天地玄黄宇宙洪荒日月盈昃辰宿列张寒来暑往秋收冬藏闰余成岁律吕调阳云腾致雨露结为霜金生丽水玉出昆冈剑号巨阙珠称夜光果珍李柰菜重芥姜海咸河淡鳞潜羽翔";
+
+static fontset *fs;
+static diag *d;
+static para *p;
+static float track;
+
+/* The first n characters of HAN. */
+static const char *han(int n)
+{
+    static char buf[8][1024];
+    static int slot;
+    char *b = buf[slot++ % 8];
+    const char *s = HAN;
+    size_t o = 0;
+    for (int i = 0; i < n; i++) {
+        uint32_t cp;
+        int k = utf8_decode(s, strlen(s), &cp);
+        memcpy(b + o, s, (size_t)k);
+        o += (size_t)k;
+        s += k;
+        if (!*s) s = HAN;
+    }
+    b[o] = 0;
+    return b;
+}
+
+static para_opts grid_opts(void)
+{
+    para_opts o;
+    memset(&o, 0, sizeof o);
+    o.width = W;
+    o.align = ALIGN_JUSTIFY;
+    o.tracking = track;
+    o.cjk_latin = 0.25f;
+    o.normalise = 1;
+    return o;
+}
+
+static size_t lay(const char *text, const para_opts *o)
+{
+    para_clear(p);
+    inl_style st = {ROLE_BODY, SIZE, 0};
+    para_text(p, text, strlen(text), st, 1);
+    return para_layout(p, o);
+}
+
+static const para_glyph *glyph(size_t line, size_t i)
+{
+    const para_line *L = para_line_at(p, line);
+    return &para_glyphs(p)[L->first + i];
+}
+
+static size_t count(size_t line) { return para_line_at(p, line)->count; }
+static uint32_t first_cp(size_t line) { return glyph(line, 0)->cp; }
+static uint32_t last_cp(size_t line) { return glyph(line, count(line) - 1)->cp; }
+
+static int no_faults(void)
+{
+    for (size_t i = 0; i < para_nlines(p); i++) {
+        if (i > 0 && lb_no_line_start(first_cp(i))) return 0;
+        if (i + 1 < para_nlines(p) && lb_no_line_end(last_cp(i))) return 0;
+        if (para_line_at(p, i)->x1 > W + 0.01f) return 0;
+    }
+    return 1;
+}
+
+int main(void)
+{
+    d = diag_new(NULL);
+    fs = fontset_new();
+    const char *body[] = {"AR PL UMing CN"}, *kai[] = {"AR PL UKai CN"}, *hei[] = {"WenQuanYi Zen Hei"};
+    fontset_set_chain(fs, ROLE_BODY, body, 1, d);
+    fontset_set_chain(fs, ROLE_KAI, kai, 1, d);
+    fontset_set_chain(fs, ROLE_HEI, hei, 1, d);
+    int face = fontset_face_for(fs, ROLE_BODY, 0x4E00);
+    CHECK(face >= 0, "the body font is installed");
+    if (face < 0) return TAP_DONE();
+    float adv = (float)fontset_advance(fs, face, 0x4E00) * SIZE / 1000;
+    track = (W - 28 * adv) / 27; /* the grid: 28 characters fill 442.2 pt */
+    p = para_new(fs, d, "t.md");
+    para_opts o = grid_opts();
+
+    /* The grid: 56 Han characters are two full lines of 28, the last glyph's box ending
+     * exactly at the measure's right edge. */
+    char text[4096];
+    snprintf(text, sizeof text, "%s", han(56));
+    CHECK(lay(text, &o) == 2, "56 characters make 2 lines");
+    CHECK(count(0) == 28 && count(1) == 28, "28 characters per line (%zu, %zu)", count(0), count(1));
+    CHECK(fabsf(para_line_at(p, 0)->x1 - W) < 0.01f, "a full line ends at the measure (%.3f)", para_line_at(p, 0)->x1);
+    CHECK(fabsf(glyph(0, 1)->x - glyph(0, 0)->x - (adv + track)) < 0.01f, "character pitch %.3f",
+          glyph(0, 1)->x - glyph(0, 0)->x);
+
+    /* First-line indent of 2 字: 26 characters on the first line. */
+    o.indent = 2 * (adv + track);
+    lay(han(60), &o);
+    CHECK(count(0) == 26 && count(1) == 28, "indented first line holds 26 (%zu)", count(0));
+    o.indent = 0;
+
+    /* 后推出: 。 at position 29 of a line of plain Han — the 28th character goes down with it. */
+    snprintf(text, sizeof text, "%s。%s", han(28), han(10));
+    lay(text, &o);
+    CHECK(count(0) == 27 && first_cp(1) != 0x3002 && no_faults(), "。 at position 29 pushes a character down (%zu)",
+          count(0));
+    CHECK(fabsf(para_line_at(p, 0)->x1 - W) < 0.01f, "the pushed line is stretched to the measure");
+
+    static const char *closers[] = {"，", "」", "）", "》", "：", "！", "……", "——", "、", "”"};
+    for (size_t i = 0; i < sizeof closers / sizeof *closers; i++) {
+        snprintf(text, sizeof text, "%s%s%s", han(28), closers[i], han(12));
+        lay(text, &o);
+        CHECK(no_faults(), "%s at position 29: no line starts with it", closers[i]);
+    }
+    static const char *openers[] = {"（", "《", "“", "「"};
+    for (size_t i = 0; i < sizeof openers / sizeof *openers; i++) {
+        snprintf(text, sizeof text, "%s%s%s", han(27), openers[i], han(12));
+        lay(text, &o);
+        CHECK(no_faults() && count(0) == 27, "%s at position 28 goes to the next line (%zu)", openers[i], count(0));
+    }
+
+    /* 先挤进: with commas on the line, 。 at position 29 is squeezed onto it. */
+    snprintf(text, sizeof text, "%s，%s，%s。%s", han(8), han(8), han(10), han(10));
+    lay(text, &o);
+    CHECK(count(0) == 29 && last_cp(0) == 0x3002 && para_line_at(p, 0)->x1 <= W + 0.01f,
+          "。 squeezed onto a line with commas (%zu glyphs, x1 %.2f)", count(0), para_line_at(p, 0)->x1);
+
+    /* Adjacent marks take 1.5 em together; ½ em is taken from their blanks. */
+    lay("天地）。玄黄", &o);
+    float pair = glyph(0, 4)->x - glyph(0, 2)->x;
+    CHECK(pair < 2 * (adv + track) - 0.2f * SIZE && pair >= 1.5f * adv + 2 * track - 0.01f,
+          "）。 together narrower than 2 em (%.2f pt)", pair);
+
+    /* Han–Latin: ¼ em on each side of a digit run; none inside it. */
+    lay("共2005人", &o);
+    float gap = glyph(0, 1)->x - (glyph(0, 0)->x + adv + track);
+    CHECK(fabsf(gap - 4.0f) < 0.01f, "¼ em between 共 and 2 (%.2f)", gap);
+    CHECK(fabsf(glyph(0, 2)->x - glyph(0, 1)->x - glyph(0, 1)->w) < 0.01f, "no space inside 2005");
+
+    /* The last line is not stretched, and no paragraph ends with a lone character. */
+    snprintf(text, sizeof text, "%s%s", han(28), han(1));
+    lay(text, &o);
+    size_t n = para_nlines(p);
+    size_t last_visible = 0;
+    for (size_t i = 0; i < count(n - 1); i++)
+        if (!lb_no_line_start(glyph(n - 1, i)->cp)) last_visible++;
+    CHECK(n == 2 && last_visible >= 2, "孤字: the last line holds %zu characters", last_visible);
+    CHECK(fabsf(glyph(n - 1, 1)->x - glyph(n - 1, 0)->x - (adv + track)) < 0.01f, "the last line keeps its natural pitch");
+    snprintf(text, sizeof text, "%s%s。", han(28), han(1));
+    lay(text, &o);
+    CHECK(para_nlines(p) == 2 && count(1) >= 3 && no_faults(), "孤字 with its full stop: 2 characters + 。 on the last line");
+
+    /* Latin words are not split: every line ends and starts with a whole word. */
+    const char *words = " international cooperation and development of administrative regulations ";
+    lay("中文中文 international cooperation and development of administrative regulations 中文", &o);
+    int split = para_nlines(p) < 2;
+    for (size_t i = 0; i < para_nlines(p); i++) {
+        char w1[64] = " ", w2[64] = " ";
+        size_t a = 1, b = 1;
+        for (size_t k = count(i); k > 0 && lb_is_latin_alnum(glyph(i, k - 1)->cp) && a < 60; k--) a++;
+        for (size_t k = count(i) - (a - 1), j = 1; k < count(i); k++) w1[j++] = (char)glyph(i, k)->cp;
+        for (size_t k = 0; k < count(i) && lb_is_latin_alnum(glyph(i, k)->cp) && b < 60; k++) w2[b++] = (char)glyph(i, k)->cp;
+        w1[a] = ' ';
+        w2[b] = ' ';
+        if ((a > 1 && !strstr(words, w1)) || (b > 1 && !strstr(words, w2))) split = 1;
+    }
+    CHECK(!split, "Latin words stay whole");
+
+    /* Soft breaks: nothing between CJK, a space between words. */
+    para_clear(p);
+    inl_style st = {ROLE_BODY, SIZE, 0};
+    para_text(p, "中文", strlen("中文"), st, 1);
+    para_softbreak(p, st);
+    para_text(p, "续行", strlen("续行"), st, 2);
+    para_layout(p, &o);
+    CHECK(count(0) == 4 && fabsf(glyph(0, 2)->x - glyph(0, 1)->x - (adv + track)) < 0.01f, "soft break between CJK is nothing");
+
+    /* Emphasis in 楷体 and strong in 黑体 come from their roles' fonts. */
+    para_clear(p);
+    para_text(p, "正文", strlen("正文"), st, 1);
+    para_text(p, "强调", strlen("强调"), (inl_style){ROLE_KAI, SIZE, 0}, 1);
+    para_layout(p, &o);
+    CHECK(glyph(0, 2)->face != glyph(0, 0)->face, "emphasis uses another face");
+
+    /* A character no installed font has is reported with its code point and left out. */
+    long before = diag_count(d, DIAG_WARNING);
+    lay("缺字\xF4\x8F\xBF\xBD在此", &o);
+    CHECK(diag_count(d, DIAG_WARNING) == before + 1 && count(0) == 4, "missing character reported and skipped");
+    CHECK(strstr(diag_message(d, diag_nmessages(d) - 1), "U+10FFFD") != NULL, "message names U+10FFFD: %s",
+          diag_message(d, diag_nmessages(d) - 1));
+
+    /* A balanced title: two lines of similar length, neither a lone character. */
+    para_opts t = grid_opts();
+    t.tracking = 0;
+    t.align = ALIGN_CENTRE;
+    t.balance = 1;
+    para_clear(p);
+    const char *title = "关于在全市开展保持共产党员先进性教育活动的实施意见";
+    para_text(p, title, strlen(title), (inl_style){ROLE_BODY, 22, 0}, 1);
+    para_layout(p, &t);
+    CHECK(para_nlines(p) == 2 && (count(0) > count(1) ? count(0) - count(1) : count(1) - count(0)) <= 2,
+          "balanced title: %zu + %zu", count(0), para_nlines(p) > 1 ? count(1) : 0);
+
+    /* Fill-in blanks and boxes draw rules, not glyphs. */
+    para_clear(p);
+    para_text(p, "姓名", strlen("姓名"), st, 1);
+    para_blank(p, 4 * SIZE, (inl_style){ROLE_BODY, SIZE, INL_UNDERLINE});
+    para_blank(p, 0.8f * SIZE, (inl_style){ROLE_BODY, SIZE, INL_BOX});
+    para_layout(p, &o);
+    dl_doc *doc = dl_doc_new(595, 842);
+    dl_page *pg = dl_page_add(doc);
+    para_draw_line(p, 0, pg, 0, 100);
+    int lines = 0, rects = 0;
+    for (size_t i = 0; i < pg->nops; i++) {
+        lines += pg->ops[i].kind == DL_LINE;
+        rects += pg->ops[i].kind == DL_RECT;
+    }
+    CHECK(lines == 1 && rects == 1 && pg->nglyphs == 2, "a blank is underlined, a box is a rectangle");
+    dl_doc_free(doc);
+
+    para_free(p);
+    fontset_free(fs);
+    diag_free(d);
+    return TAP_DONE();
+}

@@ -1,0 +1,227 @@
+/* Builds a two-page display list by hand and renders it. With WENSHU_PDF_DIR set, also writes
+ * plain.pdf and archive.pdf there (tests/pdf/ checks them with poppler, mutool and qpdf). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tap.h"
+#include "dlist.h"
+#include "fonts.h"
+#include "pdffont.h"
+#include "pdfmeta.h"
+#include "pdfout.h"
+#include "subset.h"
+
+/* Appends a run of UTF-8 text at x, advancing by the fontset's widths; returns the end x. */
+static float run(dl_page *p, fontset *fs, font_role role, const char *s, float x, float y, float size)
+{
+    size_t len = strlen(s);
+    int cur = -2;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        int n = utf8_decode(s + i, len - i, &cp);
+        if (n < 0) abort();
+        i += (size_t)n;
+        int f = fontset_face_for(fs, role, cp);
+        if (f < 0) continue;
+        if (f != cur) dl_text_begin(p, f, size, y);
+        cur = f;
+        dl_glyph_add(p, cp, x);
+        x += fontset_advance(fs, f, cp) * size / 1000.0f;
+    }
+    return x;
+}
+
+static const char *const LINE1 = "第一条 为了加强党员教育，保持先进性。";
+static const char *const LINE1B = "「引号」《书名》——破折号……省略号";
+static const char *const LINE2 = "Latin text 2005 年 6 月，堃喆赟㛃䶮，𠀾与𠮷。";
+static const char *const LINE3 = "第二页：整改措施（一）";
+static const char *const LINE4 = "从2005年1月开始，用半年左右时间。";
+
+static int is_han(uint32_t cp) { return cp >= 0x3400 && cp < 0xA000; }
+static int is_digit(uint32_t cp) { return cp >= '0' && cp <= '9'; }
+
+/* Sets s as layout does: ¼ em between Han and digits, the full-width comma compressed to ½ em. */
+static void run_typeset(dl_page *p, fontset *fs, const char *s, float x, float y, float size)
+{
+    size_t len = strlen(s);
+    uint32_t prev = 0;
+    int f = fontset_face_for(fs, ROLE_BODY, 0x4E2D);
+    dl_text_begin(p, f, size, y);
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        i += (size_t)utf8_decode(s + i, len - i, &cp);
+        if (prev && ((is_han(prev) && is_digit(cp)) || (is_digit(prev) && is_han(cp)))) x += size / 4;
+        dl_glyph_add(p, cp, x);
+        x += fontset_advance(fs, f, cp) * size / 1000.0f;
+        if (cp == 0xFF0C) x -= size / 2;
+        prev = cp;
+    }
+}
+
+static dl_doc *build(fontset *fs)
+{
+    dl_doc *doc = dl_doc_new(595.28f, 841.89f);
+    dl_page *p = dl_page_add(doc);
+    p->number = 1;
+    run(p, fs, ROLE_TITLE, "关于开展保持共产党员先进性教育活动的通知", 80, 740, 22);
+    run(p, fs, ROLE_BODY, LINE1, 80, 710, 16);
+    run(p, fs, ROLE_BODY, LINE1B, 80, 690, 16);
+    /* justified: glyphs spread 0.5 pt apart, which the TJ numbers must carry */
+    const char *spread = "间距调整测试";
+    float x = 80;
+    size_t len = strlen(spread);
+    int f = fontset_face_for(fs, ROLE_BODY, 0x95F4);
+    dl_text_begin(p, f, 16, 670);
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        i += (size_t)utf8_decode(spread + i, len - i, &cp);
+        dl_glyph_add(p, cp, x);
+        x += 16.5f;
+    }
+    run(p, fs, ROLE_BODY, LINE2, 80, 640, 16);
+    run(p, fs, ROLE_HEI, "一、黑体标题", 80, 610, 16);
+    run_typeset(p, fs, LINE4, 300, 610, 16);
+    dl_line(p, 80, 590, 515, 590, 0.5f, 3);
+    dl_rect(p, 80, 540, 40, 30, 0.8f, 0);
+    dl_rect(p, 130, 540, 40, 30, 0, 1);
+    dl_page *p2 = dl_page_add(doc);
+    p2->number = 2;
+    run(p2, fs, ROLE_BODY, LINE3, 80, 760, 16);
+    run(p2, fs, ROLE_SONG, "— 2 —", 260, 60, 14);
+    dl_outline_add(doc, 1, "关于开展先进性教育活动的通知", 0, 760);
+    dl_outline_add(doc, 2, "一、黑体标题 & <符号>", 0, 626);
+    dl_outline_add(doc, 1, "第二页：整改措施𠮷", 1, 776);
+    dl_meta_set(&doc->meta.title, "关于开展先进性教育活动的通知 A&B <x>");
+    dl_meta_set(&doc->meta.subject, "先进性教育");
+    dl_meta_set(&doc->meta.author, "中共某某委员会");
+    dl_meta_set(&doc->meta.keywords, "通知, M001");
+    dl_meta_set(&doc->meta.creator, "wenshu render");
+    dl_meta_set(&doc->meta.date, "2005-06-05T09:30:00+08:00");
+    return doc;
+}
+
+static int contains(const wbuf *b, const char *needle)
+{
+    return memmem(b->data, b->len, needle, strlen(needle)) != NULL;
+}
+
+int main(void)
+{
+    diag *d = diag_new(stderr);
+    fontset *fs = fontset_new();
+    const char *const body[] = {"AR PL UMing CN", "HanaMinA", "HanaMinB"};
+    const char *const hei[] = {"WenQuanYi Zen Hei", "HanaMinA", "HanaMinB"};
+    fontset_set_chain(fs, ROLE_BODY, body, 3, d);
+    fontset_set_chain(fs, ROLE_TITLE, body, 3, d);
+    fontset_set_chain(fs, ROLE_SONG, body, 3, d);
+    fontset_set_chain(fs, ROLE_HEI, hei, 3, d);
+
+    char pd[32], xd[40];
+    CHECK(pdfmeta_dates("2005-06-05T09:30:00+08:00", pd, xd) == 0 && !strcmp(pd, "D:20050605093000+08'00'") &&
+              !strcmp(xd, "2005-06-05T09:30:00+08:00"), "ISO date to PDF and XMP: %s %s", pd, xd);
+    CHECK(pdfmeta_dates("2005-06-05", pd, xd) == 0 && !strcmp(pd, "D:20050605000000"), "date only: %s", pd);
+    CHECK(pdfmeta_dates("2005-06-05T09:30Z", pd, xd) == 0 && !strcmp(pd, "D:20050605093000Z") &&
+              !strcmp(xd, "2005-06-05T09:30:00Z"), "UTC: %s %s", pd, xd);
+    CHECK(pdfmeta_dates("2005-13-05", pd, xd) < 0 && pdfmeta_dates("yesterday", pd, xd) < 0, "bad dates refused");
+
+    dl_doc *doc = build(fs);
+    wbuf xmp = {0};
+    pdfmeta_xmp(&doc->meta, &xmp);
+    CHECK(contains(&xmp, "A&amp;B &lt;x&gt;") && contains(&xmp, "<pdfaid:part>1</pdfaid:part>") &&
+              contains(&xmp, "<xmp:CreateDate>2005-06-05T09:30:00+08:00</xmp:CreateDate>"),
+          "XMP escapes the title and carries part, conformance and date");
+    wbuf_free(&xmp);
+
+    /* subset of one face: CIDs, widths and the ToUnicode entries */
+    int uming = fontset_face_for(fs, ROLE_BODY, 0x4E2D);
+    hb_set_t *cps = hb_set_create();
+    hb_set_add(cps, 0x4E2D);
+    hb_set_add(cps, 'A');
+    hb_set_add(cps, 0x2003E);
+    subset_font sf;
+    int built = subset_build(fs, uming, cps, NULL, &sf, d);
+    CHECK(built == 0, "subset of 中A𠀾 built");
+    hb_codepoint_t c1 = hb_map_get(sf.cid_of, 0x4E2D), c2 = hb_map_get(sf.cid_of, 0x2003E);
+    CHECK(sf.ncid == 4 && c1 > 0 && c1 < 4 && c2 > 0 && c2 < 4 && sf.width[hb_map_get(sf.cid_of, 'A')] == 500,
+          "3 characters get CIDs 1..3 (ncid %u), A is 500 wide", sf.ncid);
+    CHECK(strlen(sf.base_font) > 7 && sf.base_font[6] == '+', "subset name has a tag: %s", sf.base_font);
+    wbuf tu = {0};
+    pdffont_tounicode(&sf, &tu);
+    char want[32];
+    snprintf(want, sizeof want, "<%04X> <D840DC3E>", c2);
+    CHECK(contains(&tu, want) && contains(&tu, "3 beginbfchar") && !contains(&tu, "cidrange"),
+          "ToUnicode maps 𠀾 to a surrogate pair");
+    wbuf_free(&tu);
+    subset_free(&sf);
+
+    /* a width variant: the comma compressed to half an em becomes a glyph of its own */
+    hb_set_add(cps, 0xFF0C);
+    hb_set_t *var = hb_set_create();
+    hb_set_add(var, VARIANT_KEY(0xFF0C, 500));
+    built = subset_build(fs, uming, cps, var, &sf, d);
+    hb_codepoint_t vc = hb_map_get(sf.variant_cid, VARIANT_KEY(0xFF0C, 500));
+    hb_face_t *prog = hb_face_create(sf.program, 0);
+    hb_font_t *pf = hb_font_create(prog);
+    CHECK(built == 0 && vc == sf.ncid - 1 && sf.width[vc] == 500 && sf.unicode[vc] == 0xFF0C && sf.identity,
+          "variant CID %u is the last glyph, 500 wide, extracts as ，", vc);
+    CHECK(hb_face_get_glyph_count(prog) == sf.ncid && hb_font_get_glyph_h_advance(pf, vc) == 512 &&
+              hb_font_get_glyph_h_advance(pf, hb_map_get(sf.cid_of, 0xFF0C)) == 1024,
+          "the font program has the copy with advance 512/1024 em, the original keeps 1024");
+    hb_font_destroy(pf);
+    hb_face_destroy(prog);
+    subset_free(&sf);
+    hb_set_destroy(var);
+    hb_set_destroy(cps);
+
+    wbuf a = {0}, b = {0}, c = {0};
+    pdf_options plain = {0, NULL}, archive = {1, NULL};
+    /* CHECK evaluates its condition twice: nothing with side effects inside it */
+    int ra = pdf_render(doc, fs, &plain, &a, d), rb = pdf_render(doc, fs, &plain, &b, d);
+    int rc = pdf_render(doc, fs, &archive, &c, d);
+    CHECK(ra == 0 && a.len > 1000 && !memcmp(a.data, "%PDF-", 5), "renders (%zu bytes)", a.len);
+    CHECK(rb == 0 && a.len == b.len && !memcmp(a.data, b.data, a.len), "a second render is byte-identical");
+    CHECK(!contains(&a, "/ID") && !contains(&a, "/Metadata"), "a plain PDF has no /ID and no XMP");
+    CHECK(rc == 0 && contains(&c, "%PDF-1.4") && contains(&c, "/CIDSet") &&
+              contains(&c, "/OutputIntents") && contains(&c, "/ID") && contains(&c, "pdfaid:conformance"),
+          "archive copy: 1.4, CIDSet, OutputIntent, ID, XMP");
+    CHECK(diag_count(d, DIAG_ERROR) == 0 && diag_count(d, DIAG_WARNING) == 0, "no diagnostics");
+
+    const char *dir = getenv("WENSHU_PDF_DIR");
+    if (dir) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/plain.pdf", dir);
+        int w1 = pdf_write_file(doc, fs, &plain, path, d);
+        CHECK(w1 == 0, "wrote %s", path);
+        snprintf(path, sizeof path, "%s/archive.pdf", dir);
+        int w2 = pdf_write_file(doc, fs, &archive, path, d);
+        CHECK(w2 == 0, "wrote %s", path);
+        snprintf(path, sizeof path, "%s/expected.txt", dir);
+        FILE *t = fopen(path, "w");
+        if (t) {
+            fprintf(t, "%s\n%s\n%s\n%s\n%s\n", LINE1, LINE1B, LINE2, LINE3, LINE4);
+            fclose(t);
+        }
+    }
+
+    dl_doc *empty = dl_doc_new(595.28f, 841.89f);
+    diag *quiet = diag_new(NULL);
+    wbuf e = {0};
+    int r1 = pdf_render(empty, fs, &plain, &e, quiet);
+    CHECK(r1 < 0 && diag_count(quiet, DIAG_ERROR) == 1, "a document without pages is refused");
+    dl_page *p = dl_page_add(empty);
+    dl_text_begin(p, 99, 16, 700);
+    dl_glyph_add(p, 0x4E2D, 80);
+    int r2 = pdf_render(empty, fs, &plain, &e, quiet);
+    CHECK(r2 < 0 && diag_count(quiet, DIAG_ERROR) == 2, "a run on an unknown face is an error, not a crash");
+    wbuf_free(&e);
+    diag_free(quiet);
+    dl_doc_free(empty);
+
+    wbuf_free(&a);
+    wbuf_free(&b);
+    wbuf_free(&c);
+    dl_doc_free(doc);
+    fontset_free(fs);
+    diag_free(d);
+    return TAP_DONE();
+}

@@ -1,0 +1,100 @@
+/* Unit tests of the records index (records.h) as `wenshu build` uses it: the shared context, lookups,
+ * bad records, unqualified documents, schema defaults, and the Chinese character count. Run from the
+ * repository root (tests/run does). */
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/xpath.h>
+
+#include "records.h"
+#include "records_rules.h"
+#include "tap.h"
+
+static const char *prop(xmlNodePtr n, const char *name)
+{
+    static char buf[256];
+    xmlChar *v = n ? xmlGetProp(n, BAD_CAST name) : NULL;
+    snprintf(buf, sizeof buf, "%s", v ? (const char *)v : "(none)");
+    xmlFree(v);
+    return buf;
+}
+
+static double xpath_number(xmlDocPtr doc, const char *expr)
+{
+    xmlXPathContextPtr xc = xmlXPathNewContext(doc);
+    xmlXPathObjectPtr r = xmlXPathEvalExpression(BAD_CAST expr, xc);
+    double v = r ? xmlXPathCastToNumber(r) : -1;
+    xmlXPathFreeObject(r);
+    xmlXPathFreeContext(xc);
+    return v;
+}
+
+int main(void)
+{
+    setenv("WENSHU_DATADIR", ".", 0);
+
+    /* the samples: clean, shared context resolved across files */
+    char *samples[] = {"samples/members-mzj.xml", "samples/campaign.xml", "samples/members-fly.xml"};
+    diag *d = diag_new(NULL);
+    records_index *ix = records_index_build(samples, 3, d);
+    CHECK(ix != NULL, "index built over the samples");
+    CHECK(diag_count(d, DIAG_ERROR) == 0 && diag_count(d, DIAG_WARNING) == 0, "samples are clean (%s)",
+          diag_nmessages(d) ? diag_message(d, 0) : "no message");
+    xmlNodePtr c = records_campaign(ix);
+    CHECK(c && !strcmp((const char *)c->name, "campaign") && c->ns == NULL, "campaign found, unqualified");
+    CHECK(!strcmp(prop(c, "batch"), "第一批"), "campaign batch");
+    xmlNodePtr zb4 = records_lookup(ix, "O-ZB4");
+    CHECK(zb4 && !strcmp(prop(zb4, "unit"), "U-FLY"), "organisation looked up by id");
+    CHECK(records_lookup(ix, "U-MZJ") != NULL, "unit looked up by id");
+    CHECK(records_lookup(ix, "M01") == NULL, "members are not kept in the index");
+    CHECK(records_lookup(ix, "nope") == NULL, "unknown id: NULL");
+    CHECK(!records_is_bad(ix, "M01") && !records_is_bad(ix, "O-JG"), "clean records are not bad");
+    CHECK(xpath_number(zb4->doc, "count(//organisation)") == 5, "the index document answers plain XPath");
+    records_stats st;
+    records_index_stats(ix, &st);
+    CHECK(st.members == 30 && st.organisations == 5 && st.units == 2 && st.campaigns == 1, "stats count records");
+    records_index_free(ix);
+    diag_free(d);
+
+    /* schema defaults are filled in: <targets/> in base.xml */
+    char *base[] = {"tests/records/fixtures/base.xml", "tests/records/fixtures/rule-reference.xml"};
+    d = diag_new(NULL);
+    ix = records_index_build(base, 2, d);
+    xmlNodePtr targets = NULL;
+    for (xmlNodePtr n = records_campaign(ix) ? records_campaign(ix)->children : NULL; n; n = n->next)
+        if (n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, "targets")) targets = n;
+    CHECK(!strcmp(prop(targets, "study-hours"), "40") && !strcmp(prop(targets, "analysis-leader"), "4000") &&
+              !strcmp(prop(targets, "analysis-member"), "2000"),
+          "schema defaults of targets are filled in");
+    CHECK(records_is_bad(ix, "M1") && records_is_bad(ix, "M2") && records_is_bad(ix, "O3"),
+          "records with errors are bad");
+    CHECK(!records_is_bad(ix, "O1") && !records_is_bad(ix, "O2"), "records without errors are not bad");
+    CHECK(diag_count(d, DIAG_ERROR) == 5, "five reference errors (%ld)", diag_count(d, DIAG_ERROR));
+    records_index_free(ix);
+    diag_free(d);
+
+    /* no schema: NULL, reported */
+    setenv("WENSHU_DATADIR", "/nonexistent", 1);
+    d = diag_new(NULL);
+    ix = records_index_build(base, 1, d);
+    CHECK(ix == NULL && diag_count(d, DIAG_ERROR) == 1, "a missing schema gives NULL and one error");
+    diag_free(d);
+    setenv("WENSHU_DATADIR", ".", 1);
+
+    /* records_parse_file + records_unqualify: templates see //member */
+    d = diag_new(NULL);
+    xmlDocPtr doc = records_parse_file("samples/members-fly.xml", d);
+    CHECK(doc != NULL, "records_parse_file reads a sample");
+    CHECK(xpath_number(doc, "count(//member)") == 0, "before unqualify, //member finds nothing (namespaced)");
+    records_unqualify(doc);
+    CHECK(xpath_number(doc, "count(//member)") == 6, "after unqualify, //member finds the members");
+    CHECK(xpath_number(doc, "count(//member[@id='M25']/analysis/problem)") == 1, "nested elements unqualified too");
+    xmlFreeDoc(doc);
+    doc = records_parse_file("tests/records/fixtures/hostile-billion-laughs.xml", d);
+    CHECK(doc == NULL && diag_count(d, DIAG_ERROR) == 1, "records_parse_file refuses a DOCTYPE");
+    diag_free(d);
+
+    CHECK(rules_count_han("我叫王𠀾，2005年。abc") == 5, "Chinese characters counted, incl. outside the BMP");
+    CHECK(rules_parse_date("2005-03-01") == 20050301 && rules_parse_date("2005-3-1") == 0, "dates parsed strictly");
+    return TAP_DONE();
+}
