@@ -133,6 +133,9 @@ typedef struct {
     /* progress */
     int show_progress, progress_drawn;
     double started, last_drawn;
+    /* checkpoints of the manifest, so that a killed run's finished files need not be made again */
+    const char *checkpoint_path;
+    double next_checkpoint, checkpoint_cost;
 } run;
 
 static double now_seconds(void)
@@ -192,6 +195,26 @@ static int combined_member(const run *r, const build_item *comb, const build_ite
     return it->record[0] && !strcmp(it->form, comb->form) && record_selected(r->o, it->record);
 }
 
+/* An organisation folder must not take a name wenshu uses at the top of OUT. */
+static char *org_folder(const char *org)
+{
+    char *c = outpath_component(org, "未署单位");
+    char *lower = xstrdup(c);
+    for (char *p = lower; *p; p++)
+        if (*p >= 'A' && *p <= 'Z') *p = (char)(*p + 32);
+    size_t n = strlen(lower);
+    int taken = !strcmp(c, BUILD_COMBINED_DIR) ||
+                (!strncmp(lower, "manifest.", 9) && (n >= 5 && (!strcmp(lower + n - 5, ".json") ||
+                                                                strstr(lower, ".json.") != NULL)));
+    free(lower);
+    if (!taken) return c;
+    char *p = xmalloc(strlen(c) + 2);
+    p[0] = '_';
+    strcpy(p + 1, c);
+    free(c);
+    return p;
+}
+
 /* Names every output: records by organisation and form, then one combined file per form. */
 static void assign_paths(build_plan *p, int combined)
 {
@@ -200,7 +223,7 @@ static void assign_paths(build_plan *p, int combined)
     char **dirs = xcalloc(nrec ? nrec : 1, sizeof *dirs), **stems = xcalloc(nrec ? nrec : 1, sizeof *stems);
     for (size_t i = 0; i < nrec; i++) {
         build_item *it = &p->items[i];
-        char *org = outpath_component(it->org, "未署单位");
+        char *org = org_folder(it->org);
         char *form = outpath_component(it->form, "表单");
         wbuf dir = {0};
         wbuf_printf(&dir, "%s/%s", org, form);
@@ -327,6 +350,9 @@ static int make_doc(run *r, const build_item *it, dl_doc **out, diag *d)
             dl_doc_free(all);
             return -1;
         }
+        /* The author (the organisation) only when every record shares it. */
+        const char *a = all->meta.author, *b = doc->meta.author;
+        if (a && (!b || strcmp(a, b))) dl_meta_set(&all->meta.author, NULL);
         if (all->npages % 2) dl_page_add(all); /* start every record on an odd (right-hand) page */
         size_t first_own = all->noutlines + 1;
         dl_outline_add(all, 1, m->title ? m->title : m->name[0] ? m->name : m->record, all->npages, doc->height);
@@ -416,6 +442,44 @@ static void add_entry(run *r, const build_item *it, long pages, uint64_t bytes, 
     manifest_add(&r->made, &e);
 }
 
+static int write_if_changed(manifest *m, const char *path, char *err, size_t errlen);
+
+/* Every so often during a long run, the manifest as it stands: what this run made so far plus
+ * the previous entries. A run killed after this resumes from here (entries whose files changed
+ * since are caught by the SHA-256 check). The interval grows with the cost of writing it, so a
+ * huge manifest takes at most a few percent of the time. */
+static void checkpoint(run *r)
+{
+    double t = now_seconds();
+    if (!r->checkpoint_path || t < r->next_checkpoint) return;
+    manifest m = {0};
+    for (size_t i = 0; i < r->made.n; i++) manifest_add(&m, &r->made.v[i]);
+    manifest_sort(&m);
+    size_t n = m.n;
+    for (size_t i = 0; i < r->old.n; i++) {
+        const manifest_entry *e = &r->old.v[i];
+        size_t lo = 0, hi = n;
+        int have = 0;
+        while (lo < hi && !have) {
+            size_t mid = lo + (hi - lo) / 2;
+            int c = strcmp(m.v[mid].path, e->path);
+            if (!c) have = 1;
+            else if (c < 0) lo = mid + 1;
+            else hi = mid;
+        }
+        if (!have) manifest_add(&m, e);
+    }
+    char err[512];
+    if (write_if_changed(&m, r->checkpoint_path, err, sizeof err) == 0) {
+        double cost = now_seconds() - t;
+        r->checkpoint_cost = cost;
+        r->next_checkpoint = now_seconds() + (cost * 50 > 2.0 ? cost * 50 : 2.0);
+    } else {
+        r->checkpoint_path = NULL; /* the final write will report the problem */
+    }
+    manifest_free(&m);
+}
+
 static void done(size_t k, int status, const char *res, size_t len, void *ctx)
 {
     run *r = ctx;
@@ -442,6 +506,7 @@ static void done(size_t k, int status, const char *res, size_t len, void *ctx)
     if (status == 0) {
         r->built++;
         add_entry(r, it, pages, bytes, sha, r->keys[i]);
+        checkpoint(r);
         return;
     }
     r->failed++;
@@ -704,6 +769,10 @@ int build_run(build_plan *p, const build_source *src, const build_options *o, di
     if (o->shard_n) {
         part_name(&partpath, o->out, o->shard_k, o->shard_n);
         read_old(&r, partpath.data);
+        wbuf cp = {0};
+        wbuf_printf(&cp, "%s.partial", partpath.data);
+        read_old(&r, cp.data);
+        wbuf_free(&cp);
     }
     manifest_sort(&r.old);
 
@@ -733,6 +802,11 @@ int build_run(build_plan *p, const build_source *src, const build_options *o, di
 
     r.show_progress = o->progress > 0 || (o->progress < 0 && !o->quiet && isatty(2));
     r.started = now_seconds();
+    /* A shard's checkpoint must not look like a finished part, or another shard would merge it. */
+    wbuf partial = {0};
+    if (o->shard_n) wbuf_printf(&partial, "%s.partial", partpath.data);
+    r.checkpoint_path = o->shard_n ? partial.data : mpath.data;
+    r.next_checkpoint = r.started + 2.0;
     jobs_opts jo = {o->jobs, -1, work, done, draw_progress, &r};
     int status = EXIT_OK;
     if (jobs_run(r.ntodo, &jo, err, sizeof err)) {
@@ -755,6 +829,8 @@ int build_run(build_plan *p, const build_source *src, const build_options *o, di
             status = EXIT_USAGE;
         }
     }
+    if (status == EXIT_OK && o->shard_n) unlink(partial.data);
+    wbuf_free(&partial);
     int merged = 0;
     if (status == EXIT_OK && o->shard_n) {
         int rc = build_merge_manifests(o->out, 1, err, sizeof err);

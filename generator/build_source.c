@@ -313,8 +313,17 @@ int build_source_open(char *const *data, size_t ndata, const build_options *o, b
         sha256_state s;
         sha256_begin(&s);
         sha256_add(&s, f->key, SHA256_LEN);
-        hash_node(&s, idp->rec);
-        hash_node(&s, orgnode);
+        if (orgnode != idp->rec) {
+            /* A member's documents draw on the record, its organisation and that one's unit. */
+            hash_node(&s, idp->rec);
+            hash_node(&s, orgnode);
+            xmlChar *unit = orgnode ? xmlGetProp(orgnode, (const xmlChar *)"unit") : NULL;
+            hash_node(&s, unit ? records_lookup(c->ix, (const char *)unit) : NULL);
+            xmlFree(unit);
+        } else {
+            /* An organisation's or unit's documents may sum up everything in their file. */
+            hash_node(&s, xmlDocGetRootElement(idp->rec->doc));
+        }
         sha256_end(&s, it.key);
         build_plan_add(plan, &it);
         wbuf_free(&name);

@@ -353,6 +353,16 @@ hb_face_t *fontset_subset_source(fontset *fs, int face)
     return f->prepared ? f->prepared : f->face;
 }
 
+void fontset_prepare_subsetting(fontset *fs)
+{
+    for (size_t i = 0; i < fs->nfaces; i++) {
+        face_rec *f = fs->faces[i];
+        if (f->prepared) continue;
+        f->prepared = hb_subset_preprocess(f->face);
+        if (!f->prepared) f->prepared = hb_face_reference(f->face);
+    }
+}
+
 size_t fontset_nfaces(const fontset *fs) { return fs->nfaces; }
 
 const face_info *fontset_face(const fontset *fs, int face)

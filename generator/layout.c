@@ -47,7 +47,7 @@ struct layout {
     long block_line;
     wbuf plain;          /* heading text for outlines and the document title */
     list_state lists[MAX_LISTS];
-    int nlists;
+    int nlists, list_depth;
     int quote_depth;
     int item_marker_due; /* the next paragraph opens a list item */
     int item_checkbox;   /* 0 none, 1 unchecked, 2 checked */
@@ -63,7 +63,12 @@ dl_doc *layout_doc(layout *L) { return L->doc; }
 float layout_char_pitch(const layout *L) { return L->char_pitch; }
 float layout_line_pitch(const layout *L) { return L->pitch; }
 float layout_left(const layout *L) { return L->x_left + L->indent; }
-float layout_width(const layout *L) { return L->st->block_w - L->indent; }
+float layout_width(const layout *L)
+{
+    /* Deeply nested quotes and lists never squeeze the measure below a quarter of the block. */
+    float w = L->st->block_w - L->indent, least = L->st->block_w / 4;
+    return w < least ? least : w;
+}
 float layout_block_bottom(const layout *L) { return L->y_bottom; }
 float layout_cursor(const layout *L) { return L->cursor; }
 float layout_room(const layout *L) { return L->cursor - L->y_bottom; }
@@ -283,7 +288,9 @@ static void add_list_marker(layout *L)
 
 static float list_left(const layout *L)
 {
-    return L->nlists > 1 ? (float)(L->nlists - 1) * L->st->list_indent * L->char_pitch : 0;
+    float left = L->nlists > 1 ? (float)(L->nlists - 1) * L->st->list_indent * L->char_pitch : 0;
+    float most = layout_width(L) / 2;
+    return left < most ? left : most;
 }
 
 static void end_paragraph(layout *L)
@@ -523,12 +530,13 @@ int layout_markdown(layout *L, const char *md, size_t len)
             if (!enter && L->quote_depth-- > 1) L->indent -= L->st->quote.left * L->char_pitch;
             break;
         case CMARK_NODE_LIST:
-            if (enter && L->nlists < MAX_LISTS) {
+            /* Lists nested deeper than MAX_LISTS share the innermost state. */
+            if (enter && ++L->list_depth <= MAX_LISTS) {
                 list_state *ls = &L->lists[L->nlists++];
                 ls->ordered = cmark_node_get_list_type(n) == CMARK_ORDERED_LIST;
                 ls->next = cmark_node_get_list_start(n);
                 ls->paren = cmark_node_get_list_delim(n) == CMARK_PAREN_DELIM;
-            } else if (!enter && L->nlists > 0) {
+            } else if (!enter && L->list_depth-- <= MAX_LISTS) {
                 L->nlists--;
             }
             break;
@@ -613,7 +621,6 @@ static void page_number(layout *L, dl_page *pg, int number)
     float baseline = L->y_bottom - st->pn_below - dash_top;
     int cur = -2;
     for (size_t k = 0; k < n; k++) {
-        if (cps[k] == ' ') continue;
         if (faces[k] != cur) {
             dl_text_begin(pg, faces[k], size, baseline);
             cur = faces[k];

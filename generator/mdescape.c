@@ -168,3 +168,42 @@ void md_plain(wbuf *out, const char *s, size_t len)
         wbuf_putc(out, (char)c);
     }
 }
+
+int md_fence_is_markdown(const char *info, size_t len)
+{
+    /* The first word of the info string names the block (docs/form-elements.md). */
+    size_t w = 0;
+    while (w < len && !isspace((unsigned char)info[w])) w++;
+    return w == 7 && !memcmp(info, "receipt", 7);
+}
+
+void md_insert_literal(wbuf *out, const char *value, size_t len)
+{
+    /* Where the value starts a line (after at most three spaces), a run of ``` or ~~~ would close
+     * the fence. */
+    size_t start = out->len;
+    while (start > 0 && out->data[start - 1] != '\n') start--;
+    int line_start = out->len - start <= 3;
+    for (size_t i = start; i < out->len; i++)
+        if (out->data[i] != ' ') line_start = 0;
+
+    int first = 1;
+    const char *p = value, *end = value + len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *line_end = nl ? nl : end;
+        const char *s = p;
+        size_t n = (size_t)(line_end - p);
+        trim(&s, &n);
+        p = nl ? nl + 1 : end;
+        if (!n) continue;
+        if (!first) wbuf_putc(out, ' ');
+        if (first && line_start && n >= 3 && (s[0] == '`' || s[0] == '~') && s[1] == s[0] && s[2] == s[0]) {
+            wbuf_puts(out, s[0] == '`' ? "\xef\xbd\x80" : "\xef\xbd\x9e"); /* ｀ ～ */
+            s++;
+            n--;
+        }
+        wbuf_put(out, s, n);
+        first = 0;
+    }
+}

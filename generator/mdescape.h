@@ -15,7 +15,13 @@
  * Line breaks inside a value: each line of the value is trimmed (spaces, tabs, U+3000) and empty
  * lines are dropped; in running text each line becomes its own paragraph, continued inside the same
  * list item or block quote; in a heading or table cell the lines are joined with one space.
- * E-mail addresses may still be recognised by the autolink extension (their text is unchanged). */
+ * E-mail addresses may still be recognised by the autolink extension (their text is unchanged).
+ *
+ * Inside a fenced block whose contents print literally (```signature, ```lines, code: see
+ * docs/form-elements.md) backslashes would show, so values go in unescaped, joined into one line;
+ * the only thing that could change structure there — a line starting with ``` or ~~~ that closes
+ * the fence — is defused by writing its first character full-width (｀ or ～). A ```receipt holds
+ * Markdown, so values in it are escaped as anywhere else. */
 #ifndef WENSHU_MDESCAPE_H
 #define WENSHU_MDESCAPE_H
 
@@ -28,6 +34,13 @@ typedef enum { MD_PLACE_TEXT, MD_PLACE_TABLE_CELL } md_place;
 /* Appends value (UTF-8, len bytes) to out, the Markdown built so far, escaped for where it lands;
  * looks at the end of out to see whether the value starts a block. */
 void md_insert(wbuf *out, const char *value, size_t len, md_place place);
+
+/* Appends value to out for a literal fenced block (see above). */
+void md_insert_literal(wbuf *out, const char *value, size_t len);
+
+/* Whether the contents of a fenced block with this info string are Markdown (```receipt) rather
+ * than literal text. */
+int md_fence_is_markdown(const char *info, size_t len);
 
 /* One line of text, escaped; at_block_start adds the line-start rules. */
 void md_escape_line(wbuf *out, const char *s, size_t len, int at_block_start);

@@ -227,6 +227,7 @@ static void mark_blanks(para *p, int face, uint32_t cp, punct_kind k, float *bl,
 static void report_missing(para *p, const item *t)
 {
     p->missing++;
+    if (!p->d) return; /* a measuring pass: the real layout reports it */
     for (size_t i = 0; i < p->nreported; i++)
         if (p->reported[i] == t->cp) return;
     if (p->nreported < sizeof p->reported / sizeof *p->reported) p->reported[p->nreported++] = t->cp;
@@ -571,6 +572,44 @@ para_opts para_opts_for(const style *st, const block_style *b, float width, floa
     return o;
 }
 
+/* Title lines should keep words whole (GB/T 9704 7.3.1: 回行时要做到词意完整). Without a
+ * dictionary, breaking after a function word or a mark, or before 关于, is the best proxy. */
+static int good_title_break(const para *p, size_t b)
+{
+    static const uint32_t after[] = {0x7684 /* 的 */, 0x4E8E /* 于 */, 0x548C /* 和 */, 0x4E0E /* 与 */,
+                                     0x53CA /* 及 */, 0x5BF9 /* 对 */, 0x5728 /* 在 */, 0x4E3A /* 为 */,
+                                     0x3001, 0xFF0C, 0xFF1A};
+    uint32_t a = p->it[b - 1].cp, c = b < p->n ? p->it[b].cp : 0;
+    for (size_t i = 0; i < sizeof after / sizeof *after; i++)
+        if (a == after[i]) return 1;
+    return c == 0x5173 /* 关(于) */ && b + 1 < p->n && p->it[b + 1].cp == 0x4E8E;
+}
+
+/* Two-line balanced text: the break that best evens the lines, preferring word boundaries. */
+static void balance_two(para *p, const para_opts *o, float w)
+{
+    size_t n = p->n, best = 0;
+    double best_score = 1e30, em = p->it[0].size;
+    for (size_t b = 2; b + 1 < n; b++) {
+        if (!can_break(p, b)) continue;
+        double w1 = line_width(p, o, 0, b), w2 = line_width(p, o, b, n);
+        if (w1 > w - o->indent + EPS || w2 > w - o->hang + EPS) continue;
+        int chars2 = 0;
+        for (size_t k = b; k < n; k++)
+            if (visible(&p->it[k]) && !lb_no_line_start(p->it[k].cp)) chars2++;
+        if (chars2 < 2) continue;
+        double score = fabs(w1 - w2) / em + (good_title_break(p, b) ? 0 : 2.5);
+        if (score < best_score) {
+            best_score = score;
+            best = b;
+        }
+    }
+    if (!best) return;
+    p->nbreak = 0;
+    add_line(p, 0, best, 0);
+    add_line(p, best, n, 0);
+}
+
 size_t para_layout(para *p, const para_opts *o)
 {
     p->ng = 0;
@@ -590,7 +629,7 @@ size_t para_layout(para *p, const para_opts *o)
             else lo = mid;
         }
         break_lines(p, o, hi);
-        /* Centre the balanced lines in the real measure. */
+        if (want == 2) balance_two(p, o, w);
     }
     for (size_t i = 0; i < p->nbreak; i++) place_line(p, o, i, o->balance ? w : w);
     return p->nl;
@@ -640,7 +679,9 @@ void para_draw_line(const para *p, size_t i, dl_page *page, float x, float basel
     float size = 0;
     for (size_t k = L->first; k < L->first + L->count; k++) {
         const para_glyph *g = &p->g[k];
-        if (g->face < 0 || g->cp == ' ') continue;
+        /* Spaces are drawn as glyphs: an extractor then reads a word space as a space
+         * whatever the PDF writer does with gaps. */
+        if (g->face < 0) continue;
         if (g->face != face || g->size != size) {
             dl_text_begin(page, g->face, g->size, baseline);
             face = g->face;

@@ -71,7 +71,8 @@ typedef struct {
 
 typedef struct para para;
 
-/* fs is borrowed. file names the source in messages (missing characters). */
+/* fs is borrowed. file names the source in messages (missing characters); d may be NULL
+ * for a measuring pass that reports nothing. */
 para *para_new(fontset *fs, diag *d, const char *file);
 void para_free(para *p);
 void para_clear(para *p); /* empties the content, keeps the buffers */

@@ -151,6 +151,31 @@ int pdfmeta_outlines(HPDF_Doc pdf, const dl_doc *doc, HPDF_Page *pages)
     return HPDF_Error_GetCode(&pdf->error) == HPDF_OK ? 0 : -1;
 }
 
+int pdfmeta_page_labels(HPDF_Doc pdf, const dl_doc *doc)
+{
+    int plain = 1;
+    for (size_t p = 0; p < doc->npages; p++) plain &= doc->pages[p].number == (int)p + 1;
+    if (plain) return 0;
+    HPDF_Array nums = HPDF_Array_New(pdf->mmgr);
+    for (size_t p = 0; p < doc->npages; p++) {
+        int n = doc->pages[p].number;
+        int continues = p > 0 && n > 0 && doc->pages[p - 1].number > 0 && n == doc->pages[p - 1].number + 1;
+        int blank_run = p > 0 && n <= 0 && doc->pages[p - 1].number <= 0;
+        if (continues || blank_run) continue;
+        HPDF_Dict label = HPDF_Dict_New(pdf->mmgr);
+        if (n > 0) {
+            HPDF_Dict_AddName(label, "S", "D");
+            if (n != 1) HPDF_Dict_AddNumber(label, "St", n);
+        }
+        HPDF_Array_AddNumber(nums, (HPDF_INT32)p);
+        HPDF_Array_Add(nums, label);
+    }
+    HPDF_Dict labels = HPDF_Dict_New(pdf->mmgr);
+    HPDF_Dict_Add(labels, "Nums", nums);
+    HPDF_Dict_Add(pdf->catalog, "PageLabels", labels);
+    return HPDF_Error_GetCode(&pdf->error) == HPDF_OK ? 0 : -1;
+}
+
 static void xml_text(wbuf *b, const char *s)
 {
     for (; *s; s++) {

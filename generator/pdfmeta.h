@@ -26,6 +26,12 @@ int pdfmeta_info(HPDF_Doc pdf, const dl_meta *meta, diag *d);
 /* Bookmarks, nested by level, pointing at the heading's page and height. */
 int pdfmeta_outlines(HPDF_Doc pdf, const dl_doc *doc, HPDF_Page *pages);
 
+/* Page labels from the printed page numbers (dl_page.number), so a viewer's "page 3" is the
+ * page that says — 3 —, also in combined files where each record starts again at 1. Written
+ * only when the printed numbers differ from the physical ones; pages without a number get an
+ * empty label. */
+int pdfmeta_page_labels(HPDF_Doc pdf, const dl_doc *doc);
+
 /* PDF/A-1b: version 1.4, XMP metadata, OutputIntent with the ICC profile at icc_path, and the
  * file ID given (16 bytes, derived from the content by the caller). */
 int pdfmeta_archive(HPDF_Doc pdf, const dl_meta *meta, const char *icc_path, const unsigned char id[16], diag *d);

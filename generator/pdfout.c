@@ -10,10 +10,12 @@
 #include <hpdf_objects.h>
 #include <hpdf_pages.h>
 #include <hpdf_streams.h>
+#include <errno.h>
 #include <math.h>
 #include <nettle/sha2.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "fonts_cache.h"
 #include "pdffont.h"
@@ -36,6 +38,7 @@ static void on_hpdf_error(HPDF_STATUS status, HPDF_STATUS detail, void *user)
 /* Numbers in content streams: at most 3 decimals, no trailing zeros, never "-0". */
 static void put_num(wbuf *b, double v)
 {
+    if (!isfinite(v) || fabs(v) > 1e9) v = 0; /* a broken coordinate must not break the file */
     long long m = llround(v * 1000.0);
     if (m < 0) {
         wbuf_putc(b, '-');
@@ -138,7 +141,8 @@ static void put_text(wbuf *b, content_state *st, const dl_page *pg, size_t oi, c
             if (v != HB_MAP_VALUE_INVALID) cid = v;
         }
         /* in 1/10000 em, so a glyph lands within 0.001 pt of where layout put it */
-        long adj = lround((pos - g[i].x) * 10000.0 / size);
+        double shift = (pos - g[i].x) * 10000.0 / size;
+        long adj = isfinite(shift) && fabs(shift) < 1e8 ? lround(shift) : 0;
         if (adj) {
             if (open) wbuf_putc(b, '>');
             open = 0;
@@ -176,14 +180,16 @@ static void put_stroke_style(wbuf *b, content_state *st, double width, double da
     }
 }
 
-static void put_page(wbuf *b, const dl_page *pg, const subset_font *subsets)
+static void put_page(wbuf *b, const dl_page *pg, const subset_font *subsets, size_t nfaces)
 {
     content_state st = {0, -1, 0, 0, 0, 1.0, 0};
     for (size_t i = 0; i < pg->nops; i++) {
         const dl_op *op = &pg->ops[i];
         switch (op->kind) {
         case DL_TEXT:
-            if (subsets[op->u.text.face].program) put_text(b, &st, pg, i, &subsets[op->u.text.face]);
+            if (op->u.text.face >= 0 && (size_t)op->u.text.face < nfaces && subsets[op->u.text.face].program &&
+                op->u.text.first + op->u.text.count <= pg->nglyphs)
+                put_text(b, &st, pg, i, &subsets[op->u.text.face]);
             break;
         case DL_LINE:
             end_text(b, &st);
@@ -252,7 +258,25 @@ static int collect(const dl_doc *doc, fontset *fs, hb_set_t **used, hb_set_t **v
 }
 
 /* /ID for archive copies: a digest of everything that decides the file's content. */
-static void content_id(const dl_doc *doc, const subset_font *subsets, size_t nfaces, unsigned char id[16])
+/* A document without a date of its own is dated SOURCE_DATE_EPOCH (reproducible builds), in
+ * UTC; without either it carries no date at all — never the clock's. */
+static const char *effective_date(const dl_meta *meta, char buf[40])
+{
+    if (meta->date) return meta->date;
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (!sde || !*sde) return NULL;
+    char *end;
+    errno = 0;
+    long long t = strtoll(sde, &end, 10);
+    if (errno || *end || t < 0 || t > 253402300799LL) return NULL; /* up to 9999-12-31 */
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (!gmtime_r(&tt, &tm)) return NULL;
+    strftime(buf, 40, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+static void content_id(const dl_doc *doc, const dl_meta *m, const subset_font *subsets, size_t nfaces, unsigned char id[16])
 {
     struct sha256_ctx c;
     sha256_init(&c);
@@ -287,8 +311,7 @@ static void content_id(const dl_doc *doc, const subset_font *subsets, size_t nfa
         FEED(&o->y, sizeof o->y);
         if (o->title) FEED(o->title, strlen(o->title) + 1);
     }
-    const char *meta[] = {doc->meta.title, doc->meta.subject, doc->meta.author, doc->meta.keywords, doc->meta.creator,
-                          doc->meta.date};
+    const char *meta[] = {m->title, m->subject, m->author, m->keywords, m->creator, m->date};
     for (size_t i = 0; i < sizeof meta / sizeof *meta; i++) FEED(meta[i] ? meta[i] : "", meta[i] ? strlen(meta[i]) + 1 : 1);
     for (size_t f = 0; f < nfaces; f++) FEED(subsets[f].base_font, strlen(subsets[f].base_font) + 1);
 #undef FEED
@@ -349,17 +372,22 @@ int pdf_render(const dl_doc *doc, fontset *fs, const pdf_options *opt, wbuf *out
         if (!res) goto hpdf_failed;
         HPDF_Dict_Add(res, "Font", fonts);
         content.len = 0;
-        put_page(&content, &doc->pages[p], subsets);
+        put_page(&content, &doc->pages[p], subsets, nfaces);
         HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
         if (HPDF_Stream_Write(attr->stream, (HPDF_BYTE *)content.data, (HPDF_UINT)content.len) != HPDF_OK)
             goto hpdf_failed;
     }
 
-    if (pdfmeta_info(pdf, &doc->meta, d) < 0 || pdfmeta_outlines(pdf, doc, pages) < 0) goto hpdf_failed;
+    char date[40];
+    dl_meta meta = doc->meta;
+    meta.date = (char *)effective_date(&doc->meta, date);
+    if (pdfmeta_info(pdf, &meta, d) < 0 || pdfmeta_outlines(pdf, doc, pages) < 0 ||
+        pdfmeta_page_labels(pdf, doc) < 0)
+        goto hpdf_failed;
     if (opt->archive) {
         unsigned char id[16];
-        content_id(doc, subsets, nfaces, id);
-        if (pdfmeta_archive(pdf, &doc->meta, opt->icc_path, id, d) < 0) {
+        content_id(doc, &meta, subsets, nfaces, id);
+        if (pdfmeta_archive(pdf, &meta, opt->icc_path, id, d) < 0) {
             if (!err.status) goto done; /* reported by pdfmeta */
             goto hpdf_failed;
         }

@@ -57,7 +57,8 @@ static void wr32(unsigned char *p, uint32_t v)
 static hb_blob_t *blob_of(wbuf *b)
 {
     size_t len = b->len;
-    return hb_blob_create(wbuf_steal(b), (unsigned)len, HB_MEMORY_MODE_WRITABLE, NULL, free);
+    char *data = wbuf_steal(b);
+    return hb_blob_create(data, (unsigned)len, HB_MEMORY_MODE_WRITABLE, data, free);
 }
 
 /* The subset font with n more glyphs: glyph nglyphs+k is a copy of glyph src[k] whose advance

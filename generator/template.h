@@ -20,7 +20,8 @@
  *     {{/each}}
  *
  * The language (docs/templates.md has the full description, for the people who write forms):
- *   {{ xpath }}            the value's string, escaped for Markdown (mdescape.h)
+ *   {{ xpath }}            the value's string, escaped for where it lands (mdescape.h): text, table
+ *                          cell, line start; unescaped in literal fenced blocks (```signature)
  *   {{{ xpath }}}          the value inserted as Markdown, unescaped
  *   {{#each xpath}} … {{else}} … {{/each}}   once per selected node, which becomes the context;
  *                          $position (from 1) and $count; position() and last() work too;
@@ -32,6 +33,9 @@
  * disappears entirely. Variables: $record, $organisation (the record's organisation: itself, or
  * its @org), $unit (that organisation's @unit, or the record's), $campaign, $form (the name).
  * Functions: w: (xpathfn.h) and EXSLT str:, math:, set:, date:.
+ *
+ * Records must come from documents passed through records_unqualify (plain //member). A template
+ * keeps one XPath context: merge one record at a time (fork()ed workers are fine, threads are not).
  *
  * Everything that can be checked without data is checked when the template loads — syntax,
  * blocks, XPath syntax, unknown functions, prefixes and variables, argument counts (by a dry run
@@ -71,7 +75,8 @@ const char *template_title(const template *t);   /* e.g. "民主评议意见反�
 const char *template_records(const template *t); /* the records XPath as written */
 const char *template_style(const template *t);   /* e.g. "gbt9704" */
 
-/* The records of this template in doc, in document order: *nodes (free() it) gets *n elements.
+/* The records of this template in doc (records: is evaluated with the document node as context,
+ * so both //member and /wenshu/member work), in document order: *nodes (free() it) gets *n elements.
  * Returns 0, or -1 after reporting (e.g. the XPath selected something other than elements). */
 int template_select(template *t, xmlDocPtr doc, xmlNodePtr **nodes, size_t *n, diag *d);
 
@@ -79,8 +84,9 @@ int template_select(template *t, xmlDocPtr doc, xmlNodePtr **nodes, size_t *n, d
  * (naming the record and the template position); out then holds a partial document to discard. */
 int template_merge(template *t, xmlNodePtr record, wbuf *out, diag *d);
 
-/* Like template_merge, and also records where each output line came from: lines[i] is the
- * template line (in template_path, or 0 for partials and values) that produced output line i+1. */
+/* Like template_merge, and also records where each output line came from: lines[i] (free() the
+ * array) is the line of template_path that produced output line i+1; lines made by a partial map
+ * to the line of its {{> name}} tag, lines made by a multi-line value to the value's tag. */
 int template_merge_lines(template *t, xmlNodePtr record, wbuf *out, long **lines, size_t *nlines, diag *d);
 
 /* The output file name for a record (no folder, no extension): the pattern's values are inserted

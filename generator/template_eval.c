@@ -336,6 +336,8 @@ static int render_node(rstate *rs, const tnode *n, wbuf *out)
             md_plain(out, (const char *)s, len);
         else if (n->kind == TN_RAW)
             wbuf_put(out, s, len);
+        else if (n->literal)
+            md_insert_literal(out, (const char *)s, len);
         else
             md_insert(out, (const char *)s, len, n->table ? MD_PLACE_TABLE_CELL : MD_PLACE_TEXT);
         xmlFree(s);

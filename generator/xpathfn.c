@@ -246,6 +246,43 @@ static void fn_year_month(xmlXPathParserContextPtr c, int nargs)
     return_buf(c, &b);
 }
 
+/* Reads YYYY-MM-DD (ignoring a time or zone after it) into y, m, d; -1 when it is not a date. */
+static int parse_ymd(const char *s, long *y, long *m, long *d)
+{
+    wbuf check = {0};
+    int ok = xpathfn_date(s, 0, &check) == 0;
+    wbuf_free(&check);
+    while (isspace((unsigned char)*s)) s++;
+    if (!ok || strlen(s) < 10 || s[4] != '-' || s[7] != '-') return -1;
+    *y = strtol(s, NULL, 10);
+    *m = strtol(s + 5, NULL, 10);
+    *d = strtol(s + 8, NULL, 10);
+    return 0;
+}
+
+/* w:age(birth, on): full years of age on a date; empty when either is not a date. There is no
+ * "today": a document must come out the same whenever it is built. */
+static void fn_age(xmlXPathParserContextPtr c, int nargs)
+{
+    if (nargs != 2) { xmlXPathSetArityError(c); return; }
+    char *on = pop_string(c);
+    if (!on) return;
+    char *birth = pop_string(c);
+    if (!birth) {
+        xmlFree(on);
+        return;
+    }
+    long by, bm, bd, oy, om, od;
+    if (parse_ymd(birth, &by, &bm, &bd) == 0 && parse_ymd(on, &oy, &om, &od) == 0 && oy >= by) {
+        long age = oy - by - ((om < bm || (om == bm && od < bd)) ? 1 : 0);
+        xmlXPathReturnNumber(c, (double)(age < 0 ? 0 : age));
+    } else {
+        xmlXPathReturnEmptyString(c);
+    }
+    xmlFree(on);
+    xmlFree(birth);
+}
+
 /* Integer value of a number, or 0 when it is not a finite whole number within range. */
 static int whole(double v, long long *out)
 {
@@ -379,6 +416,7 @@ static const struct {
 } functions[] = {
     {"date", fn_date, 1, 2},
     {"year-month", fn_year_month, 1, 1},
+    {"age", fn_age, 2, 2},
     {"cn", fn_cn, 1, 1},
     {"heading-number", fn_heading_number, 1, 2},
     {"chars", fn_chars, 1, 1},

@@ -1,76 +1,9 @@
 #!/usr/bin/env bash
-# wenshu build end to end — records, templates, layout, PDF — with two small forms of this test's
-# own (so it does not depend on the shipped forms): hostile names, -j, incremental builds, shards,
-# records with errors, a run killed with kill -9, a full disk, and the command line.
+# wenshu build end to end — records, templates, layout, PDF — with two small forms of the tests' own
+# (setup_forms.sh; so it does not depend on the shipped forms): hostile names, -j, incremental
+# builds, shards, records with errors, progress and the command line.
 source "$(dirname "$0")/../lib/assert.sh"
-
-# A data folder: the shipped schema and styles, the test's templates.
-DATA="$TMP/data"
-mkdir -p "$DATA/templates/partials"
-ln -s "$ROOT/schemas" "$DATA/schemas"
-ln -s "$ROOT/templates/styles" "$DATA/templates/styles"
-cat >"$DATA/templates/feedback.md" <<'MD'
----
-name: feedback
-title: 评议意见反馈通知书
-records: //member
-output: "{{ name }}"
-style: gbt9704
-pdf:
-  title: "{{ name }}同志评议意见反馈通知书"
----
-# 评议意见反馈通知书
-
-{{ name }}同志：
-
-根据民主评议情况，现将评议意见反馈如下。
-
-{{#each evaluation/strength}}
-{{ . }}
-{{else}}
-（无记录）
-{{/each}}
-MD
-cat >"$DATA/templates/notice.md" <<'MD'
----
-name: notice
-title: 整改情况公布
-records: //organisation
-output: "{{ name }}"
-style: gbt9704
----
-# {{ name }}整改情况公布
-
-现将整改情况公布如下。
-MD
-export WENSHU_DATADIR="$DATA"
-
-member() { # id name
-    cat <<XML
-  <member id="$1" org="O-ZB4" gender="男" ethnicity="汉族" standing="正式">
-    <name>$2</name>
-    <birth>1980-01-19</birth>
-    <joined>2002-07-01</joined>
-    <job>临江市社会福利院</job>
-    <post>护士</post>
-    <study hours="40"/>
-  </member>
-XML
-}
-long=$(python3 -c 'print("党" * 100)')
-{
-    echo '<?xml version="1.0" encoding="UTF-8"?>'
-    echo '<wenshu xmlns="urn:wenshu:campaign:1">'
-    member M901 '../../etc/passwd'
-    member M902 'CON'
-    member M903 'a/b\c'
-    member M904 "$long"
-    member M905 '李&#10;四&#9;\0%00'
-    member M906 '陆婷'
-    member M907 'nul.txt'
-    echo '</wenshu>'
-} >"$TMP/hostile.xml"
-INPUTS=("$ROOT/samples/campaign.xml" "$ROOT/samples/members-fly.xml" "$ROOT/samples/members-mzj.xml" "$TMP/hostile.xml")
+source "$(dirname "$0")/setup_forms.sh"
 
 OUTA="$TMP/a"
 touch "$TMP/before"
@@ -137,41 +70,15 @@ assert_contains "$ERR" "record M901" "the skipped record is named"
 assert_contains "$ERR" "7 条记录有错未生成" "the summary counts the skipped records"
 assert_file "$TMP/c/中共临江市社会福利院支部委员会/评议意见反馈通知书/唐丽华.pdf" "the sound records are still built"
 
-# kill -9 in the middle of a batch: only complete PDFs remain, the next run finishes the job.
-python3 "$ROOT/samples/gen.py" --members 400 --orgs 10 -o "$TMP/big" >/dev/null
-OUTK="$TMP/k"
-setsid "$WENSHU" build "$TMP"/big/*.xml -o "$OUTK" -j 2 -q &
-pid=$!
-for _ in $(seq 200); do
-    [ "$(find "$OUTK" -name '*.pdf' 2>/dev/null | head -20 | wc -l)" -ge 20 ] && break
-    sleep 0.05
-done
-kill -9 -- -"$pid" 2>/dev/null
-wait "$pid" 2>/dev/null
-incomplete=0
-while IFS= read -r -d '' f; do tail -c 8 "$f" | grep -q '%%EOF' || incomplete=$((incomplete + 1)); done \
-    < <(find "$OUTK" -name '*.pdf' -print0)
-assert_eq "$incomplete" "0" "after kill -9 every PDF left is complete"
-run "$WENSHU" build "$TMP"/big/*.xml -o "$OUTK" -j 2
-assert_status 0 "the next run finishes the job"
-assert_eq "$(find "$OUTK" -name '*.tmp.*' | wc -l)" "0" "and removes the killed run's temporary files"
-run "$WENSHU" verify "$OUTK"
-assert_status 0 "the finished folder verifies"
-
-# A full disk: reported, no partial file, exit 2.
-mkdir -p "$TMP/full"
-if mount -t tmpfs -o size=96k tmpfs "$TMP/full" 2>/dev/null; then
-    run "$WENSHU" build "${INPUTS[@]}" -o "$TMP/full/out" -j 2
-    assert "a full disk gives a non-zero exit ($STATUS)" test "$STATUS" -ne 0
-    assert_contains "$ERR" "No space left" "and says why"
-    assert_eq "$(find "$TMP/full" -name '*.tmp.*' | wc -l)" "0" "no temporary file is left behind"
-    partial=0
-    while IFS= read -r -d '' f; do tail -c 8 "$f" | grep -q '%%EOF' || partial=$((partial + 1)); done \
-        < <(find "$TMP/full" -name '*.pdf' -print0)
-    assert_eq "$partial" "0" "no partial PDF is left behind"
-    umount "$TMP/full"
-else
-    ok "# SKIP full-disk test needs a tmpfs mount (not permitted here)"
+# Progress: on a terminal only, and not with -q.
+assert_not_contains "$ERR" "已生成" "no progress display when stderr is not a terminal"
+if command -v script >/dev/null; then
+    rm -rf "$TMP/p"
+    progress=$(script -qc "'$WENSHU' build ${INPUTS[*]} -o '$TMP/p' -j 2 --force" /dev/null)
+    assert_contains "$progress" "已生成 " "progress (count, rate, time left) on a terminal"
+    assert_contains "$progress" "个文件，每秒" "with the rate"
+    progress=$(script -qc "'$WENSHU' build ${INPUTS[*]} -o '$TMP/p' -j 2 -q" /dev/null)
+    assert_eq "$progress" "" "-q silences it on a terminal too"
 fi
 
 # The command line.

@@ -4,7 +4,9 @@
 # so this test does not depend on templates or fonts.
 source "$(dirname "$0")/../lib/assert.sh"
 
-FIXTURE="$ROOT/${UNIT_DIR:-build/unit}/test_build"
+UNITS="${UNIT_DIR:-build/unit}"
+[[ "$UNITS" == /* ]] || UNITS="$ROOT/$UNITS"
+FIXTURE="$UNITS/test_build"
 OUTD="$TMP/out"
 run "$FIXTURE" --fixture "$OUTD"
 assert_status 0 "the build machinery makes a folder with a manifest"

@@ -68,6 +68,16 @@ assert_contains "$outline" '"第二页：整改措施𠮷"	#page=2' "bookmark wi
 assert "two renders are byte-identical" cmp -s "$TMP/a/plain.pdf" "$TMP/b/plain.pdf"
 assert_eq "$(mutool show "$PDF" trailer/ID)" "null" "no /ID in a plain copy"
 
+# Combined file (the document twice, each numbered from 1): page labels follow the printed
+# numbers, bookmarks point into the second copy; a plain document needs no labels.
+labels=$(qpdf --json=2 --json-key=pagelabels "$TMP/a/combined.pdf" | python3 -c '
+import json, sys
+print(" ".join("%d:%s" % (l["index"], l["label"].get("/St", 1)) for l in json.load(sys.stdin)["pagelabels"]))')
+assert_eq "$labels" "0:1 2:1" "combined file: pages labelled 1 2 1 2"
+assert_eq "$(mutool show "$PDF" trailer/Root/PageLabels)" "null" "no page labels when printed and physical numbers agree"
+assert_contains "$(mutool show "$TMP/a/combined.pdf" outline)" '"第二页：整改措施𠮷"	#page=4' "combined file: bookmark into the second copy"
+assert "combined file passes qpdf --check" sh -c 'qpdf --check "$1" >/dev/null' _ "$TMP/a/combined.pdf"
+
 # The page as a picture: something is drawn where the text is.
 pdftoppm -r 30 -f 1 -l 1 -gray "$PDF" "$TMP/pg" 2>/dev/null
 assert "page 1 renders" test -s "$TMP/pg-1.pgm"

@@ -40,8 +40,6 @@ for ln in pc.lines_of(page):
         print(round(ln["top"] / pc.PT_PER_MM, 1))
 PY
 )
-assert python3 -c "import sys; t=float('$pn_top'); sys.exit(0 if 265 <= t <= 270 else 1)" \
-    && true
 assert "page number sits ~7 mm below the block (glyph top at $pn_top mm)" python3 -c "import sys; t=float('${pn_top:-0}'); sys.exit(0 if 265 <= t <= 270 else 1)"
 
 # fonts: every font embedded and subset
@@ -97,7 +95,7 @@ assert_eq "$(pyq 'r["breaks"]')" "[]" "blocks: no line-breaking faults"
 run "$WENSHU" render "$FIX/grid.md" -o "$TMP/form.pdf" --style form
 assert_status 0 "--style form renders"
 pdfcheck "$TMP/form.pdf" --body-size 14
-assert_eq "$(pyq 'r["body"]["chars_per_full_line"]')" "[31]" "form: 31 characters of 14 pt per full line"
+assert_eq "$(pyq 'max(r["body"]["chars_per_full_line"])')" "31" "form: 31 characters of 14 pt on a full line"
 assert "form: margins within 0.5 mm" [ "$(margins_ok)" = True ]
 
 # --- diagnostics ---

@@ -39,6 +39,7 @@ static fake_record records[] = {
     {"第二党支部", long_name, "M006", 1},
     {"第二党支部", "李\n四\r\n", "M007", 1},
     {"第二党支部", "", "M008", 2},
+    {"MANIFEST.json", "王五", "M009", 1},
 };
 #define NRECORDS (sizeof records / sizeof *records)
 
@@ -208,6 +209,8 @@ int main(int argc, char **argv)
     CHECK_ONCE(manifest_find(&m, "第二党支部/整改方案/李 四.pdf") != NULL, "newlines in a name become a space");
     CHECK_ONCE(manifest_find(&m, "第二党支部/整改方案/M008.pdf") != NULL, "an empty name falls back to the id");
     CHECK_ONCE(manifest_find(&m, "合订本/整改方案.pdf") != NULL, "one combined file per form");
+    CHECK_ONCE(manifest_find(&m, "_MANIFEST.json/整改方案/王五.pdf") != NULL,
+               "an organisation named like the manifest gets another folder name");
     int long_ok = 0;
     for (size_t i = 0; i < m.n; i++)
         if (!strcmp(m.v[i].record, "M006")) long_ok = strlen(strrchr(m.v[i].path, '/') + 1) <= 120;
@@ -234,8 +237,8 @@ int main(int argc, char **argv)
     CHECK_ONCE(records_seen == (int)NRECORDS && odd_starts, "each of %d records starts on an odd page", records_seen);
     CHECK_ONCE(strstr(comb, "outline 2 0 一、基本情况") && strstr(comb, "outline 1 0 张三"),
           "a record's bookmark is level 1, its own headings level 2");
-    /* pages 1,2,3,1,2,1,1,2 with padding: 1+1, 2, 3+1, 1+1, 2, 1+1, 1+1, 2 = 18 */
-    CHECK_ONCE(strstr(comb, "page 17 ops") && !strstr(comb, "page 18 ops"), "blank pages pad odd-length records (18 pages)");
+    /* pages 1,2,3,1,2,1,1,2,1 with padding: 1+1, 2, 3+1, 1+1, 2, 1+1, 1+1, 2, 1 = 19 */
+    CHECK_ONCE(strstr(comb, "page 18 ops") && !strstr(comb, "page 19 ops"), "blank pages pad odd-length records (19 pages)");
     CHECK_ONCE(strstr(comb, "title=整改方案（合订本）") != NULL, "the combined file has its own title");
     free(comb);
 

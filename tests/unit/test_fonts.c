@@ -78,7 +78,10 @@ int main(void)
     CHECK(fontset_face_for(fs, ROLE_KAI, 0x10FFFD) == -1 && fontset_nfaces(fs) == before, "and stays -1, no face added");
     CHECK(fontset_face_for(fs, ROLE_BODY, 0x110000) == -1 && fontset_advance(fs, 0, 0x110000) == 0,
           "out-of-range code points are refused");
-    CHECK(fontset_subset_source(fs, 0) != NULL, "subset source prepared");
+    CHECK(fontset_subset_source(fs, 0) == fontset_hb_face(fs, 0), "the first subsets come from the face itself");
+    fontset_prepare_subsetting(fs);
+    hb_face_t *prepared = fontset_subset_source(fs, 0);
+    CHECK(prepared != NULL && prepared != fontset_hb_face(fs, 0), "after preparing, subsets come from the prepared face");
 
     fontset_free(fs);
     diag_free(d);

@@ -195,6 +195,15 @@ int main(void)
         snprintf(path, sizeof path, "%s/archive.pdf", dir);
         int w2 = pdf_write_file(doc, fs, &archive, path, d);
         CHECK(w2 == 0, "wrote %s", path);
+        /* a combined file: each copy numbered from 1 again, so page labels are written */
+        dl_doc *both = dl_doc_new(doc->width, doc->height);
+        dl_doc_append(both, doc);
+        dl_doc_append(both, doc);
+        dl_meta_set(&both->meta.title, "合订本");
+        snprintf(path, sizeof path, "%s/combined.pdf", dir);
+        int w3 = pdf_write_file(both, fs, &plain, path, d);
+        CHECK(w3 == 0, "wrote %s", path);
+        dl_doc_free(both);
         snprintf(path, sizeof path, "%s/expected.txt", dir);
         FILE *t = fopen(path, "w");
         if (t) {
@@ -202,6 +211,20 @@ int main(void)
             fclose(t);
         }
     }
+
+    /* no date in the data: SOURCE_DATE_EPOCH, never the clock */
+    dl_meta_set(&doc->meta.date, NULL);
+    wbuf u1 = {0}, u2 = {0};
+    unsetenv("SOURCE_DATE_EPOCH");
+    int ru1 = pdf_render(doc, fs, &archive, &u1, d);
+    setenv("SOURCE_DATE_EPOCH", "1117935000", 1); /* 2005-06-05T01:30:00Z */
+    int ru2 = pdf_render(doc, fs, &archive, &u2, d);
+    unsetenv("SOURCE_DATE_EPOCH");
+    CHECK(ru1 == 0 && !contains(&u1, "CreationDate") && !contains(&u1, "xmp:CreateDate"), "undated: no date at all");
+    CHECK(ru2 == 0 && contains(&u2, "(D:20050605013000Z)") && contains(&u2, "<xmp:CreateDate>2005-06-05T01:30:00Z<"),
+          "SOURCE_DATE_EPOCH dates Info and XMP alike");
+    wbuf_free(&u1);
+    wbuf_free(&u2);
 
     dl_doc *empty = dl_doc_new(595.28f, 841.89f);
     diag *quiet = diag_new(NULL);
@@ -213,6 +236,29 @@ int main(void)
     dl_glyph_add(p, 0x4E2D, 80);
     int r2 = pdf_render(empty, fs, &plain, &e, quiet);
     CHECK(r2 < 0 && diag_count(quiet, DIAG_ERROR) == 2, "a run on an unknown face is an error, not a crash");
+    dl_doc *odd = dl_doc_new(595.28f, 841.89f);
+    p = dl_page_add(odd);
+    dl_text_begin(p, -7, 16, 700); /* an empty run on a nonsense face: nothing to draw */
+    dl_line(p, 10, 10, 100, 10, 1, 0);
+    int r3 = pdf_render(odd, fs, &plain, &e, quiet);
+    CHECK(r3 == 0 && diag_count(quiet, DIAG_ERROR) == 2, "an empty run on a nonsense face is skipped");
+    dl_doc_free(odd);
+
+    /* a glyph the run's face lacks (layout should have chosen another face): warned, skipped */
+    dl_doc *lacking = dl_doc_new(595.28f, 841.89f);
+    p = dl_page_add(lacking);
+    dl_text_begin(p, uming, 16, 700);
+    dl_glyph_add(p, 0x4E2D, 80);
+    dl_glyph_add(p, 0x20BB7, 96); /* 𠮷 is only in HanaMin */
+    wbuf lw = {0};
+    int r4 = pdf_render(lacking, fs, &plain, &lw, quiet);
+    CHECK(r4 == 0 && diag_count(quiet, DIAG_WARNING) == 1 && strstr(diag_message(quiet, diag_nmessages(quiet) - 1), "U+20BB7"),
+          "a character missing from the run's face is reported by code point, the rest drawn");
+    int r5 = pdf_write_file(lacking, fs, &plain, "/nonexistent-dir/x.pdf", quiet);
+    CHECK(r5 < 0 && strstr(diag_message(quiet, diag_nmessages(quiet) - 1), "/nonexistent-dir/x.pdf"),
+          "an unwritable path is an error naming the file");
+    wbuf_free(&lw);
+    dl_doc_free(lacking);
     wbuf_free(&e);
     diag_free(quiet);
     dl_doc_free(empty);

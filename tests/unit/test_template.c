@@ -56,6 +56,7 @@ static void dump_node(cmark_node *n, wbuf *out)
             wbuf_putc(out, ',');
         }
         wbuf_puts(out, cmark_node_get_type_string(c));
+        if (cmark_node_get_type(c) == CMARK_NODE_CODE_BLOCK) wbuf_printf(out, ":'%s'", cmark_node_get_literal(c));
         if (cmark_node_first_child(c)) {
             wbuf_putc(out, '(');
             dump_node(c, out);
@@ -235,6 +236,8 @@ static void test_functions_in_templates(void)
     MERGES_TO("{{ w:year-month(birth) }}", data_xml, "1958年4月");
     MERGES_TO("{{ w:date(name) }}", data_xml, "张三");
     MERGES_TO("{{ w:cn(count(op)) }}", data_xml, "四");
+    MERGES_TO("{{ w:age(birth, '2005-04-11') }}/{{ w:age(birth, '2005-04-12') }}/[{{ w:age(name, '2005-01-01') }}]",
+              data_xml, "46/47/[]");
     MERGES_TO("{{ w:heading-number(2) }}{{ w:heading-number(2, 2) }}", data_xml, "二、（二）");
     MERGES_TO("{{ w:chars('中文 ab') }}/{{ w:han('中文 ab') }}", data_xml, "4/2");
     MERGES_TO("{{ w:percent(score, total) }}", data_xml, "85.7%");
@@ -449,6 +452,26 @@ static void test_escaping(void)
         free(md);
     }
 
+    /* Fenced blocks: literal ones (signature) take values unescaped; a receipt holds Markdown. */
+    struct {
+        const char *value, *tpl, *want;
+    } fences[] = {
+        {"A&B *公司* [1]", "```signature\n{{ v }}\n日期\n```\n后文", "code_block:'A&B *公司* [1]\n日期\n',paragraph(text:'后文')"},
+        {"```\n# 标题", "```signature\n{{ v }}\n```\n后文", "code_block:'｀`` # 标题\n',paragraph(text:'后文')"},
+        {"~~~~", "~~~ lines 3\n   {{ v }}\n~~~\n后文", "code_block:'   ～~~~\n',paragraph(text:'后文')"},
+        {"**张三**", "```receipt\n本人：{{ v }}\n```", "code_block:'本人：\\*\\*张三\\*\\*\n'"},
+        {"**张三**", "````signature\n```\n{{ v }}\n````\n{{ v }}", "code_block:'```\n**张三**\n',paragraph(text:'**张三**')"},
+    };
+    for (size_t i = 0; i < sizeof fences / sizeof *fences; i++) {
+        xmlDocPtr doc = value_doc(fences[i].value);
+        char *md = merge_with(fences[i].tpl, doc, NULL);
+        xmlFreeDoc(doc);
+        char *got = md ? parse_dump(md) : NULL;
+        CHECK(got && !strcmp(got, fences[i].want), "fenced block: %s → %s", fences[i].tpl, got ? got : last_errors);
+        free(got);
+        free(md);
+    }
+
     wbuf b = {0};
     md_plain(&b, "  a\n\tb\u3000 c  ", strlen("  a\n\tb\u3000 c  "));
     CHECK(!strcmp(b.data, "a b c"), "plain text collapses whitespace: '%s'", b.data);
@@ -527,6 +550,16 @@ static void test_errors(void)
     CHECK(strstr(load_error("---\nname: t\ntitle: x\nrecords: //r\n---\n\xff"), "t.md:6:1: error: not valid UTF-8"),
           "invalid UTF-8");
 
+    {
+        const char *fm = "---\nname: t\ntitle: x   # 注释\nrecords: //r[@k='a #b'] # 注释\n---\n";
+        diag *dd = diag_new(NULL);
+        template *tt = template_load_string("t.md", fm, strlen(fm), NULL, NULL, dd);
+        CHECK(tt && !strcmp(template_title(tt), "x") && !strcmp(template_records(tt), "//r[@k='a #b']"),
+              "comments after values, but not inside XPath strings: %s", tt ? template_records(tt) : "");
+        template_free(tt);
+        diag_free(dd);
+    }
+
     /* several errors in one run */
     diag *d = diag_new(NULL);
     const char *many = "---\nname: t\ntitle: x\nrecords: //r\n---\n{{ w:a() }}\n{{ w:b() }}\n{{#if x}}\n";
@@ -544,7 +577,7 @@ static void test_api(void)
     const char *text = "\xef\xbb\xbf---\n# 注释\nname: feedback\ntitle: 民主评议意见反馈表   # 表名\nrecords: //r[@kind='党支部']\n"
                        "output: '{{ $form }}-{{ @id }}-{{ name }}'\nstyle: form\npdf:\n  title: \"{{ name }}的\\\"反馈\\\"\"\n"
                        "  keywords: 先进性教育, 反馈\n  author: '{{ $organisation/name }}'\n---\n"
-                       "正文{{ name }}\n{{#each i}}\n- {{ . }}\n{{/each}}\n{{ name }}";
+                       "正文{{ name }}\n{{#each i}}\n- {{ . }}\n{{/each}}\n{{! 注释 }}\n{{ name }}\n尾";
     diag *d = diag_new(NULL);
     template *t = template_load_string("f.md", text, strlen(text), NULL, NULL, d);
     CHECK(t != NULL, "loads a full front matter (BOM, comments, quotes): %s", diag_nmessages(d) ? diag_message(d, 0) : "");
@@ -581,10 +614,10 @@ static void test_api(void)
         size_t nl;
         int ml = template_merge_lines(t, recs[0], &md, &lines, &nl, d);
         CHECK(ml == 0, "merge with a line map");
-        static const long want_lines[] = {13, 13, 13, 15, 15, 17, 17, 17};
+        static const long want_lines[] = {13, 13, 13, 15, 15, 18, 18, 18, 19};
         wbuf got_lines = {0};
         for (size_t k = 0; k < nl; k++) wbuf_printf(&got_lines, "%ld ", lines[k]);
-        CHECK(nl == 8 && !memcmp(lines, want_lines, sizeof want_lines),
+        CHECK(nl == 9 && !memcmp(lines, want_lines, sizeof want_lines),
               "output lines map to template lines (a two-line value, a loop): %s", got_lines.data);
         wbuf_free(&got_lines);
         free(lines);
@@ -628,6 +661,42 @@ static void test_api(void)
     diag_free(d);
 }
 
+/* Random templates made of tag fragments: loading never crashes, and fails only with a message. */
+static void test_parser_fuzz(void)
+{
+    static const char *const bits[] = {"{{", "}}", "}}}", "{{{", "{{#each op}}", "{{/each}}", "{{#if name}}", "{{/if}}",
+                                       "{{else}}", "{{!", "{{> x}}", "'", "\"", "\n", "  ", "|", "中文", "- ", "# ",
+                                       "{{ name }}", "{{ $position }}", "(", ")", "[", "w:cn(", "---\n", "\\"};
+    unsigned long seed = 777;
+    int silent_failures = 0, loaded = 0;
+    xmlDocPtr doc = record_doc(data_xml);
+    for (int iter = 0; iter < 800; iter++) {
+        wbuf body = {0};
+        int n = 1 + (int)(seed % 12);
+        for (int k = 0; k < n; k++) {
+            seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+            wbuf_puts(&body, bits[(seed >> 33) % (sizeof bits / sizeof *bits)]);
+        }
+        char *text = front(body.data);
+        diag *d = diag_new(NULL);
+        template *t = template_load_string("f.md", text, strlen(text), NULL, NULL, d);
+        if (t) {
+            loaded++;
+            wbuf out = {0};
+            template_merge(t, xmlDocGetRootElement(doc), &out, d);
+            wbuf_free(&out);
+        } else if (!diag_count(d, DIAG_ERROR)) {
+            silent_failures++;
+        }
+        template_free(t);
+        diag_free(d);
+        free(text);
+        wbuf_free(&body);
+    }
+    xmlFreeDoc(doc);
+    CHECK(silent_failures == 0 && loaded > 0, "800 random templates: %d load, the others fail with a message", loaded);
+}
+
 int main(void)
 {
     cmark_gfm_core_extensions_ensure_registered();
@@ -638,6 +707,7 @@ int main(void)
     test_escaping();
     test_errors();
     test_api();
+    test_parser_fuzz();
     xmlCleanupParser();
     return TAP_DONE();
 }

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# wenshu build with the shipped forms (templates/*.md) over the samples: every form yields files,
+# the output does not depend on -j, and it verifies against its manifest.
+source "$(dirname "$0")/../lib/assert.sh"
+
+SAMPLES=("$ROOT"/samples/*.xml)
+run "$WENSHU" build "${SAMPLES[@]}" -o "$TMP/a" -j 2 --combined
+assert_status 0 "the samples build with every shipped form"
+for t in "$ROOT"/templates/*.md; do
+    title=$(sed -n 's/^title: *//p' "$t" | head -1 | tr -d '"')
+    n=$(grep -c "\"form\": \"$title\"" "$TMP/a/manifest.json")
+    assert "form $(basename "$t" .md) ($title) made files ($n)" test "$n" -gt 0
+    assert_file "$TMP/a/合订本/$title.pdf" "and a combined file for $title"
+done
+run "$WENSHU" verify "$TMP/a"
+assert_status 0 "the output verifies against its manifest"
+
+run "$WENSHU" build "${SAMPLES[@]}" -o "$TMP/b" -j 1 --combined -q
+assert_status 0 "builds again with -j 1"
+assert "-j 1 and -j 2 give byte-identical folders" diff -r "$TMP/a" "$TMP/b"
+
+# Each member's documents carry the member's name: the first file of each form folder.
+checked=0 named=0
+while IFS= read -r f; do
+    rec=$(python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); print([e["record"] for e in m["files"] if e["path"]==sys.argv[2]][0])' \
+        "$TMP/a/manifest.json" "${f#"$TMP/a/"}")
+    name=$(python3 - "$rec" "${SAMPLES[@]}" <<'PY'
+import sys, xml.etree.ElementTree as ET
+ns = "{urn:wenshu:campaign:1}"
+for path in sys.argv[2:]:
+    for el in ET.parse(path).getroot():
+        if el.get("id") == sys.argv[1]:
+            print(el.findtext(ns + "name") or "")
+            sys.exit()
+PY
+)
+    checked=$((checked + 1))
+    [ -n "$name" ] && pdftotext "$f" - 2>/dev/null | tr -d ' \n' | grep -qF "$name" && named=$((named + 1))
+done < <(find "$TMP/a" -mindepth 3 -name '*.pdf' | sort | awk -F/ '!seen[$(NF-1)]++')
+assert "each form's document names its record ($named of $checked)" test "$named" -eq "$checked" -a "$checked" -gt 0
+
+done_testing

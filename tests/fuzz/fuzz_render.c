@@ -1,0 +1,51 @@
+/* libFuzzer harness for Markdown -> layout -> PDF: the input is a Markdown document, laid out on
+ * the GB/T 9704 page and written as PDF bytes in memory (font subsetting included), as `wenshu
+ * render` does. The style and the fonts are set up once. Crashes, sanitizer reports and leaks
+ * are bugs; the output is not checked. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "commands.h"
+#include "diag.h"
+#include "dlist.h"
+#include "fonts.h"
+#include "layout.h"
+#include "pdfout.h"
+#include "style.h"
+#include "util.h"
+#include "fuzz_common.h"
+
+static style *st;
+static fontset *fs;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    fuzz_use_source_tree();
+    diag *d = diag_new(stderr);
+    st = style_load("gbt9704", wenshu_datadir(), d);
+    if (!st) abort();
+    fs = fontset_new();
+    if (style_apply_fonts(st, fs, d) < 0) abort();
+    diag_free(d);
+    return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    diag *d = diag_new(NULL);
+    layout *L = layout_new(st, fs, d, "fuzz.md");
+    if (layout_markdown(L, (const char *)data, size) == 0) {
+        dl_doc *doc = layout_finish(L);
+        wbuf pdf = {0};
+        pdf_options opt = {0, NULL};
+        pdf_render(doc, fs, &opt, &pdf, d);
+        wbuf_free(&pdf);
+        dl_doc_free(doc);
+    }
+    layout_free(L);
+    diag_free(d);
+    return 0;
+}
