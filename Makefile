@@ -10,13 +10,13 @@ PKGS     = libxml-2.0 libcmark-gfm harfbuzz harfbuzz-subset fontconfig libunibre
 DEB_PKGS = build-essential pkg-config libxml2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
            libhpdf-dev libharfbuzz-dev libfontconfig-dev libunibreak-dev zlib1g-dev \
            fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei fonts-hanazono \
-           icc-profiles-free nettle-dev mupdf-tools poppler-utils qpdf python3 valgrind clang
+           icc-profiles-free nettle-dev libdeflate-dev hyperfine mupdf-tools poppler-utils qpdf python3 valgrind clang
 
 OPT      ?= -O2 -g
 WERROR   ?=
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) $(OPT) $(EXTRA_CFLAGS) \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -Igenerator
-LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lexslt -lhpdf -lnettle -lz -lm $(EXTRA_LDFLAGS)
+LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lexslt -lhpdf -lnettle -ldeflate -lz -lm $(EXTRA_LDFLAGS)
 
 BUILD    ?= build
 SRCS     := $(filter-out generator/main.c,$(wildcard generator/*.c))

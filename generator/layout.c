@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "formel.h"
 #include "linebreak.h"
 #include "table.h"
 #include "util.h"
@@ -377,6 +378,7 @@ void layout_inlines(layout *L, cmark_node *n, para *p, inl_style base)
             break;
         case CMARK_NODE_CODE:
             lit = cmark_node_get_literal(c);
+            if (formel_inline_code(L, p, lit, st, line)) break; /* `blank:N`, `box` */
             st.role = ROLE_MONO;
             if (lit) para_text(p, lit, strlen(lit), st, line);
             break;
@@ -505,6 +507,7 @@ int layout_markdown(layout *L, const char *md, size_t len)
         case CMARK_NODE_CODE:
             if (L->in_inline) {
                 inl_style st = current_inline(L);
+                if (formel_inline_code(L, L->p, cmark_node_get_literal(n), st, line)) break; /* `blank:N`, `box` */
                 st.role = ROLE_MONO;
                 add_text(L, cmark_node_get_literal(n), st, line);
             }
@@ -554,6 +557,7 @@ int layout_markdown(layout *L, const char *md, size_t len)
             }
             break;
         case CMARK_NODE_CODE_BLOCK:
+            if (formel_block(L, n)) break; /* ```signature, ```receipt, ... (formel.h) */
             literal_block(L, n, &L->st->code);
             break;
         case CMARK_NODE_HTML_BLOCK:

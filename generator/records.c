@@ -44,6 +44,8 @@ struct records_index {
     size_t nrefs, refcap;
     xmlDocPtr doc;
     xmlNodePtr root, campaign;
+    xmlNodePtr *members; /* summaries, in input order (records_members) */
+    size_t nmembers, capmembers;
     campaign_facts facts;
     records_stats stats;
 };
@@ -159,6 +161,34 @@ static void define_record(records_index *ix, const records_src *src, int file, x
     e->col = loc.col;
 }
 
+/* Organisation forms (通报, 专题报告) speak about members that live in other files; a summary keeps
+ * what they need at a fraction of the member's size: the long texts stay behind. */
+static void keep_member_summary(records_index *ix, xmlNodePtr member)
+{
+    static const char *const whole[] = {"name", "job", "post", "situation", "opinions"};
+    static const char *const attributes_only[] = {"study", "analysis", "evaluation", "rectification"};
+    xmlNodePtr sum = xmlDocCopyNode(member, ix->doc, 2);
+    if (!sum) abort();
+    for (xmlNodePtr c = member->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE) continue;
+        int depth = 0;
+        for (size_t i = 0; i < sizeof whole / sizeof *whole; i++)
+            if (!strcmp((const char *)c->name, whole[i])) depth = 1;
+        for (size_t i = 0; i < sizeof attributes_only / sizeof *attributes_only; i++)
+            if (!strcmp((const char *)c->name, attributes_only[i])) depth = 2;
+        if (!depth) continue;
+        xmlNodePtr copy = xmlDocCopyNode(c, ix->doc, depth);
+        if (!copy) abort();
+        xmlAddChild(sum, copy);
+    }
+    xmlAddChild(ix->root, sum);
+    if (ix->nmembers == ix->capmembers) {
+        ix->capmembers = ix->capmembers ? ix->capmembers * 2 : 64;
+        ix->members = xrealloc(ix->members, ix->capmembers * sizeof *ix->members);
+    }
+    ix->members[ix->nmembers++] = sum;
+}
+
 static void collect(records_index *ix, const records_src *src, int file, diag *d, records_safety *s)
 {
     xmlNodePtr root = xmlDocGetRootElement(src->doc);
@@ -192,7 +222,8 @@ static void collect(records_index *ix, const records_src *src, int file, diag *d
         case REC_MEMBER:
             ix->stats.members++;
             add_ref(ix, src, file, n, "org", REC_ORG);
-            continue; /* members stay in their file */
+            keep_member_summary(ix, n); /* the member itself stays in its file */
+            continue;
         }
         xmlNodePtr copy = xmlDocCopyNode(n, ix->doc, 1);
         if (!copy) abort();
@@ -356,6 +387,7 @@ void records_index_free(records_index *ix)
         free(ix->refs[i].what);
     }
     free(ix->refs);
+    free(ix->members);
     if (ix->doc) xmlFreeDoc(ix->doc);
     free(ix);
 }
@@ -366,6 +398,34 @@ xmlNodePtr records_lookup(const records_index *ix, const char *id)
 {
     id_entry *e = ix ? entry_get(ix, id) : NULL;
     return e && e->defined && (e->kind == REC_UNIT || e->kind == REC_ORG) ? e->node : NULL;
+}
+
+/* Whether organisation org_id is `id`, lies below it, or belongs to unit `id`. The walk up the
+ * tree is bounded: a cycle is an error reported elsewhere, not a reason to hang here. */
+static int organisation_within(const records_index *ix, const char *org_id, const char *id)
+{
+    for (int depth = 0; org_id && depth < 64; depth++) {
+        if (!strcmp(org_id, id)) return 1;
+        id_entry *e = entry_get(ix, org_id);
+        if (!e || !e->node || e->kind != REC_ORG) return 0;
+        const char *unit = attr_value(e->node, "unit");
+        if (unit && !strcmp(unit, id)) return 1;
+        org_id = attr_value(e->node, "parent");
+    }
+    return 0;
+}
+
+size_t records_members(const records_index *ix, const char *id, xmlNodePtr **out)
+{
+    *out = NULL;
+    if (!ix || !id) return 0;
+    size_t n = 0;
+    for (size_t i = 0; i < ix->nmembers; i++) {
+        if (!organisation_within(ix, attr_value(ix->members[i], "org"), id)) continue;
+        if (!*out) *out = xmalloc(ix->nmembers * sizeof **out);
+        (*out)[n++] = ix->members[i];
+    }
+    return n;
 }
 
 int records_is_bad(const records_index *ix, const char *id)

@@ -37,6 +37,14 @@ void records_index_free(records_index *ix);
 xmlNodePtr records_campaign(const records_index *ix);
 xmlNodePtr records_lookup(const records_index *ix, const char *id); /* unit or organisation; NULL */
 
+/* Summaries of the members taking part in the organisation `id` or any organisation below it,
+ * or, for a unit id, in any organisation of that unit — in input order. A summary is the member
+ * element with its attributes and its name, job, post, situation and opinions children; its study,
+ * analysis, evaluation and rectification children carry their attributes only. This is what an
+ * organisation's forms may say about its members, whatever file the members came from.
+ * *out (free() it) gets the nodes, which live as long as the index. Returns the count. */
+size_t records_members(const records_index *ix, const char *id, xmlNodePtr **out);
+
 /* Whether the record with this id (member or organisation) had errors and must be skipped. */
 int records_is_bad(const records_index *ix, const char *id);
 

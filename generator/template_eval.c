@@ -51,6 +51,23 @@ static void capture_error(void *data, xmlErrorPtr err)
 
 static xmlXPathObjectPtr nodes(xmlNodePtr n) { return xmlXPathNewNodeSet(n); }
 
+static int is_named(xmlNodePtr n, const char *name) { return n && !strcmp((const char *)n->name, name); }
+
+/* $members: the members of the record's organisation (and of those below it); for a unit record,
+ * of every organisation of the unit. They come from the index, so they may live in other files. */
+static xmlXPathObjectPtr members_of_record(template *t)
+{
+    xmlNodePtr owner = t->v_record && is_named(t->v_record, "unit") ? t->v_record : t->v_organisation;
+    xmlChar *id = owner ? xmlGetProp(owner, BAD_CAST "id") : NULL;
+    xmlNodePtr *found = NULL;
+    size_t n = id ? records_members(t->ix, (const char *)id, &found) : 0;
+    xmlFree(id);
+    xmlXPathObjectPtr set = xmlXPathNewNodeSet(NULL);
+    for (size_t i = 0; i < n; i++) xmlXPathNodeSetAdd(set->nodesetval, found[i]);
+    free(found);
+    return set;
+}
+
 static xmlXPathObjectPtr lookup_variable(void *data, const xmlChar *name, const xmlChar *ns_uri)
 {
     template *t = data;
@@ -60,6 +77,7 @@ static xmlXPathObjectPtr lookup_variable(void *data, const xmlChar *name, const 
     if (!strcmp(v, "organisation")) return nodes(t->dry ? NULL : t->v_organisation);
     if (!strcmp(v, "unit")) return nodes(t->dry ? NULL : t->v_unit);
     if (!strcmp(v, "campaign")) return nodes(t->dry ? NULL : t->v_campaign);
+    if (!strcmp(v, "members")) return t->dry ? xmlXPathNewNodeSet(NULL) : members_of_record(t);
     if (!strcmp(v, "form")) return xmlXPathNewCString(t->name ? t->name : "");
     if (!strcmp(v, "position") || !strcmp(v, "count")) {
         if (t->dry) return xmlXPathNewFloat(1);
@@ -127,7 +145,6 @@ static xmlNodePtr lookup_id(template *t, xmlNodePtr record, const char *id)
     return record && record->doc ? find_in_doc(record->doc->children, NULL, id) : NULL;
 }
 
-static int is_named(xmlNodePtr n, const char *name) { return n && !strcmp((const char *)n->name, name); }
 
 static void set_record_variables(template *t, xmlNodePtr record, xmlDocPtr doc)
 {
