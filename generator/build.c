@@ -195,6 +195,22 @@ static int combined_member(const run *r, const build_item *comb, const build_ite
     return it->record[0] && !strcmp(it->form, comb->form) && record_selected(r->o, it->record);
 }
 
+/* The index of the first item of each form among the first n, in plan order. Forms are few, so
+ * this is linear in the items. */
+static size_t *distinct_forms(const build_plan *p, size_t n, size_t *count)
+{
+    size_t *firsts = NULL, nf = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t f = 0;
+        while (f < nf && strcmp(p->items[firsts[f]].form, p->items[i].form)) f++;
+        if (f < nf) continue;
+        firsts = xrealloc(firsts, (nf + 1) * sizeof *firsts);
+        firsts[nf++] = i;
+    }
+    *count = nf;
+    return firsts;
+}
+
 /* An organisation folder must not take a name wenshu uses at the top of OUT. */
 static char *org_folder(const char *org)
 {
@@ -243,11 +259,10 @@ static void assign_paths(build_plan *p, int combined)
     free(dirs);
     free(stems);
     if (!combined) return;
-    for (size_t i = 0; i < nrec; i++) {
-        int first = 1;
-        for (size_t j = 0; j < i && first; j++)
-            if (!strcmp(p->items[j].form, p->items[i].form)) first = 0;
-        if (!first) continue;
+    size_t nforms;
+    size_t *firsts = distinct_forms(p, nrec, &nforms);
+    for (size_t f = 0; f < nforms; f++) {
+        size_t i = firsts[f];
         build_item c = {.form = p->items[i].form, .form_alias = p->items[i].form_alias, .record = "", .org = "",
                         .name = p->items[i].form, .data = p->items[i].data};
         build_plan_add(p, &c);
@@ -258,6 +273,7 @@ static void assign_paths(build_plan *p, int combined)
         free(form);
         added->relpath = wbuf_steal(&rel);
     }
+    free(firsts);
 }
 
 static void final_key(run *r, size_t i, char hex[SHA256_HEX_LEN + 1])
@@ -682,14 +698,14 @@ static int check_filters(const build_plan *p, const build_options *o, diag *d)
         for (size_t i = 0; i < p->n && !found; i++) found = form_matches(&p->items[i], o->forms[f]);
         if (found) continue;
         wbuf known = {0};
-        for (size_t i = 0; i < p->n; i++) {
-            int first = 1;
-            for (size_t j = 0; j < i && first; j++) first = strcmp(p->items[j].form, p->items[i].form) != 0;
-            if (!first) continue;
-            const build_item *it = &p->items[i];
+        size_t nforms;
+        size_t *firsts = distinct_forms(p, p->n, &nforms);
+        for (size_t k = 0; k < nforms; k++) {
+            const build_item *it = &p->items[firsts[k]];
             wbuf_printf(&known, "%s%s", known.len ? "、" : "", it->form);
             if (it->form_alias) wbuf_printf(&known, "（%s）", it->form_alias);
         }
+        free(firsts);
         diag_report(d, DIAG_ERROR, (diag_loc){0}, "--form %s: no such form among the records' documents (forms: %s)",
                     o->forms[f], known.len ? known.data : "none");
         wbuf_free(&known);

@@ -6,6 +6,7 @@
 #include "build_source.h"
 
 #include <dirent.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,54 @@ typedef struct {
     item_data *items;        /* one per plan item, owned here */
     size_t nitems;
 } source_ctx;
+
+/* Digests of serialised nodes, by node: a member's record is selected by several forms, and an
+ * organisation's document by all of its records, but each is serialised and hashed once. */
+typedef struct {
+    const void **keys;
+    uint8_t (*digests)[SHA256_LEN];
+    size_t cap, n;
+} digest_cache;
+
+static void hash_node(sha256_state *s, xmlNodePtr node);
+
+static const uint8_t *cached_digest(digest_cache *c, xmlNodePtr node)
+{
+    if ((c->n + 1) * 2 > c->cap) {
+        digest_cache old = *c;
+        c->cap = old.cap ? old.cap * 2 : 1024;
+        c->keys = xcalloc(c->cap, sizeof *c->keys);
+        c->digests = xcalloc(c->cap, sizeof *c->digests);
+        c->n = 0;
+        for (size_t i = 0; i < old.cap; i++) {
+            if (!old.keys[i]) continue;
+            size_t j = ((uintptr_t)old.keys[i] >> 4) & (c->cap - 1);
+            while (c->keys[j]) j = (j + 1) & (c->cap - 1);
+            c->keys[j] = old.keys[i];
+            memcpy(c->digests[j], old.digests[i], SHA256_LEN);
+            c->n++;
+        }
+        free(old.keys);
+        free(old.digests);
+    }
+    size_t j = ((uintptr_t)node >> 4) & (c->cap - 1);
+    while (c->keys[j] && c->keys[j] != node) j = (j + 1) & (c->cap - 1);
+    if (!c->keys[j]) {
+        sha256_state s;
+        sha256_begin(&s);
+        hash_node(&s, node);
+        sha256_end(&s, c->digests[j]);
+        c->keys[j] = node;
+        c->n++;
+    }
+    return c->digests[j];
+}
+
+static void add_node_digest(sha256_state *s, digest_cache *c, xmlNodePtr node)
+{
+    if (node) sha256_add(s, cached_digest(c, node), SHA256_LEN);
+    else sha256_add_str(s, "(none)");
+}
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -296,6 +345,7 @@ int build_source_open(char *const *data, size_t ndata, const build_options *o, b
     manifest_free(&bad);
 
     /* Items point into c->items, which no longer moves. */
+    digest_cache dc = {0};
     for (size_t i = 0; i < c->nitems; i++) {
         item_data *idp = &c->items[i];
         form *f = &c->forms[idp->form];
@@ -315,14 +365,14 @@ int build_source_open(char *const *data, size_t ndata, const build_options *o, b
         sha256_add(&s, f->key, SHA256_LEN);
         if (orgnode != idp->rec) {
             /* A member's documents draw on the record, its organisation and that one's unit. */
-            hash_node(&s, idp->rec);
-            hash_node(&s, orgnode);
+            add_node_digest(&s, &dc, idp->rec);
+            add_node_digest(&s, &dc, orgnode);
             xmlChar *unit = orgnode ? xmlGetProp(orgnode, (const xmlChar *)"unit") : NULL;
-            hash_node(&s, unit ? records_lookup(c->ix, (const char *)unit) : NULL);
+            add_node_digest(&s, &dc, unit ? records_lookup(c->ix, (const char *)unit) : NULL);
             xmlFree(unit);
         } else {
             /* An organisation's or unit's documents may sum up everything in their file. */
-            hash_node(&s, xmlDocGetRootElement(idp->rec->doc));
+            add_node_digest(&s, &dc, xmlDocGetRootElement(idp->rec->doc));
         }
         sha256_end(&s, it.key);
         build_plan_add(plan, &it);
@@ -331,6 +381,8 @@ int build_source_open(char *const *data, size_t ndata, const build_options *o, b
         free(id);
     }
 
+    free(dc.keys);
+    free(dc.digests);
     *src = (build_source){c, layout_item, render_item};
     free_names(names, nnames);
     free_names(partials, npartials);

@@ -107,7 +107,7 @@ int cmd_build(int argc, char **argv)
     char **data = NULL;
     size_t ndata = 0;
     const char *merge = NULL;
-    int status = EXIT_OK, only_files = 0, jobs_given = 0;
+    int status = EXIT_OK, only_files = 0;
     build_plan *plan = NULL;
     diag *d = NULL;
 
@@ -145,7 +145,6 @@ int cmd_build(int argc, char **argv)
             unsigned long n;
             if (parse_uint(v, 1024, &n) || n < 1) FAIL("-j needs a number of worker processes from 1 to 1024, not '%s'", v ? v : "");
             o.jobs = (int)n;
-            jobs_given = 1;
         } else if (!strcmp(name, "--shard")) {
             const char *v = VALUE();
             if (parse_shard(v, &o.shard_k, &o.shard_n))
@@ -171,7 +170,6 @@ int cmd_build(int argc, char **argv)
         }
 #undef VALUE
     }
-    (void)jobs_given;
 
     if (merge) {
         if (ndata || o.out) FAIL("--merge-manifests takes only the output folder");

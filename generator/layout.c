@@ -63,7 +63,12 @@ const char *layout_file(const layout *L) { return L->file; }
 dl_doc *layout_doc(layout *L) { return L->doc; }
 float layout_char_pitch(const layout *L) { return L->char_pitch; }
 float layout_line_pitch(const layout *L) { return L->pitch; }
-float layout_left(const layout *L) { return L->x_left + L->indent; }
+float layout_left(const layout *L)
+{
+    /* The indent stops where layout_width stops shrinking, so deep quotes stay inside the block. */
+    float most = L->st->block_w - L->st->block_w / 4;
+    return L->x_left + (L->indent < most ? L->indent : most);
+}
 float layout_width(const layout *L)
 {
     /* Deeply nested quotes and lists never squeeze the measure below a quarter of the block. */

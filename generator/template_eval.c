@@ -416,7 +416,8 @@ int template_merge_lines(template *t, xmlNodePtr record, wbuf *out, long **lines
         while (k + 1 < rs.map_n && rs.map_off[k + 1] <= off) k++;
         if (n == cap) v = xrealloc(v, (cap *= 2) * sizeof *v);
         v[n++] = rs.map_n && rs.map_off[k] <= off ? rs.map_line[k] : 0;
-        const char *nl = memchr(out->data + off, '\n', out->len - off);
+        /* An empty document has no buffer yet (data is NULL): nothing to search. */
+        const char *nl = off < out->len ? memchr(out->data + off, '\n', out->len - off) : NULL;
         if (!nl) break;
         off = (size_t)(nl - out->data) + 1;
         if (off == out->len) break;

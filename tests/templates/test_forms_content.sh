@@ -4,7 +4,8 @@
 # values computed here from the XML, not copied from the output); no template syntax or
 # placeholder is left; every table is a table for cmark-gfm (parsed through libcmark-gfm) with the
 # same number of cells in each row; each form renders for one record and the PDF names it.
-# The golden merged Markdown of each form is in tests/templates/golden (test_golden.sh).
+# The golden merged Markdown of each form is in tests/templates/golden, checked by test_golden.sh;
+# after an intended change: WENSHU_REGEN_GOLDEN=1 tests/run templates/test_golden, then review git diff.
 source "$(dirname "$0")/../lib/assert.sh"
 cd "$ROOT" || exit 2
 SAMPLES=(samples/campaign.xml samples/members-fly.xml samples/members-mzj.xml)
@@ -107,6 +108,9 @@ print("JG_DONE=%d" % sum(i.get("status") == "已完成" for i in items))
 q = els["O-JG"].findall(ns + "survey/" + ns + "question")[0]
 tot = sum(int(q.get(k)) for k in ("satisfied", "basic", "unsatisfied"))
 print("JG_Q1_RATE='%.1f%%'" % (100.0 * int(q.get("satisfied")) / tot + 1e-9))
+hours = [int(m.find(ns + "study").get("hours")) for m in els.values()
+         if m.tag == ns + "member" and m.find(ns + "study") is not None and m.find(ns + "study").get("hours")]
+print("ALL_STUDIED=%d ALL_AVG_HOURS=%d" % (len(hours), int(sum(hours) / len(hours) + 0.5)))
 r = els["O-JG"].find(ns + "report")
 print("JG_PART_RATE='%.1f%%'" % (100.0 * int(r.get("participants")) / int(r.get("members"))))
 PY
@@ -177,11 +181,26 @@ merge publication --record O-ZB1
 assert_eq "$(grep '^## ' <<<"$OUT" | tr '\n' '/')" "## 一、已经完成的整改项目/## 二、欢迎继续监督/" "publication O-ZB1: only the groups that have items"
 
 # 民主评议情况通报
-merge evaluation-report --record O-ZB4
-assert_contains "$OUT" "本支部共有党员6名，参加先进性教育活动5名" "evaluation-report O-ZB4: who took part (report figures: members are in another file)"
-assert_contains "$OUT" $'| 座谈会 | 1 |\n| 意见箱 | 1 |\n| 合计 | 2 |' "evaluation-report O-ZB4: opinions by channel"
+eval "$(python3 - "${SAMPLES[@]}" <<'PY'
+import sys, xml.etree.ElementTree as ET
+ns = "{urn:wenshu:campaign:1}"
+els = [el for path in sys.argv[1:] for el in ET.parse(path).getroot()]
+org = [el for el in els if el.get("id") == "O-ZB1"][0]
+mem = [el for el in els if el.tag == ns + "member" and el.get("org") == "O-ZB1"]
+ops = org.findall(ns + "opinions/" + ns + "opinion") + [o for m in mem for o in m.findall(ns + "opinions/" + ns + "opinion")]
+print("ZB1_MEMBERS=%d ZB1_OPINIONS=%d ZB1_TALKS=%d ZB1_FED=%d" % (len(mem), len(ops), sum(o.get("channel") == "谈心" for o in ops),
+      sum(m.find(ns + "evaluation") is not None and m.find(ns + "evaluation").get("fed-back") is not None for m in mem)))
+PY
+)"
+merge evaluation-report --record O-ZB1
+assert_contains "$OUT" "本支部共有党员${ZB1_MEMBERS}名" "evaluation-report O-ZB1: members counted across files (\$members)"
+assert_contains "$OUT" "共征求到意见${ZB1_OPINIONS}条" "evaluation-report O-ZB1: opinions counted ($ZB1_OPINIONS)"
+assert_contains "$OUT" "| 谈心活动 | $ZB1_TALKS |" "evaluation-report O-ZB1: opinions by channel"
+assert_contains "$OUT" "已以书面形式向${ZB1_FED}名党员反馈" "evaluation-report O-ZB1: feedback given"
+assert_contains "$OUT" "周䶮同志（聘用）" "evaluation-report O-ZB1: how members in special situations took part"
+assert_contains "$OUT" "本通报于2005年4月19日通过会议在本支部全体党员" "evaluation-report O-ZB1: where it is made known"
 for grade in 优秀 基本合格 不合格 等次; do assert_not_contains "$OUT" "$grade" "evaluation-report: no grade ($grade)"; done
-# With the members in the same file (as gen.py writes them), figures come from the members.
+# Generated data (members in the unit's file): the figures follow the data.
 python3 samples/gen.py --members 24 --orgs 2 -o "$TMP/gen" >/dev/null
 eval "$(python3 - "$TMP"/gen/unit-001.xml <<'PY'
 import sys, xml.etree.ElementTree as ET
@@ -232,6 +251,12 @@ assert_contains "$OUT" "已完成整改8项" "report U-MZJ: items completed"
 assert_contains "$OUT" "共建立健全制度3项" "report U-MZJ: systems established"
 assert_contains "$OUT" "参加测评86人（党员34人、群众代表30人、服务对象代表22人）" "report U-MZJ: survey participants"
 assert_contains "$OUT" $'```signature seal\n中共临江市民政局机关委员会\n2005年6月3日\n```' "report U-MZJ: signed by the unit's top organisation, dated"
+assert_contains "$OUT" "${ALL_STUDIED}名党员参加了集中学习，人均学习${ALL_AVG_HOURS}学时" "report U-MZJ: study figures from the unit's members (\$members)"
+assert_eq "$(grep '^## ' <<<"$OUT" | tr '\n' '/')" "## 一、基本情况/## 二、主要做法/## 三、主要成效/## 四、整改情况/## 五、建章立制情况/## 六、群众满意度测评情况/## 七、存在问题和下一步打算/" "report U-MZJ: the parts of forms.md §6, in order"
+sed 's#<section title="存在问题和下一步打算">#<section title="基本经验"><p>领导带头是关键。</p></section><section title="存在问题和下一步打算">#' \
+    samples/campaign.xml >"$TMP/campaign-sections.xml"
+run "$WENSHU" merge --record U-MZJ templates/report.md "$TMP/campaign-sections.xml" samples/members-*.xml
+assert_contains "$OUT" $'## 七、基本经验\n\n领导带头是关键。\n\n## 八、存在问题和下一步打算' "report: a section of another title gets its own part, numbered before the last"
 merge report --record U-FLY
 assert_contains "$OUT" "# 中共临江市社会福利院支部委员会关于保持共产党员先进性教育活动的专题报告" "report U-FLY: the top organisation is the branch whose parent is in another unit"
 

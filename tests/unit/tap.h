@@ -5,15 +5,16 @@
 static int tap_n, tap_failed;
 #define CHECK(cond, ...)                                                             \
     do {                                                                             \
+        int tap_ok_ = !!(cond); /* evaluated once: conditions may have side effects */ \
         tap_n++;                                                                     \
-        if (cond) {                                                                  \
+        if (tap_ok_) {                                                                  \
             printf("ok %d - ", tap_n);                                               \
         } else {                                                                     \
             tap_failed++;                                                            \
             printf("not ok %d - ", tap_n);                                           \
         }                                                                            \
         printf(__VA_ARGS__);                                                         \
-        if (!(cond)) printf("  (%s:%d: %s)", __FILE__, __LINE__, #cond);             \
+        if (!tap_ok_) printf("  (%s:%d: %s)", __FILE__, __LINE__, #cond);             \
         printf("\n");                                                                \
     } while (0)
 #define TAP_DONE() (printf("1..%d\n", tap_n), tap_failed ? 1 : 0)

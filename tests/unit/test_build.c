@@ -192,6 +192,12 @@ int main(int argc, char **argv)
     for (int i = 0; i < 200; i++) strcat(long_name, "a");
     if (argc == 3 && !strcmp(argv[1], "--fixture")) return run_build(argv[2], 2, 1, 0, 0, 0, NULL, NULL);
 
+    CHECK_ONCE(outscan_is_temp("张三.pdf.tmp.12345") && outscan_is_temp("manifest.json.tmp.7"),
+               "write_file_atomic's temporary names are recognised");
+    CHECK_ONCE(!outscan_is_temp("a.tmp.pdf") && !outscan_is_temp("x.tmp.") && !outscan_is_temp("x.tmp.12a") &&
+                   !outscan_is_temp("报告.pdf"),
+               "other names are not");
+
     char *a = tmpdir("a"), *b = tmpdir("b"), *s = tmpdir("s");
     int rc;
     CHECK_ONCE(run_build(a, 0, 1, 0, 0, 0, NULL, NULL) == 0, "a build in one process succeeds");

@@ -1,0 +1,323 @@
+#!/usr/bin/env python3
+"""`make bench`: times `wenshu build` against the floor program and writes bench/RESULTS.md.
+
+    python3 bench/bench.py [--runs 3] [--quick] [--no-results]
+
+Cases (issue 7):
+  a. 2 000 评议意见反馈通知书 (`--form feedback`) from a 2 000-member set;
+  b. every form for a 1 000-member set;
+  each with -j 1 and -j 2, --force so every run rebuilds every file, RUNS runs, medians;
+  c. peak memory of the feedback form over a 10 000-member set (-j 2).
+The floor (bench/floor.c: hb-subset + libharu writing the same characters in UMing with no
+layout) is compiled here and fed, per record, the text wenshu drew (extracted from wenshu's own
+PDFs with mutool), and timed the same way in the same command: for -j 2 the files are split in
+two halves run by two floor processes at once.
+
+Times: wall clock of the whole command (process start to exit, everything included) and CPU
+(user + system of the process and all its workers, from wait4). Memory: the largest single
+process (ru_maxrss) and the largest sum over the process tree (sampled every 10 ms from /proc).
+Standard library only; needs mutool (mupdf-tools) and a C compiler.
+"""
+import argparse
+import datetime
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+WORK = os.path.join(ROOT, "bench", "work")
+WENSHU = os.path.join(ROOT, "wenshu")
+
+
+def log(*a):
+    print("bench:", *a, file=sys.stderr, flush=True)
+
+
+def tree_rss_kb(pid):
+    """RSS of pid and every descendant, in KB (0 for processes that are gone)."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+                        break
+            with open(f"/proc/{p}/task/{p}/children") as f:
+                todo.extend(int(c) for c in f.read().split())
+        except (OSError, ValueError):
+            pass
+    return total
+
+
+def run_measured(cmds, logname):
+    """Runs the commands at once; returns wall s, cpu s, max single-process RSS KB, max tree RSS KB, rcs."""
+    outs = [open(os.path.join(WORK, f"{logname}.{i}.log"), "wb") for i in range(len(cmds))]
+    t0 = time.perf_counter()
+    procs = [subprocess.Popen(c, stdout=o, stderr=subprocess.STDOUT) for c, o in zip(cmds, outs)]
+    peak = [0]
+    alive = [True]
+
+    def sample():
+        while alive[0]:
+            peak[0] = max(peak[0], sum(tree_rss_kb(p.pid) for p in procs))
+            time.sleep(0.01)
+
+    th = threading.Thread(target=sample, daemon=True)
+    th.start()
+    cpu, maxrss, rcs = 0.0, 0, []
+    for p in procs:
+        _, status, ru = os.wait4(p.pid, 0)
+        p.returncode = os.waitstatus_to_exitcode(status)
+        rcs.append(p.returncode)
+        cpu += ru.ru_utime + ru.ru_stime
+        maxrss = max(maxrss, ru.ru_maxrss)
+    wall = time.perf_counter() - t0
+    alive[0] = False
+    th.join()
+    for o in outs:
+        o.close()
+    return wall, cpu, maxrss, peak[0], rcs
+
+
+def pdfs_under(out):
+    found = []
+    for d, _, files in os.walk(out):
+        if "合订本" in d.split(os.sep):
+            continue
+        found += [os.path.join(d, f) for f in files if f.endswith(".pdf")]
+    return sorted(found)
+
+
+def median_case(label, runs, make_cmds, records_of):
+    walls, cpus, rss, tree = [], [], 0, 0
+    for i in range(runs):
+        wall, cpu, maxrss, peak, rcs = run_measured(make_cmds(), f"{label}.{i}")
+        if any(rc not in (0, 1) for rc in rcs):
+            sys.exit(f"bench: {label}: command failed (exit {rcs}); see {WORK}/{label}.{i}.*.log")
+        walls.append(wall)
+        cpus.append(cpu)
+        rss, tree = max(rss, maxrss), max(tree, peak)
+        log(f"{label} run {i + 1}/{runs}: {wall:.2f} s wall, {cpu:.2f} s CPU, {maxrss / 1024:.0f} MB")
+    n = records_of()
+    return {"label": label, "records": n, "wall": statistics.median(walls), "cpu": statistics.median(cpus),
+            "walls": walls, "rss_kb": rss, "tree_kb": tree}
+
+
+def machine():
+    model = "?"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as f:
+        mem_kb = int(f.readline().split()[1])
+    return {"nproc": os.cpu_count(), "cpu": model, "ram_gb": mem_kb / 1024 / 1024,
+            "kernel": platform.release()}
+
+
+def loadavg():
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+
+def generate(name, members, orgs):
+    d = os.path.join(WORK, name)
+    stamp = os.path.join(d, ".done")
+    if not os.path.exists(stamp):
+        shutil.rmtree(d, ignore_errors=True)
+        subprocess.run([sys.executable, os.path.join(ROOT, "samples", "gen.py"), "--members", str(members),
+                        "--orgs", str(orgs), "-o", d], check=True)
+        open(stamp, "w").close()
+    return sorted(os.path.join(d, f) for f in os.listdir(d) if f.endswith(".xml"))
+
+
+def extract_texts(pdfs, textdir):
+    """One text file per PDF, in two mutool processes at once."""
+    shutil.rmtree(textdir, ignore_errors=True)
+    os.makedirs(textdir)
+    half = (len(pdfs) + 1) // 2
+    js = os.path.join(ROOT, "bench", "extract_text.js")
+    procs = [subprocess.Popen(["mutool", "run", js, textdir, str(first)] + pdfs[first:first + half])
+             for first in (0, half) if pdfs[first:first + half]]
+    for p in procs:
+        if p.wait():
+            sys.exit("bench: mutool could not extract the text of wenshu's PDFs")
+    return [os.path.join(textdir, f"{i}.txt") for i in range(len(pdfs))]
+
+
+def floor_font():
+    r = subprocess.run(["fc-match", "-f", "%{file}\n%{index}", "AR PL UMing CN"], capture_output=True, text=True,
+                       check=True)
+    file, index = r.stdout.split("\n")[:2]
+    return file, index or "0"
+
+
+def build_floor():
+    exe = os.path.join(WORK, "floor")
+    flags = subprocess.run(["pkg-config", "--cflags", "--libs", "harfbuzz", "harfbuzz-subset"], capture_output=True,
+                           text=True, check=True).stdout.split()
+    subprocess.run([os.environ.get("CC", "cc"), "-std=c11", "-O2", "-o", exe, os.path.join(ROOT, "bench", "floor.c")]
+                   + flags + ["-lhpdf", "-lz", "-lm"], check=True)
+    return exe
+
+
+def bytes_of(files):
+    return sum(os.path.getsize(f) for f in files) / max(1, len(files))
+
+
+def case(name, data, form_args, runs, floor, font):
+    """wenshu -j1/-j2 and the floor -j1/-j2 for one data set; returns the result rows."""
+    out = os.path.join(WORK, f"out-{name}")
+    shutil.rmtree(out, ignore_errors=True)
+    res = {}
+    for j in (1, 2):
+        cmd = [WENSHU, "build"] + data + ["-o", out, "-j", str(j), "--force", "-q"] + form_args
+        res[f"wenshu -j {j}"] = median_case(f"{name}-wenshu-j{j}", runs, lambda: [cmd], lambda: len(pdfs_under(out)))
+        res[f"wenshu -j {j}"]["cmd"] = " ".join(os.path.relpath(c, ROOT) if c.startswith(ROOT) else c for c in cmd)
+    pdfs = pdfs_under(out)
+    res["wenshu -j 1"]["bytes"] = res["wenshu -j 2"]["bytes"] = bytes_of(pdfs)
+    log(f"{name}: extracting the text of {len(pdfs)} PDFs for the floor")
+    texts = extract_texts(pdfs, os.path.join(WORK, f"text-{name}"))
+    fout = os.path.join(WORK, f"floor-{name}")
+    for j in (1, 2):
+        shutil.rmtree(fout, ignore_errors=True)
+        dirs = [os.path.join(fout, str(k)) for k in range(j)]
+        for d in dirs:
+            os.makedirs(d)
+        share = (len(texts) + j - 1) // j
+        cmds = [[floor, font[0], font[1], dirs[k]] + texts[k * share:(k + 1) * share] for k in range(j)]
+        r = median_case(f"{name}-floor-j{j}", runs, lambda: cmds,
+                        lambda: sum(len(os.listdir(d)) for d in dirs))
+        r["bytes"] = bytes_of([os.path.join(d, f) for d in dirs for f in os.listdir(d)])
+        res[f"floor -j {j}"] = r
+    return res
+
+
+def fmt_rows(res):
+    lines = ["| program | records | wall s (median) | ms/record | records/s | CPU ms/record | peak RSS one process | "
+             "peak RSS all processes | bytes/PDF |", "|---|---|---|---|---|---|---|---|---|"]
+    for k, r in res.items():
+        n = max(1, r["records"])
+        lines.append(f"| {k} | {r['records']} | {r['wall']:.2f} | {1000 * r['wall'] / n:.2f} | {n / r['wall']:.0f} | "
+                     f"{1000 * r['cpu'] / n:.2f} | {r['rss_kb'] / 1024:.1f} MB | {r['tree_kb'] / 1024:.1f} MB | "
+                     f"{r.get('bytes', 0) / 1024:.1f} KB |")
+    return lines
+
+
+def ratios(res):
+    w1, w2, f1, f2 = res["wenshu -j 1"], res["wenshu -j 2"], res["floor -j 1"], res["floor -j 2"]
+
+    def per(r, key):
+        return r[key] / max(1, r["records"])
+
+    t1 = per(w1, "wall") / per(f1, "wall")
+    c1 = per(w1, "cpu") / per(f1, "cpu")
+    speed_w = (w2["records"] / w2["wall"]) / (w1["records"] / w1["wall"])
+    speed_f = (f2["records"] / f2["wall"]) / (f1["records"] / f1["wall"])
+    size = w1["bytes"] / f1["bytes"]
+    return [
+        f"- wenshu ÷ floor, time per record, single core: **{t1:.2f} ×** wall, {c1:.2f} × CPU (target 1: ≤ 1.2)",
+        f"- records/s at -j 2 ÷ -j 1: wenshu **{speed_w:.2f} ×**, floor {speed_f:.2f} × (target 2: ≥ 1.8)",
+        f"- wenshu ÷ floor, bytes per PDF: **{size:.2f} ×** (target 4: ≤ 1.0)",
+        f"- wenshu CPU per record: **{1000 * per(w1, 'cpu'):.2f} ms** at -j 1, "
+        f"{1000 * per(w2, 'cpu'):.2f} ms at -j 2 (target 4: ≤ 2 ms per record per core)",
+    ]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--runs", type=int, default=int(os.environ.get("RUNS", "3")))
+    ap.add_argument("--quick", action="store_true", help="small sets (200/100/1000 members), for trying the script")
+    ap.add_argument("--no-results", action="store_true", help="print the report instead of writing RESULTS.md")
+    a = ap.parse_args()
+    if not os.access(WENSHU, os.X_OK):
+        sys.exit("bench: ./wenshu is missing; run `make wenshu` first")
+    if not shutil.which("mutool"):
+        sys.exit("bench: mutool is missing (Debian package mupdf-tools)")
+    os.makedirs(WORK, exist_ok=True)
+    started = datetime.datetime.now(datetime.timezone.utc)
+    load_before = loadavg()
+    t_start = time.perf_counter()
+    sizes = (200, 100, 1000) if a.quick else (2000, 1000, 10000)
+
+    floor = build_floor()
+    font = floor_font()
+    set_a = generate(f"set-{sizes[0]}", sizes[0], max(2, sizes[0] // 50))
+    set_b = generate(f"set-{sizes[1]}", sizes[1], max(2, sizes[1] // 50))
+    set_c = generate(f"set-{sizes[2]}", sizes[2], max(2, sizes[2] // 50))
+
+    res_a = case("feedback", set_a, ["--form", "feedback"], a.runs, floor, font)
+    res_b = case("allforms", set_b, [], a.runs, floor, font)
+
+    out_c = os.path.join(WORK, "out-memory")
+    shutil.rmtree(out_c, ignore_errors=True)
+    cmd_c = [WENSHU, "build"] + set_c + ["-o", out_c, "-j", "2", "--force", "-q", "--form", "feedback"]
+    mem = median_case("memory-j2", 1, lambda: [cmd_c], lambda: len(pdfs_under(out_c)))
+    shutil.rmtree(out_c, ignore_errors=True)
+    total = time.perf_counter() - t_start
+
+    m = machine()
+    rel = os.path.relpath
+    lines = [
+        "# `make bench` results",
+        "",
+        f"Written by `bench/run.sh` (`make bench`) on {started:%Y-%m-%d %H:%M} UTC; the whole benchmark took "
+        f"{total / 60:.1f} min.",
+        "",
+        f"- Machine: {m['nproc']} processors, {m['cpu']}, {m['ram_gb']:.1f} GB RAM, Linux {m['kernel']}.",
+        f"- Load average before / after: {load_before} / {loadavg()} (other work on the machine inflates wall "
+        "times; the CPU column is the steadier figure).",
+        f"- Runs: {a.runs} per line, medians; `--force`, so every run rebuilds every file.",
+        f"- Floor: `bench/floor.c` built with `cc -O2`, font {font[0]} face {font[1]}, fed per record the "
+        "characters wenshu drew (extracted from wenshu's PDFs by `bench/extract_text.js`); with -j 2 the files are "
+        "split between two floor processes running at once.",
+        "- Times are of whole commands (startup, loading the records and fonts, writing every file included). "
+        "wenshu also fsyncs each file it writes (write_file_atomic); the floor does not.",
+        "",
+        f"## (a) {res_a['wenshu -j 1']['records']} 评议意见反馈通知书",
+        "",
+        f"`{res_a['wenshu -j 1']['cmd']}` (and `-j 2`)",
+        "",
+    ] + fmt_rows(res_a) + [""] + ratios(res_a) + [
+        "",
+        f"## (b) every form, {sizes[1]} members ({res_b['wenshu -j 1']['records']} PDFs)",
+        "",
+        f"`{res_b['wenshu -j 1']['cmd']}` (and `-j 2`)",
+        "",
+    ] + fmt_rows(res_b) + [""] + ratios(res_b) + [
+        "",
+        f"## (c) memory: the feedback form for {sizes[2]} members",
+        "",
+        f"`{' '.join(rel(c, ROOT) if c.startswith(ROOT) else c for c in cmd_c)}`",
+        "",
+        f"- {mem['records']} PDFs in {mem['wall']:.1f} s; peak RSS of one process **{mem['rss_kb'] / 1024:.1f} MB**, "
+        f"of all processes together {mem['tree_kb'] / 1024:.1f} MB (target 3: ≤ 100 MB).",
+        "",
+    ]
+    text = "\n".join(lines)
+    if a.no_results:
+        print(text)
+    else:
+        path = os.path.join(ROOT, "bench", "RESULTS.md")
+        prof = ""
+        if os.path.exists(path):  # keep the hand-written part (profile, notes) below the marker
+            old = open(path, encoding="utf-8").read()
+            mark = "\n<!-- notes -->"
+            if mark in old:
+                prof = old[old.index(mark):]
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text + prof)
+        print(text)
+        log(f"wrote {rel(path)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Hostile Markdown given to `wenshu render`: 10 000 levels of quotes and lists, a 5 000-row table
+# (narrow enough to print, and 30 columns too wide to), 100 KB of pathological emphasis, a 0-byte
+# file. Each finishes in bounded time and memory without crashing, and any PDF left is complete;
+# what can be printed is printed on the page.
+source "$(dirname "$0")/../lib/assert.sh"
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+# render_case NAME WHAT: renders $TMP/NAME.md into $TMP/NAME.pdf under the bounds.
+render_case() {
+    bounded "$WENSHU" render "$TMP/$1.md" -o "$TMP/$1.pdf"
+    assert_no_crash "$2"
+    assert_pdf_whole "$TMP/$1.pdf" "$2"
+}
+# text_of NAME: the PDF's text as printed on the pages (pdftotext keeps only what is on a page).
+text_of() { pdftotext "$TMP/$1.pdf" - 2>/dev/null | tr -d '\n\f '; }
+
+python3 - "$TMP" <<'PY'
+import sys, os
+d = sys.argv[1]
+def w(name, text): open(os.path.join(d, name + ".md"), "w", encoding="utf-8").write(text)
+n = 10000
+w("quotes", ">" * n + " 最深处的引文\n")
+w("bullets", "- " * n + "最深处的列表项\n")
+w("ordered", "1. " * n + "最深处的编号项\n")
+w("mixed", "> - 1. " * (n // 3) + "交替嵌套\n")
+w("emphasis", "*a" + "**a" * (100000 // 3) + "\n")
+w("unclosed", "*" * 50000 + "a" + "_" * 50000 + "\n")
+w("links", "[" * 50000 + "a" + "](b)" * 10000 + "\n")
+rows = 5000
+s = "| 序号 | 姓名 | 意见 |\n|---|---|---|\n"
+for r in range(rows): s += "| %d | 党员%d | 同意，认真整改。 |\n" % (r + 1, r + 1)
+w("table", s)
+cols = 30
+s = "|" + "|".join("列%d" % c for c in range(cols)) + "|\n|" + "---|" * cols + "\n"
+for r in range(rows): s += "|" + "|".join("格%d" % (r * cols + c) for c in range(cols)) + "|\n"
+w("wide", s)
+w("empty", "")
+PY
+
+render_case quotes "10 000 nested quotes"
+assert_status 0 "10 000 nested quotes are typeset"
+assert_contains "$(text_of quotes)" "最深处的引文" "10 000 nested quotes: the innermost text is on the page, not pushed off it"
+
+render_case bullets "10 000 nested bullet lists"
+assert_status 0 "10 000 nested bullet lists are typeset"
+assert_contains "$(text_of bullets)" "最深处的列表项" "nested bullet lists: the innermost item is on the page"
+
+render_case ordered "10 000 nested ordered lists"
+assert_contains "$(text_of ordered)" "最深处的编号项" "nested ordered lists: the innermost item is on the page"
+
+render_case mixed "quotes, bullets and numbers alternating 10 000 deep"
+assert_contains "$(text_of mixed)" "交替嵌套" "alternating nesting: the innermost text is on the page"
+
+render_case emphasis "100 KB of *a**a**a…"
+assert_status 0 "pathological emphasis is typeset"
+render_case unclosed "50 000 unclosed * and _"
+render_case links "50 000 unclosed link brackets"
+
+render_case table "a 5 000-row table"
+assert_status 0 "a 5 000-row table is typeset"
+pages=$(pdfinfo "$TMP/table.pdf" 2>/dev/null | sed -n 's/^Pages: *//p')
+assert "the 5 000-row table runs over many pages (${pages:-0})" test "${pages:-0}" -gt 100
+assert_contains "$(pdftotext -f "${pages:-1}" "$TMP/table.pdf" - | tr -d ' \n')" "党员5000" "the table's last row is on the last page"
+
+render_case wide "a 5 000-row table of 30 columns"
+assert_status 1 "a table too wide for the page is a data error"
+assert_contains "$ERR" "wide.md:1: error: the table's 30 columns need at least" "too wide: the message names the file and line"
+
+render_case empty "a 0-byte Markdown file"
+assert_status 0 "an empty Markdown file makes a one-page PDF"
+pages=$(pdfinfo "$TMP/empty.pdf" 2>/dev/null | sed -n 's/^Pages: *//p')
+assert_eq "${pages:-}" 1 "the empty document has one page"
+
+# Bytes that are not Markdown text at all.
+python3 -c 'import random, sys; r = random.Random(2005)
+open(sys.argv[1], "wb").write(bytes(r.randrange(256) for _ in range(65536)) + b"a\0b\0\0c\n")' "$TMP/random.md"
+render_case random "64 KiB of random bytes with NULs"
+assert_contains "$ERR" "random.md:" "random bytes: problems are reported with the file name"
+
+done_testing
