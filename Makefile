@@ -24,11 +24,17 @@ OBJS     := $(SRCS:generator/%.c=$(BUILD)/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)
 
-.PHONY: all deps demo check test unit sanitize valgrind bench fuzz install clean readme-image
+.PHONY: FORCE all deps demo check test unit sanitize valgrind bench fuzz install clean readme-image
 all: wenshu
 
 $(BUILD)/%.o: generator/%.c $(wildcard generator/*.h) | $(BUILD)
 	$(CC) $(CFLAGS_ALL) -c $< -o $@
+# The installed binary finds templates and schemas under PREFIX: rebuild when PREFIX changes.
+$(BUILD)/datadir.o: generator/datadir.c $(BUILD)/prefix.stamp | $(BUILD)
+	$(CC) $(CFLAGS_ALL) -DWENSHU_PREFIX='"$(PREFIX)"' -c $< -o $@
+$(BUILD)/prefix.stamp: FORCE | $(BUILD)
+	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
+FORCE:
 $(BUILD):
 	mkdir -p $(BUILD) $(BUILD)/unit
 $(BUILD)/libwenshu.a: $(OBJS)
