@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fontprog.h"
 #include "util.h"
 
 #define NPAGES 0x1100 /* 0x110000 code points / 256 */
@@ -29,6 +30,8 @@ typedef struct {
     hb_font_t *font; /* unscaled: advances in font units */
     hb_face_t *prepared; /* hb_subset_preprocess'd copy, made once the face is subset often */
     unsigned subsets;    /* how many documents have subset this face */
+    fontprog_source *prog; /* its tables for writing subset programs directly */
+    int prog_tried;
     glyph_page *pages[NPAGES];
 } face_rec;
 
@@ -79,6 +82,7 @@ void fontset_free(fontset *fs)
         hb_font_destroy(f->font);
         hb_face_destroy(f->face);
         if (f->prepared) hb_face_destroy(f->prepared);
+        fontprog_source_free(f->prog);
         free(f->info.family);
         free(f->info.file);
         free(f);
@@ -357,10 +361,22 @@ void fontset_prepare_subsetting(fontset *fs)
 {
     for (size_t i = 0; i < fs->nfaces; i++) {
         face_rec *f = fs->faces[i];
+        fontset_prog_source(fs, (int)i);
         if (f->prepared) continue;
         f->prepared = hb_subset_preprocess(f->face);
         if (!f->prepared) f->prepared = hb_face_reference(f->face);
     }
+}
+
+fontprog_source *fontset_prog_source(fontset *fs, int face)
+{
+    if (face < 0 || (size_t)face >= fs->nfaces) return NULL;
+    face_rec *f = fs->faces[face];
+    if (!f->prog_tried) {
+        f->prog_tried = 1;
+        f->prog = fontprog_source_new(f->face);
+    }
+    return f->prog;
 }
 
 size_t fontset_nfaces(const fontset *fs) { return fs->nfaces; }

@@ -6,10 +6,15 @@
 
 #include <hb.h>
 
+#include "fontprog.h"
 #include "fonts.h"
 
 /* Glyph id of cp in face (from the cached cmap page), or -1 when the face lacks it. */
 int fontset_glyph(fontset *fs, int face, uint32_t cp);
+
+/* The face's tables for writing subset programs directly (fontprog.h), looked up on first use;
+ * NULL when the face is not one fontprog handles (then hb-subset makes the subsets). */
+fontprog_source *fontset_prog_source(fontset *fs, int face);
 
 /* The face to subset from: the face itself for the first documents, then a copy prepared for
  * repeated subsetting (hb_subset_preprocess). Call once per subset made. Borrowed. */

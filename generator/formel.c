@@ -29,7 +29,11 @@ static int at_page_top(const layout *L)
 /* Height of one body line from its grid line's top: the glyphs, not the pitch. */
 static float body_line_height(const layout *L)
 {
-    return layout_ascent(L, layout_style(L)->body.size) + 0.2f * layout_style(L)->body.size;
+    /* The descent is what the em box leaves below the ascent (as the layout measures it),
+     * less the half point of slack the layout allows at the block's bottom. */
+    float size = layout_style(L)->body.size, asc = layout_ascent(L, size);
+    float desc = asc < size ? size - asc : 0.12f * size;
+    return asc + desc - 0.5f;
 }
 
 __attribute__((format(printf, 4, 5))) static void report(layout *L, diag_severity sev, long line, const char *fmt, ...)
@@ -161,17 +165,44 @@ static void signature(layout *L, cmark_node *n, int seal)
         }
     }
 
-    /* Kept together, below one blank line after the text (two with a seal: room for it). */
+    /* Kept together, below one blank line after the text (two with a seal: room for it).
+     * §7.3.5.5: when the space left cannot hold it, close up the blank lines before letting
+     * the signature go to a page of its own (a page without text is not allowed). */
     int blank = seal ? 2 : 1;
     layout_page(L);
     layout_snap(L);
     float h = (float)(nl - 1) * layout_line_pitch(L) + body_line_height(L);
+    float lead = layout_line_pitch(L), size = layout_style(L)->body.size;
     if (!at_page_top(L)) {
-        if (layout_room(L) < (float)blank * layout_line_pitch(L) + h) layout_new_page(L);
-        else layout_blank_lines(L, blank);
+        while (blank > 0 && layout_room(L) < (float)blank * layout_line_pitch(L) + h) blank--;
+        if (layout_room(L) >= h) {
+            layout_blank_lines(L, blank);
+        } else if (nl > 1 && (layout_room(L) - body_line_height(L)) / (float)(nl - 1) >= 1.25f * size) {
+            lead = (layout_room(L) - body_line_height(L)) / (float)(nl - 1); /* closer lines */
+        } else {
+            layout_new_page(L);
+        }
     }
-    for (size_t i = 0; i < norg; i++) place_at(L, &org[i], org_x[i]);
-    if (has_date) place_at(L, &date, date_x);
+    set_line *all[MAX_SIGN_LINES];
+    float xs[MAX_SIGN_LINES];
+    size_t k = 0;
+    for (size_t i = 0; i < norg; i++, k++) {
+        all[k] = &org[i];
+        xs[k] = org_x[i];
+    }
+    if (has_date) {
+        all[k] = &date;
+        xs[k++] = date_x;
+    }
+    if (lead < layout_line_pitch(L)) {
+        dl_page *pg = layout_page(L);
+        float base = layout_cursor(L) - layout_ascent(L, size);
+        for (size_t i = 0; i < k; i++)
+            para_draw_line(all[i]->p, 0, pg, xs[i] - all[i]->ink_left, base - (float)i * lead);
+        layout_advance(L, (float)(k - 1) * lead + body_line_height(L));
+    } else {
+        for (size_t i = 0; i < k; i++) place_at(L, all[i], xs[i]);
+    }
 
     for (size_t i = 0; i < norg; i++) para_free(org[i].p);
     para_free(date.p);
@@ -222,10 +253,27 @@ static float measured_height(layout *L, const char *md, size_t len, int *pages)
     return h;
 }
 
+/* Receipts being laid out on this thread: a receipt inside a receipt is measured with its
+ * parent, not again on its own (that would double the work at every level of nesting). */
+static _Thread_local int receipt_depth;
+
 static void receipt(layout *L, cmark_node *n)
 {
     const char *lit = cmark_node_get_literal(n);
     if (!lit) lit = "";
+    if (receipt_depth > 0) {
+        report(L, DIAG_WARNING, cmark_node_get_start_line(n), "%s",
+               "a ```receipt inside a receipt: its contents are printed without a second cut line");
+        wbuf md = {0};
+        for (long i = 0; i < cmark_node_get_start_line(n); i++) wbuf_putc(&md, '\n');
+        wbuf_put(&md, lit, strlen(lit));
+        receipt_depth++;
+        layout_markdown(L, md.data, md.len);
+        receipt_depth--;
+        wbuf_free(&md);
+        return;
+    }
+    receipt_depth++;
     /* Leading blank lines keep the inner Markdown's line numbers those of the file. */
     long first = cmark_node_get_start_line(n);
     wbuf md = {0};
@@ -246,6 +294,7 @@ static void receipt(layout *L, cmark_node *n)
     cut_line(L);
     layout_markdown(L, md.data, md.len);
     wbuf_free(&md);
+    receipt_depth--;
 }
 
 /* ---- ruled lines, page break ---- */

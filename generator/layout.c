@@ -208,22 +208,32 @@ size_t layout_place_lines(layout *L, const para *p, float x_offset, int keep_nex
     float x = layout_left(L) + x_offset;
     for (size_t i = 0; i < n; i++) {
         const para_line *ln = para_line_at(p, i);
-        float asc = ln->ascent > 0 ? ln->ascent : L->body_asc;
-        float desc = ln->descent > 0 ? ln->descent : L->body_desc;
+        /* Lines of body size sit on the grid's baselines whatever fonts they mix (a 黑体 run
+         * has a taller ascender and deeper descender than the body font, but must not move
+         * the baseline or cost a grid line); larger lines (titles) hang from the slot top. */
+        int on_grid = ln->size <= L->st->body.size + 0.01f;
+        float asc = on_grid || ln->ascent <= 0 ? L->body_asc : ln->ascent;
+        float desc = on_grid || ln->descent <= 0 ? L->body_desc : ln->descent;
         if (!L->at_top && L->cursor - asc - desc < L->y_bottom - 0.5f) layout_new_page(L);
         /* 孤行不成页: a paragraph's last line does not stand alone at the top of a page; the
          * line before it goes over too. */
         if (!keep_next && n >= 3 && i + 2 == n && !L->at_top) {
             float after = L->cursor - (float)slots_for(L, ln) * L->pitch;
-            const para_line *lst = para_line_at(p, n - 1);
-            if (after - lst->ascent - lst->descent < L->y_bottom - 0.5f) layout_new_page(L);
+            if (after - L->body_asc - L->body_desc < L->y_bottom - 0.5f) layout_new_page(L);
         }
         if (i == 0) {
             first_page = layout_page_index(L);
             L->first_top = L->cursor;
         }
         dl_page *pg = layout_page(L);
-        para_draw_line(p, i, pg, x, L->cursor - asc);
+        float baseline = L->cursor - asc;
+        if (on_grid) {
+            /* At the block's edges a taller font (黑体) is nudged inside, so the glyph boxes
+             * — what GB/T 9704's margins are measured to — never cross the block. */
+            if (L->at_top && ln->ascent > asc) baseline = L->cursor - ln->ascent;
+            if (baseline - ln->descent < L->y_bottom) baseline = L->y_bottom + ln->descent;
+        }
+        para_draw_line(p, i, pg, x, baseline);
         L->cursor -= (float)slots_for(L, ln) * L->pitch;
         L->at_top = 0;
     }

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "util.h"
+
 /* libunibreak's API, declared here because its header is also called linebreak.h and
  * -Igenerator would find this module's header first. (libunibreak: utf32_t = unsigned int.) */
 void init_linebreak(void);
@@ -189,5 +191,50 @@ void lb_normalise_punctuation(uint32_t *c, size_t n)
         if (c[i] == ':' && prev_alnum && next_alnum) yes = 0; /* 10:30 */
         if (c[i] == ',' && prev_alnum && next_alnum && !prev_wide) yes = 0; /* 1,000 */
         if (yes) c[i] = f;
+    }
+}
+
+/* ---- word boundaries for titles ---- */
+
+static const char *const title_words[] = {
+    "中共", "保持", "共产党员", "党员", "先进性", "教育活动", "教育", "活动", "委员会", "党支部", "支部",
+    "机关", "民政局", "福利院", "社会", "群众", "满意度", "测评表", "测评", "整改提高", "整改", "方案",
+    "措施", "情况", "公布", "通报", "民主评议", "民主", "评议", "意见", "反馈", "通知书", "通知", "实施",
+    "工作", "材料", "提纲", "分析评议", "分析", "党性", "个人", "专题", "报告", "第一批", "第二批",
+    "第三批", "阶段", "学习动员", "学习", "动员", "总结", "关于", "开展", "深入", "认真", "做好", "加强",
+    "领导", "组织", "生活会", "结果", "干部", "班子", "单位", "全市", "全省", "市委", "县委", "省委",
+};
+
+static int is_after_word(uint32_t c)
+{
+    static const uint32_t after[] = {0x7684 /* 的 */, 0x4E8E /* 于 */, 0x548C /* 和 */, 0x4E0E /* 与 */,
+                                     0x53CA /* 及 */, 0x5BF9 /* 对 */, 0x5728 /* 在 */, 0x4E3A /* 为 */,
+                                     0x4F1A /* 会 */, 0x5C40 /* 局 */, 0x9662 /* 院 */, 0x5385 /* 厅 */,
+                                     0x59D4 /* 委 */, 0x3001, 0xFF0C, 0xFF1A, 0xFF1B, 0x300B, 0xFF09};
+    return contains(after, COUNT(after), c);
+}
+
+void lb_title_breaks(const uint32_t *cps, size_t n, unsigned char *quality)
+{
+    for (size_t b = 1; b < n; b++) quality[b] = is_after_word(cps[b - 1]) ? 2 : 1;
+    for (size_t b = 1; b + 1 < n; b++)
+        if (cps[b] == 0x5173 && cps[b + 1] == 0x4E8E) quality[b] = 2; /* before 关于 */
+    for (size_t w = 0; w < COUNT(title_words); w++) {
+        uint32_t word[8];
+        size_t len = 0;
+        const char *s = title_words[w];
+        size_t sl = strlen(s);
+        for (size_t i = 0; i < sl && len < 8;) {
+            int k = utf8_decode(s + i, sl - i, &word[len]);
+            if (k < 0) break;
+            i += (size_t)k;
+            len++;
+        }
+        for (size_t i = 0; i + len <= n; i++) {
+            if (memcmp(cps + i, word, len * sizeof *word)) continue;
+            if (i > 0 && quality[i] == 1) quality[i] = 2;
+            if (i + len < n && quality[i + len] == 1) quality[i + len] = 2;
+            for (size_t b = i + 1; b < i + len; b++) quality[b] = 0;
+        }
     }
 }

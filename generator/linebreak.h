@@ -27,6 +27,14 @@ int lb_is_ideograph(uint32_t cp);   /* Han and kana: what takes ¼ em next to La
 int lb_is_latin_alnum(uint32_t cp); /* ASCII/Latin-1 letters and digits */
 int lb_is_space(uint32_t cp);
 
+/* Word boundaries for choosing among breaks where any would be allowed (titles: "回行时要做
+ * 到词意完整"). Without a dictionary segmenter, a small list of the words campaign and 公文
+ * titles are made of stands in. For each position b in 1..n-1 (a break between cps[b-1] and
+ * cps[b]) sets quality[b]: 0 inside a listed word, 2 at a word boundary or after a function
+ * word or mark (的 于 和 与 及 、 ，...), before 关于, or after an organisation suffix
+ * (委员会 局 院...), 1 anywhere else. quality[0] is unused. */
+void lb_title_breaks(const uint32_t *cps, size_t n, unsigned char *quality);
+
 /* Rewrites ASCII , ; : ? ! ( ) " that stand in Chinese text as their full-width forms
  * (，；：？！（）“”), deciding by role and context; Latin text keeps its ASCII marks. */
 void lb_normalise_punctuation(uint32_t *cps, size_t n);

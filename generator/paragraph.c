@@ -240,6 +240,22 @@ static void report_missing(para *p, const item *t)
 
 static int is_blankish(const item *t) { return t->kind == IT_ZERO || (t->kind == IT_CHAR && t->space) || !t->drawn; }
 
+/* What the junction after item k can still give up when a line must shrink: the blanks of
+ * the marks facing each other, but never more than ½ em in all at one junction (adjacent
+ * marks already at 1.5 em give nothing more). More overlap of two glyph boxes would make
+ * text extractors read a line break there. ra, lb: the parts on each side. */
+static double junction_room(const para *p, size_t k, double *ra, double *lb)
+{
+    const item *a = &p->it[k], *b = k + 1 < p->n ? &p->it[k + 1] : NULL;
+    *ra = a->br - a->cr > 0 ? a->br - a->cr : 0;
+    *lb = b && b->bl - b->cl > 0 ? b->bl - b->cl : 0;
+    double size = b && b->size < a->size ? b->size : a->size;
+    double limit = 0.5 * size - a->cr - (b ? b->cl : 0);
+    double room = *ra + *lb;
+    if (limit < 0) limit = 0;
+    return room < limit ? room : limit;
+}
+
 static void prepare(para *p, const para_opts *o)
 {
     size_t n = p->n;
@@ -346,8 +362,9 @@ static void prepare(para *p, const para_opts *o)
     p->X[0] = p->Y[0] = 0;
     for (size_t i = 0; i < n; i++) {
         const item *t = &p->it[i];
+        double ra, lb;
         double nat = t->drawn ? t->adv + t->track - t->cl - t->cr : 0;
-        double shr = (t->bl - t->cl) + (t->br - t->cr) + (t->space ? t->adv * 0.5 : 0) + (t->gap - t->gapmin);
+        double shr = junction_room(p, i, &ra, &lb) + (t->space ? t->adv * 0.5 : 0) + (t->gap - t->gapmin);
         p->X[i + 1] = p->X[i] + nat + t->gap;
         p->Y[i + 1] = p->Y[i] + shr;
     }
@@ -388,7 +405,8 @@ static double line_shrink(const para *p, size_t s, size_t b)
     trim_range(p, s, b, &s2, &e2);
     if (e2 <= s2) return 0;
     const item *last = &p->it[e2 - 1];
-    return p->Y[e2] - p->Y[s2] - (last->gap - last->gapmin) - last->br + last->cr;
+    double ra, lb;
+    return p->Y[e2] - p->Y[s2] - (last->gap - last->gapmin) - junction_room(p, e2 - 1, &ra, &lb);
 }
 
 static int can_break(const para *p, size_t b) /* between b-1 and b */
@@ -398,9 +416,12 @@ static int can_break(const para *p, size_t b) /* between b-1 and b */
 
 static void add_line(para *p, size_t s, size_t e, int hard)
 {
-    GROW(p->starts, p->nbreak, p->capbreak);
-    p->ends = xrealloc(p->ends, p->capbreak * sizeof *p->ends);
-    p->hard = xrealloc(p->hard, p->capbreak);
+    if (p->nbreak >= p->capbreak) {
+        p->capbreak = p->capbreak ? p->capbreak * 2 : 16;
+        p->starts = xrealloc(p->starts, p->capbreak * sizeof *p->starts);
+        p->ends = xrealloc(p->ends, p->capbreak * sizeof *p->ends);
+        p->hard = xrealloc(p->hard, p->capbreak);
+    }
     p->starts[p->nbreak] = s;
     p->ends[p->nbreak] = e;
     p->hard[p->nbreak] = (unsigned char)hard;
@@ -505,9 +526,14 @@ static void place_line(para *p, const para_opts *o, size_t li, float w)
         double cap = line_shrink(p, s, e);
         shrink_f = cap > 0 ? (-delta / cap > 1 ? 1 : -delta / cap) : 0;
     } else if (delta > EPS && o->align == ALIGN_JUSTIFY && !last) {
+        /* Between drawn neighbours: a soft break between two Chinese characters is not a gap. */
         int gaps = 0;
-        for (size_t k = s; k + 1 < e; k++)
-            if (p->it[k].drawn && p->it[k + 1].drawn && stretchable_gap(&p->it[k], &p->it[k + 1])) gaps++;
+        const item *prev = NULL;
+        for (size_t k = s; k < e; k++) {
+            if (!p->it[k].drawn) continue;
+            if (prev && stretchable_gap(prev, &p->it[k])) gaps++;
+            prev = &p->it[k];
+        }
         if (gaps) stretch = delta / gaps;
     }
     if (stretch == 0 && shrink_f == 0 && delta > 0) {
@@ -517,14 +543,23 @@ static void place_line(para *p, const para_opts *o, size_t li, float w)
     double pen = offset;
     L->x0 = 1e9f;
     L->x1 = -1e9f;
+    double carry = 0; /* compression the junction before gave to this item's left side */
+    const item *prev_drawn = NULL;
     for (size_t k = s; k < e; k++) {
         const item *t = &p->it[k];
+        if (t->drawn && stretch > 0 && prev_drawn && stretchable_gap(prev_drawn, t)) pen += stretch;
+        double cl = (k == s ? 0 : t->cl) + carry, cr = t->cr;
+        carry = 0;
+        if (k + 1 == e) {
+            cr = (o->line_end_half && t->punct == PUNCT_CLOSE) ? t->br : 0;
+        } else if (shrink_f > 0) {
+            double ra, lb, take = shrink_f * junction_room(p, k, &ra, &lb);
+            double part = ra + lb > 0 ? take * ra / (ra + lb) : 0;
+            cr += part;
+            carry = take - part;
+        }
         if (!t->drawn) continue;
-        double cl = t->cl, cr = t->cr;
-        if (k == s) cl = 0;
-        if (k + 1 == e) cr = (o->line_end_half && t->punct == PUNCT_CLOSE) ? t->br : 0;
-        cl += shrink_f * (t->bl - cl > 0 ? t->bl - cl : 0);
-        if (k + 1 < e) cr += shrink_f * (t->br - cr > 0 ? t->br - cr : 0);
+        prev_drawn = t;
         double adv = t->adv;
         double width = adv + t->track - cl - cr;
         if (t->space) width -= shrink_f * adv * 0.5;
@@ -547,10 +582,7 @@ static void place_line(para *p, const para_opts *o, size_t li, float w)
             if (desc > L->descent) L->descent = desc;
         }
         pen += width;
-        if (k + 1 < e) {
-            pen += t->gap - shrink_f * (t->gap - t->gapmin);
-            if (stretch > 0 && p->it[k + 1].drawn && stretchable_gap(t, &p->it[k + 1])) pen += stretch;
-        }
+        if (k + 1 < e) pen += t->gap - shrink_f * (t->gap - t->gapmin);
     }
     L->count = p->ng - L->first;
     if (!L->count) L->x0 = L->x1 = offset;
@@ -572,24 +604,17 @@ para_opts para_opts_for(const style *st, const block_style *b, float width, floa
     return o;
 }
 
-/* Title lines should keep words whole (GB/T 9704 7.3.1: 回行时要做到词意完整). Without a
- * dictionary, breaking after a function word or a mark, or before 关于, is the best proxy. */
-static int good_title_break(const para *p, size_t b)
-{
-    static const uint32_t after[] = {0x7684 /* 的 */, 0x4E8E /* 于 */, 0x548C /* 和 */, 0x4E0E /* 与 */,
-                                     0x53CA /* 及 */, 0x5BF9 /* 对 */, 0x5728 /* 在 */, 0x4E3A /* 为 */,
-                                     0x3001, 0xFF0C, 0xFF1A};
-    uint32_t a = p->it[b - 1].cp, c = b < p->n ? p->it[b].cp : 0;
-    for (size_t i = 0; i < sizeof after / sizeof *after; i++)
-        if (a == after[i]) return 1;
-    return c == 0x5173 /* 关(于) */ && b + 1 < p->n && p->it[b + 1].cp == 0x4E8E;
-}
-
-/* Two-line balanced text: the break that best evens the lines, preferring word boundaries. */
+/* Two-line balanced text: the break that best evens the lines, preferring word boundaries
+ * (a title is short: one small allocation per title is fine). */
 static void balance_two(para *p, const para_opts *o, float w)
 {
     size_t n = p->n, best = 0;
     double best_score = 1e30, em = p->it[0].size;
+    for (size_t k = 0; k < n; k++)
+        if (p->it[k].kind == IT_HARD) return; /* the author broke the lines */
+    /* How well each break keeps words whole. */
+    unsigned char *quality = xmalloc(n + 1);
+    lb_title_breaks(p->cps, n, quality);
     for (size_t b = 2; b + 1 < n; b++) {
         if (!can_break(p, b)) continue;
         double w1 = line_width(p, o, 0, b), w2 = line_width(p, o, b, n);
@@ -598,12 +623,13 @@ static void balance_two(para *p, const para_opts *o, float w)
         for (size_t k = b; k < n; k++)
             if (visible(&p->it[k]) && !lb_no_line_start(p->it[k].cp)) chars2++;
         if (chars2 < 2) continue;
-        double score = fabs(w1 - w2) / em + (good_title_break(p, b) ? 0 : 2.5);
+        double score = fabs(w1 - w2) / em + (quality[b] == 2 ? 0 : quality[b] == 1 ? 2.5 : 6);
         if (score < best_score) {
             best_score = score;
             best = b;
         }
     }
+    free(quality);
     if (!best) return;
     p->nbreak = 0;
     add_line(p, 0, best, 0);
@@ -631,7 +657,7 @@ size_t para_layout(para *p, const para_opts *o)
         break_lines(p, o, hi);
         if (want == 2) balance_two(p, o, w);
     }
-    for (size_t i = 0; i < p->nbreak; i++) place_line(p, o, i, o->balance ? w : w);
+    for (size_t i = 0; i < p->nbreak; i++) place_line(p, o, i, w);
     return p->nl;
 }
 

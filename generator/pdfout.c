@@ -22,6 +22,9 @@
 #include "pdfmeta.h"
 #include "subset.h"
 
+/* Page content streams: libdeflate at this level (pdffont_deflate_into) rather than libharu's zlib. */
+#define CONTENT_LEVEL 6
+
 typedef struct {
     HPDF_STATUS status, detail;
 } hpdf_err;
@@ -374,8 +377,7 @@ int pdf_render(const dl_doc *doc, fontset *fs, const pdf_options *opt, wbuf *out
         content.len = 0;
         put_page(&content, &doc->pages[p], subsets, nfaces);
         HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
-        if (HPDF_Stream_Write(attr->stream, (HPDF_BYTE *)content.data, (HPDF_UINT)content.len) != HPDF_OK)
-            goto hpdf_failed;
+        if (pdffont_deflate_into(attr->contents, content.data, content.len, CONTENT_LEVEL) < 0) goto hpdf_failed;
     }
 
     char date[40];

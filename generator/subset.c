@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fontprog.h"
 #include "fonts_cache.h"
 #include "util.h"
 
@@ -157,37 +158,86 @@ out:
     return result;
 }
 
-int subset_build(fontset *fs, int face, const hb_set_t *cps, const hb_set_t *variants, subset_font *out, diag *d)
+/* How original glyph ids become subset ids: a sorted list (fontprog, position = new id) or
+ * hb-subset's plan. */
+typedef struct {
+    const uint32_t *gids;
+    unsigned ngids;
+    const hb_map_t *plan_map;
+} gid_map;
+
+static hb_codepoint_t new_gid(const gid_map *m, int old)
+{
+    if (old < 0) return HB_MAP_VALUE_INVALID;
+    if (!m->gids) return hb_map_get(m->plan_map, (hb_codepoint_t)old);
+    unsigned lo = 0, hi = m->ngids;
+    while (lo < hi) {
+        unsigned mid = (lo + hi) / 2;
+        if (m->gids[mid] < (uint32_t)old) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < m->ngids && m->gids[lo] == (uint32_t)old ? lo : HB_MAP_VALUE_INVALID;
+}
+
+/* Makes the subset with fontprog (direct) or hb-subset. Returns 0, -1 after reporting, or 1
+ * when fontprog cannot handle this face's data (the caller then tries hb-subset). */
+static int build(fontset *fs, int face, const hb_set_t *cps, const hb_set_t *variants, int direct, subset_font *out,
+                 diag *d)
 {
     memset(out, 0, sizeof *out);
-    hb_face_t *src = fontset_subset_source(fs, face);
     const face_info *fi = fontset_face(fs, face);
-    if (!src || !fi) {
+    fontprog_source *prog = direct ? fontset_prog_source(fs, face) : NULL;
+    hb_face_t *src = direct ? NULL : fontset_subset_source(fs, face);
+    if (!fi || (direct && !prog) || (!direct && !src)) {
+        if (direct && fi) return 1;
         diag_report(d, DIAG_ERROR, (diag_loc){0}, "internal: no face %d in the font set", face);
         return -1;
     }
 
-    hb_subset_input_t *in = hb_subset_input_create_or_fail();
-    if (!in) abort();
-    hb_set_t *glyphs = hb_subset_input_glyph_set(in);
-    for (hb_codepoint_t cp = HB_SET_VALUE_INVALID; hb_set_next(cps, &cp);) {
-        int g = fontset_glyph(fs, face, cp);
-        if (g > 0) hb_set_add(glyphs, (hb_codepoint_t)g);
-    }
-    hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
-    for (size_t i = 0; i < sizeof dropped_tables / sizeof *dropped_tables; i++) hb_set_add(drop, dropped_tables[i]);
-    hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING);
+    gid_map map = {0};
+    hb_subset_plan_t *plan = NULL;
+    hb_face_t *sub = NULL;
+    unsigned nglyphs;
+    if (direct) {
+        hb_set_t *glyphs = hb_set_create();
+        for (hb_codepoint_t cp = HB_SET_VALUE_INVALID; hb_set_next(cps, &cp);) {
+            int g = fontset_glyph(fs, face, cp);
+            if (g > 0) hb_set_add(glyphs, (hb_codepoint_t)g);
+        }
+        if (fontprog_closure(prog, glyphs) < 0) {
+            hb_set_destroy(glyphs);
+            return 1;
+        }
+        uint32_t *gids = xmalloc((hb_set_get_population(glyphs) + 1) * sizeof *gids);
+        unsigned n = 0;
+        for (hb_codepoint_t g = HB_SET_VALUE_INVALID; hb_set_next(glyphs, &g);) gids[n++] = g;
+        hb_set_destroy(glyphs);
+        map.gids = gids;
+        map.ngids = n;
+        nglyphs = n;
+    } else {
+        hb_subset_input_t *in = hb_subset_input_create_or_fail();
+        if (!in) abort();
+        hb_set_t *glyphs = hb_subset_input_glyph_set(in);
+        for (hb_codepoint_t cp = HB_SET_VALUE_INVALID; hb_set_next(cps, &cp);) {
+            int g = fontset_glyph(fs, face, cp);
+            if (g > 0) hb_set_add(glyphs, (hb_codepoint_t)g);
+        }
+        hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
+        for (size_t i = 0; i < sizeof dropped_tables / sizeof *dropped_tables; i++) hb_set_add(drop, dropped_tables[i]);
+        hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING);
 
-    hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(src, in);
-    hb_face_t *sub = plan ? hb_subset_plan_execute_or_fail(plan) : NULL;
-    hb_subset_input_destroy(in);
-    if (!sub) {
-        if (plan) hb_subset_plan_destroy(plan);
-        diag_report(d, DIAG_ERROR, (diag_loc){0}, "cannot subset font %s (%s, face %d)", fi->family, fi->file, fi->index);
-        return -1;
+        plan = hb_subset_plan_create_or_fail(src, in);
+        sub = plan ? hb_subset_plan_execute_or_fail(plan) : NULL;
+        hb_subset_input_destroy(in);
+        if (!sub) {
+            if (plan) hb_subset_plan_destroy(plan);
+            diag_report(d, DIAG_ERROR, (diag_loc){0}, "cannot subset font %s (%s, face %d)", fi->family, fi->file, fi->index);
+            return -1;
+        }
+        nglyphs = hb_face_get_glyph_count(sub);
+        map.plan_map = hb_subset_plan_old_to_new_glyph_mapping(plan);
     }
-    unsigned nglyphs = hb_face_get_glyph_count(sub);
-    const hb_map_t *old_to_new = hb_subset_plan_old_to_new_glyph_mapping(plan);
 
     /* CIDs: the subset glyph id for the first character of each glyph; then the width
      * variants, each a glyph of its own appended to the font; then one CID past those for each
@@ -205,7 +255,7 @@ int subset_build(fontset *fs, int face, const hb_set_t *cps, const hb_set_t *var
     for (hb_codepoint_t cp = HB_SET_VALUE_INVALID; hb_set_next(cps, &cp);) {
         int g = fontset_glyph(fs, face, cp);
         if (g <= 0) continue;
-        hb_codepoint_t ng = hb_map_get(old_to_new, (hb_codepoint_t)g);
+        hb_codepoint_t ng = new_gid(&map, g);
         if (ng == HB_MAP_VALUE_INVALID || ng >= nglyphs) continue;
         if (out->unicode[ng]) {
             shared[nshared++] = cp;
@@ -232,19 +282,31 @@ int subset_build(fontset *fs, int face, const hb_set_t *cps, const hb_set_t *var
         hb_map_set(out->variant_cid, key, cid);
         nv++;
     }
-    out->program = nv ? with_variant_glyphs(sub, nglyphs, vsrc, vadv, nv) : NULL;
-    if (nv && !out->program) { /* could not add glyphs: the variants fall back to TJ numbers */
-        for (unsigned k = 0; k < nv; k++) out->unicode[nglyphs + k] = 0;
-        hb_map_clear(out->variant_cid);
-        nv = 0;
+    if (direct) {
+        out->program = fontprog_build(prog, map.gids, map.ngids, vsrc, vadv, nv);
+        free((void *)map.gids);
+        if (!out->program) { /* malformed glyph data: hb-subset may still cope */
+            free(vsrc);
+            free(vadv);
+            free(shared);
+            subset_free(out);
+            return 1;
+        }
+    } else {
+        out->program = nv ? with_variant_glyphs(sub, nglyphs, vsrc, vadv, nv) : NULL;
+        if (nv && !out->program) { /* could not add glyphs: the variants fall back to TJ numbers */
+            for (unsigned k = 0; k < nv; k++) out->unicode[nglyphs + k] = 0;
+            hb_map_clear(out->variant_cid);
+            nv = 0;
+        }
+        if (!out->program) out->program = hb_face_reference_blob(sub);
     }
-    if (!out->program) out->program = hb_face_reference_blob(sub);
     free(vsrc);
     free(vadv);
     out->ncid += nv;
 
     for (size_t i = 0; i < nshared; i++) {
-        hb_codepoint_t ng = hb_map_get(old_to_new, (hb_codepoint_t)fontset_glyph(fs, face, shared[i]));
+        hb_codepoint_t ng = new_gid(&map, fontset_glyph(fs, face, shared[i]));
         if (out->ncid > 0xFFFF) { /* no 2-byte code left: drawn, but extracts as the first */
             hb_map_set(out->cid_of, shared[i], ng);
             continue;
@@ -257,8 +319,8 @@ int subset_build(fontset *fs, int face, const hb_set_t *cps, const hb_set_t *var
         hb_map_set(out->cid_of, shared[i], cid);
     }
     free(shared);
-    hb_face_destroy(sub);
-    hb_subset_plan_destroy(plan);
+    if (sub) hb_face_destroy(sub);
+    if (plan) hb_subset_plan_destroy(plan);
 
     /* The subset tag is derived from what the subset contains, so it is stable across runs. */
     uint64_t h = fnv1a(0xcbf29ce484222325ULL, fi->file, strlen(fi->file));
@@ -277,6 +339,12 @@ int subset_build(fontset *fs, int face, const hb_set_t *cps, const hb_set_t *var
     tag[6] = 0;
     snprintf(out->base_font, sizeof out->base_font, "%s+%s", tag, ps);
     return 0;
+}
+
+int subset_build(fontset *fs, int face, const hb_set_t *cps, const hb_set_t *variants, subset_font *out, diag *d)
+{
+    int rc = build(fs, face, cps, variants, 1, out, d);
+    return rc == 1 ? build(fs, face, cps, variants, 0, out, d) : rc;
 }
 
 void subset_free(subset_font *sf)

@@ -78,7 +78,7 @@ int table_distribute(const table_col_need *in, int n, float W, float *w)
         int any = 0;
         for (int c = 0; c < n; c++) {
             w[c] = need[c].nat;
-            flex[c] = need[c].nat > need[c].keep + 0.5f;
+            flex[c] = need[c].wraps;
             any |= flex[c];
         }
         float extra = W - snat, base = 0;
@@ -244,7 +244,7 @@ static void resolve_alignment(table_ctx *t, cmark_node *table)
         char a = gfm ? (char)gfm[c] : 0;
         /* Unaligned: a column of plain numbers (序号) is centred, text is justified; header
          * cells are centred over their column. */
-        t->align[c] = a ? a : rows[c] && numeric[c] == rows[c] ? 'c' : 'j'; /* see settle_alignment */
+        t->align[c] = a ? a : rows[c] && numeric[c] == rows[c] ? 'c' : 'j'; /* settled once widths are known */
         t->halign[c] = a ? a : 'c';
     }
     free(numeric);
@@ -300,6 +300,7 @@ static void measure_columns(table_ctx *t, cmark_node *table, table_col_need *nee
                 keep = nat;
             } else {
                 keep = dmax(hard, widest_phrase(t, b.data, keep_limit, &o));
+                need[c].wraps = 1;
             }
             if (nat + pad > need[c].nat) need[c].nat = nat + pad;
             if (hard + pad > need[c].hard) need[c].hard = hard + pad;
@@ -454,7 +455,9 @@ static void report_too_wide(table_ctx *t, cmark_node *table, const table_col_nee
 static double estimated_lines(const table_ctx *t)
 {
     double total = 0;
-    for (size_t r = 0; r < t->nbody; r++) {
+    /* A long table is judged by a sample of about 300 rows: it is an estimate anyway. */
+    size_t stride = t->nbody > 300 ? (t->nbody + 299) / 300 : 1;
+    for (size_t r = 0; r < t->nbody; r += stride) {
         double most = 1;
         for (int c = 0; c < t->ncols; c++) {
             double inner = t->w[c] - 2 * t->padx, nat = t->cellnat[r * (size_t)t->ncols + (size_t)c];
@@ -558,9 +561,12 @@ void table_layout(layout *L, cmark_node *table)
         goto done;
     }
 
-    /* A narrow column is set left: justifying four or five characters opens gaps. */
-    for (int c = 0; c < t.ncols; c++)
+    /* A narrow column is set left: justifying four or five characters opens gaps. A column
+     * of short cells only (names, dates) is centred, as offices set them. */
+    for (int c = 0; c < t.ncols; c++) {
+        if (t.align[c] == 'j' && !need[c].wraps) t.align[c] = 'c';
         if (t.align[c] == 'j' && t.w[c] - 2 * t.padx < 8 * t.size) t.align[c] = 'l';
+    }
 
     cmark_node *header = NULL;
     for (cmark_node *row = cmark_node_first_child(table); row && !header; row = cmark_node_next(row))

@@ -22,9 +22,12 @@ void table_layout(layout *L, struct cmark_node *table);
  *   keep — the widest cell that should stay on one line (short cells, dates, numbers);
  *   nat  — the widest cell set on one line;
  *   text — how much text the column holds (sum of its cells' natural widths): the share a
- *          wrapping column gets of the room left over. */
+ *          wrapping column gets of the room left over.
+ * A column of short cells under a long header (基本满意 over boxes) does not count as
+ * wrapping: when everything fits, only text columns are widened. */
 typedef struct {
     float hard, keep, nat, text;
+    int wraps; /* some body cell is running text that may wrap (not a short cell, date, number) */
 } table_col_need;
 
 /* Distributes width W over n columns into w[]. Columns that need no wrapping get their

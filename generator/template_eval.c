@@ -470,6 +470,7 @@ int template_select(template *t, xmlDocPtr doc, xmlNodePtr **out_nodes, size_t *
 /* Makes a file name safe: unsafe characters become "_", no leading "." or "-", at most 200 bytes. */
 static void sanitize_file_name(wbuf *b, size_t from)
 {
+    if (!b->data) return; /* nothing was ever written: an empty name, which the caller reports */
     char *s = b->data + from;
     size_t len = b->len - from, w = 0;
     for (size_t i = 0; i < len; i++) {

@@ -98,6 +98,32 @@ assert_status 0 "receipt_push.md renders"
 measure "$TMP/push.pdf" 'where=[(find(n, "（沿此线剪下）") is not None, find(n, "回　执") is not None, find(n, "签名：") is not None) for n in range(1, len(pages) + 1)]'
 assert_eq "${M[where]}" "[(False, False, False), (True, True, True)]" "receipt: kept together on the next page"
 
+# --- §7.3.5.5: no room for the blank line: it is closed up, the signature stays with the text ---
+run "$WENSHU" render "$FIX/sign_tight.md" -o "$TMP/tight.pdf"
+assert_status 0 "sign_tight.md renders"
+measure "$TMP/tight.pdf" 'npages=len(pages)' 'o=find(1, "中共临江市民政局机关第一支部委员会")' 'd=find(1, "2005年4月18日")' \
+    'text_last=min(g["y"] for g in page(1)["glyphs"] if g["c"] == "党")' \
+    'org_down=round((text_last - o["y"]) / 29.574, 3)' 'date_down=round((o["y"] - d["y"]) / 29.574, 3)' \
+    'right=round((521.575 - o["x1"]) / 15.785, 3)'
+assert_eq "${M[npages]}" "1" "tight: the signature stays on the page of the text (no page without text)"
+assert "tight: 署名 on the line right after the text (${M[org_down]} lines)" near org_down 1 0.02
+assert "tight: the date on the grid line below (${M[date_down]} lines)" near date_down 1 0.02
+assert "tight: 署名 still 右空二字 (${M[right]} 字)" near right 2 0.06
+pdfcheck "$TMP/tight.pdf"
+assert_eq "$(pyq 'r["margins_mm"]["bottom"] >= 34.9 and r["body"]["lines_per_page"] == [22]')" "True" \
+    "tight: 22 lines, nothing below the block ($(pyq 'r["margins_mm"]["bottom"]') mm)"
+
+# --- boxes and blanks inside table cells (a survey form) ---
+printf '| 项目 | 满意 | 不满意 | 意见 |\n|---|:---:|:---:|---|\n| 学习教育 | `box:x` | `box` | `blank:4` |\n' >"$TMP/survey.md"
+run "$WENSHU" render "$TMP/survey.md" -o "$TMP/survey.pdf" --style form
+assert_status 0 "survey table with boxes renders"
+measure "$TMP/survey.pdf" 'sq=[r for r in rects(1) if r["x1"] - r["x0"] < 20]' 'nsq=len(sq)' \
+    'centred=[abs((r["x0"] + r["x1"]) / 2 - (a + b) / 2) < 0.5 for r, (a, b) in zip(sq, [(x[0], x[1]), (x[1], x[2])])] if (x := sorted(s["pts"][0][0] for s in page(1)["strokes"] if len(s["pts"]) == 2 and abs(s["pts"][0][0] - s["pts"][1][0]) < 0.01)) else None' \
+    'blank4=round(max(h["x1"] - h["x0"] for h in hlines(1) if h["x1"] - h["x0"] < 200), 1)'
+assert_eq "${M[nsq]}" "2" "survey: two boxes drawn in the cells"
+assert_eq "${M[centred]}" "[True, True]" "survey: each box centred in its :---: column (±0.5 pt)"
+assert_eq "${M[blank4]}" "$(awk 'BEGIN { printf "%.1f", 4 * (442.21 - 14) / 30 }')" "survey: blank:4 in a cell is 4 字 (form grid: 31 字 of 14 pt in 156 mm)"
+
 # --- mistakes in form elements are reported with file:line ---
 printf '正文。\n\n```lines many\n```\n\n姓名：`blank:abc`\n\n```signature stamp\n党支部\n2005年4月18日\n```\n' >"$TMP/bad.md"
 run "$WENSHU" render "$TMP/bad.md" -o "$TMP/bad.pdf"

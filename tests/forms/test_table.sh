@@ -62,6 +62,12 @@ measure "$TMP/tall.pdf" "$VRULES" "$READING" \
 assert_eq "${M[text]//查找出的问题/}" "$cell" "tallrow: every character of the long cell is printed, in order"
 assert_eq "${M[headers]//1, /}" "[1]" "tallrow: the header row above every piece of the row (${M[headers]})"
 
+# --- a table starting near a page's bottom: the header does not stay there alone ---
+run "$WENSHU" render "$FIX/table_bottom.md" -o "$TMP/bottom.pdf"
+assert_status 0 "table_bottom.md renders"
+measure "$TMP/bottom.pdf" 'where=[(len(findall(n, "序号")), len(page(n)["strokes"]) > 0) for n in range(1, len(pages) + 1)]'
+assert_eq "${M[where]}" "[(0, False), (1, True)]" "the header row goes to the next page with the first row"
+
 # --- too many columns: reported, not drawn off the page ---
 run "$WENSHU" render "$FIX/toowide.md" -o "$TMP/wide.pdf"
 assert_status 1 "toowide.md: a table that cannot fit is an error"

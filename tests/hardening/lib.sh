@@ -26,6 +26,8 @@ if [ -n "${SANITIZED:-}" ]; then MEM_LIMIT_KB=$((1536 * 1024)); else MEM_LIMIT_K
 assert_no_crash() {
     if [ "$STATUS" -eq 124 ] || [ "$STATUS" -eq 137 ]; then
         not_ok "$1: still running after 60 s (status $STATUS)"
+    elif [ "$STATUS" -eq 126 ] || [ "$STATUS" -eq 127 ]; then
+        not_ok "$1: could not be run (status $STATUS): ${ERR:0:300}"
     elif [ "$STATUS" -ge 128 ]; then
         not_ok "$1: crashed (status $STATUS); stderr: ${ERR:0:600}"
     elif [ -n "${SANITIZED:-}" ] && [[ "$ERR" == *"Sanitizer"* ]]; then

@@ -151,8 +151,10 @@ assert_status 1 "feedback: no notice for a member without a branch evaluation (M
 
 # 个人整改措施
 merge rectification-member --record M05
-assert_contains "$OUT" "| 序号 | 存在问题 | 整改措施 | 完成时限 | 责任人 | 完成情况 |" "rectification-member M05: the table header"
-assert_contains "$OUT" "| 2 | 群众来电转办后跟踪不够。 | 建立来电登记转办台账，三个工作日内回复。 | 2005年5月10日 | 李赟 | 已完成（2005年5月6日） |" "rectification-member M05: an item row"
+assert_contains "$OUT" "| 序号 | 存在问题 | 整改措施 | 完成时限 | 责任领导 | 责任人 |" "rectification-member M05: the table header (the issue's six columns)"
+assert_contains "$OUT" "| 2 | 群众来电转办后跟踪不够。 | 建立来电登记转办台账，三个工作日内回复。 | 2005年5月10日 | 张喆 | 李赟 |" "rectification-member M05: an item row, the branch secretary as 责任领导 by default"
+merge rectification-member --record M01
+assert_contains "$OUT" "| 2005年12月31日 | 陈建国 | 王𠀾 |" "rectification-member M01: an item's own 责任领导"
 merge rectification-member --record M02
 assert_contains "$OUT" "第1项：制度已建立" "rectification-member M02: the explanation of a long-term item"
 merge rectification-member --record M12

@@ -67,6 +67,15 @@ int main(void)
               lb_punct_kind(0x00B7) == PUNCT_MIDDLE && lb_punct_kind(0x4E00) == PUNCT_NONE,
           "punctuation kinds");
 
+    /* Title breaks: inside a listed word is worst, at a word boundary or after 的/委员会 best. */
+    uint32_t t[64];
+    unsigned char q[64];
+    size_t tn = decode("支部委员会保持共产党员先进性教育活动的方案", t);
+    lb_title_breaks(t, tn, q);
+    CHECK(q[5] == 2 && q[4] == 0 && q[9] == 0 && q[11] == 2 && q[18] == 2,
+          "title breaks: 委员会|保持 good, 委员|会 and 共产|党员 bad, 党员|先进 and 的| good (%d %d %d %d %d)", q[5], q[4], q[9],
+          q[11], q[18]);
+
     NORM("1月25日,召开大会", "1月25日，召开大会");
     NORM("(一)学习动员阶段(*年1月25日至2月28日)。", "（一）学习动员阶段（*年1月25日至2月28日）。");
     NORM("培训。(1)1月25日", "培训。（1）1月25日");

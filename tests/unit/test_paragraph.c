@@ -185,6 +185,21 @@ int main(void)
     para_layout(p, &o);
     CHECK(count(0) == 4 && fabsf(glyph(0, 2)->x - glyph(0, 1)->x - (adv + track)) < 0.01f, "soft break between CJK is nothing");
 
+    /* A soft break inside a stretched line is not a gap: the pitch stays even. */
+    para_clear(p);
+    para_text(p, han(10), strlen(han(10)), st, 1);
+    para_softbreak(p, st);
+    snprintf(text, sizeof text, "%s。%s", han(18), han(6));
+    para_text(p, text, strlen(text), st, 2);
+    para_layout(p, &o);
+    float lo = 1e9f, hi = 0;
+    for (size_t i = 1; i < count(0); i++) {
+        float d = glyph(0, i)->x - glyph(0, i - 1)->x;
+        if (d < lo) lo = d;
+        if (d > hi) hi = d;
+    }
+    CHECK(count(0) == 27 && hi - lo < 0.01f, "a pushed line with a soft break is stretched evenly (%.3f..%.3f)", lo, hi);
+
     /* Emphasis in 楷体 and strong in 黑体 come from their roles' fonts. */
     para_clear(p);
     para_text(p, "正文", strlen("正文"), st, 1);
@@ -210,6 +225,14 @@ int main(void)
     para_layout(p, &t);
     CHECK(para_nlines(p) == 2 && (count(0) > count(1) ? count(0) - count(1) : count(1) - count(0)) <= 2,
           "balanced title: %zu + %zu", count(0), para_nlines(p) > 1 ? count(1) : 0);
+
+    /* A long title breaks between words, not inside 保持 or 委员会. */
+    para_clear(p);
+    const char *title2 = "中共临江市社会福利院支部委员会保持共产党员先进性教育活动整改方案";
+    para_text(p, title2, strlen(title2), (inl_style){ROLE_BODY, 22, 0}, 1);
+    para_layout(p, &t);
+    CHECK(para_nlines(p) == 2 && count(0) == 15 && last_cp(0) == 0x4F1A, "title broken after 委员会 (%zu + %zu)",
+          count(0), para_nlines(p) > 1 ? count(1) : 0);
 
     /* Fill-in blanks and boxes draw rules, not glyphs. */
     para_clear(p);

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Crash safety of `wenshu build`: a batch killed with kill -9 (every process of it at once, as a
+# power cut or the OOM killer would) leaves only complete PDFs, and the next run finishes the job
+# and removes the temporary files; a full disk (a 2 MiB tmpfs) is reported with a non-zero exit
+# and leaves no partial file, the manifest included.
+source "$(dirname "$0")/../lib/assert.sh"
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+mounts=()
+cleanup() { for m in "${mounts[@]}"; do umount "$m" 2>/dev/null; done; rm -rf "$TMP"; }
+trap cleanup EXIT
+
+# every_pdf_complete DIR: the number of *.pdf under DIR that qpdf --check rejects.
+broken_pdfs() {
+    local n=0 f
+    while IFS= read -r -d '' f; do qpdf --check "$f" >/dev/null 2>&1 || n=$((n + 1)); done \
+        < <(find "$1" -name '*.pdf' -print0)
+    echo "$n"
+}
+
+# ---- kill -9 in the middle of a batch
+python3 samples/gen.py --members 300 --orgs 10 -o "$TMP/set" >/dev/null
+OUT_DIR="$TMP/out"
+setsid "$WENSHU" build "$TMP"/set/*.xml -o "$OUT_DIR" -j 2 -q >"$TMP/killed.log" 2>&1 &
+pid=$!
+# Wait until the batch is well under way (some PDFs exist), then kill the whole process group.
+for _ in $(seq 600); do
+    n=$(find "$OUT_DIR" -name '*.pdf' 2>/dev/null | wc -l)
+    [ "$n" -ge 40 ] && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.05
+done
+if kill -0 "$pid" 2>/dev/null; then
+    kill -9 -- "-$pid"
+    wait "$pid" 2>/dev/null
+    killed=1
+else
+    wait "$pid" 2>/dev/null
+    killed=0
+fi
+assert_eq "$killed" 1 "the batch was killed while running (after $n PDFs)"
+made=$(find "$OUT_DIR" -name '*.pdf' | wc -l)
+assert_eq "$(broken_pdfs "$OUT_DIR")" 0 "after kill -9: all $made PDFs present are complete (qpdf --check)"
+
+bounded "$WENSHU" build "$TMP"/set/*.xml -o "$OUT_DIR" -j 2
+assert_no_crash "the run after kill -9"
+assert_status 0 "the next run finishes the job"
+assert_contains "$ERR" "未变无需重做" "the next run reports what it did not redo"
+assert_no_temp "$OUT_DIR" "after the next run"
+total=$(find "$OUT_DIR" -name '*.pdf' | wc -l)
+assert "the next run made the rest ($made before, $total after)" test "$total" -gt "$made"
+assert_eq "$(broken_pdfs "$OUT_DIR")" 0 "after the next run: every PDF is complete"
+run "$WENSHU" verify -q "$OUT_DIR"
+assert_status 0 "the manifest of the finished job matches every file (wenshu verify)"
+
+bounded "$WENSHU" build "$TMP"/set/*.xml -o "$TMP/clean" -j 2 -q
+assert_eq "$(find "$TMP/clean" -name '*.pdf' | wc -l)" "$total" "the resumed job has as many PDFs as an uninterrupted one"
+
+# ---- a full disk
+mkdir -p "$TMP/full"
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=2m tmpfs "$TMP/full" 2>/dev/null; then
+    mounts+=("$TMP/full")
+    bounded "$WENSHU" build samples/*.xml -o "$TMP/full/out" -j 2
+    assert_no_crash "a build onto a 2 MiB disk"
+    assert "a full disk gives a non-zero exit (status $STATUS)" test "$STATUS" -ne 0
+    assert_contains "$ERR" "No space left on device" "full disk: the system's reason is reported"
+    assert_no_temp "$TMP/full" "full disk"
+    assert_eq "$(broken_pdfs "$TMP/full")" 0 "full disk: every PDF written is complete"
+    if [ -e "$TMP/full/out/manifest.json" ]; then
+        assert "full disk: the manifest is whole JSON" python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$TMP/full/out/manifest.json"
+    else
+        ok "full disk: no manifest (nothing partial)"
+    fi
+    # Free the disk by moving the output out of the way: the next run finishes the job.
+    umount "$TMP/full" && mounts=()
+    mount -t tmpfs -o size=64m tmpfs "$TMP/full" && mounts+=("$TMP/full")
+    bounded "$WENSHU" build samples/*.xml -o "$TMP/full/out" -j 2 -q
+    assert_status 0 "with room again the build succeeds"
+else
+    ok "# SKIP cannot mount a small tmpfs here (not root, or mount not permitted)"
+fi
+
+done_testing

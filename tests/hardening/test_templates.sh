@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Hostile templates given to `wenshu merge`: recursion through partials (across files), partial
+# names that try to leave partials/, blocks and brackets nested 10 000 deep, a runaway loop making
+# an enormous document, an empty file, a directory, bytes that are not UTF-8, a file over the size
+# limit. Unclosed blocks and unknown functions are covered by tests/templates/test_merge.sh.
+source "$(dirname "$0")/../lib/assert.sh"
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+DATA=(samples/campaign.xml samples/members-mzj.xml samples/members-fly.xml)
+T="$TMP/tpl"
+mkdir -p "$T/partials"
+front='---\nname: t\ntitle: 测试\nrecords: //member\n---\n'
+
+# merge_case NAME WHAT [merge options]: merges $T/NAME.md with the samples under the bounds.
+merge_case() {
+    local name=$1 what=$2; shift 2
+    bounded "$WENSHU" merge "$@" "$T/$name.md" "${DATA[@]}"
+    assert_no_crash "$what"
+}
+
+printf -- "$front{{> self}}\n" >"$T/self.md"
+printf '自己{{> self}}\n' >"$T/partials/self.md"
+merge_case self "a partial that includes itself"
+assert_status 2 "a partial that includes itself is a template error"
+assert_contains "$ERR" "partials/self.md:1:3: error: partial 'self' includes itself: self → self" "self-inclusion: named with the chain"
+
+printf -- "$front{{> a}}\n" >"$T/ab.md"
+printf '甲{{> b}}\n' >"$T/partials/a.md"
+printf '乙\n{{#if 1}}\n{{> a}}\n{{/if}}\n' >"$T/partials/b.md"
+merge_case ab "two partials that include each other"
+assert_status 2 "mutual inclusion is a template error"
+assert_contains "$ERR" "partials/b.md:3:1: error: partial 'a' includes itself: a → b → a" "mutual inclusion: named with the chain"
+
+printf -- "$front{{> ../../../../../etc/passwd}}\n{{> /etc/passwd}}\n{{> ..}}\n" >"$T/escape.md"
+merge_case escape "partial names that leave partials/"
+assert_status 2 "partial names with '/' or '..' are refused"
+assert_contains "$ERR" "escape.md:6:1: error: a partial's name is letters, digits, '-' and '_'" "../ in a partial name: refused at its place"
+assert_contains "$ERR" "escape.md:7:1: error: a partial's name" "an absolute partial path: refused"
+assert_not_contains "$(cat "$TMP/bounded.out")$ERR" "root:" "nothing of /etc/passwd is printed"
+
+python3 - "$T" <<'PY'
+import sys, os
+d = sys.argv[1]
+front = "---\nname: t\ntitle: 测试\nrecords: //member\n---\n"
+def w(name, text): open(os.path.join(d, name + ".md"), "w", encoding="utf-8").write(front + text)
+w("deepif", "{{#if 1}}" * 10000 + "x" + "{{/if}}" * 10000 + "\n")
+w("deepeach", "{{#each .}}\n" * 10000 + "x\n" + "{{/each}}\n" * 10000)
+w("deepxpath", "{{ " + "(" * 10000 + "1" + ")" * 10000 + " }}\n")
+w("deeppred", "{{ name" + "[1" * 5000 + "]" * 5000 + " }}\n")
+# Three nested loops over every element: hundreds of millions of lines unless something stops it.
+w("runaway", "{{#each //*}}\n{{#each //*}}\n{{#each //*}}\n{{ $campaign/name }}\n{{/each}}\n{{/each}}\n{{/each}}\n")
+open(os.path.join(d, "toolarge.md"), "w").write(front + "字" * 400000 + "\n")
+open(os.path.join(d, "badutf.md"), "wb").write(front.encode() + "姓名\n".encode() + b"\xff\xfe\xc0\xaf \x00\x00 end\n")
+PY
+
+merge_case deepif "{{#if}} nested 10 000 deep"
+assert_status 2 "deeply nested blocks are a template error"
+assert_contains "$ERR" "deepif.md:6:577: error: blocks nested more than 64 deep" "deep blocks: refused where the 65th opens"
+
+merge_case deepeach "{{#each}} nested 10 000 deep, one per line"
+assert_status 2 "deeply nested loops are a template error"
+assert_contains "$ERR" "deepeach.md:70:1: error: blocks nested more than 64 deep" "deep loops: refused at the 65th line"
+
+merge_case deepxpath "an XPath expression with 10 000 nested brackets"
+assert_status 2 "deeply nested XPath is a template error"
+assert_contains "$ERR" "deepxpath.md:6:" "deep XPath: the place is given"
+assert_contains "$ERR" "nested too deeply" "deep XPath: the reason is given"
+
+merge_case deeppred "an XPath expression with 5 000 nested predicates"
+assert "deep predicates: refused or merged, status ${STATUS}" test "$STATUS" -le 2
+
+merge_case runaway "three nested loops over every element"
+assert_status 1 "a runaway loop is an error in each record, not a hang"
+assert_contains "$ERR" "runaway.md:9:1: error: record M01: the merged document is larger than 16777216 bytes (a runaway loop?)" "runaway loop: named with the record and the limit"
+assert_eq "$(wc -c <"$TMP/bounded.out")" 0 "runaway loop: no partial document is printed"
+
+# The same runaway loop with all its output on one line. Known problem: every insertion scans back to
+# the start of the output line (mdescape.c md_at_block_start), so this takes minutes; it runs when
+# HARDENING_KNOWN_BUGS=1 and is skipped otherwise until that is fixed.
+printf -- "$front{{#each //*}}{{#each //*}}{{ \$campaign/name }}{{/each}}{{/each}}\n" >"$T/oneline.md"
+if [ -n "${HARDENING_KNOWN_BUGS:-}" ]; then
+    merge_case oneline "a runaway loop on one output line" --record M01
+    assert_status 1 "a runaway loop on one line stops at the limit"
+else
+    ok "# SKIP a runaway loop on one output line takes minutes (quadratic md_at_block_start); HARDENING_KNOWN_BUGS=1 runs it"
+fi
+
+: >"$T/empty.md"
+merge_case empty "a 0-byte template"
+assert_status 2 "an empty template is a template error"
+assert_contains "$ERR" "empty.md:1:1: error: a template starts with its front matter" "empty template: says what a template starts with"
+
+mkdir -p "$T/dir.md"
+merge_case dir "a directory given as the template"
+assert_status 2 "a directory as template is an I/O error"
+assert_contains "$ERR" "dir.md: error: cannot read: is a directory" "directory: says so"
+
+merge_case badutf "a template with invalid UTF-8 and NUL bytes"
+assert_status 2 "invalid UTF-8 in a template is a template error"
+assert_contains "$ERR" "badutf.md:7:1: error: not valid UTF-8" "invalid UTF-8: the line is given"
+
+merge_case toolarge "a 1.2 MB template"
+assert_status 2 "a template over the size limit is refused"
+assert_contains "$ERR" "toolarge.md: error: cannot read the template: file too large" "too large: the limit is named"
+
+done_testing
