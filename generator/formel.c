@@ -383,7 +383,7 @@ float formel_blank_width(const char *lit, float size, float char_pitch, float bo
     if (!isdigit((unsigned char)*s)) return -1;
     char *end;
     double n = strtod(s, &end);
-    if (*end || n <= 0 || n > 100) return -1;
+    if (*end || n < 0.5 || n > 100) return -1;
     /* One 字 is a character cell of the grid, scaled to the size of the text around. */
     return (float)n * char_pitch * size / body_size;
 }
