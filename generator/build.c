@@ -15,10 +15,18 @@
 #include "outpath.h"
 #include "outscan.h"
 
+/* A plan of a large run holds many items whose form and organisation repeat: those strings are
+ * kept once (interned), the rest per item. */
+typedef struct {
+    char **v;
+    size_t cap, n;
+} strset;
+
 struct build_plan {
     build_item *items;
     size_t n, cap;
     size_t skipped;
+    strset shared; /* form, form_alias and org strings of the items */
 };
 
 build_plan *build_plan_new(void)
@@ -26,12 +34,40 @@ build_plan *build_plan_new(void)
     return xcalloc(1, sizeof(build_plan));
 }
 
+static size_t str_hash(const char *s)
+{
+    size_t h = 14695981039346656037u;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+/* The set's copy of s (made on first use). */
+static const char *intern(strset *t, const char *s)
+{
+    if ((t->n + 1) * 2 > t->cap) {
+        strset old = *t;
+        t->cap = old.cap ? old.cap * 2 : 64;
+        t->v = xcalloc(t->cap, sizeof *t->v);
+        for (size_t i = 0; i < old.cap; i++) {
+            if (!old.v[i]) continue;
+            size_t j = str_hash(old.v[i]) & (t->cap - 1);
+            while (t->v[j]) j = (j + 1) & (t->cap - 1);
+            t->v[j] = old.v[i];
+        }
+        free(old.v);
+    }
+    size_t j = str_hash(s) & (t->cap - 1);
+    while (t->v[j] && strcmp(t->v[j], s)) j = (j + 1) & (t->cap - 1);
+    if (!t->v[j]) {
+        t->v[j] = xstrdup(s);
+        t->n++;
+    }
+    return t->v[j];
+}
+
 static void item_free(build_item *it)
 {
-    free((char *)it->form);
-    free((char *)it->form_alias);
     free((char *)it->record);
-    free((char *)it->org);
     free((char *)it->name);
     free((char *)it->title);
     free((char *)it->relpath);
@@ -42,6 +78,8 @@ void build_plan_free(build_plan *p)
     if (!p) return;
     for (size_t i = 0; i < p->n; i++) item_free(&p->items[i]);
     free(p->items);
+    for (size_t i = 0; i < p->shared.cap; i++) free(p->shared.v[i]);
+    free(p->shared.v);
     free(p);
 }
 
@@ -55,10 +93,10 @@ void build_plan_add(build_plan *p, const build_item *it)
     if (p->n == p->cap) p->items = xrealloc(p->items, (p->cap = p->cap ? p->cap * 2 : 64) * sizeof *p->items);
     build_item *c = &p->items[p->n];
     *c = *it;
-    c->form = dup_or(it->form, "");
-    c->form_alias = dup_or(it->form_alias, NULL);
+    c->form = intern(&p->shared, it->form ? it->form : "");
+    c->form_alias = it->form_alias ? intern(&p->shared, it->form_alias) : NULL;
     c->record = dup_or(it->record, "");
-    c->org = dup_or(it->org, "");
+    c->org = intern(&p->shared, it->org ? it->org : "");
     c->name = dup_or(it->name, "");
     c->title = dup_or(it->title, NULL);
     c->relpath = NULL;
@@ -122,7 +160,7 @@ typedef struct {
     const build_source *src;
     const build_options *o;
     diag *d;
-    char **keys;        /* per plan item: final input key, hex (selected items only) */
+    char (*keys)[SHA256_HEX_LEN + 1]; /* per plan item: final input key, hex (selected items only) */
     unsigned char *selected;
     size_t *todo;       /* plan indices to make */
     size_t ntodo;
@@ -771,7 +809,6 @@ int build_run(build_plan *p, const build_source *src, const build_options *o, di
         if (sel && o->shard_n) sel = build_shard_of(it->form, it->record, o->shard_n) == o->shard_k - 1;
         r.selected[i] = (unsigned char)sel;
         if (!sel) continue;
-        r.keys[i] = xmalloc(SHA256_HEX_LEN + 1);
         final_key(&r, i, r.keys[i]);
         manifest_entry e = {(char *)it->relpath, NULL, NULL, 0, 0, {0}, {0}};
         manifest_add(&mine, &e);
@@ -865,7 +902,6 @@ int build_run(build_plan *p, const build_source *src, const build_options *o, di
                 o->shard_n ? (merged ? "（各分片已齐，已合并为 manifest.json）" : "（待其余分片完成后合并）") : "");
     }
 
-    for (size_t i = 0; i < p->n; i++) free(r.keys[i]);
     free(r.keys);
     free(r.selected);
     free(r.todo);

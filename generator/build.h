@@ -19,8 +19,14 @@
  * worker that lays out every selected record of the form again, in plan order, each starting on
  * an odd page (a blank page is inserted after a record with an odd page count), with a level-1
  * bookmark per record above the record's own bookmarks. Laying out twice costs CPU but keeps the
- * workers independent (no display lists cross process boundaries) and keeps memory to one form's
- * combined document at a time.
+ * workers independent (no display lists cross process boundaries). The combined document is held
+ * whole until it is written: memory grows with the form's pages (10 000 two-page records: 20 000
+ * pages, a 37 MB PDF, about 620 MB at the peak), unlike everything else here.
+ *
+ * Memory: the plan holds only small strings per item (form and organisation names are shared);
+ * a source keeps its records out of the plan (build_source.c parses a DATA file when the workers
+ * reach its items), and items are made in plan order, so a source that adds items file by file
+ * needs one file in memory per worker.
  *
  * Shards: a shard run writes OUT/manifest.K-of-N.json instead of manifest.json. When a shard
  * finishes and finds all N parts present, it merges them into manifest.json and removes the parts
@@ -53,7 +59,7 @@ typedef struct {
     const char *name;   /* document name from the data, e.g. the member's name (raw); "" → record id */
     const char *title;  /* bookmark of this record in the combined file; NULL: name */
     uint8_t key[SHA256_LEN]; /* the source's input key: everything that decides the bytes (see below) */
-    void *data;         /* the source's own handle, e.g. the record's node and the loaded template;
+    void *data;         /* the source's own handle, e.g. where the record is and which template;
                            for a combined file, that of the form's first record */
 
     /* Filled by the machinery. */
@@ -61,10 +67,12 @@ typedef struct {
     size_t index;        /* position in the plan */
 } build_item;
 
-/* What the machinery calls; both run inside worker processes (fork()ed after the source loaded
- * everything), so they may use anything the source set up, but must not rely on state changed by
- * other items. Both report problems through d (whose messages the parent prints in item order)
- * and return 0, or -1 when the item cannot be made. */
+/* What the machinery calls; both run inside worker processes (fork()ed after the source planned),
+ * so they may use anything the source set up. A worker is handed items in plan order, so it may
+ * keep state that serves the next items (e.g. the DATA file they come from) but must not rely on
+ * it: an item may be retried on a fresh worker, and with -j N each worker sees only some items.
+ * Both report problems through d (whose messages the parent prints in item order) and return 0,
+ * or -1 when the item cannot be made. */
 typedef struct {
     void *ctx;
     int (*layout)(void *ctx, const build_item *it, dl_doc **doc, diag *d);

@@ -1,11 +1,16 @@
 /* build_source — see build_source.h.
  *
- * Every DATA file stays parsed in memory for the whole run: the workers are fork()ed from this
- * process and lay out records straight from these trees. A province-sized run is split with
- * --shard (and by unit into several DATA files) rather than streamed. */
+ * Memory follows one DATA file, not the whole run (offices split records per unit; a unit's file
+ * is a few MB, its DOM about ten times that). Planning parses each file once, notes for every
+ * document only small strings and where its record is (file, form, position in the form's
+ * selection), computes names and keys, and frees the DOM before reading the next file. The
+ * workers then read the files again: the plan lists items file by file, so a worker keeps the
+ * file of the item in hand parsed and moves to the next file when the items do — one DOM per
+ * worker at a time, each file parsed once per worker (plus once per combined file). */
 #include "build_source.h"
 
 #include <dirent.h>
+#include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +30,7 @@
 typedef struct {
     template *t;
     int style;               /* index into styles */
+    int uses_members;        /* the template or a partial reads $members */
     uint8_t key[SHA256_LEN]; /* template, partials, style, fonts, shared context */
 } form;
 
@@ -33,10 +39,13 @@ typedef struct {
     fontset *fs;
 } loaded_style;
 
+/* Where an item's record is: the form's selection in a DATA file, by position. */
 typedef struct {
-    size_t form;
-    xmlNodePtr rec;
+    uint32_t form, file, ordinal;
 } item_data;
+
+/* Item data lives in blocks that never move, since plan items point at it. */
+#define ITEM_BLOCK 4096
 
 typedef struct {
     records_index *ix;
@@ -44,14 +53,21 @@ typedef struct {
     size_t nforms;
     loaded_style *styles;
     size_t nstyles;
-    xmlDocPtr *docs;
-    size_t ndocs;
-    item_data *items;        /* one per plan item, owned here */
+    char **files;
+    size_t nfiles;
+    item_data **blocks;
     size_t nitems;
+    /* The DATA file whose records are being laid out (in a worker; the parent never lays out
+     * unless it runs without workers). */
+    size_t loaded;       /* index into files; SIZE_MAX when none */
+    xmlDocPtr doc;       /* NULL when the file could not be read again */
+    xmlNodePtr **sel;    /* per form: its records in doc; valid where sel_done */
+    size_t *nsel;
+    unsigned char *sel_done;
 } source_ctx;
 
 /* Digests of serialised nodes, by node: a member's record is selected by several forms, and an
- * organisation's document by all of its records, but each is serialised and hashed once. */
+ * organisation's file by all of its records, but each is serialised and hashed once. */
 typedef struct {
     const void **keys;
     uint8_t (*digests)[SHA256_LEN];
@@ -60,7 +76,15 @@ typedef struct {
 
 static void hash_node(sha256_state *s, xmlNodePtr node);
 
-static const uint8_t *cached_digest(digest_cache *c, xmlNodePtr node)
+static void digest_cache_free(digest_cache *c)
+{
+    free(c->keys);
+    free(c->digests);
+    *c = (digest_cache){0};
+}
+
+/* The slot of key; *fresh says whether it was empty (the caller then fills the digest). */
+static uint8_t *digest_slot(digest_cache *c, const void *key, int *fresh)
 {
     if ((c->n + 1) * 2 > c->cap) {
         digest_cache old = *c;
@@ -79,17 +103,27 @@ static const uint8_t *cached_digest(digest_cache *c, xmlNodePtr node)
         free(old.keys);
         free(old.digests);
     }
-    size_t j = ((uintptr_t)node >> 4) & (c->cap - 1);
-    while (c->keys[j] && c->keys[j] != node) j = (j + 1) & (c->cap - 1);
-    if (!c->keys[j]) {
-        sha256_state s;
-        sha256_begin(&s);
-        hash_node(&s, node);
-        sha256_end(&s, c->digests[j]);
-        c->keys[j] = node;
+    size_t j = ((uintptr_t)key >> 4) & (c->cap - 1);
+    while (c->keys[j] && c->keys[j] != key) j = (j + 1) & (c->cap - 1);
+    *fresh = !c->keys[j];
+    if (*fresh) {
+        c->keys[j] = key;
         c->n++;
     }
     return c->digests[j];
+}
+
+static const uint8_t *cached_digest(digest_cache *c, xmlNodePtr node)
+{
+    int fresh;
+    uint8_t *d = digest_slot(c, node, &fresh);
+    if (fresh) {
+        sha256_state s;
+        sha256_begin(&s);
+        hash_node(&s, node);
+        sha256_end(&s, d);
+    }
+    return d;
 }
 
 static void add_node_digest(sha256_state *s, digest_cache *c, xmlNodePtr node)
@@ -172,6 +206,31 @@ static xmlNodePtr organisation_of(const records_index *ix, xmlNodePtr rec, char 
     return rec;
 }
 
+/* Whether text reads the variable $members ("$ members" too: XPath allows the space). */
+static int reads_members(const char *text, size_t len)
+{
+    for (const char *p = text, *end = text + len; (p = memchr(p, '$', (size_t)(end - p))); p++) {
+        const char *q = p + 1;
+        while (q < end && (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')) q++;
+        if ((size_t)(end - q) >= 7 && !memcmp(q, "members", 7)) {
+            char next = q + 7 < end ? q[7] : 0;
+            int name_char = (next >= 'a' && next <= 'z') || (next >= 'A' && next <= 'Z') ||
+                            (next >= '0' && next <= '9') || next == '_' || next == '-' || next == '.';
+            if (!name_char) return 1;
+        }
+    }
+    return 0;
+}
+
+static int file_reads_members(const char *path)
+{
+    wbuf text = {0};
+    char err[256];
+    int uses = read_file(path, 16u << 20, &text, err, sizeof err) == 0 && reads_members(text.data, text.len);
+    wbuf_free(&text);
+    return uses;
+}
+
 static int find_style(source_ctx *c, const char *name, diag *d)
 {
     for (size_t i = 0; i < c->nstyles; i++)
@@ -189,16 +248,19 @@ static int find_style(source_ctx *c, const char *name, diag *d)
     return (int)c->nstyles++;
 }
 
-/* What decides the bytes of every document of a form, apart from its record. */
+/* What decides the bytes of every document of a form, apart from its record; and whether the
+ * form's text (partials included) reads $members. */
 static void form_key(source_ctx *c, form *f, const char *partials_dir, char **partials, size_t npartials)
 {
     sha256_state s;
     sha256_begin(&s);
     build_key_file_bytes(&s, template_path(f->t));
+    f->uses_members = file_reads_members(template_path(f->t));
     for (size_t i = 0; i < npartials; i++) {
         wbuf p = {0};
         wbuf_printf(&p, "%s/%s", partials_dir, partials[i]);
         build_key_file_bytes(&s, p.data);
+        if (!f->uses_members) f->uses_members = file_reads_members(p.data);
         wbuf_free(&p);
     }
     loaded_style *ls = &c->styles[f->style];
@@ -214,14 +276,87 @@ static void form_key(source_ctx *c, form *f, const char *partials_dir, char **pa
     sha256_end(&s, f->key);
 }
 
+static item_data *item_at(source_ctx *c, size_t i)
+{
+    return &c->blocks[i / ITEM_BLOCK][i % ITEM_BLOCK];
+}
+
+static item_data *item_new(source_ctx *c)
+{
+    if (c->nitems % ITEM_BLOCK == 0) {
+        c->blocks = xrealloc(c->blocks, (c->nitems / ITEM_BLOCK + 1) * sizeof *c->blocks);
+        c->blocks[c->nitems / ITEM_BLOCK] = xmalloc(ITEM_BLOCK * sizeof(item_data));
+    }
+    return item_at(c, c->nitems++);
+}
+
+/* ---- laying out (in the workers) ---- */
+
+typedef struct {
+    xmlNodePtr unit;
+    xmlNodePtr *members;
+    size_t n;
+} unit_members;
+
+
+static void unload(source_ctx *c)
+{
+    if (c->sel)
+        for (size_t k = 0; k < c->nforms; k++) {
+            free(c->sel[k]);
+            c->sel[k] = NULL;
+        }
+    if (c->sel_done) memset(c->sel_done, 0, c->nforms);
+    if (c->doc) xmlFreeDoc(c->doc);
+    c->doc = NULL;
+    c->loaded = SIZE_MAX;
+}
+
+/* The record of an item: its file is read (again) when the worker reaches it, and kept while
+ * the items of that file follow. */
+static xmlNodePtr record_of(source_ctx *c, const build_item *it, diag *d)
+{
+    const item_data *id = it->data;
+    const char *path = c->files[id->file];
+    if (c->loaded != id->file) {
+        unload(c);
+        c->loaded = id->file;
+        c->doc = records_parse_file(path, d);
+        if (!c->doc) return NULL; /* reported */
+        records_unqualify(c->doc);
+    }
+    if (!c->doc) {
+        diag_report(d, DIAG_ERROR, (diag_loc){path, 0, 0, it->record}, "cannot read the record's file again");
+        return NULL;
+    }
+    if (!c->sel_done[id->form]) {
+        c->sel[id->form] = NULL;
+        c->nsel[id->form] = 0;
+        if (template_select(c->forms[id->form].t, c->doc, &c->sel[id->form], &c->nsel[id->form], d)) return NULL;
+        c->sel_done[id->form] = 1;
+    }
+    xmlNodePtr rec = id->ordinal < c->nsel[id->form] ? c->sel[id->form][id->ordinal] : NULL;
+    char *rid = rec ? template_record_id(rec) : NULL;
+    int same = rid && !strcmp(rid, it->record);
+    free(rid);
+    if (!same) {
+        diag_report(d, DIAG_ERROR, (diag_loc){path, 0, 0, it->record},
+                    "the file changed while the build was running; run the build again");
+        return NULL;
+    }
+    return rec;
+}
+
 static int layout_item(void *ctx, const build_item *it, dl_doc **out, diag *d)
 {
     source_ctx *c = ctx;
     const item_data *id = it->data;
     form *f = &c->forms[id->form];
     loaded_style *ls = &c->styles[f->style];
+    xmlNodePtr rec = record_of(c, it, d);
+    if (!rec) return -1;
     wbuf md = {0};
-    if (template_merge(f->t, id->rec, &md, d)) {
+    if (template_merge(f->t, rec, &md, d)) {
         wbuf_free(&md);
         return -1;
     }
@@ -235,7 +370,7 @@ static int layout_item(void *ctx, const build_item *it, dl_doc **out, diag *d)
     layout_free(L);
     wbuf_free(&md);
     template_pdfmeta meta = {0};
-    if (template_pdf_meta(f->t, id->rec, &meta, d) == 0) {
+    if (template_pdf_meta(f->t, rec, &meta, d) == 0) {
         dl_meta_set(&doc->meta.title, meta.title);
         if (meta.subject && *meta.subject) dl_meta_set(&doc->meta.subject, meta.subject);
         if (meta.keywords && *meta.keywords) dl_meta_set(&doc->meta.keywords, meta.keywords);
@@ -259,6 +394,10 @@ static int render_item(void *ctx, const build_item *it, const dl_doc *doc, int a
 static void close_ctx(source_ctx *c)
 {
     if (!c) return;
+    unload(c);
+    free(c->sel);
+    free(c->nsel);
+    free(c->sel_done);
     for (size_t i = 0; i < c->nforms; i++) template_free(c->forms[i].t);
     free(c->forms);
     for (size_t i = 0; i < c->nstyles; i++) {
@@ -266,11 +405,170 @@ static void close_ctx(source_ctx *c)
         style_free(c->styles[i].st);
     }
     free(c->styles);
-    for (size_t i = 0; i < c->ndocs; i++) xmlFreeDoc(c->docs[i]);
-    free(c->docs);
-    free(c->items);
+    free_names(c->files, c->nfiles);
+    for (size_t b = 0; b * ITEM_BLOCK < c->nitems; b++) free(c->blocks[b]);
+    free(c->blocks);
     records_index_free(c->ix);
     free(c);
+}
+
+/* ---- planning (in the parent) ---- */
+
+/* What planning keeps while it walks one file. */
+typedef struct {
+    source_ctx *c;
+    build_plan *plan;
+    manifest bad;          /* ids of records skipped for errors, as a set */
+    digest_cache index;    /* nodes of the index: organisations, units, member summaries */
+    digest_cache members;  /* by owner (an index node): the digest of its $members */
+    digest_cache file;     /* nodes of the file being planned; emptied with each file */
+    unit_members *units;   /* records_members of each unit asked so far */
+    size_t nunits;
+    int have_root;
+    uint8_t root[SHA256_LEN]; /* the file's whole content, for organisation and unit records */
+} planner;
+
+/* An attribute's value without a copy; NULL when absent. */
+static const char *attr(xmlNodePtr node, const char *name)
+{
+    xmlAttrPtr a = node ? xmlHasProp(node, (const xmlChar *)name) : NULL;
+    return a && a->children && a->children->content ? (const char *)a->children->content : NULL;
+}
+
+/* The members of a unit (records_members, asked once per unit). */
+static const unit_members *members_of_unit(planner *pl, xmlNodePtr unit)
+{
+    for (size_t i = 0; i < pl->nunits; i++)
+        if (pl->units[i].unit == unit) return &pl->units[i];
+    pl->units = xrealloc(pl->units, (pl->nunits + 1) * sizeof *pl->units);
+    unit_members *u = &pl->units[pl->nunits++];
+    u->unit = unit;
+    u->members = NULL;
+    const char *id = attr(unit, "id");
+    u->n = id ? records_members(pl->c->ix, id, &u->members) : 0;
+    return u;
+}
+
+/* Whether the organisation a member takes part in is org or lies below it. */
+static int member_within(const records_index *ix, xmlNodePtr member, xmlNodePtr org)
+{
+    xmlNodePtr o = records_lookup(ix, attr(member, "org") ? attr(member, "org") : "");
+    for (int depth = 0; o && depth < 64; depth++) {
+        if (o == org) return 1;
+        const char *parent = attr(o, "parent");
+        o = parent ? records_lookup(ix, parent) : NULL;
+    }
+    return 0;
+}
+
+/* The digest of what $members gives a record whose organisation (or unit) is owner, an index
+ * node: the same members in the same order as records_members(owner), found among its unit's
+ * members — asking records_members for every organisation would scan every member each time. */
+static const uint8_t *members_digest(planner *pl, xmlNodePtr owner)
+{
+    int fresh;
+    uint8_t *d = digest_slot(&pl->members, owner, &fresh);
+    if (!fresh) return d;
+    const records_index *ix = pl->c->ix;
+    sha256_state s;
+    sha256_begin(&s);
+    sha256_add_str(&s, "members");
+    int is_unit = !strcmp((const char *)owner->name, "unit");
+    const char *unit_id = is_unit ? attr(owner, "id") : attr(owner, "unit");
+    xmlNodePtr unit = unit_id ? records_lookup(ix, unit_id) : NULL;
+    if (unit && !strcmp((const char *)unit->name, "unit")) {
+        const unit_members *u = members_of_unit(pl, unit);
+        for (size_t i = 0; i < u->n; i++)
+            if (is_unit || member_within(ix, u->members[i], owner)) add_node_digest(&s, &pl->index, u->members[i]);
+    } else {
+        xmlNodePtr *found = NULL;
+        const char *id = attr(owner, "id");
+        size_t n = id ? records_members(ix, id, &found) : 0;
+        for (size_t i = 0; i < n; i++) add_node_digest(&s, &pl->index, found[i]);
+        free(found);
+    }
+    sha256_end(&s, d);
+    return d;
+}
+
+/* The input key of one record's document in one form. */
+static void record_key(planner *pl, const form *f, xmlNodePtr rec, xmlNodePtr orgnode, uint8_t key[SHA256_LEN])
+{
+    source_ctx *c = pl->c;
+    sha256_state s;
+    sha256_begin(&s);
+    sha256_add(&s, f->key, SHA256_LEN);
+    xmlNodePtr owner; /* whose members $members gives, as the index holds it */
+    if (orgnode != rec) {
+        /* A member's documents draw on the record, its organisation and that one's unit. */
+        add_node_digest(&s, &pl->file, rec);
+        add_node_digest(&s, &pl->index, orgnode);
+        xmlChar *unit = orgnode ? xmlGetProp(orgnode, (const xmlChar *)"unit") : NULL;
+        add_node_digest(&s, &pl->index, unit ? records_lookup(c->ix, (const char *)unit) : NULL);
+        xmlFree(unit);
+        owner = orgnode;
+    } else {
+        /* An organisation's or unit's documents may sum up everything in their file, and draw
+         * on their unit. */
+        if (!pl->have_root) {
+            sha256_state r;
+            sha256_begin(&r);
+            hash_node(&r, xmlDocGetRootElement(rec->doc));
+            sha256_end(&r, pl->root);
+            pl->have_root = 1;
+        }
+        sha256_add(&s, pl->root, SHA256_LEN);
+        xmlChar *unit = xmlGetProp(rec, (const xmlChar *)"unit");
+        add_node_digest(&s, &pl->index, unit ? records_lookup(c->ix, (const char *)unit) : NULL);
+        xmlFree(unit);
+        xmlChar *self = xmlGetProp(rec, (const xmlChar *)"id");
+        owner = self ? records_lookup(c->ix, (const char *)self) : NULL;
+        xmlFree(self);
+    }
+    if (f->uses_members) {
+        /* ... and on the members of their organisation, which may live in other files. */
+        if (owner) sha256_add(&s, members_digest(pl, owner), SHA256_LEN);
+        else sha256_add_str(&s, "(no members)");
+    }
+    sha256_end(&s, key);
+}
+
+/* Adds the items of one form's records in one file. */
+static void plan_form(planner *pl, size_t fi, size_t k, xmlDocPtr doc, diag *d)
+{
+    source_ctx *c = pl->c;
+    form *f = &c->forms[k];
+    xmlNodePtr *recs = NULL;
+    size_t n = 0;
+    if (template_select(f->t, doc, &recs, &n, d)) return;
+    const char *title = template_title(f->t);
+    for (size_t r = 0; r < n; r++) {
+        char *id = template_record_id(recs[r]);
+        if (records_is_bad(c->ix, id)) {
+            manifest_entry e = {id, NULL, NULL, 0, 0, {0}, {0}};
+            manifest_add(&pl->bad, &e);
+            free(id);
+            continue;
+        }
+        char *org = NULL;
+        xmlNodePtr orgnode = organisation_of(c->ix, recs[r], &org);
+        wbuf name = {0};
+        if (template_output_name(f->t, recs[r], &name, d)) name.len = 0;
+        item_data *idp = item_new(c);
+        *idp = (item_data){(uint32_t)k, (uint32_t)fi, (uint32_t)r};
+        build_item it = {.form = title && *title ? title : template_name(f->t),
+                         .form_alias = template_name(f->t),
+                         .record = id,
+                         .org = org,
+                         .name = name.data ? name.data : "",
+                         .data = idp};
+        record_key(pl, f, recs[r], orgnode, it.key);
+        build_plan_add(pl->plan, &it);
+        wbuf_free(&name);
+        free(org);
+        free(id);
+    }
+    free(recs);
 }
 
 int build_source_open(char *const *data, size_t ndata, const build_options *o, build_plan *plan, build_source *src,
@@ -279,6 +577,7 @@ int build_source_open(char *const *data, size_t ndata, const build_options *o, b
     (void)o;
     *src = (build_source){0};
     source_ctx *c = xcalloc(1, sizeof *c);
+    c->loaded = SIZE_MAX;
     int status = EXIT_USAGE;
     char **names = NULL, **partials = NULL;
     size_t nnames = 0, npartials = 0;
@@ -286,6 +585,7 @@ int build_source_open(char *const *data, size_t ndata, const build_options *o, b
 
     c->ix = records_index_build(data, ndata, d);
     if (!c->ix) goto fail;
+    malloc_trim(0); /* the files' DOMs are gone; see below */
 
     wbuf_printf(&dir, "%s/templates", wenshu_datadir());
     wbuf_printf(&pdir, "%s/partials", dir.data);
@@ -309,80 +609,37 @@ int build_source_open(char *const *data, size_t ndata, const build_options *o, b
         if (f->style < 0) goto fail;
         form_key(c, f, pdir.data, partials, npartials);
     }
+    c->sel = xcalloc(c->nforms, sizeof *c->sel);
+    c->nsel = xcalloc(c->nforms, sizeof *c->nsel);
+    c->sel_done = xcalloc(c->nforms, 1);
+    c->files = xcalloc(ndata ? ndata : 1, sizeof *c->files);
+    for (size_t i = 0; i < ndata; i++) c->files[c->nfiles++] = xstrdup(data[i]);
 
-    /* The records: every DATA file, each form's selection, in file and document order. */
-    c->docs = xcalloc(ndata ? ndata : 1, sizeof *c->docs);
-    manifest bad = {0}; /* ids of records skipped for errors, as a set */
-    size_t cap = 0;
+    /* The records: every DATA file in turn, each form's selection, in document order. One DOM
+     * at a time. */
+    planner pl = {.c = c, .plan = plan};
     diag *again = diag_new(NULL); /* records_index_build reported these files' problems already */
     for (size_t fi = 0; fi < ndata; fi++) {
         xmlDocPtr doc = records_parse_file(data[fi], again);
         if (!doc) continue;
         records_unqualify(doc);
-        c->docs[c->ndocs++] = doc;
-        for (size_t k = 0; k < c->nforms; k++) {
-            xmlNodePtr *recs = NULL;
-            size_t n = 0;
-            if (template_select(c->forms[k].t, doc, &recs, &n, d)) continue;
-            for (size_t r = 0; r < n; r++) {
-                char *id = template_record_id(recs[r]);
-                if (records_is_bad(c->ix, id)) {
-                    manifest_entry e = {id, NULL, NULL, 0, 0, {0}, {0}};
-                    manifest_add(&bad, &e);
-                    free(id);
-                    continue;
-                }
-                if (c->nitems == cap) c->items = xrealloc(c->items, (cap = cap ? cap * 2 : 64) * sizeof *c->items);
-                c->items[c->nitems++] = (item_data){k, recs[r]};
-                free(id);
-            }
-            free(recs);
-        }
+        pl.have_root = 0;
+        for (size_t k = 0; k < c->nforms; k++) plan_form(&pl, fi, k, doc, d);
+        digest_cache_free(&pl.file); /* its keys are nodes of doc */
+        xmlFreeDoc(doc);
     }
     diag_free(again);
-    manifest_sort(&bad);
-    build_plan_note_skipped(plan, bad.n);
-    manifest_free(&bad);
+    manifest_sort(&pl.bad);
+    build_plan_note_skipped(plan, pl.bad.n);
+    manifest_free(&pl.bad);
+    digest_cache_free(&pl.index);
+    digest_cache_free(&pl.members);
+    for (size_t i = 0; i < pl.nunits; i++) free(pl.units[i].members);
+    free(pl.units);
+    /* The files' DOMs are freed; give their pages back, or every worker forked from this process
+     * would carry them (glibc keeps freed memory for reuse). */
+    malloc_trim(0);
 
-    /* Items point into c->items, which no longer moves. */
-    digest_cache dc = {0};
-    for (size_t i = 0; i < c->nitems; i++) {
-        item_data *idp = &c->items[i];
-        form *f = &c->forms[idp->form];
-        char *id = template_record_id(idp->rec);
-        char *org = NULL;
-        xmlNodePtr orgnode = organisation_of(c->ix, idp->rec, &org);
-        wbuf name = {0};
-        if (template_output_name(f->t, idp->rec, &name, d)) name.len = 0;
-        build_item it = {.form = template_title(f->t) && *template_title(f->t) ? template_title(f->t) : template_name(f->t),
-                         .form_alias = template_name(f->t),
-                         .record = id,
-                         .org = org,
-                         .name = name.data ? name.data : "",
-                         .data = idp};
-        sha256_state s;
-        sha256_begin(&s);
-        sha256_add(&s, f->key, SHA256_LEN);
-        if (orgnode != idp->rec) {
-            /* A member's documents draw on the record, its organisation and that one's unit. */
-            add_node_digest(&s, &dc, idp->rec);
-            add_node_digest(&s, &dc, orgnode);
-            xmlChar *unit = orgnode ? xmlGetProp(orgnode, (const xmlChar *)"unit") : NULL;
-            add_node_digest(&s, &dc, unit ? records_lookup(c->ix, (const char *)unit) : NULL);
-            xmlFree(unit);
-        } else {
-            /* An organisation's or unit's documents may sum up everything in their file. */
-            add_node_digest(&s, &dc, xmlDocGetRootElement(idp->rec->doc));
-        }
-        sha256_end(&s, it.key);
-        build_plan_add(plan, &it);
-        wbuf_free(&name);
-        free(org);
-        free(id);
-    }
-
-    free(dc.keys);
-    free(dc.digests);
     *src = (build_source){c, layout_item, render_item};
     free_names(names, nnames);
     free_names(partials, npartials);

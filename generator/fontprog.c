@@ -215,13 +215,20 @@ hb_blob_t *fontprog_build(const fontprog_source *s, const uint32_t *gids, unsign
         bound += l + 2; /* + 2: the instruction length of a composite that had none written */
     }
     for (unsigned k = 0; k < n; k++) bound += (var_src[k] < ngids ? glen[var_src[k]] : 0) + 2;
-    unsigned char *glyf = xmalloc(bound + 4);
-    uint32_t *loca = xmalloc((total + 1) * sizeof *loca);
+
+    /* One block for the whole program: the directory, then glyf (written in place, so its size
+     * need not be known first), then the small tables after it. */
+    const size_t dir = 12 + 16 * NTABLES;
+    size_t small = s->len[T_HEAD] + s->len[T_HHEA] + s->len[T_MAXP] + 4 * (size_t)total + 4 * ((size_t)total + 1) + 5 * 4;
+    unsigned char *f = xmalloc(dir + bound + small + 4);
+    unsigned char *glyf = f + dir;
+    uint32_t *loca = off; /* the source offsets are read before each entry is overwritten */
     size_t pos = 0;
     int bad = 0;
     for (unsigned k = 0; k < ngids && !bad; k++) {
+        uint32_t from = off[k];
         loca[k] = (uint32_t)pos;
-        long w = copy_glyph(s->t[T_GLYF] + off[k], glen[k], gids, ngids, glyf + pos);
+        long w = copy_glyph(s->t[T_GLYF] + from, glen[k], gids, ngids, glyf + pos);
         if (w < 0) bad = 1;
         else pos += (size_t)w;
         if (pos % 2) glyf[pos++] = 0;
@@ -240,26 +247,27 @@ hb_blob_t *fontprog_build(const fontprog_source *s, const uint32_t *gids, unsign
     free(glen);
     if (bad) {
         free(off);
-        free(glyf);
-        free(loca);
+        free(f);
         return NULL;
     }
     int long_loca = pos > 0x1FFFE;
 
-    /* the tables, in the order they lie in the file */
-    size_t len[NTABLES];
+    size_t len[NTABLES], at[NTABLES];
+    len[T_GLYF] = pos;
     len[T_HEAD] = s->len[T_HEAD];
     len[T_HHEA] = s->len[T_HHEA];
     len[T_MAXP] = s->len[T_MAXP];
     len[T_HMTX] = 4 * (size_t)total;
     len[T_LOCA] = (total + 1) * (size_t)(long_loca ? 4 : 2);
-    len[T_GLYF] = pos;
-    size_t at[NTABLES], size = 12 + 16 * NTABLES;
+    static const int file_order[NTABLES] = {T_GLYF, T_HEAD, T_HHEA, T_MAXP, T_HMTX, T_LOCA};
+    size_t size = dir;
     for (int i = 0; i < NTABLES; i++) {
-        at[i] = size;
-        size += (len[i] + 3) & ~(size_t)3;
+        int t = file_order[i];
+        at[t] = size;
+        size_t padded = (len[t] + 3) & ~(size_t)3;
+        memset(f + size + len[t], 0, padded - len[t]); /* table padding */
+        size += padded;
     }
-    unsigned char *f = xcalloc(size, 1);
 
     unsigned char *head = f + at[T_HEAD];
     memcpy(head, s->t[T_HEAD], len[T_HEAD]);
@@ -299,9 +307,6 @@ hb_blob_t *fontprog_build(const fontprog_source *s, const uint32_t *gids, unsign
         if (long_loca) wr32(lo + 4 * k, loca[k]);
         else wr16(lo + 2 * k, loca[k] / 2);
     }
-    memcpy(f + at[T_GLYF], glyf, pos);
-    free(glyf);
-    free(loca);
     free(off);
 
     /* offset table and directory, sorted by tag */

@@ -32,6 +32,7 @@ struct layout {
     fontset *fs;
     diag *d;
     const char *file;
+    const char *record;
     dl_doc *doc;
     int has_page;
     float y_top, y_bottom, x_left;
@@ -61,6 +62,13 @@ fontset *layout_fonts(const layout *L) { return L->fs; }
 diag *layout_diag(const layout *L) { return L->d; }
 const char *layout_file(const layout *L) { return L->file; }
 dl_doc *layout_doc(layout *L) { return L->doc; }
+const char *layout_record(const layout *L) { return L->record; }
+
+void layout_set_record(layout *L, const char *record)
+{
+    L->record = record;
+    para_set_record(L->p, record);
+}
 float layout_char_pitch(const layout *L) { return L->char_pitch; }
 float layout_line_pitch(const layout *L) { return L->pitch; }
 float layout_left(const layout *L)
@@ -189,9 +197,9 @@ para_opts layout_para_opts(const layout *L, const block_style *b)
 static int slots_for(const layout *L, const para_line *ln)
 {
     float need = ln->size * 1.1f;
-    int k = 1;
-    while (L->pitch > 0 && (float)k * L->pitch < need) k++;
-    return k;
+    if (L->pitch <= 0 || need <= L->pitch) return 1;
+    float k = ceilf(need / L->pitch);
+    return k > 100 ? 100 : (int)k;
 }
 
 size_t layout_place_lines(layout *L, const para *p, float x_offset, int keep_next)

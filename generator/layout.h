@@ -39,6 +39,10 @@ fontset *layout_fonts(const layout *L);
 diag *layout_diag(const layout *L);
 const char *layout_file(const layout *L);
 dl_doc *layout_doc(layout *L);          /* e.g. to set meta fields */
+/* The record being laid out (borrowed; NULL: none), named in messages. Block renderers that
+ * make their own paras pass it on with para_set_record(p, layout_record(L)). */
+void layout_set_record(layout *L, const char *record);
+const char *layout_record(const layout *L);
 
 float layout_char_pitch(const layout *L); /* one 字 of the body: grid character pitch, pt */
 float layout_line_pitch(const layout *L); /* distance between grid lines, pt */

@@ -39,6 +39,7 @@ struct para {
     fontset *fs;
     diag *d;
     const char *file;
+    const char *record;
     item *it;
     size_t n, cap;
     uint32_t *cps;
@@ -100,6 +101,8 @@ void para_free(para *p)
     free(p->hbf);
     free(p);
 }
+
+void para_set_record(para *p, const char *record) { p->record = record; }
 
 void para_clear(para *p)
 {
@@ -233,7 +236,7 @@ static void report_missing(para *p, const item *t)
     if (p->nreported < sizeof p->reported / sizeof *p->reported) p->reported[p->nreported++] = t->cp;
     char u[5] = {0};
     utf8_encode(t->cp, u);
-    diag_loc loc = {p->file, t->line, 0, NULL};
+    diag_loc loc = {p->file, t->line, 0, p->record};
     diag_report(p->d, DIAG_WARNING, loc, "no installed font has the character %s (U+%04X); it is left out", u,
                 (unsigned)t->cp);
 }
@@ -272,10 +275,17 @@ static void prepare(para *p, const para_opts *o)
         if (t->kind == IT_ZERO) t->kind = IT_SOFT;
         p->cps[i] = t->kind == IT_HARD ? '\n' : t->kind == IT_BLANK ? 0xFFFC : t->kind == IT_SOFT ? ' ' : t->cp;
     }
-    if (o->normalise) lb_normalise_punctuation(p->cps, n);
-    for (size_t i = 0; i < n; i++) {
-        item *t = &p->it[i];
-        if (t->kind == IT_CHAR) t->cp = p->cps[i];
+    if (o->normalise) {
+        /* Code is verbatim: it takes part as a Latin word, and keeps its own marks. */
+        for (size_t i = 0; i < n; i++)
+            if (p->it[i].kind == IT_CHAR && p->it[i].role == ROLE_MONO) p->cps[i] = 'a';
+        lb_normalise_punctuation(p->cps, n);
+        for (size_t i = 0; i < n; i++) {
+            item *t = &p->it[i];
+            if (t->kind != IT_CHAR) continue;
+            if (t->role == ROLE_MONO) p->cps[i] = t->cp;
+            else t->cp = p->cps[i];
+        }
     }
     /* A soft line break is nothing next to CJK, a space between words. */
     for (size_t i = 0; i < n; i++) {
@@ -292,6 +302,12 @@ static void prepare(para *p, const para_opts *o)
             p->cps[i] = ' ';
         }
     }
+    /* Text pasted from word processors often opens paragraphs with 　　 (U+3000) for the
+     * indent: a paragraph with an indent of its own leaves them out. */
+    size_t lead = 0;
+    if (o->indent > 0)
+        while (lead < n && p->it[lead].kind == IT_CHAR && (p->it[lead].cp == 0x3000 || lb_is_space(p->it[lead].cp)))
+            lead++;
     for (size_t i = 0; i < n; i++) {
         item *t = &p->it[i];
         t->punct = PUNCT_NONE;
@@ -302,8 +318,9 @@ static void prepare(para *p, const para_opts *o)
             t->face = -1;
             continue;
         }
-        if (t->kind == IT_HARD || t->kind == IT_ZERO) {
+        if (t->kind == IT_HARD || t->kind == IT_ZERO || i < lead) {
             t->adv = 0;
+            t->face = -1;
             continue;
         }
         uint32_t cp = t->kind == IT_SOFT ? ' ' : t->cp;

@@ -75,6 +75,8 @@ typedef struct para para;
  * for a measuring pass that reports nothing. */
 para *para_new(fontset *fs, diag *d, const char *file);
 void para_free(para *p);
+/* Names the record (borrowed) in the messages of later layouts, e.g. a missing character. */
+void para_set_record(para *p, const char *record);
 void para_clear(para *p); /* empties the content, keeps the buffers */
 int para_empty(const para *p);
 

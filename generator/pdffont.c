@@ -12,13 +12,21 @@
 /* ToUnicode, CIDSet, CIDToGIDMap: a few KB of text that compresses well, fast at any level */
 #define SMALL_STREAM_LEVEL 6
 
+void pdffont_hex4(wbuf *b, unsigned v)
+{
+    static const char digits[] = "0123456789ABCDEF";
+    char h[4] = {digits[v >> 12 & 15], digits[v >> 8 & 15], digits[v >> 4 & 15], digits[v & 15]};
+    wbuf_put(b, h, 4);
+}
+
 static void utf16be_hex(wbuf *b, uint32_t cp)
 {
     if (cp >= 0x10000) {
         cp -= 0x10000;
-        wbuf_printf(b, "%04X%04X", 0xD800 + (cp >> 10), 0xDC00 + (cp & 0x3FF));
+        pdffont_hex4(b, 0xD800 + (cp >> 10));
+        pdffont_hex4(b, 0xDC00 + (cp & 0x3FF));
     } else {
-        wbuf_printf(b, "%04X", cp);
+        pdffont_hex4(b, cp);
     }
 }
 
@@ -36,7 +44,9 @@ void pdffont_tounicode(const subset_font *sf, wbuf *out)
             wbuf_printf(out, "%u beginbfchar\n", n);
             for (; c < end; c++) {
                 if (!sf->unicode[c]) continue;
-                wbuf_printf(out, "<%04X> <", c);
+                wbuf_putc(out, '<');
+                pdffont_hex4(out, c);
+                wbuf_puts(out, "> <");
                 utf16be_hex(out, sf->unicode[c]);
                 wbuf_puts(out, ">\n");
             }
@@ -77,11 +87,19 @@ static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream out)
 
 int pdffont_deflate_into(HPDF_Dict stream, const void *data, size_t len, int level)
 {
+    /* the output buffer is kept for the next stream: a fresh 100 KB block per font program
+     * would be a fresh mmap, page faults and munmap every document */
+    static unsigned char *z;
+    static size_t zcap;
     struct libdeflate_compressor *c = compressor(level);
     size_t cap = libdeflate_zlib_compress_bound(c, len);
-    unsigned char *z = malloc(cap ? cap : 1);
-    if (!z) abort();
-    size_t clen = libdeflate_zlib_compress(c, data, len, z, cap);
+    if (cap > zcap) {
+        free(z);
+        zcap = cap + cap / 4;
+        z = malloc(zcap);
+        if (!z) abort();
+    }
+    size_t clen = libdeflate_zlib_compress(c, data, len, z, zcap);
     int rc = -1;
     if (clen && !stream->write_fn) {
         stream->filter = HPDF_STREAM_FILTER_NONE; /* libharu must not compress again... */
@@ -90,7 +108,6 @@ int pdffont_deflate_into(HPDF_Dict stream, const void *data, size_t len, int lev
     } else { /* cannot happen with a bound-sized buffer; libharu then deflates it itself */
         rc = HPDF_Stream_Write(stream->stream, data, (HPDF_UINT)len) == HPDF_OK ? 0 : -1;
     }
-    free(z);
     return rc;
 }
 

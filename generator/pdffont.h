@@ -19,6 +19,10 @@ HPDF_Dict pdffont_add(HPDF_Doc pdf, fontset *fs, int face, const subset_font *sf
  * then says /Filter /FlateDecode; libharu does not compress it again. Returns 0 or -1. */
 int pdffont_deflate_into(HPDF_Dict stream, const void *data, size_t len, int level);
 
+/* Appends v as four upper-case hex digits (a CID or a UTF-16 unit), without printf: the content
+ * streams and ToUnicode maps write one per glyph. */
+void pdffont_hex4(wbuf *b, unsigned v);
+
 /* The ToUnicode CMap text for sf (exposed for tests). */
 void pdffont_tounicode(const subset_font *sf, wbuf *out);
 

@@ -38,6 +38,15 @@ static void on_hpdf_error(HPDF_STATUS status, HPDF_STATUS detail, void *user)
     }
 }
 
+static void put_uint(wbuf *b, unsigned long long v)
+{
+    char d[24];
+    int n = 0;
+    do d[n++] = (char)('0' + v % 10);
+    while ((v /= 10) && n < 24);
+    while (n) wbuf_putc(b, d[--n]);
+}
+
 /* Numbers in content streams: at most 3 decimals, no trailing zeros, never "-0". */
 static void put_num(wbuf *b, double v)
 {
@@ -47,15 +56,13 @@ static void put_num(wbuf *b, double v)
         wbuf_putc(b, '-');
         m = -m;
     }
-    long long ip = m / 1000, fp = m % 1000;
-    if (!fp) {
-        wbuf_printf(b, "%lld", ip);
-        return;
-    }
-    char frac[24];
-    snprintf(frac, sizeof frac, "%03lld", fp);
-    for (int i = 2; i > 0 && frac[i] == '0'; i--) frac[i] = 0;
-    wbuf_printf(b, "%lld.%s", ip, frac);
+    put_uint(b, (unsigned long long)m / 1000);
+    unsigned fp = (unsigned)(m % 1000);
+    if (!fp) return;
+    char frac[4] = {'.', (char)('0' + fp / 100), (char)('0' + fp / 10 % 10), (char)('0' + fp % 10)};
+    size_t n = 4;
+    while (frac[n - 1] == '0') n--;
+    wbuf_put(b, frac, n);
 }
 
 static double rounded(double v) { return (double)llround(v * 1000.0) / 1000.0; }
@@ -149,13 +156,17 @@ static void put_text(wbuf *b, content_state *st, const dl_page *pg, size_t oi, c
         if (adj) {
             if (open) wbuf_putc(b, '>');
             open = 0;
-            if (adj % 10) wbuf_printf(b, "%s%ld.%ld", adj < 0 ? "-" : "", labs(adj) / 10, labs(adj) % 10);
-            else wbuf_printf(b, "%ld", adj / 10);
+            if (adj < 0) wbuf_putc(b, '-');
+            put_uint(b, (unsigned long)labs(adj) / 10);
+            if (adj % 10) {
+                wbuf_putc(b, '.');
+                wbuf_putc(b, (char)('0' + labs(adj) % 10));
+            }
             pos -= (double)adj * size / 10000.0;
         }
         if (!open) wbuf_putc(b, '<');
         open = 1;
-        wbuf_printf(b, "%04X", cid);
+        pdffont_hex4(b, cid);
         pos += sf->width[cid] * size / 1000.0;
     }
     if (open) wbuf_putc(b, '>');

@@ -374,6 +374,25 @@ style *style_parse(const char *text, size_t len, const char *file, diag *d)
         diag_report(d, DIAG_ERROR, floc, "the text block does not fit on the page");
         errors++;
     }
+    if (s->block_w < 4 * s->body.size || s->block_h < 2 * s->body.size) {
+        diag_report(d, DIAG_ERROR, floc, "the text block is too small for %.4gpt body text", s->body.size);
+        errors++;
+    }
+    if (s->grid_chars > 0 && (s->block_w / (float)s->grid_chars < 0.75f * s->body.size ||
+                              s->block_w / (float)s->grid_chars > 1.5f * s->body.size)) {
+        diag_report(d, DIAG_ERROR, floc, "%d characters of %.4gpt cannot fill a %.1fmm line", s->grid_chars,
+                    s->body.size, s->block_w / PT_PER_MM);
+        errors++;
+    }
+    if (s->grid_lines > 0 && s->block_h / (float)s->grid_lines < 1.05f * s->body.size) {
+        diag_report(d, DIAG_ERROR, floc, "%d lines of %.4gpt do not fit in a %.1fmm block", s->grid_lines,
+                    s->body.size, s->block_h / PT_PER_MM);
+        errors++;
+    }
+    if (s->grid_lines == 0 && s->line_pitch > 0 && s->line_pitch < s->body.size) {
+        diag_report(d, DIAG_ERROR, floc, "line_pitch is smaller than the body size");
+        errors++;
+    }
     if (s->grid_lines == 0 && s->line_pitch <= 0) {
         diag_report(d, DIAG_ERROR, floc, "without [grid] lines, line_pitch is required");
         errors++;

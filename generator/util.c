@@ -226,7 +226,12 @@ int write_file_atomic(const char *path, const void *data, size_t len, char *err,
     size_t plen = strlen(path);
     char *tmp = xmalloc(plen + 32);
     snprintf(tmp, plen + 32, "%s.tmp.%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    /* The name is predictable: never write through a link planted there, nor into someone else's
+     * file. A leftover of a killed run that had our pid is removed (unlink removes a link, not its
+     * target) and the create tried once more, still exclusively. */
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0 && errno == EEXIST && unlink(tmp) == 0)
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd < 0) {
         snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
         free(tmp);

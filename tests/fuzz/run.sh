@@ -2,7 +2,7 @@
 # Builds the libFuzzer harnesses (clang, AddressSanitizer + UBSan) against the generator sources
 # and runs each for a while.
 #
-#   tests/fuzz/run.sh [SECONDS] [HARNESS...]   run each harness (records template render) for
+#   tests/fuzz/run.sh [SECONDS] [HARNESS...]   run each harness (records template render style) for
 #                                              SECONDS (default 60); new inputs go to the working
 #                                              corpus tests/out/fuzz-build/corpus/HARNESS, crashes
 #                                              to tests/out/fuzz-build/artifacts/HARNESS/
@@ -16,7 +16,7 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 OUT=tests/out/fuzz-build
 CLANG="${CLANG:-clang}"
-HARNESSES=(records template render)
+HARNESSES=(records template render style)
 build_only=0 seconds=60
 if [ "${1:-}" = "--build" ]; then build_only=1; shift
 elif [ -n "${1:-}" ] && [[ "$1" =~ ^[0-9]+$ ]]; then seconds=$1; shift
@@ -27,7 +27,10 @@ command -v "$CLANG" >/dev/null || { echo "fuzz: $CLANG not found (apt-get instal
 PKGS="libxml-2.0 libcmark-gfm harfbuzz harfbuzz-subset fontconfig libunibreak"
 CFLAGS="-std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined
         -fno-sanitize-recover=undefined $(pkg-config --cflags $PKGS) -Igenerator"
-LIBS="$(pkg-config --libs $PKGS) -lcmark-gfm-extensions -lexslt -lhpdf -lnettle -lz -lm"
+# The libraries are the Makefile's (LDLIBS_ALL), so a new dependency needs no change here.
+LIBS=$(printf 'wenshu-fuzz-print-libs:\n\t@echo $(LDLIBS_ALL)\n' |
+       make -s --no-print-directory -f Makefile -f - wenshu-fuzz-print-libs 2>/dev/null)
+[ -n "$LIBS" ] || LIBS="$(pkg-config --libs $PKGS) -lcmark-gfm-extensions -lexslt -lhpdf -lnettle -ldeflate -lz -lm"
 mkdir -p "$OUT/obj"
 
 # The generator sources, compiled for coverage feedback (fuzzer-no-link); recompiled only when a

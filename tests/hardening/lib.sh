@@ -30,8 +30,8 @@ assert_no_crash() {
         not_ok "$1: could not be run (status $STATUS): ${ERR:0:300}"
     elif [ "$STATUS" -ge 128 ]; then
         not_ok "$1: crashed (status $STATUS); stderr: ${ERR:0:600}"
-    elif [ -n "${SANITIZED:-}" ] && [[ "$ERR" == *"Sanitizer"* ]]; then
-        not_ok "$1: sanitizer report: ${ERR:0:600}"
+    elif grep -q -E 'Sanitizer|runtime error:' "$TMP/bounded.err"; then
+        not_ok "$1: sanitizer report: $(grep -m1 -A8 -E 'ERROR: .*Sanitizer|runtime error:' "$TMP/bounded.err")"
     else
         ok "$1: finished without crashing (exit $STATUS)"
     fi

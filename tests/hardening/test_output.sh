@@ -49,6 +49,46 @@ assert "missing folder: either made (exit 0) or refused (exit 2); status $STATUS
 [ "$STATUS" -eq 2 ] && assert_contains "$ERR" "$TMP/no/such/folder/out.pdf" "missing folder: the path is named"
 [ "$STATUS" -eq 0 ] && assert_pdf_whole "$TMP/no/such/folder/out.pdf" "missing folder"
 
+# `wenshu build` into places it cannot write.
+bounded "$WENSHU" build samples/campaign.xml samples/members-fly.xml -o "$TMP/afile" -q
+assert_no_crash "build: OUT is an existing file"
+assert_status 2 "build: OUT that is a file is a usage/I-O error"
+assert_contains "$ERR" "$TMP/afile exists and is not a folder" "build: OUT is a file: says so"
+assert_eq "$(stat -c %s "$TMP/afile")" 0 "build: OUT is a file: the file is untouched"
+bounded "$WENSHU" build samples/campaign.xml samples/members-fly.xml -o "$TMP/afile/out" -q
+assert_status 2 "build: OUT under a file is an I/O error"
+assert_contains "$ERR" "cannot create folder $TMP/afile/out: Not a directory" "build: OUT under a file: the reason is given"
+if [ "$ro_ready" = 1 ]; then
+    bounded "$WENSHU" build samples/campaign.xml samples/members-fly.xml -o "$TMP/ro/out" -q
+    assert_no_crash "build: OUT in a read-only folder"
+    assert_status 2 "build: OUT in a read-only folder is an I/O error"
+    assert_contains "$ERR" "$TMP/ro/out" "build: read-only: the folder is named"
+fi
+mkdir -p "$TMP/rodir"
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=1m tmpfs "$TMP/rodir" 2>/dev/null; then
+    mounts+=("$TMP/rodir")
+    mkdir "$TMP/rodir/out" && mount -o remount,ro "$TMP/rodir"
+    bounded "$WENSHU" build samples/campaign.xml samples/members-fly.xml -o "$TMP/rodir/out" -q
+    assert_no_crash "build: an existing OUT that has become read-only"
+    assert "build: an existing read-only OUT gives a non-zero exit (status $STATUS)" test "$STATUS" -ne 0
+    assert_contains "$ERR" "Read-only file system" "build: existing read-only OUT: the system's reason is given"
+fi
+
+# The temporary file's name (OUT.tmp.PID) is predictable: a symbolic link planted there must not be
+# followed (it would overwrite the link's target), and the link must not become the output. The
+# shell's pid is the pid wenshu runs with after exec.
+mkdir -p "$TMP/plant"
+echo "VICTIM" >"$TMP/victim"
+run sh -c 'ln -s "$1" "$2.tmp.$$" && exec "$3" render "$4" -o "$2"' sh "$TMP/victim" "$TMP/plant/out.pdf" "$WENSHU" "$TMP/small.md"
+assert_eq "$(cat "$TMP/victim")" "VICTIM" "a link planted at the temporary name: its target is not written"
+assert "a link planted at the temporary name: the output is a regular file, not the link" test -f "$TMP/plant/out.pdf" -a ! -L "$TMP/plant/out.pdf"
+assert_pdf_whole "$TMP/plant/out.pdf" "a link planted at the temporary name"
+assert_no_temp "$TMP/plant" "a link planted at the temporary name"
+# A leftover temporary file of a killed run that had the same pid does not stop the write.
+run sh -c 'echo partial >"$1.tmp.$$" && exec "$2" render "$3" -o "$1"' sh "$TMP/plant/again.pdf" "$WENSHU" "$TMP/small.md"
+assert_status 0 "a stale temporary file with the same pid is replaced"
+assert_pdf_whole "$TMP/plant/again.pdf" "a stale temporary file with the same pid"
+
 # A full disk: a 2 MiB tmpfs filled up to the last few KiB. The old PDF must survive a failed replace.
 mkdir -p "$TMP/full"
 if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=2m tmpfs "$TMP/full" 2>/dev/null; then

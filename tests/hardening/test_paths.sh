@@ -35,7 +35,7 @@ bounded "$WENSHU" build "$C"/data/*.xml -o "$C/out" -j 2 -q
 cd "$ROOT"
 assert_no_crash "a build with hostile names"
 assert_status 1 "hostile names: the build finishes; the over-long name is a data error (exit 1)"
-assert_contains "$ERR" "members-mzj.xml:" "the name over 100 characters is reported in its file"
+assert_contains "$ERR" "members-mzj.xml:310:5: error: record M12: Element 'name': [facet 'maxLength']" "the name over 100 characters is reported with its place and record"
 
 out_real=$(realpath "$C/out")
 outside=$(find "$C/out" -mindepth 1 -print0 | xargs -0 realpath -s -- | grep -v "^$out_real/" | head -3)
@@ -77,4 +77,12 @@ broken=0
 while IFS= read -r -d '' f; do qpdf --check "$f" >/dev/null 2>&1 || broken=$((broken + 1)); done \
     < <(find "$C/out" -name '*.pdf' -print0)
 assert_eq "$broken" 0 "every PDF with a hostile name is complete (qpdf --check)"
+# A symbolic link planted in OUT (an organisation's folder pointing elsewhere) is not written through.
+mkdir -p "$C/elsewhere" "$C/linked"
+ln -s "$C/elsewhere" "$C/linked/中共临江市社会福利院支部委员会"
+bounded "$WENSHU" build samples/campaign.xml samples/members-mzj.xml samples/members-fly.xml -o "$C/linked" -j 2 -q
+assert_no_crash "a build into OUT with a planted link"
+assert_status 1 "the files behind the link fail, the others are made (exit 1)"
+assert_contains "$ERR" "is a symbolic link; refusing to write through it" "the planted link is named and refused"
+assert_eq "$(find "$C/elsewhere" -mindepth 1 | head -3)" "" "nothing is written where the link points"
 done_testing

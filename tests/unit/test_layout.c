@@ -60,6 +60,13 @@ int main(void)
     CHECK(found_line, "messages carry file:line");
     diag_free(d2);
 
+    const char *tight = "[fonts]\nbody = AR PL UMing CN\n[grid]\nlines = 60\n";
+    diag *d3 = diag_new(NULL);
+    style *refused2 = style_parse(tight, strlen(tight), "tight.style", d3);
+    CHECK(refused2 == NULL && diag_nmessages(d3) == 1 && strstr(diag_message(d3, 0), "60 lines of 16pt do not fit"),
+          "a grid that cannot fit the block is refused");
+    diag_free(d3);
+
     fontset *fs = fontset_new();
     CHECK(style_apply_fonts(st, fs, d) == 0, "the style's fonts resolve");
     layout *L = layout_new(st, fs, d, "t.md");

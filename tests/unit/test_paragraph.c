@@ -107,6 +107,8 @@ int main(void)
     o.indent = 2 * (adv + track);
     lay(han(60), &o);
     CHECK(count(0) == 26 && count(1) == 28, "indented first line holds 26 (%zu)", count(0));
+    lay("\u3000\u3000天地玄黄", &o); /* 　　 typed for the indent is left out */
+    CHECK(count(0) == 4 && fabsf(glyph(0, 0)->x - o.indent) < 0.01f, "leading 　　 dropped when the paragraph indents");
     o.indent = 0;
 
     /* 后推出: 。 at position 29 of a line of plain Han — the 28th character goes down with it. */
@@ -200,6 +202,14 @@ int main(void)
     }
     CHECK(count(0) == 27 && hi - lo < 0.01f, "a pushed line with a soft break is stretched evenly (%.3f..%.3f)", lo, hi);
 
+    /* Normalisation: ASCII marks in Chinese text go full width, code keeps its own. */
+    para_clear(p);
+    para_text(p, "见\"通知\",即", strlen("见\"通知\",即"), st, 1);
+    para_text(p, "f(a,b)", 6, (inl_style){ROLE_MONO, SIZE, 0}, 1);
+    para_layout(p, &o);
+    CHECK(glyph(0, 1)->cp == 0x201C && glyph(0, 4)->cp == 0x201D && glyph(0, 5)->cp == 0xFF0C, "“通知”，");
+    CHECK(glyph(0, 8)->cp == '(' && glyph(0, 10)->cp == ',' && glyph(0, 12)->cp == ')', "code keeps f(a,b)");
+
     /* Emphasis in 楷体 and strong in 黑体 come from their roles' fonts. */
     para_clear(p);
     para_text(p, "正文", strlen("正文"), st, 1);
@@ -213,6 +223,12 @@ int main(void)
     CHECK(diag_count(d, DIAG_WARNING) == before + 1 && count(0) == 4, "missing character reported and skipped");
     CHECK(strstr(diag_message(d, diag_nmessages(d) - 1), "U+10FFFD") != NULL, "message names U+10FFFD: %s",
           diag_message(d, diag_nmessages(d) - 1));
+
+    para_set_record(p, "M012");
+    lay("又缺\xF4\x8F\xBF\xBC字", &o);
+    CHECK(strstr(diag_message(d, diag_nmessages(d) - 1), "record M012: ") != NULL, "the message names the record: %s",
+          diag_message(d, diag_nmessages(d) - 1));
+    para_set_record(p, NULL);
 
     /* A balanced title: two lines of similar length, neither a lone character. */
     para_opts t = grid_opts();
