@@ -292,13 +292,6 @@ static item_data *item_new(source_ctx *c)
 
 /* ---- laying out (in the workers) ---- */
 
-typedef struct {
-    xmlNodePtr unit;
-    xmlNodePtr *members;
-    size_t n;
-} unit_members;
-
-
 static void unload(source_ctx *c)
 {
     if (c->sel)
@@ -414,18 +407,78 @@ static void close_ctx(source_ctx *c)
 
 /* ---- planning (in the parent) ---- */
 
-/* What planning keeps while it walks one file. */
+/* A map from pointers (nodes of the index) to small numbers. */
+typedef struct {
+    const void **keys;
+    size_t *vals;
+    size_t cap, n;
+} ptr_map;
+
+/* The value slot of key; *fresh says whether it was just added (the caller sets the value). */
+static size_t *ptr_map_slot(ptr_map *m, const void *key, int *fresh)
+{
+    if ((m->n + 1) * 2 > m->cap) {
+        ptr_map old = *m;
+        m->cap = old.cap ? old.cap * 2 : 256;
+        m->keys = xcalloc(m->cap, sizeof *m->keys);
+        m->vals = xcalloc(m->cap, sizeof *m->vals);
+        for (size_t i = 0; i < old.cap; i++) {
+            if (!old.keys[i]) continue;
+            size_t j = ((uintptr_t)old.keys[i] >> 4) & (m->cap - 1);
+            while (m->keys[j]) j = (j + 1) & (m->cap - 1);
+            m->keys[j] = old.keys[i];
+            m->vals[j] = old.vals[i];
+        }
+        free(old.keys);
+        free(old.vals);
+    }
+    size_t j = ((uintptr_t)key >> 4) & (m->cap - 1);
+    while (m->keys[j] && m->keys[j] != key) j = (j + 1) & (m->cap - 1);
+    *fresh = !m->keys[j];
+    if (*fresh) {
+        m->keys[j] = key;
+        m->n++;
+    }
+    return &m->vals[j];
+}
+
+static size_t *ptr_map_find(const ptr_map *m, const void *key)
+{
+    if (!m->cap) return NULL;
+    size_t j = ((uintptr_t)key >> 4) & (m->cap - 1);
+    while (m->keys[j] && m->keys[j] != key) j = (j + 1) & (m->cap - 1);
+    return m->keys[j] ? &m->vals[j] : NULL;
+}
+
+static void ptr_map_free(ptr_map *m)
+{
+    free(m->keys);
+    free(m->vals);
+    *m = (ptr_map){0};
+}
+
+/* An item waiting for the end of planning: the key of a form that reads $members covers members
+ * that may come in later files. */
+typedef struct {
+    build_item it;       /* its strings are owned here */
+    sha256_state *open;  /* the key so far, still to take the members' digest; NULL: it.key is done */
+    xmlNodePtr owner;    /* whose members (an index node); NULL: none */
+} pending_item;
+
+/* What planning keeps while it walks the files. */
 typedef struct {
     source_ctx *c;
-    build_plan *plan;
     manifest bad;          /* ids of records skipped for errors, as a set */
-    digest_cache index;    /* nodes of the index: organisations, units, member summaries */
-    digest_cache members;  /* by owner (an index node): the digest of its $members */
+    digest_cache index;    /* nodes of the index: organisations, units */
     digest_cache file;     /* nodes of the file being planned; emptied with each file */
-    unit_members *units;   /* records_members of each unit asked so far */
-    size_t nunits;
     int have_root;
     uint8_t root[SHA256_LEN]; /* the file's whole content, for organisation and unit records */
+    /* $members, by owner (an organisation or unit of the index): the members met so far */
+    ptr_map owner_of;      /* owner node -> index into owners */
+    sha256_state *owners;
+    size_t nowners;
+    pending_item *pending;
+    size_t npending, cappending;
 } planner;
 
 /* An attribute's value without a copy; NULL when absent. */
@@ -435,64 +488,52 @@ static const char *attr(xmlNodePtr node, const char *name)
     return a && a->children && a->children->content ? (const char *)a->children->content : NULL;
 }
 
-/* The members of a unit (records_members, asked once per unit). */
-static const unit_members *members_of_unit(planner *pl, xmlNodePtr unit)
+static void feed_owner(planner *pl, xmlNodePtr owner, const uint8_t digest[SHA256_LEN])
 {
-    for (size_t i = 0; i < pl->nunits; i++)
-        if (pl->units[i].unit == unit) return &pl->units[i];
-    pl->units = xrealloc(pl->units, (pl->nunits + 1) * sizeof *pl->units);
-    unit_members *u = &pl->units[pl->nunits++];
-    u->unit = unit;
-    u->members = NULL;
-    const char *id = attr(unit, "id");
-    u->n = id ? records_members(pl->c->ix, id, &u->members) : 0;
-    return u;
+    int fresh;
+    size_t *v = ptr_map_slot(&pl->owner_of, owner, &fresh);
+    if (fresh) {
+        pl->owners = xrealloc(pl->owners, (pl->nowners + 1) * sizeof *pl->owners);
+        sha256_begin(&pl->owners[pl->nowners]);
+        sha256_add_str(&pl->owners[pl->nowners], "members");
+        *v = pl->nowners++;
+    }
+    sha256_add(&pl->owners[*v], digest, SHA256_LEN);
 }
 
-/* Whether the organisation a member takes part in is org or lies below it. */
-static int member_within(const records_index *ix, xmlNodePtr member, xmlNodePtr org)
+/* Notes a member for the $members of every organisation and unit it counts in: its organisation,
+ * those above it, and their units — as records_members says. Members are met in input order, as
+ * the index lists them. The digest covers the whole member, more than the index's summary: a
+ * change to a member's other parts then remakes its organisations' documents too, which is safe. */
+static void note_member(planner *pl, xmlNodePtr member)
 {
-    xmlNodePtr o = records_lookup(ix, attr(member, "org") ? attr(member, "org") : "");
-    for (int depth = 0; o && depth < 64; depth++) {
-        if (o == org) return 1;
+    const records_index *ix = pl->c->ix;
+    const uint8_t *digest = cached_digest(&pl->file, member);
+    xmlNodePtr fed[2 * 64];
+    size_t nfed = 0;
+    const char *org = attr(member, "org");
+    xmlNodePtr o = org ? records_lookup(ix, org) : NULL;
+    for (int depth = 0; o && depth < 64 && strcmp((const char *)o->name, "unit"); depth++) {
+        xmlNodePtr owners[2] = {o, NULL};
+        const char *unit = attr(o, "unit");
+        owners[1] = unit ? records_lookup(ix, unit) : NULL;
+        for (int k = 0; k < 2; k++) {
+            if (!owners[k]) continue;
+            size_t seen = 0;
+            while (seen < nfed && fed[seen] != owners[k]) seen++;
+            if (seen < nfed) continue; /* a cycle, or a unit named twice up the tree */
+            fed[nfed++] = owners[k];
+            feed_owner(pl, owners[k], digest);
+        }
         const char *parent = attr(o, "parent");
         o = parent ? records_lookup(ix, parent) : NULL;
     }
-    return 0;
 }
 
-/* The digest of what $members gives a record whose organisation (or unit) is owner, an index
- * node: the same members in the same order as records_members(owner), found among its unit's
- * members — asking records_members for every organisation would scan every member each time. */
-static const uint8_t *members_digest(planner *pl, xmlNodePtr owner)
-{
-    int fresh;
-    uint8_t *d = digest_slot(&pl->members, owner, &fresh);
-    if (!fresh) return d;
-    const records_index *ix = pl->c->ix;
-    sha256_state s;
-    sha256_begin(&s);
-    sha256_add_str(&s, "members");
-    int is_unit = !strcmp((const char *)owner->name, "unit");
-    const char *unit_id = is_unit ? attr(owner, "id") : attr(owner, "unit");
-    xmlNodePtr unit = unit_id ? records_lookup(ix, unit_id) : NULL;
-    if (unit && !strcmp((const char *)unit->name, "unit")) {
-        const unit_members *u = members_of_unit(pl, unit);
-        for (size_t i = 0; i < u->n; i++)
-            if (is_unit || member_within(ix, u->members[i], owner)) add_node_digest(&s, &pl->index, u->members[i]);
-    } else {
-        xmlNodePtr *found = NULL;
-        const char *id = attr(owner, "id");
-        size_t n = id ? records_members(ix, id, &found) : 0;
-        for (size_t i = 0; i < n; i++) add_node_digest(&s, &pl->index, found[i]);
-        free(found);
-    }
-    sha256_end(&s, d);
-    return d;
-}
-
-/* The input key of one record's document in one form. */
-static void record_key(planner *pl, const form *f, xmlNodePtr rec, xmlNodePtr orgnode, uint8_t key[SHA256_LEN])
+/* The input key of one record's document in one form, or the key so far when the form reads
+ * $members (*open then holds it, and *owner says whose members complete it). */
+static void record_key(planner *pl, const form *f, xmlNodePtr rec, xmlNodePtr orgnode, uint8_t key[SHA256_LEN],
+                       sha256_state **open, xmlNodePtr *owner_out)
 {
     source_ctx *c = pl->c;
     sha256_state s;
@@ -503,9 +544,8 @@ static void record_key(planner *pl, const form *f, xmlNodePtr rec, xmlNodePtr or
         /* A member's documents draw on the record, its organisation and that one's unit. */
         add_node_digest(&s, &pl->file, rec);
         add_node_digest(&s, &pl->index, orgnode);
-        xmlChar *unit = orgnode ? xmlGetProp(orgnode, (const xmlChar *)"unit") : NULL;
-        add_node_digest(&s, &pl->index, unit ? records_lookup(c->ix, (const char *)unit) : NULL);
-        xmlFree(unit);
+        const char *unit = attr(orgnode, "unit");
+        add_node_digest(&s, &pl->index, unit ? records_lookup(c->ix, unit) : NULL);
         owner = orgnode;
     } else {
         /* An organisation's or unit's documents may sum up everything in their file, and draw
@@ -518,22 +558,25 @@ static void record_key(planner *pl, const form *f, xmlNodePtr rec, xmlNodePtr or
             pl->have_root = 1;
         }
         sha256_add(&s, pl->root, SHA256_LEN);
-        xmlChar *unit = xmlGetProp(rec, (const xmlChar *)"unit");
-        add_node_digest(&s, &pl->index, unit ? records_lookup(c->ix, (const char *)unit) : NULL);
-        xmlFree(unit);
-        xmlChar *self = xmlGetProp(rec, (const xmlChar *)"id");
-        owner = self ? records_lookup(c->ix, (const char *)self) : NULL;
-        xmlFree(self);
+        const char *unit = attr(rec, "unit");
+        add_node_digest(&s, &pl->index, unit ? records_lookup(c->ix, unit) : NULL);
+        const char *self = attr(rec, "id");
+        owner = self ? records_lookup(c->ix, self) : NULL;
     }
+    *open = NULL;
+    *owner_out = NULL;
     if (f->uses_members) {
-        /* ... and on the members of their organisation, which may live in other files. */
-        if (owner) sha256_add(&s, members_digest(pl, owner), SHA256_LEN);
-        else sha256_add_str(&s, "(no members)");
+        /* ... and on the members of their organisation, which may live in other files: known
+         * once every file is read. */
+        *open = xmalloc(sizeof **open);
+        **open = s;
+        *owner_out = owner;
+        return;
     }
     sha256_end(&s, key);
 }
 
-/* Adds the items of one form's records in one file. */
+/* Notes the items of one form's records in one file. */
 static void plan_form(planner *pl, size_t fi, size_t k, xmlDocPtr doc, diag *d)
 {
     source_ctx *c = pl->c;
@@ -556,19 +599,50 @@ static void plan_form(planner *pl, size_t fi, size_t k, xmlDocPtr doc, diag *d)
         if (template_output_name(f->t, recs[r], &name, d)) name.len = 0;
         item_data *idp = item_new(c);
         *idp = (item_data){(uint32_t)k, (uint32_t)fi, (uint32_t)r};
-        build_item it = {.form = title && *title ? title : template_name(f->t),
-                         .form_alias = template_name(f->t),
-                         .record = id,
-                         .org = org,
-                         .name = name.data ? name.data : "",
-                         .data = idp};
-        record_key(pl, f, recs[r], orgnode, it.key);
-        build_plan_add(pl->plan, &it);
+        if (pl->npending == pl->cappending)
+            pl->pending = xrealloc(pl->pending, (pl->cappending = pl->cappending ? pl->cappending * 2 : 256) *
+                                                    sizeof *pl->pending);
+        pending_item *p = &pl->pending[pl->npending++];
+        p->it = (build_item){.form = title && *title ? title : template_name(f->t),
+                             .form_alias = template_name(f->t),
+                             .record = id,
+                             .org = org,
+                             .name = name.data ? wbuf_steal(&name) : xstrdup(""),
+                             .data = idp};
+        record_key(pl, f, recs[r], orgnode, p->it.key, &p->open, &p->owner);
         wbuf_free(&name);
-        free(org);
-        free(id);
     }
     free(recs);
+}
+
+/* Completes the keys that wait for $members and hands every item to the plan, in order. */
+static void flush_pending(planner *pl, build_plan *plan)
+{
+    uint8_t (*digests)[SHA256_LEN] = xcalloc(pl->nowners ? pl->nowners : 1, sizeof *digests);
+    for (size_t i = 0; i < pl->nowners; i++) sha256_end(&pl->owners[i], digests[i]);
+    uint8_t none[SHA256_LEN]; /* an owner no member counts in */
+    sha256_state e;
+    sha256_begin(&e);
+    sha256_add_str(&e, "members");
+    sha256_end(&e, none);
+    for (size_t i = 0; i < pl->npending; i++) {
+        pending_item *p = &pl->pending[i];
+        if (p->open) {
+            const size_t *v = p->owner ? ptr_map_find(&pl->owner_of, p->owner) : NULL;
+            if (p->owner) sha256_add(p->open, v ? digests[*v] : none, SHA256_LEN);
+            else sha256_add_str(p->open, "(no members)");
+            sha256_end(p->open, p->it.key);
+            free(p->open);
+        }
+        build_plan_add(plan, &p->it);
+        free((char *)p->it.record);
+        free((char *)p->it.org);
+        free((char *)p->it.name);
+    }
+    free(digests);
+    free(pl->pending);
+    free(pl->owners);
+    ptr_map_free(&pl->owner_of);
 }
 
 int build_source_open(char *const *data, size_t ndata, const build_options *o, build_plan *plan, build_source *src,
@@ -617,25 +691,27 @@ int build_source_open(char *const *data, size_t ndata, const build_options *o, b
 
     /* The records: every DATA file in turn, each form's selection, in document order. One DOM
      * at a time. */
-    planner pl = {.c = c, .plan = plan};
+    planner pl = {.c = c};
+    int any_members = 0;
+    for (size_t k = 0; k < c->nforms; k++) any_members |= c->forms[k].uses_members;
     diag *again = diag_new(NULL); /* records_index_build reported these files' problems already */
     for (size_t fi = 0; fi < ndata; fi++) {
         xmlDocPtr doc = records_parse_file(data[fi], again);
         if (!doc) continue;
         records_unqualify(doc);
         pl.have_root = 0;
+        for (xmlNodePtr n = any_members ? xmlDocGetRootElement(doc)->children : NULL; n; n = n->next)
+            if (n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, "member")) note_member(&pl, n);
         for (size_t k = 0; k < c->nforms; k++) plan_form(&pl, fi, k, doc, d);
         digest_cache_free(&pl.file); /* its keys are nodes of doc */
         xmlFreeDoc(doc);
     }
     diag_free(again);
+    flush_pending(&pl, plan);
     manifest_sort(&pl.bad);
     build_plan_note_skipped(plan, pl.bad.n);
     manifest_free(&pl.bad);
     digest_cache_free(&pl.index);
-    digest_cache_free(&pl.members);
-    for (size_t i = 0; i < pl.nunits; i++) free(pl.units[i].members);
-    free(pl.units);
     /* The files' DOMs are freed; give their pages back, or every worker forked from this process
      * would carry them (glibc keeps freed memory for reuse). */
     malloc_trim(0);

@@ -74,6 +74,14 @@ static size_t split_lines(const char *text, long first_line, text_line *out, siz
     return n;
 }
 
+/* A para of this layout's document; messages from it (a missing character) name the record. */
+static para *new_para(layout *L)
+{
+    para *p = para_new(layout_fonts(L), layout_diag(L), layout_file(L));
+    para_set_record(p, layout_record(L));
+    return p;
+}
+
 /* ---- signature block (GB/T 9704 §7.3.5) ---- */
 
 typedef struct {
@@ -129,11 +137,11 @@ static void signature(layout *L, cmark_node *n, int seal)
 
     set_line org[MAX_SIGN_LINES], date = {0};
     for (size_t i = 0; i < norg; i++) {
-        org[i].p = para_new(layout_fonts(L), layout_diag(L), layout_file(L));
+        org[i].p = new_para(L);
         set_body_line(L, &org[i], tl[i]);
     }
     if (has_date) {
-        date.p = para_new(layout_fonts(L), layout_diag(L), layout_file(L));
+        date.p = new_para(L);
         set_body_line(L, &date, tl[nl - 1]);
     }
 
@@ -215,7 +223,7 @@ static void cut_line(layout *L)
 {
     const style *st = layout_style(L);
     float size = st->body.size * 0.75f;
-    para *p = para_new(layout_fonts(L), layout_diag(L), layout_file(L));
+    para *p = new_para(L);
     static const char label[] = "（沿此线剪下）";
     para_text(p, label, strlen(label), (inl_style){st->body.role, size, 0}, 0);
     para_opts o;

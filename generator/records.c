@@ -44,8 +44,15 @@ struct records_index {
     size_t nrefs, refcap;
     xmlDocPtr doc;
     xmlNodePtr root, campaign;
-    xmlNodePtr *members; /* summaries, in input order (records_members) */
+    /* Member summaries (records_members), serialised: as DOM nodes they cost ~6 KB a member. */
+    char **member_xml, **member_org;
     size_t nmembers, capmembers;
+    /* The summaries last asked for, as nodes; kept until a different id is asked for, so that
+     * the node-sets of one record's merge stay valid however often it reads $members. */
+    char *scratch_id;
+    xmlDocPtr scratch;
+    xmlNodePtr *scratch_nodes;
+    size_t scratch_n;
     campaign_facts facts;
     records_stats stats;
 };
@@ -163,30 +170,61 @@ static void define_record(records_index *ix, const records_src *src, int file, x
 
 /* Organisation forms (通报, 专题报告) speak about members that live in other files; a summary keeps
  * what they need at a fraction of the member's size: the long texts stay behind. */
+static xmlNodePtr copy_attributes_only(records_index *ix, xmlNodePtr n)
+{
+    xmlNodePtr copy = xmlDocCopyNode(n, ix->doc, 2);
+    if (!copy) abort();
+    return copy;
+}
+
+static void drop_namespaces(xmlNodePtr n)
+{
+    for (; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE) continue;
+        n->ns = NULL;
+        if (n->nsDef) {
+            xmlFreeNsList(n->nsDef);
+            n->nsDef = NULL;
+        }
+        drop_namespaces(n->children);
+    }
+}
+
 static void keep_member_summary(records_index *ix, xmlNodePtr member)
 {
-    static const char *const whole[] = {"name", "job", "post", "situation", "opinions"};
-    static const char *const attributes_only[] = {"study", "analysis", "evaluation", "rectification"};
-    xmlNodePtr sum = xmlDocCopyNode(member, ix->doc, 2);
-    if (!sum) abort();
+    xmlNodePtr sum = copy_attributes_only(ix, member);
     for (xmlNodePtr c = member->children; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE) continue;
-        int depth = 0;
-        for (size_t i = 0; i < sizeof whole / sizeof *whole; i++)
-            if (!strcmp((const char *)c->name, whole[i])) depth = 1;
-        for (size_t i = 0; i < sizeof attributes_only / sizeof *attributes_only; i++)
-            if (!strcmp((const char *)c->name, attributes_only[i])) depth = 2;
-        if (!depth) continue;
-        xmlNodePtr copy = xmlDocCopyNode(c, ix->doc, depth);
-        if (!copy) abort();
-        xmlAddChild(sum, copy);
+        const char *name = (const char *)c->name;
+        xmlNodePtr copy = NULL;
+        if (!strcmp(name, "name") || !strcmp(name, "situation")) {
+            copy = xmlDocCopyNode(c, ix->doc, 1); /* short texts forms quote */
+            if (!copy) abort();
+        } else if (!strcmp(name, "opinions")) {
+            copy = copy_attributes_only(ix, c); /* counted by channel, never quoted */
+            for (xmlNodePtr o = c->children; o; o = o->next)
+                if (o->type == XML_ELEMENT_NODE) xmlAddChild(copy, copy_attributes_only(ix, o));
+        } else if (!strcmp(name, "study") || !strcmp(name, "analysis") || !strcmp(name, "evaluation") ||
+                   !strcmp(name, "rectification")) {
+            copy = copy_attributes_only(ix, c);
+        }
+        if (copy) xmlAddChild(sum, copy);
     }
-    xmlAddChild(ix->root, sum);
+    drop_namespaces(sum);
+    xmlBufferPtr buf = xmlBufferCreate();
+    if (!buf) abort();
+    xmlNodeDump(buf, ix->doc, sum, 0, 0);
     if (ix->nmembers == ix->capmembers) {
         ix->capmembers = ix->capmembers ? ix->capmembers * 2 : 64;
-        ix->members = xrealloc(ix->members, ix->capmembers * sizeof *ix->members);
+        ix->member_xml = xrealloc(ix->member_xml, ix->capmembers * sizeof *ix->member_xml);
+        ix->member_org = xrealloc(ix->member_org, ix->capmembers * sizeof *ix->member_org);
     }
-    ix->members[ix->nmembers++] = sum;
+    const char *org = attr_value(member, "org");
+    ix->member_xml[ix->nmembers] = xstrdup((const char *)xmlBufferContent(buf));
+    ix->member_org[ix->nmembers] = xstrdup(org ? org : "");
+    ix->nmembers++;
+    xmlBufferFree(buf);
+    xmlFreeNode(sum);
 }
 
 static void collect(records_index *ix, const records_src *src, int file, diag *d, records_safety *s)
@@ -387,7 +425,15 @@ void records_index_free(records_index *ix)
         free(ix->refs[i].what);
     }
     free(ix->refs);
-    free(ix->members);
+    for (size_t i = 0; i < ix->nmembers; i++) {
+        free(ix->member_xml[i]);
+        free(ix->member_org[i]);
+    }
+    free(ix->member_xml);
+    free(ix->member_org);
+    free(ix->scratch_id);
+    free(ix->scratch_nodes);
+    if (ix->scratch) xmlFreeDoc(ix->scratch);
     if (ix->doc) xmlFreeDoc(ix->doc);
     free(ix);
 }
@@ -415,17 +461,47 @@ static int organisation_within(const records_index *ix, const char *org_id, cons
     return 0;
 }
 
-size_t records_members(const records_index *ix, const char *id, xmlNodePtr **out)
+/* Parses the summaries of the members within `id` into a fresh scratch document. */
+static void materialise_members(records_index *ix, const char *id)
+{
+    free(ix->scratch_id);
+    free(ix->scratch_nodes);
+    if (ix->scratch) xmlFreeDoc(ix->scratch);
+    ix->scratch_id = xstrdup(id);
+    ix->scratch = NULL;
+    ix->scratch_nodes = NULL;
+    ix->scratch_n = 0;
+
+    wbuf xml = {0};
+    wbuf_puts(&xml, "<members>");
+    size_t n = 0;
+    for (size_t i = 0; i < ix->nmembers; i++)
+        if (organisation_within(ix, ix->member_org[i], id)) {
+            wbuf_puts(&xml, ix->member_xml[i]);
+            n++;
+        }
+    wbuf_puts(&xml, "</members>");
+    if (n) {
+        /* written by libxml2 itself from validated records: no DOCTYPE, no entities */
+        ix->scratch = xmlReadMemory(xml.data, (int)xml.len, "members", "UTF-8", XML_PARSE_NONET | XML_PARSE_HUGE);
+        if (!ix->scratch) abort();
+        ix->scratch_nodes = xmalloc(n * sizeof *ix->scratch_nodes);
+        for (xmlNodePtr c = xmlDocGetRootElement(ix->scratch)->children; c; c = c->next)
+            if (c->type == XML_ELEMENT_NODE) ix->scratch_nodes[ix->scratch_n++] = c;
+    }
+    wbuf_free(&xml);
+}
+
+size_t records_members(const records_index *cix, const char *id, xmlNodePtr **out)
 {
     *out = NULL;
-    if (!ix || !id) return 0;
-    size_t n = 0;
-    for (size_t i = 0; i < ix->nmembers; i++) {
-        if (!organisation_within(ix, attr_value(ix->members[i], "org"), id)) continue;
-        if (!*out) *out = xmalloc(ix->nmembers * sizeof **out);
-        (*out)[n++] = ix->members[i];
-    }
-    return n;
+    if (!cix || !id) return 0;
+    records_index *ix = (records_index *)cix; /* the cache is not part of the index's meaning */
+    if (!ix->scratch_id || strcmp(ix->scratch_id, id)) materialise_members(ix, id);
+    if (!ix->scratch_n) return 0;
+    *out = xmalloc(ix->scratch_n * sizeof **out);
+    memcpy(*out, ix->scratch_nodes, ix->scratch_n * sizeof **out);
+    return ix->scratch_n;
 }
 
 int records_is_bad(const records_index *ix, const char *id)

@@ -39,10 +39,11 @@ xmlNodePtr records_lookup(const records_index *ix, const char *id); /* unit or o
 
 /* Summaries of the members taking part in the organisation `id` or any organisation below it,
  * or, for a unit id, in any organisation of that unit — in input order. A summary is the member
- * element with its attributes and its name, job, post, situation and opinions children; its study,
- * analysis, evaluation and rectification children carry their attributes only. This is what an
+ * element with its attributes and its name and situation children; its opinions (each opinion),
+ * study, analysis, evaluation and rectification children carry their attributes only. This is what an
  * organisation's forms may say about its members, whatever file the members came from.
- * *out (free() it) gets the nodes, which live as long as the index. Returns the count. */
+ * *out (free() it) gets the nodes; they stay valid until records_members is asked for a different
+ * id (one record's merge asks for one id) or the index is freed. Returns the count. */
 size_t records_members(const records_index *ix, const char *id, xmlNodePtr **out);
 
 /* Whether the record with this id (member or organisation) had errors and must be skipped. */

@@ -536,6 +536,9 @@ void table_layout(layout *L, cmark_node *table)
     for (int c = 0; c < t.ncols; c++) {
         t.cells[c] = para_new(layout_fonts(L), layout_diag(L), layout_file(L));
         t.hdr[c] = para_new(layout_fonts(L), layout_diag(L), layout_file(L));
+        /* a missing character in a cell of a batch names its record */
+        para_set_record(t.cells[c], layout_record(L));
+        para_set_record(t.hdr[c], layout_record(L));
         t.probe[c] = para_new(layout_fonts(L), NULL, layout_file(L));
     }
     t.phrase = para_new(layout_fonts(L), NULL, layout_file(L));
