@@ -27,6 +27,10 @@ typedef struct {
             float y;      /* baseline */
             size_t first; /* glyphs live in the page's glyph array: [first, first + count) */
             size_t count;
+            float width;  /* total advance of the run as laid out, from its first glyph's x to
+                           * the end of its last glyph's box; 0: natural (the fonts' advances).
+                           * Layout sets it when a line-end mark takes ½ em (GB/T 15834 5.1.10):
+                           * the PDF writer then gives the last glyph that advance. */
         } text;
         struct {
             float x0, y0, x1, y1;

@@ -176,7 +176,7 @@ static void signature(layout *L, cmark_node *n, int seal)
     /* Kept together, below one blank line after the text (two with a seal: room for it).
      * §7.3.5.5: when the space left cannot hold it, close up the blank lines before letting
      * the signature go to a page of its own (a page without text is not allowed). */
-    int blank = seal ? 2 : 1;
+    int blank = seal ? 2 : 1, want_blank = blank;
     layout_page(L);
     layout_snap(L);
     float h = (float)(nl - 1) * layout_line_pitch(L) + body_line_height(L);
@@ -187,6 +187,10 @@ static void signature(layout *L, cmark_node *n, int seal)
             layout_blank_lines(L, blank);
         } else if (nl > 1 && (layout_room(L) - body_line_height(L)) / (float)(nl - 1) >= 1.25f * size) {
             lead = (layout_room(L) - body_line_height(L)) / (float)(nl - 1); /* closer lines */
+        } else if (layout_carry_lines(L, 2)) {
+            /* keep-with-previous: the text's last lines come along, so the new page is not
+             * one with nothing but the signature on it */
+            layout_blank_lines(L, want_blank);
         } else {
             layout_new_page(L);
         }

@@ -13,7 +13,17 @@
 #include "table.h"
 #include "util.h"
 
-enum { MAX_LISTS = 32 };
+enum { MAX_LISTS = 32, MAX_PLACED = 16 };
+
+/* A text line placed on the current page, remembered so that a block that must not stand
+ * alone (a signature) can take it to the next page: layout_carry_lines. */
+typedef struct {
+    size_t op0, glyph0; /* the page's op and glyph counts before the line was drawn */
+    float top;          /* the cursor before the line */
+    long para;          /* which layout_place_lines call placed it */
+    size_t index, count; /* line index in that paragraph, and its line count */
+    int keep_next;      /* a heading line */
+} placed_line;
 
 static int is_type(cmark_node *n, const char *name)
 {
@@ -54,7 +64,14 @@ struct layout {
     int item_marker_due; /* the next paragraph opens a list item */
     int item_checkbox;   /* 0 none, 1 unchecked, 2 checked */
     int title_seen;
+    long block_seq;   /* blocks begun so far */
+    long title_seq;   /* block_seq of the last title (# heading); -1: none yet */
+    long para_seq;    /* block_seq of the paragraph being built */
     float first_top; /* top of the first line layout_place_lines placed */
+    placed_line placed[MAX_PLACED]; /* the last text lines on the current page, in order */
+    size_t nplaced;
+    size_t placed_end;  /* the page's op count after the last of them: nothing drawn since */
+    long nparas;        /* layout_place_lines calls so far */
 };
 
 const style *layout_style(const layout *L) { return L->st; }
@@ -120,6 +137,7 @@ layout *layout_new(const style *st, fontset *fs, diag *d, const char *file)
     L->pitch = st->grid_lines > 1 ? (st->block_h - asc - desc) / (float)(st->grid_lines - 1) : st->line_pitch;
     L->cursor = L->y_top;
     L->at_top = 1;
+    L->title_seq = -1;
     L->p = para_new(fs, d, file);
     return L;
 }
@@ -140,6 +158,7 @@ dl_page *layout_page(layout *L)
         L->has_page = 1;
         L->cursor = L->y_top;
         L->at_top = 1;
+        L->nplaced = 0;
     }
     return &L->doc->pages[L->doc->npages - 1];
 }
@@ -150,6 +169,7 @@ void layout_new_page(layout *L)
     L->has_page = 1;
     L->cursor = L->y_top;
     L->at_top = 1;
+    L->nplaced = 0;
 }
 
 void layout_advance(layout *L, float h)
@@ -232,8 +252,14 @@ size_t layout_place_lines(layout *L, const para *p, float x_offset, int keep_nex
         if (i == 0) {
             first_page = layout_page_index(L);
             L->first_top = L->cursor;
+            L->nparas++;
         }
         dl_page *pg = layout_page(L);
+        if (L->nplaced == MAX_PLACED) {
+            memmove(L->placed, L->placed + 1, (MAX_PLACED - 1) * sizeof *L->placed);
+            L->nplaced--;
+        }
+        L->placed[L->nplaced++] = (placed_line){pg->nops, pg->nglyphs, L->cursor, L->nparas, i, n, keep_next};
         float baseline = L->cursor - asc;
         if (on_grid) {
             /* At the block's edges a taller font (黑体) is nudged inside, so the glyph boxes
@@ -242,10 +268,97 @@ size_t layout_place_lines(layout *L, const para *p, float x_offset, int keep_nex
             if (baseline - ln->descent < L->y_bottom) baseline = L->y_bottom + ln->descent;
         }
         para_draw_line(p, i, pg, x, baseline);
+        L->placed_end = pg->nops;
         L->cursor -= (float)slots_for(L, ln) * L->pitch;
         L->at_top = 0;
     }
     return first_page;
+}
+
+/* How many of the last placed lines to move so that at least `least` go, no paragraph leaves
+ * its last line alone at the top of the new page (孤行), and no heading stays behind at the
+ * bottom of the old one. 0: impossible (they would leave the old page empty). */
+static size_t lines_to_carry(const layout *L, size_t least)
+{
+    size_t k = least;
+    while (k <= L->nplaced) {
+        const placed_line *first = &L->placed[L->nplaced - k];
+        /* the part of first's paragraph that moves: one line only, and not the whole paragraph */
+        size_t moved = first->count - first->index;
+        size_t moved_here = 0;
+        for (size_t j = L->nplaced - k; j < L->nplaced && L->placed[j].para == first->para; j++) moved_here++;
+        if (first->index > 0 && moved_here < 2 && moved >= 1) {
+            k++;
+            continue;
+        }
+        if (L->nplaced - k > 0 && L->placed[L->nplaced - k - 1].keep_next) {
+            k++;
+            continue;
+        }
+        /* something must stay on the old page */
+        return first->top < L->y_top - 0.5f ? k : 0;
+    }
+    return 0;
+}
+
+size_t layout_carry_lines(layout *L, size_t least)
+{
+    if (!L->has_page || !least || !L->nplaced) return 0;
+    size_t from = L->doc->npages - 1;
+    if (L->doc->pages[from].nops != L->placed_end) return 0; /* something else drawn since */
+    size_t k = lines_to_carry(L, least);
+    if (!k) return 0;
+    const placed_line *first = &L->placed[L->nplaced - k];
+    size_t op0 = first->op0, g0 = first->glyph0;
+    float top = first->top, dy = L->y_top - top;
+    dl_page *old = &L->doc->pages[from];
+    size_t nops = old->nops - op0, ngl = old->nglyphs - g0;
+    dl_op *ops = xmalloc((nops ? nops : 1) * sizeof *ops);
+    dl_glyph *gl = xmalloc((ngl ? ngl : 1) * sizeof *gl);
+    memcpy(ops, old->ops + op0, nops * sizeof *ops);
+    memcpy(gl, old->glyphs + g0, ngl * sizeof *gl);
+    old->nops = op0;
+    old->nglyphs = g0;
+    float cursor = L->cursor + dy;
+    dl_page *pg = dl_page_add(L->doc); /* may move the pages: old is stale from here */
+    for (size_t i = 0; i < nops; i++) {
+        dl_op *op = &ops[i];
+        if (op->kind == DL_TEXT) {
+            size_t at = dl_text_begin(pg, op->u.text.face, op->u.text.size, op->u.text.y + dy);
+            for (size_t g = 0; g < op->u.text.count; g++) {
+                const dl_glyph *src = &gl[op->u.text.first - g0 + g];
+                dl_glyph_add(pg, src->cp, src->x);
+            }
+            pg->ops[at].u.text.width = op->u.text.width;
+        } else if (op->kind == DL_LINE) {
+            dl_line(pg, op->u.line.x0, op->u.line.y0 + dy, op->u.line.x1, op->u.line.y1 + dy, op->u.line.width,
+                    op->u.line.dash);
+        } else {
+            dl_rect(pg, op->u.rect.x, op->u.rect.y + dy, op->u.rect.w, op->u.rect.h, op->u.rect.width, op->u.rect.fill);
+        }
+    }
+    free(ops);
+    free(gl);
+    /* headings that went along: their outline entries follow them */
+    for (size_t i = 0; i < L->doc->noutlines; i++) {
+        dl_outline *o = &L->doc->outlines[i];
+        if (o->page == from && o->y <= top + 0.01f) {
+            o->page = from + 1;
+            o->y += dy;
+        }
+    }
+    /* the moved lines are now the new page's */
+    memmove(L->placed, L->placed + L->nplaced - k, k * sizeof *L->placed);
+    L->nplaced = k;
+    for (size_t i = 0; i < k; i++) {
+        L->placed[i].op0 -= op0;
+        L->placed[i].glyph0 -= g0;
+        L->placed[i].top += dy;
+    }
+    L->placed_end = pg->nops;
+    L->cursor = cursor;
+    L->at_top = 0;
+    return k;
 }
 
 /* ---- Markdown ---- */
@@ -317,11 +430,34 @@ static float list_left(const layout *L)
     return left < most ? left : most;
 }
 
+/* 主送机关 (GB/T 9704 §7.3.2: 居左顶格, 回行仍顶格, ends with a full-width colon) and the
+ * salutation of a letter or notice (李赟同志：): Markdown cannot say it, so a paragraph is taken
+ * for one when it directly follows the title (# heading, in a receipt too), is not in a list or
+ * quote, ends with ： (or an ASCII colon) and holds no sentence — no 。？！ and no 如下：
+ * ("现将有关情况报告如下：" is text, not an addressee). */
+static int is_addressee(const layout *L)
+{
+    if (L->para_seq != L->title_seq + 1 || L->title_seq < 0 || L->nlists || L->quote_depth) return 0;
+    const char *s = L->plain.data;
+    size_t n = L->plain.len;
+    if (!s) return 0;
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\n' || s[n - 1] == '\t')) n--;
+    static const char colon[] = "\xef\xbc\x9a"; /* U+FF1A */
+    int ends = (n && s[n - 1] == ':') || (n >= 3 && !memcmp(s + n - 3, colon, 3));
+    if (!ends) return 0;
+    static const char *const sentence[] = {"\xe3\x80\x82" /* 。 */, "\xef\xbc\x9f" /* ？ */, "\xef\xbc\x81" /* ！ */,
+                                           "?", "!", "\xe5\xa6\x82\xe4\xb8\x8b" /* 如下 */};
+    for (size_t i = 0; i < sizeof sentence / sizeof *sentence; i++)
+        if (memmem(s, n, sentence[i], strlen(sentence[i]))) return 0;
+    return 1;
+}
+
 static void end_paragraph(layout *L)
 {
     L->in_inline = 0;
     if (para_empty(L->p)) return;
     para_opts o = layout_para_opts(L, L->block);
+    if (is_addressee(L)) o.indent = o.hang = 0;
     float left = L->block->left * L->char_pitch + list_left(L);
     o.width = layout_width(L) - left;
     para_layout(L->p, &o);
@@ -366,6 +502,7 @@ static void end_heading(layout *L, int level)
     size_t page = layout_place_lines(L, L->p, b->left * L->char_pitch, 1);
     char *title = outline_text(L, L->plain.data ? L->plain.data : "");
     dl_outline_add(L->doc, level, title, page, L->first_top); /* the heading's first line */
+    if (level == 1) L->title_seq = L->block_seq;
     if (level == 1 && !L->title_seen) {
         L->title_seen = 1;
         if (!L->doc->meta.title) dl_meta_set(&L->doc->meta.title, title);
@@ -495,6 +632,7 @@ int layout_markdown(layout *L, const char *md, size_t len)
         cmark_node *n = cmark_iter_get_node(it);
         int enter = ev == CMARK_EVENT_ENTER;
         long line = cmark_node_get_start_line(n);
+        if (enter && (cmark_node_get_type(n) & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_BLOCK) L->block_seq++;
         if (is_type(n, "table")) {
             if (enter) {
                 table_layout(L, n);
@@ -509,6 +647,7 @@ int layout_markdown(layout *L, const char *md, size_t len)
         switch (cmark_node_get_type(n)) {
         case CMARK_NODE_PARAGRAPH:
             if (enter) {
+                L->para_seq = L->block_seq;
                 begin_inline(L, paragraph_style(L), n);
                 add_list_marker(L);
             } else {

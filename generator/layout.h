@@ -69,6 +69,14 @@ para_opts layout_para_opts(const layout *L, const block_style *b);
  * a page with at least one more line (headings). Returns the page index of the first line. */
 size_t layout_place_lines(layout *L, const para *p, float x_offset, int keep_next);
 
+/* Keep-with-previous for a block that must not start a page alone (a signature: GB/T 9704
+ * §7.3.5.5, "此页无正文" is not allowed): moves the last text lines placed on the current page
+ * to the top of a new page and leaves the cursor below them. At least `least` lines go; more
+ * when the split would leave a paragraph's last line alone at the new page's top or a heading
+ * at the old page's bottom. Returns the number of lines moved, 0 when it cannot (they are all
+ * the page holds, or something other than text lines was drawn after them). */
+size_t layout_carry_lines(layout *L, size_t least);
+
 /* Collects the inline content of a cmark node (a table cell, a paragraph) into p, after
  * what p already holds: text, code (mono), emphasis (kai), strong (hei), strikethrough,
  * soft and hard breaks; raw inline HTML as literal text. */

@@ -82,6 +82,53 @@ int lb_is_latin_alnum(uint32_t cp)
 
 int lb_is_space(uint32_t cp) { return cp == ' ' || cp == '\t' || cp == 0xA0; }
 
+static int is_digit(uint32_t c) { return (c >= '0' && c <= '9') || (c >= 0xFF10 && c <= 0xFF19); }
+
+/* Characters that count or measure the number before them: a number is never parted from
+ * its unit (2005年, 30%, 12项, 40个, 3.5万, 37℃). */
+static const uint32_t units[] = {
+    0x5E74, 0x6708, 0x65E5, 0x65F6, 0x5206, 0x79D2, 0x5468, 0x5929, 0x5C81, /* 年月日时分秒周天岁 */
+    0x4E2A, 0x540D, 0x4EBA, 0x9879, 0x6B21, 0x4F4D, 0x6761, 0x4EFD, 0x7BC7, /* 个名人项次位条份篇 */
+    0x4EF6, 0x6237, 0x5C4A, 0x6279, 0x53F7, 0x7AE0, 0x8282, 0x9875, 0x500D, /* 件户届批号章节页倍 */
+    0x5143, 0x4E07, 0x4EBF, 0x5343, 0x767E, 0x5BB6, 0x6240, 0x6B3E,         /* 元万亿千百家所款 */
+    0xFF05, 0x2030, 0x2103, '%',                                           /* ％‰℃% */
+};
+
+/* The end of the digit run starting at i (i itself when there is none); a decimal point
+ * inside counts (3.5). */
+static size_t digits_end(const uint32_t *c, size_t n, size_t i)
+{
+    while (i < n && (is_digit(c[i]) || (c[i] == '.' && i + 1 < n && is_digit(c[i + 1]) && i > 0 && is_digit(c[i - 1]))))
+        i++;
+    return i;
+}
+
+/* Dates and numbers with their units are one unit: 2005年5月31日, 5月31日, 2005年5月, 10时30分,
+ * 93.3%, 第3批. A line broken inside one reads wrongly ("2005年5 / 月31日"); between the fields
+ * of a date (after 年, 月, 时, 分) only as a last resort (linebreak.h). */
+static void keep_numbers_whole(const uint32_t *c, size_t n, char *brks)
+{
+    for (size_t i = 0; i < n;) {
+        if (!is_digit(c[i])) {
+            /* 第 + number */
+            if (c[i] == 0x7B2C && i + 1 < n && is_digit(c[i + 1]) && brks[i] != LB_MUST) brks[i] = LB_NO;
+            i++;
+            continue;
+        }
+        size_t e = digits_end(c, n, i);
+        if (e < n && contains(units, COUNT(units), c[e])) {
+            for (size_t k = i; k < e; k++)
+                if (brks[k] != LB_MUST) brks[k] = LB_NO;
+            /* 年 → 月, 月 → 日, 时 → 分, 分 → 秒: the next field of a date or time stays on. */
+            uint32_t next_of = c[e] == 0x5E74 ? 0x6708 : c[e] == 0x6708 ? 0x65E5 : c[e] == 0x65F6 ? 0x5206
+                             : c[e] == 0x5206 ? 0x79D2 : 0;
+            size_t f = e + 1 < n ? digits_end(c, n, e + 1) : e + 1;
+            if (next_of && f > e + 1 && f < n && c[f] == next_of && brks[e] != LB_MUST) brks[e] = LB_LAST_RESORT;
+        }
+        i = e > i ? e : i + 1;
+    }
+}
+
 void linebreak_compute(const uint32_t *cps, size_t n, char *brks)
 {
     static int ready;
@@ -100,6 +147,7 @@ void linebreak_compute(const uint32_t *cps, size_t n, char *brks)
         /* A full-width space may be broken after, never before. */
         if (b == 0x3000) brks[i] = LB_NO;
     }
+    keep_numbers_whole(cps, n, brks);
 }
 
 /* ---- normalisation of ASCII punctuation typed inside Chinese text ---- */
@@ -197,7 +245,7 @@ void lb_normalise_punctuation(uint32_t *c, size_t n)
 /* ---- word boundaries for titles ---- */
 
 static const char *const title_words[] = {
-    "中共", "保持", "共产党员", "党员", "先进性", "教育活动", "教育", "活动", "委员会", "党支部", "支部",
+    "保持共产党员", "先进性教育活动", "支部委员会", "中共", "保持", "共产党员", "党员", "先进性", "教育活动", "教育", "活动", "委员会", "党支部", "支部",
     "机关", "民政局", "福利院", "社会", "群众", "满意度", "测评表", "测评", "整改提高", "整改", "方案",
     "措施", "情况", "公布", "通报", "民主评议", "民主", "评议", "意见", "反馈", "通知书", "通知", "实施",
     "工作", "材料", "提纲", "分析评议", "分析", "党性", "个人", "专题", "报告", "第一批", "第二批",
@@ -218,7 +266,7 @@ void lb_title_breaks(const uint32_t *cps, size_t n, unsigned char *quality)
 {
     for (size_t b = 1; b < n; b++) quality[b] = is_after_word(cps[b - 1]) ? 2 : 1;
     for (size_t b = 1; b + 1 < n; b++)
-        if (cps[b] == 0x5173 && cps[b + 1] == 0x4E8E) quality[b] = 2; /* before 关于 */
+        if (cps[b] == 0x5173 && cps[b + 1] == 0x4E8E) quality[b] = 3; /* before 关于: 发文机关 | 关于事由 */
     for (size_t w = 0; w < COUNT(title_words); w++) {
         uint32_t word[8];
         size_t len = 0;

@@ -11,8 +11,13 @@
 #include <stdint.h>
 
 enum { LB_MUST = 0, LB_ALLOW = 1, LB_NO = 2 }; /* the values libunibreak uses */
+/* A break between the fields of a date (2005年 | 5月31日): not an opportunity, but the one a
+ * justified line may take when moving the whole date down would leave it spaced out. */
+enum { LB_LAST_RESORT = 4 };
 
-/* brks[i] says whether a line may break after cps[i] (brks[n-1] is LB_MUST). */
+/* brks[i] says whether a line may break after cps[i] (brks[n-1] is LB_MUST). A number is
+ * never parted from its unit (2005年, 30%, 12项), nor 第 from its number; a date or time
+ * (2005年5月31日, 5月31日, 10时30分) is one unit, with LB_LAST_RESORT between its fields. */
 void linebreak_compute(const uint32_t *cps, size_t n, char *brks);
 
 int lb_no_line_start(uint32_t cp); /* 。，）》… may not begin a line */
@@ -31,8 +36,9 @@ int lb_is_space(uint32_t cp);
  * 到词意完整"). Without a dictionary segmenter, a small list of the words campaign and 公文
  * titles are made of stands in. For each position b in 1..n-1 (a break between cps[b-1] and
  * cps[b]) sets quality[b]: 0 inside a listed word, 2 at a word boundary or after a function
- * word or mark (的 于 和 与 及 、 ，...), before 关于, or after an organisation suffix
- * (委员会 局 院...), 1 anywhere else. quality[0] is unused. */
+ * word or mark (的 于 和 与 及 、 ，...) or after an organisation suffix (委员会 局 院...), 3
+ * before 关于 (the 发文机关 | 关于 + 事由 break of a 公文 title), 1 anywhere else. quality[0] is
+ * unused. */
 void lb_title_breaks(const uint32_t *cps, size_t n, unsigned char *quality);
 
 /* Rewrites ASCII , ; : ? ! ( ) " that stand in Chinese text as their full-width forms

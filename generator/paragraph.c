@@ -428,7 +428,18 @@ static double line_shrink(const para *p, size_t s, size_t b)
 
 static int can_break(const para *p, size_t b) /* between b-1 and b */
 {
-    return p->brks[b - 1] != LB_NO;
+    return p->brks[b - 1] != LB_NO && p->brks[b - 1] != LB_LAST_RESORT;
+}
+
+/* Stretch per gap, in em, that justifying the line [s, b) into avail would need. */
+static double looseness(const para *p, const para_opts *o, size_t s, size_t b, double avail)
+{
+    size_t s2, e2;
+    trim_range(p, s, b, &s2, &e2);
+    int gaps = -1;
+    for (size_t k = s2; k < e2; k++) gaps += p->it[k].drawn;
+    if (e2 <= s2 || gaps < 1) return 0;
+    return (avail - line_width(p, o, s, b)) / gaps / p->it[s2].size;
 }
 
 static void add_line(para *p, size_t s, size_t e, int hard)
@@ -487,6 +498,14 @@ static void break_lines(para *p, const para_opts *o, float w)
             for (size_t k = e - 1; !b && k > s; k--)
                 if (can_break(p, k)) b = k;
             if (!b) b = e;
+            /* A date pushed down whole that would leave this line spaced out by more than
+             * 0.15 em a gap is split between its fields instead (2005年 / 5月31日). */
+            if (o->align == ALIGN_JUSTIFY && looseness(p, o, s, b, avail) > 0.15)
+                for (size_t k = e; k > b; k--)
+                    if (p->brks[k - 1] == LB_LAST_RESORT) {
+                        b = k;
+                        break;
+                    }
         }
         add_line(p, s, b, 0);
         s = b;
@@ -587,6 +606,8 @@ static void place_line(para *p, const para_opts *o, size_t li, float w)
             g->face = t->face;
             g->x = (float)(pen - cl);
             g->w = t->adv;
+            /* A line-end mark set in ½ em: its box ends where the line does. */
+            if (k + 1 == e && cr > 0) g->w = (float)(t->adv - cr);
             g->size = t->size;
             g->flags = t->flags;
             if (g->x < L->x0) L->x0 = g->x;
@@ -640,7 +661,7 @@ static void balance_two(para *p, const para_opts *o, float w)
         for (size_t k = b; k < n; k++)
             if (visible(&p->it[k]) && !lb_no_line_start(p->it[k].cp)) chars2++;
         if (chars2 < 2) continue;
-        double score = fabs(w1 - w2) / em + (quality[b] == 2 ? 0 : quality[b] == 1 ? 2.5 : 6);
+        double score = fabs(w1 - w2) / em + (quality[b] == 3 ? -1.5 : quality[b] == 2 ? 0 : quality[b] == 1 ? 2.5 : 6);
         if (score < best_score) {
             best_score = score;
             best = b;
@@ -719,18 +740,29 @@ void para_draw_line(const para *p, size_t i, dl_page *page, float x, float basel
     if (i >= p->nl) return;
     const para_line *L = &p->lines[i];
     int face = -2;
-    float size = 0;
+    float size = 0, run_x = 0;
+    size_t run = 0, last = L->first + L->count;
     for (size_t k = L->first; k < L->first + L->count; k++) {
         const para_glyph *g = &p->g[k];
         /* Spaces are drawn as glyphs: an extractor then reads a word space as a space
          * whatever the PDF writer does with gaps. */
         if (g->face < 0) continue;
         if (g->face != face || g->size != size) {
-            dl_text_begin(page, g->face, g->size, baseline);
+            run = dl_text_begin(page, g->face, g->size, baseline);
+            run_x = g->x;
             face = g->face;
             size = g->size;
         }
         dl_glyph_add(page, g->cp, x + g->x);
+        last = k;
+    }
+    /* The line's last glyph narrower than its font says (a line-end mark in ½ em): the run
+     * carries its laid-out width, so the PDF gives the glyph that advance and its box ends
+     * at the line's end, not half an em beyond the text block. */
+    if (last < L->first + L->count && face >= 0 && last + 1 == L->first + L->count) {
+        const para_glyph *g = &p->g[last];
+        float natural = (float)fontset_advance(p->fs, g->face, g->cp) * g->size / 1000.0f;
+        if (g->w < natural - 0.01f) page->ops[run].u.text.width = g->x + g->w - run_x;
     }
     /* Boxes for forms and task lists: a square on the baseline's descender side. */
     for (size_t k = L->first; k < L->first + L->count; k++) {

@@ -12,7 +12,11 @@
  * 1.5 em; justification shrinks first, then spreads the remainder evenly over the gaps
  * between characters (never inside a Latin word, a digit run, —— or ……); a paragraph's last
  * line is not stretched and never holds a lone character; ¼ em between Han and Latin letters
- * or digits. Widths are fontset_advance values, i.e. exactly what the PDF's /W says. */
+ * or digits; numbers stay with their units and dates go down whole, unless that would leave
+ * the line spaced out by more than 0.15 em a gap (then 2005年 / 5月31日, linebreak.h); a mark
+ * ending a line gives up its blank (GB/T 15834 5.1.10, with line_end_half), and the line's
+ * last glyph then reports the narrower width (para_glyph.w) that para_draw_line hands to the
+ * PDF. Widths are fontset_advance values, i.e. exactly what the PDF's /W says. */
 #ifndef WENSHU_PARAGRAPH_H
 #define WENSHU_PARAGRAPH_H
 

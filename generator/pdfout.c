@@ -90,10 +90,14 @@ static unsigned variant_width(const dl_page *pg, size_t oi, size_t k, int adv)
 {
     const dl_op *op = &pg->ops[oi];
     double size = rounded(op->u.text.size), nx = next_glyph_x(pg, oi, k);
+    /* The last glyph of a run with a laid-out width (dlist.h: a line-end mark in ½ em) ends
+     * where that width says; nothing follows it, so any difference takes a variant. */
+    int at_end = k + 1 == op->u.text.count && op->u.text.width > 0;
+    if (at_end) nx = pg->glyphs[op->u.text.first].x + op->u.text.width;
     if (isnan(nx) || size <= 0) return 0;
     double x = pg->glyphs[op->u.text.first + k].x;
     double gap = (nx - x) * 1000.0 / size - adv; /* in 1/1000 em */
-    if (fabs(gap) < 100 || fabs(gap) > 550) return 0;
+    if (at_end ? fabs(gap) < 1 : fabs(gap) < 100 || fabs(gap) > 550) return 0;
     long w = lround(adv + gap);
     return w >= 1 && w <= (long)VARIANT_MAX_WIDTH && w != adv ? (unsigned)w : 0;
 }

@@ -33,6 +33,7 @@ static void style_defaults(style *s)
     s->line_pitch = 0;
     s->normalise_punctuation = 1;
     s->cjk_latin_space = 0.25f;
+    s->line_end_half = 1; /* GB/T 15834 5.1.10 */
     block_init(&s->body, ROLE_BODY, 16);
     s->body.indent = 2;
     block_init(&s->title, ROLE_TITLE, 22);

@@ -120,6 +120,29 @@ int main(void)
     }
 
     dl_doc_free(doc);
+
+    /* Messages from paras that tables and form elements make name the record too. */
+    {
+        diag *dr = diag_new(NULL);
+        layout *R = layout_new(st, fs, dr, "batch.md");
+        layout_set_record(R, "M012");
+        const char *rmd = "| 姓名 | 备注 |\n|---|---|\n| 王\xf0\xb1\x8d\x90 | 无 |\n\n"
+                          "```signature\n\xf0\xb1\x8d\x90支部\n2005年4月18日\n```\n";
+        layout_markdown(R, rmd, strlen(rmd));
+        dl_doc_free(layout_finish(R));
+        size_t named = 0, missing = 0;
+        for (size_t i = 0; i < diag_nmessages(dr); i++) {
+            const char *m = diag_message(dr, i);
+            if (!strstr(m, "U+31350")) continue;
+            missing++;
+            named += strstr(m, "record M012") != NULL;
+        }
+        CHECK(missing >= 2 && named == missing, "a missing character in a table cell and in a signature names the "
+              "record (%zu of %zu)", named, missing);
+        layout_free(R);
+        diag_free(dr);
+    }
+
     wbuf_free(&md);
     layout_free(L);
     fontset_free(fs);

@@ -17,7 +17,7 @@ static size_t decode(const char *s, uint32_t *out)
     return n;
 }
 
-/* Marks the allowed breaks of s with '|', e.g. "中|文，|好". */
+/* Marks the allowed breaks of s with '|', e.g. "中|文，|好", last-resort ones with '~'. */
 static const char *show(const char *s)
 {
     static char out[1024];
@@ -27,7 +27,8 @@ static const char *show(const char *s)
     linebreak_compute(cps, n, brks);
     for (size_t i = 0; i < n; i++) {
         o += utf8_encode(cps[i], out + o);
-        if (i + 1 < n && brks[i] != LB_NO) out[o++] = '|';
+        if (i + 1 < n && brks[i] == LB_LAST_RESORT) out[o++] = '~';
+        else if (i + 1 < n && brks[i] != LB_NO) out[o++] = '|';
     }
     out[o] = 0;
     return out;
@@ -56,7 +57,16 @@ int main(void)
     SHOWS("破折——号", "破|折——|号");
     SHOWS("迈克尔·杰克逊", "迈|克|尔·|杰|克|逊");
     SHOWS("甲／乙", "甲／乙");
-    SHOWS("2005年增长50%约3.5万", "2005|年|增|长|50%|约|3.5|万");
+    SHOWS("2005年增长50%约3.5万", "2005年|增|长|50%|约|3.5万");
+    /* dates and numbers with their units are never split */
+    SHOWS("于2005年5月31日前", "于|2005年~5月~31日|前");
+    SHOWS("（2005年1月25日至", "（2005年~1月~25日|至");
+    SHOWS("5月31日，2005年6月", "5月~31日，|2005年~6月");
+    SHOWS("10时30分开会", "10时~30分|开|会");
+    SHOWS("共30名党员12项", "共|30名|党|员|12项");
+    SHOWS("第3批", "第3批");
+    SHOWS("室温37℃，93.3％", "室|温|37℃，|93.3％");
+    SHOWS("2005年上半年", "2005年|上|半|年");
     SHOWS("Hello world中文", "Hello |world|中|文");
     SHOWS("一～二", "一～|二");
     SHOWS("单—线", "单—|线");
