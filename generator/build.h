@@ -20,8 +20,9 @@
  * an odd page (a blank page is inserted after a record with an odd page count), with a level-1
  * bookmark per record above the record's own bookmarks. Laying out twice costs CPU but keeps the
  * workers independent (no display lists cross process boundaries). The combined document is held
- * whole until it is written: memory grows with the form's pages (10 000 two-page records: 20 000
- * pages, a 37 MB PDF, about 620 MB at the peak), unlike everything else here.
+ * whole until it is written, and pdf_render holds the whole PDF: memory grows with the form's pages
+ * (10 000 two-page records: 20 000 pages, a 37 MB PDF, about 530 MB at the peak, most of it in
+ * pdf_render), unlike everything else here.
  *
  * Memory: the plan holds only small strings per item (form and organisation names are shared);
  * a source keeps its records out of the plan (build_source.c parses a DATA file when the workers
