@@ -5,7 +5,7 @@
  * save the PDF. No line breaking rules, no justification, no fallback fonts: the floor.
  *
  *   floor FONTFILE FACEINDEX OUTDIR TEXTFILE...
- * prints "records N ms_total T bytes_total B" on stdout. */
+ * prints "records N ms_total T bytes_total B failed F" on stdout (F: records libharu refused). */
 #define _GNU_SOURCE
 #include <hb-subset.h>
 #include <hb.h>
@@ -26,11 +26,16 @@ static double now_ms(void)
     return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
 }
 
+/* libharu 2.3.0 rejects a few subsets hb-subset makes (HPDF_INVALID_OBJECT while loading or
+ * saving them; about 1 record in 1 500 of the all-forms benchmark): the record is reported and
+ * left out, and the batch goes on, so that one bad record does not end the floor's run. */
+static int failed_now;
+
 static void on_error(HPDF_STATUS e, HPDF_STATUS detail, void *ud)
 {
-    (void)ud;
-    fprintf(stderr, "floor: libharu error %04X/%u\n", (unsigned)e, (unsigned)detail);
-    exit(1);
+    if (!failed_now) fprintf(stderr, "floor: %s: libharu error %04X/%u; record left out\n", (const char *)ud,
+                             (unsigned)e, (unsigned)detail);
+    failed_now = 1;
 }
 
 static char *slurp(const char *path, size_t *len)
@@ -69,7 +74,7 @@ int main(int argc, char **argv)
     hb_face_t *face = hb_face_create(blob, (unsigned)atoi(argv[2]));
     double total = 0;
     long bytes = 0;
-    int records = 0;
+    int records = 0, failed = 0;
     for (int a = 4; a < argc; a++) {
         size_t len;
         char *text = slurp(argv[a], &len);
@@ -92,7 +97,8 @@ int main(int argc, char **argv)
         char fdpath[64];
         snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
 
-        HPDF_Doc pdf = HPDF_New(on_error, NULL);
+        failed_now = 0;
+        HPDF_Doc pdf = HPDF_New(on_error, argv[a]);
         HPDF_SetCompressionMode(pdf, HPDF_COMP_ALL);
         HPDF_UseUTFEncodings(pdf);
         HPDF_SetCurrentEncoder(pdf, "UTF-8");
@@ -102,7 +108,7 @@ int main(int argc, char **argv)
         int line = 22;
         const unsigned char *p = (const unsigned char *)text;
         char buf[28 * 4 + 1];
-        while (*p) {
+        while (*p && !failed_now) {
             size_t n = 0;
             int chars = 0;
             while (*p && *p != '\n' && chars < 28) {
@@ -128,19 +134,24 @@ int main(int argc, char **argv)
             line++;
         }
         char out[4096];
-        snprintf(out, sizeof out, "%s/%d.pdf", argv[3], records);
-        HPDF_SaveToFile(pdf, out);
+        snprintf(out, sizeof out, "%s/%d.pdf", argv[3], records + failed);
+        if (!failed_now) HPDF_SaveToFile(pdf, out);
         HPDF_Free(pdf);
         close(fd);
         hb_blob_destroy(sb);
         hb_face_destroy(sub);
         total += now_ms() - t0;
         struct stat st;
-        if (stat(out, &st) == 0) bytes += st.st_size;
-        records++;
+        if (failed_now) {
+            unlink(out);
+            failed++;
+        } else {
+            if (stat(out, &st) == 0) bytes += st.st_size;
+            records++;
+        }
         free(text);
     }
-    printf("records %d ms_total %.3f bytes_total %ld\n", records, total, bytes);
+    printf("records %d ms_total %.3f bytes_total %ld failed %d\n", records, total, bytes, failed);
     hb_face_destroy(face);
     hb_blob_destroy(blob);
     return 0;

@@ -5,7 +5,9 @@
  *   microbench STYLE REPEAT FILE.md...
  * (bench/bench.py builds it against build/libwenshu.a and feeds it merged records: `wenshu merge`
  * split per record). Prints one line of "key value" pairs, times in ms per record. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <libdeflate.h>
 #include <stdio.h>
 #include <stdlib.h>

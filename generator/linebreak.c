@@ -1,6 +1,7 @@
 /* linebreak — UAX #14 (libunibreak, "zh") tailored to the GB-style level of CLREQ. */
 #include "linebreak.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
@@ -137,7 +138,21 @@ void linebreak_compute(const uint32_t *cps, size_t n, char *brks)
         ready = 1;
     }
     if (!n) return;
-    set_linebreaks_utf32((const unsigned int *)cps, n, "zh", brks);
+    /* libunibreak takes U+FFFF for its end-of-string mark (EOS in linebreakdef.h) and aborts on
+     * an assertion when the text holds one; U+FFFE is a noncharacter of the same class (XX). */
+    const uint32_t *text = cps;
+    uint32_t *copy = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (cps[i] != 0xFFFF) continue;
+        if (!copy) {
+            copy = xmalloc(n * sizeof *copy);
+            memcpy(copy, cps, n * sizeof *copy);
+            text = copy;
+        }
+        copy[i] = 0xFFFE;
+    }
+    set_linebreaks_utf32((const unsigned int *)text, n, "zh", brks);
+    free(copy);
     for (size_t i = 0; i + 1 < n; i++) {
         if (brks[i] == LB_MUST) continue;
         uint32_t a = cps[i], b = cps[i + 1];

@@ -57,6 +57,16 @@ static const char *simple_text(xmlNodePtr n)
     return NULL;
 }
 
+/* A count from an attribute. The schema caps counts at 10 000 000, but the rules also run on
+ * records that failed it: atol() is undefined past LONG_MAX and sums of such values overflow, so
+ * values are read saturated and clamped far above anything valid. */
+static long count_of(const char *s)
+{
+    const long limit = 1000000000L;
+    long v = strtol(s, NULL, 10);
+    return v > limit ? limit : v < -limit ? -limit : v;
+}
+
 long rules_parse_date(const char *s)
 {
     if (!s) return 0;
@@ -184,20 +194,20 @@ static void check_survey(ctx *c, xmlNodePtr sv)
     const campaign_facts *cf = c->cf;
     date_within(c, sv, "date", cf->start[PHASE_RECTIFY], cf->report_due, "satisfaction survey on",
                 "整改提高 up to the report's due date");
-    long respondents = attr(sv, "respondents") ? atol(attr(sv, "respondents")) : -1;
+    long respondents = attr(sv, "respondents") ? count_of(attr(sv, "respondents")) : -1;
     long groups = 0, any_group = 0;
     EACH(g, sv, "group") {
         any_group = 1;
-        groups += attr(g, "count") ? atol(attr(g, "count")) : 0;
+        groups += attr(g, "count") ? count_of(attr(g, "count")) : 0;
     }
     if (any_group && respondents >= 0 && groups != respondents)
         report(c, DIAG_ERROR, sv, "respondents", "the survey's groups add up to %ld, but respondents is %ld", groups,
                respondents);
     long unsat = 0, total = 0;
     EACH(q, sv, "question") {
-        long s = attr(q, "satisfied") ? atol(attr(q, "satisfied")) : 0;
-        long b = attr(q, "basic") ? atol(attr(q, "basic")) : 0;
-        long u = attr(q, "unsatisfied") ? atol(attr(q, "unsatisfied")) : 0;
+        long s = attr(q, "satisfied") ? count_of(attr(q, "satisfied")) : 0;
+        long b = attr(q, "basic") ? count_of(attr(q, "basic")) : 0;
+        long u = attr(q, "unsatisfied") ? count_of(attr(q, "unsatisfied")) : 0;
         if (respondents >= 0 && s + b + u > respondents) {
             char ex[64];
             report(c, DIAG_ERROR, q, NULL, "survey question '%s' has %ld answers but only %ld respondents",
@@ -222,10 +232,10 @@ static void check_report(ctx *c, xmlNodePtr r)
         report(c, DIAG_WARNING, r, "date", "the report is dated %s, after the due date %s", fmt_date(v, a),
                fmt_date(due, b));
     }
-    long members = atol(attr(r, "members") ? attr(r, "members") : "0");
-    long part = atol(attr(r, "participants") ? attr(r, "participants") : "0");
-    long problems = atol(attr(r, "problems") ? attr(r, "problems") : "0");
-    long done = atol(attr(r, "completed") ? attr(r, "completed") : "0");
+    long members = count_of(attr(r, "members") ? attr(r, "members") : "0");
+    long part = count_of(attr(r, "participants") ? attr(r, "participants") : "0");
+    long problems = count_of(attr(r, "problems") ? attr(r, "problems") : "0");
+    long done = count_of(attr(r, "completed") ? attr(r, "completed") : "0");
     if (part > members)
         report(c, DIAG_ERROR, r, "participants", "the report counts %ld participants but only %ld members", part,
                members);
@@ -353,8 +363,8 @@ void rules_campaign_facts(xmlNodePtr campaign, campaign_facts *cf)
     const char *b = attr(campaign, "batch");
     snprintf(cf->batch, sizeof cf->batch, "%s", b ? b : "");
     xmlNodePtr t = child(campaign, "targets");
-    if (attr(t, "analysis-leader")) cf->target_leader = atol(attr(t, "analysis-leader"));
-    if (attr(t, "analysis-member")) cf->target_member = atol(attr(t, "analysis-member"));
+    if (attr(t, "analysis-leader")) cf->target_leader = count_of(attr(t, "analysis-leader"));
+    if (attr(t, "analysis-member")) cf->target_member = count_of(attr(t, "analysis-member"));
     if (attr(t, "study-hours")) cf->min_hours = atof(attr(t, "study-hours"));
 }
 

@@ -2,8 +2,9 @@
 # Builds the libFuzzer harnesses (clang, AddressSanitizer + UBSan) against the generator sources
 # and runs each for a while.
 #
-#   tests/fuzz/run.sh [SECONDS] [HARNESS...]   run each harness (records template render style) for
-#                                              SECONDS (default 60); new inputs go to the working
+#   tests/fuzz/run.sh [SECONDS] [HARNESS...]   run each harness for SECONDS (default 60); the
+#                                              harnesses: records template render style manifest
+#                                              (tests/fuzz/fuzz_NAME.c). New inputs go to the working
 #                                              corpus tests/out/fuzz-build/corpus/HARNESS, crashes
 #                                              to tests/out/fuzz-build/artifacts/HARNESS/
 #   tests/fuzz/run.sh --build                  only build
@@ -16,7 +17,7 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 OUT=tests/out/fuzz-build
 CLANG="${CLANG:-clang}"
-HARNESSES=(records template render style)
+HARNESSES=(records template render style manifest)
 build_only=0 seconds=60
 if [ "${1:-}" = "--build" ]; then build_only=1; shift
 elif [ -n "${1:-}" ] && [[ "$1" =~ ^[0-9]+$ ]]; then seconds=$1; shift

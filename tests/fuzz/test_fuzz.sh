@@ -5,7 +5,7 @@
 #   FUZZ_TEST_SECONDS   seconds per harness (default 10)
 source "$(dirname "$0")/../lib/assert.sh"
 cd "$ROOT"
-HARNESSES=(records template render style)
+HARNESSES=(records template render style manifest)
 BIN=tests/out/fuzz-build
 SECONDS_EACH="${FUZZ_TEST_SECONDS:-10}"
 

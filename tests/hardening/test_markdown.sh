@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Hostile Markdown given to `wenshu render`: 10 000 levels of quotes and lists, a 5 000-row table
 # (narrow enough to print, and 30 columns too wide to), 100 KB of pathological emphasis, a 0-byte
-# file. Each finishes in bounded time and memory without crashing, and any PDF left is complete;
+# file, a row taller than a page, an unbreakable 100 000-letter word, 8 000 characters above
+# U+FFFF. Each finishes in bounded time and memory without crashing, any PDF left is complete, and
 # what can be printed is printed on the page.
 source "$(dirname "$0")/../lib/assert.sh"
 source "$(dirname "$0")/lib.sh"
@@ -37,6 +38,10 @@ s = "|" + "|".join("列%d" % c for c in range(cols)) + "|\n|" + "---|" * cols + 
 for r in range(rows): s += "|" + "|".join("格%d" % (r * cols + c) for c in range(cols)) + "|\n"
 w("wide", s)
 w("empty", "")
+w("bigcell", "| 甲 | 乙 |\n|---|---|\n| " + "字" * 30000 + " | x |\n")
+w("longword", "a" * 100000 + "\n")
+# More characters above U+FFFF (HanaMinB) than the 6 400 private-use code points of the BMP.
+w("astral", "".join(chr(0x20000 + i) for i in range(8000)) + "\n")
 PY
 
 render_case quotes "10 000 nested quotes"
@@ -67,6 +72,26 @@ assert_contains "$(pdftotext -f "${pages:-1}" "$TMP/table.pdf" - | tr -d ' \n')"
 render_case wide "a 5 000-row table of 30 columns"
 assert_status 1 "a table too wide for the page is a data error"
 assert_contains "$ERR" "wide.md:1: error: the table's 30 columns need at least" "too wide: the message names the file and line"
+
+render_case bigcell "a table row taller than a page (a 30 000-character cell)"
+assert_status 0 "a row taller than a page is typeset"
+assert_eq "$(text_of bigcell | tr -cd '字' | wc -m)" 30000 "the tall row's text is all on the pages"
+
+render_case longword "100 000 Latin letters without a break opportunity"
+assert_status 0 "an unbreakable word is broken by force"
+assert_eq "$(text_of longword | tr -cd 'a' | wc -m)" 100000 "every letter of the unbreakable word is printed"
+
+render_case astral "8 000 distinct characters above U+FFFF"
+assert_status 0 "8 000 characters above U+FFFF are typeset"
+assert_eq "$(text_of astral | python3 -c 'import sys; print(len({c for c in sys.stdin.read() if ord(c) >= 0x20000}))')" 8000 \
+    "all 8 000 come back as themselves from the PDF's text"
+
+# U+FFFF is valid UTF-8 but libunibreak's end-of-string mark: it once made render abort.
+printf '# 标题\xef\xbf\xbf\n\na\xef\xbf\xbfb 正文\n' >"$TMP/ffff.md"
+render_case ffff "U+FFFF in a heading and a paragraph"
+assert_status 0 "U+FFFF is left out with a warning, the rest is typeset"
+assert_contains "$ERR" "ffff.md:1: warning: no installed font has the character" "U+FFFF: reported with its line"
+assert_contains "$(text_of ffff)" "ab正文" "U+FFFF: the text around it is printed"
 
 render_case empty "a 0-byte Markdown file"
 assert_status 0 "an empty Markdown file makes a one-page PDF"

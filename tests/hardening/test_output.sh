@@ -50,16 +50,16 @@ assert "missing folder: either made (exit 0) or refused (exit 2); status $STATUS
 [ "$STATUS" -eq 0 ] && assert_pdf_whole "$TMP/no/such/folder/out.pdf" "missing folder"
 
 # `wenshu build` into places it cannot write.
-bounded "$WENSHU" build samples/campaign.xml samples/members-fly.xml -o "$TMP/afile" -q
+bounded "$WENSHU" build samples/campaign.xml samples/members-mzj.xml samples/members-fly.xml -o "$TMP/afile" -q
 assert_no_crash "build: OUT is an existing file"
 assert_status 2 "build: OUT that is a file is a usage/I-O error"
 assert_contains "$ERR" "$TMP/afile exists and is not a folder" "build: OUT is a file: says so"
 assert_eq "$(stat -c %s "$TMP/afile")" 0 "build: OUT is a file: the file is untouched"
-bounded "$WENSHU" build samples/campaign.xml samples/members-fly.xml -o "$TMP/afile/out" -q
+bounded "$WENSHU" build samples/campaign.xml samples/members-mzj.xml samples/members-fly.xml -o "$TMP/afile/out" -q
 assert_status 2 "build: OUT under a file is an I/O error"
 assert_contains "$ERR" "cannot create folder $TMP/afile/out: Not a directory" "build: OUT under a file: the reason is given"
 if [ "$ro_ready" = 1 ]; then
-    bounded "$WENSHU" build samples/campaign.xml samples/members-fly.xml -o "$TMP/ro/out" -q
+    bounded "$WENSHU" build samples/campaign.xml samples/members-mzj.xml samples/members-fly.xml -o "$TMP/ro/out" -q
     assert_no_crash "build: OUT in a read-only folder"
     assert_status 2 "build: OUT in a read-only folder is an I/O error"
     assert_contains "$ERR" "$TMP/ro/out" "build: read-only: the folder is named"
@@ -68,7 +68,7 @@ mkdir -p "$TMP/rodir"
 if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=1m tmpfs "$TMP/rodir" 2>/dev/null; then
     mounts+=("$TMP/rodir")
     mkdir "$TMP/rodir/out" && mount -o remount,ro "$TMP/rodir"
-    bounded "$WENSHU" build samples/campaign.xml samples/members-fly.xml -o "$TMP/rodir/out" -q
+    bounded "$WENSHU" build samples/campaign.xml samples/members-mzj.xml samples/members-fly.xml -o "$TMP/rodir/out" -q
     assert_no_crash "build: an existing OUT that has become read-only"
     assert "build: an existing read-only OUT gives a non-zero exit (status $STATUS)" test "$STATUS" -ne 0
     assert_contains "$ERR" "Read-only file system" "build: existing read-only OUT: the system's reason is given"

@@ -85,4 +85,22 @@ assert_no_crash "a build into OUT with a planted link"
 assert_status 1 "the files behind the link fail, the others are made (exit 1)"
 assert_contains "$ERR" "is a symbolic link; refusing to write through it" "the planted link is named and refused"
 assert_eq "$(find "$C/elsewhere" -mindepth 1 | head -3)" "" "nothing is written where the link points"
+# A tampered manifest in OUT naming files outside it: verify refuses it, build ignores it, and
+# nothing outside OUT is read, replaced or deleted.
+mkdir -p "$C/tampered/out"
+echo "keep" >"$C/tampered/victim"
+sha='"sha256": "0000000000000000000000000000000000000000000000000000000000000000"'
+entry() { printf '    {"path": "%s", "form": "f", "record": "M01", "pages": 1, "bytes": 5, %s, "key": ""}' "$1" "$sha"; }
+{ printf '{\n  "format": "wenshu-manifest-1",\n  "files": [\n'
+  entry "../victim"; printf ',\n'; entry "$C/tampered/victim"; printf ',\n'; entry 'a/\\u002e\\u002e/../../victim'
+  printf '\n  ]\n}\n'; } >"$C/tampered/out/manifest.json"
+bounded "$WENSHU" verify "$C/tampered/out"
+assert_no_crash "verify with a tampered manifest"
+assert_status 1 "verify refuses a manifest with paths outside OUT"
+assert_contains "$ERR" "manifest.json: line 4: unsafe path in the manifest" "the tampered line is named"
+bounded "$WENSHU" build samples/campaign.xml samples/members-mzj.xml samples/members-fly.xml -o "$C/tampered/out" -q
+assert_no_crash "build over a tampered manifest"
+assert_status 0 "build ignores a tampered manifest and makes everything again"
+assert_contains "$ERR" "ignoring the previous manifest" "build says it ignores the tampered manifest"
+assert_eq "$(cat "$C/tampered/victim")" "keep" "the file the tampered manifest names outside OUT is untouched"
 done_testing
