@@ -1,11 +1,15 @@
-/* pdfout — writes a display list as PDF with libharu.
+/* pdfout — writes a display list as PDF. libharu serialises pages, outlines, Info and the xref;
+ * the fonts wenshu writes itself through libharu's object API.
  *
- * Per document, for each face used, only the code points the document uses are subset with
- * hb-subset and loaded into libharu (never the whole font). Characters above U+FFFF, which
- * libharu's UTF-8 encoder cannot carry, are given private-use code points in the subset's cmap
- * and mapped back to the real characters in the ToUnicode CMap, which wenshu writes itself
- * (libharu 2.3.0's is invalid). Output is deterministic: the same display list gives the same
- * bytes. */
+ * Per document, each face used gets a subset holding only the glyphs the document draws
+ * (fontprog.c writes the font program straight from the face's tables; hb-subset is the
+ * fallback), embedded as a Type0/CIDFontType2 font whose codes are the subset's glyph ids.
+ * wenshu writes the ToUnicode CMap itself (libharu 2.3.0's is invalid), mapping each code back to
+ * its character — surrogate pairs for characters above U+FFFF, which libharu's own UTF-8 path
+ * would turn into spaces. Gaps that layout leaves between glyphs (compressed punctuation, the
+ * Han–Latin quarter em, half-width line-end marks) become width variants of the glyph, so text
+ * extraction sees no spurious spaces. Output is deterministic: the same display list gives the
+ * same bytes. */
 #ifndef WENSHU_PDFOUT_H
 #define WENSHU_PDFOUT_H
 
