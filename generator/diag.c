@@ -36,7 +36,7 @@ static const char *severity_name(diag_severity s)
 
 void diag_report(diag *d, diag_severity sev, diag_loc loc, const char *fmt, ...)
 {
-    char msg[2048], line[2600];
+    char msg[2048], line[3072]; /* where (600) + severity + record (300) + msg */
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);

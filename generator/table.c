@@ -427,9 +427,14 @@ static void place_row(table_ctx *t, size_t nlines)
         } else if (fit >= 3 && left >= 3) {
             draw_piece(t, t->cells, k, k + left - 2, 0);
             k += left - 2;
-        } else if (!has_rows && fit >= 1) {
-            /* Nothing else on this page: any line is better than an endless page break. */
-            size_t m = fit < left ? fit : left;
+        } else if (!has_rows && fit < 1 && t->has_header && t->seg_top >= st->page_h - st->top - 0.5f) {
+            /* A header as tall as the page leaves no room for a row even on a fresh page: it is
+             * not repeated any more, or every next page would be the same again. */
+            t->has_header = 0;
+        } else if (!has_rows && (fit >= 1 || t->seg_top >= st->page_h - st->top - 0.5f)) {
+            /* Nothing else on this page: any line is better than an endless page break; on a
+             * fresh page where not even one fits (a line taller than the page), one goes anyway. */
+            size_t m = fit < 1 ? 1 : fit < left ? fit : left;
             draw_piece(t, t->cells, k, k + m, 0);
             k += m;
             if (k >= nlines) return;

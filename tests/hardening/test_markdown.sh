@@ -93,6 +93,13 @@ assert_status 0 "U+FFFF is left out with a warning, the rest is typeset"
 assert_contains "$ERR" "ffff.md:1: warning: no installed font has the character" "U+FFFF: reported with its line"
 assert_contains "$(text_of ffff)" "ab正文" "U+FFFF: the text around it is printed"
 
+# A header as tall as the page (a narrow column squeezed by an unbreakable number): repeating it
+# on every page once left no room for any row, and pages were added until memory ran out.
+python3 -c 'import sys; open(sys.argv[1], "w").write("序|" + "字" * 200 + "|注\n-|-|-\n（" + "5" * 67 + "|甲|乙\n2|丙|丁\n")' "$TMP/tallhead.md"
+render_case tallhead "a table whose header is taller than a page"
+assert_status 0 "a table with a page-tall header is typeset"
+assert_contains "$(text_of tallhead)" "丙丁" "the page-tall header's table: the last row is printed"
+
 render_case empty "a 0-byte Markdown file"
 assert_status 0 "an empty Markdown file makes a one-page PDF"
 pages=$(pdfinfo "$TMP/empty.pdf" 2>/dev/null | sed -n 's/^Pages: *//p')
