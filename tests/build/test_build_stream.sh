@@ -99,7 +99,11 @@ files_small=$(ls "$TMP"/g1/*.xml | wc -l)
 files_large=$(ls "$TMP"/g2/*.xml | wc -l)
 # Holding every DOM costs about 45 MB more for the larger set; streaming about 17 MB (the member
 # summaries of the index and the plan).
-assert "planning $files_large files takes less than 30 MB more than $files_small files (${small} KB → ${large} KB)" \
-    test $((large - small)) -lt 30000
+if [ -n "${SANITIZED:-}" ]; then
+    ok "# SKIP memory growth is not measurable under AddressSanitizer (freed memory stays in quarantine)"
+else
+    assert "planning $files_large files takes less than 30 MB more than $files_small files (${small} KB → ${large} KB)" \
+        test $((large - small)) -lt 30000
+fi
 
 done_testing
