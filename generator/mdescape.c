@@ -55,10 +55,22 @@ static size_t list_marker(const char *s, size_t len)
     return n < len && (s[n] == ' ' || s[n] == '\t') ? n : 0;
 }
 
+/* How far back the start of the current line is looked for. Block prefixes (indent, ">" and list
+ * markers) are short; without a bound, a template putting many values on one long line costs time
+ * quadratic in the line's length. Past the bound the line is content: the value is escaped as
+ * inline text, which is always safe, and only the indentation of its further paragraphs is lost. */
+#define MD_PREFIX_SCAN 4096
+
 int md_at_block_start(const char *buf, size_t len, wbuf *continuation, int *heading)
 {
     size_t start = len;
-    while (start > 0 && buf[start - 1] != '\n') start--;
+    while (start > 0 && buf[start - 1] != '\n') {
+        if (len - start >= MD_PREFIX_SCAN) {
+            if (heading) *heading = 0;
+            return 0;
+        }
+        start--;
+    }
     const char *s = buf + start;
     size_t n = len - start, i = 0;
     for (;;) {
