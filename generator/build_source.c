@@ -366,7 +366,19 @@ static int layout_item(void *ctx, const build_item *it, dl_doc **out, diag *d)
     if (template_pdf_meta(f->t, rec, &meta, d) == 0) {
         dl_meta_set(&doc->meta.title, meta.title);
         if (meta.subject && *meta.subject) dl_meta_set(&doc->meta.subject, meta.subject);
-        if (meta.keywords && *meta.keywords) dl_meta_set(&doc->meta.keywords, meta.keywords);
+        /* keywords also name the form and the record, so an archive can be searched by them */
+        wbuf kw = {0};
+        if (meta.keywords && *meta.keywords) wbuf_printf(&kw, "%s, ", meta.keywords);
+        wbuf_printf(&kw, "%s, %s", it->form, it->record);
+        dl_meta_set(&doc->meta.keywords, kw.data);
+        wbuf_free(&kw);
+        /* the creation date comes from the data; without one, pdfout falls back to
+         * SOURCE_DATE_EPOCH, and without that writes none — never the clock */
+        if (meta.date && strlen(meta.date) >= 10 && meta.date[4] == '-' && meta.date[7] == '-') {
+            char iso[40];
+            snprintf(iso, sizeof iso, "%.10sT00:00:00+08:00", meta.date);
+            dl_meta_set(&doc->meta.date, iso);
+        }
         if (meta.author && *meta.author) dl_meta_set(&doc->meta.author, meta.author);
     }
     template_pdfmeta_free(&meta);

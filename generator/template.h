@@ -13,6 +13,7 @@
  *       subject: ...
  *       keywords: ...
  *       author: "{{ $organisation/name }}"
+ *       date: "{{ evaluation/@fed-back }}"  # creation date, from the data (never the clock)
  *     ---
  *     {{ name }}同志：
  *     {{#each opinion}}
@@ -98,6 +99,7 @@ int template_output_name(template *t, xmlNodePtr record, wbuf *out, diag *d);
  * matter does not set are empty strings, except title, which defaults to the form's title. */
 typedef struct {
     char *title, *subject, *keywords, *author;
+    char *date; /* the document's date from the data (pdf: date:), YYYY-MM-DD; empty when unset */
 } template_pdfmeta;
 int template_pdf_meta(template *t, xmlNodePtr record, template_pdfmeta *meta, diag *d);
 void template_pdfmeta_free(template_pdfmeta *meta);

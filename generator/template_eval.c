@@ -505,7 +505,7 @@ int template_output_name(template *t, xmlNodePtr record, wbuf *out, diag *d)
 
 int template_pdf_meta(template *t, xmlNodePtr record, template_pdfmeta *meta, diag *d)
 {
-    char **fields[PDF_NFIELDS] = {&meta->title, &meta->subject, &meta->keywords, &meta->author};
+    char **fields[PDF_NFIELDS] = {&meta->title, &meta->subject, &meta->keywords, &meta->author, &meta->date};
     int rc = 0;
     for (int i = 0; i < PDF_NFIELDS; i++) {
         wbuf b = {0};
@@ -525,5 +525,6 @@ void template_pdfmeta_free(template_pdfmeta *m)
     free(m->subject);
     free(m->keywords);
     free(m->author);
+    free(m->date);
     *m = (template_pdfmeta){0};
 }

@@ -149,7 +149,7 @@ static int valid_ident(const char *v, int allow_upper)
 }
 
 static const char *const top_keys[] = {"name", "title", "records", "output", "style", "pdf"};
-static const char *const pdf_keys[] = {"title", "subject", "keywords", "author"};
+static const char *const pdf_keys[] = {"title", "subject", "keywords", "author", "date"};
 
 /* Reads the front matter; returns the offset where the body starts, or 0 after reporting. */
 size_t tpl_parse_front_matter(src *s, size_t start)
@@ -169,7 +169,7 @@ size_t tpl_parse_front_matter(src *s, size_t start)
     seen_key seen[16];
     int nseen = 0, in_pdf = 0, pdf_indent = -1, bad = 0;
     size_t body = 0;
-    fm_value vals[6] = {{0}}, pdfv[4] = {{0}};
+    fm_value vals[6] = {{0}}, pdfv[PDF_NFIELDS] = {{0}};
     p = eol + 1;
     while (p < s->len) {
         eol = p;
@@ -217,12 +217,12 @@ size_t tpl_parse_front_matter(src *s, size_t start)
             continue;
         }
         const char *const *known = nested ? pdf_keys : top_keys;
-        size_t nknown = nested ? 4 : 6;
+        size_t nknown = nested ? sizeof pdf_keys / sizeof *pdf_keys : 6;
         int which = -1;
         for (size_t n = 0; n < nknown; n++)
             if (!strcmp(known[n], key)) which = (int)n;
         if (which < 0) {
-            tpl_src_error(s, i, nested ? "unknown key '%s' under pdf: (known: title, subject, keywords, author)"
+            tpl_src_error(s, i, nested ? "unknown key '%s' under pdf: (known: title, subject, keywords, author, date)"
                                    : "unknown key '%s' in the front matter (known: name, title, records, output, style, pdf)",
                       key);
             bad = 1;
@@ -246,7 +246,7 @@ size_t tpl_parse_front_matter(src *s, size_t start)
         }
         if (!nested && which == 5) { /* pdf: */
             if (*v.text) {
-                tpl_src_error(s, v.off, "pdf: takes indented keys on the following lines (title, subject, keywords, author)");
+                tpl_src_error(s, v.off, "pdf: takes indented keys on the following lines (title, subject, keywords, author, date)");
                 bad = 1;
             }
             free(v.text);
@@ -314,14 +314,14 @@ size_t tpl_parse_front_matter(src *s, size_t start)
         fm_value out_default = {.text = xstrdup("{{ $form }}-{{ @id }}"), .quoted = 1, .off = start};
         if (fm_value_template(s, vals[3].text ? &vals[3] : &out_default, &t->output) < 0) bad = 1;
         free(out_default.text);
-        for (int n = 0; n < 4; n++)
+        for (int n = 0; n < PDF_NFIELDS; n++)
             if (pdfv[n].text) {
                 t->has_pdf[n] = 1;
                 if (fm_value_template(s, &pdfv[n], &t->pdf[n]) < 0) bad = 1;
             }
     }
     for (int n = 0; n < 6; n++) free(vals[n].text);
-    for (int n = 0; n < 4; n++) free(pdfv[n].text);
+    for (int n = 0; n < PDF_NFIELDS; n++) free(pdfv[n].text);
     return bad || s->errors ? 0 : body;
 }
 

@@ -45,7 +45,7 @@ struct tpartial {
 /* Where an expression may appear, which decides the variables it may use. */
 typedef enum { SCOPE_RECORDS, SCOPE_RECORD, SCOPE_LOOP } xpath_scope;
 
-enum { PDF_TITLE, PDF_SUBJECT, PDF_KEYWORDS, PDF_AUTHOR, PDF_NFIELDS };
+enum { PDF_TITLE, PDF_SUBJECT, PDF_KEYWORDS, PDF_AUTHOR, PDF_DATE, PDF_NFIELDS };
 
 #define TEMPLATE_MAX_LOOPS 64 /* nesting of {{#each}}/{{#if}}, and of partials */
 

@@ -24,6 +24,12 @@ for f in "$report" "$combined"; do
     assert_eq "$unembedded" "" "$name: every font embedded"
 done
 
+info=$(pdfinfo "$report")
+assert_contains "$info" "U-MZJ" "the report's keywords name its record"
+assert_contains "$info" "先进性教育活动专题报告" "the report's keywords name its form"
+assert_contains "$info" "CreationDate:    Sat Jun  4 16:00:00 2005 UTC" "the report's creation date comes from the data (report-due, +08:00)"
+fb=$(find "$OUTA" -path '*评议意见反馈通知书*' -name '李赟.pdf' ! -path '*合订本*')
+assert_contains "$(pdfinfo "$fb")" "CreationDate:    Sun Apr 17 16:00:00 2005 UTC" "a notice is dated the day its evaluation was fed back"
 title=$(pdfinfo "$report" | sed -n 's/^Title: *//p')
 assert_contains "$title" "专题报告" "the report's Title in Info reads in Chinese: $title"
 outline=$(mutool show "$combined" outline)
