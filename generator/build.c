@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,6 +175,18 @@ typedef struct {
     /* checkpoints of the manifest, so that a killed run's finished files need not be made again */
     const char *checkpoint_path;
     double next_checkpoint, checkpoint_cost;
+    /* Files written by workers as temporaries, waiting to be made durable together (one syncfs
+     * instead of an fsync per file, which serialises workers on the file system's journal) and
+     * renamed into place: see flush_pending. */
+    struct pending_file {
+        size_t item;
+        long pages;
+        unsigned long long bytes;
+        char sha[SHA256_HEX_LEN + 1];
+        char *tmp;
+    } *pending;
+    size_t npending, cappending;
+    double last_flush;
 } run;
 
 static double now_seconds(void)
@@ -446,7 +459,7 @@ static int make_one(run *r, const build_item *it, long *pages, uint64_t *bytes, 
     }
     if (make_doc(r, it, &doc, d) || !doc) goto done;
     if (r->src->render(r->src->ctx, it, doc, r->o->archive, &pdf, d)) goto done;
-    if (write_file_atomic(full, pdf.data, pdf.len, err, sizeof err)) {
+    if (write_file_temporary(full, pdf.data, pdf.len, err, sizeof err)) {
         diag_report(d, DIAG_ERROR, (diag_loc){full, 0, 0, NULL}, "%s", err);
         goto done;
     }
@@ -476,8 +489,9 @@ static int work(size_t k, void *ctx, wbuf *result)
     memset(sha, '0', SHA256_HEX_LEN);
     sha[SHA256_HEX_LEN] = 0;
     int rc = make_one(r, it, &pages, &bytes, sha, d);
-    wbuf_printf(result, "%ld %llu %s %ld %ld\n", pages, (unsigned long long)bytes, sha, diag_count(d, DIAG_ERROR),
-                diag_count(d, DIAG_WARNING));
+    /* the pid names the temporary (PATH.tmp.PID) that the parent renames once it is durable */
+    wbuf_printf(result, "%ld %llu %s %ld %ld %ld\n", pages, (unsigned long long)bytes, sha, diag_count(d, DIAG_ERROR),
+                diag_count(d, DIAG_WARNING), (long)getpid());
     for (size_t i = 0; i < diag_nmessages(d); i++) wbuf_printf(result, "%s\n", diag_message(d, i));
     diag_free(d);
     return rc ? 1 : 0;
@@ -534,16 +548,71 @@ static void checkpoint(run *r)
     manifest_free(&m);
 }
 
+/* Makes the pending temporaries durable with one syncfs, then renames each into place and records
+ * it. A temporary that cannot be made durable or renamed is reported and removed; the previous
+ * file, if any, stays as it was. */
+static void flush_pending(run *r)
+{
+    if (!r->npending) return;
+    int sync_errno = 0;
+    int dirfd = open(r->o->out, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dirfd < 0 || syncfs(dirfd) != 0) sync_errno = errno ? errno : EIO;
+    if (dirfd >= 0) close(dirfd);
+    for (size_t n = 0; n < r->npending; n++) {
+        struct pending_file *pf = &r->pending[n];
+        const build_item *it = &r->p->items[pf->item];
+        char *full = outpath_join(r->o->out, it->relpath);
+        int ok = full && !sync_errno && rename(pf->tmp, full) == 0;
+        if (ok) {
+            r->built++;
+            add_entry(r, it, pf->pages, pf->bytes, pf->sha, r->keys[pf->item]);
+        } else {
+            clear_progress(r);
+            diag_report(r->d, DIAG_ERROR, (diag_loc){full ? full : it->relpath, 0, 0, it->record[0] ? it->record : NULL},
+                        "cannot write the file: %s", strerror(sync_errno ? sync_errno : errno));
+            unlink(pf->tmp);
+            r->failed++;
+            const manifest_entry *e = old_entry(r, it->relpath);
+            if (e && file_matches(r->o->out, e)) manifest_add(&r->made, e);
+        }
+        free(full);
+        free(pf->tmp);
+    }
+    r->npending = 0;
+    r->last_flush = now_seconds();
+    checkpoint(r);
+}
+
+static void queue_pending(run *r, size_t item, long pages, unsigned long long bytes, const char *sha, long pid)
+{
+    if (r->npending == r->cappending) {
+        r->cappending = r->cappending ? r->cappending * 2 : 64;
+        r->pending = xrealloc(r->pending, r->cappending * sizeof *r->pending);
+    }
+    struct pending_file *pf = &r->pending[r->npending++];
+    pf->item = item;
+    pf->pages = pages;
+    pf->bytes = bytes;
+    snprintf(pf->sha, sizeof pf->sha, "%s", sha);
+    char *full = outpath_join(r->o->out, r->p->items[item].relpath);
+    wbuf tmp = {0};
+    wbuf_printf(&tmp, "%s.tmp.%ld", full ? full : "", pid);
+    free(full);
+    pf->tmp = wbuf_steal(&tmp);
+    if (r->npending >= 128 || now_seconds() - r->last_flush > 1.0) flush_pending(r);
+}
+
 static void done(size_t k, int status, const char *res, size_t len, void *ctx)
 {
     run *r = ctx;
     size_t i = r->todo[k];
     const build_item *it = &r->p->items[i];
-    long pages = 0, errors = 0, warnings = 0;
+    long pages = 0, errors = 0, warnings = 0, pid = 0;
     unsigned long long bytes = 0;
     char sha[SHA256_HEX_LEN + 1] = "";
     const char *messages = res;
-    if (status != JOBS_CRASHED && sscanf(res, "%ld %llu %64s %ld %ld", &pages, &bytes, sha, &errors, &warnings) == 5) {
+    if (status != JOBS_CRASHED &&
+        sscanf(res, "%ld %llu %64s %ld %ld %ld", &pages, &bytes, sha, &errors, &warnings, &pid) == 6) {
         const char *nl = memchr(res, '\n', len);
         messages = nl ? nl + 1 : res + len;
     } else if (status != JOBS_CRASHED) {
@@ -558,9 +627,7 @@ static void done(size_t k, int status, const char *res, size_t len, void *ctx)
     r->worker_errors += errors;
     r->worker_warnings += warnings;
     if (status == 0) {
-        r->built++;
-        add_entry(r, it, pages, bytes, sha, r->keys[i]);
-        checkpoint(r);
+        queue_pending(r, i, pages, bytes, sha, pid);
         return;
     }
     r->failed++;
@@ -789,7 +856,7 @@ int build_run(build_plan *p, const build_source *src, const build_options *o, di
 
     size_t nrecords = p->n;
     assign_paths(p, o->combined);
-    run r = {.p = p, .src = src, .o = o, .d = d};
+    run r = {.p = p, .src = src, .o = o, .d = d, .last_flush = now_seconds()};
     r.keys = xcalloc(p->n ? p->n : 1, sizeof *r.keys);
     r.selected = xcalloc(p->n ? p->n : 1, 1);
     r.todo = xcalloc(p->n ? p->n : 1, sizeof *r.todo);
@@ -867,6 +934,8 @@ int build_run(build_plan *p, const build_source *src, const build_options *o, di
         diag_report(d, DIAG_ERROR, (diag_loc){0}, "%s", err);
         status = EXIT_USAGE;
     }
+    flush_pending(&r); /* the last batch: durable and in place before the manifest names it */
+    free(r.pending);
     clear_progress(&r);
 
     /* The manifest: this run's outputs, plus what earlier runs made that is still there. */

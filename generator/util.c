@@ -221,7 +221,8 @@ int read_file(const char *path, size_t max, wbuf *out, char *err, size_t errlen)
     return 0;
 }
 
-int write_file_atomic(const char *path, const void *data, size_t len, char *err, size_t errlen)
+static int write_temporary(const char *path, const void *data, size_t len, int durable, char **tmp_out, char *err,
+                           size_t errlen)
 {
     size_t plen = strlen(path);
     char *tmp = xmalloc(plen + 32);
@@ -252,12 +253,28 @@ int write_file_atomic(const char *path, const void *data, size_t len, char *err,
         p += n;
         left -= (size_t)n;
     }
-    if (fsync(fd) != 0 || close(fd) != 0) {
+    if ((durable && fsync(fd) != 0) || close(fd) != 0) {
         snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
         unlink(tmp);
         free(tmp);
         return -1;
     }
+    *tmp_out = tmp;
+    return 0;
+}
+
+int write_file_temporary(const char *path, const void *data, size_t len, char *err, size_t errlen)
+{
+    char *tmp = NULL;
+    if (write_temporary(path, data, len, 0, &tmp, err, errlen)) return -1;
+    free(tmp);
+    return 0;
+}
+
+int write_file_atomic(const char *path, const void *data, size_t len, char *err, size_t errlen)
+{
+    char *tmp = NULL;
+    if (write_temporary(path, data, len, 1, &tmp, err, errlen)) return -1;
     if (rename(tmp, path) != 0) {
         snprintf(err, errlen, "cannot rename into %s: %s", path, strerror(errno));
         unlink(tmp);

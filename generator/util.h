@@ -43,6 +43,12 @@ int read_file(const char *path, size_t max, wbuf *out, char *err, size_t errlen)
  * A crash or a full disk leaves either the old file or the new one, never a partial file. */
 int write_file_atomic(const char *path, const void *data, size_t len, char *err, size_t errlen);
 
+/* The first half of write_file_atomic, for batches: writes data to PATH.tmp.PID (created as
+ * write_file_atomic does) without waiting for the disk. The caller makes a batch of them durable
+ * at once (syncfs) and only then renames each into place, so that a file still never appears
+ * under its name before its bytes are on disk. */
+int write_file_temporary(const char *path, const void *data, size_t len, char *err, size_t errlen);
+
 /* mkdir -p; returns 0 or -1 with err filled. */
 int make_dirs(const char *path, char *err, size_t errlen);
 

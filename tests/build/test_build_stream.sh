@@ -62,7 +62,7 @@ OUTC="$TMP/c"
 setsid "$WENSHU" build "$TMP"/chg/*.xml -o "$OUTC" -j 1 -q 2>"$TMP/chg.err" &
 pid=$!
 for _ in $(seq 400); do
-    [ -n "$(find "$OUTC" -name '*.pdf' 2>/dev/null | head -1)" ] && break
+    [ -n "$(find "$OUTC" -name '*.pdf*' 2>/dev/null | head -1)" ] && break
     sleep 0.05
 done
 kill -STOP -- -"$pid" 2>/dev/null
