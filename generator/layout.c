@@ -470,11 +470,7 @@ static char *outline_text(const layout *L, const char *s)
     size_t len = strlen(s), n = 0;
     uint32_t *cps = xmalloc((len + 1) * sizeof *cps);
     for (size_t i = 0; i < len;) {
-        int k = utf8_decode(s + i, len - i, &cps[n]);
-        if (k < 0) {
-            cps[n] = 0xFFFD;
-            k = 1;
-        }
+        int k = utf8_decode_lossy(s + i, len - i, &cps[n]);
         if (cps[n] == '\n') cps[n] = ' ';
         i += (size_t)k;
         n++;

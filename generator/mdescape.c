@@ -126,6 +126,22 @@ static void trim(const char **s, size_t *len)
     *len = n;
 }
 
+/* The next non-empty line of a value, trimmed: values are inserted line by line, blank lines
+ * dropped. Returns 0 at the end. */
+static int next_value_line(const char **p, const char *end, const char **s, size_t *n)
+{
+    while (*p < end) {
+        const char *nl = memchr(*p, '\n', (size_t)(end - *p));
+        const char *line_end = nl ? nl : end;
+        *s = *p;
+        *n = (size_t)(line_end - *p);
+        trim(s, n);
+        *p = nl ? nl + 1 : end;
+        if (*n) return 1;
+    }
+    return 0;
+}
+
 void md_insert(wbuf *out, const char *value, size_t len, md_place place)
 {
     wbuf cont = {0};
@@ -138,14 +154,9 @@ void md_insert(wbuf *out, const char *value, size_t len, md_place place)
 
     int first = 1;
     const char *p = value, *end = value + len;
-    while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        const char *line_end = nl ? nl : end;
-        const char *s = p;
-        size_t n = (size_t)(line_end - p);
-        trim(&s, &n);
-        p = nl ? nl + 1 : end;
-        if (!n) continue;
+    const char *s;
+    size_t n;
+    while (next_value_line(&p, end, &s, &n)) {
         if (!first) {
             if (join) {
                 wbuf_putc(out, ' ');
@@ -193,22 +204,18 @@ void md_insert_literal(wbuf *out, const char *value, size_t len)
 {
     /* Where the value starts a line (after at most three spaces), a run of ``` or ~~~ would close
      * the fence. */
-    size_t start = out->len;
-    while (start > 0 && out->data[start - 1] != '\n') start--;
-    int line_start = out->len - start <= 3;
-    for (size_t i = start; i < out->len; i++)
-        if (out->data[i] != ' ') line_start = 0;
+    int line_start = 1; /* only the last four bytes matter: never scan a long line back */
+    size_t i = out->len, spaces = 0;
+    while (i > 0 && out->data[i - 1] != '\n' && line_start) {
+        if (out->data[i - 1] != ' ' || ++spaces > 3) line_start = 0;
+        i--;
+    }
 
     int first = 1;
     const char *p = value, *end = value + len;
-    while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        const char *line_end = nl ? nl : end;
-        const char *s = p;
-        size_t n = (size_t)(line_end - p);
-        trim(&s, &n);
-        p = nl ? nl + 1 : end;
-        if (!n) continue;
+    const char *s;
+    size_t n;
+    while (next_value_line(&p, end, &s, &n)) {
         if (!first) wbuf_putc(out, ' ');
         if (first && line_start && n >= 3 && (s[0] == '`' || s[0] == '~') && s[1] == s[0] && s[2] == s[0]) {
             wbuf_puts(out, s[0] == '`' ? "\xef\xbd\x80" : "\xef\xbd\x9e"); /* ｀ ～ */

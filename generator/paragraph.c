@@ -143,12 +143,7 @@ void para_text(para *p, const char *s, size_t len, inl_style st, long line)
     size_t i = 0;
     while (i < len) {
         uint32_t cp;
-        int k = utf8_decode(s + i, len - i, &cp);
-        if (k < 0) {
-            cp = 0xFFFD;
-            k = 1;
-        }
-        i += (size_t)k;
+        i += (size_t)utf8_decode_lossy(s + i, len - i, &cp);
         if (cp == '\t' || cp == '\n' || cp == '\r') cp = ' ';
         if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) continue;
         push(p, IT_CHAR, cp, st, line);

@@ -76,12 +76,7 @@ static HPDF_Binary text_string(HPDF_Doc pdf, const char *utf8)
     size_t len = strlen(utf8);
     for (size_t i = 0; i < len;) {
         uint32_t cp;
-        int n = utf8_decode(utf8 + i, len - i, &cp);
-        if (n < 0) {
-            cp = 0xFFFD;
-            n = 1;
-        }
-        i += (size_t)n;
+        i += (size_t)utf8_decode_lossy(utf8 + i, len - i, &cp);
         unsigned char u[4];
         if (cp >= 0x10000) {
             uint32_t v = cp - 0x10000, hi = 0xD800 + (v >> 10), lo = 0xDC00 + (v & 0x3FF);

@@ -121,6 +121,14 @@ int utf8_decode(const char *s, size_t len, uint32_t *cp)
     return n;
 }
 
+int utf8_decode_lossy(const char *s, size_t len, uint32_t *cp)
+{
+    int n = utf8_decode(s, len, cp);
+    if (n > 0) return n;
+    *cp = 0xFFFD;
+    return 1;
+}
+
 size_t utf8_encode(uint32_t cp, char out[4])
 {
     if (cp < 0x80) { out[0] = (char)cp; return 1; }

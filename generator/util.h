@@ -31,6 +31,9 @@ void wbuf_free(wbuf *b);
  * or -1 for an invalid, overlong, surrogate or truncated sequence. */
 int utf8_decode(const char *s, size_t len, uint32_t *cp);
 size_t utf8_encode(uint32_t cp, char out[4]);
+/* For text already refused or reported elsewhere: like utf8_decode, but an invalid byte reads as
+ * U+FFFD and counts as one byte, so a loop always advances. */
+int utf8_decode_lossy(const char *s, size_t len, uint32_t *cp);
 int utf8_valid(const char *s, size_t len, size_t *bad_offset);
 size_t utf8_count(const char *s, size_t len); /* scalar values; invalid bytes count one each */
 

@@ -163,11 +163,7 @@ static size_t count_if(const char *s, int (*pred)(uint32_t), int want)
     size_t n = 0, len = strlen(s);
     for (size_t i = 0; i < len;) {
         uint32_t c;
-        int k = utf8_decode(s + i, len - i, &c);
-        if (k < 0) {
-            k = 1;
-            c = 0xFFFD;
-        }
+        int k = utf8_decode_lossy(s + i, len - i, &c);
         if (!!pred(c) == want) n++;
         i += (size_t)k;
     }
