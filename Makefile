@@ -16,7 +16,7 @@ OPT      ?= -O2 -g
 WERROR   ?=
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) $(OPT) $(EXTRA_CFLAGS) \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -Igenerator
-LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lexslt -lhpdf -lnettle -ldeflate -lz -lm $(EXTRA_LDFLAGS)
+LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lexslt -lhpdf -lnettle -ldeflate -lz -lm -pthread $(EXTRA_LDFLAGS)
 
 BUILD    ?= build
 SRCS     := $(filter-out generator/main.c,$(wildcard generator/*.c))

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "durable.h"
 #include "jobs.h"
 #include "manifest.h"
 #include "outpath.h"
@@ -175,17 +176,22 @@ typedef struct {
     /* checkpoints of the manifest, so that a killed run's finished files need not be made again */
     const char *checkpoint_path;
     double next_checkpoint, checkpoint_cost;
-    /* Files written by workers as temporaries, waiting to be made durable together (one syncfs
-     * instead of an fsync per file, which serialises workers on the file system's journal) and
-     * renamed into place: see flush_pending. */
-    struct pending_file {
-        size_t item;
-        long pages;
-        unsigned long long bytes;
-        char sha[SHA256_HEX_LEN + 1];
-        char *tmp;
-    } *pending;
-    size_t npending, cappending;
+    /* Files written by workers as temporaries, made durable together (one syncfs instead of an
+     * fsync per file, which serialised workers on the file system's journal) and renamed into
+     * place on durable.h's thread while the workers go on: `filling` collects the next batch,
+     * `flying` is the batch the thread has. */
+    struct pending_batch {
+        struct pending_file {
+            size_t item;
+            long pages;
+            unsigned long long bytes;
+            char sha[SHA256_HEX_LEN + 1];
+            char *tmp, *full;
+        } *v;
+        durable_file *files;
+        size_t n, cap;
+    } filling, flying;
+    durable *durable;
     double last_flush;
 } run;
 
@@ -548,58 +554,70 @@ static void checkpoint(run *r)
     manifest_free(&m);
 }
 
-/* Makes the pending temporaries durable with one syncfs, then renames each into place and records
- * it. A temporary that cannot be made durable or renamed is reported and removed; the previous
- * file, if any, stays as it was. */
-static void flush_pending(run *r)
+/* Takes the results of the batch on the durable thread: a file made durable and renamed is
+ * recorded as built; one that could not be is reported and its temporary removed (the previous
+ * file, if any, stays as it was). */
+static void settle_flying(run *r)
 {
-    if (!r->npending) return;
-    int sync_errno = 0;
-    int dirfd = open(r->o->out, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dirfd < 0 || syncfs(dirfd) != 0) sync_errno = errno ? errno : EIO;
-    if (dirfd >= 0) close(dirfd);
-    for (size_t n = 0; n < r->npending; n++) {
-        struct pending_file *pf = &r->pending[n];
+    size_t n;
+    durable_file *files = durable_wait(r->durable, &n);
+    if (!files) return;
+    for (size_t k = 0; k < n; k++) {
+        struct pending_file *pf = &r->flying.v[k];
         const build_item *it = &r->p->items[pf->item];
-        char *full = outpath_join(r->o->out, it->relpath);
-        int ok = full && !sync_errno && rename(pf->tmp, full) == 0;
-        if (ok) {
+        if (!files[k].err) {
             r->built++;
             add_entry(r, it, pf->pages, pf->bytes, pf->sha, r->keys[pf->item]);
         } else {
             clear_progress(r);
-            diag_report(r->d, DIAG_ERROR, (diag_loc){full ? full : it->relpath, 0, 0, it->record[0] ? it->record : NULL},
-                        "cannot write the file: %s", strerror(sync_errno ? sync_errno : errno));
+            diag_report(r->d, DIAG_ERROR, (diag_loc){pf->full, 0, 0, it->record[0] ? it->record : NULL},
+                        "cannot write the file: %s", strerror(files[k].err));
             unlink(pf->tmp);
             r->failed++;
             const manifest_entry *e = old_entry(r, it->relpath);
             if (e && file_matches(r->o->out, e)) manifest_add(&r->made, e);
         }
-        free(full);
         free(pf->tmp);
+        free(pf->full);
     }
-    r->npending = 0;
-    r->last_flush = now_seconds();
+    r->flying.n = 0;
     checkpoint(r);
+}
+
+/* Hands the batch collected so far to the durable thread (after taking the previous one's
+ * results). */
+static void flush_pending(run *r)
+{
+    settle_flying(r);
+    if (!r->filling.n) return;
+    struct pending_batch t = r->flying;
+    r->flying = r->filling;
+    r->filling = t;
+    r->flying.files = xrealloc(r->flying.files, r->flying.n * sizeof *r->flying.files);
+    for (size_t k = 0; k < r->flying.n; k++)
+        r->flying.files[k] = (durable_file){r->flying.v[k].tmp, r->flying.v[k].full, 0};
+    durable_submit(r->durable, r->flying.files, r->flying.n);
+    r->last_flush = now_seconds();
 }
 
 static void queue_pending(run *r, size_t item, long pages, unsigned long long bytes, const char *sha, long pid)
 {
-    if (r->npending == r->cappending) {
-        r->cappending = r->cappending ? r->cappending * 2 : 64;
-        r->pending = xrealloc(r->pending, r->cappending * sizeof *r->pending);
+    struct pending_batch *b = &r->filling;
+    if (b->n == b->cap) {
+        b->cap = b->cap ? b->cap * 2 : 64;
+        b->v = xrealloc(b->v, b->cap * sizeof *b->v);
     }
-    struct pending_file *pf = &r->pending[r->npending++];
+    struct pending_file *pf = &b->v[b->n++];
     pf->item = item;
     pf->pages = pages;
     pf->bytes = bytes;
     snprintf(pf->sha, sizeof pf->sha, "%s", sha);
     char *full = outpath_join(r->o->out, r->p->items[item].relpath);
+    pf->full = full ? full : xstrdup(r->p->items[item].relpath);
     wbuf tmp = {0};
-    wbuf_printf(&tmp, "%s.tmp.%ld", full ? full : "", pid);
-    free(full);
+    wbuf_printf(&tmp, "%s.tmp.%ld", pf->full, pid);
     pf->tmp = wbuf_steal(&tmp);
-    if (r->npending >= 128 || now_seconds() - r->last_flush > 1.0) flush_pending(r);
+    if (b->n >= 128 || now_seconds() - r->last_flush > 1.0) flush_pending(r);
 }
 
 static void done(size_t k, int status, const char *res, size_t len, void *ctx)
@@ -856,7 +874,7 @@ int build_run(build_plan *p, const build_source *src, const build_options *o, di
 
     size_t nrecords = p->n;
     assign_paths(p, o->combined);
-    run r = {.p = p, .src = src, .o = o, .d = d, .last_flush = now_seconds()};
+    run r = {.p = p, .src = src, .o = o, .d = d, .last_flush = now_seconds(), .durable = durable_new(o->out)};
     r.keys = xcalloc(p->n ? p->n : 1, sizeof *r.keys);
     r.selected = xcalloc(p->n ? p->n : 1, 1);
     r.todo = xcalloc(p->n ? p->n : 1, sizeof *r.todo);
@@ -935,7 +953,12 @@ int build_run(build_plan *p, const build_source *src, const build_options *o, di
         status = EXIT_USAGE;
     }
     flush_pending(&r); /* the last batch: durable and in place before the manifest names it */
-    free(r.pending);
+    settle_flying(&r);
+    durable_free(r.durable);
+    free(r.filling.v);
+    free(r.filling.files);
+    free(r.flying.v);
+    free(r.flying.files);
     clear_progress(&r);
 
     /* The manifest: this run's outputs, plus what earlier runs made that is still there. */

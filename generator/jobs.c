@@ -19,12 +19,18 @@ typedef struct {
     uint32_t len;
 } reply_header;
 
+/* Items handed to one worker and not yet answered. Two, so that a worker finishing an item finds
+ * the next already in its pipe instead of waiting for the parent to wake up and answer: with as
+ * many workers as processors the parent competes with them for a processor, and each such wait
+ * was a gap in a worker's work. Replies come back in the order the items were sent. */
+#define JOBS_DEPTH 2
+
 typedef struct {
     pid_t pid;
     int cmd_fd;   /* parent writes item indices */
     int res_fd;   /* parent reads replies */
-    int busy;     /* an item is in flight */
-    size_t item;  /* which one */
+    int busy;     /* items in flight, 0..JOBS_DEPTH */
+    size_t item[JOBS_DEPTH]; /* which, oldest first: item[0] is the one being worked on */
 } worker;
 
 typedef struct {
@@ -116,7 +122,7 @@ static int spawn(worker *ws, int nw, int k, const jobs_opts *o, size_t nitems, c
     }
     close(cmd[0]);
     close(res[1]);
-    ws[k] = (worker){pid, cmd[1], res[0], 0, 0};
+    ws[k] = (worker){.pid = pid, .cmd_fd = cmd[1], .res_fd = res[0]};
     return 0;
 fail:
     snprintf(err, errlen, "cannot start a worker process: %s", strerror(errno));
@@ -193,22 +199,22 @@ int jobs_run(size_t nitems, const jobs_opts *o, char *err, size_t errlen)
         }
 
     while (finished < nitems) {
-        /* Give every idle live worker an item. */
-        for (int k = 0; k < nw; k++) {
-            if (ws[k].busy || (nagain == 0 && fresh >= nitems)) continue;
-            if (ws[k].pid == 0 && spawn(ws, nw, k, o, nitems, err, errlen)) {
-                rc = -1;
-                goto out;
+        /* Keep every live worker's queue full: first an item for each idle one, then the next
+         * in line for each, so that a few items still spread over all the workers. */
+        for (int depth = 1; depth <= JOBS_DEPTH; depth++)
+            for (int k = 0; k < nw; k++) {
+                if (ws[k].busy >= depth || (nagain == 0 && fresh >= nitems)) continue;
+                if (ws[k].pid == 0 && spawn(ws, nw, k, o, nitems, err, errlen)) {
+                    rc = -1;
+                    goto out;
+                }
+                size_t item = nagain ? again[--nagain] : fresh++;
+                uint64_t index = item;
+                tries[item]++;
+                ws[k].item[ws[k].busy++] = item;
+                /* A worker that died meanwhile reports EOF below, and its items go back. */
+                (void)write_full(ws[k].cmd_fd, &index, sizeof index);
             }
-            size_t item = nagain ? again[--nagain] : fresh++;
-            uint64_t index = item;
-            tries[item]++;
-            ws[k].busy = 1;
-            ws[k].item = item;
-            if (write_full(ws[k].cmd_fd, &index, sizeof index)) {
-                /* Died while idle: its pipe will report EOF below; the item goes back. */
-            }
-        }
         int np = 0;
         for (int k = 0; k < nw; k++) {
             pfd[k] = (struct pollfd){ws[k].pid ? ws[k].res_fd : -1, POLLIN, 0};
@@ -226,26 +232,32 @@ int jobs_run(size_t nitems, const jobs_opts *o, char *err, size_t errlen)
             reply_header h;
             size_t got = read_full(ws[k].res_fd, &h, sizeof h);
             char *data = NULL;
-            int whole = got == sizeof h && ws[k].busy && h.index == ws[k].item;
+            int whole = got == sizeof h && ws[k].busy && h.index == ws[k].item[0];
             if (whole) {
                 data = xmalloc((size_t)h.len + 1);
                 whole = read_full(ws[k].res_fd, data, h.len) == h.len;
                 data[h.len] = 0;
             }
             if (whole) {
-                finish(slots, ws[k].item, h.status, data, h.len);
-                ws[k].busy = 0;
+                finish(slots, ws[k].item[0], h.status, data, h.len);
+                memmove(ws[k].item, ws[k].item + 1, (JOBS_DEPTH - 1) * sizeof ws[k].item[0]);
+                ws[k].busy--;
                 finished++;
                 if (o->tick) o->tick(finished, nitems, o->ctx);
                 continue;
             }
             free(data);
             char why[256];
-            int was_busy = ws[k].busy;
-            size_t item = ws[k].item;
+            worker dead = ws[k];
             reap(&ws[k], why, sizeof why);
             ws[k].busy = 0;
-            if (!was_busy) continue;
+            /* Items queued behind the one it died on were never started: they go back untried. */
+            for (int q = dead.busy - 1; q >= 1; q--) {
+                tries[dead.item[q]]--;
+                again[nagain++] = dead.item[q];
+            }
+            if (dead.busy == 0) continue;
+            size_t item = dead.item[0];
             if (tries[item] <= retries) {
                 again[nagain++] = item;
             } else {

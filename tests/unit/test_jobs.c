@@ -108,6 +108,18 @@ int main(void)
     free(retried);
     unlink(marker);
 
+    /* One worker holds two items at a time: the one queued behind a crash was never started, so
+     * it is made on the next worker even when no retries are allowed. */
+    s = (run_state){.in_order = 1};
+    jobs_opts strict = {1, 0, killing_work, record_done, count_tick, &s};
+    char err[256];
+    rc = jobs_run(10, &strict, err, sizeof err);
+    char *queued = wbuf_steal(&s.log);
+    CHECK_ONCE(rc == 0 && s.in_order && strstr(queued, "5:-1000:") && strstr(queued, "(tried 1 times)") &&
+                   strstr(queued, "6:1:item 6 squared is 36\n") && strstr(queued, "8:0:item 8 squared is 64\n"),
+               "no retries: the item queued behind a crash is still made");
+    free(queued);
+
     char *none = run(3, 0, square_work, &s, &rc);
     CHECK_ONCE(rc == 0 && !none[0], "no items, nothing done");
     free(none);
