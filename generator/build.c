@@ -193,6 +193,7 @@ typedef struct {
     } filling, flying;
     durable *durable;
     double last_flush;
+    char *checked_dir; /* in a worker: the folder (under OUT) last made and checked */
 } run;
 
 static double now_seconds(void)
@@ -457,12 +458,21 @@ static int make_one(run *r, const build_item *it, long *pages, uint64_t *bytes, 
     wbuf pdf = {0};
     char *reldir = xstrdup(it->relpath);
     *strrchr(reldir, '/') = 0;
-    int dir_rc = outpath_make_dirs(r->o->out, reldir, err, sizeof err);
-    free(reldir);
-    if (dir_rc || outpath_check_inside(r->o->out, dir, err, sizeof err)) {
-        diag_report(d, DIAG_ERROR, (diag_loc){full, 0, 0, NULL}, "%s", err);
-        goto done;
+    /* Items come in plan order, so most share the previous item's folder: checked once for a
+     * run of them (the checks cost a dozen system calls), not per file. */
+    if (!r->checked_dir || strcmp(r->checked_dir, reldir)) {
+        free(r->checked_dir);
+        r->checked_dir = NULL;
+        if (outpath_make_dirs(r->o->out, reldir, err, sizeof err) ||
+            outpath_check_inside(r->o->out, dir, err, sizeof err)) {
+            diag_report(d, DIAG_ERROR, (diag_loc){full, 0, 0, NULL}, "%s", err);
+            free(reldir);
+            goto done;
+        }
+        r->checked_dir = reldir;
+        reldir = NULL;
     }
+    free(reldir);
     if (make_doc(r, it, &doc, d) || !doc) goto done;
     if (r->src->render(r->src->ctx, it, doc, r->o->archive, &pdf, d)) goto done;
     if (write_file_temporary(full, pdf.data, pdf.len, err, sizeof err)) {
@@ -955,6 +965,7 @@ int build_run(build_plan *p, const build_source *src, const build_options *o, di
     flush_pending(&r); /* the last batch: durable and in place before the manifest names it */
     settle_flying(&r);
     durable_free(r.durable);
+    free(r.checked_dir);
     free(r.filling.v);
     free(r.filling.files);
     free(r.flying.v);
