@@ -630,6 +630,28 @@ static void queue_pending(run *r, size_t item, long pages, unsigned long long by
     if (b->n >= 128 || now_seconds() - r->last_flush > 1.0) flush_pending(r);
 }
 
+/* The first line of a worker's result (see work); 0 when it is whole. */
+static int parse_result(const char *res, long *pages, unsigned long long *bytes, char sha[SHA256_HEX_LEN + 1],
+                        long *errors, long *warnings, long *pid)
+{
+    return sscanf(res, "%ld %llu %64s %ld %ld %ld", pages, bytes, sha, errors, warnings, pid) == 6 ? 0 : -1;
+}
+
+/* In finishing order: a file made is handed to the durable thread at once, whatever the items
+ * before it are still doing (each worker takes its own stretch of the plan, so "before" can be
+ * half the run). */
+static void finished_item(size_t k, int status, const char *res, size_t len, void *ctx)
+{
+    run *r = ctx;
+    long pages, errors, warnings, pid;
+    unsigned long long bytes;
+    char sha[SHA256_HEX_LEN + 1];
+    (void)len;
+    if (status == 0 && parse_result(res, &pages, &bytes, sha, &errors, &warnings, &pid) == 0)
+        queue_pending(r, r->todo[k], pages, bytes, sha, pid);
+}
+
+/* In item order: messages, counts, and what stays in the manifest for an item that failed. */
 static void done(size_t k, int status, const char *res, size_t len, void *ctx)
 {
     run *r = ctx;
@@ -639,8 +661,7 @@ static void done(size_t k, int status, const char *res, size_t len, void *ctx)
     unsigned long long bytes = 0;
     char sha[SHA256_HEX_LEN + 1] = "";
     const char *messages = res;
-    if (status != JOBS_CRASHED &&
-        sscanf(res, "%ld %llu %64s %ld %ld %ld", &pages, &bytes, sha, &errors, &warnings, &pid) == 6) {
+    if (status != JOBS_CRASHED && parse_result(res, &pages, &bytes, sha, &errors, &warnings, &pid) == 0) {
         const char *nl = memchr(res, '\n', len);
         messages = nl ? nl + 1 : res + len;
     } else if (status != JOBS_CRASHED) {
@@ -654,10 +675,7 @@ static void done(size_t k, int status, const char *res, size_t len, void *ctx)
     }
     r->worker_errors += errors;
     r->worker_warnings += warnings;
-    if (status == 0) {
-        queue_pending(r, i, pages, bytes, sha, pid);
-        return;
-    }
+    if (status == 0) return; /* queued by finished_item */
     r->failed++;
     /* Keep describing what is really in OUT: the previous file, if it is still intact. */
     const manifest_entry *e = old_entry(r, it->relpath);
@@ -955,7 +973,7 @@ int build_run(build_plan *p, const build_source *src, const build_options *o, di
     if (o->shard_n) wbuf_printf(&partial, "%s.partial", partpath.data);
     r.checkpoint_path = o->shard_n ? partial.data : mpath.data;
     r.next_checkpoint = r.started + 2.0;
-    jobs_opts jo = {o->jobs, -1, work, done, draw_progress, &r};
+    jobs_opts jo = {o->jobs, -1, work, done, draw_progress, &r, finished_item};
     int status = EXIT_OK;
     if (jobs_run(r.ntodo, &jo, err, sizeof err)) {
         clear_progress(&r);

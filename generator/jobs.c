@@ -40,6 +40,33 @@ typedef struct {
     size_t len;
 } slot;
 
+/* The items a worker takes next, in order: [next, end). */
+typedef struct {
+    size_t next, end;
+} segment;
+
+/* The next item for worker k from its segment — or, when that is used up, from the second half
+ * of the largest segment left, which becomes k's. Workers so take long runs of neighbouring
+ * items, which share a DATA file (each worker reads a file once, not every worker every file),
+ * and finish together. With item NULL, only says whether there is one. */
+static int next_in_segment(segment *segs, int nw, int k, size_t *item)
+{
+    if (segs[k].next >= segs[k].end) {
+        int from = -1;
+        size_t most = 0;
+        for (int j = 0; j < nw; j++)
+            if (segs[j].end - segs[j].next > most) most = segs[j].end - segs[j].next, from = j;
+        if (from < 0) return 0;
+        if (!item) return 1;
+        size_t mid = segs[from].end - most / 2;
+        if (most == 1) mid = segs[from].next;
+        segs[k] = (segment){mid, segs[from].end};
+        segs[from].end = mid;
+    }
+    if (item) *item = segs[k].next++;
+    return 1;
+}
+
 int jobs_default_workers(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -168,6 +195,7 @@ static int run_here(size_t nitems, const jobs_opts *o)
     for (size_t i = 0; i < nitems; i++) {
         wbuf result = {0};
         int status = o->work(i, o->ctx, &result);
+        if (o->finished) o->finished(i, status, result.data ? result.data : "", result.len, o->ctx);
         o->done(i, status, result.data ? result.data : "", result.len, o->ctx);
         wbuf_free(&result);
         if (o->tick) o->tick(i + 1, nitems, o->ctx);
@@ -184,10 +212,12 @@ int jobs_run(size_t nitems, const jobs_opts *o, char *err, size_t errlen)
 
     slot *slots = xcalloc(nitems, sizeof *slots);
     int *tries = xcalloc(nitems, sizeof *tries);
-    /* Items to hand out: retried items first (a small stack), then the next fresh index. */
+    /* Items to hand out: retried items first (a small stack), then each worker's own segment. */
     size_t *again = xmalloc(nitems * sizeof *again);
-    size_t nagain = 0, fresh = 0, finished = 0, next_done = 0;
+    size_t nagain = 0, finished = 0, next_done = 0;
     worker *ws = xcalloc((size_t)nw, sizeof *ws);
+    segment *segs = xcalloc((size_t)nw, sizeof *segs);
+    for (int k = 0; k < nw; k++) segs[k] = (segment){nitems * (size_t)k / (size_t)nw, nitems * (size_t)(k + 1) / (size_t)nw};
     struct pollfd *pfd = xcalloc((size_t)nw, sizeof *pfd);
     void (*old_pipe)(int) = signal(SIGPIPE, SIG_IGN);
     int rc = 0;
@@ -203,12 +233,14 @@ int jobs_run(size_t nitems, const jobs_opts *o, char *err, size_t errlen)
          * in line for each, so that a few items still spread over all the workers. */
         for (int depth = 1; depth <= JOBS_DEPTH; depth++)
             for (int k = 0; k < nw; k++) {
-                if (ws[k].busy >= depth || (nagain == 0 && fresh >= nitems)) continue;
+                if (ws[k].busy >= depth || (nagain == 0 && !next_in_segment(segs, nw, k, NULL))) continue;
                 if (ws[k].pid == 0 && spawn(ws, nw, k, o, nitems, err, errlen)) {
                     rc = -1;
                     goto out;
                 }
-                size_t item = nagain ? again[--nagain] : fresh++;
+                size_t item = 0;
+                if (nagain) item = again[--nagain];
+                else next_in_segment(segs, nw, k, &item);
                 uint64_t index = item;
                 tries[item]++;
                 ws[k].item[ws[k].busy++] = item;
@@ -240,6 +272,7 @@ int jobs_run(size_t nitems, const jobs_opts *o, char *err, size_t errlen)
             }
             if (whole) {
                 finish(slots, ws[k].item[0], h.status, data, h.len);
+                if (o->finished) o->finished(ws[k].item[0], h.status, data, h.len, o->ctx);
                 memmove(ws[k].item, ws[k].item + 1, (JOBS_DEPTH - 1) * sizeof ws[k].item[0]);
                 ws[k].busy--;
                 finished++;
@@ -284,6 +317,7 @@ out:
     free(slots);
     free(tries);
     free(again);
+    free(segs);
     free(ws);
     free(pfd);
     return rc;

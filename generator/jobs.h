@@ -1,8 +1,10 @@
 /* jobs — running N independent items on worker processes, with results merged in item order.
  *
  * Workers are fork()ed from the caller, so they share everything it loaded before jobs_run (the
- * records, the templates, the fonts) without copying it by hand. The parent hands out one item
- * index at a time to whichever worker is free (so slow items do not hold up a fixed share) and
+ * records, the templates, the fonts) without copying it by hand. Each worker starts on its own
+ * stretch of the items (worker k of N on the k-th Nth) and takes them in order, a couple at a time;
+ * one that runs out takes over the second half of the largest stretch left, so slow items do not
+ * hold up a fixed share and neighbouring items (which share inputs) stay on one worker. The parent
  * collects each item's status and result bytes through a pipe. Whatever the number of workers
  * and whatever order items finish in, the done callback sees them in item order 0, 1, 2… — so a
  * manifest or a log built from it is identical for -j 1 and -j 8.
@@ -27,6 +29,9 @@ typedef int (*jobs_work_fn)(size_t index, void *ctx, wbuf *result);
 typedef void (*jobs_done_fn)(size_t index, int status, const char *result, size_t len, void *ctx);
 /* Runs in the caller after each item finishes, in finishing order (progress display). */
 typedef void (*jobs_tick_fn)(size_t finished, size_t total, void *ctx);
+/* Runs in the caller as soon as an item's result arrives, in finishing order, before done sees it
+ * in item order (e.g. to start on its output without waiting for the items before it). */
+typedef void (*jobs_finished_fn)(size_t index, int status, const char *result, size_t len, void *ctx);
 
 typedef struct {
     int workers;  /* 0: run in this process; >= 1: that many worker processes (at most one per item) */
@@ -35,6 +40,7 @@ typedef struct {
     jobs_done_fn done;
     jobs_tick_fn tick; /* may be NULL */
     void *ctx;
+    jobs_finished_fn finished; /* may be NULL; not called for an item whose worker died */
 } jobs_opts;
 
 /* Returns 0 when every item was handed to done (whatever their statuses), -1 with err filled when

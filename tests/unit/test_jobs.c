@@ -48,6 +48,32 @@ static int crash_once_work(size_t i, void *ctx, wbuf *result)
     return square_work(i, ctx, result);
 }
 
+static int pid_work(size_t i, void *ctx, wbuf *result)
+{
+    (void)ctx;
+    usleep((useconds_t)(i % 7) * 300);
+    wbuf_printf(result, "%ld", (long)getpid());
+    return 0;
+}
+
+typedef struct {
+    long pid[200];
+    size_t order[200], norder;
+} finish_log;
+
+static void log_finished(size_t i, int status, const char *result, size_t len, void *ctx)
+{
+    finish_log *f = ctx;
+    (void)status, (void)len;
+    if (i < 200) f->pid[i] = atol(result);
+    if (f->norder < 200) f->order[f->norder++] = i;
+}
+
+static void ignore_done(size_t i, int status, const char *result, size_t len, void *ctx)
+{
+    (void)i, (void)status, (void)result, (void)len, (void)ctx;
+}
+
 static void record_done(size_t i, int status, const char *result, size_t len, void *ctx)
 {
     run_state *s = ctx;
@@ -67,7 +93,7 @@ static void count_tick(size_t finished, size_t total, void *ctx)
 static char *run(int workers, size_t n, jobs_work_fn work, run_state *s, int *rc)
 {
     *s = (run_state){.in_order = 1, .marker = s->marker};
-    jobs_opts o = {workers, -1, work, record_done, count_tick, s};
+    jobs_opts o = {workers, -1, work, record_done, count_tick, s, NULL};
     char err[256];
     *rc = jobs_run(n, &o, err, sizeof err);
     return wbuf_steal(&s->log);
@@ -111,7 +137,7 @@ int main(void)
     /* One worker holds two items at a time: the one queued behind a crash was never started, so
      * it is made on the next worker even when no retries are allowed. */
     s = (run_state){.in_order = 1};
-    jobs_opts strict = {1, 0, killing_work, record_done, count_tick, &s};
+    jobs_opts strict = {1, 0, killing_work, record_done, count_tick, &s, NULL};
     char err[256];
     rc = jobs_run(10, &strict, err, sizeof err);
     char *queued = wbuf_steal(&s.log);
@@ -119,6 +145,19 @@ int main(void)
                    strstr(queued, "6:1:item 6 squared is 36\n") && strstr(queued, "8:0:item 8 squared is 64\n"),
                "no retries: the item queued behind a crash is still made");
     free(queued);
+
+    /* Workers take long runs of neighbouring items (which share a DATA file in a build), and the
+     * finished callback sees every item once, as it arrives. */
+    finish_log fl = {0};
+    jobs_opts runs = {2, -1, pid_work, ignore_done, NULL, &fl, log_finished};
+    rc = jobs_run(200, &runs, err, sizeof err);
+    size_t switches = 0, seen = 0;
+    for (size_t i = 1; i < 200; i++) switches += fl.pid[i] != fl.pid[i - 1];
+    unsigned char hit[200] = {0};
+    for (size_t i = 0; i < fl.norder; i++) seen += !hit[fl.order[i]]++;
+    CHECK_ONCE(rc == 0 && fl.norder == 200 && seen == 200, "finished sees each of 200 items once");
+    CHECK_ONCE(switches >= 1 && switches <= 12, "two workers take long runs of neighbouring items (%zu changes of worker)",
+               switches);
 
     char *none = run(3, 0, square_work, &s, &rc);
     CHECK_ONCE(rc == 0 && !none[0], "no items, nothing done");
