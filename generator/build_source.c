@@ -707,17 +707,18 @@ int build_source_open(char *const *data, size_t ndata, const build_options *o, b
     int any_members = 0;
     for (size_t k = 0; k < c->nforms; k++) any_members |= c->forms[k].uses_members;
     diag *again = diag_new(NULL); /* records_index_build reported these files' problems already */
+    records_reader *rd = records_reader_open(data, ndata, again); /* a file ahead, on a thread */
     for (size_t fi = 0; fi < ndata; fi++) {
-        xmlDocPtr doc = records_parse_file(data[fi], again);
+        xmlDocPtr doc = records_reader_next_doc(rd, again);
         if (!doc) continue;
-        records_unqualify(doc);
         pl.have_root = 0;
         for (xmlNodePtr n = any_members ? xmlDocGetRootElement(doc)->children : NULL; n; n = n->next)
             if (n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, "member")) note_member(&pl, n);
         for (size_t k = 0; k < c->nforms; k++) plan_form(&pl, fi, k, doc, d);
         digest_cache_free(&pl.file); /* its keys are nodes of doc */
-        xmlFreeDoc(doc);
+        records_reader_done_doc(rd, doc);
     }
+    records_reader_close(rd);
     diag_free(again);
     flush_pending(&pl, plan);
     manifest_sort(&pl.bad);

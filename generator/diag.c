@@ -10,6 +10,7 @@ struct diag {
     FILE *out;
     long counts[3];
     char **kept;
+    unsigned char *kept_sev;
     size_t nkept;
 };
 
@@ -26,8 +27,11 @@ void diag_free(diag *d)
     if (!d) return;
     for (size_t i = 0; i < d->nkept; i++) free(d->kept[i]);
     free(d->kept);
+    free(d->kept_sev);
     free(d);
 }
+
+static void emit(diag *d, diag_severity sev, const char *line);
 
 static const char *severity_name(diag_severity s)
 {
@@ -53,6 +57,11 @@ void diag_report(diag *d, diag_severity sev, diag_loc loc, const char *fmt, ...)
     if (loc.record) snprintf(rec, sizeof rec, "record %s: ", loc.record);
     snprintf(line, sizeof line, "%s%s: %s%s", where, severity_name(sev), rec, msg);
 
+    emit(d, sev, line);
+}
+
+static void emit(diag *d, diag_severity sev, const char *line)
+{
     d->counts[sev]++;
     if (d->out) {
         fputs(line, d->out);
@@ -60,9 +69,27 @@ void diag_report(diag *d, diag_severity sev, diag_loc loc, const char *fmt, ...)
     }
     if (d->nkept < DIAG_KEEP) {
         char **k = realloc(d->kept, (d->nkept + 1) * sizeof *k);
-        if (!k) abort();
+        unsigned char *ks = realloc(d->kept_sev, d->nkept + 1);
+        if (!k || !ks) abort();
         d->kept = k;
+        d->kept_sev = ks;
+        d->kept_sev[d->nkept] = (unsigned char)sev;
         d->kept[d->nkept++] = strdup(line);
+    }
+}
+
+void diag_replay(diag *to, const diag *from)
+{
+    for (size_t i = 0; i < from->nkept; i++) emit(to, (diag_severity)from->kept_sev[i], from->kept[i]);
+    long rest = from->counts[0] + from->counts[1] + from->counts[2] - (long)from->nkept;
+    if (rest > 0) {
+        char line[200];
+        snprintf(line, sizeof line, "note: %ld further messages about the same input left out", rest);
+        emit(to, DIAG_NOTE, line);
+        /* the counts that decide the exit status stay exact */
+        for (int s = 0; s < 3; s++) to->counts[s] += from->counts[s];
+        for (size_t i = 0; i < from->nkept; i++) to->counts[from->kept_sev[i]]--;
+        to->counts[DIAG_NOTE]--;
     }
 }
 

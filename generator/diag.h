@@ -28,6 +28,10 @@ long diag_count(const diag *d, diag_severity sev);
 /* Messages are also kept (up to a limit) so tests and callers can inspect them. */
 size_t diag_nmessages(const diag *d);
 const char *diag_message(const diag *d, size_t i); /* the formatted line, without newline */
+/* Reports again through `to`, in order, what was reported through `from` (made with out NULL, e.g.
+ * by a helper thread): `to` prints and counts them as if they were reported now. Messages past
+ * the number kept are summed up in one note; the counts stay exact. */
+void diag_replay(diag *to, const diag *from);
 
 /* Exit statuses shared by every command (documented in README and wenshu.1). */
 enum {

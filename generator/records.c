@@ -353,10 +353,6 @@ records_index *records_index_build(char *const *paths, size_t n, diag *d)
         records_safety_end(&s);
         return NULL;
     }
-    xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(schema);
-    xmlSchemaSetValidStructuredErrors(vc, records_xml_error, &s);
-    /* fill in the schema's defaults (targets, leader="false") so later stages see them */
-    xmlSchemaSetValidOptions(vc, XML_SCHEMA_VAL_VC_I_CREATE);
 
     records_index *ix = xcalloc(1, sizeof *ix);
     ix->paths = xcalloc(n ? n : 1, sizeof *ix->paths);
@@ -371,22 +367,25 @@ records_index *records_index_build(char *const *paths, size_t n, diag *d)
 
     char *deferred = xcalloc(n ? n : 1, 1);
     size_t loaded = 0;
+    /* Reading, parsing and validating run a file ahead on a thread of their own (records_read.c). */
+    records_reader *rd = records_reader_open_validating(ix->paths, n, schema, d);
     for (size_t i = 0; i < n; i++) {
         records_src src;
-        records_load_status st = records_load(ix->paths[i], &src, &s);
+        records_load_status st = records_reader_next(rd, &src, d, mark_bad, ix);
         if (st == LOAD_IO_ERROR) ix->stats.io_failures++;
         if (st != LOAD_OK) {
-            records_src_free(&src);
+            records_reader_recycle(rd, &src);
             continue;
         }
         loaded++;
-        xmlSchemaValidateDoc(vc, src.doc);
-        records_unqualify(src.doc);
+        s.src = &src;
         collect(ix, &src, (int)i, d, &s);
         if (ix->facts.have) rules_check_records(&src, xmlDocGetRootElement(src.doc), &ix->facts, d, mark_bad, ix);
         else deferred[i] = 1;
-        records_src_free(&src);
+        s.src = NULL;
+        records_reader_recycle(rd, &src);
     }
+    records_reader_close(rd);
     /* Files read before the campaign was found: their per-record rules need its dates and targets. */
     for (size_t i = 0; i < n && ix->facts.have; i++) {
         if (!deferred[i]) continue;
@@ -406,7 +405,6 @@ records_index *records_index_build(char *const *paths, size_t n, diag *d)
     check_references(ix, d);
     check_cycles(ix, d);
 
-    xmlSchemaFreeValidCtxt(vc);
     xmlSchemaFree(schema);
     records_safety_end(&s);
     return ix;

@@ -20,6 +20,16 @@
 /* Parses one file safely (no validation). NULL after reporting through d. */
 xmlDocPtr records_parse_file(const char *path, diag *d);
 
+/* Reads paths[0..n) in order, each a file ahead of the caller on a helper thread (records_read.c):
+ * records_reader_next_doc gives what records_parse_file would, already unqualified, and reports
+ * the file's problems through d then, as if it had parsed the file itself. NULL at the end. d is
+ * also where libxml2 reports to in this thread meanwhile. Close before fork(). */
+typedef struct records_reader records_reader;
+records_reader *records_reader_open(char *const *paths, size_t n, diag *d);
+xmlDocPtr records_reader_next_doc(records_reader *r, diag *d);
+void records_reader_done_doc(records_reader *r, xmlDocPtr doc); /* frees it (on the thread) */
+void records_reader_close(records_reader *r);
+
 /* After validation, moves every element of doc out of the campaign namespace, so that template
  * authors write //member rather than //c:member. Attributes are untouched. */
 void records_unqualify(xmlDocPtr doc);

@@ -7,6 +7,7 @@
 
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
+#include <libxml/xmlschemas.h>
 
 #include "diag.h"
 #include "records.h"
@@ -56,6 +57,13 @@ typedef enum { LOAD_OK, LOAD_DATA_ERROR, LOAD_IO_ERROR } records_load_status;
  * On LOAD_OK src->doc is set; every failure has been reported through d. */
 records_load_status records_load(const char *path, records_src *src, records_safety *s);
 void records_src_free(records_src *src);
+
+/* records_reader (records.h) that also validates each file against schema, filling in defaults,
+ * before unqualifying it; records_reader_next gives the whole source (its DOM in src->doc on
+ * LOAD_OK), and passes the records found bad while reading to bad(ud, id). */
+records_reader *records_reader_open_validating(char *const *paths, size_t n, xmlSchemaPtr schema, diag *d);
+records_load_status records_reader_next(records_reader *r, records_src *src, diag *d, rules_mark_bad bad, void *ud);
+void records_reader_recycle(records_reader *r, records_src *src); /* frees src (on the thread); zeroes it */
 
 /* The facts of the campaign the rules compare records with. Dates as yyyymmdd, 0 when unknown. */
 enum { PHASE_STUDY, PHASE_REVIEW, PHASE_RECTIFY, PHASE_COUNT }; /* 学习动员, 分析评议, 整改提高 */
