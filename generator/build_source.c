@@ -657,10 +657,23 @@ static void flush_pending(planner *pl, build_plan *plan)
     ptr_map_free(&pl->owner_of);
 }
 
+/* Whether any form this run may make (its --form filters) reads $members. */
+static int selected_forms_read_members(const source_ctx *c, const build_options *o)
+{
+    for (size_t k = 0; k < c->nforms; k++) {
+        const form *f = &c->forms[k];
+        if (!f->uses_members) continue;
+        if (!o->nforms) return 1;
+        const char *title = template_title(f->t), *name = template_name(f->t);
+        for (size_t i = 0; i < o->nforms; i++)
+            if ((title && !strcmp(o->forms[i], title)) || (name && !strcmp(o->forms[i], name))) return 1;
+    }
+    return 0;
+}
+
 int build_source_open(char *const *data, size_t ndata, const build_options *o, build_plan *plan, build_source *src,
                       diag *d)
 {
-    (void)o;
     *src = (build_source){0};
     source_ctx *c = xcalloc(1, sizeof *c);
     c->loaded = SIZE_MAX;
@@ -725,6 +738,7 @@ int build_source_open(char *const *data, size_t ndata, const build_options *o, b
     build_plan_note_skipped(plan, pl.bad.n);
     manifest_free(&pl.bad);
     digest_cache_free(&pl.index);
+    if (!selected_forms_read_members(c, o)) records_forget_members(c->ix);
     /* The files' DOMs are freed; give their pages back, or every worker forked from this process
      * would carry them (glibc keeps freed memory for reuse). */
     malloc_trim(0);

@@ -47,6 +47,7 @@ struct records_index {
     /* Member summaries (records_members), serialised: as DOM nodes they cost ~6 KB a member. */
     char **member_xml, **member_org;
     size_t nmembers, capmembers;
+    int members_forgotten; /* records_forget_members was called */
     /* The summaries last asked for, as nodes; kept until a different id is asked for, so that
      * the node-sets of one record's merge stay valid however often it reads $members. */
     char *scratch_id;
@@ -490,11 +491,25 @@ static void materialise_members(records_index *ix, const char *id)
     wbuf_free(&xml);
 }
 
+void records_forget_members(records_index *ix)
+{
+    for (size_t i = 0; i < ix->nmembers; i++) free(ix->member_xml[i]), free(ix->member_org[i]);
+    free(ix->member_xml);
+    free(ix->member_org);
+    ix->member_xml = ix->member_org = NULL;
+    ix->nmembers = ix->capmembers = 0;
+    ix->members_forgotten = 1;
+}
+
 size_t records_members(const records_index *cix, const char *id, xmlNodePtr **out)
 {
     *out = NULL;
     if (!cix || !id) return 0;
     records_index *ix = (records_index *)cix; /* the cache is not part of the index's meaning */
+    if (ix->members_forgotten) {
+        fputs("wenshu: internal error: member summaries asked for after records_forget_members\n", stderr);
+        abort();
+    }
     if (!ix->scratch_id || strcmp(ix->scratch_id, id)) materialise_members(ix, id);
     if (!ix->scratch_n) return 0;
     *out = xmalloc(ix->scratch_n * sizeof **out);

@@ -56,6 +56,11 @@ xmlNodePtr records_lookup(const records_index *ix, const char *id); /* unit or o
  * id (one record's merge asks for one id) or the index is freed. Returns the count. */
 size_t records_members(const records_index *ix, const char *id, xmlNodePtr **out);
 
+/* Frees the member summaries, for a run none of whose documents reads $members (a build of the
+ * member forms only): 10 000 members' summaries are several MB that every worker would carry.
+ * records_members must not be called afterwards. */
+void records_forget_members(records_index *ix);
+
 /* Whether the record with this id (member or organisation) had errors and must be skipped. */
 int records_is_bad(const records_index *ix, const char *id);
 

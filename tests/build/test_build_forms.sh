@@ -49,4 +49,15 @@ PY
 done < <(find "$TMP/a" -mindepth 3 -name '*.pdf' | sort | awk -F/ '!seen[$(NF-1)]++')
 assert "each form's document names its record ($named of $checked)" test "$named" -eq "$checked" -a "$checked" -gt 0
 
+# A run of the member forms only drops the member summaries that organisation forms sum up; a run
+# of an organisation form keeps them, and its documents still count the members of every file.
+run "$WENSHU" build "${SAMPLES[@]}" -o "$TMP/c" -j 2 -q --form feedback
+assert_status 0 "the feedback form alone builds (member summaries dropped)"
+run "$WENSHU" build "${SAMPLES[@]}" -o "$TMP/c" -j 2 -q --form evaluation-report
+assert_status 0 "the evaluation report alone builds"
+report=$(find "$TMP/c" -path '*民主评议情况通报*' -name '*.pdf' | sort | head -1)
+assert_contains "$(pdftotext "$report" - 2>/dev/null | tr -d ' \n')" "本支部共有党员" "and counts the members from the other files"
+cmp_report="$TMP/a/${report#"$TMP/c/"}"
+assert "the same bytes as in the run of every form" cmp "$report" "$cmp_report"
+
 done_testing
