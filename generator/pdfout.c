@@ -20,6 +20,7 @@
 #include "fonts_cache.h"
 #include "pdffont.h"
 #include "pdfmeta.h"
+#include "pdfpack.h"
 #include "subset.h"
 
 /* Page content streams: libdeflate at this level (pdffont_deflate_into) rather than libharu's zlib. */
@@ -419,7 +420,8 @@ int pdf_render(const dl_doc *doc, fontset *fs, const pdf_options *opt, wbuf *out
         free(tmp);
         goto hpdf_failed;
     }
-    wbuf_put(out, tmp, got);
+    /* Plain copies in PDF 1.5's compact form; archive copies stay PDF 1.4 (PDF/A-1). */
+    if (opt->archive || pdfpack(tmp, got, out) < 0) wbuf_put(out, tmp, got);
     free(tmp);
     rc = 0;
     goto done;

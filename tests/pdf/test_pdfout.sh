@@ -66,6 +66,19 @@ assert_contains "$outline" '|		"一、黑体标题 & <符号>"' "second-level bo
 assert_contains "$outline" '"第二页：整改措施𠮷"	#page=2' "bookmark with a non-BMP character on page 2"
 
 assert "two renders are byte-identical" cmp -s "$TMP/a/plain.pdf" "$TMP/b/plain.pdf"
+
+# Plain copies are packed (pdfpack.c): PDF 1.5, dictionaries in one object stream, a compressed
+# cross-reference stream; qpdf rewriting them without object streams gives the same objects.
+assert_eq "$(head -c 8 "$PDF")" "%PDF-1.5" "a plain copy is PDF 1.5"
+assert_eq "$(mutool show "$PDF" trailer/Type)" "/XRef" "its cross-references are a stream"
+nobjstm=$(qpdf --show-xref "$PDF" | grep -c "compressed")
+assert "its dictionaries sit in an object stream ($nobjstm objects)" test "$nobjstm" -ge 10
+qpdf --object-streams=disable --compress-streams=n "$PDF" "$TMP/unpacked.pdf"
+assert "unpacked by qpdf it is still a valid PDF" sh -c 'qpdf --check "$1" >/dev/null' _ "$TMP/unpacked.pdf"
+assert_eq "$(pdftotext "$TMP/unpacked.pdf" - | md5sum)" "$(pdftotext "$PDF" - | md5sum)" "and reads the same"
+size_packed=$(stat -c %s "$PDF")
+size_plain=$(qpdf --object-streams=disable "$PDF" - | wc -c)
+assert "packing saves bytes ($size_packed against $size_plain without object streams)" test "$size_packed" -lt "$size_plain"
 assert_eq "$(mutool show "$PDF" trailer/ID)" "null" "no /ID in a plain copy"
 
 # Combined file (the document twice, each numbered from 1): page labels follow the printed
