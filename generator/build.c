@@ -169,6 +169,7 @@ typedef struct {
     manifest old;       /* manifest.json as found (and, for a shard, its part before it) */
     manifest made;      /* entries for this run's selected outputs */
     size_t built, unchanged, failed;
+    size_t io_failed; /* of those failed: outputs that could not be written (disk full, …) */
     long worker_errors, worker_warnings;
     /* progress */
     int show_progress, progress_drawn;
@@ -391,6 +392,10 @@ static int file_present(const char *out, const manifest_entry *e)
 
 /* ---- making one output (runs in a worker) ---- */
 
+/* A worker's status for an item that could not be written (full disk, unwritable folder): the
+ * run then ends with EXIT_USAGE, as for any output it cannot write, rather than EXIT_DATA. */
+#define WORK_IO_FAILED 2
+
 static int make_doc(run *r, const build_item *it, dl_doc **out, diag *d)
 {
     if (it->record[0]) return r->src->layout(r->src->ctx, it, out, d);
@@ -467,6 +472,7 @@ static int make_one(run *r, const build_item *it, long *pages, uint64_t *bytes, 
             outpath_check_inside(r->o->out, dir, err, sizeof err)) {
             diag_report(d, DIAG_ERROR, (diag_loc){full, 0, 0, NULL}, "%s", err);
             free(reldir);
+            rc = -2;
             goto done;
         }
         r->checked_dir = reldir;
@@ -477,6 +483,7 @@ static int make_one(run *r, const build_item *it, long *pages, uint64_t *bytes, 
     if (r->src->render(r->src->ctx, it, doc, r->o->archive, &pdf, d)) goto done;
     if (write_file_temporary(full, pdf.data, pdf.len, err, sizeof err)) {
         diag_report(d, DIAG_ERROR, (diag_loc){full, 0, 0, NULL}, "%s", err);
+        rc = -2;
         goto done;
     }
     uint8_t digest[SHA256_LEN];
@@ -510,7 +517,7 @@ static int work(size_t k, void *ctx, wbuf *result)
                 diag_count(d, DIAG_WARNING), (long)getpid());
     for (size_t i = 0; i < diag_nmessages(d); i++) wbuf_printf(result, "%s\n", diag_message(d, i));
     diag_free(d);
-    return rc ? 1 : 0;
+    return rc == -2 ? WORK_IO_FAILED : rc ? 1 : 0;
 }
 
 static const manifest_entry *old_entry(const run *r, const char *path)
@@ -584,6 +591,7 @@ static void settle_flying(run *r)
                         "cannot write the file: %s", strerror(files[k].err));
             unlink(pf->tmp);
             r->failed++;
+            r->io_failed++;
             const manifest_entry *e = old_entry(r, it->relpath);
             if (e && file_matches(r->o->out, e)) manifest_add(&r->made, e);
         }
@@ -677,6 +685,7 @@ static void done(size_t k, int status, const char *res, size_t len, void *ctx)
     r->worker_warnings += warnings;
     if (status == 0) return; /* queued by finished_item */
     r->failed++;
+    if (status == WORK_IO_FAILED) r->io_failed++;
     /* Keep describing what is really in OUT: the previous file, if it is still intact. */
     const manifest_entry *e = old_entry(r, it->relpath);
     if (e && file_matches(r->o->out, e)) manifest_add(&r->made, e);
@@ -1014,6 +1023,7 @@ int build_run(build_plan *p, const build_source *src, const build_options *o, di
 
     long errors = diag_count(d, DIAG_ERROR) + r.worker_errors;
     long warnings = diag_count(d, DIAG_WARNING) + r.worker_warnings;
+    if (status == EXIT_OK && r.io_failed) status = EXIT_USAGE;
     if (status == EXIT_OK && (r.failed || errors || p->skipped || (o->strict && warnings))) status = EXIT_DATA;
     if (!o->quiet) {
         fprintf(stderr, "wenshu build: 生成 %zu 个文件，%zu 个未变无需重做", r.built, r.unchanged);

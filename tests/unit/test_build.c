@@ -376,7 +376,7 @@ int main(int argc, char **argv)
     struct dirent *de;
     while (dir && (de = readdir(dir))) n_else += de->d_name[0] != '.';
     if (dir) closedir(dir);
-    CHECK_ONCE(rc == 1 && n_else == 0, "a link out of OUT is refused (exit %d, %d entries written there)", rc, n_else);
+    CHECK_ONCE(rc == 2 && n_else == 0, "a link out of OUT is refused: exit 2 (%d), an unwritable output; %d entries written there", rc, n_else);
 
     rm_rf(a), rm_rf(s), rm_rf(c), rm_rf(d2), rm_rf(elsewhere);
     free(a), free(b), free(s), free(c), free(d2), free(elsewhere);
