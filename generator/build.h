@@ -11,7 +11,9 @@
  *   2. selects items: --form, --record, and --shard K/N (a stable hash of form and record id);
  *   3. computes each output's input key (the source's key + the wenshu version + the options
  *      that change bytes) and skips outputs whose key, file and SHA-256 match the manifest;
- *   4. makes the rest on -j worker processes (jobs.h); every PDF is written atomically;
+ *   4. makes the rest on -j worker processes (jobs.h); every PDF is written atomically: a worker
+ *      writes a temporary, and the parent's durable thread (durable.h) makes batches of them
+ *      durable and renames them before the manifest names them;
  *   5. writes OUT/manifest.json sorted by path: byte-identical whatever -j and whatever order the
  *      workers finish in.
  *

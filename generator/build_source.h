@@ -3,8 +3,9 @@
  * build_item per sound record per form, and supplies the layout and render functions (build.h).
  * Kept apart from build.c so that the batch machinery is tested with a stand-in source.
  *
- * It streams the records: planning reads the DATA files one at a time and keeps per document only
- * names, a key and where the record is; the workers read a file again when they reach its items.
+ * It streams the records: planning reads the DATA files one at a time (a file ahead on a helper
+ * thread, records.h's records_reader) and keeps per document only names, a key and where the
+ * record is; the workers read a file again when they reach its items.
  * So memory follows the largest DATA file (and the index of shared context, records.h), not the
  * number of records. */
 #ifndef WENSHU_BUILD_SOURCE_H
