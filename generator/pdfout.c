@@ -420,6 +420,10 @@ int pdf_render(const dl_doc *doc, fontset *fs, const pdf_options *opt, wbuf *out
         free(tmp);
         goto hpdf_failed;
     }
+    /* libharu's copy is not needed any more: a combined file of thousands of pages would
+     * otherwise be held three times at once. */
+    HPDF_Free(pdf);
+    pdf = NULL;
     /* Plain copies in PDF 1.5's compact form; archive copies stay PDF 1.4 (PDF/A-1). */
     if (opt->archive || pdfpack(tmp, got, out) < 0) wbuf_put(out, tmp, got);
     free(tmp);
