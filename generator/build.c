@@ -251,7 +251,8 @@ static int record_selected(const build_options *o, const char *record)
 /* Whether plan item i belongs in the combined file comb. */
 static int combined_member(const run *r, const build_item *comb, const build_item *it)
 {
-    return it->record[0] && !strcmp(it->form, comb->form) && record_selected(r->o, it->record);
+    return it->record[0] && !strcmp(it->form, comb->form) && it->ordinal >= comb->first && it->ordinal < comb->end &&
+           record_selected(r->o, it->record);
 }
 
 /* The index of the first item of each form among the first n, in plan order. Forms are few, so
@@ -291,7 +292,7 @@ static char *org_folder(const char *org)
 }
 
 /* Names every output: records by organisation and form, then one combined file per form. */
-static void assign_paths(build_plan *p, int combined)
+static void assign_paths(build_plan *p, int combined, size_t volume)
 {
     size_t nrec = p->n;
     outpath_req *reqs = xcalloc(nrec ? nrec : 1, sizeof *reqs);
@@ -320,18 +321,35 @@ static void assign_paths(build_plan *p, int combined)
     if (!combined) return;
     size_t nforms;
     size_t *firsts = distinct_forms(p, nrec, &nforms);
-    for (size_t f = 0; f < nforms; f++) {
-        size_t i = firsts[f];
-        build_item c = {.form = p->items[i].form, .form_alias = p->items[i].form_alias, .record = "", .org = "",
-                        .name = p->items[i].form, .data = p->items[i].data};
-        build_plan_add(p, &c);
-        build_item *added = &p->items[p->n - 1];
-        char *form = outpath_component(added->form, "表单");
-        wbuf rel = {0};
-        wbuf_printf(&rel, "%s/%s.pdf", BUILD_COMBINED_DIR, form);
-        free(form);
-        added->relpath = wbuf_steal(&rel);
+    size_t *count = xcalloc(nforms ? nforms : 1, sizeof *count);
+    for (size_t i = 0; i < nrec; i++) {
+        size_t f = 0;
+        while (f + 1 < nforms && strcmp(p->items[firsts[f]].form, p->items[i].form)) f++;
+        p->items[i].ordinal = count[f]++;
     }
+    size_t per = volume ? volume : BUILD_VOLUME_DEFAULT;
+    for (size_t f = 0; f < nforms; f++) {
+        size_t i = firsts[f], nvol = (count[f] + per - 1) / per;
+        for (size_t v = 0; v < nvol; v++) {
+            wbuf title = {0};
+            if (nvol > 1) wbuf_printf(&title, "%s（合订本第%zu册）", p->items[i].form, v + 1);
+            else wbuf_printf(&title, "%s（合订本）", p->items[i].form);
+            build_item c = {.form = p->items[i].form, .form_alias = p->items[i].form_alias, .record = "", .org = "",
+                            .name = p->items[i].form, .title = title.data, .data = p->items[i].data};
+            build_plan_add(p, &c);
+            wbuf_free(&title);
+            build_item *added = &p->items[p->n - 1];
+            added->first = v * per;
+            added->end = v + 1 < nvol ? (v + 1) * per : count[f];
+            char *form = outpath_component(added->form, "表单");
+            wbuf rel = {0};
+            if (nvol > 1) wbuf_printf(&rel, "%s/%s（第%zu册）.pdf", BUILD_COMBINED_DIR, form, v + 1);
+            else wbuf_printf(&rel, "%s/%s.pdf", BUILD_COMBINED_DIR, form);
+            free(form);
+            added->relpath = wbuf_steal(&rel);
+        }
+    }
+    free(count);
     free(firsts);
 }
 
@@ -418,7 +436,7 @@ static int make_doc(run *r, const build_item *it, dl_doc **out, diag *d)
             dl_meta_set(&all->meta.creator, doc->meta.creator);
             dl_meta_set(&all->meta.date, doc->meta.date);
             wbuf t = {0};
-            wbuf_printf(&t, "%s（合订本）", it->form);
+            wbuf_puts(&t, it->title ? it->title : it->form); /* "<form>（合订本[第N册]）", set by assign_paths */
             dl_meta_set(&all->meta.title, t.data);
             dl_meta_set(&all->meta.keywords, it->form);
             wbuf_free(&t);
@@ -910,7 +928,7 @@ int build_run(build_plan *p, const build_source *src, const build_options *o, di
     if (check_filters(p, o, d)) return EXIT_USAGE;
 
     size_t nrecords = p->n;
-    assign_paths(p, o->combined);
+    assign_paths(p, o->combined, o->volume);
     run r = {.p = p, .src = src, .o = o, .d = d, .last_flush = now_seconds(), .durable = durable_new(o->out)};
     r.keys = xcalloc(p->n ? p->n : 1, sizeof *r.keys);
     r.selected = xcalloc(p->n ? p->n : 1, 1);

@@ -21,10 +21,12 @@
  * worker that lays out every selected record of the form again, in plan order, each starting on
  * an odd page (a blank page is inserted after a record with an odd page count), with a level-1
  * bookmark per record above the record's own bookmarks. Laying out twice costs CPU but keeps the
- * workers independent (no display lists cross process boundaries). The combined document is held
- * whole until it is written, and pdf_render holds the whole PDF: memory grows with the form's pages
- * (10 000 two-page records: 20 000 pages, a 37 MB PDF, about 530 MB at the peak, most of it in
- * pdf_render), unlike everything else here.
+ * workers independent (no display lists cross process boundaries). A combined document is held
+ * whole until it is written, so a form with more records than build_options.volume is bound in
+ * volumes — OUT/合订本/<form>（第1册）.pdf, （第2册）… of that many records each, by their order in
+ * the plan before any filter (so a volume's name and records never depend on --record or
+ * --shard): memory stays bounded (500 two-page records: about 30 MB) and a volume stays a size a
+ * print room handles (1 000 pages, a ream printed on both sides).
  *
  * Memory: the plan holds only small strings per item (form and organisation names are shared);
  * a source keeps its records out of the plan (build_source.c parses a DATA file when the workers
@@ -52,6 +54,7 @@
 #include "util.h"
 
 #define BUILD_COMBINED_DIR "合订本"
+#define BUILD_VOLUME_DEFAULT 500
 
 /* One document to make. The source fills the first block when adding it; strings are copied. */
 typedef struct {
@@ -68,6 +71,8 @@ typedef struct {
     /* Filled by the machinery. */
     const char *relpath; /* path under OUT, e.g. "一支部/评议意见反馈通知书/张三.pdf" */
     size_t index;        /* position in the plan */
+    size_t ordinal;      /* a record's position among the records of its form, in plan order */
+    size_t first, end;   /* a combined file: the ordinals of its records, [first, end) */
 } build_item;
 
 /* What the machinery calls; both run inside worker processes (fork()ed after the source planned),
@@ -87,6 +92,7 @@ typedef struct {
     const char *out;        /* OUT */
     int jobs;               /* worker processes; 0 runs in this process (tests, debugging) */
     int combined, force, quiet, archive, strict;
+    size_t volume;          /* records per combined volume; 0: BUILD_VOLUME_DEFAULT */
     unsigned shard_k, shard_n; /* shard K of N (1-based); 0/0: no sharding */
     char **forms;           /* --form filters (form names or aliases); NULL/0: every form */
     size_t nforms;

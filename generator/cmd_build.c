@@ -24,7 +24,7 @@
 static void usage(FILE *out)
 {
     fputs("usage: wenshu build DATA... -o OUT [--form NAME...] [--record ID...] [-j N] [--combined]\n"
-          "                    [--shard K/N] [--force] [-q] [--archive] [--strict]\n"
+          "                    [--volume N] [--shard K/N] [--force] [-q] [--archive] [--strict]\n"
           "       wenshu build --merge-manifests OUT\n"
           "\n"
           "Builds every form for every sound record of the DATA files as PDF under\n"
@@ -35,7 +35,9 @@ static void usage(FILE *out)
           "  --record ID         only this record (repeat, or separate ids with commas)\n"
           "  -j, --jobs N        worker processes (default: the number of processors)\n"
           "  --combined          also one print-ready file per form: OUT/合订本/<form>.pdf,\n"
-          "                      each record starting on an odd page, a bookmark per record\n"
+          "                      each record starting on an odd page, a bookmark per record;\n"
+          "                      a form with more records is bound in volumes, <form>（第1册）.pdf…\n"
+          "  --volume N          records per combined volume (default 500)\n"
           "  --shard K/N         build only part K of N (for many machines); the last shard to\n"
           "                      finish merges the manifest parts into OUT/manifest.json\n"
           "  --merge-manifests   merge the parts of a sharded build into OUT/manifest.json\n"
@@ -154,6 +156,13 @@ int cmd_build(int argc, char **argv)
             if (!merge || !*merge) FAIL("--merge-manifests needs the output folder");
         } else if (!strcmp(a, "--combined")) {
             o.combined = 1;
+        } else if (!strcmp(name, "--volume")) {
+            const char *v = VALUE();
+            char *end = NULL;
+            long n = v ? strtol(v, &end, 10) : 0;
+            if (!v || !*v || *end || n < 1 || n > 1000000)
+                FAIL("--volume needs the number of records per combined volume (1 to 1000000), not '%s'", v ? v : "");
+            o.volume = (size_t)n;
         } else if (!strcmp(a, "--force")) {
             o.force = 1;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
