@@ -62,8 +62,10 @@ def tree_pss_kb(pid):
     return total
 
 
-def run_measured(cmds, logname):
-    """Runs the commands at once; returns wall s, cpu s, max single-process RSS KB, max tree RSS KB, rcs."""
+def run_measured(cmds, logname, sample_pss=True):
+    """Runs the commands at once; returns wall s, cpu s, max single-process RSS KB, max tree RSS KB, rcs.
+    Sampling PSS reads /proc/PID/smaps_rollup of every process every 20 ms, about 0.1 s of CPU over
+    a 2-second run: it competes with the workers at -j 2, so timed runs go without it."""
     outs = [open(os.path.join(WORK, f"{logname}.{i}.log"), "wb") for i in range(len(cmds))]
     t0 = time.perf_counter()
     procs = [subprocess.Popen(c, stdout=o, stderr=subprocess.STDOUT) for c, o in zip(cmds, outs)]
@@ -76,7 +78,8 @@ def run_measured(cmds, logname):
             time.sleep(0.02)
 
     th = threading.Thread(target=sample, daemon=True)
-    th.start()
+    if sample_pss:
+        th.start()
     cpu, maxrss, rcs = 0.0, 0, []
     for p in procs:
         _, status, ru = os.wait4(p.pid, 0)
@@ -86,7 +89,8 @@ def run_measured(cmds, logname):
         maxrss = max(maxrss, ru.ru_maxrss)
     wall = time.perf_counter() - t0
     alive[0] = False
-    th.join()
+    if sample_pss:
+        th.join()
     for o in outs:
         o.close()
     return wall, cpu, maxrss, peak[0], rcs
@@ -123,7 +127,7 @@ def interleaved_cases(labels, runs, make_cmds, records_of):
     data = {l: {"walls": [], "cpus": [], "rss": 0, "tree": 0} for l in labels}
     for i in range(runs):
         for l in labels:
-            wall, cpu, maxrss, peak, rcs = run_measured(make_cmds(l), f"{l}.{i}")
+            wall, cpu, maxrss, peak, rcs = run_measured(make_cmds(l), f"{l}.{i}", sample_pss=False)
             if any(rc not in (0, 1) for rc in rcs):
                 sys.exit(f"bench: {l}: command failed (exit {rcs}); see {WORK}/{l}.{i}.*.log")
             d = data[l]
@@ -131,6 +135,9 @@ def interleaved_cases(labels, runs, make_cmds, records_of):
             d["cpus"].append(cpu)
             d["rss"], d["tree"] = max(d["rss"], maxrss), max(d["tree"], peak)
             log(f"{l} run {i + 1}/{runs}: {wall:.2f} s wall, {cpu:.2f} s CPU, {maxrss / 1024:.0f} MB")
+    for l in labels:  # one more run each, untimed, for the memory of the whole process tree
+        _, _, maxrss, peak, rcs = run_measured(make_cmds(l), f"{l}.mem")
+        data[l]["rss"], data[l]["tree"] = max(data[l]["rss"], maxrss), max(data[l]["tree"], peak)
     out = {}
     for l in labels:
         d = data[l]
@@ -380,7 +387,8 @@ def main():
         f"- Load average before / after: {load_before} / {loadavg()} (other work on the machine inflates wall "
         "times; the CPU column is the steadier figure).",
         f"- Runs: {a.runs} per line, medians; -j 1 and -j 2 runs alternate (1, 2, 1, 2 …), so that a change in "
-        "what the shared machine gives falls on both; `--force`, so every run rebuilds every file.",
+        "what the shared machine gives falls on both; `--force`, so every run rebuilds every file. Memory "
+        "(PSS sampled from /proc every 20 ms) comes from one more run per line, not timed: sampling costs CPU.",
         f"- Floor: `bench/floor.c` built with `cc -O2`, font {font[0]} face {font[1]}, fed per record the "
         "characters wenshu drew (extracted from wenshu's PDFs by `bench/extract_text.js`); with -j 2 the files are "
         f"split between two floor processes running at once. The floor is timed on one record in {FLOOR_EVERY} "
