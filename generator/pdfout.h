@@ -1,5 +1,6 @@
 /* pdfout — writes a display list as PDF. libharu serialises pages, outlines, Info and the xref;
- * the fonts wenshu writes itself through libharu's object API.
+ * the fonts wenshu writes itself through libharu's object API; plain copies are then repacked as
+ * PDF 1.5 with an object stream (pdfpack.h), archive copies stay PDF/A-1b.
  *
  * Per document, each face used gets a subset holding only the glyphs the document draws
  * (fontprog.c writes the font program straight from the face's tables; hb-subset is the
