@@ -884,8 +884,11 @@ static int check_filters(const build_plan *p, const build_options *o, diag *d)
             if (it->form_alias) wbuf_printf(&known, "（%s）", it->form_alias);
         }
         free(firsts);
-        diag_report(d, DIAG_ERROR, (diag_loc){0}, "--form %s: no such form among the records' documents (forms: %s)",
-                    o->forms[f], known.len ? known.data : "none");
+        if (known.len)
+            diag_report(d, DIAG_ERROR, (diag_loc){0}, "--form %s: no record has this document (forms with documents: %s)",
+                        o->forms[f], known.data);
+        else
+            diag_report(d, DIAG_ERROR, (diag_loc){0}, "--form %s: no record has this document", o->forms[f]);
         wbuf_free(&known);
         bad = 1;
     }
@@ -893,7 +896,8 @@ static int check_filters(const build_plan *p, const build_options *o, diag *d)
         int found = 0;
         for (size_t i = 0; i < p->n && !found; i++) found = !strcmp(p->items[i].record, o->records[r]);
         if (!found) {
-            diag_report(d, DIAG_ERROR, (diag_loc){0}, "--record %s: no sound record with this id in the data", o->records[r]);
+            diag_report(d, DIAG_ERROR, (diag_loc){0}, "--record %s: no sound record with this id has a document%s",
+                        o->records[r], o->nforms ? " of the forms chosen with --form" : "");
             bad = 1;
         }
     }

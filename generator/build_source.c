@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/tree.h>
 
@@ -23,6 +24,7 @@
 #include "layout.h"
 #include "manifest.h"
 #include "pdfout.h"
+#include "outpath.h"
 #include "records.h"
 #include "style.h"
 #include "template.h"
@@ -657,17 +659,64 @@ static void flush_pending(planner *pl, build_plan *plan)
     ptr_map_free(&pl->owner_of);
 }
 
+/* The form's name as items and the --form filter know it: its title, else its id. */
+static const char *form_title(const form *f)
+{
+    const char *title = template_title(f->t);
+    return title && *title ? title : template_name(f->t);
+}
+
+/* Whether --form selects the form (by title or id); every form without --form. */
+static int form_wanted(const form *f, const build_options *o)
+{
+    if (!o->nforms) return 1;
+    for (size_t i = 0; i < o->nforms; i++)
+        if (!strcmp(o->forms[i], form_title(f)) || !strcmp(o->forms[i], template_name(f->t))) return 1;
+    return 0;
+}
+
+/* Which forms to plan: those --form selects, and any other whose documents would share a folder
+ * with theirs (output names are made unique per folder, so those must be planned together for a
+ * name never to depend on --form). Planning is most of what precedes the workers, and the plan
+ * is memory every worker carries: a run of one form plans one form. An unknown --form is
+ * reported here, with the forms there are. */
+static int plan_which(const source_ctx *c, const build_options *o, unsigned char *planned, diag *d)
+{
+    int bad = 0;
+    for (size_t i = 0; i < o->nforms; i++) {
+        int known = 0;
+        for (size_t k = 0; k < c->nforms && !known; k++) {
+            const form *f = &c->forms[k];
+            known = !strcmp(o->forms[i], form_title(f)) || !strcmp(o->forms[i], template_name(f->t));
+        }
+        if (known) continue;
+        wbuf list = {0};
+        for (size_t k = 0; k < c->nforms; k++)
+            wbuf_printf(&list, "%s%s（%s）", list.len ? "、" : "", form_title(&c->forms[k]), template_name(c->forms[k].t));
+        diag_report(d, DIAG_ERROR, (diag_loc){0}, "--form %s: no such form (forms: %s)", o->forms[i],
+                    list.len ? list.data : "none");
+        wbuf_free(&list);
+        bad = 1;
+    }
+    if (bad) return -1;
+    char **folder = xcalloc(c->nforms ? c->nforms : 1, sizeof *folder);
+    for (size_t k = 0; k < c->nforms; k++) {
+        folder[k] = outpath_component(form_title(&c->forms[k]), "表单");
+        planned[k] = (unsigned char)form_wanted(&c->forms[k], o);
+    }
+    for (size_t k = 0; k < c->nforms; k++)
+        for (size_t j = 0; j < c->nforms && !planned[k]; j++)
+            if (j != k && form_wanted(&c->forms[j], o) && !strcasecmp(folder[k], folder[j])) planned[k] = 1;
+    for (size_t k = 0; k < c->nforms; k++) free(folder[k]);
+    free(folder);
+    return 0;
+}
+
 /* Whether any form this run may make (its --form filters) reads $members. */
 static int selected_forms_read_members(const source_ctx *c, const build_options *o)
 {
-    for (size_t k = 0; k < c->nforms; k++) {
-        const form *f = &c->forms[k];
-        if (!f->uses_members) continue;
-        if (!o->nforms) return 1;
-        const char *title = template_title(f->t), *name = template_name(f->t);
-        for (size_t i = 0; i < o->nforms; i++)
-            if ((title && !strcmp(o->forms[i], title)) || (name && !strcmp(o->forms[i], name))) return 1;
-    }
+    for (size_t k = 0; k < c->nforms; k++)
+        if (c->forms[k].uses_members && form_wanted(&c->forms[k], o)) return 1;
     return 0;
 }
 
@@ -717,8 +766,13 @@ int build_source_open(char *const *data, size_t ndata, const build_options *o, b
     /* The records: every DATA file in turn, each form's selection, in document order. One DOM
      * at a time. */
     planner pl = {.c = c};
+    unsigned char *planned = xcalloc(c->nforms ? c->nforms : 1, 1);
+    if (plan_which(c, o, planned, d)) {
+        free(planned);
+        goto fail;
+    }
     int any_members = 0;
-    for (size_t k = 0; k < c->nforms; k++) any_members |= c->forms[k].uses_members;
+    for (size_t k = 0; k < c->nforms; k++) any_members |= planned[k] && c->forms[k].uses_members;
     diag *again = diag_new(NULL); /* records_index_build reported these files' problems already */
     records_reader *rd = records_reader_open(data, ndata, again); /* a file ahead, on a thread */
     for (size_t fi = 0; fi < ndata; fi++) {
@@ -727,7 +781,8 @@ int build_source_open(char *const *data, size_t ndata, const build_options *o, b
         pl.have_root = 0;
         for (xmlNodePtr n = any_members ? xmlDocGetRootElement(doc)->children : NULL; n; n = n->next)
             if (n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, "member")) note_member(&pl, n);
-        for (size_t k = 0; k < c->nforms; k++) plan_form(&pl, fi, k, doc, d);
+        for (size_t k = 0; k < c->nforms; k++)
+            if (planned[k]) plan_form(&pl, fi, k, doc, d);
         digest_cache_free(&pl.file); /* its keys are nodes of doc */
         records_reader_done_doc(rd, doc);
     }
@@ -738,6 +793,7 @@ int build_source_open(char *const *data, size_t ndata, const build_options *o, b
     build_plan_note_skipped(plan, pl.bad.n);
     manifest_free(&pl.bad);
     digest_cache_free(&pl.index);
+    free(planned);
     if (!selected_forms_read_members(c, o)) records_forget_members(c->ix);
     /* The files' DOMs are freed; give their pages back, or every worker forked from this process
      * would carry them (glibc keeps freed memory for reuse). */

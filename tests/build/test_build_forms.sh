@@ -79,6 +79,17 @@ PY
 done < <(find "$TMP/a" -mindepth 3 -name '*.pdf' | sort | awk -F/ '!seen[$(NF-1)]++')
 assert "each form's document names its record ($named of $checked)" test "$named" -eq "$checked" -a "$checked" -gt 0
 
+# A run of one form plans only that form; its files are the same, under the same names, as in a
+# run of every form.
+run "$WENSHU" build "${SAMPLES[@]}" -o "$TMP/one" -j 2 -q --form 评议意见反馈通知书
+assert_status 0 "one form, by its title"
+entries() { python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); print("\n".join(sorted(e["path"]+" "+e["sha256"] for e in m["files"] if "/评议意见反馈通知书/" in e["path"])))' "$1"; }
+assert_eq "$(entries "$TMP/one/manifest.json")" "$(entries "$TMP/b/manifest.json")" "its files and names are those of the run of every form"
+run "$WENSHU" build "${SAMPLES[@]}" -o "$TMP/one" --form 不存在的表
+assert_status 2 "an unknown --form is refused"
+assert_contains "$ERR" "--form 不存在的表: no such form (forms: " "the forms that exist are listed"
+assert_contains "$ERR" "评议意见反馈通知书（feedback）" "by title and id"
+
 # A run of the member forms only drops the member summaries that organisation forms sum up; a run
 # of an organisation form keeps them, and its documents still count the members of every file.
 run "$WENSHU" build "${SAMPLES[@]}" -o "$TMP/c" -j 2 -q --form feedback
