@@ -6,8 +6,9 @@
  * layout an item into a dl_doc, and write a dl_doc as PDF bytes. The machinery then:
  *
  *   1. names every output OUT/<organisation>/<form>/<name>.pdf (outpath.h: sanitised, collisions
- *      resolved by adding the record id) — planned over all items, before any filtering, so a
- *      file's name never depends on --form, --record or --shard;
+ *      resolved by adding the record id) — planned over all items of the plan, before any
+ *      filtering, so a file's name never depends on --record or --shard (a source may leave out
+ *      forms --form does not select, but never part of a folder: names are unique per folder);
  *   2. selects items: --form, --record, and --shard K/N (a stable hash of form and record id);
  *   3. computes each output's input key (the source's key + the wenshu version + the options
  *      that change bytes) and skips outputs whose key, file and SHA-256 match the manifest;
