@@ -120,6 +120,25 @@ def median_case(label, runs, make_cmds, records_of):
             "walls": walls, "rss_kb": rss, "tree_kb": tree}
 
 
+PHASES = re.compile(r"phases: records ([0-9.]+) s, preparing ([0-9.]+) s, workers ([0-9.]+) s, finishing ([0-9.]+) s")
+
+
+def phases_of(label, runs):
+    """Median seconds of each phase of a wenshu run (WENSHU_PHASES=1 makes it print them), from the
+    logs of the timed runs; None when a log lacks them."""
+    rows = []
+    for i in range(runs):
+        try:
+            with open(os.path.join(WORK, f"{label}.{i}.0.log"), encoding="utf-8", errors="replace") as f:
+                m = PHASES.search(f.read())
+        except OSError:
+            m = None
+        if not m:
+            return None
+        rows.append([float(x) for x in m.groups()])
+    return {k: statistics.median(r[n] for r in rows) for n, k in enumerate(("records", "preparing", "workers", "finishing"))}
+
+
 def interleaved_cases(labels, runs, make_cmds, records_of):
     """median_case for several configurations (e.g. -j 1 and -j 2), run in turn — 1, 2, 1, 2 … — so
     that a change in what the machine has to give (it is shared) falls on both alike. Each result
@@ -271,6 +290,7 @@ def case(name, data, form_args, runs, floor, font):
     for j in (1, 2):
         res[f"wenshu -j {j}"] = both[f"{name}-wenshu-j{j}"]
         res[f"wenshu -j {j}"]["cmd"] = show_cmd(cmds[f"{name}-wenshu-j{j}"])
+        res[f"wenshu -j {j}"]["phases"] = phases_of(f"{name}-wenshu-j{j}", runs)
     pdfs = pdfs_under(out)
     res["wenshu -j 1"]["bytes"] = res["wenshu -j 2"]["bytes"] = bytes_of(pdfs)
     # The floor costs 4-5 times what wenshu does per record: it is timed on every other record
@@ -328,6 +348,13 @@ def ratios(res):
     if f1.get("failed"):
         notes.append(f"- The floor left out {f1['failed']} record(s) that libharu 2.3.0 refused (HPDF_INVALID_OBJECT "
                      "on the subset hb-subset made); its figures are for the records it wrote.")
+    p1, p2 = w1.get("phases"), w2.get("phases")
+    if p1 and p2:
+        notes.append(f"- Where a wenshu run's time goes (`WENSHU_PHASES=1`, medians): reading, checking and planning the "
+                     f"records {p1['records']:.2f} s at -j 1 / {p2['records']:.2f} s at -j 2, then preparing "
+                     f"{p1['preparing']:.2f} / {p2['preparing']:.2f} s, the workers {p1['workers']:.2f} / "
+                     f"{p2['workers']:.2f} s (**{p1['workers'] / p2['workers']:.2f} ×** for the workers' phase alone), "
+                     f"finishing {p1['finishing']:.2f} / {p2['finishing']:.2f} s.")
     return notes + [
         f"- wenshu ÷ floor, time per record, single core: **{t1:.2f} ×** wall, {c1:.2f} × CPU (target 1: ≤ 1.2)",
         f"- records/s at -j 2 ÷ -j 1: wenshu **{speed_w:.2f} ×** (paired runs: "
@@ -347,6 +374,7 @@ def main():
     ap.add_argument("--quick", action="store_true", help="small sets (200/100/1000 members), for trying the script")
     ap.add_argument("--no-results", action="store_true", help="print the report instead of writing RESULTS.md")
     a = ap.parse_args()
+    os.environ["WENSHU_PHASES"] = "1"  # wenshu then prints where a run's time went (phases_of)
     if not os.access(WENSHU, os.X_OK):
         sys.exit("bench: ./wenshu is missing; run `make wenshu` first")
     if not shutil.which("mutool"):

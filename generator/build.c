@@ -1006,7 +1006,12 @@ int build_run(build_plan *p, const build_source *src, const build_options *o, di
     r.next_checkpoint = r.started + 2.0;
     jobs_opts jo = {o->jobs, -1, work, done, draw_progress, &r, finished_item};
     int status = EXIT_OK;
-    if (jobs_run(r.ntodo, &jo, err, sizeof err)) {
+    double made_from = now_seconds();
+    if (o->timing) o->timing->prepare = made_from - t0;
+    int jobs_failed = jobs_run(r.ntodo, &jo, err, sizeof err);
+    double made_to = now_seconds();
+    if (o->timing) o->timing->make = made_to - made_from;
+    if (jobs_failed) {
         clear_progress(&r);
         diag_report(d, DIAG_ERROR, (diag_loc){0}, "%s", err);
         status = EXIT_USAGE;
@@ -1043,6 +1048,7 @@ int build_run(build_plan *p, const build_source *src, const build_options *o, di
         merged = rc == 0;
     }
 
+    if (o->timing) o->timing->finish = now_seconds() - made_to;
     long errors = diag_count(d, DIAG_ERROR) + r.worker_errors;
     long warnings = diag_count(d, DIAG_WARNING) + r.worker_warnings;
     if (status == EXIT_OK && r.io_failed) status = EXIT_USAGE;

@@ -101,6 +101,11 @@ typedef struct {
     size_t nrecords;
     const char *version;    /* WENSHU_VERSION, mixed into every key */
     int progress;           /* -1: on a terminal unless quiet (default); 0: never; 1: always */
+    /* When set, build_run fills it in: seconds spent before the workers start (naming, keys,
+     * what is unchanged), with the workers, and after them (the last batch, the manifest). */
+    struct build_timing {
+        double prepare, make, finish;
+    } *timing;
 } build_options;
 
 typedef struct build_plan build_plan;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -202,10 +203,21 @@ int cmd_build(int argc, char **argv)
     d = diag_new(stderr);
     plan = build_plan_new();
     build_source src;
+    /* WENSHU_PHASES=1: where the time of a run went, for the benchmark (bench/bench.py) */
+    struct build_timing timing = {0};
+    int phases = getenv("WENSHU_PHASES") && !strcmp(getenv("WENSHU_PHASES"), "1");
+    if (phases) o.timing = &timing;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     status = build_source_open(data, ndata, &o, plan, &src, d);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
     if (status) goto out;
     status = build_run(plan, &src, &o, d);
     build_source_close(&src);
+    if (phases)
+        fprintf(stderr, "wenshu build: phases: records %.3f s, preparing %.3f s, workers %.3f s, finishing %.3f s\n",
+                (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9, timing.prepare, timing.make,
+                timing.finish);
 
 out:
     build_plan_free(plan);
