@@ -102,7 +102,7 @@ static void *thread_main(void *arg)
     for (size_t i = 0; i <= rd->n; i++) {
         pthread_mutex_lock(&rd->lock);
         free_done(rd);
-        while (!rd->closing && (i == rd->n || i >= rd->taken + READ_AHEAD + 1)) {
+        while (!rd->closing && (i == rd->n || i >= rd->taken + READ_AHEAD)) {
             pthread_cond_wait(&rd->changed, &rd->lock);
             free_done(rd);
         }
