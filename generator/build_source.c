@@ -68,64 +68,87 @@ typedef struct {
     unsigned char *sel_done;
 } source_ctx;
 
+/* A map from pointers (DOM nodes) to small numbers. */
+typedef struct {
+    const void **keys;
+    size_t *vals;
+    size_t cap, n;
+} ptr_map;
+
+/* The value slot of key; *fresh says whether it was just added (the caller sets the value). */
+static size_t *ptr_map_slot(ptr_map *m, const void *key, int *fresh)
+{
+    if ((m->n + 1) * 2 > m->cap) {
+        ptr_map old = *m;
+        m->cap = old.cap ? old.cap * 2 : 256;
+        m->keys = xcalloc(m->cap, sizeof *m->keys);
+        m->vals = xcalloc(m->cap, sizeof *m->vals);
+        for (size_t i = 0; i < old.cap; i++) {
+            if (!old.keys[i]) continue;
+            size_t j = ((uintptr_t)old.keys[i] >> 4) & (m->cap - 1);
+            while (m->keys[j]) j = (j + 1) & (m->cap - 1);
+            m->keys[j] = old.keys[i];
+            m->vals[j] = old.vals[i];
+        }
+        free(old.keys);
+        free(old.vals);
+    }
+    size_t j = ((uintptr_t)key >> 4) & (m->cap - 1);
+    while (m->keys[j] && m->keys[j] != key) j = (j + 1) & (m->cap - 1);
+    *fresh = !m->keys[j];
+    if (*fresh) {
+        m->keys[j] = key;
+        m->n++;
+    }
+    return &m->vals[j];
+}
+
+static size_t *ptr_map_find(const ptr_map *m, const void *key)
+{
+    if (!m->cap) return NULL;
+    size_t j = ((uintptr_t)key >> 4) & (m->cap - 1);
+    while (m->keys[j] && m->keys[j] != key) j = (j + 1) & (m->cap - 1);
+    return m->keys[j] ? &m->vals[j] : NULL;
+}
+
+static void ptr_map_free(ptr_map *m)
+{
+    free(m->keys);
+    free(m->vals);
+    *m = (ptr_map){0};
+}
+
 /* Digests of serialised nodes, by node: a member's record is selected by several forms, and an
  * organisation's file by all of its records, but each is serialised and hashed once. */
 typedef struct {
-    const void **keys;
+    ptr_map at;                     /* node -> index into digests */
     uint8_t (*digests)[SHA256_LEN];
-    size_t cap, n;
+    size_t cap;
 } digest_cache;
 
 static void hash_node(sha256_state *s, xmlNodePtr node);
 
 static void digest_cache_free(digest_cache *c)
 {
-    free(c->keys);
+    ptr_map_free(&c->at);
     free(c->digests);
     *c = (digest_cache){0};
 }
 
-/* The slot of key; *fresh says whether it was empty (the caller then fills the digest). */
-static uint8_t *digest_slot(digest_cache *c, const void *key, int *fresh)
-{
-    if ((c->n + 1) * 2 > c->cap) {
-        digest_cache old = *c;
-        c->cap = old.cap ? old.cap * 2 : 1024;
-        c->keys = xcalloc(c->cap, sizeof *c->keys);
-        c->digests = xcalloc(c->cap, sizeof *c->digests);
-        c->n = 0;
-        for (size_t i = 0; i < old.cap; i++) {
-            if (!old.keys[i]) continue;
-            size_t j = ((uintptr_t)old.keys[i] >> 4) & (c->cap - 1);
-            while (c->keys[j]) j = (j + 1) & (c->cap - 1);
-            c->keys[j] = old.keys[i];
-            memcpy(c->digests[j], old.digests[i], SHA256_LEN);
-            c->n++;
-        }
-        free(old.keys);
-        free(old.digests);
-    }
-    size_t j = ((uintptr_t)key >> 4) & (c->cap - 1);
-    while (c->keys[j] && c->keys[j] != key) j = (j + 1) & (c->cap - 1);
-    *fresh = !c->keys[j];
-    if (*fresh) {
-        c->keys[j] = key;
-        c->n++;
-    }
-    return c->digests[j];
-}
-
+/* The node's digest; valid until the next call (the digests may move as the cache grows). */
 static const uint8_t *cached_digest(digest_cache *c, xmlNodePtr node)
 {
     int fresh;
-    uint8_t *d = digest_slot(c, node, &fresh);
+    size_t *at = ptr_map_slot(&c->at, node, &fresh);
     if (fresh) {
+        if (c->at.n > c->cap) c->digests = xrealloc(c->digests, (c->cap = c->cap ? c->cap * 2 : 1024) * sizeof *c->digests);
+        *at = c->at.n - 1;
         sha256_state s;
         sha256_begin(&s);
         hash_node(&s, node);
-        sha256_end(&s, d);
+        sha256_end(&s, c->digests[*at]);
     }
-    return d;
+    return c->digests[*at];
 }
 
 static void add_node_digest(sha256_state *s, digest_cache *c, xmlNodePtr node)
@@ -421,55 +444,6 @@ static void close_ctx(source_ctx *c)
 
 /* ---- planning (in the parent) ---- */
 
-/* A map from pointers (nodes of the index) to small numbers. */
-typedef struct {
-    const void **keys;
-    size_t *vals;
-    size_t cap, n;
-} ptr_map;
-
-/* The value slot of key; *fresh says whether it was just added (the caller sets the value). */
-static size_t *ptr_map_slot(ptr_map *m, const void *key, int *fresh)
-{
-    if ((m->n + 1) * 2 > m->cap) {
-        ptr_map old = *m;
-        m->cap = old.cap ? old.cap * 2 : 256;
-        m->keys = xcalloc(m->cap, sizeof *m->keys);
-        m->vals = xcalloc(m->cap, sizeof *m->vals);
-        for (size_t i = 0; i < old.cap; i++) {
-            if (!old.keys[i]) continue;
-            size_t j = ((uintptr_t)old.keys[i] >> 4) & (m->cap - 1);
-            while (m->keys[j]) j = (j + 1) & (m->cap - 1);
-            m->keys[j] = old.keys[i];
-            m->vals[j] = old.vals[i];
-        }
-        free(old.keys);
-        free(old.vals);
-    }
-    size_t j = ((uintptr_t)key >> 4) & (m->cap - 1);
-    while (m->keys[j] && m->keys[j] != key) j = (j + 1) & (m->cap - 1);
-    *fresh = !m->keys[j];
-    if (*fresh) {
-        m->keys[j] = key;
-        m->n++;
-    }
-    return &m->vals[j];
-}
-
-static size_t *ptr_map_find(const ptr_map *m, const void *key)
-{
-    if (!m->cap) return NULL;
-    size_t j = ((uintptr_t)key >> 4) & (m->cap - 1);
-    while (m->keys[j] && m->keys[j] != key) j = (j + 1) & (m->cap - 1);
-    return m->keys[j] ? &m->vals[j] : NULL;
-}
-
-static void ptr_map_free(ptr_map *m)
-{
-    free(m->keys);
-    free(m->vals);
-    *m = (ptr_map){0};
-}
 
 /* An item waiting for the end of planning: the key of a form that reads $members covers members
  * that may come in later files. */
@@ -590,6 +564,13 @@ static void record_key(planner *pl, const form *f, xmlNodePtr rec, xmlNodePtr or
     sha256_end(&s, key);
 }
 
+/* The form's name as items and the --form filter know it: its title, else its id. */
+static const char *form_title(const form *f)
+{
+    const char *title = template_title(f->t);
+    return title && *title ? title : template_name(f->t);
+}
+
 /* Notes the items of one form's records in one file. */
 static void plan_form(planner *pl, size_t fi, size_t k, xmlDocPtr doc, diag *d)
 {
@@ -598,7 +579,6 @@ static void plan_form(planner *pl, size_t fi, size_t k, xmlDocPtr doc, diag *d)
     xmlNodePtr *recs = NULL;
     size_t n = 0;
     if (template_select(f->t, doc, &recs, &n, d)) return;
-    const char *title = template_title(f->t);
     for (size_t r = 0; r < n; r++) {
         char *id = template_record_id(recs[r]);
         if (records_is_bad(c->ix, id)) {
@@ -617,7 +597,7 @@ static void plan_form(planner *pl, size_t fi, size_t k, xmlDocPtr doc, diag *d)
             pl->pending = xrealloc(pl->pending, (pl->cappending = pl->cappending ? pl->cappending * 2 : 256) *
                                                     sizeof *pl->pending);
         pending_item *p = &pl->pending[pl->npending++];
-        p->it = (build_item){.form = title && *title ? title : template_name(f->t),
+        p->it = (build_item){.form = form_title(f),
                              .form_alias = template_name(f->t),
                              .record = id,
                              .org = org,
@@ -657,13 +637,6 @@ static void flush_pending(planner *pl, build_plan *plan)
     free(pl->pending);
     free(pl->owners);
     ptr_map_free(&pl->owner_of);
-}
-
-/* The form's name as items and the --form filter know it: its title, else its id. */
-static const char *form_title(const form *f)
-{
-    const char *title = template_title(f->t);
-    return title && *title ? title : template_name(f->t);
 }
 
 /* Whether --form selects the form (by title or id); every form without --form. */

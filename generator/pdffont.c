@@ -69,7 +69,7 @@ static HPDF_Dict indirect_dict(HPDF_Doc pdf)
  * document (a one-page UMing subset of 100 KB: zlib level 1 takes 1.2 ms, libdeflate level 1
  * 0.6 ms and makes it 4 % smaller). Archive copies, kept for decades, take a higher level. One
  * compressor per level, made on first use and kept for the process (a batch reuses it). */
-static struct libdeflate_compressor *compressor(int level)
+struct libdeflate_compressor *pdffont_compressor(int level)
 {
     static struct libdeflate_compressor *made[13];
     if (level < 1) level = 1;
@@ -91,7 +91,7 @@ int pdffont_deflate_into(HPDF_Dict stream, const void *data, size_t len, int lev
      * would be a fresh mmap, page faults and munmap every document */
     static unsigned char *z;
     static size_t zcap;
-    struct libdeflate_compressor *c = compressor(level);
+    struct libdeflate_compressor *c = pdffont_compressor(level);
     size_t cap = libdeflate_zlib_compress_bound(c, len);
     if (cap > zcap) {
         free(z);

@@ -15,6 +15,11 @@
 /* Returns the Type0 font dictionary (an indirect object of pdf), or NULL when libharu failed. */
 HPDF_Dict pdffont_add(HPDF_Doc pdf, fontset *fs, int face, const subset_font *sf, int archive);
 
+struct libdeflate_compressor;
+/* The process's libdeflate compressor for level 1..12 (clamped), made on first use; every PDF
+ * stream wenshu deflates goes through these. */
+struct libdeflate_compressor *pdffont_compressor(int level);
+
 /* Writes data deflated (libdeflate, level 1..12) into the stream of a stream dictionary, which
  * then says /Filter /FlateDecode; libharu does not compress it again. Returns 0 or -1. */
 int pdffont_deflate_into(HPDF_Dict stream, const void *data, size_t len, int level);

@@ -8,6 +8,8 @@
 
 #include <libdeflate.h>
 
+#include "pdffont.h"
+
 /* Dictionaries are small and compress well; the object stream is a few KB per document, so the
  * strongest level that stays quick. */
 #define PACK_LEVEL 9
@@ -73,8 +75,7 @@ static void put_be(wbuf *b, uint64_t v, int n)
 /* data deflated in the zlib format FlateDecode reads; NULL on failure. */
 static char *deflated(const char *data, size_t len, size_t *out_len)
 {
-    static struct libdeflate_compressor *c;
-    if (!c && !(c = libdeflate_alloc_compressor(PACK_LEVEL))) return NULL;
+    struct libdeflate_compressor *c = pdffont_compressor(PACK_LEVEL);
     size_t cap = libdeflate_zlib_compress_bound(c, len);
     char *z = xmalloc(cap);
     *out_len = libdeflate_zlib_compress(c, data, len, z, cap);

@@ -6,10 +6,12 @@
 TRACE="$ROOT/tests/forms/pdftrace.py"
 LINE=29.574
 
+# filler N: N one-line paragraphs
+filler() { for ((i = 0; i < $1; i++)); do printf '党员们认真对照党章查找差距，逐条制定整改措施。\n\n'; done; }
 # fixture N: N one-line paragraphs, then a two-line paragraph, then a signature — the text
 # ends 22 - N - 2 grid lines above the block's bottom
 fixture() {
-    for ((i = 0; i < $1; i++)); do printf '党员们认真对照党章查找差距，逐条制定整改措施。\n\n'; done
+    filler "$1"
     printf '希望你正确对待评议意见，对照存在的问题制定个人整改措施，在整改提高阶段认真抓好整改。\n\n'
     printf '```signature\n中共临江市民政局机关第一支部委员会\n2005年4月18日\n```\n'
 }
@@ -43,7 +45,7 @@ assert_eq "$(per_page "$TMP/none.pdf")" "[20, 4]" "full page: two lines of text 
 
 # --- a paragraph of three lines at the bottom: two go, one stays (no lone last line) ---
 {
-    for ((i = 0; i < 18; i++)); do printf '党员们认真对照党章查找差距，逐条制定整改措施。\n\n'; done
+    filler 18
     printf '希望你正确对待评议意见，对照存在的问题制定个人整改措施，在整改提高阶段认真抓好整改，自觉接受党组织和群众的监督，对评议意见有不同看法的可以反映。\n\n'
     printf '```signature\n中共临江市民政局机关第一支部委员会\n2005年4月18日\n```\n'
 } >"$TMP/three.md"
@@ -59,7 +61,7 @@ assert_eq "$(per_page "$TMP/two.pdf")" "[22]" "two lines left: the blank line is
 
 # --- a one-line paragraph before the signature: the paragraph above comes too (2 lines of it) ---
 {
-    for ((i = 0; i < 18; i++)); do printf '党员们认真对照党章查找差距，逐条制定整改措施。\n\n'; done
+    filler 18
     printf '希望你正确对待评议意见，对照存在的问题制定个人整改措施，在整改提高阶段认真抓好整改。\n\n'
     printf '特此通知。\n\n'
     printf '```signature seal\n中共临江市民政局机关第一支部委员会\n2005年4月18日\n```\n'

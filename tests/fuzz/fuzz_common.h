@@ -42,4 +42,35 @@ static const char *fuzz_scratch_file(const unsigned char *data, size_t size)
     return fuzz_scratch_path;
 }
 
+/* The set-up of a harness that needs only the source tree; one with more to set up defines
+ * FUZZ_OWN_INITIALIZE before including this file and writes its own. */
+#ifndef FUZZ_OWN_INITIALIZE
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    fuzz_use_source_tree();
+    return 0;
+}
+#endif
+
+#if defined(WENSHU_LAYOUT_H) && defined(WENSHU_PDFOUT_H)
+/* Lays out Markdown with a style and its fonts and writes the PDF (in memory, then dropped): the
+ * whole way from text to bytes, for the harnesses that feed one end of it. */
+static inline void fuzz_lay_out_and_render(style *st, fontset *fs, const char *md, size_t len, diag *d)
+{
+    layout *L = layout_new(st, fs, d, "fuzz.md");
+    if (layout_markdown(L, md, len) == 0) {
+        dl_doc *doc = layout_finish(L);
+        wbuf pdf = {0};
+        pdf_options opt = {0, NULL};
+        pdf_render(doc, fs, &opt, &pdf, d);
+        wbuf_free(&pdf);
+        dl_doc_free(doc);
+    }
+    layout_free(L);
+}
+#endif
+
 #endif

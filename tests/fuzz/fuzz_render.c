@@ -14,6 +14,7 @@
 #include "pdfout.h"
 #include "style.h"
 #include "util.h"
+#define FUZZ_OWN_INITIALIZE
 #include "fuzz_common.h"
 
 static style *st;
@@ -36,16 +37,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     diag *d = diag_new(NULL);
-    layout *L = layout_new(st, fs, d, "fuzz.md");
-    if (layout_markdown(L, (const char *)data, size) == 0) {
-        dl_doc *doc = layout_finish(L);
-        wbuf pdf = {0};
-        pdf_options opt = {0, NULL};
-        pdf_render(doc, fs, &opt, &pdf, d);
-        wbuf_free(&pdf);
-        dl_doc_free(doc);
-    }
-    layout_free(L);
+    fuzz_lay_out_and_render(st, fs, (const char *)data, size, d);
     diag_free(d);
     return 0;
 }

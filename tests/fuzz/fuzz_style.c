@@ -22,32 +22,13 @@ static const char doc_md[] =
     "这样行距、字距和网格都会用到。\n\n> 引文\n\n1. 第一项\n   - 子项\n\n"
     "| 序号 | 姓名 |\n|---|---|\n| 1 | 王𠀾 |\n\n```\n代码\n```\n";
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    fuzz_use_source_tree();
-    return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     diag *d = diag_new(NULL);
     style *st = style_parse((const char *)data, size, "fuzz.style", d);
     if (st) {
         fontset *fs = fontset_new();
-        if (style_apply_fonts(st, fs, d) == 0) {
-            layout *L = layout_new(st, fs, d, "fuzz.md");
-            if (layout_markdown(L, doc_md, strlen(doc_md)) == 0) {
-                dl_doc *doc = layout_finish(L);
-                wbuf pdf = {0};
-                pdf_options opt = {0, NULL};
-                pdf_render(doc, fs, &opt, &pdf, d);
-                wbuf_free(&pdf);
-                dl_doc_free(doc);
-            }
-            layout_free(L);
-        }
+        if (style_apply_fonts(st, fs, d) == 0) fuzz_lay_out_and_render(st, fs, doc_md, strlen(doc_md), d);
         fontset_free(fs);
         style_free(st);
     }

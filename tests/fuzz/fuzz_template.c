@@ -13,6 +13,7 @@
 #include "records.h"
 #include "template.h"
 #include "util.h"
+#define FUZZ_OWN_INITIALIZE
 #include "fuzz_common.h"
 
 #define NDOCS 2

@@ -3,6 +3,7 @@
 # and numbers kept whole across line ends, line-end marks in ½ em (GB/T 15834 5.1.10).
 . "$(dirname "$0")/../lib/assert.sh"
 FIX="$ROOT/tests/render/fixtures"
+. "$(dirname "$0")/lib.sh"
 TRACE="$ROOT/tests/forms/pdftrace.py"
 L=79.37; R=521.575; ZI=15.785
 
@@ -12,7 +13,7 @@ trace() {
         sed -n 's/^v\t//p'
 }
 near() { awk -v g="$1" -v w="$2" -v t="$3" 'BEGIN { exit !(g ~ /^-?[0-9.]+$/ && g - w <= t && w - g <= t) }'; }
-text_of() { pdftotext -enc UTF-8 "$1" - | grep -v '^— [0-9]* —$' | tr -d ' \n\f\t'; }
+# source_of MD, here: also without the lines of code-block fences
 source_of() { grep -v '^```' "$1" | sed -e 's/^#* //' | tr -d ' \n\t'; }
 
 # --- 主送机关 / salutation: 居左顶格, 回行仍顶格 ---
