@@ -6,7 +6,7 @@
 Cases (issue 7):
   a. 2 000 评议意见反馈通知书 (`--form feedback`) from a 2 000-member set;
   b. every form for a 1 000-member set;
-  each with -j 1 and -j 2, --force so every run rebuilds every file, RUNS runs, medians;
+  each with -j 1 and -j 2, every run into an empty folder of its own, RUNS runs, medians;
   c. peak memory of the feedback form over a 10 000-member set (-j 2).
 The floor (bench/floor.c: hb-subset + libharu writing the same characters in UMing with no
 layout) is compiled here and fed, per record, the text wenshu drew (extracted from wenshu's own
@@ -37,6 +37,42 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORK = os.path.join(ROOT, "bench", "work")
 WENSHU = os.path.join(ROOT, "wenshu")
 FLOOR_EVERY = int(os.environ.get("FLOOR_EVERY", "2"))  # the floor is timed on every N-th record
+
+
+_outs = []  # every run's output folder, removed when the benchmark ends (see fresh_out)
+
+
+def fresh_out(name):
+    """An empty output folder for one run. Runs do not rebuild into the previous run's folder, and
+    no folder is removed until the benchmark is over: on a file system without a journal (this
+    machine's root is one), ext4 skips the inodes freed in the last 60 s (300 s more while their
+    table is unwritten) when it allocates a new one, scanning past each of them. A rebuild with
+    --force frees one inode per file it replaces, so each file it creates scans past all those it
+    freed so far, and the next run past those too: measured, 9 % of a worker's CPU went to
+    `recently_deleted` and `find_inode_bit`, more at -j 2, and varying with what ran minutes before."""
+    path = os.path.join(WORK, f"out-{name}", f"run-{len(_outs) + 1:03d}")
+    _outs.append(path)
+    return path
+
+
+def retire_old_outputs():
+    """Moves earlier benchmarks' outputs aside (a rename frees no inode); removed at the end."""
+    trash = os.path.join(WORK, "old-outputs")
+    os.makedirs(trash, exist_ok=True)
+    for n in os.listdir(WORK):
+        if n.startswith("out-"):
+            os.rename(os.path.join(WORK, n), os.path.join(trash, f"{n}-{time.time_ns()}"))
+    _outs.append(trash)
+
+
+def remove_outputs():
+    """Removes every run's output folder, once nothing is timed any more."""
+    for path in _outs:
+        shutil.rmtree(path, ignore_errors=True)
+    for n in os.listdir(WORK):
+        d = os.path.join(WORK, n)
+        if n.startswith("out-") and os.path.isdir(d) and not os.listdir(d):
+            os.rmdir(d)
 
 
 def log(*a):
@@ -281,17 +317,23 @@ def bytes_of(files):
 
 def case(name, data, form_args, runs, floor, font):
     """wenshu -j1/-j2 and the floor -j1/-j2 for one data set; returns the result rows."""
-    out = os.path.join(WORK, f"out-{name}")
-    shutil.rmtree(out, ignore_errors=True)
     res = {}
-    cmds = {f"{name}-wenshu-j{j}": [WENSHU, "build"] + data + ["-o", out, "-j", str(j), "--force", "-q"] + form_args
-            for j in (1, 2)}
-    both = interleaved_cases(list(cmds), runs, lambda l: [cmds[l]], lambda l: len(pdfs_under(out)))
+    outs = {}  # label -> the output folder of its latest run
+
+    def cmd(label, out):
+        return [WENSHU, "build"] + data + ["-o", out, "-j", label[-1], "-q"] + form_args
+
+    def run_cmd(label):
+        outs[label] = fresh_out(name)
+        return [cmd(label, outs[label])]
+
+    labels = [f"{name}-wenshu-j{j}" for j in (1, 2)]
+    both = interleaved_cases(labels, runs, run_cmd, lambda l: len(pdfs_under(outs[l])))
     for j in (1, 2):
         res[f"wenshu -j {j}"] = both[f"{name}-wenshu-j{j}"]
-        res[f"wenshu -j {j}"]["cmd"] = show_cmd(cmds[f"{name}-wenshu-j{j}"])
+        res[f"wenshu -j {j}"]["cmd"] = show_cmd(cmd(f"{name}-wenshu-j{j}", os.path.join(WORK, f"out-{name}", "run-K")))
         res[f"wenshu -j {j}"]["phases"] = phases_of(f"{name}-wenshu-j{j}", runs)
-    pdfs = pdfs_under(out)
+    pdfs = pdfs_under(outs[labels[1]])
     res["wenshu -j 1"]["bytes"] = res["wenshu -j 2"]["bytes"] = bytes_of(pdfs)
     # The floor costs 4-5 times what wenshu does per record: it is timed on every other record
     # (an even spread of the set, so the per-record figures stand), which keeps `make bench` short.
@@ -380,6 +422,7 @@ def main():
     if not shutil.which("mutool"):
         sys.exit("bench: mutool is missing (Debian package mupdf-tools)")
     os.makedirs(WORK, exist_ok=True)
+    retire_old_outputs()
     started = datetime.datetime.now(datetime.timezone.utc)
     load_before = loadavg()
     t_start = time.perf_counter()
@@ -396,11 +439,11 @@ def main():
     res_a = case("feedback", set_a, ["--form", "feedback"], a.runs, floor, font)
     res_b = case("allforms", set_b, [], a.runs, floor, font)
 
-    out_c = os.path.join(WORK, "out-memory")
-    shutil.rmtree(out_c, ignore_errors=True)
-    cmd_c = [WENSHU, "build"] + set_c + ["-o", out_c, "-j", "2", "--force", "-q", "--form", "feedback"]
+    out_c = fresh_out("memory")
+    cmd_c = [WENSHU, "build"] + set_c + ["-o", out_c, "-j", "2", "-q", "--form", "feedback"]
     mem = median_case("memory-j2", 1, lambda: [cmd_c], lambda: len(pdfs_under(out_c)))
-    shutil.rmtree(out_c, ignore_errors=True)
+    log("removing the runs' output folders")
+    remove_outputs()
     total = time.perf_counter() - t_start
 
     m = machine()
@@ -415,7 +458,8 @@ def main():
         f"- Load average before / after: {load_before} / {loadavg()} (other work on the machine inflates wall "
         "times; the CPU column is the steadier figure).",
         f"- Runs: {a.runs} per line, medians; -j 1 and -j 2 runs alternate (1, 2, 1, 2 …), so that a change in "
-        "what the shared machine gives falls on both; `--force`, so every run rebuilds every file. Memory "
+        "what the shared machine gives falls on both; each run writes every file into an empty folder of its own "
+        "(none is removed until the benchmark ends: see the notes on the file system). Memory "
         "(PSS sampled from /proc every 20 ms) comes from one more run per line, not timed: sampling costs CPU.",
         f"- Floor: `bench/floor.c` built with `cc -O2`, font {font[0]} face {font[1]}, fed per record the "
         "characters wenshu drew (extracted from wenshu's PDFs by `bench/extract_text.js`); with -j 2 the files are "

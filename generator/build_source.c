@@ -704,9 +704,10 @@ int build_source_open(char *const *data, size_t ndata, const build_options *o, b
     size_t nnames = 0, npartials = 0;
     wbuf dir = {0}, pdir = {0};
 
-    c->ix = records_index_build(data, ndata, d);
+    /* Reading threads: as many as the processors the run may use (-j), one at least. */
+    unsigned readers = o->jobs > 1 ? (unsigned)o->jobs : 1;
+    c->ix = records_index_build(data, ndata, readers, d);
     if (!c->ix) goto fail;
-    malloc_trim(0); /* the files' DOMs are gone; see below */
 
     wbuf_printf(&dir, "%s/templates", wenshu_datadir());
     wbuf_printf(&pdir, "%s/partials", dir.data);
@@ -747,7 +748,7 @@ int build_source_open(char *const *data, size_t ndata, const build_options *o, b
     int any_members = 0;
     for (size_t k = 0; k < c->nforms; k++) any_members |= planned[k] && c->forms[k].uses_members;
     diag *again = diag_new(NULL); /* records_index_build reported these files' problems already */
-    records_reader *rd = records_reader_open(data, ndata, again); /* a file ahead, on a thread */
+    records_reader *rd = records_reader_open(data, ndata, readers, again); /* ahead, on threads */
     for (size_t fi = 0; fi < ndata; fi++) {
         xmlDocPtr doc = records_reader_next_doc(rd, again);
         if (!doc) continue;

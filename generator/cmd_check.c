@@ -55,7 +55,7 @@ int cmd_check(int argc, char **argv)
     }
 
     diag *d = diag_new(stderr);
-    records_index *ix = records_index_build(argv + first, (size_t)(argc - first), d);
+    records_index *ix = records_index_build(argv + first, (size_t)(argc - first), 1, d);
     records_stats st;
     records_index_stats(ix, &st);
     long errors = diag_count(d, DIAG_ERROR), warnings = diag_count(d, DIAG_WARNING);

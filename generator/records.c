@@ -340,7 +340,7 @@ static void check_cycles(records_index *ix, diag *d)
     }
 }
 
-records_index *records_index_build(char *const *paths, size_t n, diag *d)
+records_index *records_index_build(char *const *paths, size_t n, unsigned threads, diag *d)
 {
     LIBXML_TEST_VERSION
     char schema_path[4200];
@@ -368,8 +368,8 @@ records_index *records_index_build(char *const *paths, size_t n, diag *d)
 
     char *deferred = xcalloc(n ? n : 1, 1);
     size_t loaded = 0;
-    /* Reading, parsing and validating run a file ahead on a thread of their own (records_read.c). */
-    records_reader *rd = records_reader_open_validating(ix->paths, n, schema, d);
+    /* Reading, parsing and validating run ahead on threads of their own (records_read.c). */
+    records_reader *rd = records_reader_open_validating(ix->paths, n, threads, schema, d);
     for (size_t i = 0; i < n; i++) {
         records_src src;
         records_load_status st = records_reader_next(rd, &src, d, mark_bad, ix);

@@ -20,12 +20,13 @@
 /* Parses one file safely (no validation). NULL after reporting through d. */
 xmlDocPtr records_parse_file(const char *path, diag *d);
 
-/* Reads paths[0..n) in order, each a file ahead of the caller on a helper thread (records_read.c):
- * records_reader_next_doc gives what records_parse_file would, already unqualified, and reports
- * the file's problems through d then, as if it had parsed the file itself. NULL at the end. d is
- * also where libxml2 reports to in this thread meanwhile. Close before fork(). */
+/* Reads paths[0..n) in order, ahead of the caller on `threads` helper threads (at least one; each
+ * at most a file ahead — records_read.c): records_reader_next_doc gives what records_parse_file
+ * would, already unqualified, and reports the file's problems through d then, as if it had parsed
+ * the file itself. NULL at the end. d is also where libxml2 reports to in this thread meanwhile.
+ * Close before fork(). */
 typedef struct records_reader records_reader;
-records_reader *records_reader_open(char *const *paths, size_t n, diag *d);
+records_reader *records_reader_open(char *const *paths, size_t n, unsigned threads, diag *d);
 xmlDocPtr records_reader_next_doc(records_reader *r, diag *d);
 void records_reader_done_doc(records_reader *r, xmlDocPtr doc); /* frees it (on the thread) */
 void records_reader_close(records_reader *r);
@@ -37,10 +38,11 @@ void records_unqualify(xmlDocPtr doc);
 typedef struct records_index records_index;
 
 /* Pass over all inputs: parse each (safely), validate against the XSD, collect ids and the
- * shared context, then check the campaign rules that span files (unique ids, references). Every
+ * shared context, then check the campaign rules that span files (unique ids, references). Files
+ * are read and validated ahead on `threads` helper threads (as records_reader_open). Every
  * problem is reported through d; the index is still returned (NULL only for usage/I-O failures
  * such as a missing schema) so that callers can go on with the records that are sound. */
-records_index *records_index_build(char *const *paths, size_t n, diag *d);
+records_index *records_index_build(char *const *paths, size_t n, unsigned threads, diag *d);
 void records_index_free(records_index *ix);
 
 /* The shared context, unqualified (see records_unqualify). Nodes live as long as the index. */

@@ -61,7 +61,8 @@ void records_src_free(records_src *src);
 /* records_reader (records.h) that also validates each file against schema, filling in defaults,
  * before unqualifying it; records_reader_next gives the whole source (its DOM in src->doc on
  * LOAD_OK), and passes the records found bad while reading to bad(ud, id). */
-records_reader *records_reader_open_validating(char *const *paths, size_t n, xmlSchemaPtr schema, diag *d);
+records_reader *records_reader_open_validating(char *const *paths, size_t n, unsigned threads, xmlSchemaPtr schema,
+                                               diag *d);
 records_load_status records_reader_next(records_reader *r, records_src *src, diag *d, rules_mark_bad bad, void *ud);
 void records_reader_recycle(records_reader *r, records_src *src); /* frees src (on the thread); zeroes it */
 

@@ -36,7 +36,7 @@ int main(void)
     /* the samples: clean, shared context resolved across files */
     char *samples[] = {"samples/members-mzj.xml", "samples/campaign.xml", "samples/members-fly.xml"};
     diag *d = diag_new(NULL);
-    records_index *ix = records_index_build(samples, 3, d);
+    records_index *ix = records_index_build(samples, 3, 1, d);
     CHECK(ix != NULL, "index built over the samples");
     CHECK(diag_count(d, DIAG_ERROR) == 0 && diag_count(d, DIAG_WARNING) == 0, "samples are clean (%s)",
           diag_nmessages(d) ? diag_message(d, 0) : "no message");
@@ -59,7 +59,7 @@ int main(void)
     /* schema defaults are filled in: <targets/> in base.xml */
     char *base[] = {"tests/records/fixtures/base.xml", "tests/records/fixtures/rule-reference.xml"};
     d = diag_new(NULL);
-    ix = records_index_build(base, 2, d);
+    ix = records_index_build(base, 2, 1, d);
     xmlNodePtr targets = NULL;
     for (xmlNodePtr n = records_campaign(ix) ? records_campaign(ix)->children : NULL; n; n = n->next)
         if (n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, "targets")) targets = n;
@@ -76,7 +76,7 @@ int main(void)
     /* no schema: NULL, reported */
     setenv("WENSHU_DATADIR", "/nonexistent", 1);
     d = diag_new(NULL);
-    ix = records_index_build(base, 1, d);
+    ix = records_index_build(base, 1, 1, d);
     CHECK(ix == NULL && diag_count(d, DIAG_ERROR) == 1, "a missing schema gives NULL and one error");
     diag_free(d);
     setenv("WENSHU_DATADIR", ".", 1);
@@ -100,40 +100,68 @@ int main(void)
      * wrong with each file when the caller takes it — in order, as if read there and then. */
     char *mixed[] = {"samples/campaign.xml", "tests/records/fixtures/not-wellformed.xml", "samples/members-mzj.xml",
                      "tests/records/fixtures/hostile-invalid-utf8.xml", "samples/members-fly.xml"};
-    diag *seq = diag_new(NULL), *ahead = diag_new(NULL);
-    int same = 1;
-    records_reader *rd = records_reader_open(mixed, 5, ahead);
-    for (size_t i = 0; i < 5; i++) {
-        diag_report(seq, DIAG_NOTE, (diag_loc){0}, "file %zu", i);
-        diag_report(ahead, DIAG_NOTE, (diag_loc){0}, "file %zu", i);
-        xmlDocPtr a = records_parse_file(mixed[i], seq), b = records_reader_next_doc(rd, ahead);
-        if (a) records_unqualify(a);
-        same &= !a == !b;
-        if (a && b) {
-            xmlChar *ta = NULL, *tb = NULL;
-            int la = 0, lb = 0;
-            xmlDocDumpMemory(a, &ta, &la);
-            xmlDocDumpMemory(b, &tb, &lb);
-            same &= la == lb && !memcmp(ta, tb, (size_t)la);
-            xmlFree(ta);
-            xmlFree(tb);
+    /* One helper, as `-j 1` reads; three, each taking every third file, as `-j 3` does. */
+    for (unsigned threads = 1; threads <= 3; threads += 2) {
+        diag *seq = diag_new(NULL), *ahead = diag_new(NULL);
+        int same = 1;
+        records_reader *rd = records_reader_open(mixed, 5, threads, ahead);
+        for (size_t i = 0; i < 5; i++) {
+            diag_report(seq, DIAG_NOTE, (diag_loc){0}, "file %zu", i);
+            diag_report(ahead, DIAG_NOTE, (diag_loc){0}, "file %zu", i);
+            xmlDocPtr a = records_parse_file(mixed[i], seq), b = records_reader_next_doc(rd, ahead);
+            if (a) records_unqualify(a);
+            same &= !a == !b;
+            if (a && b) {
+                xmlChar *ta = NULL, *tb = NULL;
+                int la = 0, lb = 0;
+                xmlDocDumpMemory(a, &ta, &la);
+                xmlDocDumpMemory(b, &tb, &lb);
+                same &= la == lb && !memcmp(ta, tb, (size_t)la);
+                xmlFree(ta);
+                xmlFree(tb);
+            }
+            xmlFreeDoc(a);
+            if (b) records_reader_done_doc(rd, b);
         }
-        xmlFreeDoc(a);
-        if (b) records_reader_done_doc(rd, b);
+        records_reader_close(rd);
+        CHECK(same, "%u reading thread(s): the reader's documents are records_parse_file's, unqualified", threads);
+        int msgs_same = diag_nmessages(seq) == diag_nmessages(ahead) && diag_count(seq, DIAG_ERROR) == 2 &&
+                        diag_count(ahead, DIAG_ERROR) == 2;
+        for (size_t i = 0; msgs_same && i < diag_nmessages(seq); i++)
+            msgs_same = !strcmp(diag_message(seq, i), diag_message(ahead, i));
+        CHECK(msgs_same, "%u reading thread(s): the messages come in the same order, each after its file's turn (%zu)",
+              threads, diag_nmessages(ahead));
+        diag_free(seq);
+        diag_free(ahead);
     }
-    records_reader_close(rd);
-    CHECK(same, "the reader's documents are records_parse_file's, unqualified");
-    int msgs_same = diag_nmessages(seq) == diag_nmessages(ahead) && diag_count(seq, DIAG_ERROR) == 2 &&
-                    diag_count(ahead, DIAG_ERROR) == 2;
-    for (size_t i = 0; msgs_same && i < diag_nmessages(seq); i++)
-        msgs_same = !strcmp(diag_message(seq, i), diag_message(ahead, i));
-    CHECK(msgs_same, "the reader's messages come in the same order, each after its file's turn (%zu messages)",
-          diag_nmessages(ahead));
-    diag_free(seq);
-    diag_free(ahead);
+    /* An index read with two threads reports and holds what one read with one thread does. */
+    char *four[] = {"samples/campaign.xml", "samples/members-mzj.xml", "tests/records/fixtures/not-wellformed.xml",
+                    "samples/members-fly.xml"};
+    diag *d1 = diag_new(NULL), *d2 = diag_new(NULL);
+    records_index *ix1 = records_index_build(four, 4, 1, d1), *ix2 = records_index_build(four, 4, 2, d2);
+    int index_same = ix1 && ix2 && diag_nmessages(d1) == diag_nmessages(d2) && diag_count(d1, DIAG_ERROR) == 1;
+    for (size_t i = 0; index_same && i < diag_nmessages(d1); i++)
+        index_same = !strcmp(diag_message(d1, i), diag_message(d2, i));
+    xmlNodePtr *m1 = NULL, *m2 = NULL;
+    size_t n1 = ix1 ? records_members(ix1, "U-MZJ", &m1) : 0;
+    size_t n2 = ix2 ? records_members(ix2, "U-MZJ", &m2) : 0;
+    index_same &= n1 == n2 && n1 > 0;
+    for (size_t i = 0; index_same && i < n1; i++) {
+        xmlChar *a = xmlGetProp(m1[i], BAD_CAST "id"), *b = xmlGetProp(m2[i], BAD_CAST "id");
+        index_same = xmlStrEqual(a, b);
+        xmlFree(a);
+        xmlFree(b);
+    }
+    CHECK(index_same, "an index read with two threads equals one read with one (%zu members)", n1);
+    free(m1);
+    free(m2);
+    records_index_free(ix1);
+    records_index_free(ix2);
+    diag_free(d1);
+    diag_free(d2);
 
-    /* A reader closed early frees what it read ahead (valgrind/ASan see the rest). */
-    rd = records_reader_open(mixed, 5, d);
+    /* A reader closed early frees what its threads read ahead (valgrind/ASan see the rest). */
+    records_reader *rd = records_reader_open(mixed, 5, 3, d);
     xmlDocPtr first = records_reader_next_doc(rd, d);
     CHECK(first != NULL, "a reader can be closed after one file");
     records_reader_done_doc(rd, first);
