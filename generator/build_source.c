@@ -703,11 +703,17 @@ int build_source_open(char *const *data, size_t ndata, const build_options *o, b
     char **names = NULL, **partials = NULL;
     size_t nnames = 0, npartials = 0;
     wbuf dir = {0}, pdir = {0};
+    records_reader *rd = NULL;
+    diag *again = NULL;
 
     /* Reading threads: as many as the processors the run may use (-j), one at least. */
     unsigned readers = o->jobs > 1 ? (unsigned)o->jobs : 1;
     c->ix = records_index_build(data, ndata, readers, d);
     if (!c->ix) goto fail;
+    /* The planning pass reads the files again; its threads start on the first ones now, while
+     * this thread loads the templates (about as long as parsing the first file). */
+    again = diag_new(NULL); /* records_index_build reported these files' problems already */
+    rd = records_reader_open(data, ndata, readers, again);
 
     wbuf_printf(&dir, "%s/templates", wenshu_datadir());
     wbuf_printf(&pdir, "%s/partials", dir.data);
@@ -747,8 +753,6 @@ int build_source_open(char *const *data, size_t ndata, const build_options *o, b
     }
     int any_members = 0;
     for (size_t k = 0; k < c->nforms; k++) any_members |= planned[k] && c->forms[k].uses_members;
-    diag *again = diag_new(NULL); /* records_index_build reported these files' problems already */
-    records_reader *rd = records_reader_open(data, ndata, readers, again); /* ahead, on threads */
     for (size_t fi = 0; fi < ndata; fi++) {
         xmlDocPtr doc = records_reader_next_doc(rd, again);
         if (!doc) continue;
@@ -761,7 +765,9 @@ int build_source_open(char *const *data, size_t ndata, const build_options *o, b
         records_reader_done_doc(rd, doc);
     }
     records_reader_close(rd);
+    rd = NULL;
     diag_free(again);
+    again = NULL;
     flush_pending(&pl, plan);
     manifest_sort(&pl.bad);
     build_plan_note_skipped(plan, pl.bad.n);
@@ -781,6 +787,8 @@ int build_source_open(char *const *data, size_t ndata, const build_options *o, b
     return 0;
 
 fail:
+    records_reader_close(rd);
+    diag_free(again);
     free_names(names, nnames);
     free_names(partials, npartials);
     wbuf_free(&dir);

@@ -71,8 +71,12 @@ long rules_parse_date(const char *s)
 {
     if (!s) return 0;
     while (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r') s++;
-    int y, m, d, n = 0;
-    if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10) return 0;
+    /* yyyy-mm-dd, digits only (sscanf was a tenth of the index pass, and let signs and spaces in) */
+    static const char shape[] = "dddd-dd-dd";
+    for (int i = 0; shape[i]; i++)
+        if (shape[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != '-') return 0;
+    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    int m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
     if (m < 1 || m > 12 || d < 1 || d > 31) return 0;
     return (long)y * 10000 + m * 100 + d;
 }

@@ -96,6 +96,10 @@ int main(void)
 
     CHECK(rules_count_han("我叫王𠀾，2005年。abc") == 5, "Chinese characters counted, incl. outside the BMP");
     CHECK(rules_parse_date("2005-03-01") == 20050301 && rules_parse_date("2005-3-1") == 0, "dates parsed strictly");
+    CHECK(rules_parse_date(" 2005-12-31") == 20051231 && rules_parse_date("+005-03-01") == 0 &&
+              rules_parse_date("2005-+3-01") == 0 && rules_parse_date("2005-13-01") == 0 &&
+              rules_parse_date("2005-03-0") == 0 && rules_parse_date("") == 0,
+          "dates: digits only, month and day in range, nothing short");
     /* The read-ahead reader gives what records_parse_file gives, file by file, and says what is
      * wrong with each file when the caller takes it — in order, as if read there and then. */
     char *mixed[] = {"samples/campaign.xml", "tests/records/fixtures/not-wellformed.xml", "samples/members-mzj.xml",
