@@ -412,7 +412,7 @@ def ratios(res):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--runs", type=int, default=int(os.environ.get("RUNS", "3")))
+    ap.add_argument("--runs", type=int, default=int(os.environ.get("RUNS", "5")))
     ap.add_argument("--quick", action="store_true", help="small sets (200/100/1000 members), for trying the script")
     ap.add_argument("--no-results", action="store_true", help="print the report instead of writing RESULTS.md")
     a = ap.parse_args()

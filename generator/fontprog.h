@@ -28,8 +28,8 @@ void fontprog_source_free(fontprog_source *src);
 int fontprog_closure(const fontprog_source *src, hb_set_t *glyphs);
 
 /* The font program with the glyphs of gids (original ids, ascending; gids[k] becomes glyph k),
- * then n more glyphs: glyph ngids+k a copy of subset glyph var_src[k] with advance var_adv[k]
- * (font units). Returns a blob, or NULL when the data is malformed. */
+ * then n more glyphs: glyph ngids+k draws subset glyph var_src[k] (a composite of it alone) with
+ * advance var_adv[k] (font units). Returns a blob, or NULL when the data is malformed. */
 hb_blob_t *fontprog_build(const fontprog_source *src, const uint32_t *gids, unsigned ngids, const uint16_t *var_src,
                           const uint16_t *var_adv, unsigned n);
 

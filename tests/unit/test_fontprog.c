@@ -136,6 +136,15 @@ int main(void)
           "the variant draws as é with advance 333");
     CHECK(maxp_field(pf, 4) == n + 1 && maxp_field(pf, 26) == 0 && maxp_field(pf, 20) == 0,
           "maxp: numGlyphs, no instructions, no function definitions");
+    /* A variant costs a one-component composite, not a copy of its outline. */
+    hb_blob_t *plain = fontprog_build(src, gids, n, NULL, NULL, 0);
+    unsigned grown = hb_blob_get_length(prog) - hb_blob_get_length(plain);
+    CHECK(grown <= 16 + 4 + 4 + 3, "a variant adds %u bytes: 16 of glyph, its metrics and location", grown);
+    hb_face_t *plain_face = hb_face_create(plain, 0);
+    CHECK(maxp_field(pf, 30) == maxp_field(plain_face, 30) + 1 && maxp_field(pf, 28) >= 1,
+          "maxp: one more level of components (%u)", maxp_field(pf, 30));
+    hb_face_destroy(plain_face);
+    hb_blob_destroy(plain);
     hb_blob_t *fpgm = hb_face_reference_table(pf, HB_TAG('f', 'p', 'g', 'm'));
     CHECK(hb_blob_get_length(fpgm) == 0, "no hinting tables");
     hb_blob_destroy(fpgm);
