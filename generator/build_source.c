@@ -273,19 +273,29 @@ static int find_style(source_ctx *c, const char *name, diag *d)
     return (int)c->nstyles++;
 }
 
-/* What decides the bytes of every document of a form, apart from its record; and whether the
- * form's text (partials included) reads $members. */
+/* Whether the form's text (partials included) reads $members. */
+static int form_reads_members(const form *f, const char *partials_dir, char **partials, size_t npartials)
+{
+    int uses = file_reads_members(template_path(f->t));
+    for (size_t i = 0; i < npartials && !uses; i++) {
+        wbuf p = {0};
+        wbuf_printf(&p, "%s/%s", partials_dir, partials[i]);
+        uses = file_reads_members(p.data);
+        wbuf_free(&p);
+    }
+    return uses;
+}
+
+/* What decides the bytes of every document of a form, apart from its record. */
 static void form_key(source_ctx *c, form *f, const char *partials_dir, char **partials, size_t npartials)
 {
     sha256_state s;
     sha256_begin(&s);
     build_key_file_bytes(&s, template_path(f->t));
-    f->uses_members = file_reads_members(template_path(f->t));
     for (size_t i = 0; i < npartials; i++) {
         wbuf p = {0};
         wbuf_printf(&p, "%s/%s", partials_dir, partials[i]);
         build_key_file_bytes(&s, p.data);
-        if (!f->uses_members) f->uses_members = file_reads_members(p.data);
         wbuf_free(&p);
     }
     loaded_style *ls = &c->styles[f->style];
@@ -708,35 +718,56 @@ int build_source_open(char *const *data, size_t ndata, const build_options *o, b
 
     /* Reading threads: as many as the processors the run may use (-j), one at least. */
     unsigned readers = o->jobs > 1 ? (unsigned)o->jobs : 1;
-    c->ix = records_index_build(data, ndata, readers, d);
-    if (!c->ix) goto fail;
-    /* The planning pass reads the files again; its threads start on the first ones now, while
-     * this thread loads the templates (about as long as parsing the first file). */
-    again = diag_new(NULL); /* records_index_build reported these files' problems already */
-    rd = records_reader_open(data, ndata, readers, again);
+    records_index_pass *pass = records_index_begin(data, ndata, readers, d);
+    if (!pass) goto fail;
 
+    /* While those threads read the first files, the templates (about as long). What they say is
+     * reported after what the records say, as when they were loaded after the index; and the
+     * records are checked and reported even when a template is wrong, so that one run shows
+     * every error. The index is theirs once it is built. */
+    diag *tdiag = diag_new(NULL);
+    int forms_ok = 1;
     wbuf_printf(&dir, "%s/templates", wenshu_datadir());
     wbuf_printf(&pdir, "%s/partials", dir.data);
     names = list_dir(dir.data, ".md", &nnames);
     partials = list_dir(pdir.data, "", &npartials);
     if (!nnames) {
-        diag_report(d, DIAG_ERROR, (diag_loc){dir.data, 0, 0, NULL},
+        diag_report(tdiag, DIAG_ERROR, (diag_loc){dir.data, 0, 0, NULL},
                     "no form templates (*.md) here; set WENSHU_DATADIR to wenshu's data folder");
-        goto fail;
+        forms_ok = 0;
     }
-    c->forms = xcalloc(nnames, sizeof *c->forms);
-    for (size_t i = 0; i < nnames; i++) {
+    c->forms = xcalloc(nnames ? nnames : 1, sizeof *c->forms);
+    for (size_t i = 0; i < nnames && forms_ok; i++) {
         wbuf path = {0};
         wbuf_printf(&path, "%s/%s", dir.data, names[i]);
-        template *t = template_load(path.data, c->ix, d);
+        template *t = template_load(path.data, NULL, tdiag);
         wbuf_free(&path);
-        if (!t) goto fail;
+        if (!t) {
+            forms_ok = 0;
+            break;
+        }
         form *f = &c->forms[c->nforms++];
         f->t = t;
-        f->style = find_style(c, template_style(t), d);
-        if (f->style < 0) goto fail;
-        form_key(c, f, pdir.data, partials, npartials);
+        f->style = find_style(c, template_style(t), tdiag);
+        if (f->style < 0) forms_ok = 0;
+        else f->uses_members = form_reads_members(f, pdir.data, partials, npartials);
     }
+    unsigned char *planned = xcalloc(c->nforms ? c->nforms : 1, 1);
+    if (forms_ok && plan_which(c, o, planned, tdiag)) forms_ok = 0;
+    c->ix = records_index_finish(pass, !forms_ok || selected_forms_read_members(c, o), d);
+    diag_replay(d, tdiag);
+    diag_free(tdiag);
+    if (!forms_ok || !c->ix) {
+        free(planned);
+        goto fail;
+    }
+    for (size_t k = 0; k < c->nforms; k++) {
+        template_set_index(c->forms[k].t, c->ix);
+        form_key(c, &c->forms[k], pdir.data, partials, npartials);
+    }
+    again = diag_new(NULL); /* the index pass reported these files' problems already */
+    rd = records_reader_open(data, ndata, readers, again);
+
     c->sel = xcalloc(c->nforms, sizeof *c->sel);
     c->nsel = xcalloc(c->nforms, sizeof *c->nsel);
     c->sel_done = xcalloc(c->nforms, 1);
@@ -746,11 +777,6 @@ int build_source_open(char *const *data, size_t ndata, const build_options *o, b
     /* The records: every DATA file in turn, each form's selection, in document order. One DOM
      * at a time. */
     planner pl = {.c = c};
-    unsigned char *planned = xcalloc(c->nforms ? c->nforms : 1, 1);
-    if (plan_which(c, o, planned, d)) {
-        free(planned);
-        goto fail;
-    }
     int any_members = 0;
     for (size_t k = 0; k < c->nforms; k++) any_members |= planned[k] && c->forms[k].uses_members;
     for (size_t fi = 0; fi < ndata; fi++) {

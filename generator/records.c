@@ -261,7 +261,7 @@ static void collect(records_index *ix, const records_src *src, int file, diag *d
         case REC_MEMBER:
             ix->stats.members++;
             add_ref(ix, src, file, n, "org", REC_ORG);
-            keep_member_summary(ix, n); /* the member itself stays in its file */
+            if (!ix->members_forgotten) keep_member_summary(ix, n); /* the member itself stays in its file */
             continue;
         }
         xmlNodePtr copy = xmlDocCopyNode(n, ix->doc, 1);
@@ -340,22 +340,30 @@ static void check_cycles(records_index *ix, diag *d)
     }
 }
 
-records_index *records_index_build(char *const *paths, size_t n, unsigned threads, diag *d)
+/* An index pass under way: the files are being read ahead while the caller does other work. */
+struct records_index_pass {
+    records_safety s; /* where libxml2 reports to, for the whole pass: its address is registered */
+    xmlSchemaPtr schema;
+    records_index *ix;
+    records_reader *rd;
+};
+
+records_index_pass *records_index_begin(char *const *paths, size_t n, unsigned threads, diag *d)
 {
     LIBXML_TEST_VERSION
     char schema_path[4200];
     const char *dir = wenshu_datadir();
     snprintf(schema_path, sizeof schema_path, "%s/schemas/campaign.xsd", dir);
 
-    records_safety s = {0};
-    records_safety_begin(&s, d, schema_path);
-    xmlSchemaPtr schema = load_schema(&s, d, schema_path);
-    if (!schema) {
-        records_safety_end(&s);
+    records_index_pass *p = xcalloc(1, sizeof *p);
+    records_safety_begin(&p->s, d, schema_path);
+    p->schema = load_schema(&p->s, d, schema_path);
+    if (!p->schema) {
+        records_safety_end(&p->s);
+        free(p);
         return NULL;
     }
-
-    records_index *ix = xcalloc(1, sizeof *ix);
+    records_index *ix = p->ix = xcalloc(1, sizeof *ix);
     ix->paths = xcalloc(n ? n : 1, sizeof *ix->paths);
     ix->npaths = n;
     for (size_t i = 0; i < n; i++) ix->paths[i] = xstrdup(paths[i]);
@@ -363,42 +371,53 @@ records_index *records_index_build(char *const *paths, size_t n, unsigned thread
     ix->root = xmlNewDocNode(ix->doc, NULL, BAD_CAST "wenshu", NULL);
     xmlDocSetRootElement(ix->doc, ix->root);
     ix->stats.files = n;
-    s.bad = mark_bad;
-    s.ud = ix;
+    p->s.bad = mark_bad;
+    p->s.ud = ix;
+    /* Reading, parsing and validating run ahead on threads of their own (records_read.c). */
+    p->rd = records_reader_open_validating(ix->paths, n, threads, p->schema, d);
+    return p;
+}
 
+records_index *records_index_finish(records_index_pass *p, int members, diag *d)
+{
+    if (!p) return NULL;
+    records_index *ix = p->ix;
+    records_safety *s = &p->s;
+    size_t n = ix->npaths;
+    /* Without the member summaries (several MB for 10 000 members, and a tenth of this pass) when
+     * no document will read them. */
+    if (!members) ix->members_forgotten = 1;
     char *deferred = xcalloc(n ? n : 1, 1);
     size_t loaded = 0;
-    /* Reading, parsing and validating run ahead on threads of their own (records_read.c). */
-    records_reader *rd = records_reader_open_validating(ix->paths, n, threads, schema, d);
     for (size_t i = 0; i < n; i++) {
         records_src src;
-        records_load_status st = records_reader_next(rd, &src, d, mark_bad, ix);
+        records_load_status st = records_reader_next(p->rd, &src, d, mark_bad, ix);
         if (st == LOAD_IO_ERROR) ix->stats.io_failures++;
         if (st != LOAD_OK) {
-            records_reader_recycle(rd, &src);
+            records_reader_recycle(p->rd, &src);
             continue;
         }
         loaded++;
-        s.src = &src;
-        collect(ix, &src, (int)i, d, &s);
+        s->src = &src;
+        collect(ix, &src, (int)i, d, s);
         if (ix->facts.have) rules_check_records(&src, xmlDocGetRootElement(src.doc), &ix->facts, d, mark_bad, ix);
         else deferred[i] = 1;
-        s.src = NULL;
-        records_reader_recycle(rd, &src);
+        s->src = NULL;
+        records_reader_recycle(p->rd, &src);
     }
-    records_reader_close(rd);
+    records_reader_close(p->rd);
     /* Files read before the campaign was found: their per-record rules need its dates and targets. */
     for (size_t i = 0; i < n && ix->facts.have; i++) {
         if (!deferred[i]) continue;
         records_src src;
-        if (records_load(ix->paths[i], &src, &s) == LOAD_OK) {
+        if (records_load(ix->paths[i], &src, s) == LOAD_OK) {
             records_unqualify(src.doc);
             rules_check_records(&src, xmlDocGetRootElement(src.doc), &ix->facts, d, mark_bad, ix);
         }
         records_src_free(&src);
     }
     free(deferred);
-    s.src = NULL;
+    s->src = NULL;
 
     if (!ix->campaign && loaded) /* when nothing could be read, saying so is enough */
         diag_report(d, DIAG_ERROR, (diag_loc){0},
@@ -406,9 +425,15 @@ records_index *records_index_build(char *const *paths, size_t n, unsigned thread
     check_references(ix, d);
     check_cycles(ix, d);
 
-    xmlSchemaFree(schema);
-    records_safety_end(&s);
+    xmlSchemaFree(p->schema);
+    records_safety_end(s);
+    free(p);
     return ix;
+}
+
+records_index *records_index_build(char *const *paths, size_t n, unsigned threads, diag *d)
+{
+    return records_index_finish(records_index_begin(paths, n, threads, d), 1, d);
 }
 
 void records_index_free(records_index *ix)

@@ -43,6 +43,15 @@ typedef struct records_index records_index;
  * problem is reported through d; the index is still returned (NULL only for usage/I-O failures
  * such as a missing schema) so that callers can go on with the records that are sound. */
 records_index *records_index_build(char *const *paths, size_t n, unsigned threads, diag *d);
+
+/* records_index_build in two steps, so that the caller can work while the first files are read:
+ * begin starts the reading threads (NULL after reporting, e.g. a missing schema); finish takes
+ * the files in order, reports, and returns the index (NULL when begin failed). With members 0
+ * no member summaries are kept: records_members must not be called (as after
+ * records_forget_members). libxml2 reports to d in this thread from begin to finish. */
+typedef struct records_index_pass records_index_pass;
+records_index_pass *records_index_begin(char *const *paths, size_t n, unsigned threads, diag *d);
+records_index *records_index_finish(records_index_pass *p, int members, diag *d);
 void records_index_free(records_index *ix);
 
 /* The shared context, unqualified (see records_unqualify). Nodes live as long as the index. */

@@ -193,6 +193,11 @@ template *template_load_string(const char *path, const char *text, size_t len, c
     return t;
 }
 
+void template_set_index(template *t, const records_index *ix)
+{
+    t->ix = ix;
+}
+
 template *template_load(const char *path, const records_index *ix, diag *d)
 {
     wbuf text = {0};

@@ -62,6 +62,8 @@ typedef struct template template;
  * ix (may be NULL) resolves $campaign, $organisation and $unit; without it they are looked up
  * in the record's own document. Returns NULL after reporting every problem through d. */
 template *template_load(const char *path, const records_index *ix, diag *d);
+/* Gives a template loaded without an index the one its documents are merged with. */
+void template_set_index(template *t, const records_index *ix);
 
 /* The same from memory: `path` names the text in messages; partials_dir may be NULL (no partials). */
 template *template_load_string(const char *path, const char *text, size_t len, const char *partials_dir,
