@@ -75,6 +75,11 @@ sanitize: deps
 	WENSHU=$(CURDIR)/build-asan/wenshu UNIT_DIR=build-asan/unit SHARED=$(SHARED) SANITIZED=1 \
 	  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ./tests/run
 
+# The leak and memory-error checks alone (make check runs them too).
+valgrind: deps
+	$(MAKE) wenshu
+	bash tests/hardening/test_valgrind.sh
+
 bench: deps
 	$(MAKE) wenshu
 	./bench/run.sh
