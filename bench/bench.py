@@ -19,7 +19,8 @@ process (ru_maxrss) and the largest proportional set size (PSS) summed over the 
 sampled every 20 ms from /proc (pages a worker shares with its parent count once).
 Inside one process, bench/microbench.c (built against build/libwenshu.a) splits a record's CPU
 time into layout, the PDF writer, and the writer's font work (subsetting, deflating programs).
-Standard library only; needs mutool (mupdf-tools) and a C compiler.
+Standard library only; needs mutool (mupdf-tools), a C compiler, and about 4 GB of free disk
+while it runs (every timed run keeps its own output until the end: see fresh_out).
 """
 import argparse
 import datetime
