@@ -157,6 +157,18 @@ int main(void)
         xmlFree(b);
     }
     CHECK(index_same, "an index read with two threads equals one read with one (%zu members)", n1);
+    /* In two steps and without member summaries (a build of member forms only): the same messages,
+     * the same records, found bad or not. */
+    diag *d3 = diag_new(NULL);
+    records_index *ix3 = records_index_finish(records_index_begin(four, 4, 2, d3), 0, d3);
+    int steps_same = ix3 && diag_nmessages(d3) == diag_nmessages(d1) && records_lookup(ix3, "U-MZJ") &&
+                     records_lookup(ix3, "O-JG") && records_campaign(ix3) &&
+                     records_is_bad(ix3, "O-JG") == records_is_bad(ix1, "O-JG");
+    for (size_t i = 0; steps_same && i < diag_nmessages(d1); i++)
+        steps_same = !strcmp(diag_message(d1, i), diag_message(d3, i));
+    CHECK(steps_same, "records_index_begin/finish without summaries: the same index and messages");
+    records_index_free(ix3);
+    diag_free(d3);
     free(m1);
     free(m2);
     records_index_free(ix1);
