@@ -703,6 +703,34 @@ static int selected_forms_read_members(const source_ctx *c, const build_options 
     return 0;
 }
 
+/* Loads every form template, without the index (each gets it once it is built: template_set_index),
+ * with its style and fonts, and decides which forms to plan (*planned, one flag per form; free()
+ * it). Returns 0, or -1 after reporting through d. */
+static int load_forms(source_ctx *c, const build_options *o, const char *dir, char **names, size_t nnames,
+                      const char *pdir, char **partials, size_t npartials, unsigned char **planned, diag *d)
+{
+    if (!nnames) {
+        diag_report(d, DIAG_ERROR, (diag_loc){dir, 0, 0, NULL},
+                    "no form templates (*.md) here; set WENSHU_DATADIR to wenshu's data folder");
+        return -1;
+    }
+    c->forms = xcalloc(nnames, sizeof *c->forms);
+    for (size_t i = 0; i < nnames; i++) {
+        wbuf path = {0};
+        wbuf_printf(&path, "%s/%s", dir, names[i]);
+        template *t = template_load(path.data, NULL, d);
+        wbuf_free(&path);
+        if (!t) return -1;
+        form *f = &c->forms[c->nforms++];
+        f->t = t;
+        f->style = find_style(c, template_style(t), d);
+        if (f->style < 0) return -1;
+        f->uses_members = form_reads_members(f, pdir, partials, npartials);
+    }
+    *planned = xcalloc(c->nforms, 1);
+    return plan_which(c, o, *planned, d);
+}
+
 int build_source_open(char *const *data, size_t ndata, const build_options *o, build_plan *plan, build_source *src,
                       diag *d)
 {
@@ -721,40 +749,17 @@ int build_source_open(char *const *data, size_t ndata, const build_options *o, b
     records_index_pass *pass = records_index_begin(data, ndata, readers, d);
     if (!pass) goto fail;
 
-    /* While those threads read the first files, the templates (about as long). What they say is
-     * reported after what the records say, as when they were loaded after the index; and the
-     * records are checked and reported even when a template is wrong, so that one run shows
-     * every error. The index is theirs once it is built. */
-    diag *tdiag = diag_new(NULL);
-    int forms_ok = 1;
+    /* While those threads read the first files, the templates (which take about as long). Their
+     * messages come after the records', as when they were loaded after the index, and the
+     * records are checked even when a template is wrong, so that one run shows every error. */
     wbuf_printf(&dir, "%s/templates", wenshu_datadir());
     wbuf_printf(&pdir, "%s/partials", dir.data);
     names = list_dir(dir.data, ".md", &nnames);
     partials = list_dir(pdir.data, "", &npartials);
-    if (!nnames) {
-        diag_report(tdiag, DIAG_ERROR, (diag_loc){dir.data, 0, 0, NULL},
-                    "no form templates (*.md) here; set WENSHU_DATADIR to wenshu's data folder");
-        forms_ok = 0;
-    }
-    c->forms = xcalloc(nnames ? nnames : 1, sizeof *c->forms);
-    for (size_t i = 0; i < nnames && forms_ok; i++) {
-        wbuf path = {0};
-        wbuf_printf(&path, "%s/%s", dir.data, names[i]);
-        template *t = template_load(path.data, NULL, tdiag);
-        wbuf_free(&path);
-        if (!t) {
-            forms_ok = 0;
-            break;
-        }
-        form *f = &c->forms[c->nforms++];
-        f->t = t;
-        f->style = find_style(c, template_style(t), tdiag);
-        if (f->style < 0) forms_ok = 0;
-        else f->uses_members = form_reads_members(f, pdir.data, partials, npartials);
-    }
-    unsigned char *planned = xcalloc(c->nforms ? c->nforms : 1, 1);
-    if (forms_ok && plan_which(c, o, planned, tdiag)) forms_ok = 0;
-    c->ix = records_index_finish(pass, !forms_ok || selected_forms_read_members(c, o), d);
+    diag *tdiag = diag_new(NULL);
+    unsigned char *planned = NULL;
+    int forms_ok = load_forms(c, o, dir.data, names, nnames, pdir.data, partials, npartials, &planned, tdiag) == 0;
+    c->ix = records_index_finish(pass, forms_ok && selected_forms_read_members(c, o), d);
     diag_replay(d, tdiag);
     diag_free(tdiag);
     if (!forms_ok || !c->ix) {

@@ -107,4 +107,18 @@ assert_contains "$(pdftotext "$report" - 2>/dev/null | tr -d ' \n')" "本支部�
 cmp_report="$TMP/a/${report#"$TMP/c/"}"
 assert "the same bytes as in the run of every form" cmp "$report" "$cmp_report"
 
+# A broken template does not hide what is wrong with the records: the records are checked (their
+# messages first, as always), then the template's message, and the run ends with 2.
+mkdir -p "$TMP/broken"
+cp -r "$WENSHU_DATADIR/." "$TMP/broken/"
+printf -- '---\nname: bad\ntitle: 坏表\nrecords: /wenshu/member[\nstyle: gbt9704\n---\n# 坏\n' > "$TMP/broken/templates/zz-bad.md"
+WENSHU_DATADIR="$TMP/broken" run "$WENSHU" build "${SAMPLES[@]}" "$ROOT/tests/records/fixtures/not-wellformed.xml" -o "$TMP/none" -q
+assert_status 2 "a broken template stops the run"
+assert_contains "$ERR" "not-wellformed.xml:5:9: error: Opening and ending tag mismatch" "the records are still checked"
+assert_contains "$ERR" "zz-bad.md:4:" "and the template's error is reported"
+first_template=$(echo "$ERR" | grep -n 'zz-bad.md' | head -1 | cut -d: -f1)
+first_record=$(echo "$ERR" | grep -n 'not-wellformed.xml' | head -1 | cut -d: -f1)
+assert "after the records' ($first_record, $first_template)" test "$first_record" -lt "$first_template"
+assert "and nothing is made" test ! -e "$TMP/none/manifest.json"
+
 done_testing
