@@ -12,10 +12,10 @@
  * Width variants: a glyph that layout set with a different advance (a full-width comma
  * compressed to ½ em, a hanzi followed by the ¼ em gap before a Latin word) gets a glyph of
  * its own — appended to the subset with that advance in hmtx (fontprog writes it as a composite
- * of the glyph alone; the hb-subset path copies the outline) — and a CID equal to its glyph id. Text extractors (poppler, mupdf, which measures by glyph) then
- * see glyphs that touch, as they do on paper, instead of a gap they would turn into a space;
- * and /W still agrees with the font program, as PDF/A requires. A variant is keyed by
- * VARIANT_KEY(code point, width in 1/1000 em). */
+ * of the glyph alone; the hb-subset path copies the outline) — and a CID equal to its glyph id.
+ * Text extractors (poppler, mupdf, which measures by glyph) then see glyphs that touch, as they
+ * do on paper, instead of a gap they would turn into a space; and /W still agrees with the font
+ * program, as PDF/A requires. A variant is keyed by VARIANT_KEY(code point, width in 1/1000 em). */
 #ifndef WENSHU_SUBSET_H
 #define WENSHU_SUBSET_H
 
