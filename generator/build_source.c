@@ -273,10 +273,10 @@ static int find_style(source_ctx *c, const char *name, diag *d)
     return (int)c->nstyles++;
 }
 
-/* Whether the form's text (partials included) reads $members. */
-static int form_reads_members(const form *f, const char *partials_dir, char **partials, size_t npartials)
+/* Whether any partial reads $members (a form may include any of them). */
+static int partials_read_members(const char *partials_dir, char **partials, size_t npartials)
 {
-    int uses = file_reads_members(template_path(f->t));
+    int uses = 0;
     for (size_t i = 0; i < npartials && !uses; i++) {
         wbuf p = {0};
         wbuf_printf(&p, "%s/%s", partials_dir, partials[i]);
@@ -453,7 +453,6 @@ static void close_ctx(source_ctx *c)
 }
 
 /* ---- planning (in the parent) ---- */
-
 
 /* An item waiting for the end of planning: the key of a form that reads $members covers members
  * that may come in later files. */
@@ -649,12 +648,18 @@ static void flush_pending(planner *pl, build_plan *plan)
     ptr_map_free(&pl->owner_of);
 }
 
-/* Whether --form selects the form (by title or id); every form without --form. */
+/* Whether name (a --form value) names the form: its title or its id. */
+static int form_named(const form *f, const char *name)
+{
+    return !strcmp(name, form_title(f)) || !strcmp(name, template_name(f->t));
+}
+
+/* Whether --form selects the form; every form without --form. */
 static int form_wanted(const form *f, const build_options *o)
 {
     if (!o->nforms) return 1;
     for (size_t i = 0; i < o->nforms; i++)
-        if (!strcmp(o->forms[i], form_title(f)) || !strcmp(o->forms[i], template_name(f->t))) return 1;
+        if (form_named(f, o->forms[i])) return 1;
     return 0;
 }
 
@@ -668,10 +673,7 @@ static int plan_which(const source_ctx *c, const build_options *o, unsigned char
     int bad = 0;
     for (size_t i = 0; i < o->nforms; i++) {
         int known = 0;
-        for (size_t k = 0; k < c->nforms && !known; k++) {
-            const form *f = &c->forms[k];
-            known = !strcmp(o->forms[i], form_title(f)) || !strcmp(o->forms[i], template_name(f->t));
-        }
+        for (size_t k = 0; k < c->nforms && !known; k++) known = form_named(&c->forms[k], o->forms[i]);
         if (known) continue;
         wbuf list = {0};
         for (size_t k = 0; k < c->nforms; k++)
@@ -714,6 +716,7 @@ static int load_forms(source_ctx *c, const build_options *o, const char *dir, ch
                     "no form templates (*.md) here; set WENSHU_DATADIR to wenshu's data folder");
         return -1;
     }
+    int partials_use = partials_read_members(pdir, partials, npartials);
     c->forms = xcalloc(nnames, sizeof *c->forms);
     for (size_t i = 0; i < nnames; i++) {
         wbuf path = {0};
@@ -725,7 +728,7 @@ static int load_forms(source_ctx *c, const build_options *o, const char *dir, ch
         f->t = t;
         f->style = find_style(c, template_style(t), d);
         if (f->style < 0) return -1;
-        f->uses_members = form_reads_members(f, pdir, partials, npartials);
+        f->uses_members = partials_use || file_reads_members(template_path(t));
     }
     *planned = xcalloc(c->nforms, 1);
     return plan_which(c, o, *planned, d);
@@ -805,7 +808,6 @@ int build_source_open(char *const *data, size_t ndata, const build_options *o, b
     manifest_free(&pl.bad);
     digest_cache_free(&pl.index);
     free(planned);
-    if (!selected_forms_read_members(c, o)) records_forget_members(c->ix);
     /* The files' DOMs are freed; give their pages back, or every worker forked from this process
      * would carry them (glibc keeps freed memory for reuse). */
     malloc_trim(0);

@@ -47,7 +47,7 @@ struct records_index {
     /* Member summaries (records_members), serialised: as DOM nodes they cost ~6 KB a member. */
     char **member_xml, **member_org;
     size_t nmembers, capmembers;
-    int members_forgotten; /* records_forget_members was called */
+    int no_members;        /* built without member summaries (records_index_finish) */
     /* The summaries last asked for, as nodes; kept until a different id is asked for, so that
      * the node-sets of one record's merge stay valid however often it reads $members. */
     char *scratch_id;
@@ -261,7 +261,7 @@ static void collect(records_index *ix, const records_src *src, int file, diag *d
         case REC_MEMBER:
             ix->stats.members++;
             add_ref(ix, src, file, n, "org", REC_ORG);
-            if (!ix->members_forgotten) keep_member_summary(ix, n); /* the member itself stays in its file */
+            if (!ix->no_members) keep_member_summary(ix, n); /* the member itself stays in its file */
             continue;
         }
         xmlNodePtr copy = xmlDocCopyNode(n, ix->doc, 1);
@@ -386,7 +386,7 @@ records_index *records_index_finish(records_index_pass *p, int members, diag *d)
     size_t n = ix->npaths;
     /* Without the member summaries (several MB for 10 000 members, and a tenth of this pass) when
      * no document will read them. */
-    if (!members) ix->members_forgotten = 1;
+    ix->no_members = !members;
     char *deferred = xcalloc(n ? n : 1, 1);
     size_t loaded = 0;
     for (size_t i = 0; i < n; i++) {
@@ -516,23 +516,13 @@ static void materialise_members(records_index *ix, const char *id)
     wbuf_free(&xml);
 }
 
-void records_forget_members(records_index *ix)
-{
-    for (size_t i = 0; i < ix->nmembers; i++) free(ix->member_xml[i]), free(ix->member_org[i]);
-    free(ix->member_xml);
-    free(ix->member_org);
-    ix->member_xml = ix->member_org = NULL;
-    ix->nmembers = ix->capmembers = 0;
-    ix->members_forgotten = 1;
-}
-
 size_t records_members(const records_index *cix, const char *id, xmlNodePtr **out)
 {
     *out = NULL;
     if (!cix || !id) return 0;
     records_index *ix = (records_index *)cix; /* the cache is not part of the index's meaning */
-    if (ix->members_forgotten) {
-        fputs("wenshu: internal error: member summaries asked for after records_forget_members\n", stderr);
+    if (ix->no_members) {
+        fputs("wenshu: internal error: member summaries asked for of an index built without them\n", stderr);
         abort();
     }
     if (!ix->scratch_id || strcmp(ix->scratch_id, id)) materialise_members(ix, id);

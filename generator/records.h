@@ -47,8 +47,9 @@ records_index *records_index_build(char *const *paths, size_t n, unsigned thread
 /* records_index_build in two steps, so that the caller can work while the first files are read:
  * begin starts the reading threads (NULL after reporting, e.g. a missing schema); finish takes
  * the files in order, reports, and returns the index (NULL when begin failed). With members 0
- * no member summaries are kept: records_members must not be called (as after
- * records_forget_members). libxml2 reports to d in this thread from begin to finish. */
+ * no member summaries are kept — 10 000 members' are several MB that every worker would carry,
+ * and building them is a tenth of the pass — and records_members must not be called. libxml2
+ * reports to d in this thread from begin to finish. */
 typedef struct records_index_pass records_index_pass;
 records_index_pass *records_index_begin(char *const *paths, size_t n, unsigned threads, diag *d);
 records_index *records_index_finish(records_index_pass *p, int members, diag *d);
@@ -66,11 +67,6 @@ xmlNodePtr records_lookup(const records_index *ix, const char *id); /* unit or o
  * *out (free() it) gets the nodes; they stay valid until records_members is asked for a different
  * id (one record's merge asks for one id) or the index is freed. Returns the count. */
 size_t records_members(const records_index *ix, const char *id, xmlNodePtr **out);
-
-/* Frees the member summaries, for a run none of whose documents reads $members (a build of the
- * member forms only): 10 000 members' summaries are several MB that every worker would carry.
- * records_members must not be called afterwards. */
-void records_forget_members(records_index *ix);
 
 /* Whether the record with this id (member or organisation) had errors and must be skipped. */
 int records_is_bad(const records_index *ix, const char *id);

@@ -144,17 +144,20 @@ static void *thread_main(void *arg)
     return NULL;
 }
 
+/* Empties a result: its messages and bad ids; its source, unless the caller took it. */
+static void clear_result(read_result *r)
+{
+    records_src_free(&r->src);
+    for (size_t k = 0; k < r->nbad; k++) free(r->bad[k]);
+    free(r->bad);
+    diag_free(r->msgs);
+    memset(r, 0, sizeof *r);
+}
+
 /* Frees what was read but not taken. */
 static void free_unread(records_reader *rd)
 {
-    for (size_t i = rd->taken; i < rd->n; i++) {
-        read_result *r = &rd->res[i];
-        records_src_free(&r->src);
-        for (size_t k = 0; k < r->nbad; k++) free(r->bad[k]);
-        free(r->bad);
-        diag_free(r->msgs);
-        memset(r, 0, sizeof *r);
-    }
+    for (size_t i = rd->taken; i < rd->n; i++) clear_result(&rd->res[i]);
 }
 
 /* Stops and joins the threads (they free what came back to them on their way out of the wait). */
@@ -218,16 +221,12 @@ records_load_status records_reader_next(records_reader *rd, records_src *src, di
         xmlSetStructuredErrorFunc(&rd->caller, records_xml_error);
     }
     diag_replay(d, r->msgs);
-    for (size_t k = 0; k < r->nbad; k++) {
-        if (bad) bad(ud, r->bad[k]);
-        free(r->bad[k]);
-    }
-    free(r->bad);
-    diag_free(r->msgs);
+    for (size_t k = 0; bad && k < r->nbad; k++) bad(ud, r->bad[k]);
     *src = r->src;
     rd->handed[i] = src->doc;
     records_load_status status = r->status;
-    memset(r, 0, sizeof *r);
+    r->src = (records_src){0}; /* the caller's now */
+    clear_result(r);
     pthread_mutex_lock(&rd->lock);
     rd->taken++;
     pthread_cond_broadcast(&rd->changed);
