@@ -144,6 +144,7 @@ static int spawn(worker *ws, int nw, int k, const jobs_opts *o, size_t nitems, c
         close(cmd[1]);
         close(res[0]);
         signal(SIGPIPE, SIG_DFL);
+        if (o->worker_start) o->worker_start(o->ctx);
         worker_main(cmd[0], res[1], o, nitems);
         _exit(0);
     }

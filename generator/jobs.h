@@ -41,6 +41,9 @@ typedef struct {
     jobs_tick_fn tick; /* may be NULL */
     void *ctx;
     jobs_finished_fn finished; /* may be NULL; not called for an item whose worker died */
+    /* Runs in each worker process once, as it starts (not at all when workers == 0): settings
+     * that suit a worker and not the caller. May be NULL. */
+    void (*worker_start)(void *ctx);
 } jobs_opts;
 
 /* Returns 0 when every item was handed to done (whatever their statuses), -1 with err filled when

@@ -11,6 +11,10 @@
 #define DEFAULT_WIDTH 1000 /* hanzi and full-width marks: every CJK face we use */
 /* ToUnicode, CIDSet, CIDToGIDMap: a few KB of text that compresses well, fast at any level */
 #define SMALL_STREAM_LEVEL 6
+/* Font programs, most of a PDF's bytes: level 6 makes a notice 2.3 KB (4 %) smaller than level 1
+ * for 0.55 ms more per document (bench/PROFILE.md, fourth round), and brings it under the bytes
+ * of libharu's own zlib-compressed font; a printing office keeps and sends these files. */
+#define PROGRAM_LEVEL 6
 
 void pdffont_hex4(wbuf *b, unsigned v)
 {
@@ -67,8 +71,8 @@ static HPDF_Dict indirect_dict(HPDF_Doc pdf)
 /* libharu deflates streams with zlib at its default level, and the font programs are most of a
  * PDF: deflating every stream here with libdeflate instead is the largest single saving per
  * document (a one-page UMing subset of 100 KB: zlib level 1 takes 1.2 ms, libdeflate level 1
- * 0.6 ms and makes it 4 % smaller). Archive copies, kept for decades, take a higher level. One
- * compressor per level, made on first use and kept for the process (a batch reuses it). */
+ * 0.6 ms and makes it 4 % smaller). One compressor per level, made on first use and kept for
+ * the process (a batch reuses it). */
 struct libdeflate_compressor *pdffont_compressor(int level)
 {
     static struct libdeflate_compressor *made[13];
@@ -163,7 +167,7 @@ HPDF_Dict pdffont_add(HPDF_Doc pdf, fontset *fs, int face, const subset_font *sf
 
     unsigned plen;
     const char *prog = hb_blob_get_data(sf->program, &plen);
-    HPDF_Dict file = flate_stream(pdf, prog, plen, archive ? 6 : 1);
+    HPDF_Dict file = flate_stream(pdf, prog, plen, PROGRAM_LEVEL);
     if (!file) return NULL;
     HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)plen);
 

@@ -56,6 +56,26 @@ static int pid_work(size_t i, void *ctx, wbuf *result)
     return 0;
 }
 
+/* Set by start_worker in a worker process; the caller's copy stays 0. */
+static long started_in;
+static int starts;
+
+static void start_worker(void *ctx)
+{
+    (void)ctx;
+    started_in = (long)getpid();
+    starts++;
+}
+
+/* Reports whether this process ran start_worker, once, before its first item. */
+static int started_work(size_t i, void *ctx, wbuf *result)
+{
+    (void)i;
+    (void)ctx;
+    wbuf_printf(result, "%d", started_in == (long)getpid() && starts == 1);
+    return 0;
+}
+
 typedef struct {
     long pid[200];
     size_t order[200], norder;
@@ -93,7 +113,7 @@ static void count_tick(size_t finished, size_t total, void *ctx)
 static char *run(int workers, size_t n, jobs_work_fn work, run_state *s, int *rc)
 {
     *s = (run_state){.in_order = 1, .marker = s->marker};
-    jobs_opts o = {workers, -1, work, record_done, count_tick, s, NULL};
+    jobs_opts o = {workers, -1, work, record_done, count_tick, s, NULL, NULL};
     char err[256];
     *rc = jobs_run(n, &o, err, sizeof err);
     return wbuf_steal(&s->log);
@@ -137,7 +157,7 @@ int main(void)
     /* One worker holds two items at a time: the one queued behind a crash was never started, so
      * it is made on the next worker even when no retries are allowed. */
     s = (run_state){.in_order = 1};
-    jobs_opts strict = {1, 0, killing_work, record_done, count_tick, &s, NULL};
+    jobs_opts strict = {1, 0, killing_work, record_done, count_tick, &s, NULL, NULL};
     char err[256];
     rc = jobs_run(10, &strict, err, sizeof err);
     char *queued = wbuf_steal(&s.log);
@@ -149,7 +169,7 @@ int main(void)
     /* Workers take long runs of neighbouring items (which share a DATA file in a build), and the
      * finished callback sees every item once, as it arrives. */
     finish_log fl = {0};
-    jobs_opts runs = {2, -1, pid_work, ignore_done, NULL, &fl, log_finished};
+    jobs_opts runs = {2, -1, pid_work, ignore_done, NULL, &fl, log_finished, NULL};
     rc = jobs_run(200, &runs, err, sizeof err);
     size_t switches = 0, seen = 0;
     for (size_t i = 1; i < 200; i++) switches += fl.pid[i] != fl.pid[i - 1];
@@ -158,6 +178,15 @@ int main(void)
     CHECK_ONCE(rc == 0 && fl.norder == 200 && seen == 200, "finished sees each of 200 items once");
     CHECK_ONCE(switches >= 1 && switches <= 12, "two workers take long runs of neighbouring items (%zu changes of worker)",
                switches);
+
+    /* The worker_start hook runs in each worker, once, before its first item; not in the caller. */
+    run_state ws = {.in_order = 1};
+    jobs_opts hooked = {2, -1, started_work, record_done, NULL, &ws, NULL, start_worker};
+    rc = jobs_run(20, &hooked, err, sizeof err);
+    char *hooklog = wbuf_steal(&ws.log);
+    CHECK_ONCE(rc == 0 && !strstr(hooklog, ":0\n") && strstr(hooklog, "19:0:1\n") && starts == 0 && started_in == 0,
+               "worker_start ran once in every worker before its items, never in the caller");
+    free(hooklog);
 
     char *none = run(3, 0, square_work, &s, &rc);
     CHECK_ONCE(rc == 0 && !none[0], "no items, nothing done");
