@@ -17,6 +17,7 @@
 #include "commands.h"
 #include "fonts_cache.h"
 #include "layout.h"
+#include "pdffont.h"
 #include "pdfout.h"
 #include "style.h"
 #include "subset.h"
@@ -95,7 +96,7 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    struct libdeflate_compressor *c = libdeflate_alloc_compressor(1);
+    struct libdeflate_compressor *c = libdeflate_alloc_compressor(PDFFONT_PROGRAM_LEVEL);
     double layout_ms = 0, render_ms = 0, subset_ms = 0, deflate_ms = 0;
     size_t bytes = 0, program_bytes = 0, pages = 0, records = 0;
     for (int r = 0; r < repeat; r++) {

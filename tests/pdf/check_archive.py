@@ -119,21 +119,32 @@ for line in fonts:
     cmap = show(obj + "/ToUnicode", raw=True).decode("ascii", "replace")
     if "cidrange" in cmap or "notdefrange" in cmap or "/CMapType 2" not in cmap:
         problems.append(name + ": ToUnicode is not a plain CMapType 2 bfchar/bfrange CMap")
-    blocks = re.findall(r"(\d+) beginbfchar\s+(.*?)endbfchar", cmap, re.S)
-    if not blocks:
-        problems.append(name + ": ToUnicode has no bfchar entries")
-    for count, body in blocks:
+    # pdffont.c writes bfrange blocks, each range with the array of its characters
+    pairs = []  # (source code, destination hex)
+    for count, body in re.findall(r"(\d+) beginbfchar\s+(.*?)endbfchar", cmap, re.S):
         entries = re.findall(r"<([0-9A-F]{4})>\s*<([0-9A-F]+)>", body)
         if len(entries) != int(count) or len(entries) > 100:
             problems.append(name + ": bfchar block count %s, %d entries" % (count, len(entries)))
-        for src, dst in entries:
-            try:
-                text = bytes.fromhex(dst).decode("utf-16-be")
-            except (ValueError, UnicodeDecodeError):
-                problems.append(name + ": <%s> maps to invalid UTF-16 <%s>" % (src, dst))
-                continue
-            if len(text) != 1:
-                problems.append(name + ": <%s> maps to %d characters" % (src, len(text)))
+        pairs += entries
+    for count, body in re.findall(r"(\d+) beginbfrange\s+(.*?)endbfrange", cmap, re.S):
+        ranges = re.findall(r"<([0-9A-F]{4})>\s*<([0-9A-F]{4})>\s*\[([^\]]*)\]", body)
+        if len(ranges) != int(count) or len(ranges) > 100:
+            problems.append(name + ": bfrange block count %s, %d ranges" % (count, len(ranges)))
+        for lo, hi, dsts in ranges:
+            lo, hi, dsts = int(lo, 16), int(hi, 16), re.findall(r"<([0-9A-F]+)>", dsts)
+            if hi < lo or lo >> 8 != hi >> 8 or len(dsts) != hi - lo + 1:
+                problems.append(name + ": bfrange <%04X> <%04X> with %d characters" % (lo, hi, len(dsts)))
+            pairs += [("%04X" % (lo + k), dst) for k, dst in enumerate(dsts)]
+    if not pairs:
+        problems.append(name + ": ToUnicode maps no CID")
+    for src, dst in pairs:
+        try:
+            text = bytes.fromhex(dst).decode("utf-16-be")
+        except (ValueError, UnicodeDecodeError):
+            problems.append(name + ": <%s> maps to invalid UTF-16 <%s>" % (src, dst))
+            continue
+        if len(text) != 1:
+            problems.append(name + ": <%s> maps to %d characters" % (src, len(text)))
 
 for p in problems:
     print(p)
