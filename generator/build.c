@@ -203,7 +203,7 @@ typedef struct {
  * and more mapped on its own, and glibc gives the top of the heap back past 128 KiB free: right
  * for the parent, whose freed pages workers would otherwise copy, but in a worker it makes every
  * document fault its pages in again. Measured on 2 000 notices at -j 2: 49 600 page faults ->
- * 27 700 for the run (bench/PROFILE.md, fourth round). The worker exits when the batch ends, which
+ * 26 300-28 200 for the run (bench/PROFILE.md, fourth round). The worker exits when the batch ends, which
  * is when this memory goes back. */
 static void worker_start(void *ctx)
 {
