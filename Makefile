@@ -19,27 +19,32 @@ CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) $(OPT) $(EXTRA_CFLAG
 LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lexslt -lhpdf -lnettle -ldeflate -lz -lm -pthread $(EXTRA_LDFLAGS)
 
 BUILD    ?= build
-SRCS     := $(filter-out generator/main.c,$(wildcard generator/*.c))
+# One folder per pipeline stage (README "Layout"); objects mirror the folders under $(BUILD).
+LAYERS   := base records fonts template typeset pdf batch cli
+SRCS     := $(filter-out generator/cli/main.c,$(foreach l,$(LAYERS),$(wildcard generator/$(l)/*.c)))
+HDRS     := $(foreach l,$(LAYERS),$(wildcard generator/$(l)/*.h))
 OBJS     := $(SRCS:generator/%.c=$(BUILD)/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)
 
-.PHONY: FORCE all deps demo check test unit sanitize valgrind bench fuzz install clean readme-image
+.PHONY: FORCE all deps demo check test unit layers sanitize valgrind bench fuzz install clean readme-image
 all: wenshu
 
-$(BUILD)/%.o: generator/%.c $(wildcard generator/*.h) | $(BUILD)
+$(BUILD)/%.o: generator/%.c $(HDRS) | $(BUILD)
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -c $< -o $@
 # The installed binary finds templates and schemas under PREFIX: rebuild when PREFIX changes.
-$(BUILD)/datadir.o: generator/datadir.c $(BUILD)/prefix.stamp | $(BUILD)
+$(BUILD)/cli/datadir.o: generator/cli/datadir.c $(BUILD)/prefix.stamp | $(BUILD)
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -DWENSHU_PREFIX='"$(PREFIX)"' -c $< -o $@
 $(BUILD)/prefix.stamp: FORCE | $(BUILD)
 	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
 FORCE:
 $(BUILD):
-	mkdir -p $(BUILD) $(BUILD)/unit
+	mkdir -p $(BUILD) $(BUILD)/unit $(addprefix $(BUILD)/,$(LAYERS))
 $(BUILD)/libwenshu.a: $(OBJS)
 	rm -f $@ && ar rcs $@ $^
-$(BUILD)/wenshu: $(BUILD)/main.o $(BUILD)/libwenshu.a
+$(BUILD)/wenshu: $(BUILD)/cli/main.o $(BUILD)/libwenshu.a
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
 wenshu: $(BUILD)/wenshu
 	cp $< $@
@@ -57,6 +62,10 @@ deps:
 	fi
 
 unit: $(UNIT_BINS)
+
+# The stages of generator/ include only downward and export only prefixed names (tests/layers.py).
+layers: $(BUILD)/libwenshu.a
+	python3 tests/layers.py --lib $(BUILD)/libwenshu.a
 
 demo: deps
 	$(MAKE) wenshu

@@ -14,14 +14,14 @@
 #include <string.h>
 #include <time.h>
 
-#include "commands.h"
-#include "fonts_cache.h"
-#include "layout.h"
-#include "pdffont.h"
-#include "pdfout.h"
-#include "style.h"
-#include "subset.h"
-#include "util.h"
+#include "cli/commands.h"
+#include "fonts/fonts_cache.h"
+#include "typeset/layout.h"
+#include "pdf/pdffont.h"
+#include "pdf/pdfout.h"
+#include "typeset/style.h"
+#include "fonts/subset.h"
+#include "base/util.h"
 
 static double cpu_ms(void)
 {
@@ -30,22 +30,22 @@ static double cpu_ms(void)
     return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
 }
 
-/* What pdf_render's font work is for doc: one subset per face used, and deflating its program. */
-static void font_work(const dl_doc *doc, fontset *fs, struct libdeflate_compressor *c, double *subset_ms, double *deflate_ms,
+/* What pdfout_render's font work is for doc: one subset per face used, and deflating its program. */
+static void font_work(const dlist_doc *doc, fonts_set *fs, struct libdeflate_compressor *c, double *subset_ms, double *deflate_ms,
                       size_t *program_bytes)
 {
-    size_t nfaces = fontset_nfaces(fs);
-    hb_set_t **used = xcalloc(nfaces + 1, sizeof *used);
+    size_t nfaces = fonts_nfaces(fs);
+    hb_set_t **used = ws_xcalloc(nfaces + 1, sizeof *used);
     for (size_t p = 0; p < doc->npages; p++) {
-        const dl_page *pg = &doc->pages[p];
+        const dlist_page *pg = &doc->pages[p];
         for (size_t i = 0; i < pg->nops; i++) {
-            const dl_op *op = &pg->ops[i];
+            const dlist_op *op = &pg->ops[i];
             if (op->kind != DL_TEXT || op->u.text.face < 0 || (size_t)op->u.text.face >= nfaces) continue;
             int f = op->u.text.face;
             if (!used[f]) used[f] = hb_set_create();
             for (size_t k = 0; k < op->u.text.count && op->u.text.first + k < pg->nglyphs; k++) {
                 uint32_t cp = pg->glyphs[op->u.text.first + k].cp;
-                if (fontset_glyph(fs, f, cp) > 0) hb_set_add(used[f], cp);
+                if (fonts_glyph(fs, f, cp) > 0) hb_set_add(used[f], cp);
             }
         }
     }
@@ -61,7 +61,7 @@ static void font_work(const dl_doc *doc, fontset *fs, struct libdeflate_compress
             unsigned len;
             const char *prog = hb_blob_get_data(sf.program, &len);
             size_t cap = libdeflate_zlib_compress_bound(c, len);
-            void *z = xmalloc(cap);
+            void *z = ws_xmalloc(cap);
             *program_bytes += libdeflate_zlib_compress(c, prog, len, z, cap);
             free(z);
             *deflate_ms += cpu_ms() - t1;
@@ -81,17 +81,17 @@ int main(int argc, char **argv)
     }
     int repeat = atoi(argv[2]);
     diag *d = diag_new(NULL);
-    style *st = style_load(argv[1], wenshu_datadir(), d);
-    fontset *fs = fontset_new();
+    style *st = style_load(argv[1], cli_datadir(), d);
+    fonts_set *fs = fonts_new();
     if (!st || style_apply_fonts(st, fs, d) < 0) {
         fprintf(stderr, "microbench: cannot load style %s\n", argv[1]);
         return 2;
     }
     int nfiles = argc - 3;
-    wbuf *md = xcalloc((size_t)nfiles, sizeof *md);
+    ws_buf *md = ws_xcalloc((size_t)nfiles, sizeof *md);
     for (int i = 0; i < nfiles; i++) {
         char err[256];
-        if (read_file(argv[3 + i], 64u << 20, &md[i], err, sizeof err) < 0) {
+        if (ws_read_file(argv[3 + i], 64u << 20, &md[i], err, sizeof err) < 0) {
             fprintf(stderr, "microbench: %s\n", err);
             return 2;
         }
@@ -104,12 +104,12 @@ int main(int argc, char **argv)
             double t0 = cpu_ms();
             layout *L = layout_new(st, fs, d, argv[3 + i]);
             layout_markdown(L, md[i].data ? md[i].data : "", md[i].len);
-            dl_doc *doc = layout_finish(L);
+            dlist_doc *doc = layout_finish(L);
             layout_free(L);
             double t1 = cpu_ms();
-            wbuf pdf = {0};
-            pdf_options opt = {0, NULL};
-            pdf_render(doc, fs, &opt, &pdf, d);
+            ws_buf pdf = {0};
+            pdfout_options opt = {0, NULL};
+            pdfout_render(doc, fs, &opt, &pdf, d);
             double t2 = cpu_ms();
             layout_ms += t1 - t0;
             render_ms += t2 - t1;
@@ -117,8 +117,8 @@ int main(int argc, char **argv)
             pages += doc->npages;
             records++;
             if (r == 0) font_work(doc, fs, c, &subset_ms, &deflate_ms, &program_bytes);
-            wbuf_free(&pdf);
-            dl_doc_free(doc);
+            ws_buf_free(&pdf);
+            dlist_doc_free(doc);
         }
     }
     printf("records %zu layout_ms %.4f render_ms %.4f subset_ms %.4f deflate_ms %.4f pages %.2f pdf_bytes %.0f "
@@ -126,9 +126,9 @@ int main(int argc, char **argv)
            records, layout_ms / records, render_ms / records, subset_ms / nfiles, deflate_ms / nfiles,
            (double)pages / records, (double)bytes / records, (double)program_bytes / nfiles);
     libdeflate_free_compressor(c);
-    for (int i = 0; i < nfiles; i++) wbuf_free(&md[i]);
+    for (int i = 0; i < nfiles; i++) ws_buf_free(&md[i]);
     free(md);
-    fontset_free(fs);
+    fonts_free(fs);
     style_free(st);
     diag_free(d);
     return 0;

@@ -58,16 +58,16 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 #if defined(WENSHU_LAYOUT_H) && defined(WENSHU_PDFOUT_H)
 /* Lays out Markdown with a style and its fonts and writes the PDF (in memory, then dropped): the
  * whole way from text to bytes, for the harnesses that feed one end of it. */
-static inline void fuzz_lay_out_and_render(style *st, fontset *fs, const char *md, size_t len, diag *d)
+static inline void fuzz_lay_out_and_render(style *st, fonts_set *fs, const char *md, size_t len, diag *d)
 {
     layout *L = layout_new(st, fs, d, "fuzz.md");
     if (layout_markdown(L, md, len) == 0) {
-        dl_doc *doc = layout_finish(L);
-        wbuf pdf = {0};
-        pdf_options opt = {0, NULL};
-        pdf_render(doc, fs, &opt, &pdf, d);
-        wbuf_free(&pdf);
-        dl_doc_free(doc);
+        dlist_doc *doc = layout_finish(L);
+        ws_buf pdf = {0};
+        pdfout_options opt = {0, NULL};
+        pdfout_render(doc, fs, &opt, &pdf, d);
+        ws_buf_free(&pdf);
+        dlist_doc_free(doc);
     }
     layout_free(L);
 }

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "manifest.h"
-#include "outpath.h"
-#include "util.h"
+#include "batch/manifest.h"
+#include "batch/outpath.h"
+#include "base/util.h"
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 fprintf(stderr, "unsafe path accepted: '%s'\n", m.v[i].path);
                 abort();
             }
-        wbuf once = {0}, twice = {0};
+        ws_buf once = {0}, twice = {0};
         manifest_serialize(&m, &once);
         manifest again = {0};
         if (manifest_parse(once.data, once.len, &again, err, sizeof err) != 0) {
@@ -37,8 +37,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         }
         manifest_free(&again);
-        wbuf_free(&once);
-        wbuf_free(&twice);
+        ws_buf_free(&once);
+        ws_buf_free(&twice);
     }
     manifest_free(&m);
     return 0;

@@ -7,8 +7,8 @@
 
 #include <libxml/parser.h>
 
-#include "diag.h"
-#include "records.h"
+#include "base/diag.h"
+#include "records/records.h"
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -6,19 +6,19 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "commands.h"
-#include "diag.h"
-#include "dlist.h"
-#include "fonts.h"
-#include "layout.h"
-#include "pdfout.h"
-#include "style.h"
-#include "util.h"
+#include "cli/commands.h"
+#include "base/diag.h"
+#include "typeset/dlist.h"
+#include "fonts/fonts.h"
+#include "typeset/layout.h"
+#include "pdf/pdfout.h"
+#include "typeset/style.h"
+#include "base/util.h"
 #define FUZZ_OWN_INITIALIZE
 #include "fuzz_common.h"
 
 static style *st;
-static fontset *fs;
+static fonts_set *fs;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -26,9 +26,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     (void)argv;
     fuzz_use_source_tree();
     diag *d = diag_new(stderr);
-    st = style_load("gbt9704", wenshu_datadir(), d);
+    st = style_load("gbt9704", cli_datadir(), d);
     if (!st) abort();
-    fs = fontset_new();
+    fs = fonts_new();
     if (style_apply_fonts(st, fs, d) < 0) abort();
     diag_free(d);
     return 0;

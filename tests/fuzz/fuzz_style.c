@@ -7,13 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
-#include "dlist.h"
-#include "fonts.h"
-#include "layout.h"
-#include "pdfout.h"
-#include "style.h"
-#include "util.h"
+#include "base/diag.h"
+#include "typeset/dlist.h"
+#include "fonts/fonts.h"
+#include "typeset/layout.h"
+#include "pdf/pdfout.h"
+#include "typeset/style.h"
+#include "base/util.h"
 #include "fuzz_common.h"
 
 static const char doc_md[] =
@@ -27,9 +27,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     diag *d = diag_new(NULL);
     style *st = style_parse((const char *)data, size, "fuzz.style", d);
     if (st) {
-        fontset *fs = fontset_new();
+        fonts_set *fs = fonts_new();
         if (style_apply_fonts(st, fs, d) == 0) fuzz_lay_out_and_render(st, fs, doc_md, strlen(doc_md), d);
-        fontset_free(fs);
+        fonts_free(fs);
         style_free(st);
     }
     diag_free(d);

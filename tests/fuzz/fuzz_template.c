@@ -9,10 +9,10 @@
 
 #include <libxml/parser.h>
 
-#include "diag.h"
-#include "records.h"
-#include "template.h"
-#include "util.h"
+#include "base/diag.h"
+#include "records/records.h"
+#include "template/template.h"
+#include "base/util.h"
 #define FUZZ_OWN_INITIALIZE
 #include "fuzz_common.h"
 
@@ -47,7 +47,7 @@ static void merge_some(template *t, xmlDocPtr doc, diag *d)
     size_t n = 0;
     if (template_select(t, doc, &recs, &n, d) != 0) return;
     for (size_t i = 0; i < n && i < MAX_RECORDS_PER_DOC; i++) {
-        wbuf out = {0};
+        ws_buf out = {0};
         if (i == 0) {
             long *lines = NULL;
             size_t nlines = 0;
@@ -56,10 +56,10 @@ static void merge_some(template *t, xmlDocPtr doc, diag *d)
         } else {
             template_merge(t, recs[i], &out, d);
         }
-        wbuf_free(&out);
-        wbuf name = {0};
+        ws_buf_free(&out);
+        ws_buf name = {0};
         template_output_name(t, recs[i], &name, d);
-        wbuf_free(&name);
+        ws_buf_free(&name);
         template_pdfmeta meta = {0};
         if (template_pdf_meta(t, recs[i], &meta, d) == 0) template_pdfmeta_free(&meta);
         free(template_record_id(recs[i]));

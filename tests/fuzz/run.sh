@@ -36,10 +36,11 @@ mkdir -p "$OUT/obj"
 
 # The generator sources, compiled for coverage feedback (fuzzer-no-link); recompiled only when a
 # source or any header is newer than its object, so repeated runs start at once.
-newest_header=$(ls -t generator/*.h | head -1)
+newest_header=$(ls -t generator/*/*.h | head -1)
 objs=()
-for src in generator/*.c; do
-    [ "$src" = generator/main.c ] && continue
+for src in generator/*/*.c; do
+    [ "$src" = generator/cli/main.c ] && continue
+    # One object folder for every layer: names are unique across generator/ (make layers checks).
     obj="$OUT/obj/$(basename "${src%.c}").o"
     objs+=("$obj")
     if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ] || [ "$newest_header" -nt "$obj" ]; then
@@ -50,7 +51,7 @@ for src in generator/*.c; do
 done
 # Objects of sources that were removed since the last build must not be linked.
 for obj in "$OUT"/obj/*.o; do
-    [ -f "generator/$(basename "${obj%.o}").c" ] || rm -f "$obj"
+    compgen -G "generator/*/$(basename "${obj%.o}").c" >/dev/null || rm -f "$obj"
 done
 objs=("$OUT"/obj/*.o)
 for h in "${HARNESSES[@]}"; do

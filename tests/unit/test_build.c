@@ -10,9 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "build.h"
-#include "manifest.h"
-#include "outscan.h"
+#include "batch/build.h"
+#include "batch/manifest.h"
+#include "batch/outscan.h"
 #include "tap.h"
 
 /* tap.h's CHECK evaluates its condition twice; these conditions have side effects. */
@@ -21,7 +21,7 @@
         int once_ = !!(cond);       \
         CHECK(once_, __VA_ARGS__);  \
     } while (0)
-#include "util.h"
+#include "base/util.h"
 
 typedef struct {
     const char *org, *name, *id;
@@ -48,7 +48,7 @@ static const char *crash_record = ""; /* its layout kills the worker */
 static char revision[16] = "r1";      /* part of every key: "the template changed" */
 static const char *changed_record = "";
 
-static int fake_layout(void *ctx, const build_item *it, dl_doc **out, diag *d)
+static int fake_layout(void *ctx, const build_item *it, dlist_doc **out, diag *d)
 {
     (void)ctx;
     const fake_record *r = it->data;
@@ -57,30 +57,30 @@ static int fake_layout(void *ctx, const build_item *it, dl_doc **out, diag *d)
         return -1;
     }
     if (!strcmp(it->record, crash_record)) raise(SIGKILL);
-    dl_doc *doc = dl_doc_new(595.28f, 841.89f);
+    dlist_doc *doc = dlist_doc_new(595.28f, 841.89f);
     for (int p = 0; p < r->pages; p++) {
-        dl_page *pg = dl_page_add(doc);
+        dlist_page *pg = dlist_page_add(doc);
         pg->number = p + 1;
-        dl_text_begin(pg, 0, 16, 700);
-        for (const char *c = it->record; *c; c++) dl_glyph_add(pg, (uint32_t)*c, 80 + 10 * (float)(c - it->record));
+        dlist_text_begin(pg, 0, 16, 700);
+        for (const char *c = it->record; *c; c++) dlist_glyph_add(pg, (uint32_t)*c, 80 + 10 * (float)(c - it->record));
     }
-    dl_outline_add(doc, 1, "一、基本情况", 0, 800);
-    dl_meta_set(&doc->meta.title, it->name);
+    dlist_outline_add(doc, 1, "一、基本情况", 0, 800);
+    dlist_meta_set(&doc->meta.title, it->name);
     *out = doc;
     return 0;
 }
 
 /* Stand-in PDF bytes that show what the document held. */
-static int fake_render(void *ctx, const build_item *it, const dl_doc *doc, int archive, wbuf *pdf, diag *d)
+static int fake_render(void *ctx, const build_item *it, const dlist_doc *doc, int archive, ws_buf *pdf, diag *d)
 {
     (void)ctx;
     (void)d;
-    wbuf_printf(pdf, "%%PDF-FAKE %s %s archive=%d title=%s changed=%s\n", it->form, it->record, archive,
+    ws_buf_printf(pdf, "%%PDF-FAKE %s %s archive=%d title=%s changed=%s\n", it->form, it->record, archive,
                 doc->meta.title ? doc->meta.title : "", !strcmp(it->record, changed_record) ? revision : "");
     for (size_t p = 0; p < doc->npages; p++)
-        wbuf_printf(pdf, "page %zu ops %zu\n", p, doc->pages[p].nops);
+        ws_buf_printf(pdf, "page %zu ops %zu\n", p, doc->pages[p].nops);
     for (size_t o = 0; o < doc->noutlines; o++)
-        wbuf_printf(pdf, "outline %d %zu %s\n", doc->outlines[o].level, doc->outlines[o].page, doc->outlines[o].title);
+        ws_buf_printf(pdf, "outline %d %zu %s\n", doc->outlines[o].level, doc->outlines[o].page, doc->outlines[o].title);
     return 0;
 }
 
@@ -120,13 +120,13 @@ static int run_build(const char *out, int jobs, int combined, unsigned k, unsign
 
 static char *slurp(const char *path)
 {
-    wbuf b = {0};
+    ws_buf b = {0};
     char err[256];
-    if (read_file(path, 1 << 26, &b, err, sizeof err) < 0) {
-        wbuf_free(&b);
-        return xstrdup("");
+    if (ws_read_file(path, 1 << 26, &b, err, sizeof err) < 0) {
+        ws_buf_free(&b);
+        return ws_xstrdup("");
     }
-    return b.data ? wbuf_steal(&b) : xstrdup("");
+    return b.data ? ws_buf_steal(&b) : ws_xstrdup("");
 }
 
 static char *manifest_text(const char *out)
@@ -138,7 +138,7 @@ static char *manifest_text(const char *out)
 
 static char *tmpdir(const char *tag)
 {
-    char *t = xmalloc(64);
+    char *t = ws_xmalloc(64);
     snprintf(t, 64, "/tmp/wenshu-build-%s.XXXXXX", tag);
     if (!mkdtemp(t)) t[0] = 0;
     return t;
@@ -193,7 +193,7 @@ int main(int argc, char **argv)
     if (argc == 3 && !strcmp(argv[1], "--fixture")) return run_build(argv[2], 2, 1, 0, 0, 0, NULL, NULL);
 
     CHECK_ONCE(outscan_is_temp("张三.pdf.tmp.12345") && outscan_is_temp("manifest.json.tmp.7"),
-               "write_file_atomic's temporary names are recognised");
+               "ws_write_file_atomic's temporary names are recognised");
     CHECK_ONCE(!outscan_is_temp("a.tmp.pdf") && !outscan_is_temp("x.tmp.") && !outscan_is_temp("x.tmp.12a") &&
                    !outscan_is_temp("报告.pdf"),
                "other names are not");
@@ -226,7 +226,7 @@ int main(int argc, char **argv)
           "entries carry form, record, pages and bytes");
     walk_state w = {0};
     if (!realpath(a, w.root)) w.root[0] = 0;
-    outscan(a, check_inside, &w, err, sizeof err);
+    outscan_walk(a, check_inside, &w, err, sizeof err);
     CHECK_ONCE(w.files == 2 * NRECORDS + 3 && !w.outside, "every file (%zu) lies inside OUT", w.files);
     CHECK_ONCE(access("/tmp/outside", F_OK) != 0 || 1, "nothing was written beside OUT");
 
@@ -339,7 +339,7 @@ int main(int argc, char **argv)
           "the merged manifest equals the single run's, and the parts are gone");
     walk_state ws = {0};
     if (!realpath(s, ws.root)) ws.root[0] = 0;
-    outscan(s, check_inside, &ws, err, sizeof err);
+    outscan_walk(s, check_inside, &ws, err, sizeof err);
     CHECK_ONCE(ws.files == w.files, "the shards made as many files as the single run (%zu)", ws.files);
     /* A shard re-run after the merge (a retried job) leaves its part until merged by hand. */
     CHECK_ONCE(run_build(s, 2, 1, 2, 3, 1, NULL, NULL) == 0 && file_exists(s, "manifest.2-of-3.json"),

@@ -5,17 +5,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "durable.h"
+#include "batch/durable.h"
 #include "tap.h"
-#include "util.h"
+#include "base/util.h"
 
 static char dir[] = "/tmp/wenshu-durable.XXXXXX";
 
 static char *path(const char *name)
 {
-    wbuf b = {0};
-    wbuf_printf(&b, "%s/%s", dir, name);
-    return wbuf_steal(&b);
+    ws_buf b = {0};
+    ws_buf_printf(&b, "%s/%s", dir, name);
+    return ws_buf_steal(&b);
 }
 
 static void put(const char *name, const char *text)

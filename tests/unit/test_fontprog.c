@@ -7,10 +7,10 @@
 #include <hb-ot.h>
 
 #include "tap.h"
-#include "fontprog.h"
-#include "fonts.h"
-#include "fonts_cache.h"
-#include "subset.h"
+#include "fonts/fontprog.h"
+#include "fonts/fonts.h"
+#include "fonts/fonts_cache.h"
+#include "fonts/subset.h"
 
 /* A hash of a glyph's outline as drawn (every command and point), to compare two faces. */
 typedef struct {
@@ -98,19 +98,19 @@ static unsigned maxp_field(hb_face_t *face, unsigned offset)
 int main(void)
 {
     diag *d = diag_new(NULL);
-    fontset *fs = fontset_new();
+    fonts_set *fs = fonts_new();
     const char *const latin[] = {"DejaVu Sans"}, *const cjk[] = {"AR PL UMing CN"};
-    int ok = fontset_set_chain(fs, ROLE_MONO, latin, 1, d) == 1 && fontset_set_chain(fs, ROLE_BODY, cjk, 1, d) == 1;
+    int ok = fonts_set_chain(fs, ROLE_MONO, latin, 1, d) == 1 && fonts_set_chain(fs, ROLE_BODY, cjk, 1, d) == 1;
     CHECK(ok, "DejaVu Sans and UMing resolve");
-    int dv = fontset_face_for(fs, ROLE_MONO, 0xE9), um = fontset_face_for(fs, ROLE_BODY, 0x4E2D);
-    fontprog_source *src = fontset_prog_source(fs, dv);
-    CHECK(src != NULL && fontset_prog_source(fs, dv) == src, "a glyf face has a source, made once");
+    int dv = fonts_face_for(fs, ROLE_MONO, 0xE9), um = fonts_face_for(fs, ROLE_BODY, 0x4E2D);
+    fontprog_source *src = fonts_prog_source(fs, dv);
+    CHECK(src != NULL && fonts_prog_source(fs, dv) == src, "a glyf face has a source, made once");
     CHECK(fontprog_source_new(hb_face_get_empty()) == NULL, "a face without glyf tables has none");
 
     /* é, Å and ǻ are composites in DejaVu Sans: their components come along and are renumbered */
     hb_set_t *glyphs = hb_set_create();
     const uint32_t text[] = {'A', 0xE9, 0xC5, 0x1FB, 'x'};
-    for (size_t i = 0; i < sizeof text / sizeof *text; i++) hb_set_add(glyphs, (hb_codepoint_t)fontset_glyph(fs, dv, text[i]));
+    for (size_t i = 0; i < sizeof text / sizeof *text; i++) hb_set_add(glyphs, (hb_codepoint_t)fonts_glyph(fs, dv, text[i]));
     unsigned asked = hb_set_get_population(glyphs);
     CHECK(fontprog_closure(src, glyphs) == 0 && hb_set_has(glyphs, 0) && hb_set_get_population(glyphs) > asked + 1,
           "closure adds .notdef and the components (%u glyphs for %u asked)", hb_set_get_population(glyphs), asked);
@@ -119,10 +119,10 @@ int main(void)
     for (hb_codepoint_t g = HB_SET_VALUE_INVALID; hb_set_next(glyphs, &g) && n < 64;) gids[n++] = g;
 
     hb_draw_funcs_t *df = draw_funcs();
-    hb_font_t *orig = hb_font_create(fontset_hb_face(fs, dv));
+    hb_font_t *orig = hb_font_create(fonts_hb_face(fs, dv));
     uint16_t vsrc[1] = {0}, vadv[1] = {333};
     for (unsigned k = 0; k < n; k++)
-        if (gids[k] == (uint32_t)fontset_glyph(fs, dv, 0xE9)) vsrc[0] = (uint16_t)k;
+        if (gids[k] == (uint32_t)fonts_glyph(fs, dv, 0xE9)) vsrc[0] = (uint16_t)k;
     hb_blob_t *prog = fontprog_build(src, gids, n, vsrc, vadv, 1);
     CHECK(prog != NULL && hb_blob_get_length(prog) > 100, "program built (%u bytes)", prog ? hb_blob_get_length(prog) : 0);
     hb_face_t *pf = hb_face_create(prog, 0);
@@ -164,12 +164,12 @@ int main(void)
     int rc = subset_build(fs, um, cps, NULL, &sf, d);
     CHECK(rc == 0 && sf.ncid == 10 && sf.identity, "UMing subset: 9 characters, CIDs 1..9 (ncid %u)", sf.ncid);
     hb_face_t *uf = hb_face_create(sf.program, 0);
-    hb_font_t *usub = hb_font_create(uf), *uorig = hb_font_create(fontset_hb_face(fs, um));
+    hb_font_t *usub = hb_font_create(uf), *uorig = hb_font_create(fonts_hb_face(fs, um));
     int all = rc == 0;
     for (size_t i = 0; all && i < sizeof han / sizeof *han; i++) {
         hb_codepoint_t cid = hb_map_get(sf.cid_of, han[i]);
-        outline_hash x = outline(uorig, df, (hb_codepoint_t)fontset_glyph(fs, um, han[i])), y = outline(usub, df, cid);
-        all = x.h == y.h && x.ops == y.ops && x.ops > 0 && sf.width[cid] == fontset_advance(fs, um, han[i]);
+        outline_hash x = outline(uorig, df, (hb_codepoint_t)fonts_glyph(fs, um, han[i])), y = outline(usub, df, cid);
+        all = x.h == y.h && x.ops == y.ops && x.ops > 0 && sf.width[cid] == fonts_advance(fs, um, han[i]);
     }
     CHECK(all, "every character's CID draws its outline in the subset, with the width layout measured");
     hb_font_destroy(usub);
@@ -179,7 +179,7 @@ int main(void)
     hb_set_destroy(cps);
 
     hb_draw_funcs_destroy(df);
-    fontset_free(fs);
+    fonts_free(fs);
     diag_free(d);
     return TAP_DONE();
 }

@@ -3,7 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "jobs.h"
+#include "batch/jobs.h"
 #include "tap.h"
 
 /* tap.h's CHECK evaluates its condition twice; these conditions have side effects. */
@@ -12,32 +12,32 @@
         int once_ = !!(cond);       \
         CHECK(once_, __VA_ARGS__);  \
     } while (0)
-#include "util.h"
+#include "base/util.h"
 
 typedef struct {
-    wbuf log;          /* "index:status:result\n" per done call */
+    ws_buf log;          /* "index:status:result\n" per done call */
     size_t last_index; /* to check the order */
     int in_order;
     size_t ticks;
     const char *marker; /* for the crash-once work */
 } run_state;
 
-static int square_work(size_t i, void *ctx, wbuf *result)
+static int square_work(size_t i, void *ctx, ws_buf *result)
 {
     (void)ctx;
     usleep((useconds_t)((i * 7919) % 5) * 1000); /* finish out of order */
-    wbuf_printf(result, "item %zu squared is %zu", i, i * i);
+    ws_buf_printf(result, "item %zu squared is %zu", i, i * i);
     return i % 3 == 0 ? 1 : 0;
 }
 
-static int killing_work(size_t i, void *ctx, wbuf *result)
+static int killing_work(size_t i, void *ctx, ws_buf *result)
 {
     if (i == 5) raise(SIGKILL);
     if (i == 7) _exit(7);
     return square_work(i, ctx, result);
 }
 
-static int crash_once_work(size_t i, void *ctx, wbuf *result)
+static int crash_once_work(size_t i, void *ctx, ws_buf *result)
 {
     run_state *s = ctx;
     if (i == 3 && access(s->marker, F_OK) != 0) {
@@ -48,11 +48,11 @@ static int crash_once_work(size_t i, void *ctx, wbuf *result)
     return square_work(i, ctx, result);
 }
 
-static int pid_work(size_t i, void *ctx, wbuf *result)
+static int pid_work(size_t i, void *ctx, ws_buf *result)
 {
     (void)ctx;
     usleep((useconds_t)(i % 7) * 300);
-    wbuf_printf(result, "%ld", (long)getpid());
+    ws_buf_printf(result, "%ld", (long)getpid());
     return 0;
 }
 
@@ -68,11 +68,11 @@ static void start_worker(void *ctx)
 }
 
 /* Reports whether this process ran start_worker, once, before its first item. */
-static int started_work(size_t i, void *ctx, wbuf *result)
+static int started_work(size_t i, void *ctx, ws_buf *result)
 {
     (void)i;
     (void)ctx;
-    wbuf_printf(result, "%d", started_in == (long)getpid() && starts == 1);
+    ws_buf_printf(result, "%d", started_in == (long)getpid() && starts == 1);
     return 0;
 }
 
@@ -100,7 +100,7 @@ static void record_done(size_t i, int status, const char *result, size_t len, vo
     if (s->log.len && i != s->last_index + 1) s->in_order = 0;
     if (!s->log.len && i != 0) s->in_order = 0;
     s->last_index = i;
-    wbuf_printf(&s->log, "%zu:%d:%.*s\n", i, status, (int)len, result);
+    ws_buf_printf(&s->log, "%zu:%d:%.*s\n", i, status, (int)len, result);
 }
 
 static void count_tick(size_t finished, size_t total, void *ctx)
@@ -116,7 +116,7 @@ static char *run(int workers, size_t n, jobs_work_fn work, run_state *s, int *rc
     jobs_opts o = {workers, -1, work, record_done, count_tick, s, NULL, NULL};
     char err[256];
     *rc = jobs_run(n, &o, err, sizeof err);
-    return wbuf_steal(&s->log);
+    return ws_buf_steal(&s->log);
 }
 
 int main(void)
@@ -160,7 +160,7 @@ int main(void)
     jobs_opts strict = {1, 0, killing_work, record_done, count_tick, &s, NULL, NULL};
     char err[256];
     rc = jobs_run(10, &strict, err, sizeof err);
-    char *queued = wbuf_steal(&s.log);
+    char *queued = ws_buf_steal(&s.log);
     CHECK_ONCE(rc == 0 && s.in_order && strstr(queued, "5:-1000:") && strstr(queued, "(tried 1 times)") &&
                    strstr(queued, "6:1:item 6 squared is 36\n") && strstr(queued, "8:0:item 8 squared is 64\n"),
                "no retries: the item queued behind a crash is still made");
@@ -183,7 +183,7 @@ int main(void)
     run_state ws = {.in_order = 1};
     jobs_opts hooked = {2, -1, started_work, record_done, NULL, &ws, NULL, start_worker};
     rc = jobs_run(20, &hooked, err, sizeof err);
-    char *hooklog = wbuf_steal(&ws.log);
+    char *hooklog = ws_buf_steal(&ws.log);
     CHECK_ONCE(rc == 0 && !strstr(hooklog, ":0\n") && strstr(hooklog, "19:0:1\n") && starts == 0 && started_in == 0,
                "worker_start ran once in every worker before its items, never in the caller");
     free(hooklog);

@@ -2,10 +2,10 @@
 #include <math.h>
 #include <string.h>
 
-#include "layout.h"
-#include "style.h"
+#include "typeset/layout.h"
+#include "typeset/style.h"
 #include "tap.h"
-#include "util.h"
+#include "base/util.h"
 
 #define MM (72.0f / 25.4f)
 
@@ -26,7 +26,7 @@ static const char *STYLE =
     "indent = 2\n";
 
 /* Glyph text of a page's runs at baseline y (to 0.01 pt), concatenated in x order. */
-static int count_baselines(const dl_page *pg, float *ys, int max)
+static int count_baselines(const dlist_page *pg, float *ys, int max)
 {
     int n = 0;
     for (size_t i = 0; i < pg->nops; i++) {
@@ -67,24 +67,24 @@ int main(void)
           "a grid that cannot fit the block is refused");
     diag_free(d3);
 
-    fontset *fs = fontset_new();
+    fonts_set *fs = fonts_new();
     CHECK(style_apply_fonts(st, fs, d) == 0, "the style's fonts resolve");
     layout *L = layout_new(st, fs, d, "t.md");
     CHECK(fabsf(layout_char_pitch(L) * 27 + 16 - 156 * MM) < 0.01f, "28 characters span the block (pitch %.3f)",
           layout_char_pitch(L));
-    int face = fontset_face_for(fs, ROLE_BODY, 0x4E00);
-    const face_info *fi = fontset_face(fs, face);
+    int face = fonts_face_for(fs, ROLE_BODY, 0x4E00);
+    const face_info *fi = fonts_face(fs, face);
     float glyph_h = (float)(fi->ascender - fi->descender) * 16 / 1000;
     CHECK(fabsf(layout_line_pitch(L) * 21 + glyph_h - 225 * MM) < 0.01f, "22 lines fill the block (pitch %.3f)",
           layout_line_pitch(L));
 
     /* Three pages of plain text: 22 baselines per full page, the first glyph tops at the block top. */
-    wbuf md = {0};
-    wbuf_puts(&md, "# 标题\n\n");
-    for (int i = 0; i < 60; i++) wbuf_puts(&md, "天地玄黄宇宙洪荒日月盈昃辰宿列张寒来暑往秋收冬藏闰余成岁律吕调阳。\n\n");
+    ws_buf md = {0};
+    ws_buf_puts(&md, "# 标题\n\n");
+    for (int i = 0; i < 60; i++) ws_buf_puts(&md, "天地玄黄宇宙洪荒日月盈昃辰宿列张寒来暑往秋收冬藏闰余成岁律吕调阳。\n\n");
     int rc = layout_markdown(L, md.data, md.len);
     CHECK(rc == 0, "markdown laid out");
-    dl_doc *doc = layout_finish(L);
+    dlist_doc *doc = layout_finish(L);
     CHECK(doc->npages == 6, "60 two-line paragraphs and a title make 6 pages (%zu)", doc->npages);
     float ys[64];
     int n2 = count_baselines(&doc->pages[1], ys, 64);
@@ -100,14 +100,14 @@ int main(void)
 
     /* Page number: odd right, even left, one 字 in from the block's edge; below the block. */
     for (size_t pgno = 0; pgno < 2; pgno++) {
-        const dl_page *pg = &doc->pages[pgno];
-        const dl_op *last = NULL;
+        const dlist_page *pg = &doc->pages[pgno];
+        const dlist_op *last = NULL;
         for (size_t i = 0; i < pg->nops; i++)
             if (pg->ops[i].kind == DL_TEXT) last = &pg->ops[i];
         CHECK(last && last->u.text.size == 14, "page %zu: the number is 14 pt", pgno + 1);
         if (!last) continue;
-        const dl_glyph *g0 = &pg->glyphs[last->u.text.first];
-        const dl_glyph *gn = &pg->glyphs[last->u.text.first + last->u.text.count - 1];
+        const dlist_glyph *g0 = &pg->glyphs[last->u.text.first];
+        const dlist_glyph *gn = &pg->glyphs[last->u.text.first + last->u.text.count - 1];
         float block_bottom = st->page_h - st->top - st->block_h;
         CHECK(last->u.text.y < block_bottom - 7 * MM, "page %zu: baseline below the block by more than 7 mm", pgno + 1);
         if (pgno == 0) {
@@ -119,7 +119,7 @@ int main(void)
         CHECK(g0->cp == 0x2014 && gn->cp == 0x2014, "page %zu: — N —", pgno + 1);
     }
 
-    dl_doc_free(doc);
+    dlist_doc_free(doc);
 
     /* Messages from paras that tables and form elements make name the record too. */
     {
@@ -129,7 +129,7 @@ int main(void)
         const char *rmd = "| 姓名 | 备注 |\n|---|---|\n| 王\xf0\xb1\x8d\x90 | 无 |\n\n"
                           "```signature\n\xf0\xb1\x8d\x90支部\n2005年4月18日\n```\n";
         layout_markdown(R, rmd, strlen(rmd));
-        dl_doc_free(layout_finish(R));
+        dlist_doc_free(layout_finish(R));
         size_t named = 0, missing = 0;
         for (size_t i = 0; i < diag_nmessages(dr); i++) {
             const char *m = diag_message(dr, i);
@@ -143,9 +143,9 @@ int main(void)
         diag_free(dr);
     }
 
-    wbuf_free(&md);
+    ws_buf_free(&md);
     layout_free(L);
-    fontset_free(fs);
+    fonts_free(fs);
     style_free(st);
     diag_free(d);
     return TAP_DONE();

@@ -1,15 +1,15 @@
 /* Unit tests: GB/T 15834 line-break opportunities and punctuation normalisation. */
 #include <string.h>
 
-#include "linebreak.h"
+#include "typeset/linebreak.h"
 #include "tap.h"
-#include "util.h"
+#include "base/util.h"
 
 static size_t decode(const char *s, uint32_t *out)
 {
     size_t n = 0, i = 0, len = strlen(s);
     while (i < len) {
-        int k = utf8_decode(s + i, len - i, &out[n]);
+        int k = ws_utf8_decode(s + i, len - i, &out[n]);
         if (k < 0) break;
         i += (size_t)k;
         n++;
@@ -26,7 +26,7 @@ static const char *show(const char *s)
     size_t n = decode(s, cps), o = 0;
     linebreak_compute(cps, n, brks);
     for (size_t i = 0; i < n; i++) {
-        o += utf8_encode(cps[i], out + o);
+        o += ws_utf8_encode(cps[i], out + o);
         if (i + 1 < n && brks[i] == LB_LAST_RESORT) out[o++] = '~';
         else if (i + 1 < n && brks[i] != LB_NO) out[o++] = '|';
     }
@@ -39,8 +39,8 @@ static const char *norm(const char *s)
     static char out[1024];
     uint32_t cps[256];
     size_t n = decode(s, cps), o = 0;
-    lb_normalise_punctuation(cps, n);
-    for (size_t i = 0; i < n; i++) o += utf8_encode(cps[i], out + o);
+    linebreak_normalise_punctuation(cps, n);
+    for (size_t i = 0; i < n; i++) o += ws_utf8_encode(cps[i], out + o);
     out[o] = 0;
     return out;
 }
@@ -70,18 +70,18 @@ int main(void)
     SHOWS("Hello world中文", "Hello |world|中|文");
     SHOWS("一～二", "一～|二");
     SHOWS("单—线", "单—|线");
-    CHECK(lb_no_line_start(0x3002) && lb_no_line_start(0xFF0C) && lb_no_line_start(0x300D), "。，」 may not start a line");
-    CHECK(lb_no_line_end(0xFF08) && lb_no_line_end(0x300A) && lb_no_line_end(0x201C), "（《“ may not end a line");
-    CHECK(!lb_no_line_start(0x4E00) && !lb_no_line_end(0x4E00), "一 may start and end a line");
-    CHECK(lb_punct_kind(0xFF0C) == PUNCT_CLOSE && lb_punct_kind(0xFF08) == PUNCT_OPEN &&
-              lb_punct_kind(0x00B7) == PUNCT_MIDDLE && lb_punct_kind(0x4E00) == PUNCT_NONE,
+    CHECK(linebreak_no_line_start(0x3002) && linebreak_no_line_start(0xFF0C) && linebreak_no_line_start(0x300D), "。，」 may not start a line");
+    CHECK(linebreak_no_line_end(0xFF08) && linebreak_no_line_end(0x300A) && linebreak_no_line_end(0x201C), "（《“ may not end a line");
+    CHECK(!linebreak_no_line_start(0x4E00) && !linebreak_no_line_end(0x4E00), "一 may start and end a line");
+    CHECK(linebreak_punct_kind(0xFF0C) == PUNCT_CLOSE && linebreak_punct_kind(0xFF08) == PUNCT_OPEN &&
+              linebreak_punct_kind(0x00B7) == PUNCT_MIDDLE && linebreak_punct_kind(0x4E00) == PUNCT_NONE,
           "punctuation kinds");
 
     /* Title breaks: inside a listed word is worst, at a word boundary or after 的/委员会 best. */
     uint32_t t[64];
     unsigned char q[64];
     size_t tn = decode("支部委员会保持共产党员先进性教育活动的方案", t);
-    lb_title_breaks(t, tn, q);
+    linebreak_title_breaks(t, tn, q);
     CHECK(q[5] == 2 && q[4] == 0 && q[9] == 0 && q[11] == 2 && q[18] == 2,
           "title breaks: 委员会|保持 good, 委员|会 and 共产|党员 bad, 党员|先进 and 的| good (%d %d %d %d %d)", q[5], q[4], q[9],
           q[11], q[18]);

@@ -2,8 +2,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "manifest.h"
-#include "sha256.h"
+#include "batch/manifest.h"
+#include "base/sha256.h"
 #include "tap.h"
 
 /* tap.h's CHECK evaluates its condition twice; these conditions have side effects. */
@@ -12,7 +12,7 @@
         int once_ = !!(cond);       \
         CHECK(once_, __VA_ARGS__);  \
     } while (0)
-#include "util.h"
+#include "base/util.h"
 
 static manifest_entry entry(const char *path, const char *record, long pages, uint64_t bytes, char fill)
 {
@@ -35,10 +35,10 @@ int main(void)
 {
     uint8_t d[SHA256_LEN];
     char hex[SHA256_HEX_LEN + 1];
-    sha256("abc", 3, d);
+    sha256_bytes("abc", 3, d);
     sha256_hex(d, hex);
     CHECK_ONCE(!strcmp(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"), "SHA-256 of abc (FIPS 180-2)");
-    sha256("", 0, d);
+    sha256_bytes("", 0, d);
     sha256_hex(d, hex);
     CHECK_ONCE(!strcmp(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"), "SHA-256 of nothing");
 
@@ -50,7 +50,7 @@ int main(void)
     manifest_entry e4 = entry("a b.pdf", "M\"\x01\\X", 1, 1, '4');
     manifest_add(&a, &e1), manifest_add(&a, &e2), manifest_add(&a, &e3), manifest_add(&a, &e4);
     manifest_add(&b, &e4), manifest_add(&b, &e3), manifest_add(&b, &e2), manifest_add(&b, &e1);
-    wbuf ta = {0}, tb = {0};
+    ws_buf ta = {0}, tb = {0};
     manifest_serialize(&a, &ta);
     manifest_serialize(&b, &tb);
     CHECK_ONCE(ta.len == tb.len && !memcmp(ta.data, tb.data, ta.len), "serialisation does not depend on insertion order");
@@ -63,7 +63,7 @@ int main(void)
     char err[256] = "";
     int rc = manifest_parse(ta.data, ta.len, &c, err, sizeof err);
     CHECK_ONCE(rc == 0, "parses its own output %s", err);
-    wbuf tc = {0};
+    ws_buf tc = {0};
     manifest_serialize(&c, &tc);
     CHECK_ONCE(tc.len == ta.len && !memcmp(tc.data, ta.data, ta.len), "write, read, write gives the same bytes");
     const manifest_entry *f = manifest_find(&c, "合订本/通知书.pdf");
@@ -118,12 +118,12 @@ int main(void)
                       "too large"),
           "a huge number");
     manifest empty = {0};
-    wbuf te = {0};
+    ws_buf te = {0};
     manifest_serialize(&empty, &te);
     manifest back = {0};
     CHECK_ONCE(manifest_parse(te.data, te.len, &back, err, sizeof err) == 0 && back.n == 0, "an empty manifest roundtrips");
 
     manifest_free(&a), manifest_free(&b), manifest_free(&c), manifest_free(&back);
-    wbuf_free(&ta), wbuf_free(&tb), wbuf_free(&tc), wbuf_free(&te);
+    ws_buf_free(&ta), ws_buf_free(&tb), ws_buf_free(&tc), ws_buf_free(&te);
     return TAP_DONE();
 }

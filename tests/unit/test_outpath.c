@@ -3,7 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "outpath.h"
+#include "batch/outpath.h"
 #include "tap.h"
 
 /* tap.h's CHECK evaluates its condition twice; these conditions have side effects. */
@@ -12,7 +12,7 @@
         int once_ = !!(cond);       \
         CHECK(once_, __VA_ARGS__);  \
     } while (0)
-#include "util.h"
+#include "base/util.h"
 
 /* Every property outpath.h promises, checked on one result. */
 static int is_safe(const char *s)
@@ -23,7 +23,7 @@ static int is_safe(const char *s)
     if (strstr(s, "..") || strpbrk(s, "/\\<>:\"|?*")) return 0;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++)
         if (*p < 0x20 || *p == 0x7F) return 0;
-    if (!utf8_valid(s, n, NULL) || outpath_reserved(s) || n > OUTPATH_COMPONENT_MAX) return 0;
+    if (!ws_utf8_valid(s, n, NULL) || outpath_reserved(s) || n > OUTPATH_COMPONENT_MAX) return 0;
     char *again = outpath_component(s, NULL);
     int same = !strcmp(again, s);
     free(again);
@@ -77,17 +77,17 @@ int main(void)
     }
     /* 300 characters: 100 three-byte CJK characters then 200 ASCII letters. */
     {
-        wbuf b = {0};
-        for (int i = 0; i < 100; i++) wbuf_puts(&b, "党");
-        for (int i = 0; i < 200; i++) wbuf_putc(&b, 'a');
+        ws_buf b = {0};
+        for (int i = 0; i < 100; i++) ws_buf_puts(&b, "党");
+        for (int i = 0; i < 200; i++) ws_buf_putc(&b, 'a');
         char *got = outpath_component(b.data, NULL);
         size_t n = strlen(got);
-        CHECK_ONCE(n == 120 && utf8_valid(got, n, NULL), "a 300-character name is capped at 120 bytes: %zu", n);
+        CHECK_ONCE(n == 120 && ws_utf8_valid(got, n, NULL), "a 300-character name is capped at 120 bytes: %zu", n);
         free(got);
         char *odd = outpath_component_n(b.data, b.len, NULL, 10);
         CHECK_ONCE(strlen(odd) == 9 && !strcmp(odd, "党党党"), "the cap falls on a character boundary: %s", odd);
         free(odd);
-        wbuf_free(&b);
+        ws_buf_free(&b);
     }
 
     CHECK_ONCE(outpath_rel_ok("支部/表/张三.pdf"), "a clean relative path is accepted");
@@ -162,17 +162,17 @@ int main(void)
     for (int i = 0; i < 2; i++) free(a[i].result), free(b[i].result);
 
     /* A long stem with an id still fits. */
-    wbuf longname = {0};
-    for (int i = 0; i < 60; i++) wbuf_puts(&longname, "长");
+    ws_buf longname = {0};
+    for (int i = 0; i < 60; i++) ws_buf_puts(&longname, "长");
     char *stem = outpath_component(longname.data, NULL);
     outpath_req l[] = {{"d", stem, "M123456", NULL}, {"d", stem, "M123457", NULL}};
     outpath_resolve(l, 2, ".pdf");
     const char *base = strrchr(l[0].result, '/') + 1;
-    CHECK_ONCE(strlen(base) <= OUTPATH_COMPONENT_MAX && strstr(base, "-M123456.pdf") && utf8_valid(base, strlen(base), NULL),
+    CHECK_ONCE(strlen(base) <= OUTPATH_COMPONENT_MAX && strstr(base, "-M123456.pdf") && ws_utf8_valid(base, strlen(base), NULL),
           "a long name keeps its id within the cap (%zu bytes)", strlen(base));
     free(l[0].result);
     free(l[1].result);
     free(stem);
-    wbuf_free(&longname);
+    ws_buf_free(&longname);
     return TAP_DONE();
 }

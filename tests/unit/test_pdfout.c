@@ -4,29 +4,29 @@
 #include <string.h>
 
 #include "tap.h"
-#include "dlist.h"
-#include "fonts.h"
-#include "pdffont.h"
-#include "pdfmeta.h"
-#include "pdfout.h"
-#include "subset.h"
+#include "typeset/dlist.h"
+#include "fonts/fonts.h"
+#include "pdf/pdffont.h"
+#include "pdf/pdfmeta.h"
+#include "pdf/pdfout.h"
+#include "fonts/subset.h"
 
-/* Appends a run of UTF-8 text at x, advancing by the fontset's widths; returns the end x. */
-static float run(dl_page *p, fontset *fs, font_role role, const char *s, float x, float y, float size)
+/* Appends a run of UTF-8 text at x, advancing by the fonts_set's widths; returns the end x. */
+static float run(dlist_page *p, fonts_set *fs, fonts_role role, const char *s, float x, float y, float size)
 {
     size_t len = strlen(s);
     int cur = -2;
     for (size_t i = 0; i < len;) {
         uint32_t cp;
-        int n = utf8_decode(s + i, len - i, &cp);
+        int n = ws_utf8_decode(s + i, len - i, &cp);
         if (n < 0) abort();
         i += (size_t)n;
-        int f = fontset_face_for(fs, role, cp);
+        int f = fonts_face_for(fs, role, cp);
         if (f < 0) continue;
-        if (f != cur) dl_text_begin(p, f, size, y);
+        if (f != cur) dlist_text_begin(p, f, size, y);
         cur = f;
-        dl_glyph_add(p, cp, x);
-        x += fontset_advance(fs, f, cp) * size / 1000.0f;
+        dlist_glyph_add(p, cp, x);
+        x += fonts_advance(fs, f, cp) * size / 1000.0f;
     }
     return x;
 }
@@ -41,27 +41,27 @@ static int is_han(uint32_t cp) { return cp >= 0x3400 && cp < 0xA000; }
 static int is_digit(uint32_t cp) { return cp >= '0' && cp <= '9'; }
 
 /* Sets s as layout does: ¼ em between Han and digits, the full-width comma compressed to ½ em. */
-static void run_typeset(dl_page *p, fontset *fs, const char *s, float x, float y, float size)
+static void run_typeset(dlist_page *p, fonts_set *fs, const char *s, float x, float y, float size)
 {
     size_t len = strlen(s);
     uint32_t prev = 0;
-    int f = fontset_face_for(fs, ROLE_BODY, 0x4E2D);
-    dl_text_begin(p, f, size, y);
+    int f = fonts_face_for(fs, ROLE_BODY, 0x4E2D);
+    dlist_text_begin(p, f, size, y);
     for (size_t i = 0; i < len;) {
         uint32_t cp;
-        i += (size_t)utf8_decode(s + i, len - i, &cp);
+        i += (size_t)ws_utf8_decode(s + i, len - i, &cp);
         if (prev && ((is_han(prev) && is_digit(cp)) || (is_digit(prev) && is_han(cp)))) x += size / 4;
-        dl_glyph_add(p, cp, x);
-        x += fontset_advance(fs, f, cp) * size / 1000.0f;
+        dlist_glyph_add(p, cp, x);
+        x += fonts_advance(fs, f, cp) * size / 1000.0f;
         if (cp == 0xFF0C) x -= size / 2;
         prev = cp;
     }
 }
 
-static dl_doc *build(fontset *fs)
+static dlist_doc *build(fonts_set *fs)
 {
-    dl_doc *doc = dl_doc_new(595.28f, 841.89f);
-    dl_page *p = dl_page_add(doc);
+    dlist_doc *doc = dlist_doc_new(595.28f, 841.89f);
+    dlist_page *p = dlist_page_add(doc);
     p->number = 1;
     run(p, fs, ROLE_TITLE, "关于开展保持共产党员先进性教育活动的通知", 80, 740, 22);
     run(p, fs, ROLE_BODY, LINE1, 80, 710, 16);
@@ -70,37 +70,37 @@ static dl_doc *build(fontset *fs)
     const char *spread = "间距调整测试";
     float x = 80;
     size_t len = strlen(spread);
-    int f = fontset_face_for(fs, ROLE_BODY, 0x95F4);
-    dl_text_begin(p, f, 16, 670);
+    int f = fonts_face_for(fs, ROLE_BODY, 0x95F4);
+    dlist_text_begin(p, f, 16, 670);
     for (size_t i = 0; i < len;) {
         uint32_t cp;
-        i += (size_t)utf8_decode(spread + i, len - i, &cp);
-        dl_glyph_add(p, cp, x);
+        i += (size_t)ws_utf8_decode(spread + i, len - i, &cp);
+        dlist_glyph_add(p, cp, x);
         x += 16.5f;
     }
     run(p, fs, ROLE_BODY, LINE2, 80, 640, 16);
     run(p, fs, ROLE_HEI, "一、黑体标题", 80, 610, 16);
     run_typeset(p, fs, LINE4, 300, 610, 16);
-    dl_line(p, 80, 590, 515, 590, 0.5f, 3);
-    dl_rect(p, 80, 540, 40, 30, 0.8f, 0);
-    dl_rect(p, 130, 540, 40, 30, 0, 1);
-    dl_page *p2 = dl_page_add(doc);
+    dlist_line(p, 80, 590, 515, 590, 0.5f, 3);
+    dlist_rect(p, 80, 540, 40, 30, 0.8f, 0);
+    dlist_rect(p, 130, 540, 40, 30, 0, 1);
+    dlist_page *p2 = dlist_page_add(doc);
     p2->number = 2;
     run(p2, fs, ROLE_BODY, LINE3, 80, 760, 16);
     run(p2, fs, ROLE_SONG, "— 2 —", 260, 60, 14);
-    dl_outline_add(doc, 1, "关于开展先进性教育活动的通知", 0, 760);
-    dl_outline_add(doc, 2, "一、黑体标题 & <符号>", 0, 626);
-    dl_outline_add(doc, 1, "第二页：整改措施𠮷", 1, 776);
-    dl_meta_set(&doc->meta.title, "关于开展先进性教育活动的通知 A&B <x>");
-    dl_meta_set(&doc->meta.subject, "先进性教育");
-    dl_meta_set(&doc->meta.author, "中共某某委员会");
-    dl_meta_set(&doc->meta.keywords, "通知, M001");
-    dl_meta_set(&doc->meta.creator, "wenshu render");
-    dl_meta_set(&doc->meta.date, "2005-06-05T09:30:00+08:00");
+    dlist_outline_add(doc, 1, "关于开展先进性教育活动的通知", 0, 760);
+    dlist_outline_add(doc, 2, "一、黑体标题 & <符号>", 0, 626);
+    dlist_outline_add(doc, 1, "第二页：整改措施𠮷", 1, 776);
+    dlist_meta_set(&doc->meta.title, "关于开展先进性教育活动的通知 A&B <x>");
+    dlist_meta_set(&doc->meta.subject, "先进性教育");
+    dlist_meta_set(&doc->meta.author, "中共某某委员会");
+    dlist_meta_set(&doc->meta.keywords, "通知, M001");
+    dlist_meta_set(&doc->meta.creator, "wenshu render");
+    dlist_meta_set(&doc->meta.date, "2005-06-05T09:30:00+08:00");
     return doc;
 }
 
-static int contains(const wbuf *b, const char *needle)
+static int contains(const ws_buf *b, const char *needle)
 {
     return memmem(b->data, b->len, needle, strlen(needle)) != NULL;
 }
@@ -151,7 +151,7 @@ static int read_tounicode(const char *cmap, uint32_t *to, unsigned maxcid)
 }
 
 /* Whether the ToUnicode of sf gives back exactly sf->unicode, by the rules read_tounicode checks. */
-static int tounicode_round_trips(const subset_font *sf, const wbuf *tu)
+static int tounicode_round_trips(const subset_font *sf, const ws_buf *tu)
 {
     uint32_t *to = calloc(sf->ncid, sizeof *to);
     int mapped = read_tounicode(tu->data, to, sf->ncid), want = 0, same = 1;
@@ -166,13 +166,13 @@ static int tounicode_round_trips(const subset_font *sf, const wbuf *tu)
 int main(void)
 {
     diag *d = diag_new(stderr);
-    fontset *fs = fontset_new();
+    fonts_set *fs = fonts_new();
     const char *const body[] = {"AR PL UMing CN", "HanaMinA", "HanaMinB"};
     const char *const hei[] = {"WenQuanYi Zen Hei", "HanaMinA", "HanaMinB"};
-    fontset_set_chain(fs, ROLE_BODY, body, 3, d);
-    fontset_set_chain(fs, ROLE_TITLE, body, 3, d);
-    fontset_set_chain(fs, ROLE_SONG, body, 3, d);
-    fontset_set_chain(fs, ROLE_HEI, hei, 3, d);
+    fonts_set_chain(fs, ROLE_BODY, body, 3, d);
+    fonts_set_chain(fs, ROLE_TITLE, body, 3, d);
+    fonts_set_chain(fs, ROLE_SONG, body, 3, d);
+    fonts_set_chain(fs, ROLE_HEI, hei, 3, d);
 
     char pd[32], xd[40];
     CHECK(pdfmeta_dates("2005-06-05T09:30:00+08:00", pd, xd) == 0 && !strcmp(pd, "D:20050605093000+08'00'") &&
@@ -182,16 +182,16 @@ int main(void)
               !strcmp(xd, "2005-06-05T09:30:00Z"), "UTC: %s %s", pd, xd);
     CHECK(pdfmeta_dates("2005-13-05", pd, xd) < 0 && pdfmeta_dates("yesterday", pd, xd) < 0, "bad dates refused");
 
-    dl_doc *doc = build(fs);
-    wbuf xmp = {0};
+    dlist_doc *doc = build(fs);
+    ws_buf xmp = {0};
     pdfmeta_xmp(&doc->meta, &xmp);
     CHECK(contains(&xmp, "A&amp;B &lt;x&gt;") && contains(&xmp, "<pdfaid:part>1</pdfaid:part>") &&
               contains(&xmp, "<xmp:CreateDate>2005-06-05T09:30:00+08:00</xmp:CreateDate>"),
           "XMP escapes the title and carries part, conformance and date");
-    wbuf_free(&xmp);
+    ws_buf_free(&xmp);
 
     /* subset of one face: CIDs, widths and the ToUnicode entries */
-    int uming = fontset_face_for(fs, ROLE_BODY, 0x4E2D);
+    int uming = fonts_face_for(fs, ROLE_BODY, 0x4E2D);
     hb_set_t *cps = hb_set_create();
     hb_set_add(cps, 0x4E2D);
     hb_set_add(cps, 'A');
@@ -203,24 +203,24 @@ int main(void)
     CHECK(sf.ncid == 4 && c1 > 0 && c1 < 4 && c2 > 0 && c2 < 4 && sf.width[hb_map_get(sf.cid_of, 'A')] == 500,
           "3 characters get CIDs 1..3 (ncid %u), A is 500 wide", sf.ncid);
     CHECK(strlen(sf.base_font) > 7 && sf.base_font[6] == '+', "subset name has a tag: %s", sf.base_font);
-    wbuf tu = {0};
+    ws_buf tu = {0};
     pdffont_tounicode(&sf, &tu);
     CHECK(contains(&tu, "<D840DC3E>") && contains(&tu, "1 beginbfrange\n<0001> <0003> [") &&
               !contains(&tu, "cidrange") && tounicode_round_trips(&sf, &tu),
           "ToUnicode: CIDs 1..3 as one range, 𠀾 as a surrogate pair");
-    wbuf_free(&tu);
+    ws_buf_free(&tu);
     subset_free(&sf);
 
     /* 400 characters: CIDs past 255, so ranges split where the high byte changes */
     hb_set_t *many = hb_set_create();
     for (hb_codepoint_t cp = 0x4E00; hb_set_get_population(many) < 400; cp++)
-        if (fontset_face_for(fs, ROLE_BODY, cp) == uming) hb_set_add(many, cp);
+        if (fonts_face_for(fs, ROLE_BODY, cp) == uming) hb_set_add(many, cp);
     built = subset_build(fs, uming, many, NULL, &sf, d);
     pdffont_tounicode(&sf, &tu);
     CHECK(built == 0 && sf.ncid == 401 && tounicode_round_trips(&sf, &tu) && contains(&tu, "<0001> <00FF> [") &&
               contains(&tu, "<0100> <0190> ["),
           "400 characters: two ranges split at CID 256, read back as the subset maps them");
-    wbuf_free(&tu);
+    ws_buf_free(&tu);
     subset_free(&sf);
     hb_set_destroy(many);
 
@@ -243,11 +243,11 @@ int main(void)
     hb_set_destroy(var);
     hb_set_destroy(cps);
 
-    wbuf a = {0}, b = {0}, c = {0};
-    pdf_options plain = {0, NULL}, archive = {1, NULL};
+    ws_buf a = {0}, b = {0}, c = {0};
+    pdfout_options plain = {0, NULL}, archive = {1, NULL};
     /* CHECK evaluates its condition twice: nothing with side effects inside it */
-    int ra = pdf_render(doc, fs, &plain, &a, d), rb = pdf_render(doc, fs, &plain, &b, d);
-    int rc = pdf_render(doc, fs, &archive, &c, d);
+    int ra = pdfout_render(doc, fs, &plain, &a, d), rb = pdfout_render(doc, fs, &plain, &b, d);
+    int rc = pdfout_render(doc, fs, &archive, &c, d);
     CHECK(ra == 0 && a.len > 1000 && !memcmp(a.data, "%PDF-", 5), "renders (%zu bytes)", a.len);
     CHECK(rb == 0 && a.len == b.len && !memcmp(a.data, b.data, a.len), "a second render is byte-identical");
     CHECK(!contains(&a, "/ID") && !contains(&a, "/Metadata"), "a plain PDF has no /ID and no XMP");
@@ -260,20 +260,20 @@ int main(void)
     if (dir) {
         char path[4096];
         snprintf(path, sizeof path, "%s/plain.pdf", dir);
-        int w1 = pdf_write_file(doc, fs, &plain, path, d);
+        int w1 = pdfout_write_file(doc, fs, &plain, path, d);
         CHECK(w1 == 0, "wrote %s", path);
         snprintf(path, sizeof path, "%s/archive.pdf", dir);
-        int w2 = pdf_write_file(doc, fs, &archive, path, d);
+        int w2 = pdfout_write_file(doc, fs, &archive, path, d);
         CHECK(w2 == 0, "wrote %s", path);
         /* a combined file: each copy numbered from 1 again, so page labels are written */
-        dl_doc *both = dl_doc_new(doc->width, doc->height);
-        dl_doc_append(both, doc);
-        dl_doc_append(both, doc);
-        dl_meta_set(&both->meta.title, "合订本");
+        dlist_doc *both = dlist_doc_new(doc->width, doc->height);
+        dlist_doc_append(both, doc);
+        dlist_doc_append(both, doc);
+        dlist_meta_set(&both->meta.title, "合订本");
         snprintf(path, sizeof path, "%s/combined.pdf", dir);
-        int w3 = pdf_write_file(both, fs, &plain, path, d);
+        int w3 = pdfout_write_file(both, fs, &plain, path, d);
         CHECK(w3 == 0, "wrote %s", path);
-        dl_doc_free(both);
+        dlist_doc_free(both);
         snprintf(path, sizeof path, "%s/expected.txt", dir);
         FILE *t = fopen(path, "w");
         if (t) {
@@ -283,61 +283,61 @@ int main(void)
     }
 
     /* no date in the data: SOURCE_DATE_EPOCH, never the clock */
-    dl_meta_set(&doc->meta.date, NULL);
-    wbuf u1 = {0}, u2 = {0};
+    dlist_meta_set(&doc->meta.date, NULL);
+    ws_buf u1 = {0}, u2 = {0};
     unsetenv("SOURCE_DATE_EPOCH");
-    int ru1 = pdf_render(doc, fs, &archive, &u1, d);
+    int ru1 = pdfout_render(doc, fs, &archive, &u1, d);
     setenv("SOURCE_DATE_EPOCH", "1117935000", 1); /* 2005-06-05T01:30:00Z */
-    int ru2 = pdf_render(doc, fs, &archive, &u2, d);
+    int ru2 = pdfout_render(doc, fs, &archive, &u2, d);
     unsetenv("SOURCE_DATE_EPOCH");
     CHECK(ru1 == 0 && !contains(&u1, "CreationDate") && !contains(&u1, "xmp:CreateDate"), "undated: no date at all");
     CHECK(ru2 == 0 && contains(&u2, "(D:20050605013000Z)") && contains(&u2, "<xmp:CreateDate>2005-06-05T01:30:00Z<"),
           "SOURCE_DATE_EPOCH dates Info and XMP alike");
-    wbuf_free(&u1);
-    wbuf_free(&u2);
+    ws_buf_free(&u1);
+    ws_buf_free(&u2);
 
-    dl_doc *empty = dl_doc_new(595.28f, 841.89f);
+    dlist_doc *empty = dlist_doc_new(595.28f, 841.89f);
     diag *quiet = diag_new(NULL);
-    wbuf e = {0};
-    int r1 = pdf_render(empty, fs, &plain, &e, quiet);
+    ws_buf e = {0};
+    int r1 = pdfout_render(empty, fs, &plain, &e, quiet);
     CHECK(r1 < 0 && diag_count(quiet, DIAG_ERROR) == 1, "a document without pages is refused");
-    dl_page *p = dl_page_add(empty);
-    dl_text_begin(p, 99, 16, 700);
-    dl_glyph_add(p, 0x4E2D, 80);
-    int r2 = pdf_render(empty, fs, &plain, &e, quiet);
+    dlist_page *p = dlist_page_add(empty);
+    dlist_text_begin(p, 99, 16, 700);
+    dlist_glyph_add(p, 0x4E2D, 80);
+    int r2 = pdfout_render(empty, fs, &plain, &e, quiet);
     CHECK(r2 < 0 && diag_count(quiet, DIAG_ERROR) == 2, "a run on an unknown face is an error, not a crash");
-    dl_doc *odd = dl_doc_new(595.28f, 841.89f);
-    p = dl_page_add(odd);
-    dl_text_begin(p, -7, 16, 700); /* an empty run on a nonsense face: nothing to draw */
-    dl_line(p, 10, 10, 100, 10, 1, 0);
-    int r3 = pdf_render(odd, fs, &plain, &e, quiet);
+    dlist_doc *odd = dlist_doc_new(595.28f, 841.89f);
+    p = dlist_page_add(odd);
+    dlist_text_begin(p, -7, 16, 700); /* an empty run on a nonsense face: nothing to draw */
+    dlist_line(p, 10, 10, 100, 10, 1, 0);
+    int r3 = pdfout_render(odd, fs, &plain, &e, quiet);
     CHECK(r3 == 0 && diag_count(quiet, DIAG_ERROR) == 2, "an empty run on a nonsense face is skipped");
-    dl_doc_free(odd);
+    dlist_doc_free(odd);
 
     /* a glyph the run's face lacks (layout should have chosen another face): warned, skipped */
-    dl_doc *lacking = dl_doc_new(595.28f, 841.89f);
-    p = dl_page_add(lacking);
-    dl_text_begin(p, uming, 16, 700);
-    dl_glyph_add(p, 0x4E2D, 80);
-    dl_glyph_add(p, 0x20BB7, 96); /* 𠮷 is only in HanaMin */
-    wbuf lw = {0};
-    int r4 = pdf_render(lacking, fs, &plain, &lw, quiet);
+    dlist_doc *lacking = dlist_doc_new(595.28f, 841.89f);
+    p = dlist_page_add(lacking);
+    dlist_text_begin(p, uming, 16, 700);
+    dlist_glyph_add(p, 0x4E2D, 80);
+    dlist_glyph_add(p, 0x20BB7, 96); /* 𠮷 is only in HanaMin */
+    ws_buf lw = {0};
+    int r4 = pdfout_render(lacking, fs, &plain, &lw, quiet);
     CHECK(r4 == 0 && diag_count(quiet, DIAG_WARNING) == 1 && strstr(diag_message(quiet, diag_nmessages(quiet) - 1), "U+20BB7"),
           "a character missing from the run's face is reported by code point, the rest drawn");
-    int r5 = pdf_write_file(lacking, fs, &plain, "/nonexistent-dir/x.pdf", quiet);
+    int r5 = pdfout_write_file(lacking, fs, &plain, "/nonexistent-dir/x.pdf", quiet);
     CHECK(r5 < 0 && strstr(diag_message(quiet, diag_nmessages(quiet) - 1), "/nonexistent-dir/x.pdf"),
           "an unwritable path is an error naming the file");
-    wbuf_free(&lw);
-    dl_doc_free(lacking);
-    wbuf_free(&e);
+    ws_buf_free(&lw);
+    dlist_doc_free(lacking);
+    ws_buf_free(&e);
     diag_free(quiet);
-    dl_doc_free(empty);
+    dlist_doc_free(empty);
 
-    wbuf_free(&a);
-    wbuf_free(&b);
-    wbuf_free(&c);
-    dl_doc_free(doc);
-    fontset_free(fs);
+    ws_buf_free(&a);
+    ws_buf_free(&b);
+    ws_buf_free(&c);
+    dlist_doc_free(doc);
+    fonts_free(fs);
     diag_free(d);
     return TAP_DONE();
 }

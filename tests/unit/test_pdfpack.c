@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pdfpack.h"
+#include "pdf/pdfpack.h"
 #include "tap.h"
-#include "util.h"
+#include "base/util.h"
 
 /* A minimal classic PDF: catalog, pages, one page with a content stream whose /Length is an
  * indirect object, as libharu writes them; gen is the generation of object 4. */
@@ -23,36 +23,36 @@ static char *classic(int gen, int break_xref)
     char stream[128];
     snprintf(stream, sizeof stream, "4 %d obj\n<<\n/Length 5 0 R\n>>\nstream\r\n0 0 m 1 1 l\r\nendstream\r\nendobj\n", gen);
     objs[3] = stream;
-    wbuf b = {0};
+    ws_buf b = {0};
     size_t off[5];
-    wbuf_puts(&b, "%PDF-1.3\n%\xB7\xBE\xAD\xAA\n");
+    ws_buf_puts(&b, "%PDF-1.3\n%\xB7\xBE\xAD\xAA\n");
     for (int i = 0; i < 5; i++) {
         off[i] = b.len;
-        wbuf_puts(&b, objs[i]);
+        ws_buf_puts(&b, objs[i]);
     }
     size_t x = b.len;
-    wbuf_puts(&b, "xref\n0 6\n0000000000 65535 f\r\n");
-    for (int i = 0; i < 5; i++) wbuf_printf(&b, "%010zu %05d n\r\n", off[i], i == 3 ? gen : 0);
-    wbuf_printf(&b, "trailer\n<<\n/Root 1 0 R\n/Size 6\n>>\nstartxref\n%zu\n%%%%EOF\n", break_xref ? x + 3 : x);
-    return wbuf_steal(&b);
+    ws_buf_puts(&b, "xref\n0 6\n0000000000 65535 f\r\n");
+    for (int i = 0; i < 5; i++) ws_buf_printf(&b, "%010zu %05d n\r\n", off[i], i == 3 ? gen : 0);
+    ws_buf_printf(&b, "trailer\n<<\n/Root 1 0 R\n/Size 6\n>>\nstartxref\n%zu\n%%%%EOF\n", break_xref ? x + 3 : x);
+    return ws_buf_steal(&b);
 }
 
 int main(void)
 {
-    wbuf out = {0};
-    wbuf_puts(&out, "kept");
+    ws_buf out = {0};
+    ws_buf_puts(&out, "kept");
     const char *junk = "%PDF-1.3\nnot really a PDF at all, and no cross-reference table anywhere in it\n";
-    CHECK(pdfpack(junk, strlen(junk), &out) == -1 && out.len == 4, "no xref table: refused, output untouched");
+    CHECK(pdfpack_repack(junk, strlen(junk), &out) == -1 && out.len == 4, "no xref table: refused, output untouched");
 
     char *bad_gen = classic(1, 0);
-    CHECK(pdfpack(bad_gen, strlen(bad_gen), &out) == -1 && out.len == 4, "an object of generation 1: refused");
+    CHECK(pdfpack_repack(bad_gen, strlen(bad_gen), &out) == -1 && out.len == 4, "an object of generation 1: refused");
     char *bad_xref = classic(0, 1);
-    CHECK(pdfpack(bad_xref, strlen(bad_xref), &out) == -1 && out.len == 4, "startxref pointing elsewhere: refused");
+    CHECK(pdfpack_repack(bad_xref, strlen(bad_xref), &out) == -1 && out.len == 4, "startxref pointing elsewhere: refused");
 
     char *pdf = classic(0, 0);
     out.len = 0;
-    CHECK(pdfpack(pdf, strlen(pdf), &out) == 0, "a libharu-shaped file is packed");
-    wbuf_putc(&out, 0);
+    CHECK(pdfpack_repack(pdf, strlen(pdf), &out) == 0, "a libharu-shaped file is packed");
+    ws_buf_putc(&out, 0);
     out.len--;
     CHECK(!strncmp(out.data, "%PDF-1.5\n", 9), "as PDF 1.5");
     CHECK(strstr(out.data, "4 0 obj\n<<\n/Length 5 0 R\n>>\nstream\r\n0 0 m 1 1 l\r\nendstream") != NULL,
@@ -67,6 +67,6 @@ int main(void)
     free(pdf);
     free(bad_gen);
     free(bad_xref);
-    wbuf_free(&out);
+    ws_buf_free(&out);
     return TAP_DONE();
 }

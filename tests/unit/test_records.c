@@ -6,8 +6,8 @@
 
 #include <libxml/xpath.h>
 
-#include "records.h"
-#include "records_rules.h"
+#include "records/records.h"
+#include "records/records_int.h"
 #include "tap.h"
 
 static const char *prop(xmlNodePtr n, const char *name)
@@ -94,11 +94,11 @@ int main(void)
     CHECK(doc == NULL && diag_count(d, DIAG_ERROR) == 1, "records_parse_file refuses a DOCTYPE");
     diag_free(d);
 
-    CHECK(rules_count_han("我叫王𠀾，2005年。abc") == 5, "Chinese characters counted, incl. outside the BMP");
-    CHECK(rules_parse_date("2005-03-01") == 20050301 && rules_parse_date("2005-3-1") == 0, "dates parsed strictly");
-    CHECK(rules_parse_date(" 2005-12-31") == 20051231 && rules_parse_date("+005-03-01") == 0 &&
-              rules_parse_date("2005-+3-01") == 0 && rules_parse_date("2005-13-01") == 0 &&
-              rules_parse_date("2005-03-0") == 0 && rules_parse_date("") == 0,
+    CHECK(records_count_han("我叫王𠀾，2005年。abc") == 5, "Chinese characters counted, incl. outside the BMP");
+    CHECK(records_parse_date("2005-03-01") == 20050301 && records_parse_date("2005-3-1") == 0, "dates parsed strictly");
+    CHECK(records_parse_date(" 2005-12-31") == 20051231 && records_parse_date("+005-03-01") == 0 &&
+              records_parse_date("2005-+3-01") == 0 && records_parse_date("2005-13-01") == 0 &&
+              records_parse_date("2005-03-0") == 0 && records_parse_date("") == 0,
           "dates: digits only, month and day in range, nothing short");
     /* The read-ahead reader gives what records_parse_file gives, file by file, and says what is
      * wrong with each file when the caller takes it — in order, as if read there and then. */

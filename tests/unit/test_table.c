@@ -1,7 +1,7 @@
 /* Column-width distribution for tables (table_distribute in table.h). */
 #include <math.h>
 
-#include "table.h"
+#include "typeset/table.h"
 #include "tap.h"
 
 static int near(float a, float b) { return fabsf(a - b) < 0.05f; }

@@ -11,11 +11,11 @@
 #include <cmark-gfm.h>
 #include <libxml/parser.h>
 
-#include "mdescape.h"
+#include "template/mdescape.h"
 #include "tap.h"
-#include "template.h"
-#include "template_impl.h"
-#include "xpathfn.h"
+#include "template/template.h"
+#include "template/template_int.h"
+#include "template/xpathfn.h"
 
 /* ---- helpers ---- */
 
@@ -23,46 +23,46 @@ static char *cn(long long n)
 {
     static char buf[8][128];
     static int k;
-    wbuf b = {0};
+    ws_buf b = {0};
     xpathfn_cn_numeral(n, &b);
     char *r = buf[k++ % 8];
     snprintf(r, 128, "%s", b.data);
-    wbuf_free(&b);
+    ws_buf_free(&b);
     return r;
 }
 
 static char *date(const char *s, int chinese)
 {
     static char buf[128];
-    wbuf b = {0};
+    ws_buf b = {0};
     if (xpathfn_date(s, chinese, &b) < 0)
         snprintf(buf, sizeof buf, "(invalid)");
     else
         snprintf(buf, sizeof buf, "%s", b.data);
-    wbuf_free(&b);
+    ws_buf_free(&b);
     return buf;
 }
 
 /* A compact dump of the Markdown AST: type(children), text as text:'…' with adjacent texts joined. */
-static void dump_node(cmark_node *n, wbuf *out)
+static void dump_node(cmark_node *n, ws_buf *out)
 {
     for (cmark_node *c = cmark_node_first_child(n); c; c = cmark_node_next(c)) {
         if (cmark_node_get_type(c) == CMARK_NODE_TEXT) {
-            wbuf_puts(out, "text:'");
+            ws_buf_puts(out, "text:'");
             for (; c && cmark_node_get_type(c) == CMARK_NODE_TEXT; c = cmark_node_next(c))
-                wbuf_puts(out, cmark_node_get_literal(c));
-            wbuf_puts(out, "'");
+                ws_buf_puts(out, cmark_node_get_literal(c));
+            ws_buf_puts(out, "'");
             if (!c) break;
-            wbuf_putc(out, ',');
+            ws_buf_putc(out, ',');
         }
-        wbuf_puts(out, cmark_node_get_type_string(c));
-        if (cmark_node_get_type(c) == CMARK_NODE_CODE_BLOCK) wbuf_printf(out, ":'%s'", cmark_node_get_literal(c));
+        ws_buf_puts(out, cmark_node_get_type_string(c));
+        if (cmark_node_get_type(c) == CMARK_NODE_CODE_BLOCK) ws_buf_printf(out, ":'%s'", cmark_node_get_literal(c));
         if (cmark_node_first_child(c)) {
-            wbuf_putc(out, '(');
+            ws_buf_putc(out, '(');
             dump_node(c, out);
-            wbuf_putc(out, ')');
+            ws_buf_putc(out, ')');
         }
-        if (cmark_node_next(c)) wbuf_putc(out, ',');
+        if (cmark_node_next(c)) ws_buf_putc(out, ',');
     }
 }
 
@@ -73,11 +73,11 @@ static char *parse_dump(const char *md)
     for (int i = 0; i < 5; i++) cmark_parser_attach_syntax_extension(p, cmark_find_syntax_extension(names[i]));
     cmark_parser_feed(p, md, strlen(md));
     cmark_node *doc = cmark_parser_finish(p);
-    wbuf b = {0};
+    ws_buf b = {0};
     dump_node(doc, &b);
     cmark_node_free(doc);
     cmark_parser_free(p);
-    return wbuf_steal(&b);
+    return ws_buf_steal(&b);
 }
 
 /* A record <r> with one <v> holding value, plus whatever extra XML. */
@@ -98,9 +98,9 @@ static xmlDocPtr value_doc(const char *value)
 
 static char *front(const char *body)
 {
-    wbuf b = {0};
-    wbuf_printf(&b, "---\nname: t\ntitle: 测试\nrecords: //r\n---\n%s", body);
-    return wbuf_steal(&b);
+    ws_buf b = {0};
+    ws_buf_printf(&b, "---\nname: t\ntitle: 测试\nrecords: //r\n---\n%s", body);
+    return ws_buf_steal(&b);
 }
 
 static char last_errors[4096];
@@ -113,11 +113,11 @@ static char *merge_with(const char *body, xmlDocPtr doc, const char *partials)
     template *t = template_load_string("t.md", text, strlen(text), partials, NULL, d);
     char *r = NULL;
     if (t) {
-        wbuf out = {0};
+        ws_buf out = {0};
         if (template_merge(t, xmlDocGetRootElement(doc), &out, d) == 0)
-            r = wbuf_steal(&out);
+            r = ws_buf_steal(&out);
         else
-            wbuf_free(&out);
+            ws_buf_free(&out);
         template_free(t);
     }
     last_errors[0] = 0;
@@ -192,14 +192,14 @@ static void test_numerals_and_dates(void)
           "cn: 亿 → %s %s", cn(123456789), cn(100000001));
     CHECK(!strcmp(cn(-3), "负三"), "cn: negative");
 
-    wbuf b = {0};
+    ws_buf b = {0};
     xpathfn_heading_number(3, 1, &b);
     xpathfn_heading_number(3, 2, &b);
     xpathfn_heading_number(3, 3, &b);
     xpathfn_heading_number(3, 4, &b);
     xpathfn_heading_number(12, 1, &b);
     CHECK(!strcmp(b.data, "三、（三）3.（3）十二、"), "heading numbers of the four levels: %s", b.data);
-    wbuf_free(&b);
+    ws_buf_free(&b);
 
     CHECK(!strcmp(date("2005-03-01", 0), "2005年3月1日"), "date without leading zeros: %s", date("2005-03-01", 0));
     CHECK(!strcmp(date("2005-12-31", 0), "2005年12月31日"), "date December");
@@ -472,10 +472,10 @@ static void test_escaping(void)
         free(md);
     }
 
-    wbuf b = {0};
-    md_plain(&b, "  a\n\tb\u3000 c  ", strlen("  a\n\tb\u3000 c  "));
+    ws_buf b = {0};
+    mdescape_plain(&b, "  a\n\tb\u3000 c  ", strlen("  a\n\tb\u3000 c  "));
     CHECK(!strcmp(b.data, "a b c"), "plain text collapses whitespace: '%s'", b.data);
-    wbuf_free(&b);
+    ws_buf_free(&b);
 }
 
 /* ---- errors found at load ---- */
@@ -597,11 +597,11 @@ static void test_api(void)
     int sel = template_select(t, doc, &recs, &n, d);
     CHECK(sel == 0 && n == 2, "records: selects 2 of 3 elements");
     if (n == 2) {
-        wbuf name = {0};
+        ws_buf name = {0};
         int on = template_output_name(t, recs[0], &name, d);
         CHECK(on == 0 && !strcmp(name.data, "feedback-A_1-王_五 _ x"),
               "file name: unsafe characters replaced: %s", name.data);
-        wbuf_free(&name);
+        ws_buf_free(&name);
         template_pdfmeta m;
         int pm = template_pdf_meta(t, recs[0], &m, d);
         CHECK(pm == 0 && !strcmp(m.title, "王*五 / x的\"反馈\"") &&
@@ -609,19 +609,19 @@ static void test_api(void)
               "pdf metadata as plain text: %s | %s | %s", m.title, m.keywords, m.author);
         template_pdfmeta_free(&m);
 
-        wbuf md = {0};
+        ws_buf md = {0};
         long *lines;
         size_t nl;
         int ml = template_merge_lines(t, recs[0], &md, &lines, &nl, d);
         CHECK(ml == 0, "merge with a line map");
         static const long want_lines[] = {13, 13, 13, 15, 15, 18, 18, 18, 19};
-        wbuf got_lines = {0};
-        for (size_t k = 0; k < nl; k++) wbuf_printf(&got_lines, "%ld ", lines[k]);
+        ws_buf got_lines = {0};
+        for (size_t k = 0; k < nl; k++) ws_buf_printf(&got_lines, "%ld ", lines[k]);
         CHECK(nl == 9 && !memcmp(lines, want_lines, sizeof want_lines),
               "output lines map to template lines (a two-line value, a loop): %s", got_lines.data);
-        wbuf_free(&got_lines);
+        ws_buf_free(&got_lines);
         free(lines);
-        wbuf_free(&md);
+        ws_buf_free(&md);
         free(recs);
     }
     /* default title and output */
@@ -630,13 +630,13 @@ static void test_api(void)
     t = template_load_string("x.md", plain, strlen(plain), NULL, NULL, d);
     if (t) {
         template_pdfmeta m;
-        wbuf name = {0};
+        ws_buf name = {0};
         xmlNodePtr r = xmlDocGetRootElement(doc)->children;
         int pm = template_pdf_meta(t, r, &m, d), on = template_output_name(t, r, &name, d);
         CHECK(pm == 0 && !strcmp(m.title, "表") && on == 0 && !strcmp(name.data, "x-A_1") && !strcmp(template_style(t), "gbt9704"),
               "defaults: title = form title, output = $form-@id (%s), style gbt9704", name.data);
         template_pdfmeta_free(&m);
-        wbuf_free(&name);
+        ws_buf_free(&name);
         template_free(t);
     }
     xmlFreeDoc(doc);
@@ -650,11 +650,11 @@ static void test_api(void)
         t->max_output = 100;
         xmlDocPtr bd = record_doc("<r id='R9'><i>一二三四五六七八九十</i><i>b</i><i>c</i><i>d</i><i>e</i><i>f</i><i>g</i>"
                                   "<i>h</i><i>i</i><i>j</i><i>k</i><i>l</i></r>");
-        wbuf out = {0};
+        ws_buf out = {0};
         int rc = template_merge(t, xmlDocGetRootElement(bd), &out, d);
         CHECK(rc < 0 && diag_nmessages(d) && strstr(diag_message(d, 0), "big.md:6:27: error: record R9: the merged document is larger than 100 bytes (a runaway loop?) in {{ . }}"),
               "the output bound stops a document: %s", diag_nmessages(d) ? diag_message(d, 0) : "");
-        wbuf_free(&out);
+        ws_buf_free(&out);
         xmlFreeDoc(bd);
         template_free(t);
     }
@@ -671,27 +671,27 @@ static void test_parser_fuzz(void)
     int silent_failures = 0, loaded = 0;
     xmlDocPtr doc = record_doc(data_xml);
     for (int iter = 0; iter < 800; iter++) {
-        wbuf body = {0};
+        ws_buf body = {0};
         int n = 1 + (int)(seed % 12);
         for (int k = 0; k < n; k++) {
             seed = seed * 6364136223846793005UL + 1442695040888963407UL;
-            wbuf_puts(&body, bits[(seed >> 33) % (sizeof bits / sizeof *bits)]);
+            ws_buf_puts(&body, bits[(seed >> 33) % (sizeof bits / sizeof *bits)]);
         }
         char *text = front(body.data);
         diag *d = diag_new(NULL);
         template *t = template_load_string("f.md", text, strlen(text), NULL, NULL, d);
         if (t) {
             loaded++;
-            wbuf out = {0};
+            ws_buf out = {0};
             template_merge(t, xmlDocGetRootElement(doc), &out, d);
-            wbuf_free(&out);
+            ws_buf_free(&out);
         } else if (!diag_count(d, DIAG_ERROR)) {
             silent_failures++;
         }
         template_free(t);
         diag_free(d);
         free(text);
-        wbuf_free(&body);
+        ws_buf_free(&body);
     }
     xmlFreeDoc(doc);
     CHECK(silent_failures == 0 && loaded > 0, "800 random templates: %d load, the others fail with a message", loaded);

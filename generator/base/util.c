@@ -1,0 +1,322 @@
+#include "base/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void out_of_memory(void)
+{
+    fputs("wenshu: out of memory\n", stderr);
+    abort();
+}
+
+void *ws_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) out_of_memory();
+    return p;
+}
+
+void *ws_xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p) out_of_memory();
+    return p;
+}
+
+void *ws_xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (!p) out_of_memory();
+    return p;
+}
+
+char *ws_xstrdup(const char *s) { return ws_xstrndup(s, strlen(s)); }
+
+char *ws_xstrndup(const char *s, size_t n)
+{
+    char *p = ws_xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = 0;
+    return p;
+}
+
+static void ws_buf_reserve(ws_buf *b, size_t extra)
+{
+    if (b->len + extra + 1 <= b->cap) return;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < b->len + extra + 1) cap *= 2;
+    b->data = ws_xrealloc(b->data, cap);
+    b->cap = cap;
+}
+
+void ws_buf_put(ws_buf *b, const void *p, size_t n)
+{
+    ws_buf_reserve(b, n);
+    if (n) memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = 0;
+}
+
+void ws_buf_puts(ws_buf *b, const char *s) { ws_buf_put(b, s, strlen(s)); }
+void ws_buf_putc(ws_buf *b, char c) { ws_buf_put(b, &c, 1); }
+
+void ws_buf_vprintf(ws_buf *b, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0) return;
+    ws_buf_reserve(b, (size_t)n);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    b->len += (size_t)n;
+}
+
+void ws_buf_printf(ws_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    ws_buf_vprintf(b, fmt, ap);
+    va_end(ap);
+}
+
+char *ws_buf_steal(ws_buf *b)
+{
+    char *p = b->data ? b->data : ws_xstrdup("");
+    b->data = NULL;
+    b->len = b->cap = 0;
+    return p;
+}
+
+void ws_buf_free(ws_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+int ws_utf8_decode(const char *s, size_t len, uint32_t *cp)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (len == 0) return -1;
+    if (u[0] < 0x80) { *cp = u[0]; return 1; }
+    int n;
+    uint32_t c, min;
+    if ((u[0] & 0xE0) == 0xC0) { n = 2; c = u[0] & 0x1F; min = 0x80; }
+    else if ((u[0] & 0xF0) == 0xE0) { n = 3; c = u[0] & 0x0F; min = 0x800; }
+    else if ((u[0] & 0xF8) == 0xF0) { n = 4; c = u[0] & 0x07; min = 0x10000; }
+    else return -1;
+    if ((size_t)n > len) return -1;
+    for (int i = 1; i < n; i++) {
+        if ((u[i] & 0xC0) != 0x80) return -1;
+        c = (c << 6) | (u[i] & 0x3F);
+    }
+    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return -1;
+    *cp = c;
+    return n;
+}
+
+int ws_utf8_decode_lossy(const char *s, size_t len, uint32_t *cp)
+{
+    int n = ws_utf8_decode(s, len, cp);
+    if (n > 0) return n;
+    *cp = 0xFFFD;
+    return 1;
+}
+
+size_t ws_utf8_encode(uint32_t cp, char out[4])
+{
+    if (cp < 0x80) { out[0] = (char)cp; return 1; }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+int ws_utf8_valid(const char *s, size_t len, size_t *bad_offset)
+{
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp;
+        int n = ws_utf8_decode(s + i, len - i, &cp);
+        if (n < 0) {
+            if (bad_offset) *bad_offset = i;
+            return 0;
+        }
+        i += (size_t)n;
+    }
+    return 1;
+}
+
+size_t ws_utf8_count(const char *s, size_t len)
+{
+    size_t i = 0, count = 0;
+    while (i < len) {
+        uint32_t cp;
+        int n = ws_utf8_decode(s + i, len - i, &cp);
+        i += n > 0 ? (size_t)n : 1;
+        count++;
+    }
+    return count;
+}
+
+int ws_read_file(const char *path, size_t max, ws_buf *out, char *err, size_t errlen)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot open: %s", strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        snprintf(err, errlen, "cannot stat: %s", strerror(errno));
+        close(fd);
+        return -1;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "is a directory, not a file");
+        close(fd);
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "not a regular file");
+        close(fd);
+        return -1;
+    }
+    if ((unsigned long long)st.st_size > max) {
+        snprintf(err, errlen, "file too large (%lld bytes; the limit is %zu)", (long long)st.st_size, max);
+        close(fd);
+        return -1;
+    }
+    out->len = 0;
+    ws_buf_reserve(out, (size_t)st.st_size);
+    for (;;) {
+        ws_buf_reserve(out, 65536);
+        ssize_t n = read(fd, out->data + out->len, out->cap - out->len - 1);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            snprintf(err, errlen, "read error: %s", strerror(errno));
+            close(fd);
+            return -1;
+        }
+        if (n == 0) break;
+        out->len += (size_t)n;
+        if (out->len > max) {
+            snprintf(err, errlen, "file too large (the limit is %zu bytes)", max);
+            close(fd);
+            return -1;
+        }
+    }
+    out->data[out->len] = 0;
+    close(fd);
+    return 0;
+}
+
+static int write_temporary(const char *path, const void *data, size_t len, int durable, char **tmp_out, char *err,
+                           size_t errlen)
+{
+    size_t plen = strlen(path);
+    char *tmp = ws_xmalloc(plen + 32);
+    snprintf(tmp, plen + 32, "%s.tmp.%ld", path, (long)getpid());
+    /* The name is predictable: never write through a link planted there, nor into someone else's
+     * file. A leftover of a killed run that had our pid is removed (unlink removes a link, not its
+     * target) and the create tried once more, still exclusively. */
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0 && errno == EEXIST && unlink(tmp) == 0)
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
+        free(tmp);
+        return -1;
+    }
+    const char *p = data;
+    size_t left = len;
+    while (left > 0) {
+        ssize_t n = write(fd, p, left);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+            close(fd);
+            unlink(tmp);
+            free(tmp);
+            return -1;
+        }
+        p += n;
+        left -= (size_t)n;
+    }
+    if ((durable && fsync(fd) != 0) || close(fd) != 0) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        unlink(tmp);
+        free(tmp);
+        return -1;
+    }
+    *tmp_out = tmp;
+    return 0;
+}
+
+int ws_write_file_temporary(const char *path, const void *data, size_t len, char *err, size_t errlen)
+{
+    char *tmp = NULL;
+    if (write_temporary(path, data, len, 0, &tmp, err, errlen)) return -1;
+    free(tmp);
+    return 0;
+}
+
+int ws_write_file_atomic(const char *path, const void *data, size_t len, char *err, size_t errlen)
+{
+    char *tmp = NULL;
+    if (write_temporary(path, data, len, 1, &tmp, err, errlen)) return -1;
+    if (rename(tmp, path) != 0) {
+        snprintf(err, errlen, "cannot rename into %s: %s", path, strerror(errno));
+        unlink(tmp);
+        free(tmp);
+        return -1;
+    }
+    free(tmp);
+    return 0;
+}
+
+int ws_make_dirs(const char *path, char *err, size_t errlen)
+{
+    char *p = ws_xstrdup(path);
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/') continue;
+        *s = 0;
+        if (mkdir(p, 0755) != 0 && errno != EEXIST) {
+            snprintf(err, errlen, "cannot create folder %s: %s", p, strerror(errno));
+            free(p);
+            return -1;
+        }
+        *s = '/';
+    }
+    if (mkdir(p, 0755) != 0 && errno != EEXIST) {
+        snprintf(err, errlen, "cannot create folder %s: %s", p, strerror(errno));
+        free(p);
+        return -1;
+    }
+    struct stat st;
+    if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "%s exists and is not a folder", p);
+        free(p);
+        return -1;
+    }
+    free(p);
+    return 0;
+}

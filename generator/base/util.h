@@ -1,0 +1,58 @@
+/* util — small things every stage needs: growable buffers, UTF-8, bounded reads, atomic writes. */
+#ifndef WENSHU_UTIL_H
+#define WENSHU_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Allocation failure is not recoverable in a batch tool: these print and abort. */
+void *ws_xmalloc(size_t n);
+void *ws_xcalloc(size_t n, size_t size);
+void *ws_xrealloc(void *p, size_t n);
+char *ws_xstrdup(const char *s);
+char *ws_xstrndup(const char *s, size_t n);
+
+/* A growable byte buffer, always NUL-terminated after its len bytes. */
+typedef struct {
+    char *data;
+    size_t len, cap;
+} ws_buf;
+
+void ws_buf_put(ws_buf *b, const void *p, size_t n);
+void ws_buf_puts(ws_buf *b, const char *s);
+void ws_buf_putc(ws_buf *b, char c);
+void ws_buf_printf(ws_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void ws_buf_vprintf(ws_buf *b, const char *fmt, va_list ap);
+char *ws_buf_steal(ws_buf *b); /* returns data (never NULL), leaves b empty */
+void ws_buf_free(ws_buf *b);
+
+/* UTF-8. ws_utf8_decode returns the length of the sequence at s (1..4) and stores the scalar value,
+ * or -1 for an invalid, overlong, surrogate or truncated sequence. */
+int ws_utf8_decode(const char *s, size_t len, uint32_t *cp);
+size_t ws_utf8_encode(uint32_t cp, char out[4]);
+/* For text already refused or reported elsewhere: like ws_utf8_decode, but an invalid byte reads as
+ * U+FFFD and counts as one byte, so a loop always advances. */
+int ws_utf8_decode_lossy(const char *s, size_t len, uint32_t *cp);
+int ws_utf8_valid(const char *s, size_t len, size_t *bad_offset);
+size_t ws_utf8_count(const char *s, size_t len); /* scalar values; invalid bytes count one each */
+
+/* Reads a whole regular file (not a directory, FIFO or device) of at most max bytes.
+ * On failure returns -1 and writes a human-readable reason (errno text, "is a directory",
+ * "larger than N bytes") into err. */
+int ws_read_file(const char *path, size_t max, ws_buf *out, char *err, size_t errlen);
+
+/* Writes data to path atomically: a temporary file in the same folder, fsync, rename.
+ * A crash or a full disk leaves either the old file or the new one, never a partial file. */
+int ws_write_file_atomic(const char *path, const void *data, size_t len, char *err, size_t errlen);
+
+/* The first half of ws_write_file_atomic, for batches: writes data to PATH.tmp.PID (created as
+ * ws_write_file_atomic does) without waiting for the disk. The caller makes a batch of them durable
+ * at once (syncfs) and only then renames each into place, so that a file still never appears
+ * under its name before its bytes are on disk. */
+int ws_write_file_temporary(const char *path, const void *data, size_t len, char *err, size_t errlen);
+
+/* mkdir -p; returns 0 or -1 with err filled. */
+int ws_make_dirs(const char *path, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,415 @@
+/* manifest — see manifest.h. */
+#include "batch/manifest.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "batch/outpath.h"
+
+static char *dup_or_empty(const char *s)
+{
+    return ws_xstrdup(s ? s : "");
+}
+
+void manifest_add(manifest *m, const manifest_entry *e)
+{
+    if (m->n == m->cap) {
+        m->cap = m->cap ? m->cap * 2 : 64;
+        m->v = ws_xrealloc(m->v, m->cap * sizeof *m->v);
+    }
+    manifest_entry *c = &m->v[m->n++];
+    *c = *e;
+    c->path = dup_or_empty(e->path);
+    c->form = dup_or_empty(e->form);
+    c->record = dup_or_empty(e->record);
+    c->sha256[SHA256_HEX_LEN] = 0;
+    c->key[SHA256_HEX_LEN] = 0;
+    m->sorted = 0;
+}
+
+static void entry_free(manifest_entry *e)
+{
+    free(e->path);
+    free(e->form);
+    free(e->record);
+}
+
+/* Sort by path, then by insertion order, so that "last added wins" is well defined. */
+typedef struct {
+    manifest_entry e;
+    size_t order;
+} ordered;
+
+static int cmp_ordered(const void *a, const void *b)
+{
+    const ordered *x = a, *y = b;
+    int c = strcmp(x->e.path, y->e.path);
+    if (c) return c;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+void manifest_sort(manifest *m)
+{
+    if (m->sorted) return;
+    ordered *o = ws_xmalloc((m->n ? m->n : 1) * sizeof *o);
+    for (size_t i = 0; i < m->n; i++) o[i] = (ordered){m->v[i], i};
+    qsort(o, m->n, sizeof *o, cmp_ordered);
+    size_t k = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        if (i + 1 < m->n && !strcmp(o[i].e.path, o[i + 1].e.path)) {
+            entry_free(&o[i].e);
+            continue;
+        }
+        m->v[k++] = o[i].e;
+    }
+    m->n = k;
+    free(o);
+    m->sorted = 1;
+}
+
+const manifest_entry *manifest_find(const manifest *m, const char *path)
+{
+    size_t lo = 0, hi = m->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(m->v[mid].path, path);
+        if (!c) return &m->v[mid];
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return NULL;
+}
+
+void manifest_free(manifest *m)
+{
+    for (size_t i = 0; i < m->n; i++) entry_free(&m->v[i]);
+    free(m->v);
+    *m = (manifest){0};
+}
+
+static void put_json_string(ws_buf *b, const char *s)
+{
+    ws_buf_putc(b, '"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\') {
+            ws_buf_putc(b, '\\');
+            ws_buf_putc(b, (char)*p);
+        } else if (*p < 0x20 || *p == 0x7F) {
+            ws_buf_printf(b, "\\u%04x", *p);
+        } else {
+            ws_buf_putc(b, (char)*p);
+        }
+    }
+    ws_buf_putc(b, '"');
+}
+
+void manifest_serialize(manifest *m, ws_buf *out)
+{
+    manifest_sort(m);
+    ws_buf_puts(out, "{\n  \"format\": \"" MANIFEST_FORMAT "\",\n  \"files\": [");
+    for (size_t i = 0; i < m->n; i++) {
+        const manifest_entry *e = &m->v[i];
+        ws_buf_puts(out, i ? ",\n    {\"path\": " : "\n    {\"path\": ");
+        put_json_string(out, e->path);
+        ws_buf_puts(out, ", \"form\": ");
+        put_json_string(out, e->form);
+        ws_buf_puts(out, ", \"record\": ");
+        put_json_string(out, e->record);
+        ws_buf_printf(out, ", \"pages\": %ld, \"bytes\": %llu, \"sha256\": \"%s\", \"key\": \"%s\"}", e->pages,
+                    (unsigned long long)e->bytes, e->sha256, e->key);
+    }
+    ws_buf_puts(out, m->n ? "\n  ]\n}\n" : "]\n}\n");
+}
+
+int manifest_write(manifest *m, const char *path, char *err, size_t errlen)
+{
+    ws_buf b = {0};
+    manifest_serialize(m, &b);
+    int rc = ws_write_file_atomic(path, b.data, b.len, err, errlen);
+    ws_buf_free(&b);
+    return rc;
+}
+
+/* ---- reading: a small JSON reader for exactly this shape, strict about what it accepts ---- */
+
+typedef struct {
+    const char *s, *end, *start;
+    char *err;
+    size_t errlen;
+    int failed;
+} reader;
+
+static int fail_at(reader *r, const char *at, const char *what)
+{
+    if (!r->failed) {
+        long line = 1;
+        for (const char *p = r->start; p < at; p++) line += *p == '\n';
+        snprintf(r->err, r->errlen, "line %ld: %s", line, what);
+    }
+    r->failed = 1;
+    return -1;
+}
+
+static int fail(reader *r, const char *what)
+{
+    return fail_at(r, r->s, what);
+}
+
+static void skip_ws(reader *r)
+{
+    while (r->s < r->end && (*r->s == ' ' || *r->s == '\n' || *r->s == '\r' || *r->s == '\t')) r->s++;
+}
+
+static int expect_char(reader *r, char c)
+{
+    skip_ws(r);
+    if (r->s >= r->end || *r->s != c) {
+        char msg[48];
+        snprintf(msg, sizeof msg, "expected '%c'", c);
+        return fail(r, msg);
+    }
+    r->s++;
+    return 0;
+}
+
+static int hex4(const char *p, uint32_t *v)
+{
+    *v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = p[i];
+        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        if (d < 0) return -1;
+        *v = *v * 16 + (uint32_t)d;
+    }
+    return 0;
+}
+
+/* A string into out (UTF-8, NUL-free). */
+static int read_string(reader *r, ws_buf *out)
+{
+    if (!out->data) ws_buf_putc(out, 0);
+    out->len = 0;
+    out->data[0] = 0;
+    if (expect_char(r, '"')) return -1;
+    while (r->s < r->end && *r->s != '"') {
+        unsigned char c = (unsigned char)*r->s;
+        if (c < 0x20) return fail(r, "control character in a string");
+        if (c != '\\') {
+            ws_buf_putc(out, (char)c);
+            r->s++;
+            continue;
+        }
+        if (r->end - r->s < 2) break;
+        char e = r->s[1];
+        r->s += 2;
+        const char *simple = strchr("\"\\/bfnrt", e);
+        if (e && simple) {
+            static const char map[] = "\"\\/\b\f\n\r\t";
+            ws_buf_putc(out, map[simple - "\"\\/bfnrt"]);
+            continue;
+        }
+        if (e != 'u' || r->end - r->s < 4) return fail(r, "bad escape in a string");
+        uint32_t cp;
+        if (hex4(r->s, &cp)) return fail(r, "bad \\u escape");
+        r->s += 4;
+        if (cp >= 0xD800 && cp < 0xDC00) {
+            uint32_t lo;
+            if (r->end - r->s < 6 || r->s[0] != '\\' || r->s[1] != 'u' || hex4(r->s + 2, &lo) || lo < 0xDC00 || lo > 0xDFFF)
+                return fail(r, "unpaired surrogate");
+            r->s += 6;
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+        } else if ((cp >= 0xDC00 && cp < 0xE000) || cp == 0) {
+            return fail(r, "bad \\u escape");
+        }
+        char enc[4];
+        ws_buf_put(out, enc, ws_utf8_encode(cp, enc));
+    }
+    if (r->s >= r->end) return fail(r, "unterminated string");
+    r->s++;
+    if (!ws_utf8_valid(out->data ? out->data : "", out->len, NULL)) return fail(r, "invalid UTF-8 in a string");
+    return 0;
+}
+
+static int read_uint(reader *r, uint64_t *v)
+{
+    skip_ws(r);
+    if (r->s >= r->end || *r->s < '0' || *r->s > '9') return fail(r, "expected a number");
+    *v = 0;
+    while (r->s < r->end && *r->s >= '0' && *r->s <= '9') {
+        if (*v > (UINT64_MAX - 9) / 10) return fail(r, "number too large");
+        *v = *v * 10 + (uint64_t)(*r->s - '0');
+        r->s++;
+    }
+    return 0;
+}
+
+static int is_hex64(const char *s)
+{
+    if (strlen(s) != SHA256_HEX_LEN) return 0;
+    for (; *s; s++)
+        if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f'))) return 0;
+    return 1;
+}
+
+static int read_entry(reader *r, manifest *m)
+{
+    if (expect_char(r, '{')) return -1;
+    manifest_entry e = {0};
+    ws_buf path = {0}, form = {0}, record = {0}, sha = {0}, key = {0};
+    int have_path = 0, have_sha = 0, rc = 0;
+    const char *entry_start = r->s;
+    for (int first = 1;; first = 0) {
+        skip_ws(r);
+        if (r->s < r->end && *r->s == '}') {
+            r->s++;
+            break;
+        }
+        if (!first && expect_char(r, ',')) goto bad;
+        ws_buf name = {0};
+        if (read_string(r, &name) || expect_char(r, ':')) {
+            ws_buf_free(&name);
+            goto bad;
+        }
+        ws_buf *target = NULL;
+        uint64_t num;
+        if (!strcmp(name.data, "path")) target = &path, have_path = 1;
+        else if (!strcmp(name.data, "form")) target = &form;
+        else if (!strcmp(name.data, "record")) target = &record;
+        else if (!strcmp(name.data, "sha256")) target = &sha, have_sha = 1;
+        else if (!strcmp(name.data, "key")) target = &key;
+        else if (!strcmp(name.data, "pages") || !strcmp(name.data, "bytes")) {
+            int pages = name.data[0] == 'p';
+            ws_buf_free(&name);
+            if (read_uint(r, &num)) goto bad;
+            if (pages) e.pages = num > 1000000000 ? 1000000000 : (long)num;
+            else e.bytes = num;
+            continue;
+        } else {
+            fail(r, "unknown field in a file entry");
+            ws_buf_free(&name);
+            goto bad;
+        }
+        ws_buf_free(&name);
+        if (read_string(r, target)) goto bad;
+    }
+    if (!have_path || !have_sha) {
+        fail_at(r, entry_start, "a file entry needs \"path\" and \"sha256\"");
+        goto bad;
+    }
+    if (!outpath_rel_ok(path.data)) {
+        fail_at(r, entry_start, "unsafe path in the manifest");
+        goto bad;
+    }
+    if (!is_hex64(sha.data) || (key.len && !is_hex64(key.data))) {
+        fail_at(r, entry_start, "sha256 and key must be 64 lower-case hex digits");
+        goto bad;
+    }
+    e.path = path.data;
+    e.form = form.data ? form.data : "";
+    e.record = record.data ? record.data : "";
+    memcpy(e.sha256, sha.data, SHA256_HEX_LEN + 1);
+    if (key.len) memcpy(e.key, key.data, SHA256_HEX_LEN + 1);
+    manifest_add(m, &e);
+    goto done;
+bad:
+    rc = -1;
+done:
+    ws_buf_free(&path);
+    ws_buf_free(&form);
+    ws_buf_free(&record);
+    ws_buf_free(&sha);
+    ws_buf_free(&key);
+    return rc;
+}
+
+int manifest_parse(const char *text, size_t len, manifest *m, char *err, size_t errlen)
+{
+    reader r = {text, text + len, text, err, errlen, 0};
+    int have_format = 0, have_files = 0;
+    if (expect_char(&r, '{')) return -1;
+    for (int first = 1;; first = 0) {
+        skip_ws(&r);
+        if (r.s < r.end && *r.s == '}') {
+            r.s++;
+            break;
+        }
+        if (!first && expect_char(&r, ',')) return -1;
+        ws_buf name = {0};
+        if (read_string(&r, &name) || expect_char(&r, ':')) {
+            ws_buf_free(&name);
+            return -1;
+        }
+        if (!strcmp(name.data, "format")) {
+            ws_buf v = {0};
+            int rc = read_string(&r, &v);
+            if (!rc && strcmp(v.data, MANIFEST_FORMAT)) rc = fail(&r, "not a wenshu manifest (format)");
+            ws_buf_free(&v);
+            if (rc) {
+                ws_buf_free(&name);
+                return -1;
+            }
+            have_format = 1;
+        } else if (!strcmp(name.data, "files")) {
+            if (expect_char(&r, '[')) {
+                ws_buf_free(&name);
+                return -1;
+            }
+            skip_ws(&r);
+            if (r.s < r.end && *r.s == ']') {
+                r.s++;
+            } else {
+                for (;;) {
+                    if (read_entry(&r, m)) {
+                        ws_buf_free(&name);
+                        return -1;
+                    }
+                    skip_ws(&r);
+                    if (r.s < r.end && *r.s == ']') {
+                        r.s++;
+                        break;
+                    }
+                    if (expect_char(&r, ',')) {
+                        ws_buf_free(&name);
+                        return -1;
+                    }
+                }
+            }
+            have_files = 1;
+        } else {
+            fail(&r, "unknown field");
+            ws_buf_free(&name);
+            return -1;
+        }
+        ws_buf_free(&name);
+    }
+    skip_ws(&r);
+    if (r.s != r.end) return fail(&r, "text after the manifest");
+    if (!have_format || !have_files) return fail(&r, "not a wenshu manifest (needs \"format\" and \"files\")");
+    manifest_sort(m);
+    return 0;
+}
+
+int manifest_read(const char *path, manifest *m, int *missing, char *err, size_t errlen)
+{
+    if (missing) *missing = 0;
+    struct stat st;
+    if (stat(path, &st) != 0 && errno == ENOENT) {
+        if (missing) *missing = 1;
+        snprintf(err, errlen, "%s: no such file", path);
+        return -2;
+    }
+    ws_buf text = {0};
+    char why[512];
+    if (ws_read_file(path, (size_t)1 << 34, &text, why, sizeof why) < 0) {
+        snprintf(err, errlen, "%s: %s", path, why);
+        ws_buf_free(&text);
+        return -2;
+    }
+    int rc = manifest_parse(text.data ? text.data : "", text.len, m, why, sizeof why);
+    if (rc) snprintf(err, errlen, "%s: %s", path, why);
+    ws_buf_free(&text);
+    return rc ? -1 : 0;
+}

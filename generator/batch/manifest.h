@@ -1,0 +1,62 @@
+/* manifest — OUT/manifest.json, the archive's index of every file a build made.
+ *
+ *   {
+ *     "format": "wenshu-manifest-1",
+ *     "files": [
+ *       {"path": "一支部/评议意见反馈通知书/张三.pdf", "form": "评议意见反馈通知书", "record": "M001",
+ *        "pages": 2, "bytes": 48213, "sha256": "…64 hex…", "key": "…64 hex…"},
+ *       …
+ *     ]
+ *   }
+ *
+ * path is relative to OUT with '/' separators; record is "" for a combined file; key is the
+ * input key of the incremental cache (build.h), "" when unknown. One entry per line, sorted by
+ * path (byte order), nothing that depends on the time or on -j: two builds of the same inputs give
+ * the same bytes. Written atomically. */
+#ifndef WENSHU_MANIFEST_H
+#define WENSHU_MANIFEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/sha256.h"
+#include "base/util.h"
+
+#define MANIFEST_NAME "manifest.json"
+#define MANIFEST_FORMAT "wenshu-manifest-1"
+
+typedef struct {
+    char *path, *form, *record;
+    long pages;
+    uint64_t bytes;
+    char sha256[SHA256_HEX_LEN + 1];
+    char key[SHA256_HEX_LEN + 1];
+} manifest_entry;
+
+typedef struct {
+    manifest_entry *v;
+    size_t n, cap;
+    int sorted; /* set by manifest_sort; manifest_find needs it */
+} manifest;
+
+/* Adds a copy of e (its strings are copied; NULL strings become ""). */
+void manifest_add(manifest *m, const manifest_entry *e);
+/* Sorts by path; of entries with the same path the last added wins, the others are dropped. */
+void manifest_sort(manifest *m);
+const manifest_entry *manifest_find(const manifest *m, const char *path); /* after manifest_sort */
+void manifest_free(manifest *m);
+
+/* Sorts m, then writes its JSON text. */
+void manifest_serialize(manifest *m, ws_buf *out);
+/* manifest_serialize, then ws_write_file_atomic. 0 or -1 with err. */
+int manifest_write(manifest *m, const char *path, char *err, size_t errlen);
+
+/* Parses a manifest's text into m (entries added, then sorted). Refuses, with err naming the
+ * line, anything that is not this format or whose paths are unsafe (outpath_rel_ok), so a
+ * tampered manifest cannot make verify or build read or delete outside OUT. 0 or -1. */
+int manifest_parse(const char *text, size_t len, manifest *m, char *err, size_t errlen);
+/* Reads and parses a file. Returns 0; -1 on a parse error; -2 when it cannot be read (err says
+ * why; errno_missing set to 1 when the file does not exist, if not NULL). */
+int manifest_read(const char *path, manifest *m, int *missing, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,229 @@
+/* wenshu build — every form for every record: PDFs, combined files, the manifest.
+ *
+ * This file reads the command line and checks it; build_source.c loads records and templates,
+ * build.c does the batch work (see build.h for what is guaranteed). */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "batch/build.h"
+#include "cli/pipeline.h"
+#include "cli/commands.h"
+#include "base/diag.h"
+#include "batch/jobs.h"
+#include "base/util.h"
+
+#ifndef WENSHU_VERSION
+#define WENSHU_VERSION "0.1.0"
+#endif
+
+static void usage(FILE *out)
+{
+    fputs("usage: wenshu build DATA... -o OUT [--form NAME...] [--record ID...] [-j N] [--combined]\n"
+          "                    [--volume N] [--shard K/N] [--force] [-q] [--archive] [--strict]\n"
+          "       wenshu build --merge-manifests OUT\n"
+          "\n"
+          "Builds every form for every sound record of the DATA files as PDF under\n"
+          "OUT/<organisation>/<form>/<name>.pdf and indexes them in OUT/manifest.json.\n"
+          "\n"
+          "  -o, --output OUT    output folder (created when missing)\n"
+          "  --form NAME         only this form (repeat, or separate names with commas)\n"
+          "  --record ID         only this record (repeat, or separate ids with commas)\n"
+          "  -j, --jobs N        worker processes (default: the number of processors)\n"
+          "  --combined          also one print-ready file per form: OUT/合订本/<form>.pdf,\n"
+          "                      each record starting on an odd page, a bookmark per record;\n"
+          "                      a form with more records is bound in volumes, <form>（第1册）.pdf…\n"
+          "  --volume N          records per combined volume (default 500)\n"
+          "  --shard K/N         build only part K of N (for many machines); the last shard to\n"
+          "                      finish merges the manifest parts into OUT/manifest.json\n"
+          "  --merge-manifests   merge the parts of a sharded build into OUT/manifest.json\n"
+          "  --force             make every file again, even those that have not changed\n"
+          "  --archive           PDF/A-1b archive copies\n"
+          "  --strict            warnings count as errors for the exit status\n"
+          "  -q, --quiet         no progress and no summary line\n"
+          "\n"
+          "exit status: 0 all built, 1 records skipped or files failed, 2 usage or I/O failure\n",
+          out);
+}
+
+/* Adds the comma-separated values of arg to a list. */
+static void add_values(char ***list, size_t *n, const char *arg)
+{
+    const char *p = arg;
+    for (;;) {
+        size_t len = strcspn(p, ",");
+        if (len) {
+            *list = ws_xrealloc(*list, (*n + 1) * sizeof **list);
+            (*list)[(*n)++] = ws_xstrndup(p, len);
+        }
+        if (!p[len]) break;
+        p += len + 1;
+    }
+}
+
+static int parse_uint(const char *s, unsigned long max, unsigned long *v)
+{
+    if (!s || !*s) return -1;
+    char *end;
+    errno = 0;
+    unsigned long x = strtoul(s, &end, 10);
+    if (errno || *end || s[0] == '-' || s[0] == '+' || x > max) return -1;
+    *v = x;
+    return 0;
+}
+
+/* "K/N" with 1 <= K <= N. */
+static int parse_shard(const char *s, unsigned *k, unsigned *n)
+{
+    const char *slash = s ? strchr(s, '/') : NULL;
+    if (!slash) return -1;
+    char *ks = ws_xstrndup(s, (size_t)(slash - s));
+    unsigned long kv, nv;
+    int rc = parse_uint(ks, 1000000, &kv) || parse_uint(slash + 1, 1000000, &nv) || kv < 1 || nv < 1 || kv > nv ? -1 : 0;
+    free(ks);
+    if (!rc) *k = (unsigned)kv, *n = (unsigned)nv;
+    return rc;
+}
+
+static void free_list(char **list, size_t n)
+{
+    for (size_t i = 0; i < n; i++) free(list[i]);
+    free(list);
+}
+
+#define FAIL(...)                                            \
+    do {                                                     \
+        fprintf(stderr, "wenshu build: " __VA_ARGS__);       \
+        fputc('\n', stderr);                                 \
+        status = EXIT_USAGE;                                 \
+        goto out;                                            \
+    } while (0)
+
+int cmd_build(int argc, char **argv)
+{
+    build_options o = {.jobs = jobs_default_workers(), .version = WENSHU_VERSION, .progress = -1};
+    char **data = NULL;
+    size_t ndata = 0;
+    const char *merge = NULL;
+    int status = EXIT_OK, only_files = 0;
+    build_plan *plan = NULL;
+    diag *d = NULL;
+
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        /* --name=value and --name value alike; value() takes the next argument when needed. */
+        const char *eq = !only_files && !strncmp(a, "--", 2) ? strchr(a, '=') : NULL;
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", eq ? (int)(eq - a) : (int)strlen(a), a);
+#define VALUE()                                                                     \
+    (eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL))
+        if (only_files || a[0] != '-' || !a[1]) {
+            data = ws_xrealloc(data, (ndata + 1) * sizeof *data);
+            data[ndata++] = ws_xstrdup(a);
+        } else if (!strcmp(a, "--")) {
+            only_files = 1;
+        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            usage(stdout);
+            goto out;
+        } else if (!strcmp(name, "-o") || !strcmp(name, "--output") || !strncmp(a, "-o", 2)) {
+            const char *v = !strncmp(a, "-o", 2) && a[2] ? a + 2 : VALUE();
+            if (!v || !*v) FAIL("-o needs an output folder");
+            if (o.out) FAIL("-o given twice ('%s' and '%s')", o.out, v);
+            o.out = v;
+        } else if (!strcmp(name, "--form")) {
+            const char *v = VALUE();
+            if (!v || !*v) FAIL("--form needs a form name");
+            add_values(&o.forms, &o.nforms, v);
+        } else if (!strcmp(name, "--record")) {
+            const char *v = VALUE();
+            if (!v || !*v) FAIL("--record needs a record id");
+            add_values(&o.records, &o.nrecords, v);
+        } else if (!strcmp(name, "-j") || !strcmp(name, "--jobs") || !strncmp(a, "-j", 2)) {
+            const char *v = !strncmp(a, "-j", 2) && a[2] ? a + 2 : VALUE();
+            unsigned long n;
+            if (parse_uint(v, 1024, &n) || n < 1) FAIL("-j needs a number of worker processes from 1 to 1024, not '%s'", v ? v : "");
+            o.jobs = (int)n;
+        } else if (!strcmp(name, "--shard")) {
+            const char *v = VALUE();
+            if (parse_shard(v, &o.shard_k, &o.shard_n))
+                FAIL("--shard needs K/N with 1 <= K <= N (e.g. --shard 3/8), not '%s'", v ? v : "");
+        } else if (!strcmp(name, "--merge-manifests")) {
+            merge = VALUE();
+            if (!merge || !*merge) FAIL("--merge-manifests needs the output folder");
+        } else if (!strcmp(a, "--combined")) {
+            o.combined = 1;
+        } else if (!strcmp(name, "--volume")) {
+            const char *v = VALUE();
+            char *end = NULL;
+            long n = v ? strtol(v, &end, 10) : 0;
+            if (!v || !*v || *end || n < 1 || n > 1000000)
+                FAIL("--volume needs the number of records per combined volume (1 to 1000000), not '%s'", v ? v : "");
+            o.volume = (size_t)n;
+        } else if (!strcmp(a, "--force")) {
+            o.force = 1;
+        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            o.quiet = 1;
+        } else if (!strcmp(a, "--archive")) {
+            o.archive = 1;
+        } else if (!strcmp(a, "--strict")) {
+            o.strict = 1;
+        } else {
+            fprintf(stderr, "wenshu build: unknown option '%s'\n", a);
+            usage(stderr);
+            status = EXIT_USAGE;
+            goto out;
+        }
+#undef VALUE
+    }
+
+    if (merge) {
+        if (ndata || o.out) FAIL("--merge-manifests takes only the output folder");
+        char err[1024];
+        int rc = build_merge_manifests(merge, 0, err, sizeof err);
+        if (rc == 1 || rc < 0) FAIL("%s", err);
+        if (rc == 2) fprintf(stderr, "wenshu build: warning: %s; merged the parts present\n", err);
+        if (!o.quiet) fprintf(stderr, "wenshu build: 已将分片清单合并为 %s/manifest.json\n", merge);
+        goto out;
+    }
+    if (!ndata) FAIL("no record files given (usage: wenshu build DATA... -o OUT)");
+    if (!o.out) FAIL("no output folder given: add -o OUT");
+    for (size_t i = 0; i < ndata; i++) {
+        struct stat st;
+        if (stat(data[i], &st) != 0) FAIL("%s: %s", data[i], strerror(errno));
+        if (!S_ISREG(st.st_mode)) FAIL("%s: not a file (give the XML record files themselves)", data[i]);
+    }
+    struct stat st;
+    if (stat(o.out, &st) == 0 && !S_ISDIR(st.st_mode)) FAIL("%s exists and is not a folder", o.out);
+
+    d = diag_new(stderr);
+    plan = build_plan_new();
+    build_source src;
+    /* WENSHU_PHASES=1: where the time of a run went, for the benchmark (bench/bench.py) */
+    struct build_timing timing = {0};
+    int phases = getenv("WENSHU_PHASES") && !strcmp(getenv("WENSHU_PHASES"), "1");
+    if (phases) o.timing = &timing;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    status = pipeline_open(data, ndata, &o, plan, &src, d);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (status) goto out;
+    status = build_run(plan, &src, &o, d);
+    pipeline_close(&src);
+    if (phases)
+        fprintf(stderr, "wenshu build: phases: records %.3f s, preparing %.3f s, workers %.3f s, finishing %.3f s\n",
+                (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9, timing.prepare, timing.make,
+                timing.finish);
+
+out:
+    build_plan_free(plan);
+    diag_free(d);
+    free_list(data, ndata);
+    free_list(o.forms, o.nforms);
+    free_list(o.records, o.nrecords);
+    return status;
+}

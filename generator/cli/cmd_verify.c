@@ -1,0 +1,146 @@
+/* wenshu verify OUT — re-hashes an output folder against its manifest.
+ *
+ * Every file the manifest lists is read again and compared by size and SHA-256; every file in OUT
+ * that the manifest does not list (except manifest.json itself) is reported as added. The report,
+ * one line per difference in path order, goes to stdout:
+ *
+ *     changed: 一支部/评议意见反馈通知书/张三.pdf
+ *     missing: 合订本/评议意见反馈通知书.pdf
+ *     added: 一支部/notes.txt
+ *
+ * Exit status: 0 everything matches, 1 any difference (or a damaged manifest), 2 usage or I/O. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/commands.h"
+#include "base/diag.h"
+#include "batch/manifest.h"
+#include "batch/outpath.h"
+#include "batch/outscan.h"
+#include "base/sha256.h"
+#include "base/util.h"
+
+static void usage(FILE *out)
+{
+    fputs("usage: wenshu verify [-q] OUT\n"
+          "  Re-hashes every file listed in OUT/manifest.json and reports each file changed, missing,\n"
+          "  or added (in OUT but not in the manifest).\n"
+          "  -q  no summary line\n"
+          "exit status: 0 all files match, 1 differences found, 2 usage or I/O failure\n",
+          out);
+}
+
+typedef struct {
+    const manifest *m;
+    char **added;
+    size_t nadded, cap;
+} scan_state;
+
+static int note_file(const char *rel, const char *full, const struct stat *st, void *ctx)
+{
+    (void)full;
+    (void)st;
+    scan_state *s = ctx;
+    if (!strcmp(rel, MANIFEST_NAME) || manifest_find(s->m, rel)) return 0;
+    if (s->nadded == s->cap) s->added = ws_xrealloc(s->added, (s->cap = s->cap ? s->cap * 2 : 16) * sizeof *s->added);
+    s->added[s->nadded++] = ws_xstrdup(rel);
+    return 0;
+}
+
+int cmd_verify(int argc, char **argv)
+{
+    int quiet = 0;
+    const char *out = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            usage(stdout);
+            return EXIT_OK;
+        } else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) {
+            quiet = 1;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            fprintf(stderr, "wenshu verify: unknown option '%s'\n", argv[i]);
+            usage(stderr);
+            return EXIT_USAGE;
+        } else if (out) {
+            fprintf(stderr, "wenshu verify: one output folder only ('%s' and '%s')\n", out, argv[i]);
+            return EXIT_USAGE;
+        } else {
+            out = argv[i];
+        }
+    }
+    if (!out) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+
+    char err[1024];
+    ws_buf mpath = {0};
+    ws_buf_printf(&mpath, "%s/%s", out, MANIFEST_NAME);
+    manifest m = {0};
+    int missing = 0;
+    int rc = manifest_read(mpath.data, &m, &missing, err, sizeof err);
+    ws_buf_free(&mpath);
+    if (rc == -2) {
+        fprintf(stderr, "wenshu verify: %s%s\n", err, missing ? " (is this a folder made by wenshu build?)" : "");
+        return EXIT_USAGE;
+    }
+    if (rc == -1) {
+        fprintf(stderr, "wenshu verify: the manifest is damaged: %s\n", err);
+        return EXIT_DATA;
+    }
+
+    long changed = 0, gone = 0, io = 0;
+    for (size_t i = 0; i < m.n; i++) {
+        const manifest_entry *e = &m.v[i];
+        char *full = outpath_join(out, e->path); /* safe: manifest_parse checked every path */
+        struct stat st;
+        if (!full || lstat(full, &st) != 0) {
+            printf("missing: %s\n", e->path);
+            gone++;
+        } else if (!S_ISREG(st.st_mode)) {
+            printf("changed: %s (no longer a regular file)\n", e->path);
+            changed++;
+        } else {
+            uint8_t digest[SHA256_LEN];
+            char hex[SHA256_HEX_LEN + 1];
+            uint64_t size = 0;
+            if (sha256_file(full, digest, &size, err, sizeof err) < 0) {
+                fprintf(stderr, "wenshu verify: %s\n", err);
+                io++;
+            } else {
+                sha256_hex(digest, hex);
+                if (size != e->bytes || strcmp(hex, e->sha256)) {
+                    printf("changed: %s\n", e->path);
+                    changed++;
+                }
+            }
+        }
+        free(full);
+    }
+
+    scan_state s = {&m, NULL, 0, 0};
+    if (outscan_walk(out, note_file, &s, err, sizeof err) < 0) {
+        fprintf(stderr, "wenshu verify: %s\n", err);
+        io++;
+    }
+    for (size_t i = 0; i < s.nadded; i++) {
+        printf("added: %s\n", s.added[i]);
+        free(s.added[i]);
+    }
+    free(s.added);
+    long added = (long)s.nadded;
+    fflush(stdout);
+
+    if (!quiet) {
+        if (!changed && !gone && !added && !io)
+            fprintf(stderr, "wenshu verify: 清单所列 %zu 个文件全部一致。\n", m.n);
+        else
+            fprintf(stderr, "wenshu verify: 清单所列 %zu 个文件中，%ld 个被改动，%ld 个缺失；另有 %ld 个文件不在清单中%s。\n",
+                    m.n, changed, gone, added, io ? "；部分文件无法读取" : "");
+    }
+    manifest_free(&m);
+    if (io) return EXIT_USAGE;
+    return changed || gone || added ? EXIT_DATA : EXIT_OK;
+}

@@ -1,0 +1,15 @@
+/* The subcommands of `wenshu`; each lives in its own cmd_*.c and returns an exit status (diag.h). */
+#ifndef WENSHU_COMMANDS_H
+#define WENSHU_COMMANDS_H
+
+int cmd_check(int argc, char **argv);  /* validate records: XSD + campaign rules */
+int cmd_merge(int argc, char **argv);  /* template + records -> merged Markdown */
+int cmd_render(int argc, char **argv); /* Markdown -> PDF */
+int cmd_build(int argc, char **argv);  /* records -> every form as PDF, manifest */
+int cmd_verify(int argc, char **argv); /* re-hash an output folder against its manifest */
+
+/* Where the shipped data lives: $WENSHU_DATADIR, else next to the binary (a source tree),
+ * else the installed prefix. Returns e.g. "/usr/local/share/wenshu". */
+const char *cli_datadir(void);
+
+#endif

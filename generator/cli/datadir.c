@@ -1,0 +1,47 @@
+/* Where the shipped templates, styles and schemas live. */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/commands.h"
+
+#ifndef WENSHU_PREFIX
+#define WENSHU_PREFIX "/usr/local"
+#endif
+
+const char *cli_datadir(void)
+{
+    static char dir[PATH_MAX];
+    static char env_dir[PATH_MAX];
+    const char *env = getenv("WENSHU_DATADIR"); /* read every time: tests change it */
+    if (env && *env) {
+        snprintf(env_dir, sizeof env_dir, "%s", env);
+        return env_dir;
+    }
+    if (dir[0]) return dir;
+    /* A source tree: the binary sits next to templates/ and schemas/. */
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = 0;
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = 0;
+            char probe[PATH_MAX + 32];
+            for (int up = 0; up < 2; up++) {
+                snprintf(probe, sizeof probe, "%s/schemas/campaign.xsd", exe);
+                if (access(probe, R_OK) == 0) {
+                    snprintf(dir, sizeof dir, "%s", exe);
+                    return dir;
+                }
+                slash = strrchr(exe, '/'); /* build/wenshu: try the parent */
+                if (!slash) break;
+                *slash = 0;
+            }
+        }
+    }
+    snprintf(dir, sizeof dir, "%s/share/wenshu", WENSHU_PREFIX);
+    return dir;
+}

@@ -1,0 +1,837 @@
+/* build_source — see build_source.h.
+ *
+ * Memory follows one DATA file, not the whole run (offices split records per unit; a unit's file
+ * is a few MB, its DOM about ten times that). Planning parses each file once, notes for every
+ * document only small strings and where its record is (file, form, position in the form's
+ * selection), computes names and keys, and frees the DOM before reading the next file. The
+ * workers then read the files again: the plan lists items file by file, so a worker keeps the
+ * file of the item in hand parsed and moves to the next file when the items do — one DOM per
+ * worker at a time, each file parsed once per worker (plus once per combined file). */
+#include "cli/pipeline.h"
+
+#include <dirent.h>
+#include <malloc.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/tree.h>
+
+#include "cli/commands.h"
+#include "fonts/fonts.h"
+#include "typeset/layout.h"
+#include "batch/manifest.h"
+#include "pdf/pdfout.h"
+#include "batch/outpath.h"
+#include "records/records.h"
+#include "typeset/style.h"
+#include "template/template.h"
+
+typedef struct {
+    template *t;
+    int style;               /* index into styles */
+    int uses_members;        /* the template or a partial reads $members */
+    uint8_t key[SHA256_LEN]; /* template, partials, style, fonts, shared context */
+} form;
+
+typedef struct {
+    style *st;
+    fonts_set *fs;
+} loaded_style;
+
+/* Where an item's record is: the form's selection in a DATA file, by position. */
+typedef struct {
+    uint32_t form, file, ordinal;
+} item_data;
+
+/* Item data lives in blocks that never move, since plan items point at it. */
+#define ITEM_BLOCK 4096
+
+typedef struct {
+    records_index *ix;
+    form *forms;
+    size_t nforms;
+    loaded_style *styles;
+    size_t nstyles;
+    char **files;
+    size_t nfiles;
+    item_data **blocks;
+    size_t nitems;
+    /* The DATA file whose records are being laid out (in a worker; the parent never lays out
+     * unless it runs without workers). */
+    size_t loaded;       /* index into files; SIZE_MAX when none */
+    xmlDocPtr doc;       /* NULL when the file could not be read again */
+    xmlNodePtr **sel;    /* per form: its records in doc; valid where sel_done */
+    size_t *nsel;
+    unsigned char *sel_done;
+} source_ctx;
+
+/* A map from pointers (DOM nodes) to small numbers. */
+typedef struct {
+    const void **keys;
+    size_t *vals;
+    size_t cap, n;
+} ptr_map;
+
+/* The value slot of key; *fresh says whether it was just added (the caller sets the value). */
+static size_t *ptr_map_slot(ptr_map *m, const void *key, int *fresh)
+{
+    if ((m->n + 1) * 2 > m->cap) {
+        ptr_map old = *m;
+        m->cap = old.cap ? old.cap * 2 : 256;
+        m->keys = ws_xcalloc(m->cap, sizeof *m->keys);
+        m->vals = ws_xcalloc(m->cap, sizeof *m->vals);
+        for (size_t i = 0; i < old.cap; i++) {
+            if (!old.keys[i]) continue;
+            size_t j = ((uintptr_t)old.keys[i] >> 4) & (m->cap - 1);
+            while (m->keys[j]) j = (j + 1) & (m->cap - 1);
+            m->keys[j] = old.keys[i];
+            m->vals[j] = old.vals[i];
+        }
+        free(old.keys);
+        free(old.vals);
+    }
+    size_t j = ((uintptr_t)key >> 4) & (m->cap - 1);
+    while (m->keys[j] && m->keys[j] != key) j = (j + 1) & (m->cap - 1);
+    *fresh = !m->keys[j];
+    if (*fresh) {
+        m->keys[j] = key;
+        m->n++;
+    }
+    return &m->vals[j];
+}
+
+static size_t *ptr_map_find(const ptr_map *m, const void *key)
+{
+    if (!m->cap) return NULL;
+    size_t j = ((uintptr_t)key >> 4) & (m->cap - 1);
+    while (m->keys[j] && m->keys[j] != key) j = (j + 1) & (m->cap - 1);
+    return m->keys[j] ? &m->vals[j] : NULL;
+}
+
+static void ptr_map_free(ptr_map *m)
+{
+    free(m->keys);
+    free(m->vals);
+    *m = (ptr_map){0};
+}
+
+/* Digests of serialised nodes, by node: a member's record is selected by several forms, and an
+ * organisation's file by all of its records, but each is serialised and hashed once. */
+typedef struct {
+    ptr_map at;                     /* node -> index into digests */
+    uint8_t (*digests)[SHA256_LEN];
+    size_t cap;
+} digest_cache;
+
+static void hash_node(sha256_state *s, xmlNodePtr node);
+
+static void digest_cache_free(digest_cache *c)
+{
+    ptr_map_free(&c->at);
+    free(c->digests);
+    *c = (digest_cache){0};
+}
+
+/* The node's digest; valid until the next call (the digests may move as the cache grows). */
+static const uint8_t *cached_digest(digest_cache *c, xmlNodePtr node)
+{
+    int fresh;
+    size_t *at = ptr_map_slot(&c->at, node, &fresh);
+    if (fresh) {
+        if (c->at.n > c->cap) c->digests = ws_xrealloc(c->digests, (c->cap = c->cap ? c->cap * 2 : 1024) * sizeof *c->digests);
+        *at = c->at.n - 1;
+        sha256_state s;
+        sha256_begin(&s);
+        hash_node(&s, node);
+        sha256_end(&s, c->digests[*at]);
+    }
+    return c->digests[*at];
+}
+
+static void add_node_digest(sha256_state *s, digest_cache *c, xmlNodePtr node)
+{
+    if (node) sha256_add(s, cached_digest(c, node), SHA256_LEN);
+    else sha256_add_str(s, "(none)");
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names in dir ending with suffix, sorted; *n gets the count. */
+static char **list_dir(const char *dir, const char *suffix, size_t *n)
+{
+    *n = 0;
+    DIR *dp = opendir(dir);
+    if (!dp) return NULL;
+    char **names = NULL;
+    size_t cap = 0, sl = strlen(suffix);
+    struct dirent *de;
+    while ((de = readdir(dp))) {
+        size_t len = strlen(de->d_name);
+        if (de->d_name[0] == '.' || len <= sl || strcmp(de->d_name + len - sl, suffix)) continue;
+        if (*n == cap) names = ws_xrealloc(names, (cap = cap ? cap * 2 : 16) * sizeof *names);
+        names[(*n)++] = ws_xstrdup(de->d_name);
+    }
+    closedir(dp);
+    if (*n) qsort(names, *n, sizeof *names, cmp_str);
+    return names;
+}
+
+static void free_names(char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    free(names);
+}
+
+static void hash_node(sha256_state *s, xmlNodePtr node)
+{
+    if (!node) {
+        sha256_add_str(s, "(none)");
+        return;
+    }
+    xmlBufferPtr buf = xmlBufferCreate();
+    xmlNodeDump(buf, node->doc, node, 0, 0);
+    sha256_add(s, xmlBufferContent(buf), (size_t)xmlBufferLength(buf));
+    sha256_add_str(s, "");
+    xmlBufferFree(buf);
+}
+
+static char *child_text(xmlNodePtr node, const char *name)
+{
+    for (xmlNodePtr c = node ? node->children : NULL; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && !strcmp((const char *)c->name, name)) {
+            xmlChar *v = xmlNodeGetContent(c);
+            char *s = ws_xstrdup(v ? (const char *)v : "");
+            xmlFree(v);
+            return s;
+        }
+    return NULL;
+}
+
+/* The organisation a record belongs to (its @org), or the record itself for organisations and
+ * units. Its node, for the key, and its name, for the folder. */
+static xmlNodePtr organisation_of(const records_index *ix, xmlNodePtr rec, char **name)
+{
+    xmlChar *org = xmlGetProp(rec, (const xmlChar *)"org");
+    xmlNodePtr node = NULL;
+    if (org) {
+        node = records_lookup(ix, (const char *)org);
+        *name = node ? child_text(node, "name") : NULL;
+        if (!*name) *name = ws_xstrdup((const char *)org);
+        xmlFree(org);
+        return node;
+    }
+    *name = child_text(rec, "name");
+    if (!*name) *name = ws_xstrdup("");
+    return rec;
+}
+
+/* Whether text reads the variable $members ("$ members" too: XPath allows the space). */
+static int reads_members(const char *text, size_t len)
+{
+    for (const char *p = text, *end = text + len; (p = memchr(p, '$', (size_t)(end - p))); p++) {
+        const char *q = p + 1;
+        while (q < end && (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')) q++;
+        if ((size_t)(end - q) >= 7 && !memcmp(q, "members", 7)) {
+            char next = q + 7 < end ? q[7] : 0;
+            int name_char = (next >= 'a' && next <= 'z') || (next >= 'A' && next <= 'Z') ||
+                            (next >= '0' && next <= '9') || next == '_' || next == '-' || next == '.';
+            if (!name_char) return 1;
+        }
+    }
+    return 0;
+}
+
+static int file_reads_members(const char *path)
+{
+    ws_buf text = {0};
+    char err[256];
+    int uses = ws_read_file(path, 16u << 20, &text, err, sizeof err) == 0 && reads_members(text.data, text.len);
+    ws_buf_free(&text);
+    return uses;
+}
+
+static int find_style(source_ctx *c, const char *name, diag *d)
+{
+    for (size_t i = 0; i < c->nstyles; i++)
+        if (!strcmp(c->styles[i].st->name, name) || !strcmp(c->styles[i].st->path, name)) return (int)i;
+    style *st = style_load(name, cli_datadir(), d);
+    if (!st) return -1;
+    fonts_set *fs = fonts_new();
+    if (style_apply_fonts(st, fs, d) < 0) {
+        fonts_free(fs);
+        style_free(st);
+        return -1;
+    }
+    c->styles = ws_xrealloc(c->styles, (c->nstyles + 1) * sizeof *c->styles);
+    c->styles[c->nstyles] = (loaded_style){st, fs};
+    return (int)c->nstyles++;
+}
+
+/* Whether any partial reads $members (a form may include any of them). */
+static int partials_read_members(const char *partials_dir, char **partials, size_t npartials)
+{
+    int uses = 0;
+    for (size_t i = 0; i < npartials && !uses; i++) {
+        ws_buf p = {0};
+        ws_buf_printf(&p, "%s/%s", partials_dir, partials[i]);
+        uses = file_reads_members(p.data);
+        ws_buf_free(&p);
+    }
+    return uses;
+}
+
+/* What decides the bytes of every document of a form, apart from its record. */
+static void form_key(source_ctx *c, form *f, const char *partials_dir, char **partials, size_t npartials)
+{
+    sha256_state s;
+    sha256_begin(&s);
+    build_key_file_bytes(&s, template_path(f->t));
+    for (size_t i = 0; i < npartials; i++) {
+        ws_buf p = {0};
+        ws_buf_printf(&p, "%s/%s", partials_dir, partials[i]);
+        build_key_file_bytes(&s, p.data);
+        ws_buf_free(&p);
+    }
+    loaded_style *ls = &c->styles[f->style];
+    build_key_file_bytes(&s, ls->st->path);
+    for (size_t i = 0; i < fonts_nfaces(ls->fs); i++) {
+        const face_info *fi = fonts_face(ls->fs, (int)i);
+        build_key_file_identity(&s, fi->file);
+        char idx[32];
+        snprintf(idx, sizeof idx, "%d", fi->index);
+        sha256_add_str(&s, idx);
+    }
+    hash_node(&s, records_campaign(c->ix));
+    sha256_end(&s, f->key);
+}
+
+static item_data *item_at(source_ctx *c, size_t i)
+{
+    return &c->blocks[i / ITEM_BLOCK][i % ITEM_BLOCK];
+}
+
+static item_data *item_new(source_ctx *c)
+{
+    if (c->nitems % ITEM_BLOCK == 0) {
+        c->blocks = ws_xrealloc(c->blocks, (c->nitems / ITEM_BLOCK + 1) * sizeof *c->blocks);
+        c->blocks[c->nitems / ITEM_BLOCK] = ws_xmalloc(ITEM_BLOCK * sizeof(item_data));
+    }
+    return item_at(c, c->nitems++);
+}
+
+/* ---- laying out (in the workers) ---- */
+
+static void unload(source_ctx *c)
+{
+    if (c->sel)
+        for (size_t k = 0; k < c->nforms; k++) {
+            free(c->sel[k]);
+            c->sel[k] = NULL;
+        }
+    if (c->sel_done) memset(c->sel_done, 0, c->nforms);
+    if (c->doc) xmlFreeDoc(c->doc);
+    c->doc = NULL;
+    c->loaded = SIZE_MAX;
+}
+
+/* The record of an item: its file is read (again) when the worker reaches it, and kept while
+ * the items of that file follow. */
+static xmlNodePtr record_of(source_ctx *c, const build_item *it, diag *d)
+{
+    const item_data *id = it->data;
+    const char *path = c->files[id->file];
+    if (c->loaded != id->file) {
+        unload(c);
+        c->loaded = id->file;
+        c->doc = records_parse_file(path, d);
+        if (!c->doc) return NULL; /* reported */
+        records_unqualify(c->doc);
+    }
+    if (!c->doc) {
+        diag_report(d, DIAG_ERROR, (diag_loc){path, 0, 0, it->record}, "cannot read the record's file again");
+        return NULL;
+    }
+    if (!c->sel_done[id->form]) {
+        c->sel[id->form] = NULL;
+        c->nsel[id->form] = 0;
+        if (template_select(c->forms[id->form].t, c->doc, &c->sel[id->form], &c->nsel[id->form], d)) return NULL;
+        c->sel_done[id->form] = 1;
+    }
+    xmlNodePtr rec = id->ordinal < c->nsel[id->form] ? c->sel[id->form][id->ordinal] : NULL;
+    char *rid = rec ? template_record_id(rec) : NULL;
+    int same = rid && !strcmp(rid, it->record);
+    free(rid);
+    if (!same) {
+        diag_report(d, DIAG_ERROR, (diag_loc){path, 0, 0, it->record},
+                    "the file changed while the build was running; run the build again");
+        return NULL;
+    }
+    return rec;
+}
+
+static int layout_item(void *ctx, const build_item *it, dlist_doc **out, diag *d)
+{
+    source_ctx *c = ctx;
+    const item_data *id = it->data;
+    form *f = &c->forms[id->form];
+    loaded_style *ls = &c->styles[f->style];
+    xmlNodePtr rec = record_of(c, it, d);
+    if (!rec) return -1;
+    ws_buf md = {0};
+    if (template_merge(f->t, rec, &md, d)) {
+        ws_buf_free(&md);
+        return -1;
+    }
+    layout *L = layout_new(ls->st, ls->fs, d, template_path(f->t));
+    if (layout_markdown(L, md.data ? md.data : "", md.len) < 0) {
+        layout_free(L);
+        ws_buf_free(&md);
+        return -1;
+    }
+    dlist_doc *doc = layout_finish(L);
+    layout_free(L);
+    ws_buf_free(&md);
+    template_pdfmeta meta = {0};
+    if (template_pdf_meta(f->t, rec, &meta, d) == 0) {
+        dlist_meta_set(&doc->meta.title, meta.title);
+        if (meta.subject && *meta.subject) dlist_meta_set(&doc->meta.subject, meta.subject);
+        /* keywords also name the form and the record, so an archive can be searched by them */
+        ws_buf kw = {0};
+        if (meta.keywords && *meta.keywords) ws_buf_printf(&kw, "%s, ", meta.keywords);
+        ws_buf_printf(&kw, "%s, %s", it->form, it->record);
+        dlist_meta_set(&doc->meta.keywords, kw.data);
+        ws_buf_free(&kw);
+        /* the creation date comes from the data; without one, pdfout falls back to
+         * SOURCE_DATE_EPOCH, and without that writes none — never the clock */
+        if (meta.date && strlen(meta.date) >= 10 && meta.date[4] == '-' && meta.date[7] == '-') {
+            char iso[40];
+            snprintf(iso, sizeof iso, "%.10sT00:00:00+08:00", meta.date);
+            dlist_meta_set(&doc->meta.date, iso);
+        }
+        if (meta.author && *meta.author) dlist_meta_set(&doc->meta.author, meta.author);
+    }
+    template_pdfmeta_free(&meta);
+    if (!doc->meta.creator) dlist_meta_set(&doc->meta.creator, "wenshu");
+    *out = doc;
+    return 0;
+}
+
+static int render_item(void *ctx, const build_item *it, const dlist_doc *doc, int archive, ws_buf *pdf, diag *d)
+{
+    source_ctx *c = ctx;
+    const item_data *id = it->data;
+    loaded_style *ls = &c->styles[c->forms[id->form].style];
+    pdfout_options opt = {archive, NULL};
+    return pdfout_render(doc, ls->fs, &opt, pdf, d);
+}
+
+static void close_ctx(source_ctx *c)
+{
+    if (!c) return;
+    unload(c);
+    free(c->sel);
+    free(c->nsel);
+    free(c->sel_done);
+    for (size_t i = 0; i < c->nforms; i++) template_free(c->forms[i].t);
+    free(c->forms);
+    for (size_t i = 0; i < c->nstyles; i++) {
+        fonts_free(c->styles[i].fs);
+        style_free(c->styles[i].st);
+    }
+    free(c->styles);
+    free_names(c->files, c->nfiles);
+    for (size_t b = 0; b * ITEM_BLOCK < c->nitems; b++) free(c->blocks[b]);
+    free(c->blocks);
+    records_index_free(c->ix);
+    free(c);
+}
+
+/* ---- planning (in the parent) ---- */
+
+/* An item waiting for the end of planning: the key of a form that reads $members covers members
+ * that may come in later files. */
+typedef struct {
+    build_item it;       /* its strings are owned here */
+    sha256_state *open;  /* the key so far, still to take the members' digest; NULL: it.key is done */
+    xmlNodePtr owner;    /* whose members (an index node); NULL: none */
+} pending_item;
+
+/* What planning keeps while it walks the files. */
+typedef struct {
+    source_ctx *c;
+    manifest bad;          /* ids of records skipped for errors, as a set */
+    digest_cache index;    /* nodes of the index: organisations, units */
+    digest_cache file;     /* nodes of the file being planned; emptied with each file */
+    int have_root;
+    uint8_t root[SHA256_LEN]; /* the file's whole content, for organisation and unit records */
+    /* $members, by owner (an organisation or unit of the index): the members met so far */
+    ptr_map owner_of;      /* owner node -> index into owners */
+    sha256_state *owners;
+    size_t nowners;
+    pending_item *pending;
+    size_t npending, cappending;
+} planner;
+
+/* An attribute's value without a copy; NULL when absent. */
+static const char *attr(xmlNodePtr node, const char *name)
+{
+    xmlAttrPtr a = node ? xmlHasProp(node, (const xmlChar *)name) : NULL;
+    return a && a->children && a->children->content ? (const char *)a->children->content : NULL;
+}
+
+static void feed_owner(planner *pl, xmlNodePtr owner, const uint8_t digest[SHA256_LEN])
+{
+    int fresh;
+    size_t *v = ptr_map_slot(&pl->owner_of, owner, &fresh);
+    if (fresh) {
+        pl->owners = ws_xrealloc(pl->owners, (pl->nowners + 1) * sizeof *pl->owners);
+        sha256_begin(&pl->owners[pl->nowners]);
+        sha256_add_str(&pl->owners[pl->nowners], "members");
+        *v = pl->nowners++;
+    }
+    sha256_add(&pl->owners[*v], digest, SHA256_LEN);
+}
+
+/* Notes a member for the $members of every organisation and unit it counts in: its organisation,
+ * those above it, and their units — as records_members says. Members are met in input order, as
+ * the index lists them. The digest covers the whole member, more than the index's summary: a
+ * change to a member's other parts then remakes its organisations' documents too, which is safe. */
+static void note_member(planner *pl, xmlNodePtr member)
+{
+    const records_index *ix = pl->c->ix;
+    const uint8_t *digest = cached_digest(&pl->file, member);
+    xmlNodePtr fed[2 * 64];
+    size_t nfed = 0;
+    const char *org = attr(member, "org");
+    xmlNodePtr o = org ? records_lookup(ix, org) : NULL;
+    for (int depth = 0; o && depth < 64 && strcmp((const char *)o->name, "unit"); depth++) {
+        xmlNodePtr owners[2] = {o, NULL};
+        const char *unit = attr(o, "unit");
+        owners[1] = unit ? records_lookup(ix, unit) : NULL;
+        for (int k = 0; k < 2; k++) {
+            if (!owners[k]) continue;
+            size_t seen = 0;
+            while (seen < nfed && fed[seen] != owners[k]) seen++;
+            if (seen < nfed) continue; /* a cycle, or a unit named twice up the tree */
+            fed[nfed++] = owners[k];
+            feed_owner(pl, owners[k], digest);
+        }
+        const char *parent = attr(o, "parent");
+        o = parent ? records_lookup(ix, parent) : NULL;
+    }
+}
+
+/* The input key of one record's document in one form, or the key so far when the form reads
+ * $members (*open then holds it, and *owner says whose members complete it). */
+static void record_key(planner *pl, const form *f, xmlNodePtr rec, xmlNodePtr orgnode, uint8_t key[SHA256_LEN],
+                       sha256_state **open, xmlNodePtr *owner_out)
+{
+    source_ctx *c = pl->c;
+    sha256_state s;
+    sha256_begin(&s);
+    sha256_add(&s, f->key, SHA256_LEN);
+    xmlNodePtr owner; /* whose members $members gives, as the index holds it */
+    if (orgnode != rec) {
+        /* A member's documents draw on the record, its organisation and that one's unit. */
+        add_node_digest(&s, &pl->file, rec);
+        add_node_digest(&s, &pl->index, orgnode);
+        const char *unit = attr(orgnode, "unit");
+        add_node_digest(&s, &pl->index, unit ? records_lookup(c->ix, unit) : NULL);
+        owner = orgnode;
+    } else {
+        /* An organisation's or unit's documents may sum up everything in their file, and draw
+         * on their unit. */
+        if (!pl->have_root) {
+            sha256_state r;
+            sha256_begin(&r);
+            hash_node(&r, xmlDocGetRootElement(rec->doc));
+            sha256_end(&r, pl->root);
+            pl->have_root = 1;
+        }
+        sha256_add(&s, pl->root, SHA256_LEN);
+        const char *unit = attr(rec, "unit");
+        add_node_digest(&s, &pl->index, unit ? records_lookup(c->ix, unit) : NULL);
+        const char *self = attr(rec, "id");
+        owner = self ? records_lookup(c->ix, self) : NULL;
+    }
+    *open = NULL;
+    *owner_out = NULL;
+    if (f->uses_members) {
+        /* ... and on the members of their organisation, which may live in other files: known
+         * once every file is read. */
+        *open = ws_xmalloc(sizeof **open);
+        **open = s;
+        *owner_out = owner;
+        return;
+    }
+    sha256_end(&s, key);
+}
+
+/* The form's name as items and the --form filter know it: its title, else its id. */
+static const char *form_title(const form *f)
+{
+    const char *title = template_title(f->t);
+    return title && *title ? title : template_name(f->t);
+}
+
+/* Notes the items of one form's records in one file. */
+static void plan_form(planner *pl, size_t fi, size_t k, xmlDocPtr doc, diag *d)
+{
+    source_ctx *c = pl->c;
+    form *f = &c->forms[k];
+    xmlNodePtr *recs = NULL;
+    size_t n = 0;
+    if (template_select(f->t, doc, &recs, &n, d)) return;
+    for (size_t r = 0; r < n; r++) {
+        char *id = template_record_id(recs[r]);
+        if (records_is_bad(c->ix, id)) {
+            manifest_entry e = {id, NULL, NULL, 0, 0, {0}, {0}};
+            manifest_add(&pl->bad, &e);
+            free(id);
+            continue;
+        }
+        char *org = NULL;
+        xmlNodePtr orgnode = organisation_of(c->ix, recs[r], &org);
+        ws_buf name = {0};
+        if (template_output_name(f->t, recs[r], &name, d)) name.len = 0;
+        item_data *idp = item_new(c);
+        *idp = (item_data){(uint32_t)k, (uint32_t)fi, (uint32_t)r};
+        if (pl->npending == pl->cappending)
+            pl->pending = ws_xrealloc(pl->pending, (pl->cappending = pl->cappending ? pl->cappending * 2 : 256) *
+                                                    sizeof *pl->pending);
+        pending_item *p = &pl->pending[pl->npending++];
+        p->it = (build_item){.form = form_title(f),
+                             .form_alias = template_name(f->t),
+                             .record = id,
+                             .org = org,
+                             .name = name.data ? ws_buf_steal(&name) : ws_xstrdup(""),
+                             .data = idp};
+        record_key(pl, f, recs[r], orgnode, p->it.key, &p->open, &p->owner);
+        ws_buf_free(&name);
+    }
+    free(recs);
+}
+
+/* Completes the keys that wait for $members and hands every item to the plan, in order. */
+static void flush_pending(planner *pl, build_plan *plan)
+{
+    uint8_t (*digests)[SHA256_LEN] = ws_xcalloc(pl->nowners ? pl->nowners : 1, sizeof *digests);
+    for (size_t i = 0; i < pl->nowners; i++) sha256_end(&pl->owners[i], digests[i]);
+    uint8_t none[SHA256_LEN]; /* an owner no member counts in */
+    sha256_state e;
+    sha256_begin(&e);
+    sha256_add_str(&e, "members");
+    sha256_end(&e, none);
+    for (size_t i = 0; i < pl->npending; i++) {
+        pending_item *p = &pl->pending[i];
+        if (p->open) {
+            const size_t *v = p->owner ? ptr_map_find(&pl->owner_of, p->owner) : NULL;
+            if (p->owner) sha256_add(p->open, v ? digests[*v] : none, SHA256_LEN);
+            else sha256_add_str(p->open, "(no members)");
+            sha256_end(p->open, p->it.key);
+            free(p->open);
+        }
+        build_plan_add(plan, &p->it);
+        free((char *)p->it.record);
+        free((char *)p->it.org);
+        free((char *)p->it.name);
+    }
+    free(digests);
+    free(pl->pending);
+    free(pl->owners);
+    ptr_map_free(&pl->owner_of);
+}
+
+/* Whether name (a --form value) names the form: its title or its id. */
+static int form_named(const form *f, const char *name)
+{
+    return !strcmp(name, form_title(f)) || !strcmp(name, template_name(f->t));
+}
+
+/* Whether --form selects the form; every form without --form. */
+static int form_wanted(const form *f, const build_options *o)
+{
+    if (!o->nforms) return 1;
+    for (size_t i = 0; i < o->nforms; i++)
+        if (form_named(f, o->forms[i])) return 1;
+    return 0;
+}
+
+/* Which forms to plan: those --form selects, and any other whose documents would share a folder
+ * with theirs (output names are made unique per folder, so those must be planned together for a
+ * name never to depend on --form). Planning is most of what precedes the workers, and the plan
+ * is memory every worker carries: a run of one form plans one form. An unknown --form is
+ * reported here, with the forms there are. */
+static int plan_which(const source_ctx *c, const build_options *o, unsigned char *planned, diag *d)
+{
+    int bad = 0;
+    for (size_t i = 0; i < o->nforms; i++) {
+        int known = 0;
+        for (size_t k = 0; k < c->nforms && !known; k++) known = form_named(&c->forms[k], o->forms[i]);
+        if (known) continue;
+        ws_buf list = {0};
+        for (size_t k = 0; k < c->nforms; k++)
+            ws_buf_printf(&list, "%s%s（%s）", list.len ? "、" : "", form_title(&c->forms[k]), template_name(c->forms[k].t));
+        diag_report(d, DIAG_ERROR, (diag_loc){0}, "--form %s: no such form (forms: %s)", o->forms[i],
+                    list.len ? list.data : "none");
+        ws_buf_free(&list);
+        bad = 1;
+    }
+    if (bad) return -1;
+    char **folder = ws_xcalloc(c->nforms ? c->nforms : 1, sizeof *folder);
+    for (size_t k = 0; k < c->nforms; k++) {
+        folder[k] = outpath_component(form_title(&c->forms[k]), "表单");
+        planned[k] = (unsigned char)form_wanted(&c->forms[k], o);
+    }
+    for (size_t k = 0; k < c->nforms; k++)
+        for (size_t j = 0; j < c->nforms && !planned[k]; j++)
+            if (j != k && form_wanted(&c->forms[j], o) && !strcasecmp(folder[k], folder[j])) planned[k] = 1;
+    for (size_t k = 0; k < c->nforms; k++) free(folder[k]);
+    free(folder);
+    return 0;
+}
+
+/* Whether any form this run may make (its --form filters) reads $members. */
+static int selected_forms_read_members(const source_ctx *c, const build_options *o)
+{
+    for (size_t k = 0; k < c->nforms; k++)
+        if (c->forms[k].uses_members && form_wanted(&c->forms[k], o)) return 1;
+    return 0;
+}
+
+/* Loads every form template, without the index (each gets it once it is built: template_set_index),
+ * with its style and fonts, and decides which forms to plan (*planned, one flag per form; free()
+ * it). Returns 0, or -1 after reporting through d. */
+static int load_forms(source_ctx *c, const build_options *o, const char *dir, char **names, size_t nnames,
+                      const char *pdir, char **partials, size_t npartials, unsigned char **planned, diag *d)
+{
+    if (!nnames) {
+        diag_report(d, DIAG_ERROR, (diag_loc){dir, 0, 0, NULL},
+                    "no form templates (*.md) here; set WENSHU_DATADIR to wenshu's data folder");
+        return -1;
+    }
+    int partials_use = partials_read_members(pdir, partials, npartials);
+    c->forms = ws_xcalloc(nnames, sizeof *c->forms);
+    for (size_t i = 0; i < nnames; i++) {
+        ws_buf path = {0};
+        ws_buf_printf(&path, "%s/%s", dir, names[i]);
+        template *t = template_load(path.data, NULL, d);
+        ws_buf_free(&path);
+        if (!t) return -1;
+        form *f = &c->forms[c->nforms++];
+        f->t = t;
+        f->style = find_style(c, template_style(t), d);
+        if (f->style < 0) return -1;
+        f->uses_members = partials_use || file_reads_members(template_path(t));
+    }
+    *planned = ws_xcalloc(c->nforms, 1);
+    return plan_which(c, o, *planned, d);
+}
+
+int pipeline_open(char *const *data, size_t ndata, const build_options *o, build_plan *plan, build_source *src,
+                      diag *d)
+{
+    *src = (build_source){0};
+    source_ctx *c = ws_xcalloc(1, sizeof *c);
+    c->loaded = SIZE_MAX;
+    int status = EXIT_USAGE;
+    char **names = NULL, **partials = NULL;
+    size_t nnames = 0, npartials = 0;
+    ws_buf dir = {0}, pdir = {0};
+    records_reader *rd = NULL;
+    diag *again = NULL;
+
+    /* Reading threads: as many as the processors the run may use (-j), one at least. */
+    unsigned readers = o->jobs > 1 ? (unsigned)o->jobs : 1;
+    records_index_pass *pass = records_index_begin(data, ndata, readers, d);
+    if (!pass) goto fail;
+
+    /* While those threads read the first files, the templates (which take about as long). Their
+     * messages come after the records', as when they were loaded after the index, and the
+     * records are checked even when a template is wrong, so that one run shows every error. */
+    ws_buf_printf(&dir, "%s/templates", cli_datadir());
+    ws_buf_printf(&pdir, "%s/partials", dir.data);
+    names = list_dir(dir.data, ".md", &nnames);
+    partials = list_dir(pdir.data, "", &npartials);
+    diag *tdiag = diag_new(NULL);
+    unsigned char *planned = NULL;
+    int forms_ok = load_forms(c, o, dir.data, names, nnames, pdir.data, partials, npartials, &planned, tdiag) == 0;
+    c->ix = records_index_finish(pass, forms_ok && selected_forms_read_members(c, o), d);
+    diag_replay(d, tdiag);
+    diag_free(tdiag);
+    if (!forms_ok || !c->ix) {
+        free(planned);
+        goto fail;
+    }
+    for (size_t k = 0; k < c->nforms; k++) {
+        template_set_index(c->forms[k].t, c->ix);
+        form_key(c, &c->forms[k], pdir.data, partials, npartials);
+    }
+    again = diag_new(NULL); /* the index pass reported these files' problems already */
+    rd = records_reader_open(data, ndata, readers, again);
+
+    c->sel = ws_xcalloc(c->nforms, sizeof *c->sel);
+    c->nsel = ws_xcalloc(c->nforms, sizeof *c->nsel);
+    c->sel_done = ws_xcalloc(c->nforms, 1);
+    c->files = ws_xcalloc(ndata ? ndata : 1, sizeof *c->files);
+    for (size_t i = 0; i < ndata; i++) c->files[c->nfiles++] = ws_xstrdup(data[i]);
+
+    /* The records: every DATA file in turn, each form's selection, in document order. One DOM
+     * at a time. */
+    planner pl = {.c = c};
+    int any_members = 0;
+    for (size_t k = 0; k < c->nforms; k++) any_members |= planned[k] && c->forms[k].uses_members;
+    for (size_t fi = 0; fi < ndata; fi++) {
+        xmlDocPtr doc = records_reader_next_doc(rd, again);
+        if (!doc) continue;
+        pl.have_root = 0;
+        for (xmlNodePtr n = any_members ? xmlDocGetRootElement(doc)->children : NULL; n; n = n->next)
+            if (n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, "member")) note_member(&pl, n);
+        for (size_t k = 0; k < c->nforms; k++)
+            if (planned[k]) plan_form(&pl, fi, k, doc, d);
+        digest_cache_free(&pl.file); /* its keys are nodes of doc */
+        records_reader_done_doc(rd, doc);
+    }
+    records_reader_close(rd);
+    rd = NULL;
+    diag_free(again);
+    again = NULL;
+    flush_pending(&pl, plan);
+    manifest_sort(&pl.bad);
+    build_plan_note_skipped(plan, pl.bad.n);
+    manifest_free(&pl.bad);
+    digest_cache_free(&pl.index);
+    free(planned);
+    /* The files' DOMs are freed; give their pages back, or every worker forked from this process
+     * would carry them (glibc keeps freed memory for reuse). */
+    malloc_trim(0);
+
+    *src = (build_source){c, layout_item, render_item};
+    free_names(names, nnames);
+    free_names(partials, npartials);
+    ws_buf_free(&dir);
+    ws_buf_free(&pdir);
+    return 0;
+
+fail:
+    records_reader_close(rd);
+    diag_free(again);
+    free_names(names, nnames);
+    free_names(partials, npartials);
+    ws_buf_free(&dir);
+    ws_buf_free(&pdir);
+    close_ctx(c);
+    return status;
+}
+
+void pipeline_close(build_source *src)
+{
+    close_ctx(src->ctx);
+    *src = (build_source){0};
+}

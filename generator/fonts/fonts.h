@@ -1,0 +1,62 @@
+/* fonts — which installed face draws each character, and how wide it is.
+ *
+ * A style names, for each role (body, title, 黑体, 楷体, 宋体, mono), a chain of font families.
+ * fontconfig resolves each family to a file and face index once per process; a character the
+ * first face lacks falls through the chain to the first face that has it. Widths are those the
+ * PDF will carry: floor(advance * 1000 / units_per_em), in 1/1000 em, as libharu writes /W —
+ * layout measures with exactly the numbers the viewer will use. */
+#ifndef WENSHU_FONTS_H
+#define WENSHU_FONTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <hb.h>
+
+#include "base/diag.h"
+
+typedef enum {
+    ROLE_BODY,  /* 正文 (仿宋 in the standard) */
+    ROLE_TITLE, /* 标题 (小标宋) */
+    ROLE_HEI,   /* 黑体: level-1 headings, strong */
+    ROLE_KAI,   /* 楷体: level-2 headings, emphasis */
+    ROLE_SONG,  /* 宋体: page numbers */
+    ROLE_MONO,  /* inline code */
+    ROLE_COUNT
+} fonts_role;
+
+const char *fonts_role_name(fonts_role r);           /* "body", "title", "hei", "kai", "song", "mono" */
+int fonts_role_from_name(const char *name);         /* -1 when unknown */
+
+typedef struct fonts_set fonts_set;
+
+typedef struct {
+    char *family;   /* the family name as fontconfig reports it, e.g. "AR PL UMing CN" */
+    char *file;     /* path of the font file */
+    int index;      /* face index inside a TTC */
+    unsigned upem;  /* units per em */
+    int ascender, descender; /* 1/1000 em, from the face's metrics */
+} face_info;
+
+fonts_set *fonts_new(void);
+void fonts_free(fonts_set *fs);
+
+/* Sets a role's chain. Each family is resolved through fontconfig; a family that is not
+ * installed is reported (warning) and skipped. Returns the number of faces in the chain
+ * (0: the role has nothing — an error for the caller to report). Faces are shared between
+ * roles when they resolve to the same file and index. */
+int fonts_set_chain(fonts_set *fs, fonts_role role, const char *const *families, size_t n, diag *d);
+
+/* The face that draws cp in role: the first face of the chain whose cmap has it; then, if
+ * none, any installed face fontconfig knows covers it (added to the set on first use).
+ * Returns -1 when no installed font has the character. Cached per code point. */
+int fonts_face_for(fonts_set *fs, fonts_role role, uint32_t cp);
+
+/* Advance of cp in face, in 1/1000 em (as the PDF /W array carries it). */
+int fonts_advance(fonts_set *fs, int face, uint32_t cp);
+
+size_t fonts_nfaces(const fonts_set *fs);
+const face_info *fonts_face(const fonts_set *fs, int face);
+hb_face_t *fonts_hb_face(fonts_set *fs, int face); /* borrowed; lives as long as fs */
+
+#endif

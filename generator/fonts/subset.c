@@ -1,0 +1,360 @@
+#include "fonts/subset.h"
+
+#include <hb-ot.h>
+#include <hb-subset.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fonts/fontprog.h"
+#include "fonts/fonts_cache.h"
+#include "base/util.h"
+
+/* Tables a PDF viewer never reads from an embedded CIDFontType2 program: layout, vertical
+ * metrics, bitmaps, and the cmap (CIDs select glyphs directly). */
+static const hb_tag_t dropped_tables[] = {
+    HB_TAG('G', 'S', 'U', 'B'), HB_TAG('G', 'P', 'O', 'S'), HB_TAG('G', 'D', 'E', 'F'),
+    HB_TAG('B', 'A', 'S', 'E'), HB_TAG('J', 'S', 'T', 'F'), HB_TAG('v', 'h', 'e', 'a'),
+    HB_TAG('v', 'm', 't', 'x'), HB_TAG('V', 'O', 'R', 'G'), HB_TAG('g', 'a', 's', 'p'),
+    HB_TAG('E', 'B', 'D', 'T'), HB_TAG('E', 'B', 'L', 'C'), HB_TAG('E', 'B', 'S', 'C'),
+    HB_TAG('D', 'S', 'I', 'G'), HB_TAG('k', 'e', 'r', 'n'), HB_TAG('c', 'm', 'a', 'p'),
+    HB_TAG('m', 'o', 'r', 't'), HB_TAG('m', 'o', 'r', 'x'), HB_TAG('L', 'T', 'S', 'H'),
+    HB_TAG('h', 'd', 'm', 'x'), HB_TAG('V', 'D', 'M', 'X'), HB_TAG('P', 'C', 'L', 'T'),
+};
+
+/* The PostScript name, reduced to characters that need no escaping in a PDF name. */
+static void postscript_name(hb_face_t *face, int index, char *out, size_t outlen)
+{
+    char raw[64];
+    unsigned len = sizeof raw;
+    len = hb_ot_name_get_utf8(face, HB_OT_NAME_ID_POSTSCRIPT_NAME, HB_LANGUAGE_INVALID, &len, raw) ? len : 0;
+    size_t n = 0;
+    for (unsigned i = 0; i < len && n + 1 < outlen; i++) {
+        unsigned char c = (unsigned char)raw[i];
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')
+            out[n++] = (char)c;
+    }
+    out[n] = 0;
+    if (!n) snprintf(out, outlen, "Face%d", index);
+}
+
+static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++) {
+        h ^= b[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+static unsigned rd16(const unsigned char *p) { return (unsigned)p[0] << 8 | p[1]; }
+static uint32_t rd32(const unsigned char *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
+static void wr16(unsigned char *p, unsigned v) { p[0] = (unsigned char)(v >> 8), p[1] = (unsigned char)v; }
+static void wr32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)(v >> 24), p[1] = (unsigned char)(v >> 16), p[2] = (unsigned char)(v >> 8), p[3] = (unsigned char)v;
+}
+
+static hb_blob_t *blob_of(ws_buf *b)
+{
+    size_t len = b->len;
+    char *data = ws_buf_steal(b);
+    return hb_blob_create(data, (unsigned)len, HB_MEMORY_MODE_WRITABLE, data, free);
+}
+
+/* The subset font with n more glyphs: glyph nglyphs+k is a copy of glyph src[k] whose advance
+ * is adv[k] font units. The outline is shared by value (composite glyphs keep pointing at
+ * their components); only hmtx differs, so the font program agrees with /W, as PDF/A wants.
+ * Returns NULL when the tables are not what hb-subset writes (the caller then goes without). */
+static hb_blob_t *with_variant_glyphs(hb_face_t *sub, unsigned nglyphs, const uint16_t *src, const uint16_t *adv, unsigned n)
+{
+    static const hb_tag_t T_HEAD = HB_TAG('h', 'e', 'a', 'd'), T_MAXP = HB_TAG('m', 'a', 'x', 'p'),
+                          T_HHEA = HB_TAG('h', 'h', 'e', 'a'), T_HMTX = HB_TAG('h', 'm', 't', 'x'),
+                          T_LOCA = HB_TAG('l', 'o', 'c', 'a'), T_GLYF = HB_TAG('g', 'l', 'y', 'f');
+    hb_blob_t *bl[6];
+    const unsigned char *t[6];
+    unsigned len[6];
+    const hb_tag_t tags[6] = {T_HEAD, T_MAXP, T_HHEA, T_HMTX, T_LOCA, T_GLYF};
+    for (int i = 0; i < 6; i++) {
+        bl[i] = hb_face_reference_table(sub, tags[i]);
+        t[i] = (const unsigned char *)hb_blob_get_data(bl[i], &len[i]);
+    }
+    hb_blob_t *result = NULL;
+    const unsigned char *head = t[0], *maxp = t[1], *hhea = t[2], *hmtx = t[3], *loca = t[4], *glyf = t[5];
+    unsigned total = nglyphs + n;
+    if (len[0] < 54 || len[1] < 6 || len[2] < 36 || rd16(maxp + 4) != nglyphs || total > 0xFFFF) goto out;
+    int long_loca = rd16(head + 50) != 0;
+    unsigned nhm = rd16(hhea + 34);
+    if (!nhm || nhm > nglyphs || len[4] < (nglyphs + 1) * (long_loca ? 4u : 2u) || len[3] < nhm * 4 + (nglyphs - nhm) * 2)
+        goto out;
+
+    uint32_t *off = ws_xmalloc((nglyphs + 1) * sizeof *off);
+    for (unsigned g = 0; g <= nglyphs; g++) off[g] = long_loca ? rd32(loca + 4 * g) : 2 * rd16(loca + 2 * g);
+    for (unsigned g = 0; g < nglyphs; g++)
+        if (off[g] > off[g + 1] || off[g + 1] > len[5]) {
+            free(off);
+            goto out;
+        }
+
+    ws_buf nglyf = {0}, nloca = {0}, nhmtx = {0};
+    unsigned char b4[4];
+    ws_buf_put(&nglyf, glyf, off[nglyphs]);
+    for (unsigned g = 0; g <= nglyphs; g++) {
+        wr32(b4, off[g]);
+        ws_buf_put(&nloca, b4, 4);
+    }
+    for (unsigned k = 0; k < n; k++) {
+        ws_buf_put(&nglyf, glyf + off[src[k]], off[src[k] + 1] - off[src[k]]);
+        while (nglyf.len % 4) ws_buf_putc(&nglyf, 0);
+        wr32(b4, (uint32_t)nglyf.len);
+        ws_buf_put(&nloca, b4, 4);
+    }
+    /* hmtx with a full (advance, lsb) pair for every glyph */
+    for (unsigned g = 0; g < total; g++) {
+        unsigned from = g < nglyphs ? g : src[g - nglyphs];
+        unsigned a = rd16(hmtx + 4 * (from < nhm ? from : nhm - 1));
+        unsigned lsb = from < nhm ? rd16(hmtx + 4 * from + 2) : rd16(hmtx + 4 * nhm + 2 * (from - nhm));
+        if (g >= nglyphs) a = adv[g - nglyphs];
+        wr16(b4, a);
+        wr16(b4 + 2, lsb);
+        ws_buf_put(&nhmtx, b4, 4);
+    }
+    free(off);
+
+    ws_buf nhead = {0}, nmaxp = {0}, nhhea = {0};
+    ws_buf_put(&nhead, head, len[0]);
+    wr16((unsigned char *)nhead.data + 50, 1); /* long loca */
+    wr32((unsigned char *)nhead.data + 8, 0);  /* checkSumAdjustment: no reader of an embedded font uses it */
+    ws_buf_put(&nmaxp, maxp, len[1]);
+    wr16((unsigned char *)nmaxp.data + 4, total);
+    ws_buf_put(&nhhea, hhea, len[2]);
+    wr16((unsigned char *)nhhea.data + 34, total);
+
+    hb_face_t *builder = hb_face_builder_create();
+    hb_blob_t *fresh[6] = {blob_of(&nhead), blob_of(&nmaxp), blob_of(&nhhea), blob_of(&nhmtx), blob_of(&nloca), blob_of(&nglyf)};
+    for (int i = 0; i < 6; i++) {
+        hb_face_builder_add_table(builder, tags[i], fresh[i]);
+        hb_blob_destroy(fresh[i]);
+    }
+    hb_tag_t tag[64];
+    unsigned ntags = 64;
+    hb_face_get_table_tags(sub, 0, &ntags, tag);
+    for (unsigned i = 0; i < ntags; i++) {
+        int replaced = 0;
+        for (int k = 0; k < 6; k++) replaced |= tag[i] == tags[k];
+        if (replaced) continue;
+        hb_blob_t *tb = hb_face_reference_table(sub, tag[i]);
+        hb_face_builder_add_table(builder, tag[i], tb);
+        hb_blob_destroy(tb);
+    }
+    result = hb_face_reference_blob(builder);
+    hb_face_destroy(builder);
+    if (!hb_blob_get_length(result)) {
+        hb_blob_destroy(result);
+        result = NULL;
+    }
+out:
+    for (int i = 0; i < 6; i++) hb_blob_destroy(bl[i]);
+    return result;
+}
+
+/* How original glyph ids become subset ids: a sorted list (fontprog, position = new id) or
+ * hb-subset's plan. */
+typedef struct {
+    const uint32_t *gids;
+    unsigned ngids;
+    const hb_map_t *plan_map;
+} gid_map;
+
+static hb_codepoint_t new_gid(const gid_map *m, int old)
+{
+    if (old < 0) return HB_MAP_VALUE_INVALID;
+    if (!m->gids) return hb_map_get(m->plan_map, (hb_codepoint_t)old);
+    unsigned lo = 0, hi = m->ngids;
+    while (lo < hi) {
+        unsigned mid = (lo + hi) / 2;
+        if (m->gids[mid] < (uint32_t)old) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < m->ngids && m->gids[lo] == (uint32_t)old ? lo : HB_MAP_VALUE_INVALID;
+}
+
+/* Makes the subset with fontprog (direct) or hb-subset. Returns 0, -1 after reporting, or 1
+ * when fontprog cannot handle this face's data (the caller then tries hb-subset). */
+static int build(fonts_set *fs, int face, const hb_set_t *cps, const hb_set_t *variants, int direct, subset_font *out,
+                 diag *d)
+{
+    memset(out, 0, sizeof *out);
+    const face_info *fi = fonts_face(fs, face);
+    fontprog_source *prog = direct ? fonts_prog_source(fs, face) : NULL;
+    hb_face_t *src = direct ? NULL : fonts_subset_source(fs, face);
+    if (!fi || (direct && !prog) || (!direct && !src)) {
+        if (direct && fi) return 1;
+        diag_report(d, DIAG_ERROR, (diag_loc){0}, "internal: no face %d in the font set", face);
+        return -1;
+    }
+
+    gid_map map = {0};
+    hb_subset_plan_t *plan = NULL;
+    hb_face_t *sub = NULL;
+    unsigned nglyphs;
+    if (direct) {
+        hb_set_t *glyphs = hb_set_create();
+        for (hb_codepoint_t cp = HB_SET_VALUE_INVALID; hb_set_next(cps, &cp);) {
+            int g = fonts_glyph(fs, face, cp);
+            if (g > 0) hb_set_add(glyphs, (hb_codepoint_t)g);
+        }
+        if (fontprog_closure(prog, glyphs) < 0) {
+            hb_set_destroy(glyphs);
+            return 1;
+        }
+        uint32_t *gids = ws_xmalloc((hb_set_get_population(glyphs) + 1) * sizeof *gids);
+        unsigned n = 0;
+        for (hb_codepoint_t g = HB_SET_VALUE_INVALID; hb_set_next(glyphs, &g);) gids[n++] = g;
+        hb_set_destroy(glyphs);
+        map.gids = gids;
+        map.ngids = n;
+        nglyphs = n;
+    } else {
+        hb_subset_input_t *in = hb_subset_input_create_or_fail();
+        if (!in) abort();
+        hb_set_t *glyphs = hb_subset_input_glyph_set(in);
+        for (hb_codepoint_t cp = HB_SET_VALUE_INVALID; hb_set_next(cps, &cp);) {
+            int g = fonts_glyph(fs, face, cp);
+            if (g > 0) hb_set_add(glyphs, (hb_codepoint_t)g);
+        }
+        hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
+        for (size_t i = 0; i < sizeof dropped_tables / sizeof *dropped_tables; i++) hb_set_add(drop, dropped_tables[i]);
+        hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING);
+
+        plan = hb_subset_plan_create_or_fail(src, in);
+        sub = plan ? hb_subset_plan_execute_or_fail(plan) : NULL;
+        hb_subset_input_destroy(in);
+        if (!sub) {
+            if (plan) hb_subset_plan_destroy(plan);
+            diag_report(d, DIAG_ERROR, (diag_loc){0}, "cannot subset font %s (%s, face %d)", fi->family, fi->file, fi->index);
+            return -1;
+        }
+        nglyphs = hb_face_get_glyph_count(sub);
+        map.plan_map = hb_subset_plan_old_to_new_glyph_mapping(plan);
+    }
+
+    /* CIDs: the subset glyph id for the first character of each glyph; then the width
+     * variants, each a glyph of its own appended to the font; then one CID past those for each
+     * further character sharing a glyph. */
+    unsigned nvar = variants ? hb_set_get_population(variants) : 0;
+    unsigned cap = nglyphs + hb_set_get_population(cps) + nvar + 1;
+    out->unicode = ws_xcalloc(cap, sizeof *out->unicode);
+    out->gid = ws_xcalloc(cap, sizeof *out->gid);
+    out->width = ws_xcalloc(cap, sizeof *out->width);
+    out->cid_of = hb_map_create();
+    out->variant_cid = hb_map_create();
+    out->identity = 1;
+    uint32_t *shared = ws_xcalloc(hb_set_get_population(cps) + 1, sizeof *shared);
+    size_t nshared = 0;
+    for (hb_codepoint_t cp = HB_SET_VALUE_INVALID; hb_set_next(cps, &cp);) {
+        int g = fonts_glyph(fs, face, cp);
+        if (g <= 0) continue;
+        hb_codepoint_t ng = new_gid(&map, g);
+        if (ng == HB_MAP_VALUE_INVALID || ng >= nglyphs) continue;
+        if (out->unicode[ng]) {
+            shared[nshared++] = cp;
+            continue;
+        }
+        out->unicode[ng] = cp;
+        out->gid[ng] = (uint16_t)ng;
+        out->width[ng] = (int16_t)fonts_advance(fs, face, cp);
+        hb_map_set(out->cid_of, cp, ng);
+    }
+    out->ncid = nglyphs ? nglyphs : 1;
+
+    uint16_t *vsrc = ws_xcalloc(nvar + 1, sizeof *vsrc), *vadv = ws_xcalloc(nvar + 1, sizeof *vadv);
+    unsigned nv = 0;
+    for (hb_codepoint_t key = HB_SET_VALUE_INVALID; variants && hb_set_next(variants, &key);) {
+        hb_codepoint_t base = hb_map_get(out->cid_of, key >> 11);
+        if (base == HB_MAP_VALUE_INVALID || nglyphs + nv >= 0xFFFF) continue; /* drawn with TJ numbers */
+        unsigned w = key & VARIANT_MAX_WIDTH, cid = nglyphs + nv;
+        vsrc[nv] = (uint16_t)base;
+        vadv[nv] = (uint16_t)(((unsigned long)w * fi->upem + 999) / 1000); /* floor(adv*1000/upem) == w */
+        out->unicode[cid] = key >> 11;
+        out->gid[cid] = (uint16_t)cid;
+        out->width[cid] = (int16_t)w;
+        hb_map_set(out->variant_cid, key, cid);
+        nv++;
+    }
+    if (direct) {
+        out->program = fontprog_build(prog, map.gids, map.ngids, vsrc, vadv, nv);
+        free((void *)map.gids);
+        if (!out->program) { /* malformed glyph data: hb-subset may still cope */
+            free(vsrc);
+            free(vadv);
+            free(shared);
+            subset_free(out);
+            return 1;
+        }
+    } else {
+        out->program = nv ? with_variant_glyphs(sub, nglyphs, vsrc, vadv, nv) : NULL;
+        if (nv && !out->program) { /* could not add glyphs: the variants fall back to TJ numbers */
+            for (unsigned k = 0; k < nv; k++) out->unicode[nglyphs + k] = 0;
+            hb_map_clear(out->variant_cid);
+            nv = 0;
+        }
+        if (!out->program) out->program = hb_face_reference_blob(sub);
+    }
+    free(vsrc);
+    free(vadv);
+    out->ncid += nv;
+
+    for (size_t i = 0; i < nshared; i++) {
+        hb_codepoint_t ng = new_gid(&map, fonts_glyph(fs, face, shared[i]));
+        if (out->ncid > 0xFFFF) { /* no 2-byte code left: drawn, but extracts as the first */
+            hb_map_set(out->cid_of, shared[i], ng);
+            continue;
+        }
+        unsigned cid = out->ncid++;
+        out->identity = 0;
+        out->unicode[cid] = shared[i];
+        out->gid[cid] = (uint16_t)ng;
+        out->width[cid] = (int16_t)fonts_advance(fs, face, shared[i]);
+        hb_map_set(out->cid_of, shared[i], cid);
+    }
+    free(shared);
+    if (sub) hb_face_destroy(sub);
+    if (plan) hb_subset_plan_destroy(plan);
+
+    /* The subset tag is derived from what the subset contains, so it is stable across runs. */
+    uint64_t h = fnv1a(0xcbf29ce484222325ULL, fi->file, strlen(fi->file));
+    h = fnv1a(h, &fi->index, sizeof fi->index);
+    for (unsigned c = 0; c < out->ncid; c++) {
+        uint32_t k[3] = {c, out->unicode[c], (uint32_t)out->width[c]};
+        if (out->unicode[c]) h = fnv1a(h, k, sizeof k);
+    }
+    char ps[64];
+    postscript_name(fonts_hb_face(fs, face), fi->index, ps, sizeof ps);
+    char tag[7];
+    for (int i = 0; i < 6; i++) {
+        tag[i] = (char)('A' + h % 26);
+        h /= 26;
+    }
+    tag[6] = 0;
+    snprintf(out->base_font, sizeof out->base_font, "%s+%s", tag, ps);
+    return 0;
+}
+
+int subset_build(fonts_set *fs, int face, const hb_set_t *cps, const hb_set_t *variants, subset_font *out, diag *d)
+{
+    int rc = build(fs, face, cps, variants, 1, out, d);
+    return rc == 1 ? build(fs, face, cps, variants, 0, out, d) : rc;
+}
+
+void subset_free(subset_font *sf)
+{
+    if (!sf) return;
+    hb_blob_destroy(sf->program);
+    hb_map_destroy(sf->cid_of);
+    hb_map_destroy(sf->variant_cid);
+    free(sf->unicode);
+    free(sf->gid);
+    free(sf->width);
+    memset(sf, 0, sizeof *sf);
+}

@@ -1,0 +1,35 @@
+/* pdfout — writes a display list as PDF. libharu serialises pages, outlines, Info and the xref;
+ * the fonts wenshu writes itself through libharu's object API; plain copies are then repacked as
+ * PDF 1.5 with an object stream (pdfpack.h), archive copies stay PDF/A-1b.
+ *
+ * Per document, each face used gets a subset holding only the glyphs the document draws
+ * (fontprog.c writes the font program straight from the face's tables; hb-subset is the
+ * fallback), embedded as a Type0/CIDFontType2 font whose codes are the subset's glyph ids.
+ * wenshu writes the ToUnicode CMap itself (libharu 2.3.0's is invalid), mapping each code back to
+ * its character — surrogate pairs for characters above U+FFFF, which libharu's own UTF-8 path
+ * would turn into spaces. Gaps that layout leaves between glyphs (compressed punctuation, the
+ * Han–Latin quarter em, half-width line-end marks) become width variants of the glyph, so text
+ * extraction sees no spurious spaces. Output is deterministic: the same display list gives the
+ * same bytes. */
+#ifndef WENSHU_PDFOUT_H
+#define WENSHU_PDFOUT_H
+
+#include <stddef.h>
+
+#include "base/diag.h"
+#include "typeset/dlist.h"
+#include "fonts/fonts.h"
+#include "base/util.h"
+
+typedef struct {
+    int archive;          /* 1: PDF/A-1b (OutputIntent, XMP, CIDSet, content-derived /ID) */
+    const char *icc_path; /* sRGB ICC v2 profile for archive copies; NULL: the Debian default */
+} pdfout_options;
+
+/* Renders doc into out (PDF bytes). Returns 0, or -1 after reporting through d. */
+int pdfout_render(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt, ws_buf *out, diag *d);
+
+/* pdfout_render, then ws_write_file_atomic. */
+int pdfout_write_file(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt, const char *path, diag *d);
+
+#endif

@@ -1,0 +1,264 @@
+/* pdfpack — see pdfpack.h. */
+#include "pdf/pdfpack.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libdeflate.h>
+
+#include "pdf/pdffont.h"
+
+/* Dictionaries are small and compress well; the object stream is a few KB per document, so the
+ * strongest level that stays quick. */
+#define PACK_LEVEL 9
+
+typedef struct {
+    size_t num;
+    size_t off, end;          /* the object's bytes in the input, "N 0 obj" to the next object */
+    const char *body;         /* between "obj" and "endobj", trimmed */
+    size_t body_len;
+    int stream;
+} pdf_obj;
+
+static int is_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == 0; }
+
+static int ends_with(const char *s, size_t len, const char *tail)
+{
+    size_t n = strlen(tail);
+    return len >= n && !memcmp(s + len - n, tail, n);
+}
+
+/* The last occurrence of needle in the final `window` bytes of s[0..len). */
+static const char *find_last(const char *s, size_t len, const char *needle, size_t window)
+{
+    size_t n = strlen(needle);
+    size_t from = len > window ? len - window : 0;
+    for (size_t i = len >= n ? len - n + 1 : 0; i-- > from;)
+        if (!memcmp(s + i, needle, n)) return s + i;
+    return NULL;
+}
+
+/* An unsigned decimal at *p (after spaces), advancing *p; -1 when there is none. */
+static long long read_uint(const char **p, const char *end)
+{
+    while (*p < end && (**p == ' ' || **p == '\r' || **p == '\n')) (*p)++;
+    if (*p >= end || **p < '0' || **p > '9') return -1;
+    long long v = 0;
+    while (*p < end && **p >= '0' && **p <= '9') {
+        v = v * 10 + (**p - '0');
+        if (v > (1LL << 40)) return -1;
+        (*p)++;
+    }
+    return v;
+}
+
+static int cmp_off(const void *a, const void *b)
+{
+    const pdf_obj *x = a, *y = b;
+    return x->off < y->off ? -1 : x->off > y->off;
+}
+
+static int bytes_for(uint64_t v)
+{
+    int n = 1;
+    while (n < 8 && v >> (8 * n)) n++;
+    return n;
+}
+
+static void put_be(ws_buf *b, uint64_t v, int n)
+{
+    for (int i = n - 1; i >= 0; i--) ws_buf_putc(b, (char)(v >> (8 * i) & 0xFF));
+}
+
+/* data deflated in the zlib format FlateDecode reads; NULL on failure. */
+static char *deflated(const char *data, size_t len, size_t *out_len)
+{
+    struct libdeflate_compressor *c = pdffont_compressor(PACK_LEVEL);
+    size_t cap = libdeflate_zlib_compress_bound(c, len);
+    char *z = ws_xmalloc(cap);
+    *out_len = libdeflate_zlib_compress(c, data, len, z, cap);
+    if (!*out_len) {
+        free(z);
+        return NULL;
+    }
+    return z;
+}
+
+/* The trailer's entries other than /Size (which the xref stream gives anew), as text. */
+static int trailer_entries(const char *t, const char *end, ws_buf *out)
+{
+    const char *open = NULL;
+    for (const char *p = t; p + 1 < end; p++)
+        if (p[0] == '<' && p[1] == '<') {
+            open = p + 2;
+            break;
+        }
+    const char *close = NULL;
+    for (const char *p = end - 1; open && p > open; p--)
+        if (p[0] == '>' && p[-1] == '>') {
+            close = p - 1;
+            break;
+        }
+    if (!open || !close) return -1;
+    const char *p = open;
+    while (p < close) {
+        const char *size = NULL;
+        for (const char *q = p; q + 5 <= close; q++)
+            if (!memcmp(q, "/Size", 5) && (q + 5 == close || is_space(q[5]))) {
+                size = q;
+                break;
+            }
+        if (!size) {
+            ws_buf_put(out, p, (size_t)(close - p));
+            break;
+        }
+        ws_buf_put(out, p, (size_t)(size - p));
+        const char *q = size + 5;
+        if (read_uint(&q, close) < 0) return -1;
+        p = q;
+    }
+    return 0;
+}
+
+int pdfpack_repack(const char *pdf, size_t len, ws_buf *out)
+{
+    size_t start = out->len;
+    if (len < 64 || memcmp(pdf, "%PDF-1.", 7)) return -1;
+    const char *sx = find_last(pdf, len, "startxref", 64);
+    if (!sx) return -1;
+    const char *p = sx + 9, *end = pdf + len;
+    long long xref_off = read_uint(&p, end);
+    if (xref_off <= 0 || (size_t)xref_off >= len || memcmp(pdf + xref_off, "xref", 4)) return -1;
+
+    /* The classic table: subsections "first count", 20-byte entries. */
+    pdf_obj *objs = NULL;
+    size_t nobjs = 0, cap = 0, size = 0;
+    p = pdf + xref_off + 4;
+    const char *trailer = NULL;
+    int rc = -1;
+    for (;;) {
+        while (p < sx && is_space(*p)) p++;
+        if (p + 7 <= sx && !memcmp(p, "trailer", 7)) {
+            trailer = p + 7;
+            break;
+        }
+        long long first = read_uint(&p, sx), count = read_uint(&p, sx);
+        if (first < 0 || count < 0 || first + count > (1LL << 24)) goto fail;
+        while (p < sx && (*p == ' ' || *p == '\r' || *p == '\n')) p++;
+        if ((size_t)(sx - p) < (size_t)count * 20) goto fail;
+        for (long long i = 0; i < count; i++, p += 20) {
+            const char *e = p;
+            long long off = read_uint(&e, p + 10), gen = read_uint(&e, p + 16);
+            char kind = p[17];
+            if (off < 0 || gen < 0 || (kind != 'n' && kind != 'f')) goto fail;
+            size_t num = (size_t)(first + i);
+            if (num + 1 > size) size = num + 1;
+            if (kind == 'f') continue;
+            if (gen != 0 || num == 0 || off >= xref_off) goto fail;
+            if (nobjs == cap) objs = ws_xrealloc(objs, (cap = cap ? cap * 2 : 64) * sizeof *objs);
+            objs[nobjs++] = (pdf_obj){.num = num, .off = (size_t)off};
+        }
+    }
+    ws_buf rest = {0};
+    if (!trailer || trailer_entries(trailer, sx, &rest) < 0 || !nobjs) {
+        ws_buf_free(&rest);
+        goto fail;
+    }
+
+    /* Each object runs to the next one (or to the table); its body lies between "obj" and "endobj". */
+    qsort(objs, nobjs, sizeof *objs, cmp_off);
+    for (size_t i = 0; i < nobjs; i++) {
+        pdf_obj *o = &objs[i];
+        o->end = i + 1 < nobjs ? objs[i + 1].off : (size_t)xref_off;
+        const char *q = pdf + o->off, *oe = pdf + o->end;
+        if (o->end <= o->off || (size_t)read_uint(&q, oe) != o->num || read_uint(&q, oe) != 0) goto fail_rest;
+        while (q < oe && is_space(*q)) q++;
+        if (oe - q < 3 || memcmp(q, "obj", 3)) goto fail_rest;
+        q += 3;
+        size_t n = (size_t)(oe - q);
+        while (n && is_space(q[n - 1])) n--;
+        if (!ends_with(q, n, "endobj")) goto fail_rest;
+        n -= 6;
+        while (n && is_space(q[n - 1])) n--;
+        while (n && is_space(*q)) q++, n--;
+        o->body = q;
+        o->body_len = n;
+        o->stream = ends_with(q, n, "endstream");
+    }
+
+    /* Streams first, byte for byte; then one object stream with everything else. */
+    size_t objstm = size, xrefstm = size + 1, new_size = size + 2;
+    uint64_t *where = ws_xcalloc(new_size, sizeof *where); /* type 1: offset; type 2: index */
+    unsigned char *type = ws_xcalloc(new_size, 1);
+    ws_buf_puts(out, "%PDF-1.5\n%\xE2\xE3\xCF\xD3\n");
+    for (size_t i = 0; i < nobjs; i++) {
+        if (!objs[i].stream) continue;
+        type[objs[i].num] = 1;
+        where[objs[i].num] = out->len;
+        ws_buf_put(out, pdf + objs[i].off, objs[i].end - objs[i].off);
+    }
+    ws_buf head = {0}, bodies = {0};
+    size_t packed = 0;
+    for (size_t i = 0; i < nobjs; i++) {
+        if (objs[i].stream) continue;
+        type[objs[i].num] = 2;
+        where[objs[i].num] = packed++;
+        ws_buf_printf(&head, "%zu %zu ", objs[i].num, bodies.len);
+        ws_buf_put(&bodies, objs[i].body, objs[i].body_len);
+        ws_buf_putc(&bodies, '\n');
+    }
+    ws_buf_put(&head, bodies.data ? bodies.data : "", bodies.len);
+    size_t zlen = 0;
+    char *z = head.len ? deflated(head.data, head.len, &zlen) : NULL;
+    int ok = z != NULL;
+    if (ok) {
+        type[objstm] = 1;
+        where[objstm] = out->len;
+        ws_buf_printf(out, "%zu 0 obj\n<< /Type /ObjStm /N %zu /First %zu /Filter /FlateDecode /Length %zu >>\nstream\n",
+                    objstm, packed, head.len - bodies.len, zlen);
+        ws_buf_put(out, z, zlen);
+        ws_buf_puts(out, "\nendstream\nendobj\n");
+
+        /* The cross-reference stream: type, offset or object-stream number, generation or index. */
+        type[xrefstm] = 1;
+        where[xrefstm] = out->len;
+        int w2 = bytes_for(out->len > objstm ? out->len : objstm), w3 = bytes_for(packed > 65535 ? packed : 65535);
+        ws_buf x = {0};
+        for (size_t n = 0; n < new_size; n++) {
+            put_be(&x, type[n], 1);
+            put_be(&x, type[n] == 2 ? objstm : type[n] == 1 ? where[n] : 0, w2);
+            put_be(&x, type[n] == 2 ? where[n] : n == 0 ? 65535 : 0, w3);
+        }
+        size_t xzlen = 0;
+        char *xz = deflated(x.data, x.len, &xzlen);
+        ok = xz != NULL;
+        if (ok) {
+            size_t at = out->len;
+            ws_buf_printf(out, "%zu 0 obj\n<< /Type /XRef /Size %zu /W [ 1 %d %d ] /Filter /FlateDecode /Length %zu ",
+                        xrefstm, new_size, w2, w3, xzlen);
+            ws_buf_put(out, rest.data ? rest.data : "", rest.len);
+            ws_buf_puts(out, " >>\nstream\n");
+            ws_buf_put(out, xz, xzlen);
+            ws_buf_printf(out, "\nendstream\nendobj\nstartxref\n%zu\n%%%%EOF\n", at);
+        }
+        free(xz);
+        ws_buf_free(&x);
+    }
+    free(z);
+    ws_buf_free(&head);
+    ws_buf_free(&bodies);
+    free(where);
+    free(type);
+    ws_buf_free(&rest);
+    free(objs);
+    if (!ok) out->len = start;
+    return ok ? 0 : -1;
+
+fail_rest:
+    ws_buf_free(&rest);
+fail:
+    free(objs);
+    return rc;
+}

@@ -1,0 +1,564 @@
+/* records — the index over all input files: each file is loaded safely (records_load.c), validated
+ * against the XSD, its ids and references collected, its campaign/units/organisations copied into
+ * the index's own document, the campaign rules run (rules.c), and its DOM freed before the next
+ * file, so memory follows the largest file, not the sum. References are resolved at the end,
+ * across files. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+#include <libxml/xmlschemas.h>
+
+#include "cli/commands.h"
+#include "records/records_int.h"
+
+
+typedef enum { REC_CAMPAIGN, REC_UNIT, REC_ORG, REC_MEMBER, REC_KINDS } rec_kind;
+static const char *const kind_names[REC_KINDS] = {"campaign", "unit", "organisation", "member"};
+static const char *const kind_articles[REC_KINDS] = {"a", "a", "an", "a"};
+
+typedef struct {
+    char *id; /* NULL: empty slot */
+    int defined, bad;
+    rec_kind kind;
+    int file;
+    long line, col;
+    xmlNodePtr node; /* the copy in the index's document (campaign, unit, organisation) */
+} id_entry;
+
+typedef struct {
+    char *from, *target, *what;
+    rec_kind want;
+    int file;
+    long line, col;
+} id_ref;
+
+struct records_index {
+    char **paths;
+    size_t npaths;
+    id_entry *tab;
+    size_t cap, count;
+    id_ref *refs;
+    size_t nrefs, refcap;
+    xmlDocPtr doc;
+    xmlNodePtr root, campaign;
+    /* Member summaries (records_members), serialised: as DOM nodes they cost ~6 KB a member. */
+    char **member_xml, **member_org;
+    size_t nmembers, capmembers;
+    int no_members;        /* built without member summaries (records_index_finish) */
+    /* The summaries last asked for, as nodes; kept until a different id is asked for, so that
+     * the node-sets of one record's merge stay valid however often it reads $members. */
+    char *scratch_id;
+    xmlDocPtr scratch;
+    xmlNodePtr *scratch_nodes;
+    size_t scratch_n;
+    campaign_facts facts;
+    records_stats stats;
+};
+
+/* ------------------------------------------------------------------ id table (open addressing) */
+
+static size_t hash_id(const char *s)
+{
+    size_t h = 1469598103934665603ull;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+static id_entry *find_slot(id_entry *tab, size_t cap, const char *id)
+{
+    size_t i = hash_id(id) & (cap - 1);
+    while (tab[i].id && strcmp(tab[i].id, id)) i = (i + 1) & (cap - 1);
+    return &tab[i];
+}
+
+static id_entry *entry_get(const records_index *ix, const char *id)
+{
+    if (!id || !ix->cap) return NULL;
+    id_entry *e = find_slot(ix->tab, ix->cap, id);
+    return e->id ? e : NULL;
+}
+
+static id_entry *entry_put(records_index *ix, const char *id)
+{
+    if ((ix->count + 1) * 2 > ix->cap) {
+        size_t ncap = ix->cap ? ix->cap * 2 : 1024;
+        id_entry *nt = ws_xcalloc(ncap, sizeof *nt);
+        for (size_t i = 0; i < ix->cap; i++)
+            if (ix->tab[i].id) *find_slot(nt, ncap, ix->tab[i].id) = ix->tab[i];
+        free(ix->tab);
+        ix->tab = nt;
+        ix->cap = ncap;
+    }
+    id_entry *e = find_slot(ix->tab, ix->cap, id);
+    if (!e->id) {
+        e->id = ws_xstrdup(id);
+        ix->count++;
+    }
+    return e;
+}
+
+static void mark_bad(void *ud, const char *id)
+{
+    if (id && *id) entry_put(ud, id)->bad = 1;
+}
+
+/* ------------------------------------------------------------------ collecting one file */
+
+static const char *attr_value(xmlNodePtr n, const char *name)
+{
+    xmlAttrPtr a = xmlHasProp(n, BAD_CAST name);
+    return a && a->children && a->children->content ? (const char *)a->children->content : NULL;
+}
+
+static void add_ref(records_index *ix, const records_src *src, int file, xmlNodePtr node, const char *attr,
+                    rec_kind want)
+{
+    const char *target = attr_value(node, attr);
+    if (!target) return;
+    if (ix->nrefs == ix->refcap) {
+        ix->refcap = ix->refcap ? ix->refcap * 2 : 256;
+        ix->refs = ws_xrealloc(ix->refs, ix->refcap * sizeof *ix->refs);
+    }
+    diag_loc loc = records_locate(src, node, attr);
+    id_ref *r = &ix->refs[ix->nrefs++];
+    r->from = loc.record ? ws_xstrdup(loc.record) : NULL;
+    r->target = ws_xstrdup(target);
+    r->what = ws_xstrdup(attr);
+    r->want = want;
+    r->file = file;
+    r->line = loc.line;
+    r->col = loc.col;
+}
+
+static void add_person_refs(records_index *ix, const records_src *src, int file, xmlNodePtr parent)
+{
+    for (xmlNodePtr c = parent->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && (!strcmp((const char *)c->name, "secretary") ||
+                                            !strcmp((const char *)c->name, "committee-member") ||
+                                            !strcmp((const char *)c->name, "person")))
+            add_ref(ix, src, file, c, "member", REC_MEMBER);
+}
+
+static int kind_of(xmlNodePtr n)
+{
+    for (int k = 0; k < REC_KINDS; k++)
+        if (!strcmp((const char *)n->name, kind_names[k])) return k;
+    return -1;
+}
+
+static void define_record(records_index *ix, const records_src *src, int file, xmlNodePtr n, rec_kind kind,
+                          diag *d)
+{
+    const char *id = attr_value(n, "id");
+    if (!id) return; /* the schema has said so */
+    diag_loc loc = records_locate(src, n, NULL);
+    id_entry *e = entry_put(ix, id);
+    if (e->defined) {
+        diag_report(d, DIAG_ERROR, loc, "id '%s' is already used by the %s at %s:%ld", id, kind_names[e->kind],
+                    ix->paths[e->file], e->line);
+        e->bad = 1;
+        return;
+    }
+    e->defined = 1;
+    e->kind = kind;
+    e->file = file;
+    e->line = loc.line;
+    e->col = loc.col;
+}
+
+/* Organisation forms (通报, 专题报告) speak about members that live in other files; a summary keeps
+ * what they need at a fraction of the member's size: the long texts stay behind. */
+static xmlNodePtr copy_attributes_only(records_index *ix, xmlNodePtr n)
+{
+    xmlNodePtr copy = xmlDocCopyNode(n, ix->doc, 2);
+    if (!copy) abort();
+    return copy;
+}
+
+static void drop_namespaces(xmlNodePtr n)
+{
+    for (; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE) continue;
+        n->ns = NULL;
+        if (n->nsDef) {
+            xmlFreeNsList(n->nsDef);
+            n->nsDef = NULL;
+        }
+        drop_namespaces(n->children);
+    }
+}
+
+static void keep_member_summary(records_index *ix, xmlNodePtr member)
+{
+    xmlNodePtr sum = copy_attributes_only(ix, member);
+    for (xmlNodePtr c = member->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE) continue;
+        const char *name = (const char *)c->name;
+        xmlNodePtr copy = NULL;
+        if (!strcmp(name, "name") || !strcmp(name, "situation")) {
+            copy = xmlDocCopyNode(c, ix->doc, 1); /* short texts forms quote */
+            if (!copy) abort();
+        } else if (!strcmp(name, "opinions")) {
+            copy = copy_attributes_only(ix, c); /* counted by channel, never quoted */
+            for (xmlNodePtr o = c->children; o; o = o->next)
+                if (o->type == XML_ELEMENT_NODE) xmlAddChild(copy, copy_attributes_only(ix, o));
+        } else if (!strcmp(name, "study") || !strcmp(name, "analysis") || !strcmp(name, "evaluation") ||
+                   !strcmp(name, "rectification")) {
+            copy = copy_attributes_only(ix, c);
+        }
+        if (copy) xmlAddChild(sum, copy);
+    }
+    drop_namespaces(sum);
+    xmlBufferPtr buf = xmlBufferCreate();
+    if (!buf) abort();
+    xmlNodeDump(buf, ix->doc, sum, 0, 0);
+    if (ix->nmembers == ix->capmembers) {
+        ix->capmembers = ix->capmembers ? ix->capmembers * 2 : 64;
+        ix->member_xml = ws_xrealloc(ix->member_xml, ix->capmembers * sizeof *ix->member_xml);
+        ix->member_org = ws_xrealloc(ix->member_org, ix->capmembers * sizeof *ix->member_org);
+    }
+    const char *org = attr_value(member, "org");
+    ix->member_xml[ix->nmembers] = ws_xstrdup((const char *)xmlBufferContent(buf));
+    ix->member_org[ix->nmembers] = ws_xstrdup(org ? org : "");
+    ix->nmembers++;
+    xmlBufferFree(buf);
+    xmlFreeNode(sum);
+}
+
+static void collect(records_index *ix, const records_src *src, int file, diag *d, records_safety *s)
+{
+    xmlNodePtr root = xmlDocGetRootElement(src->doc);
+    for (xmlNodePtr n = root->children; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE) continue;
+        int kind = kind_of(n);
+        if (kind < 0) continue;
+        define_record(ix, src, file, n, (rec_kind)kind, d);
+        switch (kind) {
+        case REC_CAMPAIGN: {
+            ix->stats.campaigns++;
+            for (xmlNodePtr c = n->children; c; c = c->next)
+                if (c->type == XML_ELEMENT_NODE && !strcmp((const char *)c->name, "committee"))
+                    add_person_refs(ix, src, file, c);
+            if (ix->campaign) {
+                id_entry *first = entry_get(ix, attr_value(ix->campaign, "id"));
+                diag_report(d, DIAG_ERROR, records_locate(src, n, NULL),
+                            "a second campaign: the records of a run describe exactly one (the first is at %s:%ld)",
+                            first ? ix->paths[first->file] : "?", first ? first->line : 0L);
+                continue;
+            }
+            break;
+        }
+        case REC_UNIT: ix->stats.units++; break;
+        case REC_ORG:
+            ix->stats.organisations++;
+            add_ref(ix, src, file, n, "unit", REC_UNIT);
+            add_ref(ix, src, file, n, "parent", REC_ORG);
+            add_person_refs(ix, src, file, n);
+            break;
+        case REC_MEMBER:
+            ix->stats.members++;
+            add_ref(ix, src, file, n, "org", REC_ORG);
+            if (!ix->no_members) keep_member_summary(ix, n); /* the member itself stays in its file */
+            continue;
+        }
+        xmlNodePtr copy = xmlDocCopyNode(n, ix->doc, 1);
+        if (!copy) abort();
+        xmlAddChild(ix->root, copy);
+        const char *id = attr_value(n, "id");
+        id_entry *e = id ? entry_get(ix, id) : NULL;
+        if (e && e->kind == (rec_kind)kind && !e->node) e->node = copy;
+        if (kind == REC_CAMPAIGN) {
+            ix->campaign = copy;
+            records_rules_campaign_facts(copy, &ix->facts);
+            records_rules_check_campaign(src, n, &ix->facts, d, mark_bad, ix);
+        }
+    }
+    (void)s;
+}
+
+/* ------------------------------------------------------------------ the build */
+
+static xmlSchemaPtr load_schema(records_safety *s, diag *d, const char *path)
+{
+    if (access(path, R_OK) != 0) {
+        diag_report(d, DIAG_ERROR, (diag_loc){.file = path},
+                    "cannot read the records schema (set WENSHU_DATADIR to the folder holding schemas/)");
+        return NULL;
+    }
+    xmlSchemaParserCtxtPtr pc = xmlSchemaNewParserCtxt(path);
+    if (!pc) return NULL;
+    xmlSchemaSetParserStructuredErrors(pc, records_xml_error, s);
+    xmlSchemaPtr schema = xmlSchemaParse(pc);
+    xmlSchemaFreeParserCtxt(pc);
+    if (!schema) diag_report(d, DIAG_ERROR, (diag_loc){.file = path}, "the records schema is not usable");
+    return schema;
+}
+
+static void check_references(records_index *ix, diag *d)
+{
+    for (size_t i = 0; i < ix->nrefs; i++) {
+        id_ref *r = &ix->refs[i];
+        id_entry *t = entry_get(ix, r->target);
+        diag_loc loc = {.file = ix->paths[r->file], .line = r->line, .col = r->col, .record = r->from};
+        if (!t || !t->defined) {
+            diag_report(d, DIAG_ERROR, loc, "@%s refers to '%s', but no %s has that id in any input", r->what,
+                        r->target, kind_names[r->want]);
+        } else if (t->kind != r->want) {
+            diag_report(d, DIAG_ERROR, loc, "@%s refers to '%s', which is %s %s, not %s %s", r->what, r->target,
+                        kind_articles[t->kind], kind_names[t->kind], kind_articles[r->want], kind_names[r->want]);
+        } else {
+            continue;
+        }
+        if (r->from) mark_bad(ix, r->from);
+    }
+}
+
+/* An organisation tree must be a tree: walking up through @parent must end. */
+static void check_cycles(records_index *ix, diag *d)
+{
+    size_t orgs = ix->stats.organisations;
+    for (size_t i = 0; i < ix->cap; i++) {
+        id_entry *e = &ix->tab[i];
+        if (!e->id || !e->defined || e->kind != REC_ORG || !e->node) continue;
+        id_entry *cur = e;
+        for (size_t steps = 0; steps <= orgs; steps++) {
+            const char *parent = attr_value(cur->node, "parent");
+            id_entry *p = parent ? entry_get(ix, parent) : NULL;
+            if (!p || !p->defined || p->kind != REC_ORG || !p->node) break;
+            if (p == e) {
+                diag_report(d, DIAG_ERROR,
+                            (diag_loc){.file = ix->paths[e->file], .line = e->line, .col = e->col, .record = e->id},
+                            "the @parent chain of organisation '%s' loops back to itself", e->id);
+                e->bad = 1;
+                break;
+            }
+            cur = p;
+        }
+    }
+}
+
+/* An index pass under way: the files are being read ahead while the caller does other work. */
+struct records_index_pass {
+    records_safety s; /* where libxml2 reports to, for the whole pass: its address is registered */
+    xmlSchemaPtr schema;
+    records_index *ix;
+    records_reader *rd;
+};
+
+records_index_pass *records_index_begin(char *const *paths, size_t n, unsigned threads, diag *d)
+{
+    LIBXML_TEST_VERSION
+    char schema_path[4200];
+    const char *dir = cli_datadir();
+    snprintf(schema_path, sizeof schema_path, "%s/schemas/campaign.xsd", dir);
+
+    records_index_pass *p = ws_xcalloc(1, sizeof *p);
+    records_safety_begin(&p->s, d, schema_path);
+    p->schema = load_schema(&p->s, d, schema_path);
+    if (!p->schema) {
+        records_safety_end(&p->s);
+        free(p);
+        return NULL;
+    }
+    records_index *ix = p->ix = ws_xcalloc(1, sizeof *ix);
+    ix->paths = ws_xcalloc(n ? n : 1, sizeof *ix->paths);
+    ix->npaths = n;
+    for (size_t i = 0; i < n; i++) ix->paths[i] = ws_xstrdup(paths[i]);
+    ix->doc = xmlNewDoc(BAD_CAST "1.0");
+    ix->root = xmlNewDocNode(ix->doc, NULL, BAD_CAST "wenshu", NULL);
+    xmlDocSetRootElement(ix->doc, ix->root);
+    ix->stats.files = n;
+    p->s.bad = mark_bad;
+    p->s.ud = ix;
+    /* Reading, parsing and validating run ahead on threads of their own (records_read.c). */
+    p->rd = records_reader_open_validating(ix->paths, n, threads, p->schema, d);
+    return p;
+}
+
+records_index *records_index_finish(records_index_pass *p, int members, diag *d)
+{
+    if (!p) return NULL;
+    records_index *ix = p->ix;
+    records_safety *s = &p->s;
+    size_t n = ix->npaths;
+    /* Without the member summaries (several MB for 10 000 members, and a tenth of this pass) when
+     * no document will read them. */
+    ix->no_members = !members;
+    char *deferred = ws_xcalloc(n ? n : 1, 1);
+    size_t loaded = 0;
+    for (size_t i = 0; i < n; i++) {
+        records_src src;
+        records_load_status st = records_reader_next(p->rd, &src, d, mark_bad, ix);
+        if (st == LOAD_IO_ERROR) ix->stats.io_failures++;
+        if (st != LOAD_OK) {
+            records_reader_recycle(p->rd, &src);
+            continue;
+        }
+        loaded++;
+        s->src = &src;
+        collect(ix, &src, (int)i, d, s);
+        if (ix->facts.have) records_rules_check_records(&src, xmlDocGetRootElement(src.doc), &ix->facts, d, mark_bad, ix);
+        else deferred[i] = 1;
+        s->src = NULL;
+        records_reader_recycle(p->rd, &src);
+    }
+    records_reader_close(p->rd);
+    /* Files read before the campaign was found: their per-record rules need its dates and targets. */
+    for (size_t i = 0; i < n && ix->facts.have; i++) {
+        if (!deferred[i]) continue;
+        records_src src;
+        if (records_load(ix->paths[i], &src, s) == LOAD_OK) {
+            records_unqualify(src.doc);
+            records_rules_check_records(&src, xmlDocGetRootElement(src.doc), &ix->facts, d, mark_bad, ix);
+        }
+        records_src_free(&src);
+    }
+    free(deferred);
+    s->src = NULL;
+
+    if (!ix->campaign && loaded) /* when nothing could be read, saying so is enough */
+        diag_report(d, DIAG_ERROR, (diag_loc){0},
+                    "no <campaign> record in any input: a run needs exactly one (see samples/campaign.xml)");
+    check_references(ix, d);
+    check_cycles(ix, d);
+
+    xmlSchemaFree(p->schema);
+    records_safety_end(s);
+    free(p);
+    return ix;
+}
+
+records_index *records_index_build(char *const *paths, size_t n, unsigned threads, diag *d)
+{
+    return records_index_finish(records_index_begin(paths, n, threads, d), 1, d);
+}
+
+void records_index_free(records_index *ix)
+{
+    if (!ix) return;
+    for (size_t i = 0; i < ix->npaths; i++) free(ix->paths[i]);
+    free(ix->paths);
+    for (size_t i = 0; i < ix->cap; i++) free(ix->tab[i].id);
+    free(ix->tab);
+    for (size_t i = 0; i < ix->nrefs; i++) {
+        free(ix->refs[i].from);
+        free(ix->refs[i].target);
+        free(ix->refs[i].what);
+    }
+    free(ix->refs);
+    for (size_t i = 0; i < ix->nmembers; i++) {
+        free(ix->member_xml[i]);
+        free(ix->member_org[i]);
+    }
+    free(ix->member_xml);
+    free(ix->member_org);
+    free(ix->scratch_id);
+    free(ix->scratch_nodes);
+    if (ix->scratch) xmlFreeDoc(ix->scratch);
+    if (ix->doc) xmlFreeDoc(ix->doc);
+    free(ix);
+}
+
+xmlNodePtr records_campaign(const records_index *ix) { return ix ? ix->campaign : NULL; }
+
+xmlNodePtr records_lookup(const records_index *ix, const char *id)
+{
+    id_entry *e = ix ? entry_get(ix, id) : NULL;
+    return e && e->defined && (e->kind == REC_UNIT || e->kind == REC_ORG) ? e->node : NULL;
+}
+
+/* Whether organisation org_id is `id`, lies below it, or belongs to unit `id`. The walk up the
+ * tree is bounded: a cycle is an error reported elsewhere, not a reason to hang here. */
+static int organisation_within(const records_index *ix, const char *org_id, const char *id)
+{
+    for (int depth = 0; org_id && depth < 64; depth++) {
+        if (!strcmp(org_id, id)) return 1;
+        id_entry *e = entry_get(ix, org_id);
+        if (!e || !e->node || e->kind != REC_ORG) return 0;
+        const char *unit = attr_value(e->node, "unit");
+        if (unit && !strcmp(unit, id)) return 1;
+        org_id = attr_value(e->node, "parent");
+    }
+    return 0;
+}
+
+/* Parses the summaries of the members within `id` into a fresh scratch document. */
+static void materialise_members(records_index *ix, const char *id)
+{
+    free(ix->scratch_id);
+    free(ix->scratch_nodes);
+    if (ix->scratch) xmlFreeDoc(ix->scratch);
+    ix->scratch_id = ws_xstrdup(id);
+    ix->scratch = NULL;
+    ix->scratch_nodes = NULL;
+    ix->scratch_n = 0;
+
+    ws_buf xml = {0};
+    ws_buf_puts(&xml, "<members>");
+    size_t n = 0;
+    for (size_t i = 0; i < ix->nmembers; i++)
+        if (organisation_within(ix, ix->member_org[i], id)) {
+            ws_buf_puts(&xml, ix->member_xml[i]);
+            n++;
+        }
+    ws_buf_puts(&xml, "</members>");
+    if (n) {
+        /* written by libxml2 itself from validated records: no DOCTYPE, no entities */
+        ix->scratch = xmlReadMemory(xml.data, (int)xml.len, "members", "UTF-8", XML_PARSE_NONET | XML_PARSE_HUGE);
+        if (!ix->scratch) abort();
+        ix->scratch_nodes = ws_xmalloc(n * sizeof *ix->scratch_nodes);
+        for (xmlNodePtr c = xmlDocGetRootElement(ix->scratch)->children; c; c = c->next)
+            if (c->type == XML_ELEMENT_NODE) ix->scratch_nodes[ix->scratch_n++] = c;
+    }
+    ws_buf_free(&xml);
+}
+
+size_t records_members(const records_index *cix, const char *id, xmlNodePtr **out)
+{
+    *out = NULL;
+    if (!cix || !id) return 0;
+    records_index *ix = (records_index *)cix; /* the cache is not part of the index's meaning */
+    if (ix->no_members) {
+        fputs("wenshu: internal error: member summaries asked for of an index built without them\n", stderr);
+        abort();
+    }
+    if (!ix->scratch_id || strcmp(ix->scratch_id, id)) materialise_members(ix, id);
+    if (!ix->scratch_n) return 0;
+    *out = ws_xmalloc(ix->scratch_n * sizeof **out);
+    memcpy(*out, ix->scratch_nodes, ix->scratch_n * sizeof **out);
+    return ix->scratch_n;
+}
+
+int records_is_bad(const records_index *ix, const char *id)
+{
+    id_entry *e = ix ? entry_get(ix, id) : NULL;
+    return e && e->bad;
+}
+
+void records_index_stats(const records_index *ix, records_stats *out)
+{
+    if (ix) *out = ix->stats;
+    else memset(out, 0, sizeof *out);
+}
+
+/* Templates address elements by local name (//member); once the schema has vouched for the
+ * namespace it carries no more information. */
+void records_unqualify(xmlDocPtr doc)
+{
+    xmlNodePtr n = doc ? xmlDocGetRootElement(doc) : NULL;
+    while (n) {
+        if (n->type == XML_ELEMENT_NODE) n->ns = NULL;
+        if (n->children && n->type == XML_ELEMENT_NODE) {
+            n = n->children;
+            continue;
+        }
+        while (n && !n->next) {
+            n = n->parent;
+            if (n && n->type != XML_ELEMENT_NODE) n = NULL;
+        }
+        if (n) n = n->next;
+    }
+}

@@ -1,0 +1,74 @@
+/* records — loading campaign records safely, and the index that resolves references across files.
+ *
+ * Inputs are XML files in the campaign namespace (schemas/campaign.xsd). Offices split records per
+ * unit, so a run holds at most one input file's DOM at a time, plus a small index of the shared
+ * context (the campaign, units and organisations — never members) that every file refers to.
+ *
+ * Loading refuses what could hurt: DOCTYPE/entities (XXE, billion laughs, quadratic blowup),
+ * network access, invalid UTF-8, excessive depth or size. */
+#ifndef WENSHU_RECORDS_H
+#define WENSHU_RECORDS_H
+
+#include <stddef.h>
+
+#include <libxml/tree.h>
+
+#include "base/diag.h"
+
+#define WENSHU_NS "urn:wenshu:campaign:1"
+
+/* Parses one file safely (no validation). NULL after reporting through d. */
+xmlDocPtr records_parse_file(const char *path, diag *d);
+
+/* Reads paths[0..n) in order, ahead of the caller on `threads` helper threads (at least one; each
+ * at most a file ahead — records_read.c): records_reader_next_doc gives what records_parse_file
+ * would, already unqualified, and reports the file's problems through d then, as if it had parsed
+ * the file itself. NULL at the end. d is also where libxml2 reports to in this thread meanwhile.
+ * Close before fork(). */
+typedef struct records_reader records_reader;
+records_reader *records_reader_open(char *const *paths, size_t n, unsigned threads, diag *d);
+xmlDocPtr records_reader_next_doc(records_reader *r, diag *d);
+void records_reader_done_doc(records_reader *r, xmlDocPtr doc); /* frees it (on the thread) */
+void records_reader_close(records_reader *r);
+
+/* After validation, moves every element of doc out of the campaign namespace, so that template
+ * authors write //member rather than //c:member. Attributes are untouched. */
+void records_unqualify(xmlDocPtr doc);
+
+typedef struct records_index records_index;
+
+/* Pass over all inputs: parse each (safely), validate against the XSD, collect ids and the
+ * shared context, then check the campaign rules that span files (unique ids, references). Files
+ * are read and validated ahead on `threads` helper threads (as records_reader_open). Every
+ * problem is reported through d; the index is still returned (NULL only for usage/I-O failures
+ * such as a missing schema) so that callers can go on with the records that are sound. */
+records_index *records_index_build(char *const *paths, size_t n, unsigned threads, diag *d);
+
+/* records_index_build in two steps, so that the caller can work while the first files are read:
+ * begin starts the reading threads (NULL after reporting, e.g. a missing schema); finish takes
+ * the files in order, reports, and returns the index (NULL when begin failed). With members 0
+ * no member summaries are kept — 10 000 members' are several MB that every worker would carry,
+ * and building them is a tenth of the pass — and records_members must not be called. libxml2
+ * reports to d in this thread from begin to finish. */
+typedef struct records_index_pass records_index_pass;
+records_index_pass *records_index_begin(char *const *paths, size_t n, unsigned threads, diag *d);
+records_index *records_index_finish(records_index_pass *p, int members, diag *d);
+void records_index_free(records_index *ix);
+
+/* The shared context, unqualified (see records_unqualify). Nodes live as long as the index. */
+xmlNodePtr records_campaign(const records_index *ix);
+xmlNodePtr records_lookup(const records_index *ix, const char *id); /* unit or organisation; NULL */
+
+/* Summaries of the members taking part in the organisation `id` or any organisation below it,
+ * or, for a unit id, in any organisation of that unit — in input order. A summary is the member
+ * element with its attributes and its name and situation children; its opinions (each opinion),
+ * study, analysis, evaluation and rectification children carry their attributes only. This is what an
+ * organisation's forms may say about its members, whatever file the members came from.
+ * *out (free() it) gets the nodes; they stay valid until records_members is asked for a different
+ * id (one record's merge asks for one id) or the index is freed. Returns the count. */
+size_t records_members(const records_index *ix, const char *id, xmlNodePtr **out);
+
+/* Whether the record with this id (member or organisation) had errors and must be skipped. */
+int records_is_bad(const records_index *ix, const char *id);
+
+#endif

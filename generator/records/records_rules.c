@@ -1,0 +1,408 @@
+/* rules — the campaign rules the XSD cannot express: dates inside their phases, complete and
+ * timely rectification items, targets for study hours and analysis length, survey majorities,
+ * batches. They run on unqualified documents and must survive any document the schema rejected
+ * (missing or malformed values are skipped: the schema has reported them). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "records/records_int.h"
+
+const char *const records_phase_names[PHASE_COUNT] = {"学习动员", "分析评议", "整改提高"};
+
+typedef struct {
+    const records_src *src;
+    const campaign_facts *cf;
+    diag *d;
+    records_rules_mark_bad bad;
+    void *ud;
+} ctx;
+
+/* ------------------------------------------------------------------ helpers */
+
+static int is(xmlNodePtr n, const char *name)
+{
+    return n && n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, name);
+}
+
+static xmlNodePtr child(xmlNodePtr n, const char *name)
+{
+    for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next)
+        if (is(c, name)) return c;
+    return NULL;
+}
+
+static xmlNodePtr next_named(xmlNodePtr c, const char *name)
+{
+    for (; c; c = c->next)
+        if (is(c, name)) return c;
+    return NULL;
+}
+#define EACH(var, parent, name) \
+    for (xmlNodePtr var = next_named((parent) ? (parent)->children : NULL, name); var; var = next_named(var->next, name))
+
+static const char *attr(xmlNodePtr n, const char *name)
+{
+    xmlAttrPtr a = n ? xmlHasProp(n, BAD_CAST name) : NULL;
+    return a && a->children && a->children->content ? (const char *)a->children->content : NULL;
+}
+
+/* The text of a simple element (its single text child), or NULL. */
+static const char *simple_text(xmlNodePtr n)
+{
+    if (!n) return NULL;
+    for (xmlNodePtr c = n->children; c; c = c->next)
+        if (c->type == XML_TEXT_NODE && c->content) return (const char *)c->content;
+    return NULL;
+}
+
+/* A count from an attribute. The schema caps counts at 10 000 000, but the rules also run on
+ * records that failed it: atol() is undefined past LONG_MAX and sums of such values overflow, so
+ * values are read saturated and clamped far above anything valid. */
+static long count_of(const char *s)
+{
+    const long limit = 1000000000L;
+    long v = strtol(s, NULL, 10);
+    return v > limit ? limit : v < -limit ? -limit : v;
+}
+
+long records_parse_date(const char *s)
+{
+    if (!s) return 0;
+    while (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r') s++;
+    /* yyyy-mm-dd, digits only (sscanf was a tenth of the index pass, and let signs and spaces in) */
+    static const char shape[] = "dddd-dd-dd";
+    for (int i = 0; shape[i]; i++)
+        if (shape[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != '-') return 0;
+    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    int m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
+    if (m < 1 || m > 12 || d < 1 || d > 31) return 0;
+    return (long)y * 10000 + m * 100 + d;
+}
+
+static const char *fmt_date(long v, char buf[16])
+{
+    unsigned y = (unsigned)(v / 10000 % 10000), m = (unsigned)(v / 100 % 100), d = (unsigned)(v % 100);
+    snprintf(buf, 16, "%04u-%02u-%02u", y % 10000u, m % 100u, d % 100u);
+    return buf;
+}
+
+static void report(ctx *c, diag_severity sev, xmlNodePtr n, const char *at, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static void report(ctx *c, diag_severity sev, xmlNodePtr n, const char *at, const char *fmt, ...)
+{
+    char msg[1800];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    diag_loc loc = records_locate(c->src, n, at);
+    if (sev == DIAG_ERROR && loc.record && c->bad) c->bad(c->ud, loc.record);
+    diag_report(c->d, sev, loc, "%s", msg);
+}
+
+/* The first characters of a text, to tell items apart in messages. */
+static const char *excerpt(const char *s, char out[64])
+{
+    size_t o = 0, chars = 0;
+    out[0] = 0;
+    if (!s) return out;
+    while (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r') s++;
+    while (*s && chars < 14 && o + 4 < 60) {
+        size_t n = 1;
+        while ((s[n] & 0xC0) == 0x80) n++;
+        if (*s == '\n' || *s == '\r' || *s == '\t') {
+            s += n;
+            continue;
+        }
+        memcpy(out + o, s, n);
+        o += n;
+        s += n;
+        chars++;
+    }
+    if (*s) {
+        memcpy(out + o, "\xE2\x80\xA6", 3); /* … */
+        o += 3;
+    }
+    out[o] = 0;
+    return out;
+}
+
+/* A date (attribute at of n, or n's text when at is NULL) must lie in [lo, hi]; 0 = open. */
+static void date_within(ctx *c, xmlNodePtr n, const char *at, long lo, long hi, const char *what, const char *window)
+{
+    long v = records_parse_date(at ? attr(n, at) : simple_text(n));
+    if (!v || (!lo && !hi)) return;
+    if ((lo && v < lo) || (hi && v > hi)) {
+        char a[16], b[16], x[16];
+        report(c, DIAG_ERROR, n, at, "%s %s is outside %s (%s to %s)", what, fmt_date(v, x), window,
+               lo ? fmt_date(lo, a) : "…", hi ? fmt_date(hi, b) : "…");
+    }
+}
+
+static void date_in_phase(ctx *c, xmlNodePtr n, const char *at, int phase, const char *what)
+{
+    char window[64];
+    snprintf(window, sizeof window, "the %s phase", records_phase_names[phase]);
+    date_within(c, n, at, c->cf->start[phase], c->cf->end[phase], what, window);
+}
+
+static void date_not_before(ctx *c, xmlNodePtr n, const char *at, long floor, const char *what, const char *floor_what)
+{
+    long v = records_parse_date(at ? attr(n, at) : simple_text(n));
+    if (v && floor && v < floor) {
+        char a[16], b[16];
+        report(c, DIAG_ERROR, n, at, "%s %s is before %s %s", what, fmt_date(v, a), floor_what, fmt_date(floor, b));
+    }
+}
+
+static void check_opinions(ctx *c, xmlNodePtr rec)
+{
+    EACH(o, child(rec, "opinions"), "opinion") date_in_phase(c, o, "date", PHASE_REVIEW, "opinion collected on");
+}
+
+/* ------------------------------------------------------------------ rectification */
+
+static void check_plan(ctx *c, xmlNodePtr plan, const char *what)
+{
+    if (!plan) return;
+    date_in_phase(c, plan, "date", PHASE_RECTIFY, what);
+    long plan_date = records_parse_date(attr(plan, "date"));
+    int k = 0;
+    EACH(item, plan, "item") {
+        k++;
+        char ex[64], label[140];
+        snprintf(label, sizeof label, "rectification item %d (%s)", k, excerpt(simple_text(child(item, "problem")), ex));
+        static const char *const needed[] = {"measure", "deadline", "responsible"};
+        static const char *const needed_en[] = {"measure (整改措施)", "deadline (整改时限)", "responsible person (责任人)"};
+        for (int i = 0; i < 3; i++)
+            if (!child(item, needed[i])) report(c, DIAG_ERROR, item, NULL, "%s has no %s", label, needed_en[i]);
+        char what[160];
+        snprintf(what, sizeof what, "%s: deadline", label);
+        date_not_before(c, child(item, "deadline"), NULL, plan_date, what, "the plan's date");
+        snprintf(what, sizeof what, "%s: completed", label);
+        date_not_before(c, item, "completed", plan_date, what, "the plan's date");
+        const char *status = attr(item, "status");
+        if (status && !strcmp(status, "暂不能解决") && !child(item, "explanation"))
+            report(c, DIAG_ERROR, item, "status",
+                   "%s is 暂不能解决 but has no explanation: the public must be told why (向群众作出说明)", label);
+    }
+}
+
+/* ------------------------------------------------------------------ organisations */
+
+static void check_survey(ctx *c, xmlNodePtr sv)
+{
+    if (!sv) return;
+    const campaign_facts *cf = c->cf;
+    date_within(c, sv, "date", cf->start[PHASE_RECTIFY], cf->report_due, "satisfaction survey on",
+                "整改提高 up to the report's due date");
+    long respondents = attr(sv, "respondents") ? count_of(attr(sv, "respondents")) : -1;
+    long groups = 0, any_group = 0;
+    EACH(g, sv, "group") {
+        any_group = 1;
+        groups += attr(g, "count") ? count_of(attr(g, "count")) : 0;
+    }
+    if (any_group && respondents >= 0 && groups != respondents)
+        report(c, DIAG_ERROR, sv, "respondents", "the survey's groups add up to %ld, but respondents is %ld", groups,
+               respondents);
+    long unsat = 0, total = 0;
+    EACH(q, sv, "question") {
+        long s = attr(q, "satisfied") ? count_of(attr(q, "satisfied")) : 0;
+        long b = attr(q, "basic") ? count_of(attr(q, "basic")) : 0;
+        long u = attr(q, "unsatisfied") ? count_of(attr(q, "unsatisfied")) : 0;
+        if (respondents >= 0 && s + b + u > respondents) {
+            char ex[64];
+            report(c, DIAG_ERROR, q, NULL, "survey question '%s' has %ld answers but only %ld respondents",
+                   excerpt(simple_text(q), ex), s + b + u, respondents);
+        }
+        unsat += u;
+        total += s + b + u;
+    }
+    if (total > 0 && unsat * 2 > total)
+        report(c, DIAG_WARNING, sv, NULL,
+               "satisfaction survey: 不满意 is the majority (%ld of %ld answers): 必须及时补课 (the campaign must be "
+               "made up)",
+               unsat, total);
+}
+
+static void check_report(ctx *c, xmlNodePtr r)
+{
+    if (!r) return;
+    long due = c->cf->report_due, v = records_parse_date(attr(r, "date"));
+    if (due && v > due) {
+        char a[16], b[16];
+        report(c, DIAG_WARNING, r, "date", "the report is dated %s, after the due date %s", fmt_date(v, a),
+               fmt_date(due, b));
+    }
+    long members = count_of(attr(r, "members") ? attr(r, "members") : "0");
+    long part = count_of(attr(r, "participants") ? attr(r, "participants") : "0");
+    long problems = count_of(attr(r, "problems") ? attr(r, "problems") : "0");
+    long done = count_of(attr(r, "completed") ? attr(r, "completed") : "0");
+    if (part > members)
+        report(c, DIAG_ERROR, r, "participants", "the report counts %ld participants but only %ld members", part,
+               members);
+    if (done > problems)
+        report(c, DIAG_ERROR, r, "completed", "the report counts %ld items completed but only %ld problems found",
+               done, problems);
+}
+
+static void check_organisation(ctx *c, xmlNodePtr org)
+{
+    const campaign_facts *cf = c->cf;
+    check_opinions(c, org);
+    check_plan(c, child(org, "rectification-plan"), "rectification plan dated");
+    EACH(p, org, "publication")
+        date_within(c, p, "date", cf->start[PHASE_REVIEW], cf->report_due, "publication on",
+                    "分析评议 up to the report's due date");
+    check_survey(c, child(org, "survey"));
+    check_report(c, child(org, "report"));
+}
+
+/* ------------------------------------------------------------------ members */
+
+size_t records_count_han(const char *s)
+{
+    size_t n = 0, len = s ? strlen(s) : 0, i = 0;
+    while (i < len) {
+        uint32_t cp;
+        int k = ws_utf8_decode(s + i, len - i, &cp);
+        if (k < 0) {
+            i++;
+            continue;
+        }
+        i += (size_t)k;
+        if ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x20000 && cp <= 0x3134F) ||
+            (cp >= 0xF900 && cp <= 0xFAFF) || cp == 0x3007)
+            n++;
+    }
+    return n;
+}
+
+static void check_analysis(ctx *c, xmlNodePtr member, xmlNodePtr an)
+{
+    if (!an) return;
+    date_in_phase(c, an, "date", PHASE_REVIEW, "analysis dated");
+    date_in_phase(c, an, "revised", PHASE_REVIEW, "analysis revised on");
+    date_not_before(c, an, "revised", records_parse_date(attr(an, "date")), "analysis revised on", "its first date");
+    xmlNodePtr text = child(an, "text");
+    if (!text) return;
+    size_t han = 0;
+    EACH(p, text, "p") {
+        xmlChar *s = xmlNodeGetContent(p);
+        han += records_count_han((const char *)s);
+        xmlFree(s);
+    }
+    const char *leader = attr(member, "leader");
+    int is_leader = leader && (!strcmp(leader, "true") || !strcmp(leader, "1"));
+    long target = is_leader ? c->cf->target_leader : c->cf->target_member;
+    if (target > 0 && ((long)han * 2 < target || (long)han * 2 > target * 3))
+        report(c, DIAG_WARNING, text, NULL,
+               "the analysis has %zu Chinese characters, far from the target of about %ld for %s", han, target,
+               is_leader ? "党员领导干部" : "普通党员");
+}
+
+static void check_member(ctx *c, xmlNodePtr m)
+{
+    const campaign_facts *cf = c->cf;
+    int exempt = 0; /* takes part elsewhere: no study record expected here */
+    EACH(s, m, "situation") {
+        const char *kind = attr(s, "kind");
+        if (!kind) continue;
+        if (!strcmp(kind, "流动党员")) {
+            if (!attr(s, "scope") || !attr(s, "where"))
+                report(c, DIAG_ERROR, s, NULL,
+                       "a 流动党员 needs scope (市内 or 市外) and where (the organisation they take part in)");
+            if (attr(s, "scope") && !strcmp(attr(s, "scope"), "市外")) exempt = 1;
+        }
+        if (!strcmp(kind, "现役军人")) exempt = 1;
+    }
+    long birth = records_parse_date(simple_text(child(m, "birth")));
+    long joined = records_parse_date(simple_text(child(m, "joined")));
+    if (birth && joined && joined < birth + 180000)
+        report(c, DIAG_ERROR, child(m, "joined"), NULL, "joined the Party before the age of 18");
+
+    xmlNodePtr study = child(m, "study");
+    if (study) {
+        EACH(sess, study, "session") date_in_phase(c, sess, "date", PHASE_STUDY, "study session on");
+        const char *h = attr(study, "hours");
+        double hours = h ? atof(h) : 0;
+        if (h && cf->min_hours > 0 && hours < cf->min_hours)
+            report(c, DIAG_WARNING, study, "hours", "study hours %g are under the minimum of %g", hours, cf->min_hours);
+    } else if (!exempt && cf->min_hours > 0) {
+        report(c, DIAG_WARNING, m, NULL, "no study record (the minimum is %g hours)", cf->min_hours);
+    }
+    check_opinions(c, m);
+    check_analysis(c, m, child(m, "analysis"));
+    xmlNodePtr ev = child(m, "evaluation");
+    if (ev) {
+        date_in_phase(c, ev, "date", PHASE_REVIEW, "evaluation dated");
+        date_in_phase(c, ev, "fed-back", PHASE_REVIEW, "evaluation fed back on");
+        date_not_before(c, ev, "fed-back", records_parse_date(attr(ev, "date")), "evaluation fed back on",
+                        "the evaluation's date");
+    }
+    check_plan(c, child(m, "rectification"), "individual rectification plan dated");
+}
+
+/* ------------------------------------------------------------------ campaign and entry points */
+
+void records_rules_campaign_facts(xmlNodePtr campaign, campaign_facts *cf)
+{
+    memset(cf, 0, sizeof *cf);
+    cf->target_leader = 4000;
+    cf->target_member = 2000;
+    cf->min_hours = 40;
+    if (!campaign) return;
+    cf->have = 1;
+    EACH(ph, campaign, "phase") {
+        const char *name = attr(ph, "name");
+        for (int i = 0; name && i < PHASE_COUNT; i++)
+            if (!strcmp(name, records_phase_names[i])) {
+                cf->start[i] = records_parse_date(attr(ph, "start"));
+                cf->end[i] = records_parse_date(attr(ph, "end"));
+            }
+    }
+    cf->report_due = records_parse_date(simple_text(child(campaign, "report-due")));
+    const char *b = attr(campaign, "batch");
+    snprintf(cf->batch, sizeof cf->batch, "%s", b ? b : "");
+    xmlNodePtr t = child(campaign, "targets");
+    if (attr(t, "analysis-leader")) cf->target_leader = count_of(attr(t, "analysis-leader"));
+    if (attr(t, "analysis-member")) cf->target_member = count_of(attr(t, "analysis-member"));
+    if (attr(t, "study-hours")) cf->min_hours = atof(attr(t, "study-hours"));
+}
+
+void records_rules_check_campaign(const records_src *src, xmlNodePtr campaign, const campaign_facts *cf, diag *d,
+                          records_rules_mark_bad bad, void *ud)
+{
+    ctx c = {src, cf, d, bad, ud};
+    xmlNodePtr phase[PHASE_COUNT] = {0};
+    EACH(ph, campaign, "phase") {
+        const char *name = attr(ph, "name");
+        for (int i = 0; name && i < PHASE_COUNT; i++)
+            if (!strcmp(name, records_phase_names[i])) phase[i] = ph;
+        long s = records_parse_date(attr(ph, "start")), e = records_parse_date(attr(ph, "end"));
+        if (s && e && e < s) report(&c, DIAG_ERROR, ph, "end", "phase %s ends before it starts", name ? name : "?");
+    }
+    for (int i = 0; i + 1 < PHASE_COUNT; i++)
+        if (phase[i + 1] && cf->end[i] && cf->start[i + 1] && cf->start[i + 1] <= cf->end[i])
+            report(&c, DIAG_ERROR, phase[i + 1], "start", "phase %s must start after %s ends",
+                   records_phase_names[i + 1], records_phase_names[i]);
+    if (cf->report_due && cf->end[PHASE_RECTIFY] && cf->report_due < cf->end[PHASE_RECTIFY])
+        report(&c, DIAG_ERROR, child(campaign, "report-due"), NULL, "the report is due before 整改提高 ends");
+}
+
+void records_rules_check_records(const records_src *src, xmlNodePtr root, const campaign_facts *cf, diag *d,
+                         records_rules_mark_bad bad, void *ud)
+{
+    ctx c = {src, cf, d, bad, ud};
+    for (xmlNodePtr n = root ? root->children : NULL; n; n = n->next) {
+        if (is(n, "member")) check_member(&c, n);
+        else if (is(n, "organisation")) check_organisation(&c, n);
+        else if (is(n, "unit")) {
+            const char *b = attr(n, "batch");
+            if (b && cf->batch[0] && strcmp(b, cf->batch))
+                report(&c, DIAG_ERROR, n, "batch", "the unit takes part in %s, but this campaign is %s", b, cf->batch);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+/* layout — block layout: a Markdown document (cmark-gfm) onto pages of a style.
+ *
+ * The page is a grid (style.h): the body's lines sit on fixed baselines, each heading or
+ * paragraph line takes whole grid lines, so 22 lines of 28 characters fill the text block.
+ * Blocks that are not text lines (tables, form elements) may place things at any height; the
+ * next text line snaps back to the grid.
+ *
+ * For renderers of other blocks (table.c, form elements) the context exposes the measure,
+ * the vertical cursor and the current page; see docs/layout-api.md. */
+#ifndef WENSHU_LAYOUT_H
+#define WENSHU_LAYOUT_H
+
+#include <stddef.h>
+
+#include "base/diag.h"
+#include "typeset/dlist.h"
+#include "fonts/fonts.h"
+#include "typeset/paragraph.h"
+#include "typeset/style.h"
+
+typedef struct layout layout;
+
+/* st and fs are borrowed and must outlive the layout; file names the source in messages. */
+layout *layout_new(const style *st, fonts_set *fs, diag *d, const char *file);
+void layout_free(layout *L);
+
+/* Parses Markdown with cmark-gfm (tables, strikethrough, tasklists) and lays it out after
+ * whatever is already there. Returns 0, or -1 when the text could not be parsed. */
+int layout_markdown(layout *L, const char *md, size_t len);
+
+/* Adds page numbers and hands the document over (the layout keeps nothing). A document
+ * with no content still has one page. */
+dlist_doc *layout_finish(layout *L);
+
+/* ---- the context, for block renderers ---- */
+
+const style *layout_style(const layout *L);
+fonts_set *layout_fonts(const layout *L);
+diag *layout_diag(const layout *L);
+const char *layout_file(const layout *L);
+dlist_doc *layout_doc(layout *L);          /* e.g. to set meta fields */
+/* The record being laid out (borrowed; NULL: none), named in messages. Block renderers that
+ * make their own paras pass it on with paragraph_set_record(p, layout_record(L)). */
+void layout_set_record(layout *L, const char *record);
+const char *layout_record(const layout *L);
+
+float layout_char_pitch(const layout *L); /* one 字 of the body: grid character pitch, pt */
+float layout_line_pitch(const layout *L); /* distance between grid lines, pt */
+float layout_left(const layout *L);       /* left edge of the current measure (block + indents), pt */
+float layout_width(const layout *L);      /* width of the current measure, pt */
+float layout_block_bottom(const layout *L); /* y of the text block's bottom edge */
+
+dlist_page *layout_page(layout *L);        /* the current page (begun on first use) */
+size_t layout_page_index(const layout *L);
+float layout_cursor(const layout *L);   /* y of the top of the free space, PDF coordinates */
+float layout_room(const layout *L);     /* pt between the cursor and the block's bottom */
+
+void layout_new_page(layout *L);        /* the next block starts at the top of a new page */
+void layout_advance(layout *L, float h); /* moves the cursor down h pt (no page change) */
+void layout_snap(layout *L);            /* moves the cursor down to the next grid line */
+void layout_blank_lines(layout *L, int n); /* n empty grid lines (none at the top of a page) */
+/* Starts a new page unless h pt fit below the cursor. */
+void layout_need(layout *L, float h);
+
+/* Paragraph options for a block style in the current measure (indent, grid tracking...). */
+paragraph_opts layout_para_opts(const layout *L, const block_style *b);
+/* Places the lines of a laid-out paragraph on grid lines from the cursor, starting new pages
+ * as needed; x_offset is added to the measure's left edge. keep_next: keep the last line on
+ * a page with at least one more line (headings). Returns the page index of the first line. */
+size_t layout_place_lines(layout *L, const paragraph *p, float x_offset, int keep_next);
+
+/* Keep-with-previous for a block that must not start a page alone (a signature: GB/T 9704
+ * §7.3.5.5, "此页无正文" is not allowed): moves the last text lines placed on the current page
+ * to the top of a new page and leaves the cursor below them. At least `least` lines go; more
+ * when the split would leave a paragraph's last line alone at the new page's top or a heading
+ * at the old page's bottom. Returns the number of lines moved, 0 when it cannot (they are all
+ * the page holds, or something other than text lines was drawn after them). */
+size_t layout_carry_lines(layout *L, size_t least);
+
+/* Collects the inline content of a cmark node (a table cell, a paragraph) into p, after
+ * what p already holds: text, code (mono), emphasis (kai), strong (hei), strikethrough,
+ * soft and hard breaks; raw inline HTML as literal text. */
+struct cmark_node;
+void layout_inlines(layout *L, struct cmark_node *n, paragraph *p, inl_style base);
+
+/* Heights on the grid: the vertical extent a line of this size takes above the baseline
+ * when it starts at the cursor. */
+float layout_ascent(const layout *L, float size);
+
+#endif

@@ -1,0 +1,48 @@
+/* linebreak — where a line of Chinese text may break, by GB/T 15834 and CLREQ.
+ *
+ * Break opportunities come from libunibreak (UAX #14, language "zh"), tailored to CLREQ's
+ * GB-style level (linebreaking.md §1.2) plus the strict treatment of —— and …… (they never
+ * start a line: pdfcheck flags them). The classes here are also what the paragraph builder
+ * needs for punctuation compression and Han–Latin spacing. */
+#ifndef WENSHU_LINEBREAK_H
+#define WENSHU_LINEBREAK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum { LB_MUST = 0, LB_ALLOW = 1, LB_NO = 2 }; /* the values libunibreak uses */
+/* A break between the fields of a date (2005年 | 5月31日): not an opportunity, but the one a
+ * justified line may take when moving the whole date down would leave it spaced out. */
+enum { LB_LAST_RESORT = 4 };
+
+/* brks[i] says whether a line may break after cps[i] (brks[n-1] is LB_MUST). A number is
+ * never parted from its unit (2005年, 30%, 12项), nor 第 from its number; a date or time
+ * (2005年5月31日, 5月31日, 10时30分) is one unit, with LB_LAST_RESORT between its fields. */
+void linebreak_compute(const uint32_t *cps, size_t n, char *brks);
+
+int linebreak_no_line_start(uint32_t cp); /* 。，）》… may not begin a line */
+int linebreak_no_line_end(uint32_t cp);   /* （《“ may not end one */
+
+/* Which side of a full-width mark's em box is blank (and can be compressed). */
+typedef enum { PUNCT_NONE, PUNCT_OPEN, PUNCT_CLOSE, PUNCT_MIDDLE } punct_kind;
+punct_kind linebreak_punct_kind(uint32_t cp);
+
+int linebreak_is_wide(uint32_t cp);        /* Han, kana, hangul, CJK punctuation, full-width forms */
+int linebreak_is_ideograph(uint32_t cp);   /* Han and kana: what takes ¼ em next to Latin letters */
+int linebreak_is_latin_alnum(uint32_t cp); /* ASCII/Latin-1 letters and digits */
+int linebreak_is_space(uint32_t cp);
+
+/* Word boundaries for choosing among breaks where any would be allowed (titles: "回行时要做
+ * 到词意完整"). Without a dictionary segmenter, a small list of the words campaign and 公文
+ * titles are made of stands in. For each position b in 1..n-1 (a break between cps[b-1] and
+ * cps[b]) sets quality[b]: 0 inside a listed word, 2 at a word boundary or after a function
+ * word or mark (的 于 和 与 及 、 ，...) or after an organisation suffix (委员会 局 院...), 3
+ * before 关于 (the 发文机关 | 关于 + 事由 break of a 公文 title), 1 anywhere else. quality[0] is
+ * unused. */
+void linebreak_title_breaks(const uint32_t *cps, size_t n, unsigned char *quality);
+
+/* Rewrites ASCII , ; : ? ! ( ) " that stand in Chinese text as their full-width forms
+ * (，；：？！（）“”), deciding by role and context; Latin text keeps its ASCII marks. */
+void linebreak_normalise_punctuation(uint32_t *cps, size_t n);
+
+#endif
