@@ -251,13 +251,14 @@ static void cut_line(layout *L)
     layout_snap(L);
 }
 
-/* How tall the Markdown comes out, laid out alone from a page top (nothing reported). */
+/* How tall the Markdown comes out, laid out alone from a page top (nothing reported), as
+ * the receipt's contents: one level deeper than L, like the real pass. */
 static float measured_height(layout *L, const char *md, size_t len, int *pages)
 {
     const style *st = layout_style(L);
     diag *quiet = diag_new(NULL);
-    layout *M = layout_new(st, layout_fonts(L), quiet, layout_file(L));
-    layout_markdown(M, md, len);
+    layout *M = layout_new_like(L, quiet);
+    layout_markdown_nested(M, md, len);
     *pages = (int)layout_page_index(M) + 1;
     float h = st->page_h - st->top - layout_cursor(M);
     layout_free(M);
@@ -265,27 +266,24 @@ static float measured_height(layout *L, const char *md, size_t len, int *pages)
     return h;
 }
 
-/* Receipts being laid out on this thread: a receipt inside a receipt is measured with its
- * parent, not again on its own (that would double the work at every level of nesting). */
-static _Thread_local int receipt_depth;
-
+/* A receipt's contents are Markdown laid out through the layout (layout_markdown_nested),
+ * which counts the nesting: a receipt at a level above 0 is inside another block's Markdown
+ * (a receipt, or the measuring pass of one) and is printed inline, not measured again on its
+ * own (that would double the work at every level of nesting). formel_block checks the cap. */
 static void receipt(layout *L, cmark_node *n)
 {
     const char *lit = cmark_node_get_literal(n);
     if (!lit) lit = "";
-    if (receipt_depth > 0) {
+    if (layout_nesting(L) > 0) {
         report(L, DIAG_WARNING, cmark_node_get_start_line(n), "%s",
                "a ```receipt inside a receipt: its contents are printed without a second cut line");
         ws_buf md = {0};
         for (long i = 0; i < cmark_node_get_start_line(n); i++) ws_buf_putc(&md, '\n');
         ws_buf_put(&md, lit, strlen(lit));
-        receipt_depth++;
-        layout_markdown(L, md.data, md.len);
-        receipt_depth--;
+        layout_markdown_nested(L, md.data, md.len);
         ws_buf_free(&md);
         return;
     }
-    receipt_depth++;
     /* Leading blank lines keep the inner Markdown's line numbers those of the file. */
     long first = cmark_node_get_start_line(n);
     ws_buf md = {0};
@@ -304,9 +302,8 @@ static void receipt(layout *L, cmark_node *n)
         else layout_blank_lines(L, 1);
     }
     cut_line(L);
-    layout_markdown(L, md.data, md.len);
+    layout_markdown_nested(L, md.data, md.len);
     ws_buf_free(&md);
-    receipt_depth--;
 }
 
 /* ---- ruled lines, page break ---- */
@@ -370,6 +367,10 @@ int formel_block(layout *L, cmark_node *n)
         return 1;
     }
     if (!strcmp(word, "receipt")) {
+        if (layout_nesting(L) >= LAYOUT_MAX_NESTING) {
+            report(L, DIAG_WARNING, line, "```receipt nested more than %d deep: printed as code", LAYOUT_MAX_NESTING);
+            return 0;
+        }
         receipt(L, n);
         return 1;
     }

@@ -9,8 +9,11 @@
  *   `box`, `box:x`        a square to tick, empty or ticked, drawn with rules (inline)
  *
  * The block layout calls formel_block for every fenced code block and formel_inline_code for
- * every inline code span; each returns 0 when the text is not a form element, and the
- * caller prints it literally. */
+ * every inline code span, through its handlers (typeset_block_handlers in layout.h, wired in
+ * blocks.c: the layout does not know this module); each returns 0 when the text is not a
+ * form element, and the layout prints it literally. A receipt's contents go back into the
+ * layout through layout_markdown_nested, which counts the nesting in the layout object and
+ * caps it at LAYOUT_MAX_NESTING: a receipt deeper than that is printed as code. */
 #ifndef WENSHU_FORMEL_H
 #define WENSHU_FORMEL_H
 

@@ -8,9 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "typeset/formel.h"
 #include "typeset/linebreak.h"
-#include "typeset/table.h"
 #include "base/util.h"
 
 enum { MAX_LISTS = 32, MAX_PLACED = 16 };
@@ -43,6 +41,8 @@ struct layout {
     diag *d;
     const char *file;
     const char *record;
+    const typeset_block_handlers *h; /* never NULL: an empty set stands for none */
+    int nesting;         /* layout_markdown_nested calls open (layout.h: the cap and why) */
     dlist_doc *doc;
     int has_page;
     float y_top, y_bottom, x_left;
@@ -106,13 +106,16 @@ float layout_room(const layout *L) { return L->cursor - L->y_bottom; }
 
 size_t layout_page_index(const layout *L) { return L->doc->npages ? L->doc->npages - 1 : 0; }
 
-layout *layout_new(const style *st, fonts_set *fs, diag *d, const char *file)
+static const typeset_block_handlers no_handlers;
+
+layout *layout_new_with(const style *st, fonts_set *fs, diag *d, const char *file, const typeset_block_handlers *h)
 {
     layout *L = ws_xcalloc(1, sizeof *L);
     L->st = st;
     L->fs = fs;
     L->d = d;
     L->file = file;
+    L->h = h ? h : &no_handlers;
     L->doc = dlist_doc_new(st->page_w, st->page_h);
     dlist_meta_set(&L->doc->meta.creator, "wenshu");
     L->y_top = st->page_h - st->top;
@@ -141,6 +144,21 @@ layout *layout_new(const style *st, fonts_set *fs, diag *d, const char *file)
     L->p = paragraph_new(fs, d, file);
     return L;
 }
+
+layout *layout_new(const style *st, fonts_set *fs, diag *d, const char *file)
+{
+    return layout_new_with(st, fs, d, file, &typeset_blocks);
+}
+
+layout *layout_new_like(const layout *L, diag *d)
+{
+    layout *M = layout_new_with(L->st, L->fs, d, L->file, L->h);
+    layout_set_record(M, L->record);
+    M->nesting = L->nesting;
+    return M;
+}
+
+int layout_nesting(const layout *L) { return L->nesting; }
 
 void layout_free(layout *L)
 {
@@ -534,7 +552,7 @@ void layout_inlines(layout *L, cmark_node *n, paragraph *p, inl_style base)
             break;
         case CMARK_NODE_CODE:
             lit = cmark_node_get_literal(c);
-            if (formel_inline_code(L, p, lit, st, line)) break; /* `blank:N`, `box` */
+            if (L->h->inline_code && L->h->inline_code(L, p, lit, st, line)) break; /* `blank:N`, `box` */
             st.role = ROLE_MONO;
             if (lit) paragraph_text(p, lit, strlen(lit), st, line);
             break;
@@ -555,7 +573,6 @@ void layout_inlines(layout *L, cmark_node *n, paragraph *p, inl_style base)
         }
     }
     cmark_iter_free(it);
-    (void)L;
 }
 
 /* Code blocks and raw HTML: the literal text, line by line, never interpreted. */
@@ -631,7 +648,7 @@ int layout_markdown(layout *L, const char *md, size_t len)
         if (enter && (cmark_node_get_type(n) & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_BLOCK) L->block_seq++;
         if (is_type(n, "table")) {
             if (enter) {
-                table_layout(L, n);
+                if (L->h->table) L->h->table(L, n);
                 cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
             }
             continue;
@@ -665,7 +682,8 @@ int layout_markdown(layout *L, const char *md, size_t len)
         case CMARK_NODE_CODE:
             if (L->in_inline) {
                 inl_style st = current_inline(L);
-                if (formel_inline_code(L, L->p, cmark_node_get_literal(n), st, line)) break; /* `blank:N`, `box` */
+                if (L->h->inline_code && L->h->inline_code(L, L->p, cmark_node_get_literal(n), st, line))
+                    break; /* `blank:N`, `box` */
                 st.role = ROLE_MONO;
                 add_text(L, cmark_node_get_literal(n), st, line);
             }
@@ -715,7 +733,7 @@ int layout_markdown(layout *L, const char *md, size_t len)
             }
             break;
         case CMARK_NODE_CODE_BLOCK:
-            if (formel_block(L, n)) break; /* ```signature, ```receipt, ... (formel.h) */
+            if (L->h->code_block && L->h->code_block(L, n)) break; /* ```signature, ```receipt, ... */
             literal_block(L, n, &L->st->code);
             break;
         case CMARK_NODE_HTML_BLOCK:
@@ -732,6 +750,15 @@ int layout_markdown(layout *L, const char *md, size_t len)
     cmark_node_free(doc);
     cmark_parser_free(parser);
     return 0;
+}
+
+int layout_markdown_nested(layout *L, const char *md, size_t len)
+{
+    if (L->nesting >= LAYOUT_MAX_NESTING) return -2;
+    L->nesting++;
+    int rc = layout_markdown(L, md, len);
+    L->nesting--;
+    return rc;
 }
 
 /* ---- page numbers ---- */

@@ -5,8 +5,10 @@
  * Blocks that are not text lines (tables, form elements) may place things at any height; the
  * next text line snaps back to the grid.
  *
- * For renderers of other blocks (table.c, form elements) the context exposes the measure,
- * the vertical cursor and the current page; see docs/layout-api.md. */
+ * For renderers of other blocks (table.c, formel.c) the context exposes the measure, the
+ * vertical cursor and the current page; see docs/layout-api.md. The layout reaches those
+ * renderers only through the handlers it was made with (typeset_block_handlers below), so
+ * this header includes neither table.h nor formel.h: they include it. */
 #ifndef WENSHU_LAYOUT_H
 #define WENSHU_LAYOUT_H
 
@@ -19,8 +21,36 @@
 #include "typeset/style.h"
 
 typedef struct layout layout;
+struct cmark_node;
 
-/* st and fs are borrowed and must outlive the layout; file names the source in messages. */
+/* ---- the blocks the page layout hands over ----
+ *
+ * Invariant: the page layout knows nothing of tables or form elements (signatures, receipts,
+ * blanks, boxes). Those renderers are built on the context API below, so they depend on the
+ * layout; were the layout to call them by name, each would depend on the other and neither
+ * could be understood, tested or replaced alone. So the layout holds a set of handlers and
+ * calls them for the nodes it does not lay out itself. A NULL handler (or a NULL set) means
+ * the layout's own fallback: a table is left out, code is printed literally in mono. */
+typedef struct typeset_block_handlers {
+    /* A GFM "table" node: lays it out at the cursor (table_layout, table.h). */
+    void (*table)(layout *L, struct cmark_node *table);
+    /* A fenced code block: returns 1 when it laid the block out (a form element such as
+     * ```signature or ```receipt), 0 when the block is ordinary code (formel_block). */
+    int (*code_block)(layout *L, struct cmark_node *code_block);
+    /* An inline code span in para p (a paragraph, a heading, a table cell): returns 1 when it
+     * appended an element to p (`blank:N`, `box`), 0 when the literal is ordinary code
+     * (formel_inline_code). */
+    int (*inline_code)(layout *L, paragraph *p, const char *literal, inl_style st, long line);
+} typeset_block_handlers;
+
+/* Tables and form elements: the one set wenshu uses, defined in blocks.c, the only module
+ * that names the layout and the renderers together. */
+extern const typeset_block_handlers typeset_blocks;
+
+/* st and fs are borrowed and must outlive the layout; file names the source in messages.
+ * h (borrowed, may be NULL) says who lays out tables and form elements. */
+layout *layout_new_with(const style *st, fonts_set *fs, diag *d, const char *file, const typeset_block_handlers *h);
+/* layout_new_with(st, fs, d, file, &typeset_blocks). */
 layout *layout_new(const style *st, fonts_set *fs, diag *d, const char *file);
 void layout_free(layout *L);
 
@@ -31,6 +61,32 @@ int layout_markdown(layout *L, const char *md, size_t len);
 /* Adds page numbers and hands the document over (the layout keeps nothing). A document
  * with no content still has one page. */
 dlist_doc *layout_finish(layout *L);
+
+/* ---- Markdown inside a block (a receipt's contents) ----
+ *
+ * A block handler that lays out Markdown of its own does it through the layout, one nesting
+ * level deeper. The level is counted in the layout object (and a layout made with
+ * layout_new_like starts at its model's level), never in a global: two documents laid out
+ * on two threads, or a measuring layout inside a receipt, each see their own count.
+ *
+ * The cap: each level is a fresh cmark parse of the block's text and a few more C frames
+ * (layout_markdown, the handler, the block, layout_markdown again), and only the input
+ * bounds how deep fences can nest (one more backtick per level: a 1 MB file could nest about
+ * a thousand levels), which would cost quadratic time and could exhaust the stack. Real
+ * documents nest one level (a receipt inside a receipt is already warned about). */
+enum { LAYOUT_MAX_NESTING = 8 };
+
+/* Nested layout_markdown_nested calls open on L: 0 at the document's own level. */
+int layout_nesting(const layout *L);
+
+/* Lays out md after whatever is there, as the contents of the block being laid out: like
+ * layout_markdown with the nesting level one higher while it runs. Returns 0, -1 when the
+ * text could not be parsed, -2 (nothing laid out) when LAYOUT_MAX_NESTING levels are open. */
+int layout_markdown_nested(layout *L, const char *md, size_t len);
+
+/* A new, empty layout with L's style, fonts, file, record, handlers and nesting level that
+ * reports to d: for measuring how much room some Markdown takes before placing it. */
+layout *layout_new_like(const layout *L, diag *d);
 
 /* ---- the context, for block renderers ---- */
 
@@ -78,9 +134,8 @@ size_t layout_place_lines(layout *L, const paragraph *p, float x_offset, int kee
 size_t layout_carry_lines(layout *L, size_t least);
 
 /* Collects the inline content of a cmark node (a table cell, a paragraph) into p, after
- * what p already holds: text, code (mono), emphasis (kai), strong (hei), strikethrough,
- * soft and hard breaks; raw inline HTML as literal text. */
-struct cmark_node;
+ * what p already holds: text, code (the inline_code handler's element, else mono), emphasis
+ * (kai), strong (hei), strikethrough, soft and hard breaks; raw inline HTML as literal text. */
 void layout_inlines(layout *L, struct cmark_node *n, paragraph *p, inl_style base);
 
 /* Heights on the grid: the vertical extent a line of this size takes above the baseline

@@ -14,7 +14,9 @@
 
 struct cmark_node;
 
-/* Lays out a cmark-gfm "table" node at the cursor. */
+/* Lays out a cmark-gfm "table" node at the cursor. The block layout calls it through its
+ * handlers (typeset_block_handlers in layout.h, wired in blocks.c), so this header may include
+ * layout.h but layout.h never includes this one. */
 void table_layout(layout *L, struct cmark_node *table);
 
 /* What one column needs, in pt (cell padding included):

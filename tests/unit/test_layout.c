@@ -39,6 +39,48 @@ static int count_baselines(const dlist_page *pg, float *ys, int max)
     return n;
 }
 
+/* Handlers that count what the layout hands them (typeset_block_handlers, layout.h). */
+static int seen_tables, seen_code_blocks, seen_inline_code, deepest;
+
+static void count_table(layout *L, struct cmark_node *table)
+{
+    (void)L, (void)table;
+    seen_tables++;
+}
+
+static int count_code_block(layout *L, struct cmark_node *code_block)
+{
+    (void)code_block;
+    seen_code_blocks++;
+    if (layout_nesting(L) > deepest) deepest = layout_nesting(L);
+    if (layout_nesting(L) == 0) layout_markdown_nested(L, "```\ninner\n```\n", strlen("```\ninner\n```\n"));
+    return 1;
+}
+
+static int count_inline_code(layout *L, paragraph *p, const char *literal, inl_style st, long line)
+{
+    (void)L, (void)p, (void)st, (void)line;
+    seen_inline_code++;
+    return !strcmp(literal, "mine");
+}
+
+/* The code points of all glyphs in a document, as UTF-8. */
+static void doc_text(const dlist_doc *doc, ws_buf *out)
+{
+    for (size_t i = 0; i < doc->npages; i++)
+        for (size_t g = 0; g < doc->pages[i].nglyphs; g++) {
+            char u[4];
+            ws_buf_put(out, u, ws_utf8_encode(doc->pages[i].glyphs[g].cp, u));
+        }
+}
+
+static size_t messages_with(const diag *d, const char *what)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < diag_nmessages(d); i++) n += strstr(diag_message(d, i), what) != NULL;
+    return n;
+}
+
 int main(void)
 {
     diag *d = diag_new(NULL);
@@ -143,6 +185,66 @@ int main(void)
         diag_free(dr);
     }
 
+
+    /* The layout reaches tables and form elements only through its handlers. */
+    {
+        static const typeset_block_handlers counting = {count_table, count_code_block, count_inline_code};
+        const char *hmd = "| 甲 | 乙 |\n|---|---|\n| 丙 | 丁 |\n\n"
+                          "正文`mine`和`box`。\n\n```receipt\n回执\n```\n";
+        diag *dh = diag_new(NULL);
+        layout *H = layout_new_with(st, fs, dh, "h.md", &counting);
+        layout_markdown(H, hmd, strlen(hmd));
+        CHECK(seen_tables == 1 && seen_code_blocks == 2 && seen_inline_code == 2,
+              "the handlers get the table, both code blocks (one nested) and the code spans (%d %d %d)", seen_tables,
+              seen_code_blocks, seen_inline_code);
+        CHECK(deepest == 1 && layout_nesting(H) == 0, "nested Markdown runs one level deeper, then returns (%d)",
+              deepest);
+        dlist_doc *hd = layout_finish(H);
+        ws_buf text = {0};
+        doc_text(hd, &text);
+        CHECK(!strstr(text.data, "mine") && strstr(text.data, "box") && !strstr(text.data, "\xe4\xb8\x99"),
+              "what a handler took is its own; what it declined is printed as code");
+        dlist_doc_free(hd);
+        layout_free(H);
+
+        /* No handlers: tables are left out, code is printed literally. */
+        H = layout_new_with(st, fs, dh, "h.md", NULL);
+        layout_markdown(H, hmd, strlen(hmd));
+        hd = layout_finish(H);
+        text.len = 0;
+        doc_text(hd, &text);
+        CHECK(!strstr(text.data, "\xe4\xb8\x99") && strstr(text.data, "mine") && strstr(text.data, "receipt") == NULL &&
+                  strstr(text.data, "\xe5\x9b\x9e\xe6\x89\xa7"),
+              "without handlers the table is left out and code blocks and spans are plain code");
+        dlist_doc_free(hd);
+        layout_free(H);
+        ws_buf_free(&text);
+        diag_free(dh);
+    }
+
+    /* Receipts nested ten deep: the nesting is counted in the layout and capped. */
+    {
+        ws_buf nm = {0};
+        enum { DEEP = 10 };
+        for (int i = 0; i < DEEP; i++) {
+            for (int k = 0; k < 3 + DEEP - i; k++) ws_buf_putc(&nm, '`');
+            ws_buf_puts(&nm, "receipt\n\xe5\x9b\x9e\xe6\x89\xa7\n\n");
+        }
+        for (int i = DEEP - 1; i >= 0; i--) {
+            for (int k = 0; k < 3 + DEEP - i; k++) ws_buf_putc(&nm, '`');
+            ws_buf_putc(&nm, '\n');
+        }
+        diag *dn = diag_new(NULL);
+        layout *N = layout_new(st, fs, dn, "n.md");
+        CHECK(layout_markdown(N, nm.data, nm.len) == 0 && layout_nesting(N) == 0, "nested receipts laid out");
+        size_t inside = messages_with(dn, "inside a receipt"), capped = messages_with(dn, "nested more than 8 deep");
+        CHECK(inside == LAYOUT_MAX_NESTING - 1 && capped == 1,
+              "receipts 2..8 are printed inline, the 9th (at the cap) as code (%zu, %zu)", inside, capped);
+        dlist_doc_free(layout_finish(N));
+        layout_free(N);
+        diag_free(dn);
+        ws_buf_free(&nm);
+    }
     ws_buf_free(&md);
     layout_free(L);
     fonts_free(fs);
