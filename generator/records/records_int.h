@@ -90,9 +90,6 @@ void records_rules_check_campaign(const records_src *src, xmlNodePtr campaign, c
 void records_rules_check_records(const records_src *src, xmlNodePtr root, const campaign_facts *cf, diag *d,
                          records_rules_mark_bad bad, void *ud);
 
-/* Han ideographs in a UTF-8 text: the length unit of a 党性分析材料. */
-size_t records_count_han(const char *s);
-
 /* Counts of what an index build saw, for the summary of `wenshu check`. */
 typedef struct {
     size_t files, io_failures;

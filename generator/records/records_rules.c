@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "records/records_int.h"
+#include "base/unicode.h"
 
 const char *const records_phase_names[PHASE_COUNT] = {"学习动员", "分析评议", "整改提高"};
 
@@ -262,24 +263,6 @@ static void check_organisation(ctx *c, xmlNodePtr org)
 
 /* ------------------------------------------------------------------ members */
 
-size_t records_count_han(const char *s)
-{
-    size_t n = 0, len = s ? strlen(s) : 0, i = 0;
-    while (i < len) {
-        uint32_t cp;
-        int k = ws_utf8_decode(s + i, len - i, &cp);
-        if (k < 0) {
-            i++;
-            continue;
-        }
-        i += (size_t)k;
-        if ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x20000 && cp <= 0x3134F) ||
-            (cp >= 0xF900 && cp <= 0xFAFF) || cp == 0x3007)
-            n++;
-    }
-    return n;
-}
-
 static void check_analysis(ctx *c, xmlNodePtr member, xmlNodePtr an)
 {
     if (!an) return;
@@ -291,7 +274,7 @@ static void check_analysis(ctx *c, xmlNodePtr member, xmlNodePtr an)
     size_t han = 0;
     EACH(p, text, "p") {
         xmlChar *s = xmlNodeGetContent(p);
-        han += records_count_han((const char *)s);
+        han += ws_count_han((const char *)s, s ? strlen((const char *)s) : 0); /* the length unit, as w:han() counts */
         xmlFree(s);
     }
     const char *leader = attr(member, "leader");

@@ -10,6 +10,8 @@
 #include <libexslt/exslt.h>
 #include <libxml/xpathInternals.h>
 
+#include "base/unicode.h"
+
 static const char *const cn_digit[] = {"零", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
 
 /* 1..9999; `leading` drops the 一 of 一十 at the very start of a number (十一, not 一十一). */
@@ -152,12 +154,6 @@ static int is_space_cp(uint32_t c)
            c == 0x205F || c == 0x3000 || c == 0xFEFF;
 }
 
-static int is_han_cp(uint32_t c)
-{
-    return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x20000 && c <= 0x323AF) ||
-           (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x2F800 && c <= 0x2FA1F) || c == 0x3007;
-}
-
 static size_t count_if(const char *s, int (*pred)(uint32_t), int want)
 {
     size_t n = 0, len = strlen(s);
@@ -171,7 +167,7 @@ static size_t count_if(const char *s, int (*pred)(uint32_t), int want)
 }
 
 size_t xpathfn_count_chars(const char *s) { return count_if(s, is_space_cp, 0); }
-size_t xpathfn_count_han(const char *s) { return count_if(s, is_han_cp, 1); }
+size_t xpathfn_count_han(const char *s) { return ws_count_han(s, strlen(s)); } /* as `check` counts */
 
 /* ---- the XPath side ---- */
 

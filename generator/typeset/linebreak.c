@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/unicode.h"
 #include "base/util.h"
 
 /* libunibreak's API, declared here because its header is also called linebreak.h and
@@ -60,16 +61,24 @@ punct_kind linebreak_punct_kind(uint32_t cp)
     return PUNCT_NONE;
 }
 
+/* The letters of CJK scripts: Han (ws_is_han, the one table: base/unicode.c), kana but the
+ * middle dot ・ (a mark), 々 (an iteration mark, written like the character it repeats) and
+ * hangul syllables. */
 int linebreak_is_ideograph(uint32_t cp)
 {
-    return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-           (cp >= 0x20000 && cp <= 0x3FFFF) || (cp >= 0x3040 && cp <= 0x30FF && cp != 0x30FB) ||
-           cp == 0x3005 || cp == 0x3007 || (cp >= 0xAC00 && cp <= 0xD7AF);
+    return ws_is_han(cp) || (cp >= 0x3040 && cp <= 0x30FF && cp != 0x30FB) || cp == 0x3005 ||
+           (cp >= 0xAC00 && cp <= 0xD7AF);
 }
 
+/* One 字 wide: what UAX #11 calls East Asian Wide or Fullwidth, as far as Chinese text uses
+ * it — the letters above, the rest of planes 2 and 3 (Wide even where unassigned), CJK
+ * symbols and punctuation, full-width forms, radicals, strokes, enclosed CJK and vertical
+ * forms — and the Ambiguous marks Chinese fonts set in a full cell, as GB/T 15834 writes
+ * them: “ ” ‘ ’, the dash —, the ellipsis …, ⸺, and the boxes □ ☐. */
 int linebreak_is_wide(uint32_t cp)
 {
-    return linebreak_is_ideograph(cp) || (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+    return linebreak_is_ideograph(cp) || (cp >= 0x20000 && cp <= 0x3FFFD) || (cp >= 0x3000 && cp <= 0x303F) ||
+           (cp >= 0xFF00 && cp <= 0xFF60) ||
            (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x2E80 && cp <= 0x2FDF) || (cp >= 0x31C0 && cp <= 0x33FF) ||
            (cp >= 0xFE30 && cp <= 0xFE4F) || cp == 0x201C || cp == 0x201D || cp == 0x2018 || cp == 0x2019 ||
            cp == 0x2014 || cp == 0x2026 || cp == 0x2E3A || cp == 0x25A1 || cp == 0x2610;

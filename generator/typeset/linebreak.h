@@ -1,9 +1,12 @@
 /* linebreak — where a line of Chinese text may break, by GB/T 15834 and CLREQ.
  *
- * Break opportunities come from libunibreak (UAX #14, language "zh"), tailored to CLREQ's
- * GB-style level (linebreaking.md §1.2) plus the strict treatment of —— and …… (they never
- * start a line: pdfcheck flags them). The classes here are also what the paragraph builder
- * needs for punctuation compression and Han–Latin spacing. */
+ * Break opportunities come from libunibreak (Unicode UAX #14 "Unicode Line Breaking
+ * Algorithm", language "zh"), tailored to the prohibition rules for line start and line end
+ * of W3C CLREQ ("Requirements for Chinese Text Layout"), at the level it gives for GB-style
+ * (Mainland) text, which follows GB/T 15834-2011 "标点符号用法" — plus the strict treatment of
+ * —— and …… (they never start a line: pdfcheck flags them). The classes here are also what
+ * the paragraph builder needs for punctuation compression and Han–Latin spacing. What the
+ * rules look like to a user: README ("Who it is for"), docs/layout-api.md §1, docs/styles.md. */
 #ifndef WENSHU_LINEBREAK_H
 #define WENSHU_LINEBREAK_H
 
@@ -27,8 +30,9 @@ int linebreak_no_line_end(uint32_t cp);   /* （《“ may not end one */
 typedef enum { PUNCT_NONE, PUNCT_OPEN, PUNCT_CLOSE, PUNCT_MIDDLE } punct_kind;
 punct_kind linebreak_punct_kind(uint32_t cp);
 
+/* Han here is base/unicode.h's ws_is_han, the one definition `check` and w:han() use too. */
 int linebreak_is_wide(uint32_t cp);        /* Han, kana, hangul, CJK punctuation, full-width forms */
-int linebreak_is_ideograph(uint32_t cp);   /* Han and kana: what takes ¼ em next to Latin letters */
+int linebreak_is_ideograph(uint32_t cp);   /* Han, kana, hangul: what takes ¼ em next to Latin letters */
 int linebreak_is_latin_alnum(uint32_t cp); /* ASCII/Latin-1 letters and digits */
 int linebreak_is_space(uint32_t cp);
 

@@ -6,7 +6,9 @@
  * to be reused for every paragraph of a document: nothing is allocated per character once its
  * buffers have grown.
  *
- * Typography (linebreaking.md): UAX #14 breaks tailored to GB/T 15834 (linebreak.h); 先挤进后
+ * Typography (GB/T 15834-2011 and W3C CLREQ "Requirements for Chinese Text Layout"; the user's
+ * view in docs/layout-api.md §1 and docs/styles.md): UAX #14 breaks tailored to GB/T 15834
+ * (linebreak.h); 先挤进后
  * 推出 — a mark that may not start a line is first squeezed onto the line by compressing
  * punctuation, else the previous character is pushed down; adjacent full-width marks take
  * 1.5 em; justification shrinks first, then spreads the remainder evenly over the gaps
