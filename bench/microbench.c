@@ -16,6 +16,7 @@
 
 #include "cli/commands.h"
 #include "fonts/fonts_cache.h"
+#include "typeset/blocks.h"
 #include "typeset/layout.h"
 #include "pdf/pdffont.h"
 #include "pdf/pdfout.h"
@@ -102,7 +103,7 @@ int main(int argc, char **argv)
     for (int r = 0; r < repeat; r++) {
         for (int i = 0; i < nfiles; i++) {
             double t0 = cpu_ms();
-            layout *L = layout_new(st, fs, d, argv[3 + i]);
+            layout *L = typeset_layout_new(st, fs, d, argv[3 + i]);
             layout_markdown(L, md[i].data ? md[i].data : "", md[i].len);
             dlist_doc *doc = layout_finish(L);
             layout_free(L);

@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "base/diag.h"
 #include "fonts/fonts.h"
+#include "typeset/blocks.h"
 #include "typeset/layout.h"
 #include "pdf/pdfout.h"
 #include "typeset/style.h"
@@ -95,7 +96,7 @@ int cmd_render(int argc, char **argv)
         diag_report(d, DIAG_ERROR, loc, "invalid UTF-8 (byte 0x%02X); it is printed as U+FFFD",
                     (unsigned char)src.data[bad]);
     }
-    L = layout_new(st, fs, d, in);
+    L = typeset_layout_new(st, fs, d, in);
     if (layout_markdown(L, src.data ? src.data : "", src.len) < 0) {
         status = EXIT_DATA;
         goto done;

@@ -21,6 +21,7 @@
 
 #include "cli/commands.h"
 #include "fonts/fonts.h"
+#include "typeset/blocks.h"
 #include "typeset/layout.h"
 #include "batch/manifest.h"
 #include "pdf/pdfout.h"
@@ -388,7 +389,7 @@ static int layout_item(void *ctx, const build_item *it, dlist_doc **out, diag *d
         ws_buf_free(&md);
         return -1;
     }
-    layout *L = layout_new(ls->st, ls->fs, d, template_path(f->t));
+    layout *L = typeset_layout_new(ls->st, ls->fs, d, template_path(f->t));
     if (layout_markdown(L, md.data ? md.data : "", md.len) < 0) {
         layout_free(L);
         ws_buf_free(&md);

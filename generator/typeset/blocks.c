@@ -3,8 +3,8 @@
  * The only module that names the layout and the renderers together (layout.h: why the
  * layout calls them through handlers). A new block type is a renderer of its own, built on
  * the layout context, and a handler here; layout.c does not change. */
+#include "typeset/blocks.h"
 #include "typeset/formel.h"
-#include "typeset/layout.h"
 #include "typeset/table.h"
 
 const typeset_block_handlers typeset_blocks = {
@@ -12,3 +12,8 @@ const typeset_block_handlers typeset_blocks = {
     .code_block = formel_block,        /* ```signature, ```pagebreak, ```receipt, ```lines N */
     .inline_code = formel_inline_code, /* `blank:N`, `box`, `box:x` */
 };
+
+layout *typeset_layout_new(const style *st, fonts_set *fs, diag *d, const char *file)
+{
+    return layout_new_with(st, fs, d, file, &typeset_blocks);
+}

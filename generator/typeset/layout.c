@@ -145,11 +145,6 @@ layout *layout_new_with(const style *st, fonts_set *fs, diag *d, const char *fil
     return L;
 }
 
-layout *layout_new(const style *st, fonts_set *fs, diag *d, const char *file)
-{
-    return layout_new_with(st, fs, d, file, &typeset_blocks);
-}
-
 layout *layout_new_like(const layout *L, diag *d)
 {
     layout *M = layout_new_with(L->st, L->fs, d, L->file, L->h);

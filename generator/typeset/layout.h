@@ -43,15 +43,10 @@ typedef struct typeset_block_handlers {
     int (*inline_code)(layout *L, paragraph *p, const char *literal, inl_style st, long line);
 } typeset_block_handlers;
 
-/* Tables and form elements: the one set wenshu uses, defined in blocks.c, the only module
- * that names the layout and the renderers together. */
-extern const typeset_block_handlers typeset_blocks;
-
 /* st and fs are borrowed and must outlive the layout; file names the source in messages.
- * h (borrowed, may be NULL) says who lays out tables and form elements. */
+ * h (borrowed, may be NULL) says who lays out tables and form elements. A document with
+ * wenshu's tables and form elements is made with typeset_layout_new (blocks.h). */
 layout *layout_new_with(const style *st, fonts_set *fs, diag *d, const char *file, const typeset_block_handlers *h);
-/* layout_new_with(st, fs, d, file, &typeset_blocks). */
-layout *layout_new(const style *st, fonts_set *fs, diag *d, const char *file);
 void layout_free(layout *L);
 
 /* Parses Markdown with cmark-gfm (tables, strikethrough, tasklists) and lays it out after

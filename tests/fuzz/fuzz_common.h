@@ -60,7 +60,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
  * whole way from text to bytes, for the harnesses that feed one end of it. */
 static inline void fuzz_lay_out_and_render(style *st, fonts_set *fs, const char *md, size_t len, diag *d)
 {
-    layout *L = layout_new(st, fs, d, "fuzz.md");
+    layout *L = typeset_layout_new(st, fs, d, "fuzz.md");
     if (layout_markdown(L, md, len) == 0) {
         dlist_doc *doc = layout_finish(L);
         ws_buf pdf = {0};

@@ -10,6 +10,7 @@
 #include "base/diag.h"
 #include "typeset/dlist.h"
 #include "fonts/fonts.h"
+#include "typeset/blocks.h"
 #include "typeset/layout.h"
 #include "pdf/pdfout.h"
 #include "typeset/style.h"

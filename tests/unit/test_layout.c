@@ -2,6 +2,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "typeset/blocks.h"
 #include "typeset/layout.h"
 #include "typeset/style.h"
 #include "tap.h"
@@ -111,7 +112,7 @@ int main(void)
 
     fonts_set *fs = fonts_new();
     CHECK(style_apply_fonts(st, fs, d) == 0, "the style's fonts resolve");
-    layout *L = layout_new(st, fs, d, "t.md");
+    layout *L = typeset_layout_new(st, fs, d, "t.md");
     CHECK(fabsf(layout_char_pitch(L) * 27 + 16 - 156 * MM) < 0.01f, "28 characters span the block (pitch %.3f)",
           layout_char_pitch(L));
     int face = fonts_face_for(fs, ROLE_BODY, 0x4E00);
@@ -166,7 +167,7 @@ int main(void)
     /* Messages from paras that tables and form elements make name the record too. */
     {
         diag *dr = diag_new(NULL);
-        layout *R = layout_new(st, fs, dr, "batch.md");
+        layout *R = typeset_layout_new(st, fs, dr, "batch.md");
         layout_set_record(R, "M012");
         const char *rmd = "| 姓名 | 备注 |\n|---|---|\n| 王\xf0\xb1\x8d\x90 | 无 |\n\n"
                           "```signature\n\xf0\xb1\x8d\x90支部\n2005年4月18日\n```\n";
@@ -235,7 +236,7 @@ int main(void)
             ws_buf_putc(&nm, '\n');
         }
         diag *dn = diag_new(NULL);
-        layout *N = layout_new(st, fs, dn, "n.md");
+        layout *N = typeset_layout_new(st, fs, dn, "n.md");
         CHECK(layout_markdown(N, nm.data, nm.len) == 0 && layout_nesting(N) == 0, "nested receipts laid out");
         size_t inside = messages_with(dn, "inside a receipt"), capped = messages_with(dn, "nested more than 8 deep");
         CHECK(inside == LAYOUT_MAX_NESTING - 1 && capped == 1,
