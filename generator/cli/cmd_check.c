@@ -39,7 +39,7 @@ static const cli_option check_options[] = {
 
 int cmd_check(int argc, char **argv)
 {
-    int strict = 0, quiet = 0, first;
+    int strict = 0, quiet = 0;
     cli_parser p = {.command = "check", .synopsis = "usage: wenshu check [--strict] [-q] FILE...", .help = usage,
                     .options = check_options};
     for (int c; (c = cli_next(&p, argc, argv)) != CLI_END;) {
@@ -47,7 +47,7 @@ int cmd_check(int argc, char **argv)
         else if (c == 'q') quiet = 1;
         else return p.status;
     }
-    first = p.first;
+    int first = p.first; /* the files: getopt_long has moved them after the options */
     if (first >= argc) return cli_usage_error(&p, "no records file given");
 
     diag *d = diag_new(stderr);
