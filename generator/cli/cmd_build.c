@@ -13,6 +13,7 @@
 
 #include "batch/build.h"
 #include "cli/pipeline.h"
+#include "cli/cli_opts.h"
 #include "cli/commands.h"
 #include "base/diag.h"
 #include "batch/jobs.h"
@@ -46,6 +47,8 @@ static void usage(FILE *out)
           "  --archive           PDF/A-1b archive copies\n"
           "  --strict            warnings count as errors for the exit status\n"
           "  -q, --quiet         no progress and no summary line\n"
+          "  -h, --help          this text\n"
+          "  --version           the program's version\n"
           "\n"
           "exit status: 0 all built, 1 records skipped or files failed, 2 usage or I/O failure\n",
           out);
@@ -66,17 +69,6 @@ static void add_values(char ***list, size_t *n, const char *arg)
     }
 }
 
-static int parse_uint(const char *s, unsigned long max, unsigned long *v)
-{
-    if (!s || !*s) return -1;
-    char *end;
-    errno = 0;
-    unsigned long x = strtoul(s, &end, 10);
-    if (errno || *end || s[0] == '-' || s[0] == '+' || x > max) return -1;
-    *v = x;
-    return 0;
-}
-
 /* "K/N" with 1 <= K <= N. */
 static int parse_shard(const char *s, unsigned *k, unsigned *n)
 {
@@ -84,7 +76,7 @@ static int parse_shard(const char *s, unsigned *k, unsigned *n)
     if (!slash) return -1;
     char *ks = ws_xstrndup(s, (size_t)(slash - s));
     unsigned long kv, nv;
-    int rc = parse_uint(ks, 1000000, &kv) || parse_uint(slash + 1, 1000000, &nv) || kv < 1 || nv < 1 || kv > nv ? -1 : 0;
+    int rc = cli_parse_uint(ks, 1000000, &kv) || cli_parse_uint(slash + 1, 1000000, &nv) || kv < 1 || nv < 1 || kv > nv ? -1 : 0;
     free(ks);
     if (!rc) *k = (unsigned)kv, *n = (unsigned)nv;
     return rc;
@@ -104,81 +96,76 @@ static void free_list(char **list, size_t n)
         goto out;                                            \
     } while (0)
 
+enum { OPT_FORM = CLI_LONG_ONLY, OPT_RECORD, OPT_SHARD, OPT_MERGE, OPT_COMBINED, OPT_VOLUME, OPT_FORCE, OPT_ARCHIVE, OPT_STRICT };
+static const cli_option build_options_table[] = {
+    {"output", 'o', 1, "an output folder"},
+    {"form", OPT_FORM, 1, "a form name"},
+    {"record", OPT_RECORD, 1, "a record id"},
+    {"jobs", 'j', 1, "a number of worker processes from 1 to 1024"},
+    {"shard", OPT_SHARD, 1, "K/N with 1 <= K <= N (e.g. --shard 3/8)"},
+    {"merge-manifests", OPT_MERGE, 1, "the output folder"},
+    {"combined", OPT_COMBINED, 0, NULL},
+    {"volume", OPT_VOLUME, 1, "the number of records per combined volume (1 to 1000000)"},
+    {"force", OPT_FORCE, 0, NULL},
+    {"quiet", 'q', 0, NULL},
+    {"archive", OPT_ARCHIVE, 0, NULL},
+    {"strict", OPT_STRICT, 0, NULL},
+    {0},
+};
+
 int cmd_build(int argc, char **argv)
 {
     build_options o = {.jobs = jobs_default_workers(), .version = WENSHU_VERSION, .progress = -1};
     char **data = NULL;
     size_t ndata = 0;
     const char *merge = NULL;
-    int status = EXIT_OK, only_files = 0;
+    int status = EXIT_OK;
     build_plan *plan = NULL;
     diag *d = NULL;
 
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        /* --name=value and --name value alike; value() takes the next argument when needed. */
-        const char *eq = !only_files && !strncmp(a, "--", 2) ? strchr(a, '=') : NULL;
-        char name[64];
-        snprintf(name, sizeof name, "%.*s", eq ? (int)(eq - a) : (int)strlen(a), a);
-#define VALUE()                                                                     \
-    (eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL))
-        if (only_files || a[0] != '-' || !a[1]) {
-            data = ws_xrealloc(data, (ndata + 1) * sizeof *data);
-            data[ndata++] = ws_xstrdup(a);
-        } else if (!strcmp(a, "--")) {
-            only_files = 1;
-        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            usage(stdout);
-            goto out;
-        } else if (!strcmp(name, "-o") || !strcmp(name, "--output") || !strncmp(a, "-o", 2)) {
-            const char *v = !strncmp(a, "-o", 2) && a[2] ? a + 2 : VALUE();
-            if (!v || !*v) FAIL("-o needs an output folder");
+    cli_parser p = {.command = "build",
+                    .synopsis = "usage: wenshu build DATA... -o OUT [OPTION...]  or  wenshu build --merge-manifests OUT",
+                    .help = usage,
+                    .options = build_options_table};
+    for (int c; (c = cli_next(&p, argc, argv)) != CLI_END;) {
+        const char *v = p.value;
+        unsigned long n;
+        if (c == 'o') {
             if (o.out) FAIL("-o given twice ('%s' and '%s')", o.out, v);
             o.out = v;
-        } else if (!strcmp(name, "--form")) {
-            const char *v = VALUE();
-            if (!v || !*v) FAIL("--form needs a form name");
+        } else if (c == OPT_FORM) {
             add_values(&o.forms, &o.nforms, v);
-        } else if (!strcmp(name, "--record")) {
-            const char *v = VALUE();
-            if (!v || !*v) FAIL("--record needs a record id");
+        } else if (c == OPT_RECORD) {
             add_values(&o.records, &o.nrecords, v);
-        } else if (!strcmp(name, "-j") || !strcmp(name, "--jobs") || !strncmp(a, "-j", 2)) {
-            const char *v = !strncmp(a, "-j", 2) && a[2] ? a + 2 : VALUE();
-            unsigned long n;
-            if (parse_uint(v, 1024, &n) || n < 1) FAIL("-j needs a number of worker processes from 1 to 1024, not '%s'", v ? v : "");
-            o.jobs = (int)n;
-        } else if (!strcmp(name, "--shard")) {
-            const char *v = VALUE();
-            if (parse_shard(v, &o.shard_k, &o.shard_n))
-                FAIL("--shard needs K/N with 1 <= K <= N (e.g. --shard 3/8), not '%s'", v ? v : "");
-        } else if (!strcmp(name, "--merge-manifests")) {
-            merge = VALUE();
-            if (!merge || !*merge) FAIL("--merge-manifests needs the output folder");
-        } else if (!strcmp(a, "--combined")) {
+        } else if (c == 'j') {
+            if (!cli_number(&p, 1, 1024, &n)) o.jobs = (int)n;
+        } else if (c == OPT_SHARD) {
+            if (parse_shard(v, &o.shard_k, &o.shard_n)) cli_bad_value(&p);
+        } else if (c == OPT_MERGE) {
+            merge = v;
+        } else if (c == OPT_COMBINED) {
             o.combined = 1;
-        } else if (!strcmp(name, "--volume")) {
-            const char *v = VALUE();
-            char *end = NULL;
-            long n = v ? strtol(v, &end, 10) : 0;
-            if (!v || !*v || *end || n < 1 || n > 1000000)
-                FAIL("--volume needs the number of records per combined volume (1 to 1000000), not '%s'", v ? v : "");
-            o.volume = (size_t)n;
-        } else if (!strcmp(a, "--force")) {
+        } else if (c == OPT_VOLUME) {
+            if (!cli_number(&p, 1, 1000000, &n)) o.volume = (size_t)n;
+        } else if (c == OPT_FORCE) {
             o.force = 1;
-        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+        } else if (c == 'q') {
             o.quiet = 1;
-        } else if (!strcmp(a, "--archive")) {
+        } else if (c == OPT_ARCHIVE) {
             o.archive = 1;
-        } else if (!strcmp(a, "--strict")) {
+        } else if (c == OPT_STRICT) {
             o.strict = 1;
-        } else {
-            fprintf(stderr, "wenshu build: unknown option '%s'\n", a);
-            usage(stderr);
-            status = EXIT_USAGE;
+        }
+        /* CLI_STOP: help or version printed, or a usage error reported (also for a bad value) */
+        if (c == CLI_STOP || p.status != EXIT_OK) {
+            status = p.status;
             goto out;
         }
-#undef VALUE
+    }
+    /* getopt_long has moved the DATA files to argv's end, in their order. */
+    for (int i = p.first; i < argc; i++) {
+        data = ws_xrealloc(data, (ndata + 1) * sizeof *data);
+        data[ndata++] = ws_xstrdup(argv[i]);
     }
 
     if (merge) {

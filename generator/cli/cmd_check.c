@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/cli_opts.h"
 #include "cli/commands.h"
 #include "base/diag.h"
 #include "records/records.h"
@@ -17,9 +18,10 @@ static void usage(FILE *out)
           "  file:line:col: error|warning: record ID: message\n"
           "on standard error, then a one-line summary on standard output.\n"
           "\n"
-          "  --strict   warnings make the check fail too\n"
-          "  -q         no summary line\n"
-          "  --help     this text\n"
+          "  --strict      warnings make the check fail too\n"
+          "  -q, --quiet   no summary line\n"
+          "  -h, --help    this text\n"
+          "  --version     the program's version\n"
           "\n"
           "exit status: 0 clean (warnings allowed unless --strict), 1 errors in the data (or warnings\n"
           "under --strict), 2 usage or I/O failure (missing or unreadable file, directory, no schema)\n",
@@ -28,31 +30,25 @@ static void usage(FILE *out)
 
 static const char *plural(long n, const char *one, const char *many) { return n == 1 ? one : many; }
 
+enum { OPT_STRICT = CLI_LONG_ONLY };
+static const cli_option check_options[] = {
+    {"strict", OPT_STRICT, 0, NULL},
+    {"quiet", 'q', 0, NULL},
+    {0},
+};
+
 int cmd_check(int argc, char **argv)
 {
-    int strict = 0, quiet = 0, first = 1;
-    for (; first < argc && argv[first][0] == '-' && argv[first][1]; first++) {
-        const char *a = argv[first];
-        if (!strcmp(a, "--")) {
-            first++;
-            break;
-        }
-        if (!strcmp(a, "--strict")) strict = 1;
-        else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) quiet = 1;
-        else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            usage(stdout);
-            return EXIT_OK;
-        } else {
-            fprintf(stderr, "wenshu check: unknown option '%s'\n", a);
-            usage(stderr);
-            return EXIT_USAGE;
-        }
+    int strict = 0, quiet = 0;
+    cli_parser p = {.command = "check", .synopsis = "usage: wenshu check [--strict] [-q] FILE...", .help = usage,
+                    .options = check_options};
+    for (int c; (c = cli_next(&p, argc, argv)) != CLI_END;) {
+        if (c == OPT_STRICT) strict = 1;
+        else if (c == 'q') quiet = 1;
+        else return p.status;
     }
-    if (first >= argc) {
-        fputs("wenshu check: no records file given\n", stderr);
-        usage(stderr);
-        return EXIT_USAGE;
-    }
+    int first = p.first; /* the files: getopt_long has moved them after the options */
+    if (first >= argc) return cli_usage_error(&p, "no records file given");
 
     diag *d = diag_new(stderr);
     records_index *ix = records_index_build(argv + first, (size_t)(argc - first), 1, d);

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli/cli_opts.h"
 #include "cli/commands.h"
 #include "base/diag.h"
 #include "records/records.h"
@@ -25,50 +26,33 @@ static void usage(FILE *out)
           "are reported as TEMPLATE:line:col. The template language: docs/templates.md.\n"
           "\n"
           "  --record ID   only the record with this id\n"
-          "  --help        this text\n"
+          "  -h, --help    this text\n"
+          "  --version     the program's version\n"
           "\n"
           "exit status: 0 clean, 1 errors in the data or while merging a record (other records are\n"
           "still printed), 2 usage, I/O failure or an error in the template\n",
           out);
 }
 
+enum { OPT_RECORD = CLI_LONG_ONLY };
+static const cli_option merge_options[] = {
+    {"record", OPT_RECORD, 1, "an id"},
+    {0},
+};
+
 int cmd_merge(int argc, char **argv)
 {
     const char *only = NULL;
-    char **pos = ws_xcalloc((size_t)argc + 1, sizeof *pos);
-    int npos = 0, options_done = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!options_done && !strcmp(a, "--")) {
-            options_done = 1;
-        } else if (!options_done && (!strcmp(a, "--help") || !strcmp(a, "-h"))) {
-            usage(stdout);
-            free(pos);
-            return EXIT_OK;
-        } else if (!options_done && !strcmp(a, "--record")) {
-            if (i + 1 >= argc) {
-                fputs("wenshu merge: --record needs an id\n", stderr);
-                free(pos);
-                return EXIT_USAGE;
-            }
-            only = argv[++i];
-        } else if (!options_done && !strncmp(a, "--record=", 9)) {
-            only = a + 9;
-        } else if (!options_done && a[0] == '-' && a[1]) {
-            fprintf(stderr, "wenshu merge: unknown option '%s'\n", a);
-            usage(stderr);
-            free(pos);
-            return EXIT_USAGE;
-        } else {
-            pos[npos++] = argv[i];
-        }
+    cli_parser p = {.command = "merge", .synopsis = "usage: wenshu merge [--record ID] TEMPLATE DATA...", .help = usage,
+                    .options = merge_options};
+    for (int c; (c = cli_next(&p, argc, argv)) != CLI_END;) {
+        if (c == OPT_RECORD) only = p.value;
+        else return p.status;
     }
-    if (npos < 2) {
-        fputs(npos ? "wenshu merge: no records file given\n" : "wenshu merge: no template given\n", stderr);
-        usage(stderr);
-        free(pos);
-        return EXIT_USAGE;
-    }
+    /* The positional arguments, TEMPLATE first: getopt_long has moved them to argv's end. */
+    char **pos = argv + p.first;
+    int npos = argc - p.first;
+    if (npos < 2) return cli_usage_error(&p, npos ? "no records file given" : "no template given");
 
     diag *d = diag_new(stderr);
     int status = EXIT_OK;
@@ -83,7 +67,6 @@ int cmd_merge(int argc, char **argv)
     }
     if (status != EXIT_OK) {
         diag_free(d);
-        free(pos);
         return status;
     }
     records_index *ix = records_index_build(pos + 1, (size_t)(npos - 1), 1, d);
@@ -148,6 +131,5 @@ done:
     template_free(t);
     records_index_free(ix);
     diag_free(d);
-    free(pos);
     return status;
 }

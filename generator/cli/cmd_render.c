@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli_opts.h"
 #include "cli/commands.h"
 #include "base/diag.h"
 #include "fonts/fonts.h"
@@ -20,41 +21,39 @@ static const char usage_text[] =
     "  --style NAME|FILE     a style from templates/styles (gbt9704, form) or a .style file\n"
     "  --strict              treat warnings (e.g. a character no font has) as errors\n"
     "  --archive             write a PDF/A-1b archive copy\n"
+    "  -h, --help            this text\n"
+    "  --version             the program's version\n"
     "exit status: 0 clean, 1 problems in the input (or warnings with --strict), 2 usage or I/O\n";
+
+static void usage(FILE *out) { fputs(usage_text, out); }
+
+enum { OPT_STYLE = CLI_LONG_ONLY, OPT_STRICT, OPT_ARCHIVE };
+static const cli_option render_options[] = {
+    {"output", 'o', 1, "the PDF to write"},
+    {"style", OPT_STYLE, 1, "a style name or a .style file"},
+    {"strict", OPT_STRICT, 0, NULL},
+    {"archive", OPT_ARCHIVE, 0, NULL},
+    {0},
+};
 
 int cmd_render(int argc, char **argv)
 {
     const char *in = NULL, *out = NULL, *style_name = "gbt9704";
     int strict = 0, archive = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(usage_text, stdout);
-            return EXIT_OK;
-        } else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && i + 1 < argc) {
-            out = argv[++i];
-        } else if (!strcmp(a, "--style") && i + 1 < argc) {
-            style_name = argv[++i];
-        } else if (!strncmp(a, "--style=", 8)) {
-            style_name = a + 8;
-        } else if (!strcmp(a, "--strict")) {
-            strict = 1;
-        } else if (!strcmp(a, "--archive")) {
-            archive = 1;
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "wenshu render: unknown or incomplete option '%s'\n%s", a, usage_text);
-            return EXIT_USAGE;
-        } else if (!in) {
-            in = a;
-        } else {
-            fprintf(stderr, "wenshu render: more than one input file ('%s')\n%s", a, usage_text);
-            return EXIT_USAGE;
-        }
+    cli_parser p = {.command = "render",
+                    .synopsis = "usage: wenshu render IN.md -o OUT.pdf [--style NAME|FILE] [--strict] [--archive]",
+                    .help = usage,
+                    .options = render_options};
+    for (int c; (c = cli_next(&p, argc, argv)) != CLI_END;) {
+        if (c == 'o') out = p.value;
+        else if (c == OPT_STYLE) style_name = p.value;
+        else if (c == OPT_STRICT) strict = 1;
+        else if (c == OPT_ARCHIVE) archive = 1;
+        else return p.status;
     }
-    if (!in || !out) {
-        fprintf(stderr, "wenshu render: %s\n%s", !in ? "no input file" : "no output file (-o OUT.pdf)", usage_text);
-        return EXIT_USAGE;
-    }
+    if (p.first < argc) in = argv[p.first];
+    if (p.first + 1 < argc) return cli_usage_error(&p, "more than one input file ('%s')", argv[p.first + 1]);
+    if (!in || !out) return cli_usage_error(&p, "%s", !in ? "no input file" : "no output file (-o OUT.pdf)");
 
     diag *d = diag_new(stderr);
     int status = EXIT_OK;

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/cli_opts.h"
 #include "cli/commands.h"
 #include "base/diag.h"
 #include "batch/manifest.h"
@@ -27,7 +28,9 @@ static void usage(FILE *out)
     fputs("usage: wenshu verify [-q] OUT\n"
           "  Re-hashes every file listed in OUT/manifest.json and reports each file changed, missing,\n"
           "  or added (in OUT but not in the manifest).\n"
-          "  -q  no summary line\n"
+          "  -q, --quiet  no summary line\n"
+          "  -h, --help   this text\n"
+          "  --version    the program's version\n"
           "exit status: 0 all files match, 1 differences found, 2 usage or I/O failure\n",
           out);
 }
@@ -49,31 +52,24 @@ static int note_file(const char *rel, const char *full, const struct stat *st, v
     return 0;
 }
 
+static const cli_option verify_options[] = {
+    {"quiet", 'q', 0, NULL},
+    {0},
+};
+
 int cmd_verify(int argc, char **argv)
 {
     int quiet = 0;
-    const char *out = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            usage(stdout);
-            return EXIT_OK;
-        } else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) {
-            quiet = 1;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "wenshu verify: unknown option '%s'\n", argv[i]);
-            usage(stderr);
-            return EXIT_USAGE;
-        } else if (out) {
-            fprintf(stderr, "wenshu verify: one output folder only ('%s' and '%s')\n", out, argv[i]);
-            return EXIT_USAGE;
-        } else {
-            out = argv[i];
-        }
+    cli_parser p = {.command = "verify", .synopsis = "usage: wenshu verify [-q] OUT", .help = usage,
+                    .options = verify_options};
+    for (int c; (c = cli_next(&p, argc, argv)) != CLI_END;) {
+        if (c == 'q') quiet = 1;
+        else return p.status;
     }
-    if (!out) {
-        usage(stderr);
-        return EXIT_USAGE;
-    }
+    if (p.first >= argc) return cli_usage_error(&p, "no output folder given");
+    if (p.first + 1 < argc)
+        return cli_usage_error(&p, "one output folder only ('%s' and '%s')", argv[p.first], argv[p.first + 1]);
+    const char *out = argv[p.first];
 
     char err[1024];
     ws_buf mpath = {0};

@@ -6,12 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli_opts.h"
 #include "cli/commands.h"
 #include "base/diag.h"
-
-#ifndef WENSHU_VERSION
-#define WENSHU_VERSION "0.1.0"
-#endif
 
 static const struct {
     const char *name;
@@ -31,6 +28,7 @@ static void usage(FILE *out)
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
         fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\n'wenshu COMMAND --help' describes a command; 'man wenshu' all of them.\n"
+                 "'wenshu --version' prints the version.\n"
                  "exit status: 0 clean, 1 errors in the data, 2 usage or I/O failure\n");
 }
 
@@ -54,12 +52,13 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     if (!strcmp(argv[1], "--version")) {
-        printf("wenshu %s\n", WENSHU_VERSION);
+        cli_print_version();
         return EXIT_OK;
     }
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
         if (!strcmp(argv[1], commands[i].name)) return commands[i].run(argc - 1, argv + 1);
-    fprintf(stderr, "wenshu: unknown command '%s'\n", argv[1]);
-    usage(stderr);
+    /* The short form of a usage error, as every command words it (cli_usage_error). */
+    fprintf(stderr, "wenshu: unknown %s '%s'\nusage: wenshu COMMAND [ARGS...]\nTry 'wenshu --help' for more information.\n",
+            argv[1][0] == '-' ? "option" : "command", argv[1]);
     return EXIT_USAGE;
 }

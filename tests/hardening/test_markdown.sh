@@ -53,15 +53,19 @@ assert_status 0 "10 000 nested bullet lists are typeset"
 assert_contains "$(text_of bullets)" "最深处的列表项" "nested bullet lists: the innermost item is on the page"
 
 render_case ordered "10 000 nested ordered lists"
+assert_status 0 "10 000 nested ordered lists are typeset"
 assert_contains "$(text_of ordered)" "最深处的编号项" "nested ordered lists: the innermost item is on the page"
 
 render_case mixed "quotes, bullets and numbers alternating 10 000 deep"
+assert_status 0 "alternating nesting is typeset"
 assert_contains "$(text_of mixed)" "交替嵌套" "alternating nesting: the innermost text is on the page"
 
 render_case emphasis "100 KB of *a**a**a…"
 assert_status 0 "pathological emphasis is typeset"
 render_case unclosed "50 000 unclosed * and _"
+assert_status 0 "unclosed emphasis is typeset as text"
 render_case links "50 000 unclosed link brackets"
+assert_status 0 "unclosed link brackets are typeset as text"
 
 render_case table "a 5 000-row table"
 assert_status 0 "a 5 000-row table is typeset"
@@ -109,6 +113,7 @@ assert_eq "${pages:-}" 1 "the empty document has one page"
 python3 -c 'import random, sys; r = random.Random(2005)
 open(sys.argv[1], "wb").write(bytes(r.randrange(256) for _ in range(65536)) + b"a\0b\0\0c\n")' "$TMP/random.md"
 render_case random "64 KiB of random bytes with NULs"
+assert_status 1 "random bytes are a data error (invalid UTF-8), not a crash"
 assert_contains "$ERR" "random.md:" "random bytes: problems are reported with the file name"
 
 done_testing

@@ -67,7 +67,8 @@ assert_contains "$ERR" "deepxpath.md:6:" "deep XPath: the place is given"
 assert_contains "$ERR" "nested too deeply" "deep XPath: the reason is given"
 
 merge_case deeppred "an XPath expression with 5 000 nested predicates"
-assert "deep predicates: refused or merged, status ${STATUS}" test "$STATUS" -le 2
+assert_status 2 "deeply nested predicates are a template error"
+assert_contains "$ERR" "deeppred.md:6:136: error: brackets nested too deeply" "deep predicates: refused where the nesting passes the limit"
 
 merge_case runaway "three nested loops over every element" --record M01
 assert_status 1 "a runaway loop is an error for the record, not a hang"
@@ -78,7 +79,8 @@ assert_eq "$(wc -c <"$TMP/bounded.out")" 0 "runaway loop: no partial document is
 # of its line, which is bounded (mdescape.c MD_PREFIX_SCAN) — unbounded, this took minutes.
 printf -- "$front{{#each //*}}{{#each //*}}{{ \$campaign/name }}{{/each}}{{/each}}\n" >"$T/oneline.md"
 merge_case oneline "a runaway loop on one output line" --record M01
-assert "a runaway loop on one line finishes (exit $STATUS, not a time-out)" [ "$STATUS" -le 1 ]
+# On the samples the line stays under the 16 MiB limit of a merged document, so it is merged.
+assert_status 0 "a runaway loop on one line finishes, merged (not a time-out)"
 
 : >"$T/empty.md"
 merge_case empty "a 0-byte template"

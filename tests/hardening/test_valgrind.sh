@@ -22,7 +22,8 @@ vg_case() {
     "${VG[@]}" --log-file="$log.%p" "$@" >/dev/null 2>"$TMP/vg.stderr"
     local status=$?
     if [ "$status" -eq 99 ]; then not_ok "$what: valgrind reported errors (exit 99)"
-    else ok "$what: valgrind found no error in the main process (exit $status)"; fi
+    elif [ "$status" -ne 0 ]; then not_ok "$what: exit $status, expected 0; $(head -c 300 "$TMP/vg.stderr")"
+    else ok "$what: valgrind found no error in the main process (exit 0)"; fi
     local bad
     bad=$(grep -l -E 'ERROR SUMMARY: [1-9]' "$log".* 2>/dev/null | head -3)
     if [ -z "$bad" ]; then ok "$what: every process's ERROR SUMMARY is 0 ($(ls "$log".* | wc -l) processes)"

@@ -35,4 +35,6 @@ pdfcheck() { REPORT=$(python3 "$PDFCHECK" "$@"); }
 # pyq 'expression over r' — evaluates a python expression with r = json report
 pyq() { python3 -c 'import json,sys; r=json.loads(sys.stdin.read()); print(eval(sys.argv[1]))' "$1" <<<"$REPORT"; }
 
+# done_testing: the plan, "1..N", the last line of every script. tests/run fails a script that
+# prints no plan (it stopped early) or runs another number of tests than it planned.
 done_testing() { echo "1..$_tap_n"; }

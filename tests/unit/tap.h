@@ -17,5 +17,7 @@ static int tap_n, tap_failed;
         if (!tap_ok_) printf("  (%s:%d: %s)", __FILE__, __LINE__, #cond);             \
         printf("\n");                                                                \
     } while (0)
+/* The plan, "1..N", printed last; main returns TAP_DONE(). tests/run fails a test that prints no
+ * plan (it crashed or returned early) or runs another number of checks than it planned. */
 #define TAP_DONE() (printf("1..%d\n", tap_n), tap_failed ? 1 : 0)
 #endif
