@@ -5,7 +5,6 @@
 #include "cli/commands.h"
 #include "base/diag.h"
 #include "records/records.h"
-#include "records/records_int.h"
 
 static void usage(FILE *out)
 {
@@ -55,7 +54,7 @@ int cmd_check(int argc, char **argv)
     }
 
     diag *d = diag_new(stderr);
-    records_index *ix = records_index_build(argv + first, (size_t)(argc - first), 1, d);
+    records_index *ix = records_index_build(cli_schema_path(), argv + first, (size_t)(argc - first), 1, d);
     records_stats st;
     records_index_stats(ix, &st);
     long errors = diag_count(d, DIAG_ERROR), warnings = diag_count(d, DIAG_WARNING);

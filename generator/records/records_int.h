@@ -93,11 +93,4 @@ void records_rules_check_records(const records_src *src, xmlNodePtr root, const 
 /* Han ideographs in a UTF-8 text: the length unit of a 党性分析材料. */
 size_t records_count_han(const char *s);
 
-/* Counts of what an index build saw, for the summary of `wenshu check`. */
-typedef struct {
-    size_t files, io_failures;
-    size_t campaigns, units, organisations, members;
-} records_stats;
-void records_index_stats(const records_index *ix, records_stats *out);
-
 #endif
