@@ -1,4 +1,4 @@
-/* build_source — see build_source.h.
+/* pipeline — see pipeline.h.
  *
  * Memory follows one DATA file, not the whole run (offices split records per unit; a unit's file
  * is a few MB, its DOM about ten times that). Planning parses each file once, notes for every
@@ -19,15 +19,17 @@
 
 #include <libxml/tree.h>
 
-#include "cli/commands.h"
-#include "fonts/fonts.h"
-#include "typeset/layout.h"
+#include "batch/keys.h"
 #include "batch/manifest.h"
-#include "pdf/pdfout.h"
 #include "batch/outpath.h"
+#include "cli/commands.h"
+#include "cli/pipeline_volume.h"
+#include "fonts/fonts.h"
+#include "pdf/pdfout.h"
 #include "records/records.h"
-#include "typeset/style.h"
 #include "template/template.h"
+#include "typeset/layout.h"
+#include "typeset/style.h"
 
 typedef struct {
     template *t;
@@ -223,18 +225,18 @@ static void form_key(source_ctx *c, form *f, const char *partials_dir, char **pa
 {
     sha256_state s;
     sha256_begin(&s);
-    build_key_file_bytes(&s, template_path(f->t));
+    batch_key_file_bytes(&s, template_path(f->t));
     for (size_t i = 0; i < npartials; i++) {
         ws_buf p = {0};
         ws_buf_printf(&p, "%s/%s", partials_dir, partials[i]);
-        build_key_file_bytes(&s, p.data);
+        batch_key_file_bytes(&s, p.data);
         ws_buf_free(&p);
     }
     loaded_style *ls = &c->styles[f->style];
-    build_key_file_bytes(&s, ls->st->path);
+    batch_key_file_bytes(&s, ls->st->path);
     for (size_t i = 0; i < fonts_nfaces(ls->fs); i++) {
         const face_info *fi = fonts_face(ls->fs, (int)i);
-        build_key_file_identity(&s, fi->file);
+        batch_key_file_identity(&s, fi->file);
         char idx[32];
         snprintf(idx, sizeof idx, "%d", fi->index);
         sha256_add_str(&s, idx);
@@ -354,13 +356,25 @@ static int layout_item(void *ctx, const build_item *it, dlist_doc **out, diag *d
     return 0;
 }
 
-static int render_item(void *ctx, const build_item *it, const dlist_doc *doc, int archive, ws_buf *pdf, diag *d)
+/* build_source.make: lays the record out (or, for a combined file, each of its records, bound by
+ * pipeline_volume.h) and writes the PDF with the fonts of the form's style. */
+static int make_item(void *ctx, const build_item *it, const build_member *members, size_t nmembers, int archive,
+                     ws_buf *pdf, long *pages, diag *d)
 {
     source_ctx *c = ctx;
     const item_data *id = it->data;
     loaded_style *ls = &c->styles[c->forms[id->form].style];
+    dlist_doc *doc = NULL;
+    int rc = it->record[0] ? layout_item(c, it, &doc, d) : pipeline_volume_bind(it, members, nmembers, layout_item, c, &doc, d);
+    if (rc || !doc) {
+        dlist_doc_free(doc);
+        return -1;
+    }
     pdfout_options opt = {archive, NULL};
-    return pdfout_render(doc, ls->fs, &opt, pdf, d);
+    rc = pdfout_render(doc, ls->fs, &opt, pdf, d);
+    *pages = (long)doc->npages;
+    dlist_doc_free(doc);
+    return rc;
 }
 
 static void close_ctx(source_ctx *c)
@@ -542,7 +556,7 @@ static void flush_pending(planner *pl, build_plan *plan)
             sha256_end(p->open, p->it.key);
             free(p->open);
         }
-        build_plan_add(plan, &p->it);
+        batch_plan_add(plan, &p->it);
         free((char *)p->it.record);
         free((char *)p->it.org);
         free((char *)p->it.name);
@@ -708,7 +722,7 @@ int pipeline_open(char *const *data, size_t ndata, const build_options *o, build
     again = NULL;
     flush_pending(&pl, plan);
     manifest_sort(&pl.bad);
-    build_plan_note_skipped(plan, pl.bad.n);
+    batch_plan_note_skipped(plan, pl.bad.n);
     manifest_free(&pl.bad);
     digest_cache_free(&pl.index);
     free(planned);
@@ -716,7 +730,7 @@ int pipeline_open(char *const *data, size_t ndata, const build_options *o, build
      * would carry them (glibc keeps freed memory for reuse). */
     malloc_trim(0);
 
-    *src = (build_source){c, layout_item, render_item};
+    *src = (build_source){c, make_item};
     free_names(names, nnames);
     free_names(partials, npartials);
     ws_buf_free(&dir);
