@@ -50,6 +50,8 @@ static void worker_start(void *ctx)
 #endif
 }
 
+/* ---- making one output (runs in a worker) ---- */
+
 /* A worker's status for an item that could not be written (full disk, unwritable folder): the
  * run then ends with EXIT_USAGE, as for any output it cannot write, rather than EXIT_DATA. */
 #define WORK_IO_FAILED 2
@@ -129,6 +131,8 @@ static int work(size_t k, void *ctx, ws_buf *result)
     diag_free(d);
     return rc == -2 ? WORK_IO_FAILED : rc ? 1 : 0;
 }
+
+/* ---- in the parent: results, durable renames, checkpoints ---- */
 
 static const manifest_entry *old_entry(const run_state *r, const char *path)
 {

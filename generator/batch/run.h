@@ -64,7 +64,7 @@ double run_clock(void);
  * started or kept alive. */
 int run_make(run_state *r, char *err, size_t errlen);
 
-/* Tells the reporter to wipe its progress line (before build.c writes to standard error). */
+/* Tells the reporter to wipe its progress line, before anything is written to standard error. */
 void run_clear_progress(const run_state *r);
 
 #endif

@@ -10,8 +10,8 @@
  * record is; the workers read a file again when they reach its items.
  * So memory follows the largest DATA file (and the index of shared context, records.h), not the
  * number of records. */
-#ifndef WENSHU_BUILD_SOURCE_H
-#define WENSHU_BUILD_SOURCE_H
+#ifndef WENSHU_PIPELINE_H
+#define WENSHU_PIPELINE_H
 
 #include "batch/build.h"
 

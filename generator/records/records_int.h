@@ -1,5 +1,6 @@
-/* records_rules — internals shared by the records loader (records.c, records_load.c), the
- * campaign rules (rules.c) and `wenshu check`. Not a contract for other modules: use records.h. */
+/* records_int — internals shared by the records loader (records.c, records_load.c,
+ * records_read.c) and the campaign rules (records_rules.c). Not a contract for other modules: use
+ * records.h. */
 #ifndef WENSHU_RECORDS_RULES_H
 #define WENSHU_RECORDS_RULES_H
 
