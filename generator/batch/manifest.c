@@ -413,3 +413,46 @@ int manifest_read(const char *path, manifest *m, int *missing, char *err, size_t
     ws_buf_free(&text);
     return rc ? -1 : 0;
 }
+
+/* ---- the manifest and OUT ---- */
+
+int manifest_file_matches(const char *out, const manifest_entry *e)
+{
+    char *full = outpath_join(out, e->path);
+    struct stat st;
+    int ok = 0;
+    if (full && lstat(full, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size == e->bytes) {
+        uint8_t d[SHA256_LEN];
+        char hex[SHA256_HEX_LEN + 1], err[256];
+        uint64_t size;
+        if (sha256_file(full, d, &size, err, sizeof err) == 0) {
+            sha256_hex(d, hex);
+            ok = size == e->bytes && !strcmp(hex, e->sha256);
+        }
+    }
+    free(full);
+    return ok;
+}
+
+int manifest_file_present(const char *out, const manifest_entry *e)
+{
+    char *full = outpath_join(out, e->path);
+    struct stat st;
+    int ok = full && lstat(full, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size == e->bytes;
+    free(full);
+    return ok;
+}
+
+int manifest_write_if_changed(manifest *m, const char *path, char *err, size_t errlen)
+{
+    ws_buf text = {0}, old = {0};
+    char why[256];
+    manifest_serialize(m, &text);
+    int rc = 0;
+    if (ws_read_file(path, text.len + 1, &old, why, sizeof why) < 0 || old.len != text.len ||
+        memcmp(old.data, text.data, text.len))
+        rc = ws_write_file_atomic(path, text.data, text.len, err, errlen);
+    ws_buf_free(&text);
+    ws_buf_free(&old);
+    return rc;
+}

@@ -10,7 +10,7 @@
  *   }
  *
  * path is relative to OUT with '/' separators; record is "" for a combined file; key is the
- * input key of the incremental cache (build.h), "" when unknown. One entry per line, sorted by
+ * input key of the incremental cache (keys.h), "" when unknown. One entry per line, sorted by
  * path (byte order), nothing that depends on the time or on -j: two builds of the same inputs give
  * the same bytes. Written atomically. */
 #ifndef WENSHU_MANIFEST_H
@@ -58,5 +58,37 @@ int manifest_parse(const char *text, size_t len, manifest *m, char *err, size_t 
 /* Reads and parses a file. Returns 0; -1 on a parse error; -2 when it cannot be read (err says
  * why; errno_missing set to 1 when the file does not exist, if not NULL). */
 int manifest_read(const char *path, manifest *m, int *missing, char *err, size_t errlen);
+
+/* manifest_write, unless the file already holds exactly these bytes, so that a run that changed
+ * nothing leaves OUT untouched. 0 or -1 with err. */
+int manifest_write_if_changed(manifest *m, const char *path, char *err, size_t errlen);
+
+/* Whether the file of entry e under out still is what e says: a regular file (not a link) of its
+ * size and SHA-256 (read whole). */
+int manifest_file_matches(const char *out, const manifest_entry *e);
+/* The cheap check: a regular file of the recorded size is there. */
+int manifest_file_present(const char *out, const manifest_entry *e);
+
+/* ---- shards (manifest_merge.c) ----
+ *
+ * A shard run (--shard K/N) writes OUT/manifest.K-of-N.json instead of manifest.json. When a
+ * shard finishes and finds all N parts present, it merges them into manifest.json and removes the
+ * parts (so does `wenshu build --merge-manifests OUT`). The merged manifest is the one a single run
+ * would have written: same entries, same order, same bytes. */
+
+/* "OUT/manifest.K-of-N.json", appended to b. */
+void manifest_merge_part_path(ws_buf *b, const char *out, unsigned k, unsigned n);
+
+/* Adds to m the entries of base whose paths m lacks and, when out is not NULL, whose files are
+ * still in out (manifest_file_present); sorts m. */
+void manifest_merge_carry_over(manifest *m, const manifest *base, const char *out);
+
+/* Merges the OUT/manifest.K-of-N.json parts into OUT/manifest.json (keeping the entries of files
+ * the parts do not list, as a single run would), then removes the parts. A shard run calls it with
+ * require_all after writing its part; `--merge-manifests` without, for when a shard was re-run
+ * after the merge. Returns 0 merged; 2 merged although parts are missing (err lists them);
+ * 1 nothing merged (no parts, or require_all and parts missing: err says which); -1 I/O error
+ * or a damaged part. */
+int manifest_merge_parts(const char *out, int require_all, char *err, size_t errlen);
 
 #endif

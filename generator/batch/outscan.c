@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/util.h"
 
@@ -74,4 +75,36 @@ int outscan_is_temp(const char *name)
     for (; *d; d++)
         if (*d < '0' || *d > '9') return 0;
     return 1;
+}
+
+typedef struct {
+    const manifest *mine; /* NULL: every temporary */
+    size_t removed;
+} temp_scan;
+
+static int remove_temp(const char *rel, const char *full, const struct stat *st, void *ctx)
+{
+    temp_scan *t = ctx;
+    (void)st;
+    const char *base = strrchr(rel, '/');
+    if (!outscan_is_temp(base ? base + 1 : rel)) return 0;
+    if (t->mine) {
+        char *target = ws_xstrdup(rel);
+        char *cut = strstr(target, ".tmp."), *later;
+        while ((later = strstr(cut + 1, ".tmp."))) cut = later; /* the suffix is the last ".tmp." */
+        *cut = 0;
+        int ours = manifest_find(t->mine, target) != NULL;
+        free(target);
+        if (!ours) return 0;
+    }
+    if (unlink(full) == 0) t->removed++;
+    return 0;
+}
+
+size_t outscan_remove_temps(const char *root, const manifest *mine)
+{
+    temp_scan ts = {mine, 0};
+    char err[1024];
+    outscan_walk(root, remove_temp, &ts, err, sizeof err); /* an unreadable folder: nothing to remove there */
+    return ts.removed;
 }

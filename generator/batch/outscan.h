@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <sys/stat.h>
 
+#include "batch/manifest.h"
+
 /* rel: path relative to root ('/'-separated); full: root/rel; st: from lstat. Return non-zero
  * to stop the walk (outscan then returns that value). */
 typedef int (*outscan_fn)(const char *rel, const char *full, const struct stat *st, void *ctx);
@@ -18,5 +20,11 @@ int outscan_walk(const char *root, outscan_fn fn, void *ctx, char *err, size_t e
 
 /* Whether name ends like ws_write_file_atomic's temporary files: ".tmp.<digits>". */
 int outscan_is_temp(const char *name);
+
+/* Removes what a killed run left half-written under root: the temporary files (outscan_is_temp).
+ * With mine (a sorted set of paths relative to root), only the temporaries of those targets — a
+ * shard touches only its own, since other shards may be writing into the same folders right now.
+ * Returns how many were removed. */
+size_t outscan_remove_temps(const char *root, const manifest *mine);
 
 #endif

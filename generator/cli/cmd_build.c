@@ -1,7 +1,8 @@
 /* wenshu build — every form for every record: PDFs, combined files, the manifest.
  *
- * This file reads the command line and checks it; build_source.c loads records and templates,
- * build.c does the batch work (see build.h for what is guaranteed). */
+ * This file reads the command line and checks it, and words what the run reports (the progress
+ * line, the summary); pipeline.c loads records and templates, batch/build.c does the batch work
+ * (see build.h for what is guaranteed). */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "batch/build.h"
+#include "batch/manifest.h"
 #include "cli/pipeline.h"
 #include "cli/cli_opts.h"
 #include "cli/commands.h"
@@ -88,6 +90,45 @@ static void free_list(char **list, size_t n)
     free(list);
 }
 
+/* The progress line on a terminal: rewritten in place at most five times a second, wiped before
+ * anything else is written to standard error. */
+typedef struct {
+    int drawn;
+    double last_drawn; /* seconds since the workers started; < 0: never drawn */
+} progress_line;
+
+static void progress_clear(void *ctx)
+{
+    progress_line *pl = ctx;
+    if (pl->drawn) fputs("\r\033[K", stderr);
+    pl->drawn = 0;
+}
+
+static void progress_update(const build_progress *p, void *ctx)
+{
+    progress_line *pl = ctx;
+    double t = p->seconds;
+    if (p->done < p->total && pl->last_drawn >= 0 && t - pl->last_drawn < 0.2) return;
+    pl->last_drawn = t;
+    double rate = p->done / (t > 1e-3 ? t : 1e-3);
+    long left = rate > 0 ? (long)((p->total - p->done) / rate + 0.5) : 0;
+    fprintf(stderr, "\r\033[K已生成 %zu/%zu 个文件，每秒 %.1f 个，预计还需 ", p->done, p->total, rate);
+    if (left >= 3600) fprintf(stderr, "%ld 小时 %ld 分", left / 3600, left % 3600 / 60);
+    else if (left >= 60) fprintf(stderr, "%ld 分 %ld 秒", left / 60, left % 60);
+    else fprintf(stderr, "%ld 秒", left);
+    fflush(stderr);
+    pl->drawn = 1;
+}
+
+static void print_summary(const build_summary *s)
+{
+    fprintf(stderr, "wenshu build: 生成 %zu 个文件，%zu 个未变无需重做", s->built, s->unchanged);
+    if (s->failed) fprintf(stderr, "，%zu 个失败", s->failed);
+    if (s->skipped) fprintf(stderr, "，%zu 条记录有错未生成", s->skipped);
+    fprintf(stderr, "；用时 %.1f 秒；清单 %s%s\n", s->seconds, s->manifest,
+            s->sharded ? (s->merged ? "（各分片已齐，已合并为 manifest.json）" : "（待其余分片完成后合并）") : "");
+}
+
 #define FAIL(...)                                            \
     do {                                                     \
         fprintf(stderr, "wenshu build: " __VA_ARGS__);       \
@@ -115,7 +156,7 @@ static const cli_option build_options_table[] = {
 
 int cmd_build(int argc, char **argv)
 {
-    build_options o = {.jobs = jobs_default_workers(), .version = WENSHU_VERSION, .progress = -1};
+    build_options o = {.jobs = jobs_default_workers(), .version = WENSHU_VERSION};
     char **data = NULL;
     size_t ndata = 0;
     const char *merge = NULL;
@@ -171,7 +212,7 @@ int cmd_build(int argc, char **argv)
     if (merge) {
         if (ndata || o.out) FAIL("--merge-manifests takes only the output folder");
         char err[1024];
-        int rc = build_merge_manifests(merge, 0, err, sizeof err);
+        int rc = manifest_merge_parts(merge, 0, err, sizeof err);
         if (rc == 1 || rc < 0) FAIL("%s", err);
         if (rc == 2) fprintf(stderr, "wenshu build: warning: %s; merged the parts present\n", err);
         if (!o.quiet) fprintf(stderr, "wenshu build: 已将分片清单合并为 %s/manifest.json\n", merge);
@@ -188,7 +229,10 @@ int cmd_build(int argc, char **argv)
     if (stat(o.out, &st) == 0 && !S_ISDIR(st.st_mode)) FAIL("%s exists and is not a folder", o.out);
 
     d = diag_new(stderr);
-    plan = build_plan_new();
+    plan = batch_plan_new();
+    progress_line line = {0, -1};
+    build_reporter reporter = {progress_update, progress_clear, &line};
+    if (!o.quiet && isatty(2)) o.reporter = &reporter;
     build_source src;
     /* WENSHU_PHASES=1: where the time of a run went, for the benchmark (bench/bench.py) */
     struct build_timing timing = {0};
@@ -199,15 +243,18 @@ int cmd_build(int argc, char **argv)
     status = pipeline_open(data, ndata, &o, plan, &src, d);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     if (status) goto out;
-    status = build_run(plan, &src, &o, d);
+    build_summary summary;
+    status = build_run(plan, &src, &o, d, &summary);
     pipeline_close(&src);
+    if (!o.quiet && summary.manifest) print_summary(&summary);
+    free(summary.manifest);
     if (phases)
         fprintf(stderr, "wenshu build: phases: records %.3f s, preparing %.3f s, workers %.3f s, finishing %.3f s\n",
                 (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9, timing.prepare, timing.make,
                 timing.finish);
 
 out:
-    build_plan_free(plan);
+    batch_plan_free(plan);
     diag_free(d);
     free_list(data, ndata);
     free_list(o.forms, o.nforms);

@@ -6,7 +6,6 @@
 #include "cli/commands.h"
 #include "base/diag.h"
 #include "records/records.h"
-#include "records/records_int.h"
 
 static void usage(FILE *out)
 {
@@ -51,7 +50,7 @@ int cmd_check(int argc, char **argv)
     if (first >= argc) return cli_usage_error(&p, "no records file given");
 
     diag *d = diag_new(stderr);
-    records_index *ix = records_index_build(argv + first, (size_t)(argc - first), 1, d);
+    records_index *ix = records_index_build(cli_schema_path(), argv + first, (size_t)(argc - first), 1, d);
     records_stats st;
     records_index_stats(ix, &st);
     long errors = diag_count(d, DIAG_ERROR), warnings = diag_count(d, DIAG_WARNING);

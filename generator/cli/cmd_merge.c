@@ -69,7 +69,7 @@ int cmd_merge(int argc, char **argv)
         diag_free(d);
         return status;
     }
-    records_index *ix = records_index_build(pos + 1, (size_t)(npos - 1), 1, d);
+    records_index *ix = records_index_build(cli_schema_path(), pos + 1, (size_t)(npos - 1), 1, d);
     template *t = ix ? template_load(pos[0], ix, d) : NULL;
     if (!ix || !t) {
         status = EXIT_USAGE;

@@ -11,5 +11,7 @@ int cmd_verify(int argc, char **argv); /* re-hash an output folder against its m
 /* Where the shipped data lives: $WENSHU_DATADIR, else next to the binary (a source tree),
  * else the installed prefix. Returns e.g. "/usr/local/share/wenshu". */
 const char *cli_datadir(void);
+/* The records schema in it: cli_datadir()/schemas/campaign.xsd (records.h takes it as an argument). */
+const char *cli_schema_path(void);
 
 #endif

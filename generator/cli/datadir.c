@@ -45,3 +45,10 @@ const char *cli_datadir(void)
     snprintf(dir, sizeof dir, "%s/share/wenshu", WENSHU_PREFIX);
     return dir;
 }
+
+const char *cli_schema_path(void)
+{
+    static char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/schemas/campaign.xsd", cli_datadir());
+    return path;
+}

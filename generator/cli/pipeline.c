@@ -1,4 +1,4 @@
-/* build_source — see build_source.h.
+/* pipeline — see pipeline.h.
  *
  * Memory follows one DATA file, not the whole run (offices split records per unit; a unit's file
  * is a few MB, its DOM about ten times that). Planning parses each file once, notes for every
@@ -19,21 +19,23 @@
 
 #include <libxml/tree.h>
 
+#include "batch/keys.h"
+#include "batch/manifest.h"
+#include "batch/outpath.h"
 #include "cli/commands.h"
+#include "cli/pipeline_volume.h"
 #include "fonts/fonts.h"
+#include "pdf/pdfout.h"
+#include "records/records.h"
+#include "template/template.h"
 #include "typeset/blocks.h"
 #include "typeset/layout.h"
-#include "batch/manifest.h"
-#include "pdf/pdfout.h"
-#include "batch/outpath.h"
-#include "records/records.h"
 #include "typeset/style.h"
-#include "template/template.h"
 
 typedef struct {
     template *t;
     int style;               /* index into styles */
-    int uses_members;        /* the template or a partial reads $members */
+    int uses_members;        /* the template or a partial it includes reads $members */
     uint8_t key[SHA256_LEN]; /* template, partials, style, fonts, shared context */
 } form;
 
@@ -202,61 +204,6 @@ static void hash_node(sha256_state *s, xmlNodePtr node)
     xmlBufferFree(buf);
 }
 
-static char *child_text(xmlNodePtr node, const char *name)
-{
-    for (xmlNodePtr c = node ? node->children : NULL; c; c = c->next)
-        if (c->type == XML_ELEMENT_NODE && !strcmp((const char *)c->name, name)) {
-            xmlChar *v = xmlNodeGetContent(c);
-            char *s = ws_xstrdup(v ? (const char *)v : "");
-            xmlFree(v);
-            return s;
-        }
-    return NULL;
-}
-
-/* The organisation a record belongs to (its @org), or the record itself for organisations and
- * units. Its node, for the key, and its name, for the folder. */
-static xmlNodePtr organisation_of(const records_index *ix, xmlNodePtr rec, char **name)
-{
-    xmlChar *org = xmlGetProp(rec, (const xmlChar *)"org");
-    xmlNodePtr node = NULL;
-    if (org) {
-        node = records_lookup(ix, (const char *)org);
-        *name = node ? child_text(node, "name") : NULL;
-        if (!*name) *name = ws_xstrdup((const char *)org);
-        xmlFree(org);
-        return node;
-    }
-    *name = child_text(rec, "name");
-    if (!*name) *name = ws_xstrdup("");
-    return rec;
-}
-
-/* Whether text reads the variable $members ("$ members" too: XPath allows the space). */
-static int reads_members(const char *text, size_t len)
-{
-    for (const char *p = text, *end = text + len; (p = memchr(p, '$', (size_t)(end - p))); p++) {
-        const char *q = p + 1;
-        while (q < end && (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')) q++;
-        if ((size_t)(end - q) >= 7 && !memcmp(q, "members", 7)) {
-            char next = q + 7 < end ? q[7] : 0;
-            int name_char = (next >= 'a' && next <= 'z') || (next >= 'A' && next <= 'Z') ||
-                            (next >= '0' && next <= '9') || next == '_' || next == '-' || next == '.';
-            if (!name_char) return 1;
-        }
-    }
-    return 0;
-}
-
-static int file_reads_members(const char *path)
-{
-    ws_buf text = {0};
-    char err[256];
-    int uses = ws_read_file(path, 16u << 20, &text, err, sizeof err) == 0 && reads_members(text.data, text.len);
-    ws_buf_free(&text);
-    return uses;
-}
-
 static int find_style(source_ctx *c, const char *name, diag *d)
 {
     for (size_t i = 0; i < c->nstyles; i++)
@@ -274,36 +221,23 @@ static int find_style(source_ctx *c, const char *name, diag *d)
     return (int)c->nstyles++;
 }
 
-/* Whether any partial reads $members (a form may include any of them). */
-static int partials_read_members(const char *partials_dir, char **partials, size_t npartials)
-{
-    int uses = 0;
-    for (size_t i = 0; i < npartials && !uses; i++) {
-        ws_buf p = {0};
-        ws_buf_printf(&p, "%s/%s", partials_dir, partials[i]);
-        uses = file_reads_members(p.data);
-        ws_buf_free(&p);
-    }
-    return uses;
-}
-
 /* What decides the bytes of every document of a form, apart from its record. */
 static void form_key(source_ctx *c, form *f, const char *partials_dir, char **partials, size_t npartials)
 {
     sha256_state s;
     sha256_begin(&s);
-    build_key_file_bytes(&s, template_path(f->t));
+    batch_key_file_bytes(&s, template_path(f->t));
     for (size_t i = 0; i < npartials; i++) {
         ws_buf p = {0};
         ws_buf_printf(&p, "%s/%s", partials_dir, partials[i]);
-        build_key_file_bytes(&s, p.data);
+        batch_key_file_bytes(&s, p.data);
         ws_buf_free(&p);
     }
     loaded_style *ls = &c->styles[f->style];
-    build_key_file_bytes(&s, ls->st->path);
+    batch_key_file_bytes(&s, ls->st->path);
     for (size_t i = 0; i < fonts_nfaces(ls->fs); i++) {
         const face_info *fi = fonts_face(ls->fs, (int)i);
-        build_key_file_identity(&s, fi->file);
+        batch_key_file_identity(&s, fi->file);
         char idx[32];
         snprintf(idx, sizeof idx, "%d", fi->index);
         sha256_add_str(&s, idx);
@@ -423,13 +357,25 @@ static int layout_item(void *ctx, const build_item *it, dlist_doc **out, diag *d
     return 0;
 }
 
-static int render_item(void *ctx, const build_item *it, const dlist_doc *doc, int archive, ws_buf *pdf, diag *d)
+/* build_source.make: lays the record out (or, for a combined file, each of its records, bound by
+ * pipeline_volume.h) and writes the PDF with the fonts of the form's style. */
+static int make_item(void *ctx, const build_item *it, const build_member *members, size_t nmembers, int archive,
+                     ws_buf *pdf, long *pages, diag *d)
 {
     source_ctx *c = ctx;
     const item_data *id = it->data;
     loaded_style *ls = &c->styles[c->forms[id->form].style];
+    dlist_doc *doc = NULL;
+    int rc = it->record[0] ? layout_item(c, it, &doc, d) : pipeline_volume_bind(it, members, nmembers, layout_item, c, &doc, d);
+    if (rc || !doc) {
+        dlist_doc_free(doc);
+        return -1;
+    }
     pdfout_options opt = {archive, NULL};
-    return pdfout_render(doc, ls->fs, &opt, pdf, d);
+    rc = pdfout_render(doc, ls->fs, &opt, pdf, d);
+    *pages = (long)doc->npages;
+    dlist_doc_free(doc);
+    return rc;
 }
 
 static void close_ctx(source_ctx *c)
@@ -479,13 +425,6 @@ typedef struct {
     size_t npending, cappending;
 } planner;
 
-/* An attribute's value without a copy; NULL when absent. */
-static const char *attr(xmlNodePtr node, const char *name)
-{
-    xmlAttrPtr a = node ? xmlHasProp(node, (const xmlChar *)name) : NULL;
-    return a && a->children && a->children->content ? (const char *)a->children->content : NULL;
-}
-
 static void feed_owner(planner *pl, xmlNodePtr owner, const uint8_t digest[SHA256_LEN])
 {
     int fresh;
@@ -499,33 +438,16 @@ static void feed_owner(planner *pl, xmlNodePtr owner, const uint8_t digest[SHA25
     sha256_add(&pl->owners[*v], digest, SHA256_LEN);
 }
 
-/* Notes a member for the $members of every organisation and unit it counts in: its organisation,
- * those above it, and their units — as records_members says. Members are met in input order, as
- * the index lists them. The digest covers the whole member, more than the index's summary: a
- * change to a member's other parts then remakes its organisations' documents too, which is safe. */
+/* Notes a member for the $members of every organisation and unit it counts in, as
+ * records_member_owners says. Members are met in input order, as the index lists them. The digest
+ * covers the whole member, more than the index's summary: a change to a member's other parts then
+ * remakes its organisations' documents too, which is safe. */
 static void note_member(planner *pl, xmlNodePtr member)
 {
-    const records_index *ix = pl->c->ix;
     const uint8_t *digest = cached_digest(&pl->file, member);
-    xmlNodePtr fed[2 * 64];
-    size_t nfed = 0;
-    const char *org = attr(member, "org");
-    xmlNodePtr o = org ? records_lookup(ix, org) : NULL;
-    for (int depth = 0; o && depth < 64 && strcmp((const char *)o->name, "unit"); depth++) {
-        xmlNodePtr owners[2] = {o, NULL};
-        const char *unit = attr(o, "unit");
-        owners[1] = unit ? records_lookup(ix, unit) : NULL;
-        for (int k = 0; k < 2; k++) {
-            if (!owners[k]) continue;
-            size_t seen = 0;
-            while (seen < nfed && fed[seen] != owners[k]) seen++;
-            if (seen < nfed) continue; /* a cycle, or a unit named twice up the tree */
-            fed[nfed++] = owners[k];
-            feed_owner(pl, owners[k], digest);
-        }
-        const char *parent = attr(o, "parent");
-        o = parent ? records_lookup(ix, parent) : NULL;
-    }
+    xmlNodePtr owners[RECORDS_MAX_OWNERS];
+    size_t n = records_member_owners(pl->c->ix, member, owners, RECORDS_MAX_OWNERS);
+    for (size_t k = 0; k < n; k++) feed_owner(pl, owners[k], digest);
 }
 
 /* The input key of one record's document in one form, or the key so far when the form reads
@@ -542,8 +464,7 @@ static void record_key(planner *pl, const form *f, xmlNodePtr rec, xmlNodePtr or
         /* A member's documents draw on the record, its organisation and that one's unit. */
         add_node_digest(&s, &pl->file, rec);
         add_node_digest(&s, &pl->index, orgnode);
-        const char *unit = attr(orgnode, "unit");
-        add_node_digest(&s, &pl->index, unit ? records_lookup(c->ix, unit) : NULL);
+        add_node_digest(&s, &pl->index, records_unit_of(c->ix, orgnode));
         owner = orgnode;
     } else {
         /* An organisation's or unit's documents may sum up everything in their file, and draw
@@ -556,10 +477,8 @@ static void record_key(planner *pl, const form *f, xmlNodePtr rec, xmlNodePtr or
             pl->have_root = 1;
         }
         sha256_add(&s, pl->root, SHA256_LEN);
-        const char *unit = attr(rec, "unit");
-        add_node_digest(&s, &pl->index, unit ? records_lookup(c->ix, unit) : NULL);
-        const char *self = attr(rec, "id");
-        owner = self ? records_lookup(c->ix, self) : NULL;
+        add_node_digest(&s, &pl->index, records_unit_of(c->ix, rec));
+        owner = records_indexed(c->ix, rec);
     }
     *open = NULL;
     *owner_out = NULL;
@@ -598,7 +517,7 @@ static void plan_form(planner *pl, size_t fi, size_t k, xmlDocPtr doc, diag *d)
             continue;
         }
         char *org = NULL;
-        xmlNodePtr orgnode = organisation_of(c->ix, recs[r], &org);
+        xmlNodePtr orgnode = records_organisation_of(c->ix, recs[r], &org);
         ws_buf name = {0};
         if (template_output_name(f->t, recs[r], &name, d)) name.len = 0;
         item_data *idp = item_new(c);
@@ -638,7 +557,7 @@ static void flush_pending(planner *pl, build_plan *plan)
             sha256_end(p->open, p->it.key);
             free(p->open);
         }
-        build_plan_add(plan, &p->it);
+        batch_plan_add(plan, &p->it);
         free((char *)p->it.record);
         free((char *)p->it.org);
         free((char *)p->it.name);
@@ -710,14 +629,13 @@ static int selected_forms_read_members(const source_ctx *c, const build_options 
  * with its style and fonts, and decides which forms to plan (*planned, one flag per form; free()
  * it). Returns 0, or -1 after reporting through d. */
 static int load_forms(source_ctx *c, const build_options *o, const char *dir, char **names, size_t nnames,
-                      const char *pdir, char **partials, size_t npartials, unsigned char **planned, diag *d)
+                      unsigned char **planned, diag *d)
 {
     if (!nnames) {
         diag_report(d, DIAG_ERROR, (diag_loc){dir, 0, 0, NULL},
                     "no form templates (*.md) here; set WENSHU_DATADIR to wenshu's data folder");
         return -1;
     }
-    int partials_use = partials_read_members(pdir, partials, npartials);
     c->forms = ws_xcalloc(nnames, sizeof *c->forms);
     for (size_t i = 0; i < nnames; i++) {
         ws_buf path = {0};
@@ -729,7 +647,7 @@ static int load_forms(source_ctx *c, const build_options *o, const char *dir, ch
         f->t = t;
         f->style = find_style(c, template_style(t), d);
         if (f->style < 0) return -1;
-        f->uses_members = partials_use || file_reads_members(template_path(t));
+        f->uses_members = template_reads_variable(t, "members");
     }
     *planned = ws_xcalloc(c->nforms, 1);
     return plan_which(c, o, *planned, d);
@@ -750,7 +668,7 @@ int pipeline_open(char *const *data, size_t ndata, const build_options *o, build
 
     /* Reading threads: as many as the processors the run may use (-j), one at least. */
     unsigned readers = o->jobs > 1 ? (unsigned)o->jobs : 1;
-    records_index_pass *pass = records_index_begin(data, ndata, readers, d);
+    records_index_pass *pass = records_index_begin(cli_schema_path(), data, ndata, readers, d);
     if (!pass) goto fail;
 
     /* While those threads read the first files, the templates (which take about as long). Their
@@ -762,7 +680,7 @@ int pipeline_open(char *const *data, size_t ndata, const build_options *o, build
     partials = list_dir(pdir.data, "", &npartials);
     diag *tdiag = diag_new(NULL);
     unsigned char *planned = NULL;
-    int forms_ok = load_forms(c, o, dir.data, names, nnames, pdir.data, partials, npartials, &planned, tdiag) == 0;
+    int forms_ok = load_forms(c, o, dir.data, names, nnames, &planned, tdiag) == 0;
     c->ix = records_index_finish(pass, forms_ok && selected_forms_read_members(c, o), d);
     diag_replay(d, tdiag);
     diag_free(tdiag);
@@ -805,7 +723,7 @@ int pipeline_open(char *const *data, size_t ndata, const build_options *o, build
     again = NULL;
     flush_pending(&pl, plan);
     manifest_sort(&pl.bad);
-    build_plan_note_skipped(plan, pl.bad.n);
+    batch_plan_note_skipped(plan, pl.bad.n);
     manifest_free(&pl.bad);
     digest_cache_free(&pl.index);
     free(planned);
@@ -813,7 +731,7 @@ int pipeline_open(char *const *data, size_t ndata, const build_options *o, build
      * would carry them (glibc keeps freed memory for reuse). */
     malloc_trim(0);
 
-    *src = (build_source){c, layout_item, render_item};
+    *src = (build_source){c, make_item};
     free_names(names, nnames);
     free_names(partials, npartials);
     ws_buf_free(&dir);

@@ -11,7 +11,6 @@
 #include <libxml/parser.h>
 #include <libxml/xmlschemas.h>
 
-#include "cli/commands.h"
 #include "records/records_int.h"
 
 
@@ -348,12 +347,10 @@ struct records_index_pass {
     records_reader *rd;
 };
 
-records_index_pass *records_index_begin(char *const *paths, size_t n, unsigned threads, diag *d)
+records_index_pass *records_index_begin(const char *schema_path, char *const *paths, size_t n, unsigned threads,
+                                        diag *d)
 {
     LIBXML_TEST_VERSION
-    char schema_path[4200];
-    const char *dir = cli_datadir();
-    snprintf(schema_path, sizeof schema_path, "%s/schemas/campaign.xsd", dir);
 
     records_index_pass *p = ws_xcalloc(1, sizeof *p);
     records_safety_begin(&p->s, d, schema_path);
@@ -431,9 +428,9 @@ records_index *records_index_finish(records_index_pass *p, int members, diag *d)
     return ix;
 }
 
-records_index *records_index_build(char *const *paths, size_t n, unsigned threads, diag *d)
+records_index *records_index_build(const char *schema, char *const *paths, size_t n, unsigned threads, diag *d)
 {
-    return records_index_finish(records_index_begin(paths, n, threads, d), 1, d);
+    return records_index_finish(records_index_begin(schema, paths, n, threads, d), 1, d);
 }
 
 void records_index_free(records_index *ix)
@@ -468,6 +465,69 @@ xmlNodePtr records_lookup(const records_index *ix, const char *id)
 {
     id_entry *e = ix ? entry_get(ix, id) : NULL;
     return e && e->defined && (e->kind == REC_UNIT || e->kind == REC_ORG) ? e->node : NULL;
+}
+
+/* ------------------------------------------------------------------ the organisation tree */
+
+static char *child_text(xmlNodePtr node, const char *name)
+{
+    for (xmlNodePtr c = node ? node->children : NULL; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && !strcmp((const char *)c->name, name)) {
+            xmlChar *v = xmlNodeGetContent(c);
+            char *s = ws_xstrdup(v ? (const char *)v : "");
+            xmlFree(v);
+            return s;
+        }
+    return NULL;
+}
+
+xmlNodePtr records_organisation_of(const records_index *ix, xmlNodePtr rec, char **name)
+{
+    xmlChar *org = xmlGetProp(rec, (const xmlChar *)"org");
+    if (org) {
+        xmlNodePtr node = records_lookup(ix, (const char *)org);
+        *name = node ? child_text(node, "name") : NULL;
+        if (!*name) *name = ws_xstrdup((const char *)org);
+        xmlFree(org);
+        return node;
+    }
+    *name = child_text(rec, "name");
+    if (!*name) *name = ws_xstrdup("");
+    return rec;
+}
+
+xmlNodePtr records_unit_of(const records_index *ix, xmlNodePtr node)
+{
+    const char *unit = node ? attr_value(node, "unit") : NULL;
+    return unit ? records_lookup(ix, unit) : NULL;
+}
+
+xmlNodePtr records_indexed(const records_index *ix, xmlNodePtr rec)
+{
+    const char *id = rec ? attr_value(rec, "id") : NULL;
+    return id ? records_lookup(ix, id) : NULL;
+}
+
+size_t records_member_owners(const records_index *ix, xmlNodePtr member, xmlNodePtr *owners, size_t max)
+{
+    size_t n = 0;
+    const char *org = attr_value(member, "org");
+    xmlNodePtr o = org ? records_lookup(ix, org) : NULL;
+    /* Bounded like organisation_within: a cycle is reported elsewhere. A unit met through @org or
+     * @parent ends the walk (an error too). */
+    for (int depth = 0; o && depth < 64 && strcmp((const char *)o->name, "unit"); depth++) {
+        xmlNodePtr here[2] = {o, records_unit_of(ix, o)};
+        for (int k = 0; k < 2; k++) {
+            if (!here[k]) continue;
+            size_t seen = 0;
+            while (seen < n && owners[seen] != here[k]) seen++;
+            if (seen < n || n == max) continue; /* a cycle, or a unit named twice up the tree */
+            owners[n++] = here[k];
+        }
+        const char *parent = attr_value(o, "parent");
+        o = parent ? records_lookup(ix, parent) : NULL;
+    }
+    return n;
 }
 
 /* Whether organisation org_id is `id`, lies below it, or belongs to unit `id`. The walk up the

@@ -37,12 +37,13 @@ void records_unqualify(xmlDocPtr doc);
 
 typedef struct records_index records_index;
 
-/* Pass over all inputs: parse each (safely), validate against the XSD, collect ids and the
+/* Pass over all inputs: parse each (safely), validate against the XSD `schema` (the path of
+ * schemas/campaign.xsd: the caller knows where wenshu's data lives), collect ids and the
  * shared context, then check the campaign rules that span files (unique ids, references). Files
  * are read and validated ahead on `threads` helper threads (as records_reader_open). Every
  * problem is reported through d; the index is still returned (NULL only for usage/I-O failures
  * such as a missing schema) so that callers can go on with the records that are sound. */
-records_index *records_index_build(char *const *paths, size_t n, unsigned threads, diag *d);
+records_index *records_index_build(const char *schema, char *const *paths, size_t n, unsigned threads, diag *d);
 
 /* records_index_build in two steps, so that the caller can work while the first files are read:
  * begin starts the reading threads (NULL after reporting, e.g. a missing schema); finish takes
@@ -51,7 +52,8 @@ records_index *records_index_build(char *const *paths, size_t n, unsigned thread
  * and building them is a tenth of the pass — and records_members must not be called. libxml2
  * reports to d in this thread from begin to finish. */
 typedef struct records_index_pass records_index_pass;
-records_index_pass *records_index_begin(char *const *paths, size_t n, unsigned threads, diag *d);
+records_index_pass *records_index_begin(const char *schema, char *const *paths, size_t n, unsigned threads,
+                                        diag *d);
 records_index *records_index_finish(records_index_pass *p, int members, diag *d);
 void records_index_free(records_index *ix);
 
@@ -70,5 +72,33 @@ size_t records_members(const records_index *ix, const char *id, xmlNodePtr **out
 
 /* Whether the record with this id (member or organisation) had errors and must be skipped. */
 int records_is_bad(const records_index *ix, const char *id);
+
+/* Where a record of a file (unqualified) sits in the organisation tree, as the index holds it.
+ * These are the only walks of the tree outside this module; a caller keeps no idea of @org,
+ * @unit or @parent of its own.
+ *
+ * records_organisation_of: the organisation the record belongs to. A record with @org (a member)
+ * belongs to that organisation: returns the index's node (NULL when no organisation or unit has
+ * that id); *name gets its <name>, else the @org value itself. Any other record (an organisation,
+ * a unit) is its own: returns rec, and *name gets rec's <name>, else "". free() *name. */
+xmlNodePtr records_organisation_of(const records_index *ix, xmlNodePtr rec, char **name);
+/* The index's node of the unit named by node's @unit (node: a record, or a node of the index);
+ * NULL when node has none or no unit or organisation has that id. */
+xmlNodePtr records_unit_of(const records_index *ix, xmlNodePtr node);
+/* The index's own copy of an organisation or unit record of a file (by its @id); NULL otherwise. */
+xmlNodePtr records_indexed(const records_index *ix, xmlNodePtr rec);
+/* The organisations and units whose records_members count the member (a member element with
+ * @org): its organisation, those above it through @parent, and the unit of each — as index nodes,
+ * each once, nearest first, at most max (2 per level, 64 levels; a cycle ends the walk). Returns
+ * the count. */
+#define RECORDS_MAX_OWNERS (2 * 64)
+size_t records_member_owners(const records_index *ix, xmlNodePtr member, xmlNodePtr *owners, size_t max);
+
+/* Counts of what an index build saw, for the summary of `wenshu check`. */
+typedef struct {
+    size_t files, io_failures;
+    size_t campaigns, units, organisations, members;
+} records_stats;
+void records_index_stats(const records_index *ix, records_stats *out);
 
 #endif

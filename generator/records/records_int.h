@@ -1,5 +1,6 @@
-/* records_rules — internals shared by the records loader (records.c, records_load.c), the
- * campaign rules (rules.c) and `wenshu check`. Not a contract for other modules: use records.h. */
+/* records_int — internals shared by the records loader (records.c, records_load.c,
+ * records_read.c) and the campaign rules (records_rules.c). Not a contract for other modules: use
+ * records.h. */
 #ifndef WENSHU_RECORDS_RULES_H
 #define WENSHU_RECORDS_RULES_H
 
@@ -90,11 +91,5 @@ void records_rules_check_campaign(const records_src *src, xmlNodePtr campaign, c
 void records_rules_check_records(const records_src *src, xmlNodePtr root, const campaign_facts *cf, diag *d,
                          records_rules_mark_bad bad, void *ud);
 
-/* Counts of what an index build saw, for the summary of `wenshu check`. */
-typedef struct {
-    size_t files, io_failures;
-    size_t campaigns, units, organisations, members;
-} records_stats;
-void records_index_stats(const records_index *ix, records_stats *out);
 
 #endif

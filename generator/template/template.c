@@ -254,3 +254,44 @@ const char *template_title(const template *t) { return t->title; }
 const char *template_records(const template *t) { return t->records_src; }
 const char *template_style(const template *t) { return t->style; }
 
+
+/* ---- which variables a template reads ---- */
+
+/* Whether expr[0..len) names the variable $name, not merely one that starts with it. */
+static int expr_reads(const char *expr, size_t len, const char *name)
+{
+    size_t nl = strlen(name);
+    for (const char *p = expr, *end = expr + len; p < end && (p = memchr(p, '$', (size_t)(end - p))); p++) {
+        const char *q = p + 1;
+        while (q < end && (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')) q++;
+        if ((size_t)(end - q) >= nl && !memcmp(q, name, nl)) {
+            char next = q + nl < end ? q[nl] : 0;
+            int name_char = (next >= 'a' && next <= 'z') || (next >= 'A' && next <= 'Z') ||
+                            (next >= '0' && next <= '9') || next == '_' || next == '-' || next == '.';
+            if (!name_char) return 1;
+        }
+    }
+    return 0;
+}
+
+static int list_reads(const tnode_list *l, const char *name)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        const tnode *n = l->v[i];
+        if (n->kind != TN_TEXT && n->kind != TN_PARTIAL && n->src && expr_reads(n->src, n->len, name)) return 1;
+        if (list_reads(&n->body, name) || list_reads(&n->alt, name)) return 1;
+    }
+    return 0;
+}
+
+int template_reads_variable(const template *t, const char *name)
+{
+    if (t->records_src && expr_reads(t->records_src, strlen(t->records_src), name)) return 1;
+    if (list_reads(&t->body, name) || list_reads(&t->output, name)) return 1;
+    for (int i = 0; i < PDF_NFIELDS; i++)
+        if (list_reads(&t->pdf[i], name)) return 1;
+    /* every partial the template loaded is one it includes */
+    for (size_t i = 0; i < t->npartials; i++)
+        if (list_reads(&t->partials[i]->body, name)) return 1;
+    return 0;
+}

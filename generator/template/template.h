@@ -32,7 +32,9 @@
  *   {{! comment }}
  * A line holding only block tags (#each, /each, #if, else, /if, partial, comment) and whitespace
  * disappears entirely. Variables: $record, $organisation (the record's organisation: itself, or
- * its @org), $unit (that organisation's @unit, or the record's), $campaign, $form (the name).
+ * its @org), $unit (that organisation's @unit, or the record's), $campaign, $form (the name),
+ * $members (the summaries of the members in the organisation or unit and below it, from every
+ * input file: records_members — so only a template that reads it needs them: template_reads_variable).
  * Functions: w: (xpathfn.h) and EXSLT str:, math:, set:, date:.
  *
  * Records must come from documents passed through records_unqualify (plain //member). A template
@@ -93,8 +95,9 @@ int template_merge(template *t, xmlNodePtr record, ws_buf *out, diag *d);
 int template_merge_lines(template *t, xmlNodePtr record, ws_buf *out, long **lines, size_t *nlines, diag *d);
 
 /* The output file name for a record (no folder, no extension): the pattern's values are inserted
- * as plain text, then characters unsafe in file names (/ \ : * ? " < > | and controls) become "_",
- * a leading "." is dropped and the name is cut to 200 bytes at a character boundary. */
+ * as plain text, then characters unsafe in file names (/ \ : * ? " < > | and controls) become "_"
+ * and a leading "." is dropped. The name is not cut here: its length is the output path's
+ * business (batch/outpath.h caps every path component, in bytes, in one place). */
 int template_output_name(template *t, xmlNodePtr record, ws_buf *out, diag *d);
 
 /* PDF metadata for a record, as plain text (whitespace runs become one space); fields the front
@@ -105,6 +108,10 @@ typedef struct {
 } template_pdfmeta;
 int template_pdf_meta(template *t, xmlNodePtr record, template_pdfmeta *meta, diag *d);
 void template_pdfmeta_free(template_pdfmeta *meta);
+
+/* Whether any expression of the template (records:, output:, pdf:, the body, and every partial it
+ * includes) reads the variable $name. Literal text and comments do not count. */
+int template_reads_variable(const template *t, const char *name);
 
 /* The id used to name a record in messages: its @id, else its XPath location. Free with free(). */
 char *template_record_id(xmlNodePtr record);

@@ -467,7 +467,8 @@ int template_select(template *t, xmlDocPtr doc, xmlNodePtr **out_nodes, size_t *
     return rc;
 }
 
-/* Makes a file name safe: unsafe characters become "_", no leading "." or "-", at most 200 bytes. */
+/* Makes a file name safe: unsafe characters become "_", no leading "." or "-" or space, no trailing
+ * space or dot. Not cut: the output path module caps names (template.h). */
 static void sanitize_file_name(ws_buf *b, size_t from)
 {
     if (!b->data) return; /* nothing was ever written: an empty name, which the caller reports */
@@ -478,10 +479,6 @@ static void sanitize_file_name(ws_buf *b, size_t from)
         if (c < 0x20 || c == 0x7f || strchr("/\\:*?\"<>|", c)) c = '_';
         if (w == 0 && (c == '.' || c == '-' || c == ' ')) continue;
         s[w++] = (char)c;
-    }
-    if (w > 200) {
-        w = 200;
-        while (w > 0 && ((unsigned char)s[w] & 0xC0) == 0x80) w--; /* not inside a character */
     }
     while (w > 0 && (s[w - 1] == ' ' || s[w - 1] == '.')) w--;
     b->len = from + w;

@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *paths[2] = {WENSHU_ROOT "/samples/campaign.xml", (char *)path};
 
     diag *d = diag_new(NULL);
-    records_index *ix = records_index_build(paths, 2, 1, d);
+    records_index *ix = records_index_build(WENSHU_ROOT "/schemas/campaign.xsd", paths, 2, 1, d);
     if (ix) {
         /* The queries later stages make on whatever the index holds. */
         (void)records_campaign(ix);

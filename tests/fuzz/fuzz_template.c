@@ -30,7 +30,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     char *paths[] = {WENSHU_ROOT "/samples/campaign.xml", WENSHU_ROOT "/samples/members-mzj.xml",
                      WENSHU_ROOT "/samples/members-fly.xml"};
     diag *d = diag_new(stderr);
-    ix = records_index_build(paths, 3, 1, d);
+    ix = records_index_build(WENSHU_ROOT "/schemas/campaign.xsd", paths, 3, 1, d);
     for (int i = 0; i < NDOCS; i++) {
         docs[i] = records_parse_file(paths[i], d);
         if (!docs[i]) abort();

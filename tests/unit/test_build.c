@@ -1,4 +1,5 @@
-/* The batch machinery of `wenshu build` with a stand-in source: names, -j, shards, incremental
+/* The batch machinery of `wenshu build` with a stand-in source (and pipeline_volume.h binding its
+ * combined files, as the real source does): names, -j, shards, incremental
  * builds, combined files, crashes, stale temporary files. With "--fixture OUT" it only builds the
  * stand-in documents into OUT (tests/build/test_verify.sh uses that). */
 #include <dirent.h>
@@ -13,6 +14,8 @@
 #include "batch/build.h"
 #include "batch/manifest.h"
 #include "batch/outscan.h"
+#include "cli/pipeline_volume.h"
+#include "typeset/dlist.h"
 #include "tap.h"
 
 /* tap.h's CHECK evaluates its condition twice; these conditions have side effects. */
@@ -84,11 +87,27 @@ static int fake_render(void *ctx, const build_item *it, const dlist_doc *doc, in
     return 0;
 }
 
-static const build_source fake = {NULL, fake_layout, fake_render};
+static int fake_make(void *ctx, const build_item *it, const build_member *members, size_t nmembers, int archive,
+                     ws_buf *pdf, long *pages, diag *d)
+{
+    dlist_doc *doc = NULL;
+    int rc = it->record[0] ? fake_layout(ctx, it, &doc, d)
+                           : pipeline_volume_bind(it, members, nmembers, fake_layout, ctx, &doc, d);
+    if (rc || !doc) {
+        dlist_doc_free(doc);
+        return -1;
+    }
+    rc = fake_render(ctx, it, doc, archive, pdf, d);
+    *pages = (long)doc->npages;
+    dlist_doc_free(doc);
+    return rc;
+}
+
+static const build_source fake = {NULL, fake_make};
 
 static build_plan *fake_plan(void)
 {
-    build_plan *p = build_plan_new();
+    build_plan *p = batch_plan_new();
     for (size_t f = 0; f < 2; f++)
         for (size_t i = 0; i < NRECORDS; i++) {
             build_item it = {.form = forms[f], .record = records[i].id, .org = records[i].org, .name = records[i].name,
@@ -99,7 +118,7 @@ static build_plan *fake_plan(void)
             sha256_add_str(&s, records[i].id);
             sha256_add_str(&s, !strcmp(records[i].id, changed_record) ? revision : "r1");
             sha256_end(&s, it.key);
-            build_plan_add(p, &it);
+            batch_plan_add(p, &it);
         }
     return p;
 }
@@ -107,14 +126,14 @@ static build_plan *fake_plan(void)
 static int run_build(const char *out, int jobs, int combined, unsigned k, unsigned n, int force, char **form, char **record)
 {
     build_options o = {.out = out, .jobs = jobs, .combined = combined, .force = force, .quiet = 1, .shard_k = k,
-                       .shard_n = n, .version = "test", .progress = 0};
+                       .shard_n = n, .version = "test"};
     if (form) o.forms = form, o.nforms = 1;
     if (record) o.records = record, o.nrecords = 1;
     build_plan *p = fake_plan();
     diag *d = diag_new(stderr);
-    int rc = build_run(p, &fake, &o, d);
+    int rc = build_run(p, &fake, &o, d, NULL);
     diag_free(d);
-    build_plan_free(p);
+    batch_plan_free(p);
     return rc;
 }
 
@@ -331,7 +350,7 @@ int main(int argc, char **argv)
     CHECK_ONCE(m1.n > 0 && m2.n > 0 && disjoint && !file_exists(s, "manifest.json"),
           "shards make disjoint parts (%zu + %zu) and wait for the last", m1.n, m2.n);
     char merge_err[256];
-    CHECK_ONCE(build_merge_manifests(s, 1, merge_err, sizeof merge_err) == 1 && strstr(merge_err, "3 of 3"),
+    CHECK_ONCE(manifest_merge_parts(s, 1, merge_err, sizeof merge_err) == 1 && strstr(merge_err, "3 of 3"),
           "merging early says which shard is missing: %s", merge_err);
     CHECK_ONCE(run_build(s, 4, 1, 3, 3, 0, NULL, NULL) == 0, "shard 3/3 runs and merges");
     char *ms = manifest_text(s);
@@ -344,7 +363,7 @@ int main(int argc, char **argv)
     /* A shard re-run after the merge (a retried job) leaves its part until merged by hand. */
     CHECK_ONCE(run_build(s, 2, 1, 2, 3, 1, NULL, NULL) == 0 && file_exists(s, "manifest.2-of-3.json"),
                "a re-run shard waits for the others");
-    CHECK_ONCE(build_merge_manifests(s, 0, merge_err, sizeof merge_err) == 2 && !file_exists(s, "manifest.2-of-3.json"),
+    CHECK_ONCE(manifest_merge_parts(s, 0, merge_err, sizeof merge_err) == 2 && !file_exists(s, "manifest.2-of-3.json"),
                "--merge-manifests merges what is there: %s", merge_err);
     char *ms2 = manifest_text(s);
     CHECK_ONCE(!strcmp(ms2, ma), "and the manifest is still the single run's");

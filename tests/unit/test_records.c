@@ -29,14 +29,16 @@ static double xpath_number(xmlDocPtr doc, const char *expr)
     return v;
 }
 
+/* Tests run from the top of the source tree (tests/run). */
+#define SCHEMA "schemas/campaign.xsd"
+
 int main(void)
 {
-    setenv("WENSHU_DATADIR", ".", 0);
 
     /* the samples: clean, shared context resolved across files */
     char *samples[] = {"samples/members-mzj.xml", "samples/campaign.xml", "samples/members-fly.xml"};
     diag *d = diag_new(NULL);
-    records_index *ix = records_index_build(samples, 3, 1, d);
+    records_index *ix = records_index_build(SCHEMA, samples, 3, 1, d);
     CHECK(ix != NULL, "index built over the samples");
     CHECK(diag_count(d, DIAG_ERROR) == 0 && diag_count(d, DIAG_WARNING) == 0, "samples are clean (%s)",
           diag_nmessages(d) ? diag_message(d, 0) : "no message");
@@ -59,7 +61,7 @@ int main(void)
     /* schema defaults are filled in: <targets/> in base.xml */
     char *base[] = {"tests/records/fixtures/base.xml", "tests/records/fixtures/rule-reference.xml"};
     d = diag_new(NULL);
-    ix = records_index_build(base, 2, 1, d);
+    ix = records_index_build(SCHEMA, base, 2, 1, d);
     xmlNodePtr targets = NULL;
     for (xmlNodePtr n = records_campaign(ix) ? records_campaign(ix)->children : NULL; n; n = n->next)
         if (n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, "targets")) targets = n;
@@ -74,12 +76,10 @@ int main(void)
     diag_free(d);
 
     /* no schema: NULL, reported */
-    setenv("WENSHU_DATADIR", "/nonexistent", 1);
     d = diag_new(NULL);
-    ix = records_index_build(base, 1, 1, d);
+    ix = records_index_build("/nonexistent/schemas/campaign.xsd", base, 1, 1, d);
     CHECK(ix == NULL && diag_count(d, DIAG_ERROR) == 1, "a missing schema gives NULL and one error");
     diag_free(d);
-    setenv("WENSHU_DATADIR", ".", 1);
 
     /* records_parse_file + records_unqualify: templates see //member */
     d = diag_new(NULL);
@@ -141,7 +141,7 @@ int main(void)
     char *four[] = {"samples/campaign.xml", "samples/members-mzj.xml", "tests/records/fixtures/not-wellformed.xml",
                     "samples/members-fly.xml"};
     diag *d1 = diag_new(NULL), *d2 = diag_new(NULL);
-    records_index *ix1 = records_index_build(four, 4, 1, d1), *ix2 = records_index_build(four, 4, 2, d2);
+    records_index *ix1 = records_index_build(SCHEMA, four, 4, 1, d1), *ix2 = records_index_build(SCHEMA, four, 4, 2, d2);
     int index_same = ix1 && ix2 && diag_nmessages(d1) == diag_nmessages(d2) && diag_count(d1, DIAG_ERROR) == 1;
     for (size_t i = 0; index_same && i < diag_nmessages(d1); i++)
         index_same = !strcmp(diag_message(d1, i), diag_message(d2, i));
@@ -159,7 +159,7 @@ int main(void)
     /* In two steps and without member summaries (a build of member forms only): the same messages,
      * the same records, found bad or not. */
     diag *d3 = diag_new(NULL);
-    records_index *ix3 = records_index_finish(records_index_begin(four, 4, 2, d3), 0, d3);
+    records_index *ix3 = records_index_finish(records_index_begin(SCHEMA, four, 4, 2, d3), 0, d3);
     int steps_same = ix3 && diag_nmessages(d3) == diag_nmessages(d1) && records_lookup(ix3, "U-MZJ") &&
                      records_lookup(ix3, "O-JG") && records_campaign(ix3) &&
                      records_is_bad(ix3, "O-JG") == records_is_bad(ix1, "O-JG");

@@ -642,6 +642,19 @@ static void test_api(void)
     xmlFreeDoc(doc);
     diag_free(d);
 
+    /* which variables a template reads: expressions only, not its prose */
+    d = diag_new(NULL);
+    const char *reads = "---\nname: r\ntitle: 表\nrecords: //r\n---\n$members in prose\n{{#if $members}}{{ count($members) }}{{/if}}\n";
+    const char *prose = "---\nname: p\ntitle: 表\nrecords: //r\n---\nThe $members of {{ $organisation/name }}\n";
+    template *tr = template_load_string("r.md", reads, strlen(reads), NULL, NULL, d);
+    template *tp = template_load_string("p.md", prose, strlen(prose), NULL, NULL, d);
+    CHECK(tr && tp && template_reads_variable(tr, "members") && !template_reads_variable(tp, "members") &&
+              template_reads_variable(tp, "organisation") && !template_reads_variable(tr, "organisation"),
+          "template_reads_variable: $members in an expression counts, $members in prose does not");
+    template_free(tr);
+    template_free(tp);
+    diag_free(d);
+
     /* limits: an error names the record and the tag */
     const char *big = "---\nname: t\ntitle: x\nrecords: //r\n---\n{{#each //i}}{{#each //i}}{{ . }}{{/each}}{{/each}}\n";
     d = diag_new(NULL);
