@@ -1,15 +1,12 @@
-/* cpset — fonts_cpset over hb_set_t. The struct only wraps the pointer: HarfBuzz's type does
- * not appear in cpset.h, and the set costs one more call per operation, nothing else. */
+/* cpset — fonts_cpset over hb_set_t (struct in fonts_int.h). The struct only wraps the pointer:
+ * HarfBuzz's type does not appear in cpset.h, and the set costs one more call per operation. */
 #include "fonts/cpset.h"
 
 #include <hb.h>
 #include <stdlib.h>
 
 #include "base/util.h"
-
-struct fonts_cpset {
-    hb_set_t *set;
-};
+#include "fonts/fonts_int.h"
 
 fonts_cpset *fonts_cpset_new(void)
 {

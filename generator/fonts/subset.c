@@ -206,7 +206,7 @@ static int build(fonts_set *fs, int face, const fonts_cpset *cps, const fonts_cp
     unsigned nglyphs;
     if (direct) {
         hb_set_t *glyphs = hb_set_create();
-        for (uint32_t cp = FONTS_CPSET_START; fonts_cpset_next(cps, &cp);) {
+        for (hb_codepoint_t cp = HB_SET_VALUE_INVALID; hb_set_next(cps->set, &cp);) {
             int g = fonts_glyph(fs, face, cp);
             if (g > 0) hb_set_add(glyphs, (hb_codepoint_t)g);
         }
@@ -225,7 +225,7 @@ static int build(fonts_set *fs, int face, const fonts_cpset *cps, const fonts_cp
         hb_subset_input_t *in = hb_subset_input_create_or_fail();
         if (!in) abort();
         hb_set_t *glyphs = hb_subset_input_glyph_set(in);
-        for (uint32_t cp = FONTS_CPSET_START; fonts_cpset_next(cps, &cp);) {
+        for (hb_codepoint_t cp = HB_SET_VALUE_INVALID; hb_set_next(cps->set, &cp);) {
             int g = fonts_glyph(fs, face, cp);
             if (g > 0) hb_set_add(glyphs, (hb_codepoint_t)g);
         }
@@ -248,8 +248,8 @@ static int build(fonts_set *fs, int face, const fonts_cpset *cps, const fonts_cp
     /* CIDs: the subset glyph id for the first character of each glyph; then the width
      * variants, each a glyph of its own appended to the font; then one CID past those for each
      * further character sharing a glyph. */
-    unsigned nvar = variants ? (unsigned)fonts_cpset_count(variants) : 0;
-    unsigned cap = nglyphs + (unsigned)fonts_cpset_count(cps) + nvar + 1;
+    unsigned nvar = variants ? hb_set_get_population(variants->set) : 0;
+    unsigned cap = nglyphs + hb_set_get_population(cps->set) + nvar + 1;
     out->unicode = ws_xcalloc(cap, sizeof *out->unicode);
     out->gid = ws_xcalloc(cap, sizeof *out->gid);
     out->width = ws_xcalloc(cap, sizeof *out->width);
@@ -257,9 +257,9 @@ static int build(fonts_set *fs, int face, const fonts_cpset *cps, const fonts_cp
     L->cid_of = hb_map_create();
     L->variant_cid = hb_map_create();
     out->identity = 1;
-    uint32_t *shared = ws_xcalloc(fonts_cpset_count(cps) + 1, sizeof *shared);
+    uint32_t *shared = ws_xcalloc(hb_set_get_population(cps->set) + 1, sizeof *shared);
     size_t nshared = 0;
-    for (uint32_t cp = FONTS_CPSET_START; fonts_cpset_next(cps, &cp);) {
+    for (hb_codepoint_t cp = HB_SET_VALUE_INVALID; hb_set_next(cps->set, &cp);) {
         int g = fonts_glyph(fs, face, cp);
         if (g <= 0) continue;
         hb_codepoint_t ng = new_gid(&map, g);
@@ -277,7 +277,7 @@ static int build(fonts_set *fs, int face, const fonts_cpset *cps, const fonts_cp
 
     uint16_t *vsrc = ws_xcalloc(nvar + 1, sizeof *vsrc), *vadv = ws_xcalloc(nvar + 1, sizeof *vadv);
     unsigned nv = 0;
-    for (uint32_t key = FONTS_CPSET_START; variants && fonts_cpset_next(variants, &key);) {
+    for (hb_codepoint_t key = HB_SET_VALUE_INVALID; variants && hb_set_next(variants->set, &key);) {
         hb_codepoint_t base = hb_map_get(L->cid_of, key >> 11);
         if (base == HB_MAP_VALUE_INVALID || nglyphs + nv >= 0xFFFF) continue; /* drawn with TJ numbers */
         unsigned w = key & VARIANT_MAX_WIDTH, cid = nglyphs + nv;
