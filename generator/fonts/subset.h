@@ -1,9 +1,9 @@
 /* subset — one face cut down to the glyphs a document uses, with the CIDs the PDF will carry.
  *
  * The font program is subset by glyph id — written directly from the face's glyf tables
- * (fontprog_int.h), or by hb-subset for a face fontprog cannot read — and each distinct character gets a CID
- * equal to its glyph's id in the subset, so the CIDFont can use /CIDToGIDMap /Identity and the
- * font program needs no cmap at all. This is also what makes characters above U+FFFF work:
+ * (fontprog_int.h), or by hb-subset for a face fontprog cannot read — and each distinct
+ * character gets a CID equal to its glyph's id in the subset, so the CIDFont can use
+ * /CIDToGIDMap /Identity and the font program needs no cmap at all. This is also what makes characters above U+FFFF work:
  * nothing on the way (libharu's UTF-8 encoder, a BMP cmap) ever sees the code point; the
  * ToUnicode CMap maps the CID back to the character, with a surrogate pair when needed. When
  * two characters share a glyph, the second gets a CID past the last glyph (and the CIDFont
