@@ -15,10 +15,10 @@
 #include <time.h>
 
 #include "cli/commands.h"
-#include "fonts/fonts_cache.h"
+#include "fonts/cpset.h"
 #include "typeset/blocks.h"
 #include "typeset/layout.h"
-#include "pdf/pdffont.h"
+#include "pdf/pdffont_int.h"
 #include "pdf/pdfout.h"
 #include "typeset/style.h"
 #include "fonts/subset.h"
@@ -36,17 +36,17 @@ static void font_work(const dlist_doc *doc, fonts_set *fs, struct libdeflate_com
                       size_t *program_bytes)
 {
     size_t nfaces = fonts_nfaces(fs);
-    hb_set_t **used = ws_xcalloc(nfaces + 1, sizeof *used);
+    fonts_cpset **used = ws_xcalloc(nfaces + 1, sizeof *used);
     for (size_t p = 0; p < doc->npages; p++) {
         const dlist_page *pg = &doc->pages[p];
         for (size_t i = 0; i < pg->nops; i++) {
             const dlist_op *op = &pg->ops[i];
             if (op->kind != DL_TEXT || op->u.text.face < 0 || (size_t)op->u.text.face >= nfaces) continue;
             int f = op->u.text.face;
-            if (!used[f]) used[f] = hb_set_create();
+            if (!used[f]) used[f] = fonts_cpset_new();
             for (size_t k = 0; k < op->u.text.count && op->u.text.first + k < pg->nglyphs; k++) {
                 uint32_t cp = pg->glyphs[op->u.text.first + k].cp;
-                if (fonts_glyph(fs, f, cp) > 0) hb_set_add(used[f], cp);
+                if (fonts_glyph(fs, f, cp) > 0) fonts_cpset_add(used[f], cp);
             }
         }
     }
@@ -59,16 +59,14 @@ static void font_work(const dlist_doc *doc, fonts_set *fs, struct libdeflate_com
         double t1 = cpu_ms();
         *subset_ms += t1 - t0;
         if (rc == 0) {
-            unsigned len;
-            const char *prog = hb_blob_get_data(sf.program, &len);
-            size_t cap = libdeflate_zlib_compress_bound(c, len);
+            size_t cap = libdeflate_zlib_compress_bound(c, sf.program_len);
             void *z = ws_xmalloc(cap);
-            *program_bytes += libdeflate_zlib_compress(c, prog, len, z, cap);
+            *program_bytes += libdeflate_zlib_compress(c, sf.program, sf.program_len, z, cap);
             free(z);
             *deflate_ms += cpu_ms() - t1;
             subset_free(&sf);
         }
-        hb_set_destroy(used[f]);
+        fonts_cpset_free(used[f]);
     }
     diag_free(d);
     free(used);

@@ -1,4 +1,4 @@
-#include "fonts/fontprog.h"
+#include "fonts/fontprog_int.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -4,16 +4,17 @@
  * are cached in two-level tables (256 code points a page, pages allocated on first touch): a
  * lookup is two array indexings. A face's page is filled from its cmap and hmtx in one go. */
 #include "fonts/fonts.h"
-#include "fonts/fonts_cache.h"
+#include "fonts/fonts_int.h"
 
 #include <ctype.h>
 #include <fontconfig/fontconfig.h>
+#include <hb-ot.h>
 #include <hb-subset.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "fonts/fontprog.h"
+#include "fonts/fontprog_int.h"
 #include "base/util.h"
 
 #define NPAGES 0x1100 /* 0x110000 code points / 256 */
@@ -27,7 +28,7 @@ typedef struct {
 typedef struct {
     face_info info;
     hb_face_t *face;
-    hb_font_t *font; /* unscaled: advances in font units */
+    hb_font_t *font; /* unscaled: advances and extents in font units; immutable, shared by all callers */
     hb_face_t *prepared; /* hb_subset_preprocess'd copy, made once the face is subset often */
     unsigned subsets;    /* how many documents have subset this face */
     fontprog_source *prog; /* its tables for writing subset programs directly */
@@ -341,6 +342,51 @@ int fonts_glyph(fonts_set *fs, int face, uint32_t cp)
     if (face < 0 || (size_t)face >= fs->nfaces || cp > 0x10FFFF) return -1;
     glyph_page *pg = page_of(fs->faces[face], cp);
     return pg->adv[cp & 0xFF] < 0 ? -1 : pg->gid[cp & 0xFF];
+}
+
+int fonts_glyph_ink(fonts_set *fs, int face, uint32_t cp, fonts_ink *out)
+{
+    memset(out, 0, sizeof *out);
+    if (face < 0 || (size_t)face >= fs->nfaces) return 0;
+    hb_font_t *font = fs->faces[face]->font;
+    hb_codepoint_t g;
+    hb_glyph_extents_t e;
+    if (!hb_font_get_nominal_glyph(font, cp, &g) || !hb_font_get_glyph_extents(font, g, &e)) return 0;
+    out->advance = hb_font_get_glyph_h_advance(font, g);
+    out->x_bearing = e.x_bearing;
+    out->y_bearing = e.y_bearing;
+    out->width = e.width;
+    out->height = e.height;
+    return 1;
+}
+
+static int scaled(long v, unsigned upem) { return (int)(v * 1000 / (long)upem); }
+
+int fonts_cap_height(fonts_set *fs, int face)
+{
+    if (face < 0 || (size_t)face >= fs->nfaces) return 0;
+    face_rec *f = fs->faces[face];
+    hb_position_t cap = 0;
+    /* the fallback goes through font units too, so it rounds as the PDF always wrote it */
+    if (!hb_ot_metrics_get_position(f->font, HB_OT_METRICS_TAG_CAP_HEIGHT, &cap) || cap <= 0)
+        cap = (hb_position_t)((long)f->info.ascender * f->info.upem / 1000);
+    return scaled(cap, f->info.upem);
+}
+
+int fonts_bbox(fonts_set *fs, int face, int box[4])
+{
+    if (face < 0 || (size_t)face >= fs->nfaces) return -1;
+    face_rec *f = fs->faces[face];
+    hb_blob_t *head = hb_face_reference_table(f->face, HB_TAG('h', 'e', 'a', 'd'));
+    unsigned len;
+    const unsigned char *h = (const unsigned char *)hb_blob_get_data(head, &len);
+    int rc = -1;
+    if (len >= 44) { /* xMin, yMin, xMax, yMax: int16 at offset 36 */
+        for (int i = 0; i < 4; i++) box[i] = scaled((int16_t)(h[36 + 2 * i] << 8 | h[37 + 2 * i]), f->info.upem);
+        rc = 0;
+    }
+    hb_blob_destroy(head);
+    return rc;
 }
 
 hb_face_t *fonts_subset_source(fonts_set *fs, int face)

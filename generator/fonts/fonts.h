@@ -11,8 +11,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <hb.h>
-
 #include "base/diag.h"
 
 typedef enum {
@@ -55,8 +53,30 @@ int fonts_face_for(fonts_set *fs, fonts_role role, uint32_t cp);
 /* Advance of cp in face, in 1/1000 em (as the PDF /W array carries it). */
 int fonts_advance(fonts_set *fs, int face, uint32_t cp);
 
+/* Glyph id of cp in face (from the cached cmap page), or -1 when the face lacks it. */
+int fonts_glyph(fonts_set *fs, int face, uint32_t cp);
+
+/* A glyph's advance and ink box, in font units (fonts_face()->upem to the em), unrounded: what
+ * layout needs to place a mark by its ink rather than its em box. y_bearing is the top of the
+ * ink above the baseline; height is negative (downward), as in the font. */
+typedef struct {
+    int advance;
+    int x_bearing, y_bearing, width, height;
+} fonts_ink;
+
+/* Fills out for cp in face and returns 1; returns 0 (out zeroed) when the face lacks cp or the
+ * glyph's extents cannot be read. */
+int fonts_glyph_ink(fonts_set *fs, int face, uint32_t cp, fonts_ink *out);
+
+/* The face's cap height in 1/1000 em (floor, as the widths): from its OS/2 table, or, when the
+ * font gives none, its ascender. */
+int fonts_cap_height(fonts_set *fs, int face);
+
+/* The face's bounding box of all glyphs from its 'head' table, in 1/1000 em (truncated toward
+ * zero): xMin, yMin, xMax, yMax. Returns 0, or -1 when the table is too short (box untouched). */
+int fonts_bbox(fonts_set *fs, int face, int box[4]);
+
 size_t fonts_nfaces(const fonts_set *fs);
 const face_info *fonts_face(const fonts_set *fs, int face);
-hb_face_t *fonts_hb_face(fonts_set *fs, int face); /* borrowed; lives as long as fs */
 
 #endif

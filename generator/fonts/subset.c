@@ -5,9 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fonts/fontprog.h"
-#include "fonts/fonts_cache.h"
+#include "fonts/fontprog_int.h"
+#include "fonts/fonts_int.h"
 #include "base/util.h"
+
+struct subset_lookup {
+    hb_map_t *cid_of;      /* code point -> CID */
+    hb_map_t *variant_cid; /* VARIANT_KEY -> CID */
+    hb_blob_t *program;    /* holds subset_font.program */
+};
 
 /* Tables a PDF viewer never reads from an embedded CIDFontType2 program: layout, vertical
  * metrics, bitmaps, and the cmap (CIDs select glyphs directly). */
@@ -181,8 +187,8 @@ static hb_codepoint_t new_gid(const gid_map *m, int old)
 
 /* Makes the subset with fontprog (direct) or hb-subset. Returns 0, -1 after reporting, or 1
  * when fontprog cannot handle this face's data (the caller then tries hb-subset). */
-static int build(fonts_set *fs, int face, const hb_set_t *cps, const hb_set_t *variants, int direct, subset_font *out,
-                 diag *d)
+static int build(fonts_set *fs, int face, const fonts_cpset *cps, const fonts_cpset *variants, int direct,
+                 subset_font *out, diag *d)
 {
     memset(out, 0, sizeof *out);
     const face_info *fi = fonts_face(fs, face);
@@ -200,7 +206,7 @@ static int build(fonts_set *fs, int face, const hb_set_t *cps, const hb_set_t *v
     unsigned nglyphs;
     if (direct) {
         hb_set_t *glyphs = hb_set_create();
-        for (hb_codepoint_t cp = HB_SET_VALUE_INVALID; hb_set_next(cps, &cp);) {
+        for (hb_codepoint_t cp = HB_SET_VALUE_INVALID; hb_set_next(cps->set, &cp);) {
             int g = fonts_glyph(fs, face, cp);
             if (g > 0) hb_set_add(glyphs, (hb_codepoint_t)g);
         }
@@ -219,7 +225,7 @@ static int build(fonts_set *fs, int face, const hb_set_t *cps, const hb_set_t *v
         hb_subset_input_t *in = hb_subset_input_create_or_fail();
         if (!in) abort();
         hb_set_t *glyphs = hb_subset_input_glyph_set(in);
-        for (hb_codepoint_t cp = HB_SET_VALUE_INVALID; hb_set_next(cps, &cp);) {
+        for (hb_codepoint_t cp = HB_SET_VALUE_INVALID; hb_set_next(cps->set, &cp);) {
             int g = fonts_glyph(fs, face, cp);
             if (g > 0) hb_set_add(glyphs, (hb_codepoint_t)g);
         }
@@ -242,17 +248,18 @@ static int build(fonts_set *fs, int face, const hb_set_t *cps, const hb_set_t *v
     /* CIDs: the subset glyph id for the first character of each glyph; then the width
      * variants, each a glyph of its own appended to the font; then one CID past those for each
      * further character sharing a glyph. */
-    unsigned nvar = variants ? hb_set_get_population(variants) : 0;
-    unsigned cap = nglyphs + hb_set_get_population(cps) + nvar + 1;
+    unsigned nvar = variants ? hb_set_get_population(variants->set) : 0;
+    unsigned cap = nglyphs + hb_set_get_population(cps->set) + nvar + 1;
     out->unicode = ws_xcalloc(cap, sizeof *out->unicode);
     out->gid = ws_xcalloc(cap, sizeof *out->gid);
     out->width = ws_xcalloc(cap, sizeof *out->width);
-    out->cid_of = hb_map_create();
-    out->variant_cid = hb_map_create();
+    subset_lookup *L = out->lookup = ws_xcalloc(1, sizeof *out->lookup);
+    L->cid_of = hb_map_create();
+    L->variant_cid = hb_map_create();
     out->identity = 1;
-    uint32_t *shared = ws_xcalloc(hb_set_get_population(cps) + 1, sizeof *shared);
+    uint32_t *shared = ws_xcalloc(hb_set_get_population(cps->set) + 1, sizeof *shared);
     size_t nshared = 0;
-    for (hb_codepoint_t cp = HB_SET_VALUE_INVALID; hb_set_next(cps, &cp);) {
+    for (hb_codepoint_t cp = HB_SET_VALUE_INVALID; hb_set_next(cps->set, &cp);) {
         int g = fonts_glyph(fs, face, cp);
         if (g <= 0) continue;
         hb_codepoint_t ng = new_gid(&map, g);
@@ -264,14 +271,14 @@ static int build(fonts_set *fs, int face, const hb_set_t *cps, const hb_set_t *v
         out->unicode[ng] = cp;
         out->gid[ng] = (uint16_t)ng;
         out->width[ng] = (int16_t)fonts_advance(fs, face, cp);
-        hb_map_set(out->cid_of, cp, ng);
+        hb_map_set(L->cid_of, cp, ng);
     }
     out->ncid = nglyphs ? nglyphs : 1;
 
     uint16_t *vsrc = ws_xcalloc(nvar + 1, sizeof *vsrc), *vadv = ws_xcalloc(nvar + 1, sizeof *vadv);
     unsigned nv = 0;
-    for (hb_codepoint_t key = HB_SET_VALUE_INVALID; variants && hb_set_next(variants, &key);) {
-        hb_codepoint_t base = hb_map_get(out->cid_of, key >> 11);
+    for (hb_codepoint_t key = HB_SET_VALUE_INVALID; variants && hb_set_next(variants->set, &key);) {
+        hb_codepoint_t base = hb_map_get(L->cid_of, key >> 11);
         if (base == HB_MAP_VALUE_INVALID || nglyphs + nv >= 0xFFFF) continue; /* drawn with TJ numbers */
         unsigned w = key & VARIANT_MAX_WIDTH, cid = nglyphs + nv;
         vsrc[nv] = (uint16_t)base;
@@ -279,13 +286,13 @@ static int build(fonts_set *fs, int face, const hb_set_t *cps, const hb_set_t *v
         out->unicode[cid] = key >> 11;
         out->gid[cid] = (uint16_t)cid;
         out->width[cid] = (int16_t)w;
-        hb_map_set(out->variant_cid, key, cid);
+        hb_map_set(L->variant_cid, key, cid);
         nv++;
     }
     if (direct) {
-        out->program = fontprog_build(prog, map.gids, map.ngids, vsrc, vadv, nv);
+        L->program = fontprog_build(prog, map.gids, map.ngids, vsrc, vadv, nv);
         free((void *)map.gids);
-        if (!out->program) { /* malformed glyph data: hb-subset may still cope */
+        if (!L->program) { /* malformed glyph data: hb-subset may still cope */
             free(vsrc);
             free(vadv);
             free(shared);
@@ -293,14 +300,17 @@ static int build(fonts_set *fs, int face, const hb_set_t *cps, const hb_set_t *v
             return 1;
         }
     } else {
-        out->program = nv ? with_variant_glyphs(sub, nglyphs, vsrc, vadv, nv) : NULL;
-        if (nv && !out->program) { /* could not add glyphs: the variants fall back to TJ numbers */
+        L->program = nv ? with_variant_glyphs(sub, nglyphs, vsrc, vadv, nv) : NULL;
+        if (nv && !L->program) { /* could not add glyphs: the variants fall back to TJ numbers */
             for (unsigned k = 0; k < nv; k++) out->unicode[nglyphs + k] = 0;
-            hb_map_clear(out->variant_cid);
+            hb_map_clear(L->variant_cid);
             nv = 0;
         }
-        if (!out->program) out->program = hb_face_reference_blob(sub);
+        if (!L->program) L->program = hb_face_reference_blob(sub);
     }
+    unsigned plen;
+    out->program = (const unsigned char *)hb_blob_get_data(L->program, &plen);
+    out->program_len = plen;
     free(vsrc);
     free(vadv);
     out->ncid += nv;
@@ -308,7 +318,7 @@ static int build(fonts_set *fs, int face, const hb_set_t *cps, const hb_set_t *v
     for (size_t i = 0; i < nshared; i++) {
         hb_codepoint_t ng = new_gid(&map, fonts_glyph(fs, face, shared[i]));
         if (out->ncid > 0xFFFF) { /* no 2-byte code left: drawn, but extracts as the first */
-            hb_map_set(out->cid_of, shared[i], ng);
+            hb_map_set(L->cid_of, shared[i], ng);
             continue;
         }
         unsigned cid = out->ncid++;
@@ -316,7 +326,7 @@ static int build(fonts_set *fs, int face, const hb_set_t *cps, const hb_set_t *v
         out->unicode[cid] = shared[i];
         out->gid[cid] = (uint16_t)ng;
         out->width[cid] = (int16_t)fonts_advance(fs, face, shared[i]);
-        hb_map_set(out->cid_of, shared[i], cid);
+        hb_map_set(L->cid_of, shared[i], cid);
     }
     free(shared);
     if (sub) hb_face_destroy(sub);
@@ -341,7 +351,7 @@ static int build(fonts_set *fs, int face, const hb_set_t *cps, const hb_set_t *v
     return 0;
 }
 
-int subset_build(fonts_set *fs, int face, const hb_set_t *cps, const hb_set_t *variants, subset_font *out, diag *d)
+int subset_build(fonts_set *fs, int face, const fonts_cpset *cps, const fonts_cpset *variants, subset_font *out, diag *d)
 {
     int rc = build(fs, face, cps, variants, 1, out, d);
     return rc == 1 ? build(fs, face, cps, variants, 0, out, d) : rc;
@@ -350,11 +360,25 @@ int subset_build(fonts_set *fs, int face, const hb_set_t *cps, const hb_set_t *v
 void subset_free(subset_font *sf)
 {
     if (!sf) return;
-    hb_blob_destroy(sf->program);
-    hb_map_destroy(sf->cid_of);
-    hb_map_destroy(sf->variant_cid);
+    if (sf->lookup) {
+        hb_blob_destroy(sf->lookup->program);
+        hb_map_destroy(sf->lookup->cid_of);
+        hb_map_destroy(sf->lookup->variant_cid);
+        free(sf->lookup);
+    }
     free(sf->unicode);
     free(sf->gid);
     free(sf->width);
     memset(sf, 0, sizeof *sf);
+}
+
+uint32_t subset_cid_of(const subset_font *sf, uint32_t cp)
+{
+    /* HB_MAP_VALUE_INVALID is SUBSET_NO_CID: both are all ones */
+    return sf->lookup ? hb_map_get(sf->lookup->cid_of, cp) : SUBSET_NO_CID;
+}
+
+uint32_t subset_variant_cid(const subset_font *sf, uint32_t cp, unsigned w)
+{
+    return sf->lookup ? hb_map_get(sf->lookup->variant_cid, VARIANT_KEY(cp, w)) : SUBSET_NO_CID;
 }

@@ -1,9 +1,9 @@
 /* subset — one face cut down to the glyphs a document uses, with the CIDs the PDF will carry.
  *
  * The font program is subset by glyph id — written directly from the face's glyf tables
- * (fontprog.h), or by hb-subset for a face fontprog cannot read — and each distinct character gets a CID
- * equal to its glyph's id in the subset, so the CIDFont can use /CIDToGIDMap /Identity and the
- * font program needs no cmap at all. This is also what makes characters above U+FFFF work:
+ * (fontprog_int.h), or by hb-subset for a face fontprog cannot read — and each distinct
+ * character gets a CID equal to its glyph's id in the subset, so the CIDFont can use
+ * /CIDToGIDMap /Identity and the font program needs no cmap at all. This is also what makes characters above U+FFFF work:
  * nothing on the way (libharu's UTF-8 encoder, a BMP cmap) ever sees the code point; the
  * ToUnicode CMap maps the CID back to the character, with a surrogate pair when needed. When
  * two characters share a glyph, the second gets a CID past the last glyph (and the CIDFont
@@ -19,32 +19,43 @@
 #ifndef WENSHU_SUBSET_H
 #define WENSHU_SUBSET_H
 
+#include <stddef.h>
 #include <stdint.h>
 
-#include <hb.h>
-
 #include "base/diag.h"
+#include "fonts/cpset.h"
 #include "fonts/fonts.h"
 
 #define VARIANT_MAX_WIDTH 2047u
 #define VARIANT_KEY(cp, w) ((uint32_t)(cp) << 11 | (uint32_t)(w))
 
+typedef struct subset_lookup subset_lookup; /* subset.c's: the CID maps and the program's storage */
+
 typedef struct {
-    hb_blob_t *program; /* the subset TrueType font */
-    hb_map_t *cid_of;   /* code point -> CID */
-    hb_map_t *variant_cid; /* VARIANT_KEY -> CID */
+    const unsigned char *program; /* the subset TrueType font, program_len bytes; NULL until built */
+    size_t program_len;
     unsigned ncid;      /* CIDs are 0 .. ncid-1 (0 = .notdef) */
     uint32_t *unicode;  /* per CID: the character it stands for, 0 for none */
     uint16_t *gid;      /* per CID: glyph id in the subset */
     int16_t *width;     /* per CID: advance in 1/1000 em, as fonts.h measures it */
     int identity;       /* gid[c] == c for every mapped CID: /CIDToGIDMap /Identity */
     char base_font[80]; /* "ABCDEF+PostScriptName"; the tag is derived from the content */
+    subset_lookup *lookup;
 } subset_font;
 
 /* Subsets face to the code points in cps (each must be drawn by the face), with the width
  * variants in variants (VARIANT_KEY values; NULL for none). Returns 0, or -1 after reporting
  * through d. */
-int subset_build(fonts_set *fs, int face, const hb_set_t *cps, const hb_set_t *variants, subset_font *out, diag *d);
+int subset_build(fonts_set *fs, int face, const fonts_cpset *cps, const fonts_cpset *variants, subset_font *out, diag *d);
 void subset_free(subset_font *sf);
+
+#define SUBSET_NO_CID UINT32_MAX
+
+/* The CID of code point cp, or SUBSET_NO_CID when the subset does not have it. One hash lookup:
+ * the content streams ask once per glyph. */
+uint32_t subset_cid_of(const subset_font *sf, uint32_t cp);
+
+/* The CID of cp's width variant of width w (1/1000 em), or SUBSET_NO_CID when there is none. */
+uint32_t subset_variant_cid(const subset_font *sf, uint32_t cp, unsigned w);
 
 #endif

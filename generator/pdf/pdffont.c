@@ -1,12 +1,11 @@
-#include "pdf/pdffont.h"
+#include "pdf/pdffont_int.h"
 
-#include <hb-ot.h>
 #include <hpdf_doc.h>
 #include <hpdf_objects.h>
-#include <hpdf_streams.h>
 #include <stdlib.h>
 #include <string.h>
-#include <libdeflate.h>
+
+#include "pdf/pdfdeflate_int.h"
 
 #define DEFAULT_WIDTH 1000 /* hanzi and full-width marks: every CJK face we use */
 /* ToUnicode, CIDSet, CIDToGIDMap: a few KB of text that compresses well, fast at any level */
@@ -81,59 +80,12 @@ static HPDF_Dict indirect_dict(HPDF_Doc pdf)
     return d;
 }
 
-/* libharu deflates streams with zlib at its default level, and the font programs are most of a
- * PDF: deflating every stream here with libdeflate instead is the largest single saving per
- * document (a one-page UMing subset of 100 KB: zlib level 1 takes 1.2 ms, libdeflate level 1
- * 0.6 ms and makes it 4 % smaller). One compressor per level, made on first use and kept for
- * the process (a batch reuses it). */
-struct libdeflate_compressor *pdffont_compressor(int level)
-{
-    static struct libdeflate_compressor *made[13];
-    if (level < 1) level = 1;
-    if (level > 12) level = 12;
-    if (!made[level]) made[level] = libdeflate_alloc_compressor(level);
-    if (!made[level]) abort();
-    return made[level];
-}
-
-static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream out)
-{
-    (void)dict;
-    return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
-}
-
-int pdffont_deflate_into(HPDF_Dict stream, const void *data, size_t len, int level)
-{
-    /* the output buffer is kept for the next stream: a fresh 100 KB block per font program
-     * would be a fresh mmap, page faults and munmap every document */
-    static unsigned char *z;
-    static size_t zcap;
-    struct libdeflate_compressor *c = pdffont_compressor(level);
-    size_t cap = libdeflate_zlib_compress_bound(c, len);
-    if (cap > zcap) {
-        free(z);
-        zcap = cap + cap / 4;
-        z = malloc(zcap);
-        if (!z) abort();
-    }
-    size_t clen = libdeflate_zlib_compress(c, data, len, z, zcap);
-    int rc = -1;
-    if (clen && !stream->write_fn) {
-        stream->filter = HPDF_STREAM_FILTER_NONE; /* libharu must not compress again... */
-        stream->write_fn = write_flate_filter;    /* ...but the dictionary must say how it is coded */
-        rc = HPDF_Stream_Write(stream->stream, z, (HPDF_UINT)clen) == HPDF_OK ? 0 : -1;
-    } else { /* cannot happen with a bound-sized buffer; libharu then deflates it itself */
-        rc = HPDF_Stream_Write(stream->stream, data, (HPDF_UINT)len) == HPDF_OK ? 0 : -1;
-    }
-    return rc;
-}
-
 static HPDF_Dict flate_stream(HPDF_Doc pdf, const void *data, size_t len, int level)
 {
     HPDF_Dict s = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
     if (!s) return NULL;
     s->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-    return pdffont_deflate_into(s, data, len, level) == 0 ? s : NULL;
+    return pdfdeflate_into(s, data, len, level) == 0 ? s : NULL;
 }
 
 /* /W: runs of consecutive CIDs whose width differs from /DW, as "first [w w ...]". */
@@ -154,35 +106,17 @@ static HPDF_Array widths_array(HPDF_Doc pdf, const subset_font *sf)
     return w;
 }
 
-static int scaled(int v, unsigned upem) { return (int)((long)v * 1000 / (long)upem); }
-
 HPDF_Dict pdffont_add(HPDF_Doc pdf, fonts_set *fs, int face, const subset_font *sf, int archive)
 {
     const face_info *fi = fonts_face(fs, face);
-    hb_font_t *font = hb_font_create(fonts_hb_face(fs, face));
-    hb_position_t cap = 0;
-    if (!hb_ot_metrics_get_position(font, HB_OT_METRICS_TAG_CAP_HEIGHT, &cap) || cap <= 0)
-        cap = (hb_position_t)((long)fi->ascender * fi->upem / 1000);
-    hb_font_destroy(font);
-
-    /* FontBBox from the 'head' table (xMin, yMin, xMax, yMax at offset 36). */
+    /* FontBBox from the 'head' table; without one, the em box between descender and ascender */
     HPDF_Box box = {0, (HPDF_REAL)fi->descender, 1000, (HPDF_REAL)fi->ascender};
-    hb_blob_t *head = hb_face_reference_table(fonts_hb_face(fs, face), HB_TAG('h', 'e', 'a', 'd'));
-    unsigned hlen;
-    const unsigned char *h = (const unsigned char *)hb_blob_get_data(head, &hlen);
-    if (hlen >= 44) {
-        int v[4];
-        for (int i = 0; i < 4; i++) v[i] = (int16_t)(h[36 + 2 * i] << 8 | h[37 + 2 * i]);
-        box = (HPDF_Box){(HPDF_REAL)scaled(v[0], fi->upem), (HPDF_REAL)scaled(v[1], fi->upem),
-                         (HPDF_REAL)scaled(v[2], fi->upem), (HPDF_REAL)scaled(v[3], fi->upem)};
-    }
-    hb_blob_destroy(head);
+    int v[4];
+    if (fonts_bbox(fs, face, v) == 0) box = (HPDF_Box){(HPDF_REAL)v[0], (HPDF_REAL)v[1], (HPDF_REAL)v[2], (HPDF_REAL)v[3]};
 
-    unsigned plen;
-    const char *prog = hb_blob_get_data(sf->program, &plen);
-    HPDF_Dict file = flate_stream(pdf, prog, plen, PDFFONT_PROGRAM_LEVEL);
+    HPDF_Dict file = flate_stream(pdf, sf->program, sf->program_len, PDFFONT_PROGRAM_LEVEL);
     if (!file) return NULL;
-    HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)plen);
+    HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)sf->program_len);
 
     HPDF_Dict desc = indirect_dict(pdf);
     if (!desc) return NULL;
@@ -193,7 +127,7 @@ HPDF_Dict pdffont_add(HPDF_Doc pdf, fonts_set *fs, int face, const subset_font *
     HPDF_Dict_AddNumber(desc, "ItalicAngle", 0);
     HPDF_Dict_AddNumber(desc, "Ascent", fi->ascender);
     HPDF_Dict_AddNumber(desc, "Descent", fi->descender);
-    HPDF_Dict_AddNumber(desc, "CapHeight", scaled(cap, fi->upem));
+    HPDF_Dict_AddNumber(desc, "CapHeight", fonts_cap_height(fs, face));
     HPDF_Dict_AddNumber(desc, "StemV", 80);
     HPDF_Dict_Add(desc, "FontFile2", file);
     if (archive) {

@@ -1,4 +1,4 @@
-#include "pdf/pdfmeta.h"
+#include "pdf/pdfmeta_int.h"
 
 #include <ctype.h>
 #include <hpdf_doc.h>

@@ -12,18 +12,19 @@
 #include <hpdf_streams.h>
 #include <errno.h>
 #include <math.h>
-#include <nettle/sha2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "fonts/fonts_cache.h"
-#include "pdf/pdffont.h"
-#include "pdf/pdfmeta.h"
-#include "pdf/pdfpack.h"
+#include "base/sha256.h"
+#include "fonts/cpset.h"
 #include "fonts/subset.h"
+#include "pdf/pdfdeflate_int.h"
+#include "pdf/pdffont_int.h"
+#include "pdf/pdfmeta_int.h"
+#include "pdf/pdfpack.h"
 
-/* Page content streams: libdeflate at this level (pdffont_deflate_into) rather than libharu's zlib. */
+/* Page content streams: libdeflate at this level (pdfdeflate_into) rather than libharu's zlib. */
 #define CONTENT_LEVEL 6
 
 typedef struct {
@@ -148,12 +149,12 @@ static void put_text(ws_buf *b, content_state *st, const dlist_page *pg, size_t 
     double pos = st->lx;
     int open = 0;
     for (size_t i = 0; i < n; i++) {
-        hb_codepoint_t cid = hb_map_get(sf->cid_of, g[i].cp);
-        if (cid == HB_MAP_VALUE_INVALID) continue; /* reported while collecting */
+        uint32_t cid = subset_cid_of(sf, g[i].cp);
+        if (cid == SUBSET_NO_CID) continue; /* reported while collecting */
         unsigned w = variant_width(pg, oi, i, sf->width[cid]);
         if (w) {
-            hb_codepoint_t v = hb_map_get(sf->variant_cid, VARIANT_KEY(g[i].cp, w));
-            if (v != HB_MAP_VALUE_INVALID) cid = v;
+            uint32_t v = subset_variant_cid(sf, g[i].cp, w);
+            if (v != SUBSET_NO_CID) cid = v;
         }
         /* in 1/10000 em, so a glyph lands within 0.001 pt of where layout put it */
         double shift = (pos - g[i].x) * 10000.0 / size;
@@ -240,9 +241,9 @@ static void put_page(ws_buf *b, const dlist_page *pg, const subset_font *subsets
 }
 
 /* Code points per face; a glyph the face lacks is reported once and not drawn. */
-static int collect(const dlist_doc *doc, fonts_set *fs, hb_set_t **used, hb_set_t **variants, size_t nfaces, diag *d)
+static int collect(const dlist_doc *doc, fonts_set *fs, fonts_cpset **used, fonts_cpset **variants, size_t nfaces, diag *d)
 {
-    hb_set_t *missing = hb_set_create();
+    fonts_cpset *missing = fonts_cpset_new();
     int bad_face = 0;
     for (size_t p = 0; p < doc->npages; p++) {
         const dlist_page *pg = &doc->pages[p];
@@ -256,23 +257,23 @@ static int collect(const dlist_doc *doc, fonts_set *fs, hb_set_t **used, hb_set_
                                 p + 1, f);
                 continue;
             }
-            if (!used[f]) used[f] = hb_set_create();
-            if (!variants[f]) variants[f] = hb_set_create();
+            if (!used[f]) used[f] = fonts_cpset_new();
+            if (!variants[f]) variants[f] = fonts_cpset_new();
             for (size_t k = 0; k < op->u.text.count; k++) {
                 uint32_t cp = pg->glyphs[op->u.text.first + k].cp;
                 if (fonts_glyph(fs, f, cp) > 0) {
-                    hb_set_add(used[f], cp);
+                    fonts_cpset_add(used[f], cp);
                     unsigned w = variant_width(pg, i, k, fonts_advance(fs, f, cp));
-                    if (w) hb_set_add(variants[f], VARIANT_KEY(cp, w));
-                } else if (!hb_set_has(missing, cp)) {
-                    hb_set_add(missing, cp);
+                    if (w) fonts_cpset_add(variants[f], VARIANT_KEY(cp, w));
+                } else if (!fonts_cpset_has(missing, cp)) {
+                    fonts_cpset_add(missing, cp);
                     diag_report(d, DIAG_WARNING, (diag_loc){0}, "character U+%04X is not in font %s; not drawn", cp,
                                 fonts_face(fs, f)->family);
                 }
             }
         }
     }
-    hb_set_destroy(missing);
+    fonts_cpset_free(missing);
     return bad_face ? -1 : 0;
 }
 
@@ -297,9 +298,9 @@ static const char *effective_date(const dlist_meta *meta, char buf[40])
 
 static void content_id(const dlist_doc *doc, const dlist_meta *m, const subset_font *subsets, size_t nfaces, unsigned char id[16])
 {
-    struct sha256_ctx c;
-    sha256_init(&c);
-#define FEED(p, n) sha256_update(&c, (size_t)(n), (const uint8_t *)(p))
+    sha256_state c;
+    sha256_begin(&c);
+#define FEED(p, n) sha256_add(&c, (p), (size_t)(n))
     FEED(&doc->width, sizeof doc->width);
     FEED(&doc->height, sizeof doc->height);
     for (size_t p = 0; p < doc->npages; p++) {
@@ -334,8 +335,8 @@ static void content_id(const dlist_doc *doc, const dlist_meta *m, const subset_f
     for (size_t i = 0; i < sizeof meta / sizeof *meta; i++) FEED(meta[i] ? meta[i] : "", meta[i] ? strlen(meta[i]) + 1 : 1);
     for (size_t f = 0; f < nfaces; f++) FEED(subsets[f].base_font, strlen(subsets[f].base_font) + 1);
 #undef FEED
-    uint8_t digest[SHA256_DIGEST_SIZE];
-    sha256_digest(&c, sizeof digest, digest);
+    uint8_t digest[SHA256_LEN];
+    sha256_end(&c, digest);
     memcpy(id, digest, 16);
 }
 
@@ -348,8 +349,8 @@ int pdfout_render(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt
         return -1;
     }
     size_t nfaces = fonts_nfaces(fs);
-    hb_set_t **used = ws_xcalloc(nfaces ? nfaces : 1, sizeof *used);
-    hb_set_t **variants = ws_xcalloc(nfaces ? nfaces : 1, sizeof *variants);
+    fonts_cpset **used = ws_xcalloc(nfaces ? nfaces : 1, sizeof *used);
+    fonts_cpset **variants = ws_xcalloc(nfaces ? nfaces : 1, sizeof *variants);
     subset_font *subsets = ws_xcalloc(nfaces ? nfaces : 1, sizeof *subsets);
     HPDF_Page *pages = ws_xcalloc(doc->npages, sizeof *pages);
     hpdf_err err = {0, 0};
@@ -359,7 +360,7 @@ int pdfout_render(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt
 
     if (collect(doc, fs, used, variants, nfaces, d) < 0) goto done;
     for (size_t f = 0; f < nfaces; f++)
-        if (used[f] && !hb_set_is_empty(used[f]) && subset_build(fs, (int)f, used[f], variants[f], &subsets[f], d) < 0)
+        if (used[f] && fonts_cpset_count(used[f]) && subset_build(fs, (int)f, used[f], variants[f], &subsets[f], d) < 0)
             goto done;
 
     pdf = HPDF_New(on_hpdf_error, &err);
@@ -393,7 +394,7 @@ int pdfout_render(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt
         content.len = 0;
         put_page(&content, &doc->pages[p], subsets, nfaces);
         HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
-        if (pdffont_deflate_into(attr->contents, content.data, content.len, CONTENT_LEVEL) < 0) goto hpdf_failed;
+        if (pdfdeflate_into(attr->contents, content.data, content.len, CONTENT_LEVEL) < 0) goto hpdf_failed;
     }
 
     char date[40];
@@ -436,8 +437,8 @@ hpdf_failed:
 done:
     if (pdf) HPDF_Free(pdf);
     for (size_t f = 0; f < nfaces; f++) {
-        hb_set_destroy(used[f]);
-        hb_set_destroy(variants[f]);
+        fonts_cpset_free(used[f]);
+        fonts_cpset_free(variants[f]);
         subset_free(&subsets[f]);
     }
     free(used);

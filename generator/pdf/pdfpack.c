@@ -8,7 +8,7 @@
 
 #include <libdeflate.h>
 
-#include "pdf/pdffont.h"
+#include "pdf/pdfdeflate_int.h"
 
 /* Dictionaries are small and compress well; the object stream is a few KB per document, so the
  * strongest level that stays quick. */
@@ -75,7 +75,7 @@ static void put_be(ws_buf *b, uint64_t v, int n)
 /* data deflated in the zlib format FlateDecode reads; NULL on failure. */
 static char *deflated(const char *data, size_t len, size_t *out_len)
 {
-    struct libdeflate_compressor *c = pdffont_compressor(PACK_LEVEL);
+    struct libdeflate_compressor *c = pdfdeflate_compressor(PACK_LEVEL);
     size_t cap = libdeflate_zlib_compress_bound(c, len);
     char *z = ws_xmalloc(cap);
     *out_len = libdeflate_zlib_compress(c, data, len, z, cap);

@@ -3,7 +3,6 @@
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
-#include <hb.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -780,13 +779,10 @@ static void page_number(layout *L, dlist_page *pg, int number)
         if (face < 0) continue;
         if (cp == 0x2014 || cp == 0x2013 || cp == '-') {
             /* "一字线上距版心下边缘7mm": place by the dash's ink, not the em box. */
-            hb_font_t *font = hb_font_create(fonts_hb_face(L->fs, face));
-            hb_codepoint_t g;
-            hb_glyph_extents_t e;
+            fonts_ink e;
             const face_info *fi = fonts_face(L->fs, face);
-            if (fi && fi->upem && hb_font_get_nominal_glyph(font, cp, &g) && hb_font_get_glyph_extents(font, g, &e))
+            if (fi && fi->upem && fonts_glyph_ink(L->fs, face, cp, &e))
                 dash_top = (float)e.y_bearing * size / (float)fi->upem;
-            hb_font_destroy(font);
         }
         cps[n] = cp;
         faces[n] = face;

@@ -56,8 +56,6 @@ struct paragraph {
     size_t nl, capl;
     blank_entry *blanks;
     size_t nblanks, capblanks;
-    hb_font_t **hbf;
-    size_t nhbf;
     uint32_t reported[16];
     size_t nreported;
     long missing;
@@ -96,9 +94,6 @@ void paragraph_free(paragraph *p)
     free(p->g);
     free(p->lines);
     free(p->blanks);
-    for (size_t i = 0; i < p->nhbf; i++)
-        if (p->hbf[i]) hb_font_destroy(p->hbf[i]);
-    free(p->hbf);
     free(p);
 }
 
@@ -166,18 +161,6 @@ void paragraph_blank(paragraph *p, float width, inl_style st)
 
 /* ---- measuring ---- */
 
-static hb_font_t *hb_font_of(paragraph *p, int face)
-{
-    if ((size_t)face >= p->nhbf) {
-        size_t n = (size_t)face + 1;
-        p->hbf = ws_xrealloc(p->hbf, n * sizeof *p->hbf);
-        for (size_t i = p->nhbf; i < n; i++) p->hbf[i] = NULL;
-        p->nhbf = n;
-    }
-    if (!p->hbf[face]) p->hbf[face] = hb_font_create(fonts_hb_face(p->fs, face));
-    return p->hbf[face];
-}
-
 /* How much of a full-width mark's em box is blank on each side, from its ink: GB fonts put
  * ，。 in the left half, but some (UMing) centre 。、, and then only the true blank may go. */
 static void mark_blanks(paragraph *p, int face, uint32_t cp, punct_kind k, float *bl, float *br)
@@ -189,18 +172,14 @@ static void mark_blanks(paragraph *p, int face, uint32_t cp, punct_kind k, float
             return;
         }
     float l = 0, r = 0;
-    hb_font_t *f = hb_font_of(p, face);
-    hb_codepoint_t g;
+    fonts_ink e;
     const face_info *fi = fonts_face(p->fs, face);
-    if (fi && fi->upem && hb_font_get_nominal_glyph(f, cp, &g)) {
-        hb_glyph_extents_t e;
-        float adv = (float)hb_font_get_glyph_h_advance(f, g);
-        if (hb_font_get_glyph_extents(f, g, &e) && e.width > 0) {
-            float ink_l = (float)e.x_bearing, ink_r = (float)(e.x_bearing + e.width);
-            float margin = 0.04f * (float)fi->upem;
-            l = (ink_l - margin) / (float)fi->upem;
-            r = (adv - ink_r - margin) / (float)fi->upem;
-        }
+    if (fi && fi->upem && fonts_glyph_ink(p->fs, face, cp, &e) && e.width > 0) {
+        float adv = (float)e.advance;
+        float ink_l = (float)e.x_bearing, ink_r = (float)(e.x_bearing + e.width);
+        float margin = 0.04f * (float)fi->upem;
+        l = (ink_l - margin) / (float)fi->upem;
+        r = (adv - ink_r - margin) / (float)fi->upem;
     }
     l = l < 0 ? 0 : l;
     r = r < 0 ? 0 : r;

@@ -7,9 +7,10 @@
 #include <hb-ot.h>
 
 #include "tap.h"
-#include "fonts/fontprog.h"
+#include "fonts/cpset.h"
+#include "fonts/fontprog_int.h"
 #include "fonts/fonts.h"
-#include "fonts/fonts_cache.h"
+#include "fonts/fonts_int.h"
 #include "fonts/subset.h"
 
 /* A hash of a glyph's outline as drawn (every command and point), to compare two faces. */
@@ -157,17 +158,19 @@ int main(void)
     hb_set_destroy(glyphs);
 
     /* the same through subset_build for UMing: each CID draws its character */
-    hb_set_t *cps = hb_set_create();
+    fonts_cpset *cps = fonts_cpset_new();
     const uint32_t han[] = {0x4E2D, 0x6587, 0x515A, 0x5458, 0xFF0C, 0x3002, '2', '0', '5'};
-    for (size_t i = 0; i < sizeof han / sizeof *han; i++) hb_set_add(cps, han[i]);
+    for (size_t i = 0; i < sizeof han / sizeof *han; i++) fonts_cpset_add(cps, han[i]);
     subset_font sf;
     int rc = subset_build(fs, um, cps, NULL, &sf, d);
     CHECK(rc == 0 && sf.ncid == 10 && sf.identity, "UMing subset: 9 characters, CIDs 1..9 (ncid %u)", sf.ncid);
-    hb_face_t *uf = hb_face_create(sf.program, 0);
+    hb_blob_t *ub = hb_blob_create((const char *)sf.program, (unsigned)sf.program_len, HB_MEMORY_MODE_READONLY, NULL, NULL);
+    hb_face_t *uf = hb_face_create(ub, 0);
+    hb_blob_destroy(ub);
     hb_font_t *usub = hb_font_create(uf), *uorig = hb_font_create(fonts_hb_face(fs, um));
     int all = rc == 0;
     for (size_t i = 0; all && i < sizeof han / sizeof *han; i++) {
-        hb_codepoint_t cid = hb_map_get(sf.cid_of, han[i]);
+        hb_codepoint_t cid = subset_cid_of(&sf, han[i]);
         outline_hash x = outline(uorig, df, (hb_codepoint_t)fonts_glyph(fs, um, han[i])), y = outline(usub, df, cid);
         all = x.h == y.h && x.ops == y.ops && x.ops > 0 && sf.width[cid] == fonts_advance(fs, um, han[i]);
     }
@@ -176,7 +179,7 @@ int main(void)
     hb_font_destroy(uorig);
     hb_face_destroy(uf);
     subset_free(&sf);
-    hb_set_destroy(cps);
+    fonts_cpset_free(cps);
 
     hb_draw_funcs_destroy(df);
     fonts_free(fs);

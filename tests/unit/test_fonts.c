@@ -2,8 +2,9 @@
 #include <string.h>
 
 #include "tap.h"
+#include "fonts/cpset.h"
 #include "fonts/fonts.h"
-#include "fonts/fonts_cache.h"
+#include "fonts/fonts_int.h"
 
 static const char *const BODY[] = {"AR PL UMing CN", "HanaMinA", "HanaMinB"};
 
@@ -59,6 +60,40 @@ int main(void)
     CHECK(fonts_advance(fs, ji, 0x20BB7) == (int)(a * 1000 / fonts_face(fs, ji)->upem),
           "advance = floor(h_advance*1000/upem)");
     hb_font_destroy(font);
+
+    /* ink, cap height and bounding box: HarfBuzz's numbers, behind fonts.h */
+    hb_font_t *bf = hb_font_create(fonts_hb_face(fs, body));
+    hb_codepoint_t g = (hb_codepoint_t)fonts_glyph(fs, body, 0xFF0C);
+    hb_glyph_extents_t e = {0};
+    fonts_ink ink;
+    CHECK(fonts_glyph_ink(fs, body, 0xFF0C, &ink) == 1 && hb_font_get_glyph_extents(bf, g, &e) && ink.width > 0 &&
+              ink.x_bearing == e.x_bearing && ink.y_bearing == e.y_bearing && ink.width == e.width &&
+              ink.height == e.height && ink.advance == hb_font_get_glyph_h_advance(bf, g),
+          "，: advance %d, ink x %d..%d, as HarfBuzz reads them", ink.advance, ink.x_bearing, ink.x_bearing + ink.width);
+    hb_font_destroy(bf);
+    CHECK(fonts_glyph_ink(fs, body, 0x10FFFD, &ink) == 0 && ink.advance == 0 && ink.width == 0,
+          "no ink for a character the face lacks");
+    int box[4] = {0}, cap = fonts_cap_height(fs, body);
+    CHECK(fonts_bbox(fs, body, box) == 0 && box[0] < box[2] && box[1] < 0 && box[3] > 0 && cap > 0 && cap < box[3],
+          "bounding box %d %d %d %d, cap height %d (1/1000 em)", box[0], box[1], box[2], box[3], cap);
+    CHECK(fonts_bbox(fs, 999, box) < 0 && fonts_glyph_ink(fs, -1, 'A', &ink) == 0, "no metrics for a face not in the set");
+
+    /* fonts_cpset: members in ascending order whatever the order they came in */
+    fonts_cpset *s = fonts_cpset_new();
+    const uint32_t vals[] = {0x4E2D, 'A', 0x87FFFFFFu, 0x2003E, 'A'};
+    for (size_t i = 0; i < 5; i++) fonts_cpset_add(s, vals[i]);
+    uint32_t seen[8], v = FONTS_CPSET_START;
+    size_t nseen = 0;
+    while (nseen < 8 && fonts_cpset_next(s, &v)) seen[nseen++] = v;
+    CHECK(fonts_cpset_count(s) == 4 && nseen == 4 && seen[0] == 'A' && seen[1] == 0x4E2D && seen[2] == 0x2003E &&
+              seen[3] == 0x87FFFFFFu && fonts_cpset_has(s, 0x2003E) && !fonts_cpset_has(s, 'B'),
+          "cpset: 4 distinct members, iterated in ascending order");
+    fonts_cpset_free(s);
+    s = fonts_cpset_new();
+    v = FONTS_CPSET_START;
+    CHECK(fonts_cpset_count(s) == 0 && !fonts_cpset_next(s, &v), "an empty cpset iterates nothing");
+    fonts_cpset_free(s);
+    fonts_cpset_free(NULL);
 
     const char *const hei[] = {"WenQuanYi Zen Hei"}, *const mono[] = {"WenQuanYi Zen Hei Mono"};
     fonts_set_chain(fs, ROLE_HEI, hei, 1, d);

@@ -1,13 +1,15 @@
 /* Builds a two-page display list by hand and renders it. With WENSHU_PDF_DIR set, also writes
  * plain.pdf and archive.pdf there (tests/pdf/ checks them with poppler, mutool and qpdf). */
+#include <hb.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tap.h"
 #include "typeset/dlist.h"
 #include "fonts/fonts.h"
-#include "pdf/pdffont.h"
-#include "pdf/pdfmeta.h"
+#include "fonts/cpset.h"
+#include "pdf/pdffont_int.h"
+#include "pdf/pdfmeta_int.h"
 #include "pdf/pdfout.h"
 #include "fonts/subset.h"
 
@@ -192,15 +194,16 @@ int main(void)
 
     /* subset of one face: CIDs, widths and the ToUnicode entries */
     int uming = fonts_face_for(fs, ROLE_BODY, 0x4E2D);
-    hb_set_t *cps = hb_set_create();
-    hb_set_add(cps, 0x4E2D);
-    hb_set_add(cps, 'A');
-    hb_set_add(cps, 0x2003E);
+    fonts_cpset *cps = fonts_cpset_new();
+    fonts_cpset_add(cps, 0x4E2D);
+    fonts_cpset_add(cps, 'A');
+    fonts_cpset_add(cps, 0x2003E);
     subset_font sf;
     int built = subset_build(fs, uming, cps, NULL, &sf, d);
     CHECK(built == 0, "subset of 中A𠀾 built");
-    hb_codepoint_t c1 = hb_map_get(sf.cid_of, 0x4E2D), c2 = hb_map_get(sf.cid_of, 0x2003E);
-    CHECK(sf.ncid == 4 && c1 > 0 && c1 < 4 && c2 > 0 && c2 < 4 && sf.width[hb_map_get(sf.cid_of, 'A')] == 500,
+    uint32_t c1 = subset_cid_of(&sf, 0x4E2D), c2 = subset_cid_of(&sf, 0x2003E);
+    CHECK(sf.ncid == 4 && c1 > 0 && c1 < 4 && c2 > 0 && c2 < 4 && sf.width[subset_cid_of(&sf, 'A')] == 500 &&
+              subset_cid_of(&sf, 'B') == SUBSET_NO_CID,
           "3 characters get CIDs 1..3 (ncid %u), A is 500 wide", sf.ncid);
     CHECK(strlen(sf.base_font) > 7 && sf.base_font[6] == '+', "subset name has a tag: %s", sf.base_font);
     ws_buf tu = {0};
@@ -212,9 +215,9 @@ int main(void)
     subset_free(&sf);
 
     /* 400 characters: CIDs past 255, so ranges split where the high byte changes */
-    hb_set_t *many = hb_set_create();
-    for (hb_codepoint_t cp = 0x4E00; hb_set_get_population(many) < 400; cp++)
-        if (fonts_face_for(fs, ROLE_BODY, cp) == uming) hb_set_add(many, cp);
+    fonts_cpset *many = fonts_cpset_new();
+    for (uint32_t cp = 0x4E00; fonts_cpset_count(many) < 400; cp++)
+        if (fonts_face_for(fs, ROLE_BODY, cp) == uming) fonts_cpset_add(many, cp);
     built = subset_build(fs, uming, many, NULL, &sf, d);
     pdffont_tounicode(&sf, &tu);
     CHECK(built == 0 && sf.ncid == 401 && tounicode_round_trips(&sf, &tu) && contains(&tu, "<0001> <00FF> [") &&
@@ -222,26 +225,29 @@ int main(void)
           "400 characters: two ranges split at CID 256, read back as the subset maps them");
     ws_buf_free(&tu);
     subset_free(&sf);
-    hb_set_destroy(many);
+    fonts_cpset_free(many);
 
     /* a width variant: the comma compressed to half an em becomes a glyph of its own */
-    hb_set_add(cps, 0xFF0C);
-    hb_set_t *var = hb_set_create();
-    hb_set_add(var, VARIANT_KEY(0xFF0C, 500));
+    fonts_cpset_add(cps, 0xFF0C);
+    fonts_cpset *var = fonts_cpset_new();
+    fonts_cpset_add(var, VARIANT_KEY(0xFF0C, 500));
     built = subset_build(fs, uming, cps, var, &sf, d);
-    hb_codepoint_t vc = hb_map_get(sf.variant_cid, VARIANT_KEY(0xFF0C, 500));
-    hb_face_t *prog = hb_face_create(sf.program, 0);
+    uint32_t vc = subset_variant_cid(&sf, 0xFF0C, 500);
+    hb_blob_t *blob = hb_blob_create((const char *)sf.program, (unsigned)sf.program_len, HB_MEMORY_MODE_READONLY, NULL, NULL);
+    hb_face_t *prog = hb_face_create(blob, 0);
+    hb_blob_destroy(blob);
     hb_font_t *pf = hb_font_create(prog);
     CHECK(built == 0 && vc == sf.ncid - 1 && sf.width[vc] == 500 && sf.unicode[vc] == 0xFF0C && sf.identity,
           "variant CID %u is the last glyph, 500 wide, extracts as ，", vc);
     CHECK(hb_face_get_glyph_count(prog) == sf.ncid && hb_font_get_glyph_h_advance(pf, vc) == 512 &&
-              hb_font_get_glyph_h_advance(pf, hb_map_get(sf.cid_of, 0xFF0C)) == 1024,
+              hb_font_get_glyph_h_advance(pf, subset_cid_of(&sf, 0xFF0C)) == 1024 &&
+              subset_variant_cid(&sf, 0xFF0C, 400) == SUBSET_NO_CID,
           "the font program has the copy with advance 512/1024 em, the original keeps 1024");
     hb_font_destroy(pf);
     hb_face_destroy(prog);
     subset_free(&sf);
-    hb_set_destroy(var);
-    hb_set_destroy(cps);
+    fonts_cpset_free(var);
+    fonts_cpset_free(cps);
 
     ws_buf a = {0}, b = {0}, c = {0};
     pdfout_options plain = {0, NULL}, archive = {1, NULL};

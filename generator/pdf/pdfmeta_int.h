@@ -2,9 +2,10 @@
  * PDF/A-1b additions (XMP packet written by wenshu, sRGB OutputIntent, file ID).
  *
  * Text strings are written as UTF-16BE with a byte-order mark, built here rather than through
- * libharu's UTF-8 encoder, which turns every character above U+FFFF into a space. */
-#ifndef WENSHU_PDFMETA_H
-#define WENSHU_PDFMETA_H
+ * libharu's UTF-8 encoder, which turns every character above U+FFFF into a space. Private to pdf/:
+ * libharu's types stay inside the stage. */
+#ifndef WENSHU_PDFMETA_INT_H
+#define WENSHU_PDFMETA_INT_H
 
 #include <hpdf.h>
 

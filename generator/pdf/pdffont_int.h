@@ -2,9 +2,10 @@
  * API: font program, widths, a correct ToUnicode CMap, and for archive copies a CIDSet.
  *
  * libharu's own TrueType path is not used: it re-parses the font file, walks all 65 536 BMP
- * code points per font, writes an invalid ToUnicode and cannot carry characters above U+FFFF. */
-#ifndef WENSHU_PDFFONT_H
-#define WENSHU_PDFFONT_H
+ * code points per font, writes an invalid ToUnicode and cannot carry characters above U+FFFF.
+ * Private to pdf/: libharu's types stay inside the stage. */
+#ifndef WENSHU_PDFFONT_INT_H
+#define WENSHU_PDFFONT_INT_H
 
 #include <hpdf.h>
 
@@ -19,15 +20,6 @@ HPDF_Dict pdffont_add(HPDF_Doc pdf, fonts_set *fs, int face, const subset_font *
  * smaller than level 1 for 0.55 ms more per document (bench/PROFILE.md, fourth round), under the
  * bytes of the same font as libharu compresses it; offices keep and send these files. */
 #define PDFFONT_PROGRAM_LEVEL 6
-
-struct libdeflate_compressor;
-/* The process's libdeflate compressor for level 1..12 (clamped), made on first use; every PDF
- * stream wenshu deflates goes through these. */
-struct libdeflate_compressor *pdffont_compressor(int level);
-
-/* Writes data deflated (libdeflate, level 1..12) into the stream of a stream dictionary, which
- * then says /Filter /FlateDecode; libharu does not compress it again. Returns 0 or -1. */
-int pdffont_deflate_into(HPDF_Dict stream, const void *data, size_t len, int level);
 
 /* Appends v as four upper-case hex digits (a CID or a UTF-16 unit), without printf: the content
  * streams and ToUnicode maps write one per glyph. */

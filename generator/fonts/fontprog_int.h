@@ -1,4 +1,5 @@
 /* fontprog — the TrueType program of a subset, written directly from the face's glyf tables.
+ * Private to fonts/ (fonts.c, subset.c; and the unit tests).
  *
  * A document's subset needs only what a PDF viewer reads from an embedded CIDFontType2
  * program: head, hhea, maxp, hmtx, loca and glyf, without hinting. Writing those from the
@@ -9,8 +10,8 @@
  *
  * Glyph ids in the subset follow the original order (.notdef first), as hb-subset numbers
  * them, so the CIDs a document carries do not depend on which of the two made the program. */
-#ifndef WENSHU_FONTPROG_H
-#define WENSHU_FONTPROG_H
+#ifndef WENSHU_FONTPROG_INT_H
+#define WENSHU_FONTPROG_INT_H
 
 #include <stdint.h>
 
