@@ -47,7 +47,7 @@ int cmd_import(int argc, char **argv)
     int quiet = 0, c;
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "+o:qh", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:qh", options, NULL)) != -1) {
         switch (c) {
         case 'o': opt.out_dir = optarg; break;
         case 'c': opt.campaign = optarg; break;
