@@ -5,12 +5,12 @@ CC      ?= cc
 PREFIX  ?= /usr/local
 DESTDIR ?=
 SHARED  ?= $(abspath ../shared)
-PKGS     = libxml-2.0 libcmark-gfm harfbuzz harfbuzz-subset fontconfig libunibreak
+PKGS     = libxml-2.0 libcmark-gfm harfbuzz harfbuzz-subset fontconfig libunibreak libzip
 # Debian 12 packages the build, the tests and the demo need (see README "Dependencies").
 DEB_PKGS = build-essential pkg-config libxml2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
            libhpdf-dev libharfbuzz-dev libfontconfig-dev libunibreak-dev zlib1g-dev \
            fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei fonts-hanazono \
-           icc-profiles-free nettle-dev libdeflate-dev hyperfine mupdf-tools poppler-utils qpdf python3 valgrind clang
+           icc-profiles-free nettle-dev libdeflate-dev libzip-dev python3-openpyxl hyperfine mupdf-tools poppler-utils qpdf python3 valgrind clang
 
 OPT      ?= -O2 -g
 WERROR   ?=
@@ -20,7 +20,7 @@ LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensio
 
 BUILD    ?= build
 # One folder per pipeline stage (README "Layout"); objects mirror the folders under $(BUILD).
-LAYERS   := base records fonts template typeset pdf batch cli
+LAYERS   := base records fonts sheets template typeset pdf batch cli
 SRCS     := $(filter-out generator/cli/main.c,$(foreach l,$(LAYERS),$(wildcard generator/$(l)/*.c)))
 HDRS     := $(foreach l,$(LAYERS),$(wildcard generator/$(l)/*.h))
 OBJS     := $(SRCS:generator/%.c=$(BUILD)/%.o)
@@ -73,8 +73,8 @@ demo: deps
 
 check: deps
 	$(MAKE) wenshu unit
-# enabled once the tree is clean: make check runs make layers first (tests/layers.py).
-#	$(MAKE) layers
+# make check runs make layers first (tests/layers.py).
+	$(MAKE) layers
 	SHARED=$(SHARED) ./tests/run
 
 test: check

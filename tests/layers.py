@@ -21,13 +21,14 @@ import sys
 
 # The stages from the top of the pipeline down. DEPENDS lists what each may include besides
 # itself: the direct dependencies, not their closure, so that a new edge is a decision.
-ORDER = ["cli", "batch", "pdf", "typeset", "template", "fonts", "records", "base"]
+ORDER = ["cli", "batch", "pdf", "typeset", "template", "sheets", "fonts", "records", "base"]
 DEPENDS = {
-    "cli": {"batch", "pdf", "typeset", "template", "fonts", "records", "base"},
+    "cli": {"batch", "pdf", "typeset", "template", "sheets", "fonts", "records", "base"},
     "batch": {"base"},
     "pdf": {"typeset", "fonts", "base"},
     "typeset": {"fonts", "base"},
     "template": {"records", "base"},
+    "sheets": {"records", "base"},
     "fonts": {"base"},
     "records": {"base"},
     "base": set(),
@@ -42,7 +43,9 @@ LIBRARIES = [
     (r"libdeflate\.h$|zlib\.h$", {"pdf"}, "deflate", "hidden"),
     (r"nettle/", {"base"}, "nettle", ""),
     (r"cmark", {"typeset"}, "cmark-gfm", ""),
-    (r"libxml/|libexslt/", {"records", "template", "cli"}, "libxml2", ""),
+    (r"libxml/|libexslt/", {"records", "template", "sheets", "cli"}, "libxml2", ""),
+    (r"zip\.h$|zipconf\.h$", {"sheets"}, "libzip", "hidden"),
+    (r"iconv\.h$", {"sheets"}, "iconv", "hidden"),
     (r"linebreak(def)?\.h$|wordbreak|graphemebreak", {"typeset"}, "libunibreak", "hidden"),
     (r"unicode/", {"typeset"}, "ICU", "hidden"),
 ]
@@ -52,6 +55,7 @@ PREFIXES = {
     "records": ("records_",),
     "fonts": ("fonts_",),
     "template": ("template_", "tpl_"),
+    "sheets": ("sheets_",),
     "typeset": ("typeset_",),
     "pdf": ("pdf_",),
     "batch": ("batch_",),

@@ -20,6 +20,7 @@ static const struct {
     {"render", cmd_render, "typeset a Markdown file as a GB/T 9704 PDF"},
     {"build", cmd_build, "build every form for every record: PDFs, combined files, manifest"},
     {"verify", cmd_verify, "re-hash an output folder against its manifest"},
+    {"import", cmd_import, "records XML from spreadsheets (XLSX, ODS, CSV)"},
 };
 
 static void usage(FILE *out)

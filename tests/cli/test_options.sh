@@ -4,7 +4,7 @@
 # --version everywhere, and a usage error as three short lines with exit status 2.
 source "$(dirname "$0")/../lib/assert.sh"
 SAMPLES=("$ROOT"/samples/*.xml)
-COMMANDS=(check merge render build verify)
+COMMANDS=(check merge render build verify import)
 export SOURCE_DATE_EPOCH=1113350400
 
 # --version and --help, on wenshu and on every command.

@@ -1,0 +1,320 @@
+/* sheets_emit — the imported records as records XML, one file per unit: the unit, its
+ * organisations in the order of the 组织 sheet, then its members grouped by branch (branches in
+ * the order of the 组织 sheet, members in the order of the 党员 sheet). Organisations of a unit
+ * that is not in the workbook go to UNITID.xml; members of an organisation not in the workbook to
+ * ORGID.xml. Element and attribute order follow the schema, so the bytes depend on the workbook
+ * only: the same sheet gives the same files. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "records/records.h"
+#include "sheets/sheets_int.h"
+
+static void esc(ws_buf *b, const char *s, int attr)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&': ws_buf_puts(b, "&amp;"); break;
+        case '<': ws_buf_puts(b, "&lt;"); break;
+        case '>': ws_buf_puts(b, "&gt;"); break;
+        case '"': ws_buf_puts(b, attr ? "&quot;" : "\""); break;
+        case '\n': ws_buf_puts(b, attr ? "&#10;" : "\n"); break;
+        case '\t': ws_buf_puts(b, attr ? "&#9;" : "\t"); break;
+        default: ws_buf_putc(b, *s);
+        }
+    }
+}
+
+static void attr(ws_buf *b, const char *name, const char *value)
+{
+    if (!value) return;
+    ws_buf_printf(b, " %s=\"", name);
+    esc(b, value, 1);
+    ws_buf_putc(b, '"');
+}
+
+static void leaf(ws_buf *b, int indent, const char *name, const char *text)
+{
+    if (!text) return;
+    ws_buf_printf(b, "%*s<%s>", indent, "", name);
+    esc(b, text, 0);
+    ws_buf_printf(b, "</%s>\n", name);
+}
+
+/* One element per line of a cell: several 肯定成绩 in one cell, one per line. */
+static void leaves(ws_buf *b, int indent, const char *name, const char *text)
+{
+    if (!text) return;
+    for (const char *p = text; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        char *line = ws_xstrndup(p, len);
+        sheets_trim(line);
+        if (line[0]) leaf(b, indent, name, line);
+        free(line);
+        p = nl ? nl + 1 : p + len;
+    }
+}
+
+/* Child rows chained per target, in sheet order: head[target], next[row]; (size_t)-1 ends. */
+typedef struct {
+    size_t *head, *next;
+} chains;
+
+static chains chain(const sheets_list *l, size_t ntargets, int to_org, int ref_col)
+{
+    chains c;
+    c.head = ws_xmalloc((ntargets + 1) * sizeof *c.head);
+    c.next = ws_xmalloc((l->n + 1) * sizeof *c.next);
+    for (size_t i = 0; i <= ntargets; i++) c.head[i] = (size_t)-1;
+    for (size_t i = l->n; i-- > 0;) {
+        const sheets_rec *r = &l->r[i];
+        if (r->to_org != to_org || !r->v[ref_col] || r->target >= ntargets) continue;
+        c.next[i] = c.head[r->target];
+        c.head[r->target] = i;
+    }
+    return c;
+}
+
+static void chains_free(chains *c)
+{
+    free(c->head);
+    free(c->next);
+}
+
+#define EACH(c, t, i) for (size_t i = (c).head[t]; i != (size_t)-1; i = (c).next[i])
+
+typedef struct {
+    const sheets_model *m;
+    chains study, mopinion, eval, mrect, oopinion, orect;
+} emitter;
+
+static void opinions(ws_buf *b, int indent, const sheets_list *l, chains c, size_t t)
+{
+    if (c.head[t] == (size_t)-1) return;
+    ws_buf_printf(b, "%*s<opinions>\n", indent, "");
+    EACH(c, t, i) {
+        char **v = l->r[i].v;
+        ws_buf_printf(b, "%*s<opinion", indent + 2, "");
+        attr(b, "channel", v[P_CHANNEL]);
+        attr(b, "from", v[P_FROM]);
+        attr(b, "date", v[P_DATE]);
+        ws_buf_putc(b, '>');
+        esc(b, v[P_TEXT] ? v[P_TEXT] : "", 0);
+        ws_buf_puts(b, "</opinion>\n");
+    }
+    ws_buf_printf(b, "%*s</opinions>\n", indent, "");
+}
+
+static void rect_items(ws_buf *b, int indent, const sheets_list *l, chains c, size_t t, int org)
+{
+    EACH(c, t, i) {
+        char **v = l->r[i].v;
+        ws_buf_printf(b, "%*s<item", indent, "");
+        if (org) attr(b, "category", v[R_CATEGORY]);
+        attr(b, "status", v[R_STATUS]);
+        attr(b, "completed", v[R_COMPLETED]);
+        ws_buf_puts(b, ">\n");
+        leaf(b, indent + 2, "problem", v[R_PROBLEM]);
+        if (org) leaf(b, indent + 2, "goal", v[R_GOAL]);
+        leaf(b, indent + 2, "measure", v[R_MEASURE]);
+        leaf(b, indent + 2, "deadline", v[R_DEADLINE]);
+        leaf(b, indent + 2, "leader", v[R_LEADER]);
+        if (org) leaf(b, indent + 2, "department", v[R_DEPARTMENT]);
+        leaf(b, indent + 2, "responsible", v[R_RESPONSIBLE]);
+        leaf(b, indent + 2, "explanation", v[R_EXPLANATION]);
+        ws_buf_printf(b, "%*s</item>\n", indent, "");
+    }
+}
+
+static void write_unit(ws_buf *b, char **v)
+{
+    ws_buf_puts(b, "  <unit");
+    attr(b, "id", v[U_ID]);
+    attr(b, "kind", v[U_KIND]);
+    attr(b, "batch", v[U_BATCH]);
+    ws_buf_puts(b, ">\n");
+    leaf(b, 4, "name", v[U_NAME]);
+    leaf(b, 4, "short-name", v[U_SHORT]);
+    leaf(b, 4, "address", v[U_ADDRESS]);
+    ws_buf_puts(b, "  </unit>\n");
+}
+
+static void write_org(const emitter *e, ws_buf *b, size_t o)
+{
+    char **v = e->m->list[SHEET_ORG].r[o].v;
+    const sheets_list *rect = &e->m->list[SHEET_RECT];
+    ws_buf_puts(b, "  <organisation");
+    attr(b, "id", v[O_ID]);
+    attr(b, "kind", v[O_KIND]);
+    attr(b, "unit", v[O_UNIT]);
+    attr(b, "parent", v[O_PARENT]);
+    ws_buf_puts(b, ">\n");
+    leaf(b, 4, "name", v[O_NAME]);
+    if (v[O_SECRETARY]) {
+        ws_buf_puts(b, "    <secretary");
+        attr(b, "post", v[O_SECRETARY_POST]);
+        attr(b, "member", v[O_SECRETARY_ID]);
+        ws_buf_putc(b, '>');
+        esc(b, v[O_SECRETARY], 0);
+        ws_buf_puts(b, "</secretary>\n");
+    }
+    if (v[O_MAILBOX] || v[O_PHONE] || v[O_ADDRESS]) {
+        ws_buf_puts(b, "    <contact>\n");
+        leaf(b, 6, "mailbox", v[O_MAILBOX]);
+        leaf(b, 6, "phone", v[O_PHONE]);
+        leaf(b, 6, "address", v[O_ADDRESS]);
+        ws_buf_puts(b, "    </contact>\n");
+    }
+    opinions(b, 4, &e->m->list[SHEET_OPINION], e->oopinion, o);
+    if (e->orect.head[o] != (size_t)-1) {
+        ws_buf_puts(b, "    <rectification-plan");
+        attr(b, "date", rect->r[e->orect.head[o]].v[R_PLAN_DATE]);
+        ws_buf_puts(b, ">\n");
+        /* the focus points of all the plan's rows, in order, each once */
+        EACH(e->orect, o, i) {
+            const char *f = rect->r[i].v[R_FOCUS];
+            int dup = 0;
+            for (size_t j = e->orect.head[o]; f && j != i; j = e->orect.next[j])
+                dup |= rect->r[j].v[R_FOCUS] && !strcmp(rect->r[j].v[R_FOCUS], f);
+            if (!dup) leaves(b, 6, "focus", f);
+        }
+        rect_items(b, 6, rect, e->orect, o, 1);
+        ws_buf_puts(b, "    </rectification-plan>\n");
+    }
+    ws_buf_puts(b, "  </organisation>\n");
+}
+
+static void write_member(const emitter *e, ws_buf *b, size_t k)
+{
+    char **v = e->m->list[SHEET_MEMBER].r[k].v;
+    const sheets_list *study = &e->m->list[SHEET_STUDY], *ev = &e->m->list[SHEET_EVAL], *rect = &e->m->list[SHEET_RECT];
+    ws_buf_puts(b, "  <member");
+    attr(b, "id", v[M_ID]);
+    attr(b, "org", v[M_ORG]);
+    attr(b, "gender", v[M_GENDER]);
+    attr(b, "ethnicity", v[M_ETHNICITY]);
+    attr(b, "standing", v[M_STANDING]);
+    if (v[M_LEADER] && !strcmp(v[M_LEADER], "true")) attr(b, "leader", "true");
+    ws_buf_puts(b, ">\n");
+    leaf(b, 4, "name", v[M_NAME]);
+    leaf(b, 4, "birth", v[M_BIRTH]);
+    leaf(b, 4, "joined", v[M_JOINED]);
+    leaf(b, 4, "job", v[M_JOB]);
+    leaf(b, 4, "post", v[M_POST]);
+    if (v[M_SITUATION]) {
+        ws_buf_puts(b, "    <situation");
+        attr(b, "kind", v[M_SITUATION]);
+        attr(b, "scope", v[M_SCOPE]);
+        attr(b, "where", v[M_WHERE]);
+        ws_buf_putc(b, '>');
+        esc(b, v[M_SITUATION_TEXT] ? v[M_SITUATION_TEXT] : "", 0);
+        ws_buf_puts(b, "</situation>\n");
+    }
+    int sessions = e->study.head[k] != (size_t)-1;
+    if (v[M_HOURS] || sessions || v[M_NOTES]) {
+        /* study/@hours is the 学时 column, or the sum of the sessions when it is empty */
+        char sum[32];
+        const char *hours = v[M_HOURS];
+        if (!hours) {
+            long tenths = 0;
+            EACH(e->study, k, i) tenths += (long)(strtod(study->r[i].v[S_HOURS] ? study->r[i].v[S_HOURS] : "0", NULL) * 10 + 0.5);
+            if (tenths % 10) snprintf(sum, sizeof sum, "%ld.%ld", tenths / 10, tenths % 10);
+            else snprintf(sum, sizeof sum, "%ld", tenths / 10);
+            hours = sum;
+        }
+        ws_buf_puts(b, "    <study");
+        attr(b, "hours", hours);
+        if (!sessions && !v[M_NOTES]) {
+            ws_buf_puts(b, "/>\n");
+        } else {
+            ws_buf_puts(b, ">\n");
+            EACH(e->study, k, i) {
+                char **s = study->r[i].v;
+                ws_buf_puts(b, "      <session");
+                attr(b, "date", s[S_DATE]);
+                attr(b, "hours", s[S_HOURS]);
+                attr(b, "form", s[S_FORM]);
+                ws_buf_putc(b, '>');
+                esc(b, s[S_TEXT] ? s[S_TEXT] : "", 0);
+                ws_buf_puts(b, "</session>\n");
+            }
+            leaf(b, 6, "notes", v[M_NOTES]);
+            ws_buf_puts(b, "    </study>\n");
+        }
+    }
+    opinions(b, 4, &e->m->list[SHEET_OPINION], e->mopinion, k);
+    if (e->eval.head[k] != (size_t)-1) {
+        char **s = ev->r[e->eval.head[k]].v;
+        ws_buf_puts(b, "    <evaluation");
+        attr(b, "date", s[E_DATE]);
+        attr(b, "fed-back", s[E_FED_BACK]);
+        ws_buf_puts(b, ">\n");
+        leaves(b, 6, "strength", s[E_STRENGTH]);
+        leaves(b, 6, "problem", s[E_PROBLEM]);
+        leaves(b, 6, "direction", s[E_DIRECTION]);
+        ws_buf_puts(b, "    </evaluation>\n");
+    }
+    if (e->mrect.head[k] != (size_t)-1) {
+        ws_buf_puts(b, "    <rectification");
+        attr(b, "date", rect->r[e->mrect.head[k]].v[R_PLAN_DATE]);
+        ws_buf_puts(b, ">\n");
+        rect_items(b, 6, rect, e->mrect, k, 0);
+        ws_buf_puts(b, "    </rectification>\n");
+    }
+    ws_buf_puts(b, "  </member>\n");
+}
+
+static sheets_file *file_for(sheets_file **files, size_t *n, const char *key)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (!strncmp((*files)[i].name, key, strlen(key)) && !strcmp((*files)[i].name + strlen(key), ".xml")) return &(*files)[i];
+    *files = ws_xrealloc(*files, (*n + 1) * sizeof **files);
+    sheets_file *f = &(*files)[(*n)++];
+    ws_buf name = {0};
+    ws_buf_printf(&name, "%s.xml", key);
+    f->name = ws_buf_steal(&name);
+    memset(&f->xml, 0, sizeof f->xml);
+    ws_buf_puts(&f->xml, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- wenshu import -->\n<wenshu xmlns=\"" WENSHU_NS "\">\n");
+    return f;
+}
+
+size_t sheets_emit(const sheets_model *m, sheets_file **files)
+{
+    const sheets_list *units = &m->list[SHEET_UNIT], *orgs = &m->list[SHEET_ORG], *members = &m->list[SHEET_MEMBER];
+    emitter e = {m,
+                 chain(&m->list[SHEET_STUDY], members->n, 0, S_MEMBER),
+                 chain(&m->list[SHEET_OPINION], members->n, 0, P_MEMBER),
+                 chain(&m->list[SHEET_EVAL], members->n, 0, E_MEMBER),
+                 chain(&m->list[SHEET_RECT], members->n, 0, R_MEMBER),
+                 chain(&m->list[SHEET_OPINION], orgs->n, 1, P_ORG),
+                 chain(&m->list[SHEET_RECT], orgs->n, 1, R_ORG)};
+    size_t n = 0;
+    *files = NULL;
+    for (size_t u = 0; u < units->n; u++) write_unit(&file_for(files, &n, units->r[u].v[U_ID])->xml, units->r[u].v);
+    for (size_t o = 0; o < orgs->n; o++) {
+        const char *unit = orgs->r[o].v[O_UNIT];
+        write_org(&e, &file_for(files, &n, unit ? unit : orgs->r[o].v[O_ID])->xml, o);
+    }
+    /* members, branch by branch in the 组织 sheet's order, then those of other organisations */
+    for (size_t o = 0; o < orgs->n; o++)
+        for (size_t k = 0; k < members->n; k++)
+            if (members->r[k].v[M_ORG] && !strcmp(members->r[k].v[M_ORG], orgs->r[o].v[O_ID])) {
+                const char *unit = orgs->r[o].v[O_UNIT];
+                write_member(&e, &file_for(files, &n, unit ? unit : orgs->r[o].v[O_ID])->xml, k);
+            }
+    for (size_t k = 0; k < members->n; k++) {
+        const char *org = members->r[k].v[M_ORG];
+        int known = 0;
+        for (size_t o = 0; org && o < orgs->n && !known; o++) known = !strcmp(org, orgs->r[o].v[O_ID]);
+        if (org && !known) write_member(&e, &file_for(files, &n, org)->xml, k);
+    }
+    for (size_t i = 0; i < n; i++) ws_buf_puts(&(*files)[i].xml, "</wenshu>\n");
+    chains_free(&e.study);
+    chains_free(&e.mopinion);
+    chains_free(&e.eval);
+    chains_free(&e.mrect);
+    chains_free(&e.oopinion);
+    chains_free(&e.orect);
+    return n;
+}

@@ -1,0 +1,163 @@
+/* sheets_layout — the workbook layout of docs/spreadsheets.md as tables: sheet names, column
+ * headers with their accepted synonyms, types and enumerations. The two must say the same;
+ * tests/sheets/test_import.sh imports a workbook with every documented header.
+ *
+ * Headers are matched by name, never by position: spaces anywhere (clerks write "姓  名"),
+ * full-width letters and digits, a trailing "*" (required-column marks) and a trailing
+ * "（必填）" do not matter. */
+#include <string.h>
+
+#include "sheets/sheets_int.h"
+
+#define N(a) (sizeof a / sizeof *a)
+
+static const sheets_column unit_columns[U_COLUMNS] = {
+    [U_ID] = {"编号", "单位编号", COL_ID, 0, "U"},
+    [U_NAME] = {"名称", "单位名称|单位", COL_NAME, 1, NULL},
+    [U_SHORT] = {"简称", "单位简称", COL_NAME, 0, NULL},
+    [U_ADDRESS] = {"地址", "单位地址", COL_NAME, 0, NULL},
+    [U_KIND] = {"类型", "单位类型|单位性质",
+                COL_ENUM, 1, "市直党政机关|人大机关|政协机关|法院机关|检察院机关|人民团体机关|事业单位|企业|外驻单位"},
+    [U_BATCH] = {"批次", "参加批次", COL_ENUM, 1, "第一批|第二批|第三批"},
+};
+
+static const sheets_column org_columns[O_COLUMNS] = {
+    [O_ID] = {"编号", "组织编号|党组织编号", COL_ID, 0, "O"},
+    [O_NAME] = {"名称", "组织名称|党组织名称|党组织", COL_NAME, 1, NULL},
+    [O_KIND] = {"类型", "组织类型|党组织类型", COL_ENUM, 1, "党委|党工委|党组|党总支|党支部"},
+    [O_PARENT] = {"上级组织", "上级党组织", COL_REF, 0, "O"},
+    [O_UNIT] = {"所属单位", "单位|单位编号", COL_REF, 1, "U"},
+    [O_SECRETARY] = {"书记", "书记姓名", COL_NAME, 0, NULL},
+    [O_SECRETARY_POST] = {"书记职务", NULL, COL_NAME, 0, NULL},
+    [O_SECRETARY_ID] = {"书记编号", "书记党员编号", COL_ID, 0, "M"},
+    [O_MAILBOX] = {"意见箱", "意见箱位置", COL_NAME, 0, NULL},
+    [O_PHONE] = {"专线电话", "联系电话|电话", COL_NAME, 0, NULL},
+    [O_ADDRESS] = {"地址", "联系地址|通信地址", COL_NAME, 0, NULL},
+};
+
+static const sheets_column member_columns[M_COLUMNS] = {
+    [M_ID] = {"编号", "党员编号", COL_ID, 0, "M"},
+    [M_NAME] = {"姓名", NULL, COL_NAME, 1, NULL},
+    [M_GENDER] = {"性别", NULL, COL_ENUM, 1, "男|女"},
+    [M_ETHNICITY] = {"民族", NULL, COL_NAME, 1, NULL},
+    [M_BIRTH] = {"出生日期", "出生年月日|出生时间", COL_DATE, 1, NULL},
+    [M_JOINED] = {"入党时间", "入党日期|入党年月日", COL_DATE, 1, NULL},
+    [M_ORG] = {"所在党组织", "所在党支部|党支部|所在支部|组织编号", COL_REF, 1, "O"},
+    [M_JOB] = {"工作单位", "工作单位及部门|单位及部门", COL_NAME, 1, NULL},
+    [M_POST] = {"职务", "现任职务", COL_NAME, 0, NULL},
+    [M_STANDING] = {"党员类别", "类别|党员身份", COL_ENUM, 1, "正式|预备|正式党员=正式|预备党员=预备"},
+    [M_LEADER] = {"领导干部", "党员领导干部|是否领导干部", COL_BOOL, 0, NULL},
+    [M_HOURS] = {"学时", "学习学时|总学时", COL_HOURS, 0, NULL},
+    [M_NOTES] = {"学习笔记", "学习笔记和心得体会|心得体会", COL_TEXT, 0, NULL},
+    [M_SITUATION] = {"特殊情况", NULL, COL_ENUM, 0, "流动党员|聘用|借用|年老体弱|解除劳动关系|现役军人"},
+    [M_SCOPE] = {"流动范围", NULL, COL_ENUM, 0, "市内|市外"},
+    [M_WHERE] = {"参加活动的党组织", "流入地党组织|参加活动党组织", COL_NAME, 0, NULL},
+    [M_SITUATION_TEXT] = {"情况说明", "特殊情况说明", COL_TEXT, 0, NULL},
+};
+
+static const sheets_column study_columns[S_COLUMNS] = {
+    [S_MEMBER] = {"党员编号", "党员|姓名", COL_REF, 1, "M"},
+    [S_DATE] = {"日期", "学习日期", COL_DATE, 1, NULL},
+    [S_HOURS] = {"学时", NULL, COL_HOURS, 1, NULL},
+    [S_FORM] = {"形式", "学习形式", COL_ENUM, 1, "集中学习|上党课|辅导报告|看录像|交流会|参观学习|自学|送教上门"},
+    [S_TEXT] = {"内容", "学习内容", COL_TEXT, 1, NULL},
+};
+
+static const sheets_column opinion_columns[P_COLUMNS] = {
+    [P_MEMBER] = {"党员编号", "党员|姓名", COL_REF, 0, "M"},
+    [P_ORG] = {"组织编号", "党组织", COL_REF, 0, "O"},
+    [P_CHANNEL] = {"形式", "征求形式|方式", COL_ENUM, 1, "座谈会|问卷|意见箱|专线电话|谈心|调查问卷=问卷|谈心活动=谈心"},
+    [P_FROM] = {"提出人", "意见来源|来源", COL_NAME, 1, NULL},
+    [P_DATE] = {"日期", "征求日期", COL_DATE, 0, NULL},
+    [P_TEXT] = {"意见内容", "意见|内容", COL_TEXT, 1, NULL},
+};
+
+static const sheets_column eval_columns[E_COLUMNS] = {
+    [E_MEMBER] = {"党员编号", "党员|姓名", COL_REF, 1, "M"},
+    [E_DATE] = {"评议日期", NULL, COL_DATE, 1, NULL},
+    [E_FED_BACK] = {"反馈日期", NULL, COL_DATE, 0, NULL},
+    [E_STRENGTH] = {"肯定成绩", "主要优点", COL_TEXT, 1, NULL},
+    [E_PROBLEM] = {"指出问题", "存在问题|主要问题", COL_TEXT, 1, NULL},
+    [E_DIRECTION] = {"整改方向", "努力方向", COL_TEXT, 1, NULL},
+};
+
+static const sheets_column rect_columns[R_COLUMNS] = {
+    [R_MEMBER] = {"党员编号", "党员|姓名", COL_REF, 0, "M"},
+    [R_ORG] = {"组织编号", "党组织", COL_REF, 0, "O"},
+    [R_PLAN_DATE] = {"方案日期", "制定日期", COL_DATE, 1, NULL},
+    [R_FOCUS] = {"整改重点", NULL, COL_TEXT, 0, NULL},
+    [R_CATEGORY] = {"类别", "问题类别", COL_NAME, 0, NULL},
+    [R_PROBLEM] = {"存在问题", "问题", COL_TEXT, 1, NULL},
+    [R_GOAL] = {"整改目标", "目标", COL_TEXT, 0, NULL},
+    [R_MEASURE] = {"整改措施", "措施", COL_TEXT, 0, NULL},
+    [R_DEADLINE] = {"完成时限", "整改时限|时限", COL_DATE, 0, NULL},
+    [R_LEADER] = {"责任领导", NULL, COL_NAME, 0, NULL},
+    [R_DEPARTMENT] = {"责任部门", "责任科室", COL_NAME, 0, NULL},
+    [R_RESPONSIBLE] = {"责任人", NULL, COL_NAME, 0, NULL},
+    [R_STATUS] = {"状态", "整改状态|完成情况", COL_ENUM, 1, "已完成|正在整改|长期整改|暂不能解决"},
+    [R_COMPLETED] = {"完成日期", NULL, COL_DATE, 0, NULL},
+    [R_EXPLANATION] = {"情况说明", "向群众的说明|说明", COL_TEXT, 0, NULL},
+};
+
+const sheets_layout sheets_layouts[SHEET_KINDS] = {
+    [SHEET_UNIT] = {"单位", "单位表", unit_columns, N(unit_columns)},
+    [SHEET_ORG] = {"组织", "党组织|组织表", org_columns, N(org_columns)},
+    [SHEET_MEMBER] = {"党员", "花名册|党员名册|党员花名册", member_columns, N(member_columns)},
+    [SHEET_STUDY] = {"学习", "学习情况|学习记录", study_columns, N(study_columns)},
+    [SHEET_OPINION] = {"征求意见", "意见|征求意见情况", opinion_columns, N(opinion_columns)},
+    [SHEET_EVAL] = {"评议", "评议意见|民主评议", eval_columns, N(eval_columns)},
+    [SHEET_RECT] = {"整改", "整改措施|整改项目", rect_columns, N(rect_columns)},
+};
+
+/* The header as compared: full-width folded, every space and newline removed, a trailing '*'
+ * and "（必填）"/"(必填)" removed. */
+static void header_key(const char *in, char *out, size_t outlen)
+{
+    char tmp[512];
+    size_t n = strlen(in);
+    if (n >= sizeof tmp) n = sizeof tmp - 1;
+    memcpy(tmp, in, n);
+    tmp[n] = 0;
+    sheets_halfwidth(tmp);
+    size_t o = 0;
+    for (const char *p = tmp; *p && o + 1 < outlen; p++)
+        if (*p != ' ' && *p != '\t' && *p != '\n') out[o++] = *p;
+    out[o] = 0;
+    static const char required[] = "(\xE5\xBF\x85\xE5\xA1\xAB)"; /* (必填) after folding */
+    if (o >= sizeof required - 1 && !strcmp(out + o - (sizeof required - 1), required)) o -= sizeof required - 1;
+    while (o && out[o - 1] == '*') o--;
+    out[o] = 0;
+}
+
+static int names_match(const char *key, const char *name, const char *synonyms)
+{
+    if (!strcmp(key, name)) return 1;
+    for (const char *p = synonyms; p && *p;) {
+        const char *bar = strchr(p, '|');
+        size_t len = bar ? (size_t)(bar - p) : strlen(p);
+        if (strlen(key) == len && !strncmp(key, p, len)) return 1;
+        p = bar ? bar + 1 : p + len;
+    }
+    return 0;
+}
+
+int sheets_layout_find(const char *sheet_name)
+{
+    char key[512];
+    header_key(sheet_name, key, sizeof key);
+    for (int i = 0; i < SHEET_KINDS; i++)
+        if (names_match(key, sheets_layouts[i].name, sheets_layouts[i].synonyms)) return i;
+    return -1;
+}
+
+int sheets_layout_column(const sheets_layout *l, const char *header)
+{
+    char key[512];
+    header_key(header, key, sizeof key);
+    if (!key[0]) return -1;
+    for (size_t i = 0; i < l->ncolumns; i++)
+        if (!strcmp(key, l->columns[i].header)) return (int)i;
+    for (size_t i = 0; i < l->ncolumns; i++)
+        if (names_match(key, "", l->columns[i].synonyms)) return (int)i;
+    return -1;
+}
