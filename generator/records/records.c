@@ -1,6 +1,6 @@
 /* records — the index over all input files: each file is loaded safely (records_load.c), validated
  * against the XSD, its ids and references collected, its campaign/units/organisations copied into
- * the index's own document, the campaign rules run (rules.c), and its DOM freed before the next
+ * the index's own document, the campaign rules run (records_rules.c), and its DOM freed before the next
  * file, so memory follows the largest file, not the sum. References are resolved at the end,
  * across files. */
 #include <stdio.h>
