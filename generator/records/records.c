@@ -508,13 +508,17 @@ xmlNodePtr records_indexed(const records_index *ix, xmlNodePtr rec)
     return id ? records_lookup(ix, id) : NULL;
 }
 
-size_t records_member_owners(const records_index *ix, xmlNodePtr member, xmlNodePtr *owners, size_t max)
+/* The one walk up the organisation tree, shared by records_member_owners (which owners a
+ * member's documents depend on) and records_members (which members an organisation or unit
+ * lists), so that the two can never disagree — an incremental build would otherwise miss a
+ * change. From the organisation org_id up through @parent, each level gives the organisation
+ * and the unit its @unit names, each node once, nearest first, at most max. The walk is bounded
+ * (64 levels): a cycle is an error reported by the rules, not a reason to hang here; a unit met
+ * through @org or @parent (also an error) ends it. */
+static size_t owners_of_org(const records_index *ix, const char *org_id, xmlNodePtr *owners, size_t max)
 {
     size_t n = 0;
-    const char *org = attr_value(member, "org");
-    xmlNodePtr o = org ? records_lookup(ix, org) : NULL;
-    /* Bounded like organisation_within: a cycle is reported elsewhere. A unit met through @org or
-     * @parent ends the walk (an error too). */
+    xmlNodePtr o = org_id ? records_lookup(ix, org_id) : NULL;
     for (int depth = 0; o && depth < 64 && strcmp((const char *)o->name, "unit"); depth++) {
         xmlNodePtr here[2] = {o, records_unit_of(ix, o)};
         for (int k = 0; k < 2; k++) {
@@ -530,17 +534,19 @@ size_t records_member_owners(const records_index *ix, xmlNodePtr member, xmlNode
     return n;
 }
 
-/* Whether organisation org_id is `id`, lies below it, or belongs to unit `id`. The walk up the
- * tree is bounded: a cycle is an error reported elsewhere, not a reason to hang here. */
+size_t records_member_owners(const records_index *ix, xmlNodePtr member, xmlNodePtr *owners, size_t max)
+{
+    return owners_of_org(ix, attr_value(member, "org"), owners, max);
+}
+
+/* Whether a member of organisation org_id is counted by `id` (records_member_owners). */
 static int organisation_within(const records_index *ix, const char *org_id, const char *id)
 {
-    for (int depth = 0; org_id && depth < 64; depth++) {
-        if (!strcmp(org_id, id)) return 1;
-        id_entry *e = entry_get(ix, org_id);
-        if (!e || !e->node || e->kind != REC_ORG) return 0;
-        const char *unit = attr_value(e->node, "unit");
-        if (unit && !strcmp(unit, id)) return 1;
-        org_id = attr_value(e->node, "parent");
+    xmlNodePtr owners[RECORDS_MAX_OWNERS];
+    size_t n = owners_of_org(ix, org_id, owners, RECORDS_MAX_OWNERS);
+    for (size_t i = 0; i < n; i++) {
+        const char *oid = attr_value(owners[i], "id");
+        if (oid && !strcmp(oid, id)) return 1;
     }
     return 0;
 }
