@@ -261,7 +261,17 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     size_t tl = strlen(serve_token);
     if (strncmp(url, "/", 1) || strlen(url) < tl + 1 || memcmp(url + 1, serve_token, tl) || (url[tl + 1] && url[tl + 1] != '/'))
         return send_text(c, 403, "禁止访问：请使用 wenshu serve 启动时显示的完整地址（含令牌）\n");
-    const char *rest = url[tl + 1] ? url + tl + 2 : "";
+    if (!url[tl + 1]) { /* "/TOKEN": the page's relative links need "/TOKEN/" */
+        struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+        if (!r) return MHD_NO;
+        char where[sizeof serve_token + 4];
+        snprintf(where, sizeof where, "/%s/", serve_token);
+        MHD_add_response_header(r, "Location", where);
+        enum MHD_Result rc = MHD_queue_response(c, 302, r);
+        MHD_destroy_response(r);
+        return rc;
+    }
+    const char *rest = url + tl + 2;
     if (!post && strcmp(method, "GET") && strcmp(method, "HEAD")) return send_text(c, 405, "不支持的请求方法\n");
     if (post) {
         if (strcmp(rest, "api/build")) return send_text(c, 405, "不支持的请求方法\n");
