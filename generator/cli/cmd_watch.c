@@ -3,7 +3,7 @@
  *
  * The styles and their fonts stay loaded between rebuilds (serve/preview.h), so a rebuild costs
  * what one record's merge, layout and PDF cost — a few milliseconds. The PDF is replaced
- * atomically (ws_write_file_atomic), so a viewer that reloads on change (evince, okular,
+ * atomically (a temporary file renamed over it: replace_file), so a viewer that reloads on change (evince, okular,
  * SumatraPDF) never sees half a file; when the new version has an error the last good PDF stays
  * and the error is printed with its file and line. */
 #include <errno.h>
@@ -102,6 +102,25 @@ static void watch_inputs(watch_state *s, char *const *data, size_t ndata, diag *
     }
 }
 
+/* Replaces the file at path with data atomically but not durably: base's temporary file
+ * (PATH.tmp.PID, util.h), renamed into place without waiting for the disk. A viewer never reads
+ * half a file, and the preview is made again at the next save anyway; waiting for the disk
+ * (ws_write_file_atomic's fsync) was most of the time from a save to the new PDF on a busy
+ * machine. */
+static int replace_file(const char *path, const void *data, size_t len, char *err, size_t errlen)
+{
+    if (ws_write_file_temporary(path, data, len, err, errlen) < 0) return -1;
+    ws_buf tmp = {0};
+    ws_buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+    int rc = rename(tmp.data, path);
+    if (rc) {
+        snprintf(err, errlen, "%s", strerror(errno));
+        unlink(tmp.data);
+    }
+    ws_buf_free(&tmp);
+    return rc ? -1 : 0;
+}
+
 /* Makes the PDF; returns 0 when it was written. */
 static int rebuild(watch_state *s, diag *d, double since)
 {
@@ -114,7 +133,7 @@ static int rebuild(watch_state *s, diag *d, double since)
     char err[512];
     int rc = preview_render(s->pv, (size_t)s->form, s->only, &pdf, &id, d);
     if (rc == 0 && diag_count(d, DIAG_ERROR)) rc = -1;
-    if (rc == 0 && ws_write_file_atomic(s->out, pdf.data, pdf.len, err, sizeof err) < 0) {
+    if (rc == 0 && replace_file(s->out, pdf.data, pdf.len, err, sizeof err) < 0) {
         fprintf(stderr, "wenshu watch: 无法写入 %s：%s\n", s->out, err);
         rc = -1;
     } else if (rc == 0) {
