@@ -85,6 +85,12 @@ assert "its progress arrives as events" wait_for 20 grep_q "$TMP/events" '"done"
 assert "it ends with status 0" wait_for 30 grep_q "$TMP/events" '"running":false,"done":[0-9]*,"total":[0-9]*,"status":0'
 assert_file "$OUTDIR/manifest.json" "the build wrote OUT"
 assert_eq "$(code "${URL}file/out/manifest.json")" "200" "OUT's files are served"
+built=$(python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); print([e["path"] for e in m["files"] if e["record"]=="M25" and e["form"]=="评议意见反馈通知书"][0])' "$OUTDIR/manifest.json")
+code "${URL}api/pdf?form=feedback&record=M25" >/dev/null
+assert "the preview is byte-identical to the file the build made" cmp -s "$TMP/body" "$OUTDIR/$built"
+enc=$(python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$built")
+assert_eq "$(code "${URL}file/out/$enc")" "200" "the built PDF is served by its path under OUT"
+assert "the same bytes" cmp -s "$TMP/body" "$OUTDIR/$built"
 kill "$events" 2>/dev/null; wait "$events" 2>/dev/null
 
 # a second server on the same port
