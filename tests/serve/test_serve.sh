@@ -79,6 +79,20 @@ assert "and a records file's save (by rename)" wait_for 5 more_reloads
 code "${URL}api/pdf?form=feedback&record=M25" >/dev/null
 assert_contains "$(pdftotext "$TMP/body" -)" "韦晓军同志：" "the PDF shows the saved record"
 
+# a record with an error: marked, its problem in place with file and line, no preview
+n=$(grep -c "event: reload" "$TMP/events")
+sed 's|<birth>1980-01-19</birth>|<birth>1980-13-45</birth>|' "${DATA[1]}" >"${DATA[1]}.new" && mv "${DATA[1]}.new" "${DATA[1]}"
+assert "a records file's save reloads the page" wait_for 5 more_reloads
+code "${URL}api/state" >/dev/null
+assert_eq "$(python3 -c 'import json,sys; s=json.load(sys.stdin)["model"]; r=[x for x in s["records"] if x["id"]=="M25"][0]; print(r["bad"], [p for p in s["problems"] if "record M25:" in p][0])' <"$TMP/body")" \
+    "True $TMP/data/samples/members-fly.xml:7:5: error: record M25: Element 'birth': '1980-13-45' is not a valid value of the atomic type 'xs:date'." \
+    "the record is marked bad and its problem has file, line and message"
+assert_eq "$(code "${URL}api/pdf?form=feedback&record=M25")" "422" "a record with errors is not previewed"
+assert_contains "$(cat "$TMP/body")" "该记录有错误" "the answer says why"
+n=$(grep -c "event: reload" "$TMP/events")
+sed 's|<birth>1980-13-45</birth>|<birth>1980-01-19</birth>|' "${DATA[1]}" >"${DATA[1]}.new" && mv "${DATA[1]}.new" "${DATA[1]}"
+assert "the record fixed reloads the page" wait_for 5 more_reloads
+
 # 生成全部
 assert_eq "$(code "${URL}api/build" -X POST)" "202" "the build starts"
 assert "its progress arrives as events" wait_for 20 grep_q "$TMP/events" '"done":[1-9]'
