@@ -112,7 +112,11 @@ run "$WENSHU" serve --port "$PORT" "${DATA[@]}"
 assert_status 2 "a port in use: exit 2"
 assert_contains "$ERR" "无法在 127.0.0.1:$PORT 上监听" "with the reason"
 
+curl -sN "${URL}api/events" >"$TMP/events2" &   # an open event stream must not hold the stop up
+events=$!
+wait_for 5 grep_q "$TMP/events2" "retry:"
 stop_serve
-assert_eq "$SERVE_STATUS" "0" "SIGTERM stops the server cleanly (exit 0)"
+assert_eq "$SERVE_STATUS" "0" "SIGTERM stops the server cleanly (exit 0) within 3 s, an event stream open"
+wait "$events" 2>/dev/null
 assert_contains "$(cat "$TMP/serve.err")" "已停止" "and says so"
 done_testing
