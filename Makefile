@@ -5,12 +5,12 @@ CC      ?= cc
 PREFIX  ?= /usr/local
 DESTDIR ?=
 SHARED  ?= $(abspath ../shared)
-PKGS     = libxml-2.0 libcmark-gfm harfbuzz harfbuzz-subset fontconfig libunibreak libzip
+PKGS     = libxml-2.0 libcmark-gfm harfbuzz harfbuzz-subset fontconfig libunibreak libzip libmicrohttpd
 # Debian 12 packages the build, the tests and the demo need (see README "Dependencies").
 DEB_PKGS = build-essential pkg-config libxml2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
            libhpdf-dev libharfbuzz-dev libfontconfig-dev libunibreak-dev zlib1g-dev \
            fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei fonts-hanazono \
-           icc-profiles-free nettle-dev libdeflate-dev libzip-dev python3-openpyxl hyperfine mupdf-tools poppler-utils qpdf python3 valgrind clang
+           icc-profiles-free nettle-dev libdeflate-dev libzip-dev libmicrohttpd-dev curl python3-openpyxl hyperfine mupdf-tools poppler-utils qpdf python3 valgrind clang
 
 OPT      ?= -O2 -g
 WERROR   ?=
@@ -20,10 +20,13 @@ LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensio
 
 BUILD    ?= build
 # One folder per pipeline stage (README "Layout"); objects mirror the folders under $(BUILD).
-LAYERS   := base records fonts sheets template typeset pdf batch cli
+LAYERS   := base records fonts sheets template typeset pdf batch serve cli
 SRCS     := $(filter-out generator/cli/main.c,$(foreach l,$(LAYERS),$(wildcard generator/$(l)/*.c)))
 HDRS     := $(foreach l,$(LAYERS),$(wildcard generator/$(l)/*.h))
-OBJS     := $(SRCS:generator/%.c=$(BUILD)/%.o)
+OBJS     := $(SRCS:generator/%.c=$(BUILD)/%.o) $(BUILD)/serve/serve_assets.o
+# The workbench page of `wenshu serve` (HTML, CSS, JS) is compiled into the binary: one C file
+# generated from the files of generator/serve/assets/, so that the page needs nothing installed.
+SERVE_ASSETS := $(wildcard generator/serve/assets/*.html generator/serve/assets/*.css generator/serve/assets/*.js)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)
 
@@ -42,6 +45,11 @@ $(BUILD)/prefix.stamp: FORCE | $(BUILD)
 FORCE:
 $(BUILD):
 	mkdir -p $(BUILD) $(BUILD)/unit $(addprefix $(BUILD)/,$(LAYERS))
+$(BUILD)/serve/serve_assets.c: $(SERVE_ASSETS) generator/serve/embed_assets.py | $(BUILD)
+	@mkdir -p $(@D)
+	python3 generator/serve/embed_assets.py $@ $(SERVE_ASSETS)
+$(BUILD)/serve/serve_assets.o: $(BUILD)/serve/serve_assets.c generator/serve/serve_assets.h
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
 $(BUILD)/libwenshu.a: $(OBJS)
 	rm -f $@ && ar rcs $@ $^
 $(BUILD)/wenshu: $(BUILD)/cli/main.o $(BUILD)/libwenshu.a

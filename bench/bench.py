@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """`make bench`: times `wenshu build` against the floor program and writes bench/RESULTS.md.
 
-    python3 bench/bench.py [--runs 3] [--quick] [--no-results]
+    python3 bench/bench.py [--runs 3] [--quick] [--no-results] [--watch-only] [--saves N]
 
 Cases (issue 7):
   a. 2 000 评议意见反馈通知书 (`--form feedback`) from a 2 000-member set;
   b. every form for a 1 000-member set;
   each with -j 1 and -j 2, every run into an empty folder of its own, RUNS runs, medians;
-  c. peak memory of the feedback form over a 10 000-member set (-j 2).
+  c. peak memory of the feedback form over a 10 000-member set (-j 2);
+  d. `wenshu watch` (issue 20): from a template saved to the new PDF renamed into place, for one
+     record of every shipped form (`--watch-only` runs just this step).
 The floor (bench/floor.c: hb-subset + libharu writing the same characters in UMing with no
 layout) is compiled here and fed, per record, the text wenshu drew (extracted from wenshu's own
 PDFs with mutool), and timed the same way in the same command: for -j 2 the files are split in
@@ -23,6 +25,8 @@ Standard library only; needs mutool (mupdf-tools), a C compiler, and about 4 GB 
 while it runs (every timed run keeps its own output until the end: see fresh_out).
 """
 import argparse
+import ctypes
+import ctypes.util
 import datetime
 import os
 import platform
@@ -411,12 +415,103 @@ def ratios(res):
     ]
 
 
+def watch_latency(saves):
+    """Case d: per shipped form, `wenshu watch` on a copy of the template and the sample records;
+    the template is saved (rewritten whole) `saves` times, and each time the wall clock from just
+    before the write to the output's IN_MOVED_TO (the atomic rename, seen through inotify on the
+    output folder) is one sample. Returns {form: (median ms, p95 ms, samples)}."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    IN_MOVED_TO = 0x80
+    data = os.path.join(WORK, "watch-data")
+    shutil.rmtree(data, ignore_errors=True)
+    os.makedirs(data)
+    shutil.copytree(os.path.join(ROOT, "templates"), os.path.join(data, "templates"))
+    shutil.copytree(os.path.join(ROOT, "schemas"), os.path.join(data, "schemas"))
+    records = sorted(os.path.join(ROOT, "samples", f) for f in os.listdir(os.path.join(ROOT, "samples"))
+                     if f.endswith(".xml"))
+    outdir = os.path.join(data, "out")
+    os.makedirs(outdir)
+    env = dict(os.environ, WENSHU_DATADIR=data)
+    results = {}
+    for name in sorted(f for f in os.listdir(os.path.join(data, "templates")) if f.endswith(".md")):
+        tpl = os.path.join(data, "templates", name)
+        out = os.path.join(outdir, name[:-3] + ".pdf")
+        fd = libc.inotify_init1(os.O_NONBLOCK)
+        libc.inotify_add_watch(fd, outdir.encode(), IN_MOVED_TO)
+        proc = subprocess.Popen([WENSHU, "watch", tpl] + records + ["-o", out], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+        def renamed(timeout):
+            """Waits for the output's rename; True when it came."""
+            import select
+            end = time.perf_counter() + timeout
+            while True:
+                left = end - time.perf_counter()
+                if left <= 0 or not select.select([fd], [], [], left)[0]:
+                    return False
+                buf = os.read(fd, 65536)
+                at = 0
+                while at < len(buf):
+                    _, mask, _, n = struct_unpack("iIII", buf, at)
+                    fname = buf[at + 16:at + 16 + n].split(b"\0")[0].decode()
+                    at += 16 + n
+                    if mask & IN_MOVED_TO and fname == os.path.basename(out):
+                        return True
+
+        samples = []
+        if renamed(30):
+            text = open(tpl, encoding="utf-8").read()
+            for _ in range(saves):
+                time.sleep(0.05)
+                t0 = time.perf_counter()
+                with open(tpl, "w", encoding="utf-8") as f:
+                    f.write(text)
+                if renamed(5):
+                    samples.append((time.perf_counter() - t0) * 1000)
+        proc.terminate()
+        proc.wait()
+        os.close(fd)
+        samples.sort()
+        if samples:
+            p95 = samples[min(len(samples) - 1, int(round(0.95 * (len(samples) - 1))))]
+            results[name[:-3]] = (statistics.median(samples), p95, len(samples))
+        else:
+            results[name[:-3]] = (float("nan"), float("nan"), 0)
+        log(f"watch {name}: median {results[name[:-3]][0]:.1f} ms, p95 {results[name[:-3]][1]:.1f} ms")
+    shutil.rmtree(data, ignore_errors=True)
+    return results
+
+
+def struct_unpack(fmt, buf, at):
+    import struct
+    return struct.unpack_from(fmt, buf, at)
+
+
+def watch_lines(res, saves):
+    lines = ["## (d) `wenshu watch`: from a save to the new PDF in place", "",
+             f"`wenshu watch templates/FORM.md samples/*.xml -o OUT.pdf` (the first record the form selects); the "
+             f"template saved {saves} times, 50 ms apart; time from before the write to the output's rename "
+             "(inotify on its folder). Target: under 50 ms.", "",
+             "| form | median ms | p95 ms | saves seen |", "|---|---|---|---|"]
+    for form, (med, p95, n) in res.items():
+        lines.append(f"| {form} | {med:.1f} | {p95:.1f} | {n}/{saves} |")
+    return lines + [""]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--runs", type=int, default=int(os.environ.get("RUNS", "5")))
     ap.add_argument("--quick", action="store_true", help="small sets (200/100/1000 members), for trying the script")
     ap.add_argument("--no-results", action="store_true", help="print the report instead of writing RESULTS.md")
+    ap.add_argument("--watch-only", action="store_true", help="only case d (wenshu watch), printed, RESULTS.md untouched")
+    ap.add_argument("--saves", type=int, default=40, help="saves per form in case d")
     a = ap.parse_args()
+    if a.watch_only:
+        if not os.access(WENSHU, os.X_OK):
+            sys.exit("bench: ./wenshu is missing; run `make wenshu` first")
+        os.makedirs(WORK, exist_ok=True)
+        print("\n".join(watch_lines(watch_latency(a.saves), a.saves)))
+        return
     os.environ["WENSHU_PHASES"] = "1"  # wenshu then prints where a run's time went (phases_of)
     if not os.access(WENSHU, os.X_OK):
         sys.exit("bench: ./wenshu is missing; run `make wenshu` first")
@@ -443,6 +538,8 @@ def main():
     out_c = fresh_out("memory")
     cmd_c = [WENSHU, "build"] + set_c + ["-o", out_c, "-j", "2", "-q", "--form", "feedback"]
     mem = median_case("memory-j2", 1, lambda: [cmd_c], lambda: len(pdfs_under(out_c)))
+    log("wenshu watch: save to PDF")
+    watch = watch_latency(a.saves)
     log("removing the runs' output folders")
     remove_outputs()
     total = time.perf_counter() - t_start
@@ -503,7 +600,7 @@ def main():
         f"- {mem['records']} PDFs in {mem['wall']:.1f} s; peak RSS of one process **{mem['rss_kb'] / 1024:.1f} MB**, "
         f"PSS of all processes together {mem['tree_kb'] / 1024:.1f} MB (target 3: ≤ 100 MB).",
         "",
-    ]
+    ] + watch_lines(watch, a.saves)
     text = "\n".join(lines)
     if a.no_results:
         print(text)

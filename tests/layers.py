@@ -21,9 +21,10 @@ import sys
 
 # The stages from the top of the pipeline down. DEPENDS lists what each may include besides
 # itself: the direct dependencies, not their closure, so that a new edge is a decision.
-ORDER = ["cli", "batch", "pdf", "typeset", "template", "sheets", "fonts", "records", "base"]
+ORDER = ["cli", "serve", "batch", "pdf", "typeset", "template", "sheets", "fonts", "records", "base"]
 DEPENDS = {
-    "cli": {"batch", "pdf", "typeset", "template", "sheets", "fonts", "records", "base"},
+    "cli": {"serve", "batch", "pdf", "typeset", "template", "sheets", "fonts", "records", "base"},
+    "serve": {"pdf", "typeset", "template", "fonts", "records", "base"},
     "batch": {"base"},
     "pdf": {"typeset", "fonts", "base"},
     "typeset": {"fonts", "base"},
@@ -43,11 +44,12 @@ LIBRARIES = [
     (r"libdeflate\.h$|zlib\.h$", {"pdf"}, "deflate", "hidden"),
     (r"nettle/", {"base"}, "nettle", ""),
     (r"cmark", {"typeset"}, "cmark-gfm", ""),
-    (r"libxml/|libexslt/", {"records", "template", "sheets", "cli"}, "libxml2", ""),
+    (r"libxml/|libexslt/", {"records", "template", "sheets", "serve", "cli"}, "libxml2", ""),
     (r"zip\.h$|zipconf\.h$", {"sheets"}, "libzip", "hidden"),
     (r"iconv\.h$", {"sheets"}, "iconv", "hidden"),
     (r"linebreak(def)?\.h$|wordbreak|graphemebreak", {"typeset"}, "libunibreak", "hidden"),
     (r"unicode/", {"typeset"}, "ICU", "hidden"),
+    (r"microhttpd\.h$", {"serve"}, "libmicrohttpd", "hidden"),
 ]
 # Exported names: the folder's prefix, or the file's own name followed by "_".
 PREFIXES = {
@@ -59,6 +61,7 @@ PREFIXES = {
     "typeset": ("typeset_",),
     "pdf": ("pdf_",),
     "batch": ("batch_",),
+    "serve": ("serve_",),
     "cli": ("cli_", "cmd_"),
 }
 

@@ -232,7 +232,10 @@ int cmd_build(int argc, char **argv)
     plan = batch_plan_new();
     progress_line line = {0, -1};
     build_reporter reporter = {progress_update, progress_clear, &line};
-    if (!o.quiet && isatty(2)) o.reporter = &reporter;
+    /* WENSHU_PROGRESS=1: the progress line also when standard error is no terminal — `wenshu
+     * serve` runs the build with it and reads the line from a pipe (serve/serve_build.c). */
+    int progress = getenv("WENSHU_PROGRESS") && !strcmp(getenv("WENSHU_PROGRESS"), "1");
+    if (!o.quiet && (isatty(2) || progress)) o.reporter = &reporter;
     build_source src;
     /* WENSHU_PHASES=1: where the time of a run went, for the benchmark (bench/bench.py) */
     struct build_timing timing = {0};

@@ -49,11 +49,17 @@ for src in generator/*/*.c; do
         "$CLANG" $CFLAGS -fsanitize=fuzzer-no-link -c "$src" -o "$obj.$$.tmp" && mv "$obj.$$.tmp" "$obj" || exit 2
     fi
 done
+# The workbench page's files, compiled in (the Makefile's rule for build/serve/serve_assets.c).
+assets_c="$OUT/serve_assets.c"
+python3 generator/serve/embed_assets.py "$assets_c" generator/serve/assets/*.html generator/serve/assets/*.css \
+    generator/serve/assets/*.js || exit 2
+# shellcheck disable=SC2086
+"$CLANG" $CFLAGS -fsanitize=fuzzer-no-link -c "$assets_c" -o "$OUT/serve_assets.o" || exit 2
 # Objects of sources that were removed since the last build must not be linked.
 for obj in "$OUT"/obj/*.o; do
     compgen -G "generator/*/$(basename "${obj%.o}").c" >/dev/null || rm -f "$obj"
 done
-objs=("$OUT"/obj/*.o)
+objs=("$OUT"/obj/*.o "$OUT/serve_assets.o")
 for h in "${HARNESSES[@]}"; do
     src=tests/fuzz/fuzz_$h.c bin=$OUT/fuzz_$h
     [ -f "$src" ] || { echo "fuzz: no harness $src" >&2; exit 2; }
