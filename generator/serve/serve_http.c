@@ -35,6 +35,14 @@
 #define TOKEN_BYTES 16
 static char serve_token[2 * TOKEN_BYTES + 1];
 
+/* Whether the n bytes at a equal those at b, in time independent of where they differ. */
+static int token_equal(const char *a, const char *b, size_t n)
+{
+    unsigned char diff = 0;
+    for (size_t i = 0; i < n; i++) diff |= (unsigned char)(a[i] ^ b[i]);
+    return diff == 0;
+}
+
 static enum MHD_Result send_buf(struct MHD_Connection *c, unsigned code, const char *mime, const void *data, size_t len)
 {
     struct MHD_Response *r = MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
@@ -257,9 +265,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         *upload_size = 0;
         return MHD_YES;
     }
-    /* The token: "/TOKEN/..." exactly. */
+    /* The token: "/TOKEN/..." exactly, compared in constant time so that response timing tells
+     * a local process nothing about how many of its characters were right. */
     size_t tl = strlen(serve_token);
-    if (strncmp(url, "/", 1) || strlen(url) < tl + 1 || memcmp(url + 1, serve_token, tl) || (url[tl + 1] && url[tl + 1] != '/'))
+    if (strncmp(url, "/", 1) || strlen(url) < tl + 1 || !token_equal(url + 1, serve_token, tl) ||
+        (url[tl + 1] && url[tl + 1] != '/'))
         return send_text(c, 403, "禁止访问：请使用 wenshu serve 启动时显示的完整地址（含令牌）\n");
     if (!url[tl + 1]) { /* "/TOKEN": the page's relative links need "/TOKEN/" */
         struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
