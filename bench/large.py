@@ -172,8 +172,13 @@ def main():
     print(text)
     if not a.no_results:
         path = os.path.join(HERE, "LARGE.md")
+        notes = ""
+        if os.path.exists(path):  # keep the hand-written notes below the marker, as bench.py does
+            old = open(path, encoding="utf-8").read()
+            if "\n<!-- notes -->" in old:
+                notes = old[old.index("\n<!-- notes -->"):]
         with open(path, "w", encoding="utf-8") as f:
-            f.write(text)
+            f.write(text + notes)
         bench.log(f"wrote {os.path.relpath(path, ROOT)}")
     return 0 if same else 1
 

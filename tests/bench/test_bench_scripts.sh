@@ -6,7 +6,7 @@
 # bench/peers.py on 3 notices. Everything runs in a scratch folder (BENCH_WORK).
 source "$(dirname "$0")/../lib/assert.sh"
 export PYTHONDONTWRITEBYTECODE=1 ROOT
-export BENCH_WORK="$TMP/work"
+export BENCH_WORK="$TMP/work" BENCH_WENSHU="$WENSHU"
 mkdir -p "$BENCH_WORK"
 
 # --- bench-large in miniature -------------------------------------------------------------------
