@@ -196,8 +196,11 @@ def main():
                                 for ln in lines)
     if len(w_files) != n or len(t_files) != n:
         sys.exit(f"bench-peers: expected {n} PDFs each, wenshu wrote {len(w_files)}, Typst {len(t_files)}")
+    volume_bytes = {k: os.path.getsize(f) for k, f in (("w", w_vol), ("t", typ_vol))}
     total = time.perf_counter() - t_start
     bench.remove_outputs()
+    for d in (comb_out, typ_vol_dir):
+        shutil.rmtree(d, ignore_errors=True)
 
     wp, tp, wv, tv = rows["w-per"], rows["t-per"], rows["w-vol"], rows["t-vol"]
     ms = lambda s: 1000 * s  # noqa: E731
@@ -259,9 +262,9 @@ def main():
         "| program | wall s (median) | CPU s | peak RSS | pages | bytes |",
         "|---|---|---|---|---|---|",
         f"| wenshu volume | {w_vol_s:.3f} | {median(wv, 'cpu'):.3f} | {max(r['rss_kb'] for r in wv) / 1024:.1f} MB | "
-        f"{pages['w-vol']} | {os.path.getsize(w_vol) / 1024 / 1024:.2f} MB |" if os.path.exists(w_vol) else "",
+        f"{pages['w-vol']} | {volume_bytes['w'] / 1024 / 1024:.2f} MB |",
         f"| Typst document | {t_vol_s:.3f} | {median(tv, 'cpu'):.3f} | {max(r['rss_kb'] for r in tv) / 1024:.1f} MB | "
-        f"{pages['t-vol']} | {os.path.getsize(typ_vol) / 1024 / 1024:.2f} MB |" if os.path.exists(typ_vol) else "",
+        f"{pages['t-vol']} | {volume_bytes['t'] / 1024 / 1024:.2f} MB |",
         "",
         f"- Typst ÷ wenshu, the combined volume: **{t_vol_s / w_vol_s:.1f} ×** (paired runs: "
         f"{', '.join(f'{x:.1f}' for x in pair_vol)}); Typst's compiling alone {t_vol_compile_s:.3f} s, "
