@@ -30,7 +30,7 @@ SERVE_ASSETS := $(wildcard generator/serve/assets/*.html generator/serve/assets/
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)
 
-.PHONY: FORCE all deps demo check test unit layers sanitize valgrind bench fuzz install clean readme-image
+.PHONY: FORCE all deps demo check test unit layers sanitize valgrind bench bench-peers bench-large fuzz install clean readme-image
 all: wenshu
 
 $(BUILD)/%.o: generator/%.c $(HDRS) | $(BUILD)
@@ -102,6 +102,20 @@ valgrind: deps
 bench: deps
 	$(MAKE) wenshu
 	./bench/run.sh
+
+# wenshu beside Typst (its compiler from the npm registry, into bench/work/peers): bench/PEERS.md.
+# Node.js and npm come from Debian, installed here only: nothing else needs them.
+PEER_DEB_PKGS = nodejs npm
+bench-peers: deps
+	@command -v node >/dev/null && command -v npm >/dev/null || $(MAKE) deps DEB_PKGS="$(PEER_DEB_PKGS)"
+	$(MAKE) wenshu
+	python3 bench/peers.py
+
+# 100 000 members: check, build at -j 2, memory, and 8 shards against one run: bench/LARGE.md.
+# LARGE_MEMBERS=N for a smaller set; about 10 GB of free disk while it runs.
+bench-large: deps
+	$(MAKE) wenshu
+	python3 bench/large.py --members $(or $(LARGE_MEMBERS),100000)
 
 fuzz: deps
 	./tests/fuzz/run.sh $(FUZZ_SECONDS)

@@ -39,8 +39,9 @@ import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-WORK = os.path.join(ROOT, "bench", "work")
-WENSHU = os.path.join(ROOT, "wenshu")
+# BENCH_WORK: another working folder (tests/bench/ runs the scripts in a scratch folder).
+WORK = os.environ.get("BENCH_WORK") or os.path.join(ROOT, "bench", "work")
+WENSHU = os.environ.get("BENCH_WENSHU") or os.path.join(ROOT, "wenshu")  # tests/bench/: the binary under test
 FLOOR_EVERY = int(os.environ.get("FLOOR_EVERY", "2"))  # the floor is timed on every N-th record
 
 
