@@ -122,7 +122,11 @@ def main():
     ap.add_argument("--runs", type=int, default=int(os.environ.get("RUNS", "5")))
     ap.add_argument("--no-results", action="store_true", help="print the report instead of writing PEERS.md")
     ap.add_argument("--tiny", action="store_true", help="3 notices, 1 run, no report file (the test's mode)")
+    ap.add_argument("--install-only", action="store_true", help="install the Typst compiler and stop (CI, so the test runs)")
     a = ap.parse_args()
+    if a.install_only:
+        install_typst()
+        return
     if a.tiny:
         a.members, a.runs, a.no_results = 3, 1, True
     if not os.access(WENSHU, os.X_OK):
