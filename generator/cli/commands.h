@@ -8,6 +8,7 @@ int cmd_render(int argc, char **argv); /* Markdown -> PDF */
 int cmd_build(int argc, char **argv);  /* records -> every form as PDF, manifest */
 int cmd_verify(int argc, char **argv); /* re-hash an output folder against its manifest */
 int cmd_import(int argc, char **argv); /* spreadsheets -> records XML */
+int cmd_export(int argc, char **argv); /* records XML -> a workbook (XLSX) */
 
 /* Where the shipped data lives: $WENSHU_DATADIR, else next to the binary (a source tree),
  * else the installed prefix. Returns e.g. "/usr/local/share/wenshu". */
