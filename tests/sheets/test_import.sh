@@ -127,6 +127,7 @@ for h in bomb doctype strings entries; do
 done
 run "$WENSHU" import "$TMP/bomb.xlsx" -o "$TMP/out-bomb"
 assert_contains "$ERR" "bomb.xlsx: error: xl/worksheets/sheet1.xml 解压后超过 64 MiB（可能是压缩炸弹），拒绝读取" "the bomb, said"
+assert_not_contains "$ERR" "工作表是空的" "a refused part is not also called an empty sheet"
 run "$WENSHU" import "$TMP/doctype.xlsx" -o "$TMP/out-doctype"
 assert_contains "$ERR" "doctype.xlsx: error: xl/workbook.xml 含有文档类型声明（DOCTYPE/ENTITY），工作簿中不应出现，拒绝读取" "DOCTYPE, said"
 run "$WENSHU" import "$TMP/strings.xlsx" -o "$TMP/out-strings"
