@@ -84,7 +84,7 @@ sanitize: deps
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	        EXTRA_LDFLAGS="-fsanitize=address,undefined" build-asan/wenshu unit
 	WENSHU=$(CURDIR)/build-asan/wenshu UNIT_DIR=build-asan/unit SHARED=$(SHARED) SANITIZED=1 \
-	  ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sheets/lsan.supp UBSAN_OPTIONS=print_stacktrace=1 ./tests/run
+	  ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sheets/lsan.supp:print_suppressions=0 UBSAN_OPTIONS=print_stacktrace=1 ./tests/run
 
 # The leak and memory-error checks alone (make check runs them too).
 valgrind: deps
