@@ -12,6 +12,9 @@
  * nothing is written. The workbook is written to a temporary file beside the output, then put in
  * place with ws_write_file_atomic, so a failure never leaves half a workbook. */
 #include <errno.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -419,17 +422,29 @@ static void add_notes(exporter *x)
         worksheet_write_string(ws, (lxw_row_t)i, 0, export_notes[i], i ? NULL : title);
 }
 
-/* The header row, column widths and formats, the frozen first row and the drop-down lists. Called
- * after the rows are written, so that the id lists cover them. */
+/* The header row, styled and frozen. The workbook is written in libxlsxwriter's constant-memory
+ * mode, where each sheet's rows go out in order: the header before any record. */
+static void start_sheet(exporter *x, int k)
+{
+    const sheets_layout *l = &sheets_layouts[k];
+    lxw_worksheet *ws = x->ws[k];
+    worksheet_set_row(ws, 0, 20, x->header);
+    for (size_t c = 0; c < l->ncolumns; c++) {
+        char head[128];
+        snprintf(head, sizeof head, "%s%s", l->columns[c].header, l->columns[c].required ? "*" : "");
+        worksheet_write_string(ws, 0, (lxw_col_t)c, head, x->header);
+    }
+    worksheet_freeze_panes(ws, 1, 0);
+}
+
+/* Column widths and formats and the drop-down lists. Called after the rows are written, so that
+ * the lists of ids cover them. */
 static void finish_sheet(exporter *x, int k)
 {
     const sheets_layout *l = &sheets_layouts[k];
     lxw_worksheet *ws = x->ws[k];
     for (size_t c = 0; c < l->ncolumns; c++) {
         const sheets_column *col = &l->columns[c];
-        char head[128];
-        snprintf(head, sizeof head, "%s%s", col->header, col->required ? "*" : "");
-        worksheet_write_string(ws, 0, (lxw_col_t)c, head, x->header);
         double width = col->type == COL_TEXT ? 40 : col->type == COL_NAME ? 22 : col->type == COL_DATE ? 12 : 10;
         lxw_format *f = col->type == COL_DATE ? x->date : col->type == COL_ID || col->type == COL_REF ? x->text : NULL;
         worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, width, f);
@@ -471,8 +486,6 @@ static void finish_sheet(exporter *x, int k)
             x->errors++;
         }
     }
-    worksheet_freeze_panes(ws, 1, 0);
-    worksheet_set_row(ws, 0, 20, x->header);
 }
 
 static time_t export_time(void)
@@ -495,6 +508,12 @@ static int export_records(exporter *x, char *const *files, size_t n, const char 
     records_index_stats(ix, &st);
     int status = !ix || st.io_failures ? EXIT_USAGE : diag_count(x->d, DIAG_ERROR) ? EXIT_DATA : 0;
     records_index_free(ix);
+#if defined(__GLIBC__)
+    /* the index's documents were built on a reading thread, in that thread's malloc arena: give
+     * their pages back before the files are read again here (50 000 members in one 14 MB file:
+     * the peak went from 378 MB to 244 MB; `wenshu check` of the same takes 222 MB) */
+    malloc_trim(0);
+#endif
     if (status) return status;
     int campaign = 0;
     for (size_t i = 0; i < n; i++) {
@@ -525,7 +544,9 @@ int sheets_export(char *const *files, size_t n, const sheets_export_options *opt
     x.d = d;
     ws_buf tmp = {0};
     ws_buf_printf(&tmp, "%s.tmp-%ld.xlsx", opt->out, (long)getpid());
-    lxw_workbook_options wo = {0};
+    /* constant memory: rows are streamed to temporary files, so that 50 000 members do not hold
+     * every cell in memory (strings are then written inline, which the importer reads too) */
+    lxw_workbook_options wo = {.constant_memory = LXW_TRUE};
     x.wb = workbook_new_opt(tmp.data, &wo);
     if (!x.wb) {
         diag_report(d, DIAG_ERROR, (diag_loc){opt->out, 0, 0, NULL}, "无法创建工作簿");
@@ -554,6 +575,7 @@ int sheets_export(char *const *files, size_t n, const sheets_export_options *opt
     for (int k = 0; k < SHEET_KINDS; k++) {
         x.ws[k] = workbook_add_worksheet(x.wb, sheets_layouts[k].name);
         x.rows[k] = 1;
+        start_sheet(&x, k);
     }
     worksheet_activate(x.ws[SHEET_MEMBER]);
     int status = opt->blank ? 0 : export_records(&x, files, n, opt->schema);

@@ -18,9 +18,9 @@ for b in range(100):
     ws.append([f"O{b}", f"中共临江市测试局第{b + 1}支部委员会", "党支部", "U1"])
 ws = wb.create_sheet("党员")
 ws.append(["编号", "姓名", "性别", "民族", "出生日期", "入党时间", "所在党组织", "工作单位", "职务", "党员类别", "学时"])
-base = dt.date(1950, 1, 1)
+base = dt.date(1940, 1, 1)
 for i in range(n):
-    ws.append([f"M{i:06d}", f"党员{i}", "男女"[i % 2], "汉族", base + dt.timedelta(days=i % 15000),
+    ws.append([f"M{i:06d}", f"党员{i}", "男女"[i % 2], "汉族", base + dt.timedelta(days=i % 10000),
                dt.date(2000, 7, 1) + dt.timedelta(days=i % 1500), f"O{i % 100}", "临江市测试局业务科", "科员",
                "正式" if i % 10 else "预备", 40 + i % 5])
 wb.save(out)
