@@ -5,10 +5,10 @@ CC      ?= cc
 PREFIX  ?= /usr/local
 DESTDIR ?=
 SHARED  ?= $(abspath ../shared)
-PKGS     = libxml-2.0 libcmark-gfm harfbuzz harfbuzz-subset fontconfig libunibreak libzip libmicrohttpd
+PKGS     = libxml-2.0 libcmark-gfm harfbuzz harfbuzz-subset fontconfig libunibreak libzip xlsxwriter libmicrohttpd
 # Debian 12 packages the build, the tests and the demo need (see README "Dependencies").
 DEB_PKGS = build-essential pkg-config libxml2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
-           libhpdf-dev libharfbuzz-dev libfontconfig-dev libunibreak-dev zlib1g-dev \
+           libhpdf-dev libharfbuzz-dev libfontconfig-dev libunibreak-dev zlib1g-dev libxlsxwriter-dev \
            fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei fonts-hanazono \
            icc-profiles-free nettle-dev libdeflate-dev libzip-dev libmicrohttpd-dev curl python3-openpyxl hyperfine mupdf-tools poppler-utils qpdf python3 valgrind clang
 
@@ -92,7 +92,7 @@ sanitize: deps
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	        EXTRA_LDFLAGS="-fsanitize=address,undefined" build-asan/wenshu unit
 	WENSHU=$(CURDIR)/build-asan/wenshu UNIT_DIR=build-asan/unit SHARED=$(SHARED) SANITIZED=1 \
-	  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ./tests/run
+	  ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sheets/lsan.supp:print_suppressions=0 UBSAN_OPTIONS=print_stacktrace=1 ./tests/run
 
 # The leak and memory-error checks alone (make check runs them too).
 valgrind: deps

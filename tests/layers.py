@@ -47,6 +47,7 @@ LIBRARIES = [
     (r"libxml/|libexslt/", {"records", "template", "sheets", "serve", "cli"}, "libxml2", ""),
     (r"zip\.h$|zipconf\.h$", {"sheets"}, "libzip", "hidden"),
     (r"iconv\.h$", {"sheets"}, "iconv", "hidden"),
+    (r"xlsxwriter", {"sheets"}, "libxlsxwriter", "hidden"),
     (r"linebreak(def)?\.h$|wordbreak|graphemebreak", {"typeset"}, "libunibreak", "hidden"),
     (r"unicode/", {"typeset"}, "ICU", "hidden"),
     (r"microhttpd\.h$", {"serve"}, "libmicrohttpd", "hidden"),

@@ -14,8 +14,9 @@ static void usage(FILE *out)
 {
     fputs(IMPORT_SYNOPSIS "\n"
           "\n"
-          "Reads workbooks in the layout of docs/spreadsheets.md (sheets 单位, 组织, 党员, 学习, 征求意见,\n"
-          "评议, 整改; headers matched by name) from .xlsx (Excel, WPS), .ods (LibreOffice, WPS) and .csv\n"
+          "Reads workbooks in the layout of docs/spreadsheets.md (sheets 单位, 组织, 委员, 党员, 学习,\n"
+          "征求意见, 党性分析, 评议, 整改, 制度, 公布, 测评, 报告, 报告正文; headers matched by name) from\n"
+          ".xlsx (Excel, WPS), .ods (LibreOffice, WPS) and .csv\n"
           "files (one sheet each, named after it: 党员.csv), and writes records XML that `wenshu check`\n"
           "accepts: one file per unit, DIR/UNITID.xml. Every problem is printed as\n"
           "  FILE:SHEET!CELL: error|warning: message\n"

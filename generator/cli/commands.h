@@ -8,6 +8,7 @@ int cmd_render(int argc, char **argv); /* Markdown -> PDF */
 int cmd_build(int argc, char **argv);  /* records -> every form as PDF, manifest */
 int cmd_verify(int argc, char **argv); /* re-hash an output folder against its manifest */
 int cmd_import(int argc, char **argv); /* spreadsheets -> records XML */
+int cmd_export(int argc, char **argv); /* records XML -> a workbook (XLSX) */
 int cmd_watch(int argc, char **argv);  /* one record's PDF, made again on every save */
 int cmd_serve(int argc, char **argv);  /* the local workbench page */
 

@@ -21,6 +21,7 @@ static const struct {
     {"build", cmd_build, "build every form for every record: PDFs, combined files, manifest"},
     {"verify", cmd_verify, "re-hash an output folder against its manifest"},
     {"import", cmd_import, "records XML from spreadsheets (XLSX, ODS, CSV)"},
+    {"export", cmd_export, "records as a workbook (XLSX), or the blank workbook to fill in"},
     {"watch", cmd_watch, "make one record's PDF again whenever its template or records are saved"},
     {"serve", cmd_serve, "a local web page: the records, their problems and every form, previewed"},
 };

@@ -110,7 +110,7 @@ int sheets_read_csv(const char *path, const char *display, const char *sheet, co
             } else if (c == '"') {
                 quoted = 0;
             } else {
-                if (field.len < SHEETS_CELL_MAX) ws_buf_putc(&field, c);
+                if (field.len <= SHEETS_CELL_MAX) ws_buf_putc(&field, c);
             }
             continue;
         }
@@ -141,7 +141,7 @@ int sheets_read_csv(const char *path, const char *display, const char *sheet, co
             }
             continue;
         }
-        if (field.len < SHEETS_CELL_MAX) ws_buf_putc(&field, c);
+        if (field.len <= SHEETS_CELL_MAX) ws_buf_putc(&field, c);
     }
     s->end(s->ctx);
     sheets_row_free(&row);

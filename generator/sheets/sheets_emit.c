@@ -61,7 +61,7 @@ typedef struct {
     size_t *head, *next;
 } chains;
 
-static chains chain(const sheets_list *l, size_t ntargets, int to_org, int ref_col)
+static chains chain(const sheets_list *l, size_t ntargets, int to_org)
 {
     chains c;
     c.head = ws_xmalloc((ntargets + 1) * sizeof *c.head);
@@ -69,7 +69,7 @@ static chains chain(const sheets_list *l, size_t ntargets, int to_org, int ref_c
     for (size_t i = 0; i <= ntargets; i++) c.head[i] = (size_t)-1;
     for (size_t i = l->n; i-- > 0;) {
         const sheets_rec *r = &l->r[i];
-        if (r->to_org != to_org || !r->v[ref_col] || r->target >= ntargets) continue;
+        if (!r->resolved || r->to_org != to_org || r->target >= ntargets) continue;
         c.next[i] = c.head[r->target];
         c.head[r->target] = i;
     }
@@ -86,8 +86,21 @@ static void chains_free(chains *c)
 
 typedef struct {
     const sheets_model *m;
-    chains study, mopinion, eval, mrect, oopinion, orect;
+    chains study, mopinion, eval, mrect, oopinion, orect, analysis, committee, system, publication, survey, report,
+        section;
 } emitter;
+
+static void person(ws_buf *b, const char *name, const char *role, const char *post, const char *member,
+                   const char *text)
+{
+    ws_buf_printf(b, "    <%s", name);
+    attr(b, "role", role);
+    attr(b, "post", post);
+    attr(b, "member", member);
+    ws_buf_putc(b, '>');
+    esc(b, text, 0);
+    ws_buf_printf(b, "</%s>\n", name);
+}
 
 static void opinions(ws_buf *b, int indent, const sheets_list *l, chains c, size_t t)
 {
@@ -140,6 +153,105 @@ static void write_unit(ws_buf *b, char **v)
     ws_buf_puts(b, "  </unit>\n");
 }
 
+/* The survey from its rows: the head (date, by, respondents) of the first row, then the groups
+ * and the questions of all rows, each in row order. */
+static void write_survey(const emitter *e, ws_buf *b, size_t o)
+{
+    const sheets_list *sv = &e->m->list[SHEET_SURVEY];
+    if (e->survey.head[o] == (size_t)-1) return;
+    char **h = sv->r[e->survey.head[o]].v;
+    ws_buf_puts(b, "    <survey");
+    attr(b, "date", h[V_DATE]);
+    attr(b, "by", h[V_BY]);
+    attr(b, "respondents", h[V_RESPONDENTS]);
+    ws_buf_puts(b, ">\n");
+    EACH(e->survey, o, i) {
+        char **v = sv->r[i].v;
+        if (!v[V_GROUP]) continue;
+        ws_buf_puts(b, "      <group");
+        attr(b, "name", v[V_GROUP]);
+        attr(b, "count", v[V_GROUP_COUNT]);
+        ws_buf_puts(b, "/>\n");
+    }
+    EACH(e->survey, o, i) {
+        char **v = sv->r[i].v;
+        if (!v[V_QUESTION]) continue;
+        ws_buf_puts(b, "      <question");
+        attr(b, "satisfied", v[V_SATISFIED]);
+        attr(b, "basic", v[V_BASIC]);
+        attr(b, "unsatisfied", v[V_UNSATISFIED]);
+        ws_buf_putc(b, '>');
+        esc(b, v[V_QUESTION], 0);
+        ws_buf_puts(b, "</question>\n");
+    }
+    ws_buf_puts(b, "    </survey>\n");
+}
+
+static void write_report(const emitter *e, ws_buf *b, size_t o)
+{
+    const sheets_list *rp = &e->m->list[SHEET_REPORT], *sec = &e->m->list[SHEET_SECTION];
+    if (e->report.head[o] == (size_t)-1) return;
+    char **v = rp->r[e->report.head[o]].v;
+    ws_buf_puts(b, "    <report");
+    attr(b, "date", v[T_DATE]);
+    attr(b, "members", v[T_MEMBERS]);
+    attr(b, "participants", v[T_PARTICIPANTS]);
+    attr(b, "opinions", v[T_OPINIONS]);
+    attr(b, "problems", v[T_PROBLEMS]);
+    attr(b, "completed", v[T_COMPLETED]);
+    attr(b, "systems", v[T_SYSTEMS]);
+    if (e->section.head[o] == (size_t)-1) {
+        ws_buf_puts(b, "/>\n");
+        return;
+    }
+    ws_buf_puts(b, ">\n");
+    EACH(e->section, o, i) {
+        ws_buf_puts(b, "      <section");
+        attr(b, "title", sec->r[i].v[X_TITLE]);
+        ws_buf_puts(b, ">\n");
+        leaves(b, 8, "p", sec->r[i].v[X_TEXT]);
+        ws_buf_puts(b, "      </section>\n");
+    }
+    ws_buf_puts(b, "    </report>\n");
+}
+
+/* 党性分析: problems one per line of 存在问题, each "方面：问题" (the importer checked the form). */
+static void write_analysis(const emitter *e, ws_buf *b, size_t k)
+{
+    const sheets_list *an = &e->m->list[SHEET_ANALYSIS];
+    if (e->analysis.head[k] == (size_t)-1) return;
+    char **v = an->r[e->analysis.head[k]].v;
+    ws_buf_puts(b, "    <analysis");
+    attr(b, "date", v[A_DATE]);
+    attr(b, "revised", v[A_REVISED]);
+    ws_buf_puts(b, ">\n");
+    leaf(b, 6, "title", v[A_TITLE]);
+    for (const char *p = v[A_PROBLEM]; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        char *line = ws_xstrndup(p, len), aspect[32];
+        sheets_trim(line);
+        const char *text = line[0] ? sheets_aspect_split(line, aspect) : NULL;
+        if (text) {
+            ws_buf_puts(b, "      <problem");
+            attr(b, "aspect", aspect);
+            ws_buf_putc(b, '>');
+            esc(b, text, 0);
+            ws_buf_puts(b, "</problem>\n");
+        }
+        free(line);
+        p = nl ? nl + 1 : p + len;
+    }
+    leaves(b, 6, "cause", v[A_CAUSE]);
+    leaves(b, 6, "direction", v[A_DIRECTION]);
+    if (v[A_TEXT]) {
+        ws_buf_puts(b, "      <text>\n");
+        leaves(b, 8, "p", v[A_TEXT]);
+        ws_buf_puts(b, "      </text>\n");
+    }
+    ws_buf_puts(b, "    </analysis>\n");
+}
+
 static void write_org(const emitter *e, ws_buf *b, size_t o)
 {
     char **v = e->m->list[SHEET_ORG].r[o].v;
@@ -151,13 +263,11 @@ static void write_org(const emitter *e, ws_buf *b, size_t o)
     attr(b, "parent", v[O_PARENT]);
     ws_buf_puts(b, ">\n");
     leaf(b, 4, "name", v[O_NAME]);
-    if (v[O_SECRETARY]) {
-        ws_buf_puts(b, "    <secretary");
-        attr(b, "post", v[O_SECRETARY_POST]);
-        attr(b, "member", v[O_SECRETARY_ID]);
-        ws_buf_putc(b, '>');
-        esc(b, v[O_SECRETARY], 0);
-        ws_buf_puts(b, "</secretary>\n");
+    if (v[O_SECRETARY]) person(b, "secretary", NULL, v[O_SECRETARY_POST], v[O_SECRETARY_ID], v[O_SECRETARY]);
+    const sheets_list *committee = &e->m->list[SHEET_COMMITTEE];
+    EACH(e->committee, o, i) {
+        char **c = committee->r[i].v;
+        person(b, "committee-member", c[C_ROLE], c[C_POST], c[C_MEMBER], c[C_NAME]);
     }
     if (v[O_MAILBOX] || v[O_PHONE] || v[O_ADDRESS]) {
         ws_buf_puts(b, "    <contact>\n");
@@ -180,8 +290,29 @@ static void write_org(const emitter *e, ws_buf *b, size_t o)
             if (!dup) leaves(b, 6, "focus", f);
         }
         rect_items(b, 6, rect, e->orect, o, 1);
+        const sheets_list *sys = &e->m->list[SHEET_SYSTEM];
+        EACH(e->system, o, i) {
+            ws_buf_puts(b, "      <system");
+            attr(b, "date", sys->r[i].v[Y_DATE]);
+            ws_buf_putc(b, '>');
+            esc(b, sys->r[i].v[Y_NAME], 0);
+            ws_buf_puts(b, "</system>\n");
+        }
         ws_buf_puts(b, "    </rectification-plan>\n");
     }
+    const sheets_list *pub = &e->m->list[SHEET_PUBLICATION];
+    EACH(e->publication, o, i) {
+        char **p = pub->r[i].v;
+        ws_buf_puts(b, "    <publication");
+        attr(b, "subject", p[B_SUBJECT]);
+        attr(b, "date", p[B_DATE]);
+        attr(b, "channel", p[B_CHANNEL]);
+        ws_buf_puts(b, ">\n");
+        leaf(b, 6, "scope", p[B_SCOPE]);
+        ws_buf_puts(b, "    </publication>\n");
+    }
+    write_survey(e, b, o);
+    write_report(e, b, o);
     ws_buf_puts(b, "  </organisation>\n");
 }
 
@@ -244,6 +375,7 @@ static void write_member(const emitter *e, ws_buf *b, size_t k)
         }
     }
     opinions(b, 4, &e->m->list[SHEET_OPINION], e->mopinion, k);
+    write_analysis(e, b, k);
     if (e->eval.head[k] != (size_t)-1) {
         char **s = ev->r[e->eval.head[k]].v;
         ws_buf_puts(b, "    <evaluation");
@@ -282,39 +414,59 @@ static sheets_file *file_for(sheets_file **files, size_t *n, const char *key)
 size_t sheets_emit(const sheets_model *m, sheets_file **files)
 {
     const sheets_list *units = &m->list[SHEET_UNIT], *orgs = &m->list[SHEET_ORG], *members = &m->list[SHEET_MEMBER];
+    size_t nm = members->n, no = orgs->n;
     emitter e = {m,
-                 chain(&m->list[SHEET_STUDY], members->n, 0, S_MEMBER),
-                 chain(&m->list[SHEET_OPINION], members->n, 0, P_MEMBER),
-                 chain(&m->list[SHEET_EVAL], members->n, 0, E_MEMBER),
-                 chain(&m->list[SHEET_RECT], members->n, 0, R_MEMBER),
-                 chain(&m->list[SHEET_OPINION], orgs->n, 1, P_ORG),
-                 chain(&m->list[SHEET_RECT], orgs->n, 1, R_ORG)};
+                 chain(&m->list[SHEET_STUDY], nm, 0),
+                 chain(&m->list[SHEET_OPINION], nm, 0),
+                 chain(&m->list[SHEET_EVAL], nm, 0),
+                 chain(&m->list[SHEET_RECT], nm, 0),
+                 chain(&m->list[SHEET_OPINION], no, 1),
+                 chain(&m->list[SHEET_RECT], no, 1),
+                 chain(&m->list[SHEET_ANALYSIS], nm, 0),
+                 chain(&m->list[SHEET_COMMITTEE], no, 1),
+                 chain(&m->list[SHEET_SYSTEM], no, 1),
+                 chain(&m->list[SHEET_PUBLICATION], no, 1),
+                 chain(&m->list[SHEET_SURVEY], no, 1),
+                 chain(&m->list[SHEET_REPORT], no, 1),
+                 chain(&m->list[SHEET_SECTION], no, 1)};
     size_t n = 0;
     *files = NULL;
     for (size_t u = 0; u < units->n; u++) write_unit(&file_for(files, &n, units->r[u].v[U_ID])->xml, units->r[u].v);
-    for (size_t o = 0; o < orgs->n; o++) {
+    for (size_t o = 0; o < no; o++) {
         const char *unit = orgs->r[o].v[O_UNIT];
         write_org(&e, &file_for(files, &n, unit ? unit : orgs->r[o].v[O_ID])->xml, o);
     }
-    /* members, branch by branch in the 组织 sheet's order, then those of other organisations */
-    for (size_t o = 0; o < orgs->n; o++)
-        for (size_t k = 0; k < members->n; k++)
-            if (members->r[k].v[M_ORG] && !strcmp(members->r[k].v[M_ORG], orgs->r[o].v[O_ID])) {
-                const char *unit = orgs->r[o].v[O_UNIT];
-                write_member(&e, &file_for(files, &n, unit ? unit : orgs->r[o].v[O_ID])->xml, k);
-            }
-    for (size_t k = 0; k < members->n; k++) {
-        const char *org = members->r[k].v[M_ORG];
-        int known = 0;
-        for (size_t o = 0; org && o < orgs->n && !known; o++) known = !strcmp(org, orgs->r[o].v[O_ID]);
-        if (org && !known) write_member(&e, &file_for(files, &n, org)->xml, k);
+    /* members, branch by branch in the 组织 sheet's order (chained per organisation through a
+     * hash of the organisations' ids), then those of organisations not in the workbook */
+    sheets_map org_of = {0};
+    for (size_t o = 0; o < no; o++) {
+        long *slot = sheets_map_slot(&org_of, orgs->r[o].v[O_ID]);
+        if (*slot < 0) *slot = (long)o;
     }
+    size_t *head = ws_xmalloc((no + 1) * sizeof *head), *next = ws_xmalloc((nm + 1) * sizeof *next);
+    for (size_t o = 0; o <= no; o++) head[o] = (size_t)-1;
+    for (size_t k = nm; k-- > 0;) {
+        const char *org = members->r[k].v[M_ORG];
+        long o = org ? sheets_map_get(&org_of, org) : -1;
+        if (o < 0) continue;
+        next[k] = head[o];
+        head[o] = k;
+    }
+    for (size_t o = 0; o < no; o++)
+        for (size_t k = head[o]; k != (size_t)-1; k = next[k]) {
+            const char *unit = orgs->r[o].v[O_UNIT];
+            write_member(&e, &file_for(files, &n, unit ? unit : orgs->r[o].v[O_ID])->xml, k);
+        }
+    for (size_t k = 0; k < nm; k++) {
+        const char *org = members->r[k].v[M_ORG];
+        if (org && sheets_map_get(&org_of, org) < 0) write_member(&e, &file_for(files, &n, org)->xml, k);
+    }
+    free(head);
+    free(next);
+    sheets_map_free(&org_of);
     for (size_t i = 0; i < n; i++) ws_buf_puts(&(*files)[i].xml, "</wenshu>\n");
-    chains_free(&e.study);
-    chains_free(&e.mopinion);
-    chains_free(&e.eval);
-    chains_free(&e.mrect);
-    chains_free(&e.oopinion);
-    chains_free(&e.orect);
+    chains *all[] = {&e.study, &e.mopinion, &e.eval, &e.mrect, &e.oopinion, &e.orect, &e.analysis,
+                     &e.committee, &e.system, &e.publication, &e.survey, &e.report, &e.section};
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++) chains_free(all[i]);
     return n;
 }

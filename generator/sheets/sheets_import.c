@@ -43,6 +43,7 @@ typedef struct {
     char **owned;        /* strings freed at the end (where, col arrays) */
     size_t nowned;
     int seen[SHEET_KINDS];
+    long errors_at_begin; /* errors reported before the sheet began: a refused part is not "empty" */
 } importer;
 
 static void own(importer *im, void *p)
@@ -72,6 +73,8 @@ static int on_begin(void *ctx, const char *sheet)
 {
     importer *im = ctx;
     im->kind = sheets_layout_find(sheet);
+    /* the instructions sheet of wenshu export's workbooks: skipped without a note */
+    if (im->kind < 0 && (!strcmp(sheet, "说明") || !strcmp(sheet, "填表说明"))) return 1;
     if (im->kind < 0) {
         diag_report(im->d, DIAG_NOTE, (diag_loc){im->display, 0, 0, NULL},
                     "工作表“%s”不是本软件约定的表（见 docs/spreadsheets.md），未导入", sheet);
@@ -86,6 +89,7 @@ static int on_begin(void *ctx, const char *sheet)
     im->header_row = im->header_end = 0;
     im->npending = 0;
     im->nmerges = 0;
+    im->errors_at_begin = diag_count(im->d, DIAG_ERROR);
     return 0;
 }
 
@@ -104,20 +108,27 @@ static const char *row_text(const sheets_row *r, unsigned col)
     return NULL;
 }
 
-/* The header text at (row, col): the cell's own, or that of a merged cell covering it. */
-static const char *header_text(importer *im, size_t k, unsigned col)
+/* The header text at (row, col): the cell's own, or that of a merged cell covering it; *at_col
+ * and *at_row (when not NULL) get the cell the text is written in, the merge's first cell. */
+static const char *header_text_at(importer *im, size_t k, unsigned col, unsigned *at_col, long *at_row)
 {
     const char *t = row_text(&im->pending[k], col);
-    if (t && *t) return t;
     long row = im->pending[k].row;
+    if (at_col) *at_col = col, *at_row = row;
+    if (t && *t) return t;
     for (size_t i = 0; i < im->nmerges; i++) {
         const merge_range *g = &im->merges[i];
         if (row < g->r1 || row > g->r2 || col < g->c1 || col > g->c2) continue;
         for (size_t j = 0; j <= k; j++)
-            if (im->pending[j].row == g->r1) return row_text(&im->pending[j], g->c1);
+            if (im->pending[j].row == g->r1) {
+                if (at_col) *at_col = g->c1, *at_row = g->r1;
+                return row_text(&im->pending[j], g->c1);
+            }
     }
     return NULL;
 }
+
+static const char *header_text(importer *im, size_t k, unsigned col) { return header_text_at(im, k, col, NULL, NULL); }
 
 static unsigned max_col(importer *im, size_t k)
 {
@@ -167,11 +178,15 @@ static void decide_header(importer *im)
         if (im->merges[i].r1 <= h->row && im->merges[i].r2 >= h->row && im->merges[i].r2 > im->header_end)
             im->header_end = im->merges[i].r2;
     for (unsigned c = 0, n = max_col(im, best); c < n; c++) {
-        const char *t = header_text(im, best, c);
+        unsigned at_col;
+        long at_row;
+        const char *t = header_text_at(im, best, c, &at_col, &at_row);
         if (!t || !*t) continue;
+        /* a header merged across several columns names the first of them only */
+        if (at_col != c) continue;
         int k = sheets_layout_column(l, t);
         char cell[16];
-        sheets_cell_name(c, h->row, cell);
+        sheets_cell_name(at_col, at_row, cell);
         char where[600];
         snprintf(where, sizeof where, "%s!%s", im->where, cell);
         if (k < 0) {
@@ -201,6 +216,7 @@ static int on_row(void *ctx, const sheets_row *r)
             sheets_row_add(p, r->cells[i].col, r->cells[i].kind, r->cells[i].text, strlen(r->cells[i].text));
             memcpy(p->cells[p->n - 1].date, r->cells[i].date, sizeof r->cells[i].date);
             p->cells[p->n - 1].date_bad = r->cells[i].date_bad;
+            p->cells[p->n - 1].too_long |= r->cells[i].too_long;
         }
         if (im->npending == HEADER_SCAN) decide_header(im);
         return 0;
@@ -213,7 +229,7 @@ static void on_end(void *ctx)
 {
     importer *im = ctx;
     if (im->header_row == 0 && im->npending) decide_header(im);
-    else if (im->header_row == 0)
+    else if (im->header_row == 0 && diag_count(im->d, DIAG_ERROR) == im->errors_at_begin)
         diag_report(im->d, DIAG_WARNING, (diag_loc){im->where, 0, 0, NULL}, "工作表是空的");
     for (size_t k = 0; k < im->npending; k++) sheets_row_free(&im->pending[k]);
     im->npending = 0;
@@ -228,6 +244,7 @@ static const char *example_of(sheets_col_type t)
     case COL_HOURS: return "0 至 2000 的数，至多一位小数，如 40 或 3.5";
     case COL_BOOL: return "“是”或“否”";
     case COL_ID: return "字母开头的编号，由字母、数字和 _ . - 组成，至多 64 个字符，如 M01";
+    case COL_COUNT: return "0 至 10000000 的整数，如 34";
     default: return "";
     }
 }
@@ -291,6 +308,11 @@ static int is_control(const char *s)
 static char *cell_value(importer *im, const sheets_column *c, const sheets_cell *cell, long row)
 {
     char buf[SHEETS_CELL_MAX + 1], shown[200];
+    if (cell->too_long) {
+        report_cell(im, DIAG_ERROR, cell->col, row,
+                    "%s超过 32 KiB（约一万个汉字），超出一格的限度；请精简，或分成几行（几条记录）填写%s%s", c->header, "", "");
+        return NULL;
+    }
     snprintf(buf, sizeof buf, "%s", cell->text);
     snprintf(shown, sizeof shown, "%s", cell->text);
     if (c->type == COL_TEXT || c->type == COL_NAME) {
@@ -374,6 +396,21 @@ static char *cell_value(importer *im, const sheets_column *c, const sheets_cell 
         else snprintf(out, sizeof out, "%ld", tenths / 10);
         return ws_xstrdup(out);
     }
+    if (c->type == COL_COUNT) {
+        sheets_halfwidth(buf);
+        if (!buf[0]) return NULL;
+        char digits[64];
+        if (cell->kind == SHEETS_NUMBER && !sheets_integer_digits(cell->text, digits, sizeof digits))
+            snprintf(buf, sizeof buf, "%s", digits);
+        size_t len = strlen(buf);
+        if (!len || len > 8 || strspn(buf, "0123456789") != len || strtol(buf, NULL, 10) > 10000000) {
+            report_cell(im, DIAG_ERROR, cell->col, row, "%s应为%s（现为“%s”）", c->header, example_of(COL_COUNT), shown);
+            return NULL;
+        }
+        char out[16];
+        snprintf(out, sizeof out, "%ld", strtol(buf, NULL, 10));
+        return ws_xstrdup(out);
+    }
     if (c->type == COL_BOOL) {
         sheets_halfwidth(buf);
         if (!buf[0]) return NULL;
@@ -419,7 +456,7 @@ static int data_row(importer *im, const sheets_row *r)
         list->cap = list->cap ? list->cap * 2 : 64;
         list->r = ws_xrealloc(list->r, list->cap * sizeof *list->r);
     }
-    list->r[list->n++] = (sheets_rec){v, im->where, im->col, r->row, 0, 0};
+    list->r[list->n++] = (sheets_rec){v, im->where, im->col, r->row, 0, 0, 0};
     return 0;
 }
 
@@ -455,23 +492,63 @@ static void rec_report(importer *im, const sheets_rec *r, int column, const char
     diag_report(im->d, DIAG_ERROR, (diag_loc){where, 0, 0, NULL}, fmt, a, b);
 }
 
-/* Index of the record of list whose id (column id_col) or, failing that, unique name
- * (column name_col) is ref; -1 none, -2 a name shared by several. */
-static long find_ref(const sheets_list *list, int id_col, int name_col, const char *ref)
+/* The ids and names of one sheet's records, for references: ids map to the first record with the
+ * id, names to their record or -2 when several records share the name. */
+typedef struct {
+    sheets_map id, name;
+} ref_index;
+
+static void ref_index_build(ref_index *x, const sheets_list *l, int id_col, int name_col)
 {
-    for (size_t i = 0; i < list->n; i++)
-        if (list->r[i].v[id_col] && !strcmp(list->r[i].v[id_col], ref)) return (long)i;
-    long found = -1;
-    for (size_t i = 0; i < list->n; i++)
-        if (list->r[i].v[name_col] && !strcmp(list->r[i].v[name_col], ref)) {
-            if (found >= 0) return -2;
-            found = (long)i;
+    memset(x, 0, sizeof *x);
+    for (size_t i = 0; i < l->n; i++) {
+        if (l->r[i].v[id_col]) {
+            long *s = sheets_map_slot(&x->id, l->r[i].v[id_col]);
+            if (*s < 0) *s = (long)i;
         }
-    return found;
+        if (l->r[i].v[name_col]) {
+            long *s = sheets_map_slot(&x->name, l->r[i].v[name_col]);
+            *s = *s == -1 ? (long)i : -2;
+        }
+    }
 }
 
-/* Fills in missing ids, refuses duplicates, resolves every reference to an id. The lookups are
- * linear: an office's workbook has some thousands of rows (50 000 members: a few seconds). */
+/* The record an id or, failing that, a unique name refers to; -1 none, -2 a shared name. */
+static long ref_find(const ref_index *x, const char *ref)
+{
+    long i = sheets_map_get(&x->id, ref);
+    return i >= 0 ? i : sheets_map_get(&x->name, ref);
+}
+
+static void ref_index_free(ref_index *x)
+{
+    sheets_map_free(&x->id);
+    sheets_map_free(&x->name);
+}
+
+/* Resolves the reference in column col of r to the id of a record of list (through x): replaces
+ * the name by the id, or reports what column `what` names cannot be found. An id not in the
+ * workbook is kept: it may name a record of another file. */
+static void resolve_ref(importer *im, sheets_rec *r, int col, const ref_index *x, const sheets_list *list, int id_col,
+                        const char *what, const char *sheet, const char *kind)
+{
+    if (!r->v[col]) return;
+    long k = ref_find(x, r->v[col]);
+    if (k >= 0) {
+        free(r->v[col]);
+        r->v[col] = ws_xstrdup(list->r[k].v[id_col]);
+    } else if (k == -2 || !valid_id(r->v[col])) {
+        char why[200];
+        if (k == -2) snprintf(why, sizeof why, "对应多个%s，请填%s编号", kind, kind);
+        else snprintf(why, sizeof why, "在“%s”表中找不到（请填%s编号或名称）", sheet, kind);
+        char msg[300];
+        snprintf(msg, sizeof msg, "%s“%%s”%%s", what);
+        rec_report(im, r, col, msg, r->v[col], why);
+    }
+}
+
+/* Fills in missing ids, refuses duplicates, resolves every reference to an id. Every lookup goes
+ * through a hash table, so the work grows with the rows, not their square. */
 static void resolve(importer *im)
 {
     sheets_model *m = &im->m;
@@ -480,149 +557,228 @@ static void resolve(importer *im)
         if (!units->r[i].v[U_ID]) units->r[i].v[U_ID] = content_id('U', units->r[i].v[U_NAME], NULL, NULL);
     for (size_t i = 0; i < orgs->n; i++)
         if (!orgs->r[i].v[O_ID]) orgs->r[i].v[O_ID] = content_id('O', orgs->r[i].v[O_NAME], NULL, NULL);
+    ref_index ux, ox, mx;
+    ref_index_build(&ux, units, U_ID, U_NAME);
+    ref_index_build(&ox, orgs, O_ID, O_NAME);
     /* organisations' references first: members' ids are made from their organisation's id */
     for (size_t i = 0; i < orgs->n; i++) {
-        sheets_rec *o = &orgs->r[i];
-        if (o->v[O_UNIT]) {
-            long u = find_ref(units, U_ID, U_NAME, o->v[O_UNIT]);
-            if (u >= 0) {
-                free(o->v[O_UNIT]);
-                o->v[O_UNIT] = ws_xstrdup(units->r[u].v[U_ID]);
-            } else if (u == -2 || !valid_id(o->v[O_UNIT])) {
-                rec_report(im, o, O_UNIT, "所属单位“%s”%s", o->v[O_UNIT],
-                           u == -2 ? "对应多个单位，请填单位编号" : "在“单位”表中找不到（请填单位编号或名称）");
-            }
-        }
-        if (o->v[O_PARENT]) {
-            long p = find_ref(orgs, O_ID, O_NAME, o->v[O_PARENT]);
-            if (p >= 0) {
-                free(o->v[O_PARENT]);
-                o->v[O_PARENT] = ws_xstrdup(orgs->r[p].v[O_ID]);
-            } else if (p == -2 || !valid_id(o->v[O_PARENT])) {
-                rec_report(im, o, O_PARENT, "上级组织“%s”%s", o->v[O_PARENT],
-                           p == -2 ? "对应多个组织，请填组织编号" : "在“组织”表中找不到（请填组织编号或名称）");
-            }
-        }
+        resolve_ref(im, &orgs->r[i], O_UNIT, &ux, units, U_ID, "所属单位", "单位", "单位");
+        resolve_ref(im, &orgs->r[i], O_PARENT, &ox, orgs, O_ID, "上级组织", "组织", "组织");
     }
     for (size_t i = 0; i < members->n; i++) {
         sheets_rec *mr = &members->r[i];
-        if (mr->v[M_ORG]) {
-            long o = find_ref(orgs, O_ID, O_NAME, mr->v[M_ORG]);
-            if (o >= 0) {
-                free(mr->v[M_ORG]);
-                mr->v[M_ORG] = ws_xstrdup(orgs->r[o].v[O_ID]);
-            } else if (o == -2 || !valid_id(mr->v[M_ORG])) {
-                rec_report(im, mr, M_ORG, "所在党组织“%s”%s", mr->v[M_ORG],
-                           o == -2 ? "对应多个组织，请填组织编号" : "在“组织”表中找不到（请填组织编号或名称）");
-            }
-        }
+        resolve_ref(im, mr, M_ORG, &ox, orgs, O_ID, "所在党组织", "组织", "组织");
         if (!mr->v[M_ID]) mr->v[M_ID] = content_id('M', mr->v[M_ORG], mr->v[M_NAME], mr->v[M_BIRTH]);
     }
-    /* ids unique across the three sheets (and so across the files written) */
+    ref_index_build(&mx, members, M_ID, M_NAME);
+    /* ids unique across the three sheets (and so across the files written); the map's value is
+     * row * 3 + sheet, the first record with the id */
     struct {
         sheets_list *l;
         int col;
     } all[] = {{units, U_ID}, {orgs, O_ID}, {members, M_ID}};
+    sheets_map ids = {0};
     for (size_t a = 0; a < 3; a++)
         for (size_t i = 0; i < all[a].l->n; i++) {
             sheets_rec *r = &all[a].l->r[i];
-            for (size_t b = 0; b <= a; b++)
-                for (size_t j = 0; j < (b == a ? i : all[b].l->n); j++) {
-                    sheets_rec *s = &all[b].l->r[j];
-                    if (!r->v[all[a].col] || !s->v[all[b].col] || strcmp(r->v[all[a].col], s->v[all[b].col])) continue;
-                    char other[600], cell[16];
-                    sheets_cell_name(s->col[all[b].col] >= 0 ? (unsigned)s->col[all[b].col] : 0, s->row, cell);
-                    snprintf(other, sizeof other, "%s!%s", s->where, cell);
-                    rec_report(im, r, all[a].col, "编号“%s”与 %s 重复（编号不填时，按名称等内容生成，内容相同也会重复）",
-                               r->v[all[a].col], other);
-                    goto next;
-                }
-        next:;
+            if (!r->v[all[a].col]) continue;
+            long *slot = sheets_map_slot(&ids, r->v[all[a].col]);
+            if (*slot < 0) {
+                *slot = (long)(i * 3 + a);
+                continue;
+            }
+            size_t b = (size_t)*slot % 3, j = (size_t)*slot / 3;
+            sheets_rec *s = &all[b].l->r[j];
+            char other[600], cell[16];
+            sheets_cell_name(s->col[all[b].col] >= 0 ? (unsigned)s->col[all[b].col] : 0, s->row, cell);
+            snprintf(other, sizeof other, "%s!%s", s->where, cell);
+            rec_report(im, r, all[a].col, "编号“%s”与 %s 重复（编号不填时，按名称等内容生成，内容相同也会重复）",
+                       r->v[all[a].col], other);
         }
-    /* child rows: the member or organisation each belongs to */
+    sheets_map_free(&ids);
+    /* child rows: the member or organisation each belongs to (column -1: the sheet has none) */
     static const struct {
         int sheet, member_col, org_col;
-    } child[] = {{SHEET_STUDY, S_MEMBER, -1}, {SHEET_OPINION, P_MEMBER, P_ORG}, {SHEET_EVAL, E_MEMBER, -1},
-                 {SHEET_RECT, R_MEMBER, R_ORG}};
+    } child[] = {{SHEET_COMMITTEE, -1, C_ORG},  {SHEET_STUDY, S_MEMBER, -1},   {SHEET_OPINION, P_MEMBER, P_ORG},
+                 {SHEET_ANALYSIS, A_MEMBER, -1}, {SHEET_EVAL, E_MEMBER, -1},    {SHEET_RECT, R_MEMBER, R_ORG},
+                 {SHEET_SYSTEM, -1, Y_ORG},      {SHEET_PUBLICATION, -1, B_ORG}, {SHEET_SURVEY, -1, V_ORG},
+                 {SHEET_REPORT, -1, T_ORG},      {SHEET_SECTION, -1, X_ORG}};
     for (size_t c = 0; c < sizeof child / sizeof *child; c++) {
         sheets_list *l = &m->list[child[c].sheet];
+        int mc = child[c].member_col, oc = child[c].org_col;
         for (size_t i = 0; i < l->n; i++) {
             sheets_rec *r = &l->r[i];
-            const char *mref = r->v[child[c].member_col], *oref = child[c].org_col >= 0 ? r->v[child[c].org_col] : NULL;
+            const char *mref = mc >= 0 ? r->v[mc] : NULL, *oref = oc >= 0 ? r->v[oc] : NULL;
             if (mref && oref) {
-                rec_report(im, r, child[c].org_col, "党员编号和组织编号只能填一个（现为“%s”和“%s”）", mref, oref);
+                rec_report(im, r, oc, "党员编号和组织编号只能填一个（现为“%s”和“%s”）", mref, oref);
                 continue;
             }
             if (!mref && !oref) {
-                if (child[c].org_col >= 0) rec_report(im, r, child[c].member_col, "党员编号和组织编号至少填一个%s%s", "", "");
+                if (mc >= 0 && oc >= 0) rec_report(im, r, mc, "党员编号和组织编号至少填一个%s%s", "", "");
                 continue;
             }
-            long k = mref ? find_ref(members, M_ID, M_NAME, mref) : find_ref(orgs, O_ID, O_NAME, oref);
+            long k = mref ? ref_find(&mx, mref) : ref_find(&ox, oref);
             if (k < 0) {
-                rec_report(im, r, mref ? child[c].member_col : child[c].org_col, "“%s”%s", mref ? mref : oref,
+                rec_report(im, r, mref ? mc : oc, "“%s”%s", mref ? mref : oref,
                            k == -2 ? "对应多条记录（重名），请填编号"
                                    : mref ? "在“党员”表中找不到（请填党员编号或姓名）" : "在“组织”表中找不到（请填组织编号或名称）");
                 continue;
             }
             r->target = (size_t)k;
             r->to_org = !mref;
+            r->resolved = 1;
+        }
+    }
+    ref_index_free(&ux);
+    ref_index_free(&ox);
+    ref_index_free(&mx);
+}
+
+/* Per target (member or organisation): the first row of a child sheet that belongs to it, or -1. */
+static long *first_rows(const sheets_list *l, size_t ntargets, int to_org)
+{
+    long *first = ws_xmalloc((ntargets + 1) * sizeof *first);
+    for (size_t i = 0; i <= ntargets; i++) first[i] = -1;
+    for (size_t i = 0; i < l->n; i++)
+        if (l->r[i].resolved && l->r[i].to_org == to_org && first[l->r[i].target] < 0) first[l->r[i].target] = (long)i;
+    return first;
+}
+
+/* Child rows of which each member or organisation has at most one (评议, 党性分析, 报告). */
+static void one_per_target(importer *im, int sheet, size_t ntargets, int to_org, int col, const char *what)
+{
+    const sheets_list *l = &im->m.list[sheet];
+    long *first = first_rows(l, ntargets, to_org);
+    for (size_t i = 0; i < l->n; i++) {
+        const sheets_rec *r = &l->r[i];
+        if (!r->resolved || r->to_org != to_org || first[r->target] == (long)i) continue;
+        char line[32];
+        snprintf(line, sizeof line, "%ld", l->r[first[r->target]].row);
+        rec_report(im, r, col, what, line, "");
+    }
+    free(first);
+}
+
+/* Rows of one record that must agree on a column (the plan's date, the survey's date, …). */
+static void same_per_target(importer *im, int sheet, size_t ntargets, int to_org, int col, const char *what)
+{
+    const sheets_list *l = &im->m.list[sheet];
+    long *first = first_rows(l, ntargets, to_org);
+    for (size_t i = 0; i < l->n; i++) {
+        const sheets_rec *r = &l->r[i], *f;
+        if (!r->resolved || r->to_org != to_org) continue;
+        f = &l->r[first[r->target]];
+        if (r->v[col] && f->v[col] && strcmp(r->v[col], f->v[col])) {
+            char msg[300];
+            snprintf(msg, sizeof msg, "同一%s的%s应相同（本行 %%s，前面为 %%s）", what, sheets_layouts[sheet].columns[col].header);
+            rec_report(im, r, col, msg, r->v[col], f->v[col]);
+        }
+    }
+    free(first);
+}
+
+/* Every line of a 党性分析 存在问题 cell starts with its aspect: "学习：…". */
+static void check_aspects(importer *im)
+{
+    const sheets_list *l = &im->m.list[SHEET_ANALYSIS];
+    for (size_t i = 0; i < l->n; i++) {
+        const char *text = l->r[i].v[A_PROBLEM];
+        for (const char *p = text; p && *p;) {
+            const char *nl = strchr(p, '\n');
+            size_t len = nl ? (size_t)(nl - p) : strlen(p);
+            char *line = ws_xstrndup(p, len), aspect[32];
+            sheets_trim(line);
+            if (line[0] && !sheets_aspect_split(line, aspect)) {
+                char shown[120];
+                snprintf(shown, sizeof shown, "%.90s", line);
+                rec_report(im, &l->r[i], A_PROBLEM,
+                           "存在问题每行应以问题的方面开头，如“学习：理论学习不够系统”；方面为思想、政治、学习、工作、作风、纪律、"
+                           "廉洁、群众观点、其他（现为“%s”）%s",
+                           shown, "");
+            }
+            free(line);
+            p = nl ? nl + 1 : p + len;
         }
     }
 }
 
-/* Checks that span rows of one record: one evaluation per member, one plan date per plan, an
- * organisation's plan with a focus, member items without organisation-only columns. */
+/* Checks that span rows of one record: one evaluation, analysis and report per member or
+ * organisation, one plan date per plan and one survey head per survey, an organisation's plan
+ * with a focus, member items without organisation-only columns, systems and report sections
+ * with the plan and report they belong to, survey rows that say something. */
 static void cross_checks(importer *im)
 {
     sheets_model *m = &im->m;
-    sheets_list *ev = &m->list[SHEET_EVAL], *rect = &m->list[SHEET_RECT], *members = &m->list[SHEET_MEMBER];
-    for (size_t i = 0; i < ev->n; i++)
-        for (size_t j = 0; j < i; j++)
-            if (ev->r[i].target == ev->r[j].target && ev->r[i].v[E_MEMBER] && ev->r[j].v[E_MEMBER]) {
-                char line[32];
-                snprintf(line, sizeof line, "%ld", ev->r[j].row);
-                rec_report(im, &ev->r[i], E_MEMBER, "该党员已有评议意见（第 %s 行）；每名党员一行%s", line, "");
-                break;
-            }
+    sheets_list *rect = &m->list[SHEET_RECT], *members = &m->list[SHEET_MEMBER], *orgs = &m->list[SHEET_ORG];
+    one_per_target(im, SHEET_EVAL, members->n, 0, E_MEMBER, "该党员已有评议意见（第 %s 行）；每名党员一行%s");
+    one_per_target(im, SHEET_ANALYSIS, members->n, 0, A_MEMBER, "该党员已有党性分析（第 %s 行）；每名党员一行%s");
+    one_per_target(im, SHEET_REPORT, orgs->n, 1, T_ORG, "该组织已有报告数字（第 %s 行）；每个组织一行%s");
+    same_per_target(im, SHEET_RECT, members->n, 0, R_PLAN_DATE, "整改方案");
+    same_per_target(im, SHEET_RECT, orgs->n, 1, R_PLAN_DATE, "整改方案");
+    same_per_target(im, SHEET_SURVEY, orgs->n, 1, V_DATE, "测评");
+    same_per_target(im, SHEET_SURVEY, orgs->n, 1, V_BY, "测评");
+    same_per_target(im, SHEET_SURVEY, orgs->n, 1, V_RESPONDENTS, "测评");
+    check_aspects(im);
     for (size_t i = 0; i < rect->n; i++) {
         sheets_rec *r = &rect->r[i];
-        if (!r->v[R_MEMBER] && !r->v[R_ORG]) continue;
-        for (size_t j = 0; j < i; j++) {
-            sheets_rec *s = &rect->r[j];
-            if (s->to_org == r->to_org && s->target == r->target && (s->v[R_MEMBER] || s->v[R_ORG]) && r->v[R_PLAN_DATE] &&
-                s->v[R_PLAN_DATE] && strcmp(r->v[R_PLAN_DATE], s->v[R_PLAN_DATE])) {
-                rec_report(im, r, R_PLAN_DATE, "同一整改方案的方案日期应相同（本行 %s，前面为 %s）", r->v[R_PLAN_DATE],
-                           s->v[R_PLAN_DATE]);
-                break;
+        if (!r->resolved || r->to_org) continue;
+        static const int org_only[] = {R_FOCUS, R_CATEGORY, R_GOAL, R_DEPARTMENT};
+        for (size_t k = 0; k < sizeof org_only / sizeof *org_only; k++)
+            if (r->v[org_only[k]]) {
+                char where[600], cell[16];
+                sheets_cell_name((unsigned)r->col[org_only[k]], r->row, cell);
+                snprintf(where, sizeof where, "%s!%s", r->where, cell);
+                diag_report(im->d, DIAG_WARNING, (diag_loc){where, 0, 0, NULL},
+                            "党员个人整改项没有“%s”一项（仅组织的整改方案有），未导入",
+                            sheets_layouts[SHEET_RECT].columns[org_only[k]].header);
             }
-        }
-        if (!r->to_org) {
-            static const int org_only[] = {R_FOCUS, R_CATEGORY, R_GOAL, R_DEPARTMENT};
-            for (size_t k = 0; k < sizeof org_only / sizeof *org_only; k++)
-                if (r->v[org_only[k]]) {
-                    char where[600], cell[16];
-                    sheets_cell_name((unsigned)r->col[org_only[k]], r->row, cell);
-                    snprintf(where, sizeof where, "%s!%s", r->where, cell);
-                    diag_report(im->d, DIAG_WARNING, (diag_loc){where, 0, 0, NULL},
-                                "党员个人整改项没有“%s”一项（仅组织的整改方案有），未导入",
-                                sheets_layouts[SHEET_RECT].columns[org_only[k]].header);
-                }
-        }
     }
     /* an organisation's plan needs at least one 整改重点 */
-    sheets_list *orgs = &m->list[SHEET_ORG];
-    for (size_t o = 0; o < orgs->n; o++) {
-        sheets_rec *first = NULL;
-        int focus = 0;
-        for (size_t i = 0; i < rect->n; i++)
-            if (rect->r[i].to_org && rect->r[i].target == o && rect->r[i].v[R_ORG]) {
-                if (!first) first = &rect->r[i];
-                focus |= rect->r[i].v[R_FOCUS] != NULL;
-            }
-        if (first && !focus)
-            rec_report(im, first, R_FOCUS, "组织“%s”的整改方案至少要有一条整改重点（填在“整改重点”列）%s",
+    long *plan = first_rows(rect, orgs->n, 1);
+    char *focus = ws_xcalloc(orgs->n + 1, 1);
+    for (size_t i = 0; i < rect->n; i++)
+        if (rect->r[i].resolved && rect->r[i].to_org && rect->r[i].v[R_FOCUS]) focus[rect->r[i].target] = 1;
+    for (size_t o = 0; o < orgs->n; o++)
+        if (plan[o] >= 0 && !focus[o])
+            rec_report(im, &rect->r[plan[o]], R_FOCUS, "组织“%s”的整改方案至少要有一条整改重点（填在“整改重点”列）%s",
                        orgs->r[o].v[O_NAME] ? orgs->r[o].v[O_NAME] : "", "");
+    free(focus);
+    /* a system belongs to the organisation's plan, a section to its report */
+    static const struct {
+        int sheet, col, parent;
+        const char *msg;
+    } needs[] = {{SHEET_SYSTEM, Y_ORG, SHEET_RECT, "组织“%s”在“整改”表中没有整改方案，制度无处归属；请先填写该组织的整改方案%s"},
+                 {SHEET_SECTION, X_ORG, SHEET_REPORT, "组织“%s”在“报告”表中没有报告数字，正文无处归属；请先在“报告”表中填写%s"}};
+    for (size_t n = 0; n < sizeof needs / sizeof *needs; n++) {
+        const sheets_list *l = &m->list[needs[n].sheet];
+        long *parent = needs[n].parent == SHEET_RECT ? plan : first_rows(&m->list[needs[n].parent], orgs->n, 1);
+        for (size_t i = 0; i < l->n; i++)
+            if (l->r[i].resolved && parent[l->r[i].target] < 0)
+                rec_report(im, &l->r[i], needs[n].col, needs[n].msg, l->r[i].v[needs[n].col], "");
+        if (parent != plan) free(parent);
     }
+    free(plan);
+    /* a survey row gives a group (人员类别 and 人数), a question (测评项目 and its three counts), or both */
+    const sheets_list *sv = &m->list[SHEET_SURVEY];
+    char *questions = ws_xcalloc(orgs->n + 1, 1);
+    for (size_t i = 0; i < sv->n; i++) {
+        sheets_rec *r = &sv->r[i];
+        int group = r->v[V_GROUP] || r->v[V_GROUP_COUNT];
+        int question = r->v[V_QUESTION] || r->v[V_SATISFIED] || r->v[V_BASIC] || r->v[V_UNSATISFIED];
+        if (group && !(r->v[V_GROUP] && r->v[V_GROUP_COUNT]))
+            rec_report(im, r, r->v[V_GROUP] ? V_GROUP_COUNT : V_GROUP, "人员类别和人数应同时填写%s%s", "", "");
+        if (question && !(r->v[V_QUESTION] && r->v[V_SATISFIED] && r->v[V_BASIC] && r->v[V_UNSATISFIED]))
+            rec_report(im, r, V_QUESTION, "测评项目及其满意、基本满意、不满意人数应同时填写%s%s", "", "");
+        if (!group && !question) rec_report(im, r, V_QUESTION, "该行既无测评项目，也无人员类别%s%s", "", "");
+        if (r->resolved && r->v[V_QUESTION]) questions[r->target] = 1;
+    }
+    long *survey = first_rows(sv, orgs->n, 1);
+    for (size_t o = 0; o < orgs->n; o++)
+        if (survey[o] >= 0 && !questions[o])
+            rec_report(im, &sv->r[survey[o]], V_QUESTION, "组织“%s”的测评至少要有一个测评项目%s",
+                       orgs->r[o].v[O_NAME] ? orgs->r[o].v[O_NAME] : "", "");
+    free(survey);
+    free(questions);
     /* a special situation needs its explanation (the element's text) */
     for (size_t i = 0; i < members->n; i++) {
         sheets_rec *r = &members->r[i];

@@ -34,6 +34,8 @@ typedef struct {
     char *text;
     char date[11];
     int date_bad;
+    int too_long; /* the cell held more than SHEETS_CELL_MAX bytes: text is cut there, and the
+                   * importer reports the cell instead of using it */
 } sheets_cell;
 
 typedef struct {
@@ -42,6 +44,8 @@ typedef struct {
     size_t n, cap;
 } sheets_row;
 
+/* Adds a cell. Readers gather at most SHEETS_CELL_MAX + 1 bytes of a cell's text, so that len
+ * above SHEETS_CELL_MAX marks the cell too_long (never silently cut). */
 void sheets_row_add(sheets_row *r, unsigned col, sheets_kind kind, const char *text, size_t len);
 void sheets_row_clear(sheets_row *r); /* frees the cells' text, keeps the array */
 void sheets_row_free(sheets_row *r);
@@ -102,8 +106,13 @@ int sheets_integer_digits(const char *s, char *out, size_t outlen);
 
 
 /* ---- the workbook layout (sheets_layout.c): docs/spreadsheets.md in tables */
-typedef enum { SHEET_UNIT, SHEET_ORG, SHEET_MEMBER, SHEET_STUDY, SHEET_OPINION, SHEET_EVAL, SHEET_RECT, SHEET_KINDS } sheets_kind_of_sheet;
-typedef enum { COL_TEXT, COL_NAME, COL_ID, COL_REF, COL_DATE, COL_HOURS, COL_ENUM, COL_BOOL } sheets_col_type;
+typedef enum {
+    SHEET_UNIT, SHEET_ORG, SHEET_COMMITTEE, SHEET_MEMBER, SHEET_STUDY, SHEET_OPINION, SHEET_ANALYSIS, SHEET_EVAL,
+    SHEET_RECT, SHEET_SYSTEM, SHEET_PUBLICATION, SHEET_SURVEY, SHEET_REPORT, SHEET_SECTION, SHEET_KINDS
+} sheets_kind_of_sheet;
+/* COL_TEXT may hold several lines (one element per line where the schema repeats it); COL_NAME
+ * is one line of at most 100 characters; COL_COUNT a whole number 0 to 10 000 000. */
+typedef enum { COL_TEXT, COL_NAME, COL_ID, COL_REF, COL_DATE, COL_HOURS, COL_ENUM, COL_BOOL, COL_COUNT } sheets_col_type;
 
 typedef struct {
     const char *header;   /* the documented header */
@@ -137,6 +146,33 @@ enum { P_MEMBER, P_ORG, P_CHANNEL, P_FROM, P_DATE, P_TEXT, P_COLUMNS };
 enum { E_MEMBER, E_DATE, E_FED_BACK, E_STRENGTH, E_PROBLEM, E_DIRECTION, E_COLUMNS };
 enum { R_MEMBER, R_ORG, R_PLAN_DATE, R_FOCUS, R_CATEGORY, R_PROBLEM, R_GOAL, R_MEASURE, R_DEADLINE, R_LEADER,
        R_DEPARTMENT, R_RESPONSIBLE, R_STATUS, R_COMPLETED, R_EXPLANATION, R_COLUMNS };
+enum { C_ORG, C_NAME, C_ROLE, C_POST, C_MEMBER, C_COLUMNS };
+enum { A_MEMBER, A_DATE, A_REVISED, A_TITLE, A_PROBLEM, A_CAUSE, A_DIRECTION, A_TEXT, A_COLUMNS };
+enum { Y_ORG, Y_NAME, Y_DATE, Y_COLUMNS };
+enum { B_ORG, B_SUBJECT, B_DATE, B_CHANNEL, B_SCOPE, B_COLUMNS };
+enum { V_ORG, V_DATE, V_BY, V_RESPONDENTS, V_GROUP, V_GROUP_COUNT, V_QUESTION, V_SATISFIED, V_BASIC, V_UNSATISFIED,
+       V_COLUMNS };
+enum { T_ORG, T_DATE, T_MEMBERS, T_PARTICIPANTS, T_OPINIONS, T_PROBLEMS, T_COMPLETED, T_SYSTEMS, T_COLUMNS };
+enum { X_ORG, X_TITLE, X_TEXT, X_COLUMNS };
+
+/* The aspects a line of 党性分析's 存在问题 starts with ("学习：…"), as the schema's Aspect. */
+#define SHEETS_ASPECTS "思想|政治|学习|工作|作风|纪律|廉洁|群众观点|其他"
+/* Splits "学习：理论学习不够" into the aspect (copied into aspect) and the problem after the colon
+ * (full-width or ASCII); NULL when the line does not start with one of SHEETS_ASPECTS. */
+const char *sheets_aspect_split(const char *line, char aspect[32]);
+
+/* ---- a string -> index hash table (sheets_map.c) for ids and names: the lookups of an import
+ * stay linear in the rows (50 000 members). Keys are not copied: they must outlive the map. */
+typedef struct {
+    const char **keys;
+    long *vals;
+    size_t cap, n;
+} sheets_map;
+/* The value slot of key, inserted as -1 when absent. */
+long *sheets_map_slot(sheets_map *m, const char *key);
+/* The value of key, or -1. */
+long sheets_map_get(const sheets_map *m, const char *key);
+void sheets_map_free(sheets_map *m);
 
 /* ---- the records read (sheets_import.c), written by sheets_emit.c */
 typedef struct {
@@ -146,6 +182,7 @@ typedef struct {
     long row;
     size_t target;     /* child rows: the member or organisation they belong to */
     int to_org;        /* child rows: 1 when target is an organisation */
+    int resolved;      /* child rows: target and to_org are set */
 } sheets_rec;
 
 typedef struct {

@@ -99,6 +99,70 @@ static const sheets_column rect_columns[R_COLUMNS] = {
     [R_EXPLANATION] = {"情况说明", "向群众的说明|说明", COL_TEXT, 0, NULL},
 };
 
+static const sheets_column committee_columns[C_COLUMNS] = {
+    [C_ORG] = {"组织编号", "党组织|所在党组织", COL_REF, 1, "O"},
+    [C_NAME] = {"姓名", "委员姓名", COL_NAME, 1, NULL},
+    [C_ROLE] = {"分工", "委员分工|职务分工", COL_NAME, 0, NULL},
+    [C_POST] = {"职务", "现任职务", COL_NAME, 0, NULL},
+    [C_MEMBER] = {"党员编号", NULL, COL_ID, 0, "M"},
+};
+
+static const sheets_column analysis_columns[A_COLUMNS] = {
+    [A_MEMBER] = {"党员编号", "党员|姓名", COL_REF, 1, "M"},
+    [A_DATE] = {"分析日期", "日期", COL_DATE, 1, NULL},
+    [A_REVISED] = {"修改日期", NULL, COL_DATE, 0, NULL},
+    [A_TITLE] = {"标题", NULL, COL_NAME, 0, NULL},
+    [A_PROBLEM] = {"存在问题", "问题|主要问题", COL_TEXT, 1, NULL},
+    [A_CAUSE] = {"原因", "产生问题的原因|问题原因", COL_TEXT, 1, NULL},
+    [A_DIRECTION] = {"努力方向", "整改方向|今后努力方向", COL_TEXT, 1, NULL},
+    [A_TEXT] = {"正文", "全文|材料正文", COL_TEXT, 0, NULL},
+};
+
+static const sheets_column system_columns[Y_COLUMNS] = {
+    [Y_ORG] = {"组织编号", "党组织", COL_REF, 1, "O"},
+    [Y_NAME] = {"制度名称", "制度|名称", COL_NAME, 1, NULL},
+    [Y_DATE] = {"建立日期", "日期|施行日期", COL_DATE, 0, NULL},
+};
+
+static const sheets_column publication_columns[B_COLUMNS] = {
+    [B_ORG] = {"组织编号", "党组织", COL_REF, 1, "O"},
+    [B_SUBJECT] = {"公布事项", "事项|公布内容", COL_ENUM, 1, "评议情况|整改方案|整改情况|活动情况"},
+    [B_DATE] = {"公布日期", "日期", COL_DATE, 1, NULL},
+    [B_CHANNEL] = {"公布方式", "方式|形式", COL_ENUM, 1, "公示栏|职工大会|下发文件|简报|网站|会议"},
+    [B_SCOPE] = {"公布范围", "范围", COL_TEXT, 1, NULL},
+};
+
+static const sheets_column survey_columns[V_COLUMNS] = {
+    [V_ORG] = {"组织编号", "党组织", COL_REF, 1, "O"},
+    [V_DATE] = {"测评日期", NULL, COL_DATE, 1, NULL},
+    [V_BY] = {"测评单位", "组织测评单位|组织者", COL_NAME, 1, NULL},
+    [V_RESPONDENTS] = {"参加人数", "参加测评人数", COL_COUNT, 1, NULL},
+    [V_GROUP] = {"人员类别", "参加人员类别", COL_NAME, 0, NULL},
+    [V_GROUP_COUNT] = {"人数", "该类人数", COL_COUNT, 0, NULL},
+    [V_QUESTION] = {"测评项目", "项目", COL_NAME, 0, NULL},
+    [V_SATISFIED] = {"满意", NULL, COL_COUNT, 0, NULL},
+    [V_BASIC] = {"基本满意", NULL, COL_COUNT, 0, NULL},
+    [V_UNSATISFIED] = {"不满意", NULL, COL_COUNT, 0, NULL},
+};
+
+static const sheets_column report_columns[T_COLUMNS] = {
+    [T_ORG] = {"组织编号", "党组织", COL_REF, 1, "O"},
+    [T_DATE] = {"报告日期", "日期", COL_DATE, 1, NULL},
+    [T_MEMBERS] = {"党员人数", NULL, COL_COUNT, 1, NULL},
+    [T_PARTICIPANTS] = {"参学人数", "参加人数", COL_COUNT, 1, NULL},
+    [T_OPINIONS] = {"征求意见数", "意见条数|征求意见条数", COL_COUNT, 1, NULL},
+    [T_PROBLEMS] = {"归纳问题数", "问题个数", COL_COUNT, 1, NULL},
+    [T_COMPLETED] = {"整改完成数", "完成整改数", COL_COUNT, 1, NULL},
+    [T_SYSTEMS] = {"建立制度数", "制度数", COL_COUNT, 1, NULL},
+};
+
+static const sheets_column section_columns[X_COLUMNS] = {
+    [X_ORG] = {"组织编号", "党组织", COL_REF, 1, "O"},
+    [X_TITLE] = {"标题", "章节标题", COL_NAME, 1, NULL},
+    [X_TEXT] = {"内容", "正文", COL_TEXT, 1, NULL},
+};
+
+/* In the order of the workbook wenshu export writes, which is also the order of the records. */
 const sheets_layout sheets_layouts[SHEET_KINDS] = {
     [SHEET_UNIT] = {"单位", "单位表", unit_columns, N(unit_columns)},
     [SHEET_ORG] = {"组织", "党组织|组织表", org_columns, N(org_columns)},
@@ -107,7 +171,35 @@ const sheets_layout sheets_layouts[SHEET_KINDS] = {
     [SHEET_OPINION] = {"征求意见", "意见|征求意见情况", opinion_columns, N(opinion_columns)},
     [SHEET_EVAL] = {"评议", "评议意见|民主评议", eval_columns, N(eval_columns)},
     [SHEET_RECT] = {"整改", "整改措施|整改项目", rect_columns, N(rect_columns)},
+    [SHEET_COMMITTEE] = {"委员", "组织委员|委员会委员|支部委员", committee_columns, N(committee_columns)},
+    [SHEET_ANALYSIS] = {"党性分析", "党性分析材料|党性分析情况", analysis_columns, N(analysis_columns)},
+    [SHEET_SYSTEM] = {"制度", "建立制度|制度建设", system_columns, N(system_columns)},
+    [SHEET_PUBLICATION] = {"公布", "公布情况|公开情况", publication_columns, N(publication_columns)},
+    [SHEET_SURVEY] = {"测评", "满意度测评|群众满意度测评", survey_columns, N(survey_columns)},
+    [SHEET_REPORT] = {"报告", "专题报告|报告数字", report_columns, N(report_columns)},
+    [SHEET_SECTION] = {"报告正文", "报告章节", section_columns, N(section_columns)},
 };
+
+const char *sheets_aspect_split(const char *line, char aspect[32])
+{
+    for (const char *p = SHEETS_ASPECTS; *p;) {
+        const char *bar = strchr(p, '|');
+        size_t len = bar ? (size_t)(bar - p) : strlen(p);
+        if (!strncmp(line, p, len)) {
+            const char *rest = line + len;
+            size_t colon = !strncmp(rest, "\xEF\xBC\x9A", 3) ? 3 : *rest == ':' ? 1 : 0; /* ： or : */
+            if (colon) {
+                memcpy(aspect, p, len);
+                aspect[len] = 0;
+                rest += colon;
+                while (*rest == ' ') rest++;
+                return rest;
+            }
+        }
+        p = bar ? bar + 1 : p + len;
+    }
+    return NULL;
+}
 
 /* The header as compared: full-width folded, every space and newline removed, a trailing '*'
  * and "（必填）"/"(必填)" removed. */

@@ -62,7 +62,7 @@ static int cell_text(xmlTextReaderPtr r, ws_buf *b)
             if (t == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(r) == skip) skip = -1;
             continue;
         }
-        if (b->len >= SHEETS_CELL_MAX) continue;
+        if (b->len > SHEETS_CELL_MAX) continue;
         if (is_element(r, "p")) {
             if (paragraphs++) ws_buf_putc(b, '\n');
         } else if (is_element(r, "s")) {

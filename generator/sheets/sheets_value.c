@@ -17,7 +17,8 @@ void sheets_row_add(sheets_row *r, unsigned col, sheets_kind kind, const char *t
     memset(c, 0, sizeof *c);
     c->col = col;
     c->kind = kind;
-    c->text = ws_xstrndup(text, len > SHEETS_CELL_MAX ? SHEETS_CELL_MAX : len);
+    c->too_long = len > SHEETS_CELL_MAX;
+    c->text = ws_xstrndup(text, c->too_long ? SHEETS_CELL_MAX : len);
 }
 
 void sheets_row_clear(sheets_row *r)

@@ -188,7 +188,7 @@ static int read_string_item(xmlTextReaderPtr r, const char *end, ws_buf *b)
         else if (is_end(r, "rPh")) in_ph = 0;
         else if (is_element(r, "t")) in_t = !xmlTextReaderIsEmptyElement(r);
         else if (is_end(r, "t")) in_t = 0;
-        else if (in_t && !in_ph && is_text(r) && b->len < SHEETS_CELL_MAX)
+        else if (in_t && !in_ph && is_text(r) && b->len <= SHEETS_CELL_MAX)
             ws_buf_puts(b, (const char *)xmlTextReaderConstValue(r));
     }
     return rc;
@@ -279,7 +279,7 @@ static int read_cell(xlsx *x, xmlTextReaderPtr r, long col, sheets_row *row)
         while ((rc = xmlTextReaderRead(r)) == 1 && !is_end(r, "c")) {
             if (is_element(r, "v")) in_v = !xmlTextReaderIsEmptyElement(r);
             else if (is_end(r, "v")) in_v = 0;
-            else if (in_v && is_text(r) && v.len < SHEETS_CELL_MAX) ws_buf_puts(&v, (const char *)xmlTextReaderConstValue(r));
+            else if (in_v && is_text(r) && v.len <= SHEETS_CELL_MAX) ws_buf_puts(&v, (const char *)xmlTextReaderConstValue(r));
         }
     }
     if (rc == 1 && v.len && col < SHEETS_COLS_MAX) {
