@@ -44,14 +44,8 @@ int build_run(build_plan *p, const build_source *src, const build_options *o, di
     }
     if (plan_check_filters(p, o, d)) return EXIT_USAGE;
 
-    /* One writer per OUT (outlock.h): held until the manifest is written. */
-    int busy, lock_fd = outlock_take(o->out, OUTLOCK_NAME, !o->shard_n, o->wait, &busy, err, sizeof err), part_fd = -1;
-    if (lock_fd >= 0 && o->shard_n) {
-        char part_lock[64];
-        snprintf(part_lock, sizeof part_lock, OUTLOCK_PREFIX "part-%u-of-%u.lock", o->shard_k, o->shard_n);
-        part_fd = outlock_take(o->out, part_lock, 1, o->wait, &busy, err, sizeof err);
-        if (part_fd < 0) close(lock_fd), lock_fd = -1;
-    }
+    /* One writer per OUT (outlock.h): held until the manifest is written; shared by shards. */
+    int busy, lock_fd = outlock_take(o->out, !o->shard_n, o->wait, &busy, err, sizeof err);
     if (lock_fd < 0) {
         diag_report(d, DIAG_ERROR, (diag_loc){0}, "%s", err);
         return EXIT_USAGE;
@@ -132,9 +126,8 @@ int build_run(build_plan *p, const build_source *src, const build_options *o, di
     }
     if (status == EXIT_OK && o->shard_n) unlink(partial.data);
     if (status == EXIT_OK && o->shard_n) {
-        int merge_fd = outlock_take(o->out, OUTLOCK_MERGE_NAME, 1, 1, &busy, err, sizeof err);
-        int rc = merge_fd < 0 ? -1 : manifest_merge_parts(o->out, 1, err, sizeof err);
-        if (merge_fd >= 0) close(merge_fd);
+        /* Exclusive for the merge: after every other running shard has written its part. */
+        int rc = outlock_exclusive(lock_fd, o->out, err, sizeof err) ? -1 : manifest_merge_parts(o->out, 1, err, sizeof err);
         if (rc < 0) diag_report(d, DIAG_WARNING, (diag_loc){o->out, 0, 0, NULL}, "cannot merge the manifest parts: %s", err);
         sum.merged = rc == 0;
     }
@@ -154,7 +147,6 @@ int build_run(build_plan *p, const build_source *src, const build_options *o, di
     if (summary) *summary = sum;
     else free(sum.manifest);
 
-    if (part_fd >= 0) close(part_fd);
     close(lock_fd);
     free(r.keys);
     free(r.todo);

@@ -8,41 +8,47 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#include "base/util.h"
+static int lock(int fd, int op)
+{
+    int rc;
+    while ((rc = flock(fd, op)) != 0 && errno == EINTR) {
+    }
+    return rc;
+}
 
-int outlock_take(const char *out, const char *name, int exclusive, int wait, int *busy, char *err, size_t errlen)
+int outlock_take(const char *out, int exclusive, int wait, int *busy, char *err, size_t errlen)
 {
     *busy = 0;
-    ws_buf path = {0};
-    ws_buf_printf(&path, "%s/%s", out, name);
-    int fd = open(path.data, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+    int fd = open(out, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
-        snprintf(err, errlen, "无法打开锁文件 %s：%s", path.data, strerror(errno));
-        ws_buf_free(&path);
+        snprintf(err, errlen, "无法打开输出文件夹 %s：%s", out, strerror(errno));
         return -1;
     }
     int op = exclusive ? LOCK_EX : LOCK_SH;
-    int rc;
-    while ((rc = flock(fd, op | LOCK_NB)) != 0 && errno == EINTR) {
-    }
+    int rc = lock(fd, op | LOCK_NB);
     if (rc != 0 && errno == EWOULDBLOCK && wait) {
         fprintf(stderr, "wenshu: 另一个 wenshu 正在写入 %s，等待它结束……\n", out);
-        while ((rc = flock(fd, op)) != 0 && errno == EINTR) {
-        }
+        rc = lock(fd, op);
     }
     if (rc != 0) {
         if (errno == EWOULDBLOCK) {
             *busy = 1;
             snprintf(err, errlen,
-                     "另一个 wenshu 正在写入 %s（锁文件 %s）：同一输出文件夹同时只能有一个写入者。请等它结束后再运行，"
+                     "另一个 wenshu 正在写入 %s：同一输出文件夹同时只能有一个写入者。请等它结束后再运行，"
                      "或加 --wait 排队等待",
-                     out, path.data);
+                     out);
         } else {
-            snprintf(err, errlen, "无法锁定 %s：%s", path.data, strerror(errno));
+            snprintf(err, errlen, "无法锁定输出文件夹 %s：%s", out, strerror(errno));
         }
         close(fd);
-        fd = -1;
+        return -1;
     }
-    ws_buf_free(&path);
     return fd;
+}
+
+int outlock_exclusive(int fd, const char *out, char *err, size_t errlen)
+{
+    if (lock(fd, LOCK_EX) == 0) return 0;
+    snprintf(err, errlen, "无法锁定输出文件夹 %s：%s", out, strerror(errno));
+    return -1;
 }

@@ -223,7 +223,7 @@ int cmd_build(int argc, char **argv)
     if (merge) {
         if (ndata || o.out) FAIL("--merge-manifests takes only the output folder");
         char err[1024];
-        int busy, lock_fd = outlock_take(merge, OUTLOCK_NAME, 1, o.wait, &busy, err, sizeof err);
+        int busy, lock_fd = outlock_take(merge, 1, o.wait, &busy, err, sizeof err);
         if (lock_fd < 0) FAIL("%s", err);
         int rc = manifest_merge_parts(merge, 0, err, sizeof err);
         close(lock_fd);

@@ -19,7 +19,6 @@
 #include "base/diag.h"
 #include "batch/manifest.h"
 #include "batch/outpath.h"
-#include "batch/outlock.h"
 #include "batch/outscan.h"
 #include "base/sha256.h"
 #include "base/util.h"
@@ -47,8 +46,7 @@ static int note_file(const char *rel, const char *full, const struct stat *st, v
     (void)full;
     (void)st;
     scan_state *s = ctx;
-    if (!strcmp(rel, MANIFEST_NAME) || !strncmp(rel, OUTLOCK_PREFIX, strlen(OUTLOCK_PREFIX)) || manifest_find(s->m, rel))
-        return 0;
+    if (!strcmp(rel, MANIFEST_NAME) || manifest_find(s->m, rel)) return 0;
     if (s->nadded == s->cap) s->added = ws_xrealloc(s->added, (s->cap = s->cap ? s->cap * 2 : 16) * sizeof *s->added);
     s->added[s->nadded++] = ws_xstrdup(rel);
     return 0;
