@@ -134,7 +134,7 @@ typedef struct {
     size_t nforms;
     char **records;         /* --record filters; NULL/0: every record */
     size_t nrecords;
-    const char *version;    /* WENSHU_VERSION, mixed into every key */
+    const char *version;    /* the program's identity (cli_program_identity), mixed into every key */
     const build_reporter *reporter; /* progress; NULL: none */
     /* When set, build_run fills it in: seconds spent before the workers start (naming, keys,
      * what is unchanged), with the workers, and after them (the last batch, the manifest). */

@@ -22,9 +22,6 @@
 #include "batch/jobs.h"
 #include "base/util.h"
 
-#ifndef WENSHU_VERSION
-#define WENSHU_VERSION "0.1.0"
-#endif
 
 static void usage(FILE *out)
 {
@@ -163,7 +160,7 @@ static const cli_option build_options_table[] = {
 
 int cmd_build(int argc, char **argv)
 {
-    build_options o = {.jobs = jobs_default_workers(), .version = WENSHU_VERSION, .time_limit = BUILD_TIME_LIMIT};
+    build_options o = {.jobs = jobs_default_workers(), .version = cli_program_identity(), .time_limit = BUILD_TIME_LIMIT};
     char **data = NULL;
     size_t ndata = 0;
     const char *merge = NULL;
