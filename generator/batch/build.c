@@ -2,6 +2,7 @@
  * (names, selection), keys.h, outscan.h (stale temporaries), run.h (the workers), manifest.h. */
 #include "batch/build.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "batch/keys.h"
 #include "batch/manifest.h"
 #include "batch/outlock.h"
+#include "batch/outpath.h"
 #include "batch/outscan.h"
 #include "batch/plan.h"
 #include "batch/run.h"
@@ -26,6 +28,45 @@ static void read_old(run_state *r, const char *path)
         diag_report(r->d, DIAG_WARNING, (diag_loc){path, 0, 0, NULL}, "ignoring the previous manifest (%s); everything is made again", err);
     for (size_t i = 0; i < m.n; i++) manifest_add(&r->old, &m.v[i]);
     manifest_free(&m);
+}
+
+/* Outputs of earlier runs that nothing in this run's plan would make any more — their record left
+ * the data, their form was deleted, or their name changed — are removed with their manifest lines
+ * (listed on stderr), so OUT holds only what the data makes. Combined files count only in a
+ * --combined run (otherwise they are simply not planned). Nothing is removed by a shard (it
+ * sees only its part), with --keep-orphans, or when a record was skipped for errors or failed:
+ * its earlier file is then all there is, and removing it would lose it. */
+static size_t remove_orphans(run_state *r, const build_plan *p, const build_options *o)
+{
+    if (o->keep_orphans || o->shard_n || p->skipped || r->failed) return 0;
+    manifest all = {0};
+    for (size_t i = 0; i < p->n; i++) {
+        manifest_entry e = {(char *)p->items[i].relpath, NULL, NULL, 0, 0, {0}, {0}};
+        manifest_add(&all, &e);
+    }
+    manifest_sort(&all);
+    manifest kept = {0};
+    size_t removed = 0;
+    for (size_t i = 0; i < r->old.n; i++) {
+        const manifest_entry *e = &r->old.v[i];
+        int combined = !e->record || !*e->record;
+        if (manifest_find(&all, e->path) || (combined && !o->combined)) {
+            manifest_add(&kept, e);
+            continue;
+        }
+        if (outpath_unlink(o->out, e->path) == 0 || errno == ENOENT) {
+            removed++;
+            if (!o->quiet) fprintf(stderr, "wenshu build: 已删除（记录或表单已不存在）：%s\n", e->path);
+        } else {
+            diag_report(r->d, DIAG_WARNING, (diag_loc){e->path, 0, 0, NULL}, "无法删除过期文件：%s", strerror(errno));
+            manifest_add(&kept, e);
+        }
+    }
+    manifest_sort(&kept);
+    manifest_free(&r->old);
+    r->old = kept;
+    manifest_free(&all);
+    return removed;
 }
 
 int build_run(build_plan *p, const build_source *src, const build_options *o, diag *d, build_summary *summary)
@@ -118,7 +159,10 @@ int build_run(build_plan *p, const build_source *src, const build_options *o, di
     const char *written = mpath.data;
     if (status == EXIT_OK) {
         if (o->shard_n) written = partpath.data;
-        else manifest_merge_carry_over(&r.made, &r.old, o->out);
+        else {
+            sum.orphans = remove_orphans(&r, p, o);
+            manifest_merge_carry_over(&r.made, &r.old, o->out);
+        }
         if (manifest_write_if_changed(&r.made, written, err, sizeof err)) {
             diag_report(d, DIAG_ERROR, (diag_loc){written, 0, 0, NULL}, "%s", err);
             status = EXIT_USAGE;

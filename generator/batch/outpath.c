@@ -298,6 +298,26 @@ int outpath_rename(const char *root, const char *tmp_rel, const char *dest_rel)
     return rc;
 }
 
+int outpath_unlink(const char *root, const char *rel)
+{
+    if (!outpath_rel_ok(rel)) {
+        errno = EINVAL;
+        return -1;
+    }
+    const char *slash = strrchr(rel, '/');
+    char err[64];
+    char *dir = ws_xstrdup(rel);
+    dir[slash ? (size_t)(slash - rel) : 0] = 0;
+    int dfd = outpath_open_dir(root, dir, 0, err, sizeof err);
+    free(dir);
+    if (dfd < 0) return -1;
+    int rc = unlinkat(dfd, slash ? slash + 1 : rel, 0);
+    int e = errno;
+    close(dfd);
+    errno = e;
+    return rc;
+}
+
 /* A small string-keyed table: open addressing, keys owned. */
 typedef struct {
     char **keys;

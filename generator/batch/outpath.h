@@ -59,6 +59,10 @@ int outpath_open_file(const char *root, const char *rel);
  * (outpath_open_dir): 0, or -1 with errno set. */
 int outpath_rename(const char *root, const char *tmp_rel, const char *dest_rel);
 
+/* Removes the file root/rel through its folder's descriptor (outpath_open_dir): 0, or -1 with
+ * errno set. A link on the way is never followed. */
+int outpath_unlink(const char *root, const char *rel);
+
 /* Deterministic collision resolution. Each request names a folder (relative, already safe), a
  * stem (already safe) and the record id. When several requests share a folder and a stem
  * (compared without ASCII case, as Windows does), every one of them gets "-<id>" appended — so

@@ -27,7 +27,7 @@ static void usage(FILE *out)
 {
     fputs("usage: wenshu build DATA... -o OUT [--form NAME...] [--record ID...] [-j N] [--combined]\n"
           "                    [--volume N] [--shard K/N] [--force] [-q] [--archive] [--strict]\n"
-          "                    [--wait] [--time-limit SECONDS]\n"
+          "                    [--wait] [--time-limit SECONDS] [--keep-orphans]\n"
           "       wenshu build --merge-manifests OUT\n"
           "\n"
           "Builds every form for every sound record of the DATA files as PDF under\n"
@@ -47,6 +47,8 @@ static void usage(FILE *out)
           "  --force             make every file again, even those that have not changed\n"
           "  --archive           PDF/A-1b archive copies\n"
           "  --strict            warnings count as errors for the exit status\n"
+          "  --keep-orphans      keep the files of records and forms that no longer exist (by\n"
+          "                      default a build removes them and their manifest lines)\n"
           "  --wait              when another wenshu is writing OUT, wait for it (default: exit 2)\n"
           "  --time-limit S      seconds one record may take on a worker (default 300); a record\n"
           "                      over it is reported and skipped, the build goes on\n"
@@ -127,6 +129,7 @@ static void print_summary(const build_summary *s)
     fprintf(stderr, "wenshu build: 生成 %zu 个文件，%zu 个未变无需重做", s->built, s->unchanged);
     if (s->failed) fprintf(stderr, "，%zu 个失败", s->failed);
     if (s->skipped) fprintf(stderr, "，%zu 条记录有错未生成", s->skipped);
+    if (s->orphans) fprintf(stderr, "，删除 %zu 个过期文件", s->orphans);
     fprintf(stderr, "；用时 %.1f 秒；清单 %s%s\n", s->seconds, s->manifest,
             s->sharded ? (s->merged ? "（各分片已齐，已合并为 manifest.json）" : "（待其余分片完成后合并）") : "");
 }
@@ -139,7 +142,7 @@ static void print_summary(const build_summary *s)
         goto out;                                            \
     } while (0)
 
-enum { OPT_FORM = CLI_LONG_ONLY, OPT_RECORD, OPT_SHARD, OPT_MERGE, OPT_COMBINED, OPT_VOLUME, OPT_FORCE, OPT_ARCHIVE, OPT_STRICT, OPT_WAIT, OPT_TIME_LIMIT };
+enum { OPT_FORM = CLI_LONG_ONLY, OPT_RECORD, OPT_SHARD, OPT_MERGE, OPT_COMBINED, OPT_VOLUME, OPT_FORCE, OPT_ARCHIVE, OPT_STRICT, OPT_WAIT, OPT_TIME_LIMIT, OPT_KEEP_ORPHANS };
 static const cli_option build_options_table[] = {
     {"output", 'o', 1, "an output folder"},
     {"form", OPT_FORM, 1, "a form name"},
@@ -154,6 +157,7 @@ static const cli_option build_options_table[] = {
     {"archive", OPT_ARCHIVE, 0, NULL},
     {"strict", OPT_STRICT, 0, NULL},
     {"wait", OPT_WAIT, 0, NULL},
+    {"keep-orphans", OPT_KEEP_ORPHANS, 0, NULL},
     {"time-limit", OPT_TIME_LIMIT, 1, "a number of seconds from 1 to 86400"},
     {0},
 };
@@ -200,6 +204,8 @@ int cmd_build(int argc, char **argv)
             o.archive = 1;
         } else if (c == OPT_STRICT) {
             o.strict = 1;
+        } else if (c == OPT_KEEP_ORPHANS) {
+            o.keep_orphans = 1;
         } else if (c == OPT_WAIT) {
             o.wait = 1;
         } else if (c == OPT_TIME_LIMIT) {
