@@ -33,30 +33,56 @@ static void read_old(run_state *r, const char *path)
 /* Outputs of earlier runs that nothing in this run's plan would make any more — their record left
  * the data, their form was deleted, or their name changed — are removed with their manifest lines
  * (listed on stderr), so OUT holds only what the data makes. Combined files count only in a
- * --combined run (otherwise they are simply not planned). Nothing is removed by a shard (it
- * sees only its part), with --keep-orphans, or when a record was skipped for errors or failed:
- * its earlier file is then all there is, and removing it would lose it. */
+ * --combined run (otherwise they are simply not planned). No orphan is removed with
+ * --keep-orphans or when a record was skipped for errors or failed: its earlier file is then all
+ * there is, and removing it would lose it. A run without --combined removes the combined volumes
+ * of every form one of whose records it made anew (a changed key) or removed: they would bind
+ * what the records no longer say. A shard removes nothing (it sees only its part). */
 static size_t remove_orphans(run_state *r, const build_plan *p, const build_options *o)
 {
-    if (o->keep_orphans || o->shard_n || p->skipped || r->failed) return 0;
+    if (o->shard_n) return 0;
+    int orphans_too = !o->keep_orphans && !p->skipped && !r->failed;
     manifest all = {0};
     for (size_t i = 0; i < p->n; i++) {
         manifest_entry e = {(char *)p->items[i].relpath, NULL, NULL, 0, 0, {0}, {0}};
         manifest_add(&all, &e);
     }
     manifest_sort(&all);
+    /* Forms with a record made again (or gone): their combined volumes no longer match. Entries
+     * are keyed by path; the form's name stands in the path's place here. */
+    manifest changed = {0};
+    for (size_t k = 0; k < r->ntodo; k++) {
+        const build_item *it = &p->items[r->todo[k]];
+        const manifest_entry *was = manifest_find(&r->old, it->relpath);
+        if (!it->record[0] || (was && !strcmp(was->key, r->keys[r->todo[k]]))) continue; /* --force */
+        manifest_entry e = {(char *)it->form, NULL, NULL, 0, 0, {0}, {0}};
+        manifest_add(&changed, &e);
+    }
+    for (size_t i = 0; i < r->old.n; i++) {
+        const manifest_entry *e = &r->old.v[i];
+        if (e->record && *e->record && !manifest_find(&all, e->path)) {
+            manifest_entry f = {e->form, NULL, NULL, 0, 0, {0}, {0}};
+            manifest_add(&changed, &f);
+        }
+    }
+    manifest_sort(&changed);
     manifest kept = {0};
     size_t removed = 0;
     for (size_t i = 0; i < r->old.n; i++) {
         const manifest_entry *e = &r->old.v[i];
         int combined = !e->record || !*e->record;
-        if (manifest_find(&all, e->path) || (combined && !o->combined)) {
+        /* A combined volume not planned in this run (no --combined) stays while none of its
+         * form's records changed; otherwise it would bind what the records no longer say. */
+        int stale_volume = combined && !o->combined && e->form && manifest_find(&changed, e->form);
+        if (manifest_find(&all, e->path) || (combined && !o->combined && !stale_volume) || (!stale_volume && !orphans_too)) {
             manifest_add(&kept, e);
             continue;
         }
         if (outpath_unlink(o->out, e->path) == 0 || errno == ENOENT) {
             removed++;
-            if (!o->quiet) fprintf(stderr, "wenshu build: 已删除（记录或表单已不存在）：%s\n", e->path);
+            if (!o->quiet)
+                fprintf(stderr, "wenshu build: 已删除%s：%s\n",
+                        stale_volume ? "（合订本中的记录已变，加 --combined 可重新生成）" : "（记录或表单已不存在）", e->path);
         } else {
             diag_report(r->d, DIAG_WARNING, (diag_loc){e->path, 0, 0, NULL}, "无法删除过期文件：%s", strerror(errno));
             manifest_add(&kept, e);
@@ -66,6 +92,7 @@ static size_t remove_orphans(run_state *r, const build_plan *p, const build_opti
     manifest_free(&r->old);
     r->old = kept;
     manifest_free(&all);
+    manifest_free(&changed);
     return removed;
 }
 
