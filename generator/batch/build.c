@@ -34,14 +34,15 @@ static void read_old(run_state *r, const char *path)
  * the data, their form was deleted, or their name changed — are removed with their manifest lines
  * (listed on stderr), so OUT holds only what the data makes. Combined files count only in a
  * --combined run (otherwise they are simply not planned). No orphan is removed with
- * --keep-orphans or when a record was skipped for errors or failed: its earlier file is then all
+ * --keep-orphans, by a run with --form (the other forms are not planned), or when a record was skipped for errors or failed: its earlier file is then all
  * there is, and removing it would lose it. A run without --combined removes the combined volumes
  * of every form one of whose records it made anew (a changed key) or removed: they would bind
  * what the records no longer say. A shard removes nothing (it sees only its part). */
 static size_t remove_orphans(run_state *r, const build_plan *p, const build_options *o)
 {
     if (o->shard_n) return 0;
-    int orphans_too = !o->keep_orphans && !p->skipped && !r->failed;
+    /* With --form, only the forms asked for are planned: the others' files are not orphans. */
+    int orphans_too = !o->keep_orphans && !o->nforms && !p->skipped && !r->failed;
     manifest all = {0};
     for (size_t i = 0; i < p->n; i++) {
         manifest_entry e = {(char *)p->items[i].relpath, NULL, NULL, 0, 0, {0}, {0}};

@@ -245,6 +245,10 @@ int outpath_open_dir(const char *root, const char *rel, int create, char *err, s
                          link ? "a symbolic link" : "not a folder");
             else
                 snprintf(err, errlen, "cannot open folder %s/%.*s: %s", root, (int)(p - rel + n), rel, strerror(e));
+            e = link ? ELOOP : e;
+            close(fd);
+            errno = e;
+            return -1;
         }
         close(fd);
         fd = next;
