@@ -52,7 +52,7 @@ D="$R/中共临江市民政局机关第一支部委员会/评议意见反馈通�
 # (a build recreates the folder in between). Before descriptors, 50 builds wrote some 30 PDFs and
 # temporaries through the link.
 ( while :; do
-    rm -rf "$D.x"; mv -T "$D" "$D.x" 2>/dev/null
+    rm -rf "$D.x" 2>/dev/null; mv -T "$D" "$D.x" 2>/dev/null
     ln -sT "$TMP/outside" "$D" 2>/dev/null && echo >>"$TMP/swaps"
     sleep 0.002; rm -f "$D" 2>/dev/null
   done ) &
