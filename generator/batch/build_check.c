@@ -7,7 +7,7 @@
 #include "batch/keys.h"
 #include "batch/plan.h"
 
-void build_check(build_plan *p, const build_options *o, const manifest *m, build_check_counts *c)
+void build_check_run(build_plan *p, const build_options *o, const manifest *m, build_check_counts *c)
 {
     *c = (build_check_counts){0};
     int combined = 0;

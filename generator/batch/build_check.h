@@ -16,6 +16,6 @@ typedef struct {
  * computes each key as a build would (for plain and archive copies alike) and compares with m:
  * prints "stale: PATH", "orphaned: PATH", "missing: PATH" on stdout in path order. Call once per
  * plan. */
-void build_check(build_plan *p, const build_options *o, const manifest *m, build_check_counts *c);
+void build_check_run(build_plan *p, const build_options *o, const manifest *m, build_check_counts *c);
 
 #endif

@@ -161,7 +161,7 @@ int cmd_verify(int argc, char **argv)
             io++;
         } else {
             fflush(stdout);
-            build_check(plan, &o, &m, &bc);
+            build_check_run(plan, &o, &m, &bc);
             pipeline_close(&src);
         }
         batch_plan_free(plan);
