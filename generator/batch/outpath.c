@@ -278,26 +278,29 @@ int outpath_open_file(const char *root, const char *rel)
     return fd;
 }
 
-int outpath_rename(const char *root, const char *tmp_rel, const char *dest_rel)
+/* The descriptor of rel's folder (outpath_open_dir, not created), and in *base its last part. */
+static int open_parent(const char *root, const char *rel, const char **base)
 {
-    const char *ts = strrchr(tmp_rel, '/'), *ds = strrchr(dest_rel, '/');
-    size_t tl = ts ? (size_t)(ts - tmp_rel) : 0, dl = ds ? (size_t)(ds - dest_rel) : 0;
-    if (tl != dl || memcmp(tmp_rel, dest_rel, tl)) {
-        errno = EXDEV;
-        return -1;
-    }
+    const char *slash = strrchr(rel, '/');
+    *base = slash ? slash + 1 : rel;
     char err[64];
-    char *dir = ws_xstrdup(dest_rel);
-    dir[dl] = 0;
+    char *dir = ws_xstrdup(rel);
+    dir[slash ? (size_t)(slash - rel) : 0] = 0;
     int dfd = outpath_open_dir(root, dir, 0, err, sizeof err);
     free(dir);
-    if (dfd < 0) {
-        errno = ELOOP;
-        return -1;
-    }
-    int rc = renameat(dfd, ts ? ts + 1 : tmp_rel, dfd, ds ? ds + 1 : dest_rel);
+    return dfd;
+}
+
+int outpath_rename(const char *root, const char *tmp_rel, const char *dest_rel)
+{
+    const char *tb, *db;
+    int tfd = open_parent(root, tmp_rel, &tb);
+    if (tfd < 0) return -1;
+    int dfd = open_parent(root, dest_rel, &db);
+    int rc = dfd < 0 ? -1 : renameat(tfd, tb, dfd, db);
     int e = errno;
-    close(dfd);
+    close(tfd);
+    if (dfd >= 0) close(dfd);
     errno = e;
     return rc;
 }

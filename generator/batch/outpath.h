@@ -55,8 +55,8 @@ int outpath_open_dir(const char *root, const char *rel, int create, char *err, s
  * descriptor, or -1 (errno set). */
 int outpath_open_file(const char *root, const char *rel);
 
-/* Renames root/tmp_rel to root/dest_rel, both in one folder, through the folder's descriptor
- * (outpath_open_dir): 0, or -1 with errno set. */
+/* Renames root/tmp_rel to root/dest_rel through their folders' descriptors (outpath_open_dir,
+ * nothing created): 0, or -1 with errno set. */
 int outpath_rename(const char *root, const char *tmp_rel, const char *dest_rel);
 
 /* Removes the file root/rel through its folder's descriptor (outpath_open_dir): 0, or -1 with
