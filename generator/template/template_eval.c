@@ -102,6 +102,11 @@ int tpl_context_init(template *t)
     return 0;
 }
 
+static void silent(void *ctx, const char *msg, ...)
+{
+    (void)ctx, (void)msg;
+}
+
 xmlXPathObjectPtr tpl_eval(template *t, xmlXPathCompExprPtr comp, xmlNodePtr context)
 {
     t->err_code = 0;
@@ -113,10 +118,19 @@ xmlXPathObjectPtr tpl_eval(template *t, xmlXPathCompExprPtr comp, xmlNodePtr con
     /* Within a record, an expression may use what the record has left; a record's expressions
      * together never use more than TEMPLATE_MAX_STEPS. */
     t->xc->opLimit = t->steps_left && t->steps_left < XPATH_OP_BUDGET ? t->steps_left : XPATH_OP_BUDGET;
+    /* Where libxml2 meets the limit inside a step it prints its own lines ("XPath operation limit
+     * exceeded") on the generic channel instead of calling the context's handler: silenced here,
+     * the error is ours to report. */
+    xmlGenericErrorFunc saved_fn = xmlGenericError;
+    void *saved_ctx = xmlGenericErrorContext;
+    xmlSetGenericErrorFunc(NULL, silent);
     xmlXPathObjectPtr r = xmlXPathCompiledEval(comp, t->xc);
+    xmlSetGenericErrorFunc(saved_ctx, saved_fn);
     if (t->steps_left) {
+        int spent = t->xc->opCount >= t->xc->opLimit;
         t->steps_left = t->xc->opCount < t->steps_left ? t->steps_left - t->xc->opCount : 1;
-        if (t->err_code == XPATH_OP_LIMIT_EXCEEDED && t->xc->opLimit < XPATH_OP_BUDGET) t->out_of_steps = 1;
+        if ((t->err_code || !r) && (spent || t->err_code == XPATH_OP_LIMIT_EXCEEDED) && t->xc->opLimit < XPATH_OP_BUDGET)
+            t->out_of_steps = 1;
     }
     if (t->err_code || !r) {
         if (!t->err_code) t->err_code = XPATH_EXPR_ERROR;
