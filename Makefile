@@ -40,6 +40,18 @@ $(BUILD)/%.o: generator/%.c $(HDRS) | $(BUILD)
 $(BUILD)/cli/datadir.o: generator/cli/datadir.c $(BUILD)/prefix.stamp | $(BUILD)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -DWENSHU_PREFIX='"$(PREFIX)"' -c $< -o $@
+# The program's identity, mixed into every incremental-build key (so an upgraded wenshu makes again
+# what it would make differently) and shown by --version: `git describe` where there is a .git,
+# and in any case a hash of the generator's sources, so a tarball build has one too. The stamp is
+# rewritten only when it changes, so an unchanged tree does not recompile.
+BUILD_ID_SRCS := $(sort $(foreach l,$(LAYERS),$(wildcard generator/$(l)/*.c generator/$(l)/*.h)))
+$(BUILD)/build_id.stamp: FORCE | $(BUILD)
+	@d=$$( [ -e .git ] && git describe --always 2>/dev/null || echo release); \
+	 h=$$(cat $(BUILD_ID_SRCS) Makefile | sha256sum | cut -c1-16); \
+	 echo "$$d+src.$$h" | cmp -s - $@ || echo "$$d+src.$$h" > $@
+$(BUILD)/cli/cli_opts.o: generator/cli/cli_opts.c $(BUILD)/build_id.stamp $(HDRS) | $(BUILD)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -DWENSHU_BUILD_ID="\"$$(cat $(BUILD)/build_id.stamp)\"" -c $< -o $@
 $(BUILD)/prefix.stamp: FORCE | $(BUILD)
 	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
 FORCE:

@@ -53,6 +53,11 @@ int sha256_file(const char *path, uint8_t out[SHA256_LEN], uint64_t *size, char 
         snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
         return -1;
     }
+    return sha256_fd(fd, path, out, size, err, errlen);
+}
+
+int sha256_fd(int fd, const char *path, uint8_t out[SHA256_LEN], uint64_t *size, char *err, size_t errlen)
+{
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         snprintf(err, errlen, "%s is not a regular file", path);

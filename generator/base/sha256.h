@@ -32,5 +32,7 @@ void sha256_hex(const uint8_t digest[SHA256_LEN], char hex[SHA256_HEX_LEN + 1]);
 /* Hashes a file by streaming it (no size limit). Returns 0, or -1 with err filled; *size gets
  * the number of bytes read when size is not NULL. */
 int sha256_file(const char *path, uint8_t out[SHA256_LEN], uint64_t *size, char *err, size_t errlen);
+/* The same for an open descriptor (closed here); path only names it in messages. */
+int sha256_fd(int fd, const char *path, uint8_t out[SHA256_LEN], uint64_t *size, char *err, size_t errlen);
 
 #endif

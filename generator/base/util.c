@@ -177,11 +177,26 @@ size_t ws_utf8_count(const char *s, size_t len)
     return count;
 }
 
+static int read_file(const char *path, int flags, size_t max, ws_buf *out, char *err, size_t errlen);
+
 int ws_read_file(const char *path, size_t max, ws_buf *out, char *err, size_t errlen)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    return read_file(path, 0, max, out, err, errlen);
+}
+
+int ws_read_file_nofollow(const char *path, size_t max, ws_buf *out, char *err, size_t errlen)
+{
+    return read_file(path, O_NOFOLLOW, max, out, err, errlen);
+}
+
+static int read_file(const char *path, int flags, size_t max, ws_buf *out, char *err, size_t errlen)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | flags);
     if (fd < 0) {
-        snprintf(err, errlen, "cannot open: %s", strerror(errno));
+        if (errno == ELOOP && (flags & O_NOFOLLOW))
+            snprintf(err, errlen, "是符号链接，拒绝读取（不跟随链接）");
+        else
+            snprintf(err, errlen, "cannot open: %s", strerror(errno));
         return -1;
     }
     struct stat st;
@@ -229,8 +244,10 @@ int ws_read_file(const char *path, size_t max, ws_buf *out, char *err, size_t er
     return 0;
 }
 
-static int write_temporary(const char *path, const void *data, size_t len, int durable, char **tmp_out, char *err,
-                           size_t errlen)
+/* dirfd: the folder path is relative to (AT_FDCWD for the working directory); shown: the name
+ * used in messages. */
+static int write_temporary(int dirfd, const char *path, const char *shown, const void *data, size_t len, int durable,
+                           char **tmp_out, char *err, size_t errlen)
 {
     size_t plen = strlen(path);
     char *tmp = ws_xmalloc(plen + 32);
@@ -238,11 +255,11 @@ static int write_temporary(const char *path, const void *data, size_t len, int d
     /* The name is predictable: never write through a link planted there, nor into someone else's
      * file. A leftover of a killed run that had our pid is removed (unlink removes a link, not its
      * target) and the create tried once more, still exclusively. */
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (fd < 0 && errno == EEXIST && unlink(tmp) == 0)
-        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0 && errno == EEXIST && unlinkat(dirfd, tmp, 0) == 0)
+        fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd < 0) {
-        snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
+        snprintf(err, errlen, "cannot create %s.tmp.%ld: %s", shown, (long)getpid(), strerror(errno));
         free(tmp);
         return -1;
     }
@@ -252,9 +269,9 @@ static int write_temporary(const char *path, const void *data, size_t len, int d
         ssize_t n = write(fd, p, left);
         if (n < 0) {
             if (errno == EINTR) continue;
-            snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+            snprintf(err, errlen, "cannot write %s: %s", shown, strerror(errno));
             close(fd);
-            unlink(tmp);
+            unlinkat(dirfd, tmp, 0);
             free(tmp);
             return -1;
         }
@@ -262,8 +279,8 @@ static int write_temporary(const char *path, const void *data, size_t len, int d
         left -= (size_t)n;
     }
     if ((durable && fsync(fd) != 0) || close(fd) != 0) {
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-        unlink(tmp);
+        snprintf(err, errlen, "cannot write %s: %s", shown, strerror(errno));
+        unlinkat(dirfd, tmp, 0);
         free(tmp);
         return -1;
     }
@@ -274,7 +291,16 @@ static int write_temporary(const char *path, const void *data, size_t len, int d
 int ws_write_file_temporary(const char *path, const void *data, size_t len, char *err, size_t errlen)
 {
     char *tmp = NULL;
-    if (write_temporary(path, data, len, 0, &tmp, err, errlen)) return -1;
+    if (write_temporary(AT_FDCWD, path, path, data, len, 0, &tmp, err, errlen)) return -1;
+    free(tmp);
+    return 0;
+}
+
+int ws_write_file_temporary_at(int dirfd, const char *name, const char *shown, const void *data, size_t len, char *err,
+                               size_t errlen)
+{
+    char *tmp = NULL;
+    if (write_temporary(dirfd, name, shown, data, len, 0, &tmp, err, errlen)) return -1;
     free(tmp);
     return 0;
 }
@@ -282,7 +308,7 @@ int ws_write_file_temporary(const char *path, const void *data, size_t len, char
 int ws_write_file_atomic(const char *path, const void *data, size_t len, char *err, size_t errlen)
 {
     char *tmp = NULL;
-    if (write_temporary(path, data, len, 1, &tmp, err, errlen)) return -1;
+    if (write_temporary(AT_FDCWD, path, path, data, len, 1, &tmp, err, errlen)) return -1;
     if (rename(tmp, path) != 0) {
         snprintf(err, errlen, "cannot rename into %s: %s", path, strerror(errno));
         unlink(tmp);

@@ -41,6 +41,9 @@ size_t ws_utf8_count(const char *s, size_t len); /* scalar values; invalid bytes
  * On failure returns -1 and writes a human-readable reason (errno text, "is a directory",
  * "larger than N bytes") into err. */
 int ws_read_file(const char *path, size_t max, ws_buf *out, char *err, size_t errlen);
+/* The same, refusing a symbolic link at path itself (O_NOFOLLOW): for files in OUT, where anyone
+ * who can write the folder could plant one. */
+int ws_read_file_nofollow(const char *path, size_t max, ws_buf *out, char *err, size_t errlen);
 
 /* Writes data to path atomically: a temporary file in the same folder, fsync, rename.
  * A crash or a full disk leaves either the old file or the new one, never a partial file. */
@@ -51,6 +54,10 @@ int ws_write_file_atomic(const char *path, const void *data, size_t len, char *e
  * at once (syncfs) and only then renames each into place, so that a file still never appears
  * under its name before its bytes are on disk. */
 int ws_write_file_temporary(const char *path, const void *data, size_t len, char *err, size_t errlen);
+/* The same, name relative to the open folder dirfd (never through a link: the folder is held
+ * open, the file created O_EXCL|O_NOFOLLOW); shown is the path used in messages. */
+int ws_write_file_temporary_at(int dirfd, const char *name, const char *shown, const void *data, size_t len, char *err,
+                               size_t errlen);
 
 /* mkdir -p; returns 0 or -1 with err filled. */
 int ws_make_dirs(const char *path, char *err, size_t errlen);

@@ -2,6 +2,7 @@
  * (names, selection), keys.h, outscan.h (stale temporaries), run.h (the workers), manifest.h. */
 #include "batch/build.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,8 @@
 
 #include "batch/keys.h"
 #include "batch/manifest.h"
+#include "batch/outlock.h"
+#include "batch/outpath.h"
 #include "batch/outscan.h"
 #include "batch/plan.h"
 #include "batch/run.h"
@@ -27,6 +30,73 @@ static void read_old(run_state *r, const char *path)
     manifest_free(&m);
 }
 
+/* Outputs of earlier runs that nothing in this run's plan would make any more — their record left
+ * the data, their form was deleted, or their name changed — are removed with their manifest lines
+ * (listed on stderr), so OUT holds only what the data makes. Combined files count only in a
+ * --combined run (otherwise they are simply not planned). No orphan is removed with
+ * --keep-orphans, by a run with --form (the other forms are not planned), or when a record was skipped for errors or failed: its earlier file is then all
+ * there is, and removing it would lose it. A run without --combined removes the combined volumes
+ * of every form one of whose records it made anew (a changed key) or removed: they would bind
+ * what the records no longer say. A shard removes nothing (it sees only its part). */
+static size_t remove_orphans(run_state *r, const build_plan *p, const build_options *o)
+{
+    if (o->shard_n) return 0;
+    /* With --form, only the forms asked for are planned: the others' files are not orphans. */
+    int orphans_too = !o->keep_orphans && !o->nforms && !p->skipped && !r->failed;
+    manifest all = {0};
+    for (size_t i = 0; i < p->n; i++) {
+        manifest_entry e = {(char *)p->items[i].relpath, NULL, NULL, 0, 0, {0}, {0}};
+        manifest_add(&all, &e);
+    }
+    manifest_sort(&all);
+    /* Forms with a record made again (or gone): their combined volumes no longer match. Entries
+     * are keyed by path; the form's name stands in the path's place here. */
+    manifest changed = {0};
+    for (size_t k = 0; k < r->ntodo; k++) {
+        const build_item *it = &p->items[r->todo[k]];
+        const manifest_entry *was = manifest_find(&r->old, it->relpath);
+        if (!it->record[0] || (was && !strcmp(was->key, r->keys[r->todo[k]]))) continue; /* --force */
+        manifest_entry e = {(char *)it->form, NULL, NULL, 0, 0, {0}, {0}};
+        manifest_add(&changed, &e);
+    }
+    for (size_t i = 0; i < r->old.n; i++) {
+        const manifest_entry *e = &r->old.v[i];
+        if (e->record && *e->record && !manifest_find(&all, e->path)) {
+            manifest_entry f = {e->form, NULL, NULL, 0, 0, {0}, {0}};
+            manifest_add(&changed, &f);
+        }
+    }
+    manifest_sort(&changed);
+    manifest kept = {0};
+    size_t removed = 0;
+    for (size_t i = 0; i < r->old.n; i++) {
+        const manifest_entry *e = &r->old.v[i];
+        int combined = !e->record || !*e->record;
+        /* A combined volume not planned in this run (no --combined) stays while none of its
+         * form's records changed; otherwise it would bind what the records no longer say. */
+        int stale_volume = combined && !o->combined && e->form && manifest_find(&changed, e->form);
+        if (manifest_find(&all, e->path) || (combined && !o->combined && !stale_volume) || (!stale_volume && !orphans_too)) {
+            manifest_add(&kept, e);
+            continue;
+        }
+        if (outpath_unlink(o->out, e->path) == 0 || errno == ENOENT) {
+            removed++;
+            if (!o->quiet)
+                fprintf(stderr, "wenshu build: 已删除%s：%s\n",
+                        stale_volume ? "（合订本中的记录已变，加 --combined 可重新生成）" : "（记录或表单已不存在）", e->path);
+        } else {
+            diag_report(r->d, DIAG_WARNING, (diag_loc){e->path, 0, 0, NULL}, "无法删除过期文件：%s", strerror(errno));
+            manifest_add(&kept, e);
+        }
+    }
+    manifest_sort(&kept);
+    manifest_free(&r->old);
+    r->old = kept;
+    manifest_free(&all);
+    manifest_free(&changed);
+    return removed;
+}
+
 int build_run(build_plan *p, const build_source *src, const build_options *o, diag *d, build_summary *summary)
 {
     char err[1024];
@@ -42,6 +112,13 @@ int build_run(build_plan *p, const build_source *src, const build_options *o, di
         return EXIT_USAGE;
     }
     if (plan_check_filters(p, o, d)) return EXIT_USAGE;
+
+    /* One writer per OUT (outlock.h): held until the manifest is written; shared by shards. */
+    int busy, lock_fd = outlock_take(o->out, !o->shard_n, o->wait, &busy, err, sizeof err);
+    if (lock_fd < 0) {
+        diag_report(d, DIAG_ERROR, (diag_loc){0}, "%s", err);
+        return EXIT_USAGE;
+    }
 
     plan_assign_paths(p, o->combined, o->volume);
     run_state r = {.p = p, .src = src, .o = o, .d = d};
@@ -110,7 +187,10 @@ int build_run(build_plan *p, const build_source *src, const build_options *o, di
     const char *written = mpath.data;
     if (status == EXIT_OK) {
         if (o->shard_n) written = partpath.data;
-        else manifest_merge_carry_over(&r.made, &r.old, o->out);
+        else {
+            sum.orphans = remove_orphans(&r, p, o);
+            manifest_merge_carry_over(&r.made, &r.old, o->out);
+        }
         if (manifest_write_if_changed(&r.made, written, err, sizeof err)) {
             diag_report(d, DIAG_ERROR, (diag_loc){written, 0, 0, NULL}, "%s", err);
             status = EXIT_USAGE;
@@ -118,7 +198,8 @@ int build_run(build_plan *p, const build_source *src, const build_options *o, di
     }
     if (status == EXIT_OK && o->shard_n) unlink(partial.data);
     if (status == EXIT_OK && o->shard_n) {
-        int rc = manifest_merge_parts(o->out, 1, err, sizeof err);
+        /* Exclusive for the merge: after every other running shard has written its part. */
+        int rc = outlock_exclusive(lock_fd, o->out, err, sizeof err) ? -1 : manifest_merge_parts(o->out, 1, err, sizeof err);
         if (rc < 0) diag_report(d, DIAG_WARNING, (diag_loc){o->out, 0, 0, NULL}, "cannot merge the manifest parts: %s", err);
         sum.merged = rc == 0;
     }
@@ -138,6 +219,7 @@ int build_run(build_plan *p, const build_source *src, const build_options *o, di
     if (summary) *summary = sum;
     else free(sum.manifest);
 
+    close(lock_fd);
     free(r.keys);
     free(r.todo);
     manifest_free(&r.old);

@@ -115,20 +115,28 @@ typedef struct {
                         OUT/manifest.K-of-N.json; free() it */
     int sharded;     /* a shard run: */
     int merged;      /* its part completed the set and the parts were merged into manifest.json */
+    size_t orphans;  /* outputs of earlier runs removed: their record or form no longer exists */
 } build_summary;
+
+/* Default wall-clock seconds per item on a worker (--time-limit): the largest form, a report
+ * over 1 000 members, takes well under a second, so this only stops what never ends. */
+#define BUILD_TIME_LIMIT 300
 
 typedef struct {
     const char *out;        /* OUT */
     int jobs;               /* worker processes; 0 runs in this process (tests, debugging) */
     int combined, force, archive, strict;
     int quiet;              /* the caller's (no progress, no summary): build_run itself prints neither */
+    int wait;               /* another run holds OUT's lock: wait for it (else refuse, EXIT_USAGE) */
+    unsigned time_limit;    /* seconds one item may take on a worker; 0: no limit */
+    int keep_orphans;       /* keep outputs whose record or form no longer exists (else removed) */
     size_t volume;          /* records per combined volume; 0: BUILD_VOLUME_DEFAULT */
     unsigned shard_k, shard_n; /* shard K of N (1-based); 0/0: no sharding */
     char **forms;           /* --form filters (form names or aliases); NULL/0: every form */
     size_t nforms;
     char **records;         /* --record filters; NULL/0: every record */
     size_t nrecords;
-    const char *version;    /* WENSHU_VERSION, mixed into every key */
+    const char *version;    /* the program's identity (cli_program_identity), mixed into every key */
     const build_reporter *reporter; /* progress; NULL: none */
     /* When set, build_run fills it in: seconds spent before the workers start (naming, keys,
      * what is unchanged), with the workers, and after them (the last batch, the manifest). */

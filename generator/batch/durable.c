@@ -6,9 +6,11 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "base/util.h"
+#include "batch/outpath.h"
 
 struct durable {
     char *dir;
@@ -34,7 +36,12 @@ static void settle(durable *d)
     for (size_t i = 0; i < d->n; i++) {
         durable_file *f = &d->files[i];
         f->err = sync_err;
-        if (!f->err && rename(f->tmp, f->dest) != 0) f->err = errno ? errno : EIO;
+        /* By the folder's descriptor, walked from OUT without following links: a folder swapped
+         * for a link since the worker wrote the temporary is refused, not renamed through. */
+        size_t skip = strlen(d->dir) + 1;
+        if (!f->err && (strncmp(f->tmp, d->dir, skip - 1) || strncmp(f->dest, d->dir, skip - 1) ||
+                        outpath_rename(d->dir, f->tmp + skip, f->dest + skip) != 0))
+            f->err = errno ? errno : EIO;
     }
 }
 

@@ -109,7 +109,10 @@ static void worker_main(int cmd_fd, int res_fd, const jobs_opts *o, size_t nitem
         if (read_full(cmd_fd, &index, sizeof index) != sizeof index) _exit(0);
         if (index >= nitems) _exit(3);
         ws_buf result = {0};
+        /* SIGALRM's default action ends the worker: the parent sees its pipe close and why. */
+        if (o->item_seconds) alarm(o->item_seconds);
         int status = o->work((size_t)index, o->ctx, &result);
+        alarm(0);
         if (status == JOBS_CRASHED) status = JOBS_CRASHED + 1;
         reply_header h = {index, status, (uint32_t)(result.len > UINT32_MAX ? UINT32_MAX : result.len)};
         /* One buffer, one write: a reply is either whole or absent when the worker dies. */
@@ -157,8 +160,8 @@ fail:
     return -1;
 }
 
-/* Reaps a worker whose pipe closed and says how it ended. */
-static void reap(worker *w, char *why, size_t whylen)
+/* Reaps a worker whose pipe closed and says how it ended; returns the signal that ended it, or 0. */
+static int reap(worker *w, unsigned item_seconds, char *why, size_t whylen)
 {
     int st = 0;
     close(w->cmd_fd);
@@ -167,11 +170,14 @@ static void reap(worker *w, char *why, size_t whylen)
     w->pid = 0;
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
     }
-    if (WIFSIGNALED(st))
+    if (WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM && item_seconds)
+        snprintf(why, whylen, "超过每条记录 %u 秒的时限，已停止（--time-limit）", item_seconds);
+    else if (WIFSIGNALED(st))
         snprintf(why, whylen, "worker process %ld was killed by signal %d (%s)", (long)pid, WTERMSIG(st),
                  strsignal(WTERMSIG(st)));
     else
         snprintf(why, whylen, "worker process %ld exited with status %d", (long)pid, WEXITSTATUS(st));
+    return WIFSIGNALED(st) ? WTERMSIG(st) : 0;
 }
 
 static void finish(slot *slots, size_t i, int status, char *data, size_t len)
@@ -283,7 +289,7 @@ int jobs_run(size_t nitems, const jobs_opts *o, char *err, size_t errlen)
             free(data);
             char why[256];
             worker dead = ws[k];
-            reap(&ws[k], why, sizeof why);
+            int sig = reap(&ws[k], o->item_seconds, why, sizeof why);
             ws[k].busy = 0;
             /* Items queued behind the one it died on were never started: they go back untried. */
             for (int q = dead.busy - 1; q >= 1; q--) {
@@ -292,11 +298,14 @@ int jobs_run(size_t nitems, const jobs_opts *o, char *err, size_t errlen)
             }
             if (dead.busy == 0) continue;
             size_t item = dead.item[0];
-            if (tries[item] <= retries) {
+            if (tries[item] <= retries && !(sig == SIGALRM && o->item_seconds)) {
                 again[nagain++] = item;
             } else {
                 char msg[320];
-                snprintf(msg, sizeof msg, "%s while making this item (tried %d times)", why, tries[item]);
+                if (sig == SIGALRM && o->item_seconds)
+                    snprintf(msg, sizeof msg, "%s", why);
+                else
+                    snprintf(msg, sizeof msg, "%s while making this item (tried %d times)", why, tries[item]);
                 finish(slots, item, JOBS_CRASHED, ws_xstrdup(msg), strlen(msg));
                 finished++;
                 if (o->tick) o->tick(finished, nitems, o->ctx);
@@ -311,7 +320,7 @@ out:
         if (ws[k].pid > 0) {
             char why[256];
             if (rc) kill(ws[k].pid, SIGKILL);
-            reap(&ws[k], why, sizeof why);
+            reap(&ws[k], 0, why, sizeof why);
         }
     signal(SIGPIPE, old_pipe);
     for (size_t i = 0; i < nitems; i++) free(slots[i].data);

@@ -44,6 +44,9 @@ typedef struct {
     /* Runs in each worker process once, as it starts (not at all when workers == 0): settings
      * that suit a worker and not the caller. May be NULL. */
     void (*worker_start)(void *ctx);
+    /* Seconds a worker may spend on one item (0: no limit). A worker over it is ended by SIGALRM
+     * and the item reported as JOBS_CRASHED with a message saying so, without a second try. */
+    unsigned item_seconds;
 } jobs_opts;
 
 /* Returns 0 when every item was handed to done (whatever their statuses), -1 with err filled when

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "batch/outpath.h"
 
@@ -396,14 +397,19 @@ int manifest_read(const char *path, manifest *m, int *missing, char *err, size_t
 {
     if (missing) *missing = 0;
     struct stat st;
-    if (stat(path, &st) != 0 && errno == ENOENT) {
+    if (lstat(path, &st) != 0 && errno == ENOENT) {
         if (missing) *missing = 1;
         snprintf(err, errlen, "%s: no such file", path);
         return -2;
     }
     ws_buf text = {0};
     char why[512];
-    if (ws_read_file(path, (size_t)1 << 34, &text, why, sizeof why) < 0) {
+    if (S_ISREG(st.st_mode) && (unsigned long long)st.st_size > MANIFEST_MAX_BYTES) {
+        snprintf(err, errlen, "%s: 文件有 %lld 字节，超过清单的上限 %u MiB，拒绝读取", path, (long long)st.st_size,
+                 MANIFEST_MAX_BYTES >> 20);
+        return -2;
+    }
+    if (ws_read_file_nofollow(path, MANIFEST_MAX_BYTES, &text, why, sizeof why) < 0) {
         snprintf(err, errlen, "%s: %s", path, why);
         ws_buf_free(&text);
         return -2;
@@ -416,30 +422,35 @@ int manifest_read(const char *path, manifest *m, int *missing, char *err, size_t
 
 /* ---- the manifest and OUT ---- */
 
+/* Entries are opened by descriptors from OUT down (outpath_open_file): a link planted anywhere
+ * in the entry's path is never followed, so a tampered manifest cannot make wenshu read (or
+ * vouch for) a file outside OUT. */
 int manifest_file_matches(const char *out, const manifest_entry *e)
 {
-    char *full = outpath_join(out, e->path);
+    int fd = outpath_open_file(out, e->path);
     struct stat st;
     int ok = 0;
-    if (full && lstat(full, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size == e->bytes) {
+    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size == e->bytes) {
         uint8_t d[SHA256_LEN];
         char hex[SHA256_HEX_LEN + 1], err[256];
         uint64_t size;
-        if (sha256_file(full, d, &size, err, sizeof err) == 0) {
+        int hashed = sha256_fd(fd, e->path, d, &size, err, sizeof err) == 0;
+        fd = -1; /* closed by sha256_fd */
+        if (hashed) {
             sha256_hex(d, hex);
             ok = size == e->bytes && !strcmp(hex, e->sha256);
         }
     }
-    free(full);
+    if (fd >= 0) close(fd);
     return ok;
 }
 
 int manifest_file_present(const char *out, const manifest_entry *e)
 {
-    char *full = outpath_join(out, e->path);
+    int fd = outpath_open_file(out, e->path);
     struct stat st;
-    int ok = full && lstat(full, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size == e->bytes;
-    free(full);
+    int ok = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size == e->bytes;
+    if (fd >= 0) close(fd);
     return ok;
 }
 
@@ -449,7 +460,7 @@ int manifest_write_if_changed(manifest *m, const char *path, char *err, size_t e
     char why[256];
     manifest_serialize(m, &text);
     int rc = 0;
-    if (ws_read_file(path, text.len + 1, &old, why, sizeof why) < 0 || old.len != text.len ||
+    if (ws_read_file_nofollow(path, text.len + 1, &old, why, sizeof why) < 0 || old.len != text.len ||
         memcmp(old.data, text.data, text.len))
         rc = ws_write_file_atomic(path, text.data, text.len, err, errlen);
     ws_buf_free(&text);

@@ -23,6 +23,9 @@
 #include "base/util.h"
 
 #define MANIFEST_NAME "manifest.json"
+/* Largest manifest (or shard part) read: a line is about 250 bytes, so 64 MiB describes some
+ * 250 000 files, far more than any batch; a larger one is refused before it is read. */
+#define MANIFEST_MAX_BYTES (64u << 20)
 #define MANIFEST_FORMAT "wenshu-manifest-1"
 
 typedef struct {

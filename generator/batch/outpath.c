@@ -2,12 +2,14 @@
 #include "batch/outpath.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/util.h"
 
@@ -210,6 +212,116 @@ int outpath_make_dirs(const char *root, const char *rel, char *err, size_t errle
         if (*p == '/') p++;
     }
     ws_buf_free(&path);
+    return rc;
+}
+
+int outpath_open_dir(const char *root, const char *rel, int create, char *err, size_t errlen)
+{
+    if (*rel && !outpath_rel_ok(rel)) {
+        snprintf(err, errlen, "unsafe folder name '%s'", rel);
+        return -1;
+    }
+    int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot open folder %s: %s", root, strerror(errno));
+        return -1;
+    }
+    for (const char *p = rel; *p && fd >= 0;) {
+        size_t n = strcspn(p, "/");
+        char name[OUTPATH_COMPONENT_MAX + 8];
+        snprintf(name, sizeof name, "%.*s", (int)n, p);
+        if (create && mkdirat(fd, name, 0755) != 0 && errno != EEXIST) {
+            snprintf(err, errlen, "cannot create folder %s/%.*s: %s", root, (int)(p - rel + n), rel, strerror(errno));
+            close(fd);
+            return -1;
+        }
+        int next = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (next < 0) {
+            int e = errno;
+            struct stat st;
+            int link = fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode);
+            if (link || e == ELOOP || e == ENOTDIR)
+                snprintf(err, errlen, "%s/%.*s is %s; refusing to write through it", root, (int)(p - rel + n), rel,
+                         link ? "a symbolic link" : "not a folder");
+            else
+                snprintf(err, errlen, "cannot open folder %s/%.*s: %s", root, (int)(p - rel + n), rel, strerror(e));
+            e = link ? ELOOP : e;
+            close(fd);
+            errno = e;
+            return -1;
+        }
+        close(fd);
+        fd = next;
+        p += n;
+        if (*p == '/') p++;
+    }
+    return fd;
+}
+
+int outpath_open_file(const char *root, const char *rel)
+{
+    if (!outpath_rel_ok(rel)) {
+        errno = EINVAL;
+        return -1;
+    }
+    const char *slash = strrchr(rel, '/');
+    char err[64];
+    char *dir = ws_xstrdup(rel);
+    dir[slash ? (size_t)(slash - rel) : 0] = 0;
+    int dfd = outpath_open_dir(root, dir, 0, err, sizeof err);
+    free(dir);
+    if (dfd < 0) return -1;
+    int fd = openat(dfd, slash ? slash + 1 : rel, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    int e = errno;
+    close(dfd);
+    errno = e;
+    return fd;
+}
+
+/* The descriptor of rel's folder (outpath_open_dir, not created), and in *base its last part. */
+static int open_parent(const char *root, const char *rel, const char **base)
+{
+    const char *slash = strrchr(rel, '/');
+    *base = slash ? slash + 1 : rel;
+    char err[64];
+    char *dir = ws_xstrdup(rel);
+    dir[slash ? (size_t)(slash - rel) : 0] = 0;
+    int dfd = outpath_open_dir(root, dir, 0, err, sizeof err);
+    free(dir);
+    return dfd;
+}
+
+int outpath_rename(const char *root, const char *tmp_rel, const char *dest_rel)
+{
+    const char *tb, *db;
+    int tfd = open_parent(root, tmp_rel, &tb);
+    if (tfd < 0) return -1;
+    int dfd = open_parent(root, dest_rel, &db);
+    int rc = dfd < 0 ? -1 : renameat(tfd, tb, dfd, db);
+    int e = errno;
+    close(tfd);
+    if (dfd >= 0) close(dfd);
+    errno = e;
+    return rc;
+}
+
+int outpath_unlink(const char *root, const char *rel)
+{
+    if (!outpath_rel_ok(rel)) {
+        errno = EINVAL;
+        return -1;
+    }
+    const char *slash = strrchr(rel, '/');
+    char err[64];
+    char *dir = ws_xstrdup(rel);
+    dir[slash ? (size_t)(slash - rel) : 0] = 0;
+    int dfd = outpath_open_dir(root, dir, 0, err, sizeof err);
+    free(dir);
+    if (dfd < 0) return -1;
+    int rc = unlinkat(dfd, slash ? slash + 1 : rel, 0);
+    int e = errno;
+    close(dfd);
+    errno = e;
     return rc;
 }
 

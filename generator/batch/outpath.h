@@ -44,6 +44,25 @@ int outpath_check_inside(const char *root, const char *dir, char *err, size_t er
  * would otherwise carry the output elsewhere. root must exist. 0, or -1 with err filled. */
 int outpath_make_dirs(const char *root, const char *rel, char *err, size_t errlen);
 
+/* Opens the folder root/rel (rel checked with outpath_rel_ok; "" for root) by descriptors, one
+ * component at a time with O_NOFOLLOW|O_DIRECTORY from root down, creating missing ones with
+ * mkdirat when create is set. A symbolic link anywhere below root ends the walk: nothing is ever
+ * opened, written or renamed through one, even if it is planted between two calls. Returns the
+ * folder's descriptor (close it), or -1 with err filled. */
+int outpath_open_dir(const char *root, const char *rel, int create, char *err, size_t errlen);
+
+/* Opens the file root/rel for reading the same way (the file itself not a link either): the
+ * descriptor, or -1 (errno set). */
+int outpath_open_file(const char *root, const char *rel);
+
+/* Renames root/tmp_rel to root/dest_rel through their folders' descriptors (outpath_open_dir,
+ * nothing created): 0, or -1 with errno set. */
+int outpath_rename(const char *root, const char *tmp_rel, const char *dest_rel);
+
+/* Removes the file root/rel through its folder's descriptor (outpath_open_dir): 0, or -1 with
+ * errno set. A link on the way is never followed. */
+int outpath_unlink(const char *root, const char *rel);
+
 /* Deterministic collision resolution. Each request names a folder (relative, already safe), a
  * stem (already safe) and the record id. When several requests share a folder and a stem
  * (compared without ASCII case, as Windows does), every one of them gets "-<id>" appended — so

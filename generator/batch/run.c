@@ -74,10 +74,14 @@ static int make_one(run_state *r, const build_item *it, long *pages, uint64_t *b
     /* Items come in plan order, so most share the previous item's folder: checked once for a
      * run of them (the checks cost a dozen system calls), not per file. */
     if (!r->checked_dir || strcmp(r->checked_dir, reldir)) {
+        if (r->checked_dir) close(r->dir_fd);
         free(r->checked_dir);
         r->checked_dir = NULL;
-        if (outpath_make_dirs(r->o->out, reldir, err, sizeof err) ||
-            outpath_check_inside(r->o->out, dir, err, sizeof err)) {
+        /* The folder is held open by descriptor, walked from OUT without following links: the
+         * temporary is created in it (openat), so swapping the folder for a link afterwards
+         * cannot carry the output outside OUT. */
+        r->dir_fd = outpath_open_dir(r->o->out, reldir, 1, err, sizeof err);
+        if (r->dir_fd < 0) {
             diag_report(d, DIAG_ERROR, (diag_loc){full, 0, 0, NULL}, "%s", err);
             free(reldir);
             rc = -2;
@@ -94,7 +98,7 @@ static int make_one(run_state *r, const build_item *it, long *pages, uint64_t *b
     int made = r->src->make(r->src->ctx, it, members, nmembers, r->o->archive, &pdf, &npages, d);
     free(members);
     if (made) goto done;
-    if (ws_write_file_temporary(full, pdf.data, pdf.len, err, sizeof err)) {
+    if (ws_write_file_temporary_at(r->dir_fd, strrchr(full, '/') + 1, full, pdf.data, pdf.len, err, sizeof err)) {
         diag_report(d, DIAG_ERROR, (diag_loc){full, 0, 0, NULL}, "%s", err);
         rc = -2;
         goto done;
@@ -294,13 +298,14 @@ int run_make(run_state *r, char *err, size_t errlen)
     r->started = r->last_flush = run_clock();
     r->next_checkpoint = r->started + 2.0;
     r->durable = durable_new(r->o->out);
-    jobs_opts jo = {r->o->jobs, -1, work, done, report_progress, r, finished_item, worker_start};
+    jobs_opts jo = {r->o->jobs, -1, work, done, report_progress, r, finished_item, worker_start, r->o->time_limit};
     int rc = jobs_run(r->ntodo, &jo, err, errlen);
     if (rc) run_clear_progress(r);
     flush_pending(r); /* the last batch: durable and in place before the manifest names it */
     settle_flying(r);
     durable_free(r->durable);
     r->durable = NULL;
+    if (r->checked_dir) close(r->dir_fd);
     free(r->checked_dir);
     r->checked_dir = NULL;
     free(r->filling.v);

@@ -52,7 +52,8 @@ typedef struct {
     } filling, flying;
     durable *durable;
     double last_flush;
-    char *checked_dir; /* in a worker: the folder (under OUT) last made and checked */
+    char *checked_dir; /* in a worker: the folder (under OUT) last made and opened */
+    int dir_fd;        /* its descriptor (outpath_open_dir), valid while checked_dir is set */
 } run_state;
 
 /* Seconds on a monotonic clock. */

@@ -7,6 +7,12 @@
 #include "cli/cli_opts.h"
 #include "base/diag.h"
 
+/* The build's identity (build/build_id.stamp, written by the Makefile: git describe and a hash
+ * of the generator's sources). A compile outside the Makefile (the fuzz harnesses) has none. */
+#ifndef WENSHU_BUILD_ID
+#define WENSHU_BUILD_ID "unknown"
+#endif
+
 /* Keys of the options every command has. KEY_VERSION is below CLI_LONG_ONLY and above every
  * letter, so it collides with no command's key. */
 #define KEY_HELP 'h'
@@ -159,4 +165,6 @@ int cli_number(cli_parser *p, unsigned long min, unsigned long max, unsigned lon
     return 0;
 }
 
-void cli_print_version(void) { printf("wenshu %s\n", WENSHU_VERSION); }
+void cli_print_version(void) { printf("wenshu %s (%s)\n", WENSHU_VERSION, WENSHU_BUILD_ID); }
+
+const char *cli_program_identity(void) { return WENSHU_VERSION "+" WENSHU_BUILD_ID; }

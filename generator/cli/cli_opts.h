@@ -73,7 +73,11 @@ int cli_number(cli_parser *p, unsigned long min, unsigned long max, unsigned lon
 /* s as a decimal number no larger than max: 0, or -1 (digits only, as above). */
 int cli_parse_uint(const char *s, unsigned long max, unsigned long *out);
 
-/* "wenshu 0.1.0" on stdout: what --version prints for every command. */
+/* The version and the build's identity ("0.1.0+<git describe>+src.<hash of the sources>"): mixed
+ * into every incremental-build key, so that another build of wenshu makes every file again. */
+const char *cli_program_identity(void);
+
+/* "wenshu 0.1.0 (<build id>)" on stdout: what --version prints for every command. */
 void cli_print_version(void);
 
 #endif

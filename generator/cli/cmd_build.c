@@ -16,19 +16,18 @@
 #include "batch/manifest.h"
 #include "cli/pipeline.h"
 #include "cli/cli_opts.h"
+#include "batch/outlock.h"
 #include "cli/commands.h"
 #include "base/diag.h"
 #include "batch/jobs.h"
 #include "base/util.h"
 
-#ifndef WENSHU_VERSION
-#define WENSHU_VERSION "0.1.0"
-#endif
 
 static void usage(FILE *out)
 {
     fputs("usage: wenshu build DATA... -o OUT [--form NAME...] [--record ID...] [-j N] [--combined]\n"
           "                    [--volume N] [--shard K/N] [--force] [-q] [--archive] [--strict]\n"
+          "                    [--wait] [--time-limit SECONDS] [--keep-orphans]\n"
           "       wenshu build --merge-manifests OUT\n"
           "\n"
           "Builds every form for every sound record of the DATA files as PDF under\n"
@@ -48,6 +47,11 @@ static void usage(FILE *out)
           "  --force             make every file again, even those that have not changed\n"
           "  --archive           PDF/A-1b archive copies\n"
           "  --strict            warnings count as errors for the exit status\n"
+          "  --keep-orphans      keep the files of records and forms that no longer exist (by\n"
+          "                      default a build removes them and their manifest lines)\n"
+          "  --wait              when another wenshu is writing OUT, wait for it (default: exit 2)\n"
+          "  --time-limit S      seconds one record may take on a worker (default 300); a record\n"
+          "                      over it is reported and skipped, the build goes on\n"
           "  -q, --quiet         no progress and no summary line\n"
           "  -h, --help          this text\n"
           "  --version           the program's version\n"
@@ -125,6 +129,7 @@ static void print_summary(const build_summary *s)
     fprintf(stderr, "wenshu build: 生成 %zu 个文件，%zu 个未变无需重做", s->built, s->unchanged);
     if (s->failed) fprintf(stderr, "，%zu 个失败", s->failed);
     if (s->skipped) fprintf(stderr, "，%zu 条记录有错未生成", s->skipped);
+    if (s->orphans) fprintf(stderr, "，删除 %zu 个过期文件", s->orphans);
     fprintf(stderr, "；用时 %.1f 秒；清单 %s%s\n", s->seconds, s->manifest,
             s->sharded ? (s->merged ? "（各分片已齐，已合并为 manifest.json）" : "（待其余分片完成后合并）") : "");
 }
@@ -137,7 +142,7 @@ static void print_summary(const build_summary *s)
         goto out;                                            \
     } while (0)
 
-enum { OPT_FORM = CLI_LONG_ONLY, OPT_RECORD, OPT_SHARD, OPT_MERGE, OPT_COMBINED, OPT_VOLUME, OPT_FORCE, OPT_ARCHIVE, OPT_STRICT };
+enum { OPT_FORM = CLI_LONG_ONLY, OPT_RECORD, OPT_SHARD, OPT_MERGE, OPT_COMBINED, OPT_VOLUME, OPT_FORCE, OPT_ARCHIVE, OPT_STRICT, OPT_WAIT, OPT_TIME_LIMIT, OPT_KEEP_ORPHANS };
 static const cli_option build_options_table[] = {
     {"output", 'o', 1, "an output folder"},
     {"form", OPT_FORM, 1, "a form name"},
@@ -151,12 +156,15 @@ static const cli_option build_options_table[] = {
     {"quiet", 'q', 0, NULL},
     {"archive", OPT_ARCHIVE, 0, NULL},
     {"strict", OPT_STRICT, 0, NULL},
+    {"wait", OPT_WAIT, 0, NULL},
+    {"keep-orphans", OPT_KEEP_ORPHANS, 0, NULL},
+    {"time-limit", OPT_TIME_LIMIT, 1, "a number of seconds from 1 to 86400"},
     {0},
 };
 
 int cmd_build(int argc, char **argv)
 {
-    build_options o = {.jobs = jobs_default_workers(), .version = WENSHU_VERSION};
+    build_options o = {.jobs = jobs_default_workers(), .version = cli_program_identity(), .time_limit = BUILD_TIME_LIMIT};
     char **data = NULL;
     size_t ndata = 0;
     const char *merge = NULL;
@@ -196,6 +204,12 @@ int cmd_build(int argc, char **argv)
             o.archive = 1;
         } else if (c == OPT_STRICT) {
             o.strict = 1;
+        } else if (c == OPT_KEEP_ORPHANS) {
+            o.keep_orphans = 1;
+        } else if (c == OPT_WAIT) {
+            o.wait = 1;
+        } else if (c == OPT_TIME_LIMIT) {
+            if (!cli_number(&p, 1, 86400, &n)) o.time_limit = (unsigned)n;
         }
         /* CLI_STOP: help or version printed, or a usage error reported (also for a bad value) */
         if (c == CLI_STOP || p.status != EXIT_OK) {
@@ -212,7 +226,10 @@ int cmd_build(int argc, char **argv)
     if (merge) {
         if (ndata || o.out) FAIL("--merge-manifests takes only the output folder");
         char err[1024];
+        int busy, lock_fd = outlock_take(merge, 1, o.wait, &busy, err, sizeof err);
+        if (lock_fd < 0) FAIL("%s", err);
         int rc = manifest_merge_parts(merge, 0, err, sizeof err);
+        close(lock_fd);
         if (rc == 1 || rc < 0) FAIL("%s", err);
         if (rc == 2) fprintf(stderr, "wenshu build: warning: %s; merged the parts present\n", err);
         if (!o.quiet) fprintf(stderr, "wenshu build: 已将分片清单合并为 %s/manifest.json\n", merge);

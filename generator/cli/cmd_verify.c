@@ -1,4 +1,5 @@
-/* wenshu verify OUT — re-hashes an output folder against its manifest.
+/* wenshu verify [--data DATA...] OUT — re-hashes an output folder against its manifest and, with
+ * --data, compares the manifest with what the records would make now (batch/build_check.h).
  *
  * Every file the manifest lists is read again and compared by size and SHA-256; every file in OUT
  * that the manifest does not list (except manifest.json itself) is reported as added. The report,
@@ -7,9 +8,17 @@
  *     changed: 一支部/评议意见反馈通知书/张三.pdf
  *     missing: 合订本/评议意见反馈通知书.pdf
  *     added: 一支部/notes.txt
+ *     stale: 一支部/评议意见反馈通知书/李四.pdf      (--data: the records now make it differently)
+ *     orphaned: 一支部/评议意见反馈通知书/王五.pdf   (--data: no record or form makes it any more)
+ *     missing: 一支部/评议意见反馈通知书/赵六.pdf    (--data: the records make it; not built yet)
+ *
+ * Entries are opened through descriptors from OUT down (outpath_open_file): a link planted in OUT
+ * is never followed, so a tampered manifest cannot make verify vouch for a file outside OUT.
  *
  * Exit status: 0 everything matches, 1 any difference (or a damaged manifest), 2 usage or I/O. */
+#include <errno.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,7 +26,10 @@
 #include "cli/cli_opts.h"
 #include "cli/commands.h"
 #include "base/diag.h"
+#include "batch/build_check.h"
+#include "batch/jobs.h"
 #include "batch/manifest.h"
+#include "cli/pipeline.h"
 #include "batch/outpath.h"
 #include "batch/outscan.h"
 #include "base/sha256.h"
@@ -25,9 +37,13 @@
 
 static void usage(FILE *out)
 {
-    fputs("usage: wenshu verify [-q] OUT\n"
+    fputs("usage: wenshu verify [-q] [--data DATA...] OUT\n"
           "  Re-hashes every file listed in OUT/manifest.json and reports each file changed, missing,\n"
           "  or added (in OUT but not in the manifest).\n"
+          "  --data       the arguments before OUT are record files: also report each output that\n"
+          "               the records would now make differently (stale), that no record or form\n"
+          "               makes any more (orphaned), or that is not built yet (missing), without\n"
+          "               making anything\n"
           "  -q, --quiet  no summary line\n"
           "  -h, --help   this text\n"
           "  --version    the program's version\n"
@@ -52,24 +68,28 @@ static int note_file(const char *rel, const char *full, const struct stat *st, v
     return 0;
 }
 
+enum { OPT_DATA = CLI_LONG_ONLY };
 static const cli_option verify_options[] = {
     {"quiet", 'q', 0, NULL},
+    {"data", OPT_DATA, 0, NULL},
     {0},
 };
 
 int cmd_verify(int argc, char **argv)
 {
-    int quiet = 0;
-    cli_parser p = {.command = "verify", .synopsis = "usage: wenshu verify [-q] OUT", .help = usage,
+    int quiet = 0, with_data = 0;
+    cli_parser p = {.command = "verify", .synopsis = "usage: wenshu verify [-q] [--data DATA...] OUT", .help = usage,
                     .options = verify_options};
     for (int c; (c = cli_next(&p, argc, argv)) != CLI_END;) {
         if (c == 'q') quiet = 1;
+        else if (c == OPT_DATA) with_data = 1;
         else return p.status;
     }
     if (p.first >= argc) return cli_usage_error(&p, "no output folder given");
-    if (p.first + 1 < argc)
+    if (with_data && p.first + 1 >= argc) return cli_usage_error(&p, "--data: no record files given before OUT");
+    if (!with_data && p.first + 1 < argc)
         return cli_usage_error(&p, "one output folder only ('%s' and '%s')", argv[p.first], argv[p.first + 1]);
-    const char *out = argv[p.first];
+    const char *out = argv[argc - 1];
 
     char err[1024];
     ws_buf mpath = {0};
@@ -90,19 +110,22 @@ int cmd_verify(int argc, char **argv)
     long changed = 0, gone = 0, io = 0;
     for (size_t i = 0; i < m.n; i++) {
         const manifest_entry *e = &m.v[i];
-        char *full = outpath_join(out, e->path); /* safe: manifest_parse checked every path */
+        int fd = outpath_open_file(out, e->path); /* never through a link */
         struct stat st;
-        if (!full || lstat(full, &st) != 0) {
+        if (fd < 0 && (errno == ENOENT || errno == ENOTDIR)) {
             printf("missing: %s\n", e->path);
             gone++;
-        } else if (!S_ISREG(st.st_mode)) {
-            printf("changed: %s (no longer a regular file)\n", e->path);
+        } else if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+            printf("changed: %s (no longer a regular file%s)\n", e->path,
+                   fd < 0 && errno == ELOOP ? ", or reached through a symbolic link" : "");
             changed++;
         } else {
             uint8_t digest[SHA256_LEN];
             char hex[SHA256_HEX_LEN + 1];
             uint64_t size = 0;
-            if (sha256_file(full, digest, &size, err, sizeof err) < 0) {
+            int hashed = sha256_fd(fd, e->path, digest, &size, err, sizeof err);
+            fd = -1; /* closed by sha256_fd */
+            if (hashed < 0) {
                 fprintf(stderr, "wenshu verify: %s\n", err);
                 io++;
             } else {
@@ -113,7 +136,7 @@ int cmd_verify(int argc, char **argv)
                 }
             }
         }
-        free(full);
+        if (fd >= 0) close(fd);
     }
 
     scan_state s = {&m, NULL, 0, 0};
@@ -127,6 +150,23 @@ int cmd_verify(int argc, char **argv)
     }
     free(s.added);
     long added = (long)s.nadded;
+
+    build_check_counts bc = {0};
+    if (with_data) {
+        build_options o = {.out = out, .version = cli_program_identity()};
+        diag *d = diag_new(stderr);
+        build_plan *plan = batch_plan_new();
+        build_source src;
+        if (pipeline_open(argv + p.first, (size_t)(argc - 1 - p.first), &o, plan, &src, d) != EXIT_OK) {
+            io++;
+        } else {
+            fflush(stdout);
+            build_check_run(plan, &o, &m, &bc);
+            pipeline_close(&src);
+        }
+        batch_plan_free(plan);
+        diag_free(d);
+    }
     fflush(stdout);
 
     if (!quiet) {
@@ -135,8 +175,12 @@ int cmd_verify(int argc, char **argv)
         else
             fprintf(stderr, "wenshu verify: 清单所列 %zu 个文件中，%ld 个被改动，%ld 个缺失；另有 %ld 个文件不在清单中%s。\n",
                     m.n, changed, gone, added, io ? "；部分文件无法读取" : "");
+        if (with_data && !io)
+            fprintf(stderr, "wenshu verify: 与记录对照：%ld 个文件已过期，%ld 个文件的记录或表单已不存在，%ld 个文件尚未生成%s\n",
+                    bc.stale, bc.orphaned, bc.missing,
+                    bc.stale || bc.orphaned || bc.missing ? "（运行 wenshu build 可更新）" : "。");
     }
     manifest_free(&m);
     if (io) return EXIT_USAGE;
-    return changed || gone || added ? EXIT_DATA : EXIT_OK;
+    return changed || gone || added || bc.stale || bc.orphaned || bc.missing ? EXIT_DATA : EXIT_OK;
 }

@@ -648,6 +648,19 @@ static int load_forms(source_ctx *c, const build_options *o, const char *dir, ch
         f->style = find_style(c, template_style(t), d);
         if (f->style < 0) return -1;
         f->uses_members = template_reads_variable(t, "members");
+        /* Two templates making the same form would write the same folder twice (…-M07-2.pdf),
+         * and --form could not tell them apart: both files are named. */
+        for (size_t j = 0; j + 1 < c->nforms; j++) {
+            const form *g = &c->forms[j];
+            const char *same = !strcmp(form_title(f), form_title(g))           ? form_title(f)
+                               : !strcmp(template_name(t), template_name(g->t)) ? template_name(t)
+                                                                                : NULL;
+            if (!same) continue;
+            diag_report(d, DIAG_ERROR, (diag_loc){template_path(t), 0, 0, NULL},
+                        "表单名称 '%s' 重复：%s 与 %s 都使用这个名称，请删去或改名其中一个", same, template_path(g->t),
+                        template_path(t));
+            return -1;
+        }
     }
     *planned = ws_xcalloc(c->nforms, 1);
     return plan_which(c, o, *planned, d);

@@ -19,6 +19,11 @@
 /* Longest stretch without '<' or '>' (a text node or attribute value); the schema allows 20 000
  * characters per text, so anything this long is an attack or a mistake. */
 #define RECORDS_MAX_RUN (1u << 20)
+/* Most nodes (elements, attributes, comments, processing instructions) in one records file. The
+ * DOM costs about 150 bytes per node whatever the bytes that wrote it, so 64 MiB of <x/> would
+ * take 2.3 GB; this cap holds a file's DOM near 200 MiB. A real member is about 30 nodes, so it
+ * allows some 30 000 members in one file (offices split records per unit). */
+#define RECORDS_MAX_NODES 1000000u
 
 /* One input file held in memory while it is checked: its bytes (for columns) and its DOM. */
 typedef struct {

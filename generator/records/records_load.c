@@ -238,11 +238,52 @@ static void add_line(records_src *src, size_t *cap, size_t start)
     src->line_start[src->nlines++] = start;
 }
 
-/* One pass over the bytes: the line table, UTF-8, characters XML forbids, overlong text runs. */
+/* Characters no record may hold, however they are written (raw or as a character reference):
+ * C0 and C1 controls but tab and line ends, the non-characters U+FFFE/U+FFFF, and the bidi
+ * embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069), which make a name read
+ * differently from what it is. */
+static int refused_char(uint32_t cp)
+{
+    return (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || (cp >= 0x7F && cp <= 0x9F) || cp == 0xFFFE ||
+           cp == 0xFFFF || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* The code point of the character reference at p ("&#123;" or "&#x7B;"), or -1 when it is not
+ * one (libxml2 then reports it). */
+static long char_ref(const char *p, size_t len)
+{
+    if (len < 4 || p[0] != '&' || p[1] != '#') return -1;
+    int hex = p[2] == 'x';
+    long v = 0;
+    size_t i = hex ? 3 : 2, start = i;
+    for (; i < len && i < 16 && p[i] != ';'; i++) {
+        int d = p[i] >= '0' && p[i] <= '9' ? p[i] - '0'
+                : hex && p[i] >= 'a' && p[i] <= 'f' ? p[i] - 'a' + 10
+                : hex && p[i] >= 'A' && p[i] <= 'F' ? p[i] - 'A' + 10 : -1;
+        if (d < 0) return -1;
+        v = v * (hex ? 16 : 10) + d;
+        if (v > 0x10FFFF) return -1;
+    }
+    return i > start && i < len && p[i] == ';' ? v : -1;
+}
+
+/* Completes the line table from byte from on, so a position reported before the end is right. */
+static void finish_lines(records_src *src, size_t *cap, size_t from)
+{
+    for (size_t j = from; j < src->buf.len; j++)
+        if (src->buf.data[j] == '\n') add_line(src, cap, j + 1);
+}
+
+/* One pass over the bytes: the line table, UTF-8, characters refused (raw or as references),
+ * overlong text runs, and the number of nodes the DOM would hold (elements, attributes, comments,
+ * processing instructions: each '<' that does not close a tag, each '=' inside a tag), so memory
+ * is bounded before libxml2 allocates any of it. */
 static int prescan(records_src *src, records_safety *s)
 {
     const char *p = src->buf.data;
-    size_t len = src->buf.len, cap = 0, run = 0;
+    size_t len = src->buf.len, cap = 0, run = 0, nodes = 0;
+    int in_tag = 0;
+    char quote = 0;
     add_line(src, &cap, 0);
     size_t i = len >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3) ? 3 : 0;
     int blank = 1;
@@ -253,9 +294,7 @@ static int prescan(records_src *src, records_safety *s)
         if (c >= 0x80) {
             n = ws_utf8_decode(p + i, len - i, &cp);
             if (n < 0) {
-                /* finish the line table so the position is right */
-                for (size_t j = i; j < len; j++)
-                    if (p[j] == '\n') add_line(src, &cap, j + 1);
+                finish_lines(src, &cap, i);
                 char hex[8];
                 snprintf(hex, sizeof hex, "0x%02X", c);
                 report_at(s, src, i, "invalid UTF-8 (byte %s): records files must be UTF-8", hex);
@@ -263,20 +302,39 @@ static int prescan(records_src *src, records_safety *s)
             }
         }
         if (c == '\n') add_line(src, &cap, i + 1);
-        int bad = (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || (cp >= 0x7F && cp <= 0x9F) ||
-                  cp == 0xFFFE || cp == 0xFFFF;
-        if (bad) {
-            for (size_t j = i + 1; j < len; j++)
-                if (p[j] == '\n') add_line(src, &cap, j + 1);
-            char u[12];
-            snprintf(u, sizeof u, "U+%04X", (unsigned)cp);
+        long ref = c == '&' ? char_ref(p + i, len - i) : -1;
+        if (refused_char(cp) || (ref >= 0 && refused_char((uint32_t)ref))) {
+            finish_lines(src, &cap, i + 1);
+            char u[48];
+            if (ref >= 0)
+                snprintf(u, sizeof u, "U+%04lX (written %.*s)", ref, (int)(strchr(p + i, ';') - (p + i) + 1), p + i);
+            else
+                snprintf(u, sizeof u, "U+%04X", (unsigned)cp);
             report_at(s, src, i, "control character %s is not allowed in records", u);
+            return 0;
+        }
+        if (in_tag) {
+            if (quote) {
+                if (c == (unsigned char)quote) quote = 0;
+            } else if (c == '"' || c == '\'') {
+                quote = (char)c;
+            } else if (c == '=') {
+                nodes++;
+            } else if (c == '>') {
+                in_tag = 0;
+            }
+        } else if (c == '<' && i + 1 < len && p[i + 1] != '/') {
+            nodes++;
+            in_tag = p[i + 1] != '!' && p[i + 1] != '?';
+        }
+        if (nodes > RECORDS_MAX_NODES) {
+            finish_lines(src, &cap, i + 1);
+            report_at(s, src, i, "文件的元素和属性超过 %s 个（内存上限）：请按单位拆分记录文件", "1 000 000");
             return 0;
         }
         if (c == '<' || c == '>') run = 0;
         else if (++run > RECORDS_MAX_RUN) {
-            for (size_t j = i + 1; j < len; j++)
-                if (p[j] == '\n') add_line(src, &cap, j + 1);
+            finish_lines(src, &cap, i + 1);
             report_at(s, src, i - run + 1,
                       "text or attribute value longer than %s bytes: refused (a record's text is at most 20 000 characters)",
                       "1 048 576");

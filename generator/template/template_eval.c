@@ -102,6 +102,11 @@ int tpl_context_init(template *t)
     return 0;
 }
 
+static void silent(void *ctx, const char *msg, ...)
+{
+    (void)ctx, (void)msg;
+}
+
 xmlXPathObjectPtr tpl_eval(template *t, xmlXPathCompExprPtr comp, xmlNodePtr context)
 {
     t->err_code = 0;
@@ -110,7 +115,23 @@ xmlXPathObjectPtr tpl_eval(template *t, xmlXPathCompExprPtr comp, xmlNodePtr con
     t->xc->node = context;
     t->xc->doc = context->doc;
     t->xc->opCount = 0;
+    /* Within a record, an expression may use what the record has left; a record's expressions
+     * together never use more than TEMPLATE_MAX_STEPS. */
+    t->xc->opLimit = t->steps_left && t->steps_left < XPATH_OP_BUDGET ? t->steps_left : XPATH_OP_BUDGET;
+    /* Where libxml2 meets the limit inside a step it prints its own lines ("XPath operation limit
+     * exceeded") on the generic channel instead of calling the context's handler: silenced here,
+     * the error is ours to report. */
+    xmlGenericErrorFunc saved_fn = xmlGenericError;
+    void *saved_ctx = xmlGenericErrorContext;
+    xmlSetGenericErrorFunc(NULL, silent);
     xmlXPathObjectPtr r = xmlXPathCompiledEval(comp, t->xc);
+    xmlSetGenericErrorFunc(saved_ctx, saved_fn);
+    if (t->steps_left) {
+        int spent = t->xc->opCount >= t->xc->opLimit;
+        t->steps_left = t->xc->opCount < t->steps_left ? t->steps_left - t->xc->opCount : 1;
+        if ((t->err_code || !r) && (spent || t->err_code == XPATH_OP_LIMIT_EXCEEDED) && t->xc->opLimit < XPATH_OP_BUDGET)
+            t->out_of_steps = 1;
+    }
     if (t->err_code || !r) {
         if (!t->err_code) t->err_code = XPATH_EXPR_ERROR;
         xmlXPathFreeObject(r);
@@ -234,13 +255,21 @@ static int fail(rstate *rs, const tnode *n, const char *fmt, ...)
     return -1;
 }
 
+/* The record's step budget (TEMPLATE_MAX_STEPS) is spent: said once, at the tag where it ran out. */
+static int out_of_steps(rstate *rs, const tnode *n)
+{
+    return fail(rs, n, "模板对这条记录的求值超过 %lu 步（每条记录的上限；循环嵌套过深或表达式过大？），本记录未生成",
+                TEMPLATE_MAX_STEPS);
+}
+
 static xmlXPathObjectPtr eval_node(rstate *rs, const tnode *n)
 {
     template *t = rs->t;
     t->xc->proximityPosition = rs->position;
     t->xc->contextSize = rs->size;
     xmlXPathObjectPtr r = tpl_eval(t, n->comp, rs->node);
-    if (!r) fail(rs, n, "%s", tpl_xpath_error_text(t->err_code));
+    if (!r && t->out_of_steps) out_of_steps(rs, n);
+    else if (!r) fail(rs, n, "%s", tpl_xpath_error_text(t->err_code));
     return r;
 }
 
@@ -328,6 +357,14 @@ static int render_partial(rstate *rs, const tnode *n, ws_buf *out)
 
 static int render_node(rstate *rs, const tnode *n, ws_buf *out)
 {
+    template *t = rs->t;
+    if (t->steps_left) {
+        if (t->steps_left == 1) {
+            t->out_of_steps = 1;
+            return out_of_steps(rs, n);
+        }
+        t->steps_left--;
+    }
     switch (n->kind) {
     case TN_TEXT: {
         note_line(rs, out->len, n->line);
@@ -391,7 +428,15 @@ static int render(template *t, const tnode_list *l, xmlNodePtr record, int plain
     *rs = (rstate){.t = t, .d = d, .record_id = id, .node = record, .position = 1, .size = 1,
                    .plain = plain, .start = out->len, .track = rs->track};
     set_record_variables(t, record, record ? record->doc : NULL);
-    int rc = render_list(rs, l, out);
+    t->steps_left = TEMPLATE_MAX_STEPS + 1; /* 1 means spent; 0 means no record is being merged */
+    t->out_of_steps = 0;
+    int rc;
+    if (t->steps_exhausted >= TEMPLATE_MAX_EXHAUSTED && l->n)
+        rc = fail(rs, l->v[0], "已有 %d 条记录超出模板求值的步数上限，其余记录不再求值", TEMPLATE_MAX_EXHAUSTED);
+    else
+        rc = render_list(rs, l, out);
+    t->steps_exhausted += t->out_of_steps;
+    t->steps_left = 0;
     t->v_record = t->v_organisation = t->v_unit = t->v_campaign = NULL;
     free(id);
     rs->record_id = NULL;

@@ -76,7 +76,23 @@ struct template {
     int err_code;
     long err_offset;
     size_t max_output;
+    /* Steps left for the record being merged (XPath operations and nodes visited, plus one per
+     * template node rendered), shared by every expression, loop and partial of the record; 0 when
+     * no record is being merged. A step is a fraction of a microsecond, so the budget bounds a
+     * record's time whatever the template does. */
+    unsigned long steps_left;
+    int out_of_steps;
+    int steps_exhausted; /* records of this template (in this process) that ran out of steps */
 };
+
+/* Steps per record (see steps_left). The largest form, report.md, takes 228 steps per member of
+ * an organisation (228 625 for 1 000 members), so this allows some 17 000; an expression whose
+ * node sets grow with every step (count(//x/preceding::*)) costs libxml2 time quadratic in its
+ * steps, 1.5 s for 4 million. */
+#define TEMPLATE_MAX_STEPS 4000000UL
+/* After this many records of a template ran out of steps, the rest are refused at once: the same
+ * runaway would cost the same time for each (1 000 records × 1.5 s). */
+#define TEMPLATE_MAX_EXHAUSTED 3
 
 void tpl_tnode_list_push(tnode_list *l, tnode *n);
 void tpl_tnode_list_free(tnode_list *l);

@@ -54,8 +54,21 @@ typedef struct {
     size_t at;
     int is_call, args, has_arg;
     int min, max; /* known argument counts, min < 0 when unknown */
+    int clock;    /* an EXSLT date: function that reads the clock when given no argument */
     char fname[160];
 } bracket;
+
+/* EXSLT date: functions read the system clock when called without a date: the output would then
+ * change from run to run while the incremental build's key stays the same. date:date-time() is
+ * nothing but the clock; the others are allowed with an argument. These take no clock. */
+static int reads_clock(const char *uri, const char *lname)
+{
+    static const char *const pure[] = {"add", "add-duration", "difference", "duration", "sum", "format-date", "parse-date"};
+    if (!uri || strcmp(uri, "http://exslt.org/dates-and-times")) return 0;
+    for (size_t i = 0; i < sizeof pure / sizeof *pure; i++)
+        if (!strcmp(pure[i], lname)) return 0;
+    return 1;
+}
 
 int tpl_lint(template *t, const char *e, size_t len, xpath_scope scope, char *msg, size_t msglen, size_t *offset)
 {
@@ -126,6 +139,9 @@ int tpl_lint(template *t, const char *e, size_t len, xpath_scope scope, char *ms
             bracket *b = &st[depth - 1];
             if (b->open != want) FAIL(i, "'%c' where '%c' was expected (to close the '%c' at %zu)", c,
                                       b->open == '(' ? ')' : ']', b->open, b->at + 1);
+            if (b->clock && !b->has_arg)
+                FAIL(b->at, "%s() 不带参数时读取系统时钟，输出会随运行时间变化而增量构建察觉不到：请传入记录中的日期",
+                     b->fname);
             if (b->is_call && b->min >= 0) {
                 int n = b->has_arg ? b->args + 1 : 0;
                 if (n < b->min || (b->max >= 0 && n > b->max)) {
@@ -213,7 +229,10 @@ int tpl_lint(template *t, const char *e, size_t len, xpath_scope scope, char *ms
                         for (size_t n = 0; n < sizeof core / sizeof *core; n++)
                             if (!strcmp(core[n].name, lname)) mn = core[n].min, mx = core[n].max;
                     if (depth == (int)(sizeof st / sizeof *st)) FAIL(i, "brackets nested too deeply");
-                    st[depth++] = (bracket){.open = '(', .at = after, .is_call = 1, .min = mn, .max = mx};
+                    if (reads_clock((const char *)uri, lname) && !strcmp(lname, "date-time"))
+                        FAIL(s, "%s() 读取系统时钟，输出会随运行时间变化而增量构建察觉不到：请改用记录中的日期", fname);
+                    st[depth++] = (bracket){.open = '(', .at = after, .is_call = 1, .min = mn, .max = mx,
+                                            .clock = reads_clock((const char *)uri, lname)};
                     snprintf(st[depth - 1].fname, sizeof st[depth - 1].fname, "%s", fname);
                     i = after + 1;
                     operand = 0;

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <libxml/xpathInternals.h>
 
@@ -322,7 +323,12 @@ static tpartial *load_partial(src *s, const token *tk, const char **chain, int c
     snprintf(path, sizeof path, "%s/%s.md", t->partials_dir, name);
     p->file = tpl_intern_file(t, path);
     ws_buf text = {0};
-    if (ws_read_file(path, TEMPLATE_MAX_FILE, &text, err, sizeof err) < 0) {
+    /* Only a real file in a real partials/ folder beside the templates: a symbolic link (the file
+     * or the folder) could make a form print any file the user can read. */
+    struct stat st;
+    int dir_ok = lstat(t->partials_dir, &st) == 0 && S_ISDIR(st.st_mode);
+    if (!dir_ok) snprintf(err, sizeof err, "%s 不是文件夹（符号链接不被跟随）", t->partials_dir);
+    if (!dir_ok || ws_read_file_nofollow(path, TEMPLATE_MAX_FILE, &text, err, sizeof err) < 0) {
         tpl_src_error(s, tk->start, "partial '%s': cannot read %s: %s", name, path, err);
         p->failed = 1;
         ws_buf_free(&text);

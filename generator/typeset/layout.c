@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "typeset/linebreak.h"
+#include "typeset/mdlimit.h"
 #include "base/util.h"
 
 enum { MAX_LISTS = 32, MAX_PLACED = 16 };
@@ -613,6 +614,7 @@ static void thematic_break(layout *L)
 
 int layout_markdown(layout *L, const char *md, size_t len)
 {
+    if (mdlimit_check(md, len, L->file, L->d)) return -1;
     static int registered;
     if (!registered) {
         cmark_gfm_core_extensions_ensure_registered();

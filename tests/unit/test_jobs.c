@@ -89,6 +89,15 @@ static void log_finished(size_t i, int status, const char *result, size_t len, v
     if (f->norder < 200) f->order[f->norder++] = i;
 }
 
+/* Item 2 never ends: only the per-item time limit stops it. */
+static int hanging_work(size_t i, void *ctx, ws_buf *result)
+{
+    (void)ctx;
+    while (i == 2) pause();
+    ws_buf_printf(result, "item %zu", i);
+    return 0;
+}
+
 static void ignore_done(size_t i, int status, const char *result, size_t len, void *ctx)
 {
     (void)i, (void)status, (void)result, (void)len, (void)ctx;
@@ -113,7 +122,7 @@ static void count_tick(size_t finished, size_t total, void *ctx)
 static char *run(int workers, size_t n, jobs_work_fn work, run_state *s, int *rc)
 {
     *s = (run_state){.in_order = 1, .marker = s->marker};
-    jobs_opts o = {workers, -1, work, record_done, count_tick, s, NULL, NULL};
+    jobs_opts o = {workers, -1, work, record_done, count_tick, s, NULL, NULL, 0};
     char err[256];
     *rc = jobs_run(n, &o, err, sizeof err);
     return ws_buf_steal(&s->log);
@@ -157,7 +166,7 @@ int main(void)
     /* One worker holds two items at a time: the one queued behind a crash was never started, so
      * it is made on the next worker even when no retries are allowed. */
     s = (run_state){.in_order = 1};
-    jobs_opts strict = {1, 0, killing_work, record_done, count_tick, &s, NULL, NULL};
+    jobs_opts strict = {1, 0, killing_work, record_done, count_tick, &s, NULL, NULL, 0};
     char err[256];
     rc = jobs_run(10, &strict, err, sizeof err);
     char *queued = ws_buf_steal(&s.log);
@@ -166,10 +175,21 @@ int main(void)
                "no retries: the item queued behind a crash is still made");
     free(queued);
 
+    /* A worker over the per-item time limit is stopped, the item reported once (no second try,
+     * which would only take as long), and the other items are made. */
+    s = (run_state){.in_order = 1};
+    jobs_opts limited = {2, -1, hanging_work, record_done, count_tick, &s, NULL, NULL, 1};
+    rc = jobs_run(6, &limited, err, sizeof err);
+    char *timed = ws_buf_steal(&s.log);
+    CHECK_ONCE(rc == 0 && s.in_order && strstr(timed, "2:-1000:超过每条记录 1 秒的时限") &&
+                   strstr(timed, "5:0:item 5\n") && strstr(timed, "1:0:item 1\n"),
+               "an item over --time-limit is reported and skipped, the others are made");
+    free(timed);
+
     /* Workers take long runs of neighbouring items (which share a DATA file in a build), and the
      * finished callback sees every item once, as it arrives. */
     finish_log fl = {0};
-    jobs_opts runs = {2, -1, pid_work, ignore_done, NULL, &fl, log_finished, NULL};
+    jobs_opts runs = {2, -1, pid_work, ignore_done, NULL, &fl, log_finished, NULL, 0};
     rc = jobs_run(200, &runs, err, sizeof err);
     size_t switches = 0, seen = 0;
     for (size_t i = 1; i < 200; i++) switches += fl.pid[i] != fl.pid[i - 1];
@@ -181,7 +201,7 @@ int main(void)
 
     /* The worker_start hook runs in each worker, once, before its first item; not in the caller. */
     run_state ws = {.in_order = 1};
-    jobs_opts hooked = {2, -1, started_work, record_done, NULL, &ws, NULL, start_worker};
+    jobs_opts hooked = {2, -1, started_work, record_done, NULL, &ws, NULL, start_worker, 0};
     rc = jobs_run(20, &hooked, err, sizeof err);
     char *hooklog = ws_buf_steal(&ws.log);
     CHECK_ONCE(rc == 0 && !strstr(hooklog, ":0\n") && strstr(hooklog, "19:0:1\n") && starts == 0 && started_in == 0,

@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# OUT tells the truth (issue 21): one writer per OUT (lock, --wait, concurrent builds of different
+# forms and identical builds, then verify), no write outside OUT while a folder is swapped for a
+# link, no read through planted links (verify, the incremental cache, the manifest, partials),
+# orphans removed, stale combined volumes removed by runs without --combined, duplicate form
+# names refused, verify --data, and the program's identity in --version.
+source "$(dirname "$0")/../lib/assert.sh"
+source "$(dirname "$0")/setup_forms.sh"
+S="$ROOT/samples"
+SAMPLES=("$S/campaign.xml" "$S/members-mzj.xml" "$S/members-fly.xml")
+O="$TMP/o"
+
+# ---- one writer: a held lock refuses a second writer, --wait waits for it
+"$WENSHU" build "${SAMPLES[@]}" -o "$O" -q -j 2
+flock "$O" sleep 3 &
+holder=$!
+sleep 0.5
+run timeout 30 "$WENSHU" build "${SAMPLES[@]}" -o "$O" -q
+assert_status 2 "a second writer is refused while OUT is locked"
+assert_contains "$ERR" "另一个 wenshu 正在写入 $O：同一输出文件夹同时只能有一个写入者。请等它结束后再运行，或加 --wait 排队等待" "with a clear message"
+run timeout 30 "$WENSHU" build "${SAMPLES[@]}" -o "$O" --wait
+assert_status 0 "--wait: waits for the lock and builds"
+assert_contains "$ERR" "另一个 wenshu 正在写入 $O，等待它结束" "--wait says it waits"
+wait $holder
+run timeout 30 "$WENSHU" build --merge-manifests "$O"
+assert_not_contains "$ERR" "另一个 wenshu" "merge-manifests takes the lock when it is free"
+
+# Concurrent builds into one OUT, both orders of two forms, and two identical runs: all succeed
+# (one waits for the other), and verify then agrees with every file.
+for pair in "feedback notice" "notice feedback" "feedback feedback"; do
+    set -- $pair
+    C="$TMP/c-$1-$2"
+    "$WENSHU" build "${INPUTS[@]}" -o "$C" -q -j 1 --wait --force --form "$1" 2>"$TMP/c1.err" & p1=$!
+    "$WENSHU" build "${INPUTS[@]}" -o "$C" -q -j 1 --wait --force --form "$2" 2>"$TMP/c2.err" & p2=$!
+    wait $p1; s1=$?; wait $p2; s2=$?
+    assert_eq "$s1 $s2" "0 0" "concurrent --form $1 and --form $2: both succeed"
+    run "$WENSHU" verify "$C"
+    assert_status 0 "concurrent --form $1 / $2: verify agrees with every file"
+    n=$(grep -c '"path"' "$C/manifest.json")
+    want=$( [ "$1" = "$2" ] && echo 1 || echo 2)
+    forms=$(grep -o '"form": "[^"]*"' "$C/manifest.json" | sort -u | wc -l)
+    assert_eq "$forms" "$want" "concurrent --form $1 / $2: the manifest lists both runs' forms ($n files)"
+done
+
+# ---- a folder swapped for a link during 50 builds: nothing is written outside OUT
+R="$TMP/race"
+mkdir -p "$TMP/outside"
+"$WENSHU" build "${SAMPLES[@]}" -o "$R" -q -j 2 --form feedback
+D="$R/中共临江市民政局机关第一支部委员会/评议意见反馈通知书"
+[ -d "$D" ] || D=$(dirname "$(find "$R" -name '*.pdf' | head -1)")
+# The swapper moves the folder away and puts a link to $TMP/outside in its place, again and again
+# (a build recreates the folder in between). Before descriptors, 50 builds wrote some 30 PDFs and
+# temporaries through the link.
+( while :; do
+    rm -rf "$D.x" 2>/dev/null; mv -T "$D" "$D.x" 2>/dev/null
+    ln -sT "$TMP/outside" "$D" 2>/dev/null && echo >>"$TMP/swaps"
+    sleep 0.002; rm -f "$D" 2>/dev/null
+  done ) &
+swapper=$!
+for i in $(seq 1 50); do "$WENSHU" build "${SAMPLES[@]}" -o "$R" -q -j 2 --form feedback --force 2>/dev/null; done
+kill $swapper 2>/dev/null; wait $swapper 2>/dev/null
+assert "the folder was swapped for a link during the builds ($(wc -l <"$TMP/swaps" 2>/dev/null) times)" [ -s "$TMP/swaps" ]
+assert_eq "$(find "$TMP/outside" -type f | wc -l)" "0" "50 builds against a folder swapped for a link: nothing written outside OUT"
+
+# ---- no read through planted links
+L="$TMP/links"
+"$WENSHU" build "${SAMPLES[@]}" -o "$L" -q -j 2 --form feedback
+ln -s /etc "$L/evil"
+python3 - "$L/manifest.json" <<'PY'
+import hashlib, json, os, sys
+p = sys.argv[1]
+m = json.load(open(p, encoding="utf-8"))
+b = open("/etc/hostname", "rb").read() if os.path.exists("/etc/hostname") else b""
+m["files"].append({"path": "evil/hostname", "form": "x", "record": "X1", "pages": 1, "bytes": len(b),
+                   "sha256": hashlib.sha256(b).hexdigest(), "key": "0" * 64})
+m["files"].sort(key=lambda e: e["path"])
+json.dump(m, open(p, "w", encoding="utf-8"), ensure_ascii=False)
+PY
+if [ -e /etc/hostname ]; then
+    run "$WENSHU" verify "$L"
+    assert_status 1 "verify: an entry reached through a link is not vouched for"
+    assert_contains "$OUT" "changed: evil/hostname (no longer a regular file, or reached through a symbolic link)" "verify names it"
+    "$WENSHU" build "${SAMPLES[@]}" -o "$L" -q -j 2 --form feedback 2>/dev/null
+    assert_not_contains "$(cat "$L/manifest.json")" "evil/hostname" "build does not carry an entry read through a link"
+fi
+rm -f "$L/evil"
+mv "$L/manifest.json" "$L/real.json" && ln -s "$L/real.json" "$L/manifest.json"
+run "$WENSHU" verify "$L"
+assert_status 2 "a manifest.json that is a link is not read"
+assert_contains "$ERR" "是符号链接，拒绝读取" "…and said so"
+rm -f "$L/manifest.json"; mv "$L/real.json" "$L/manifest.json"
+
+P="$TMP/pdata"
+mkdir -p "$P/templates/partials"
+ln -s "$ROOT/schemas" "$P/schemas"; ln -s "$ROOT/templates/styles" "$P/templates/styles"
+printf -- '---\nname: t\ntitle: 测试\nrecords: //member\n---\n{{> secret}}\n' >"$P/templates/t.md"
+ln -s /etc/passwd "$P/templates/partials/secret.md"
+run env WENSHU_DATADIR="$P" "$WENSHU" merge "$P/templates/t.md" "${SAMPLES[@]}"
+assert_status 2 "a partial that is a link is not read"
+assert_contains "$ERR" "partial 'secret': cannot read" "…named with the partial"
+assert_not_contains "$OUT" "root:" "nothing of /etc/passwd is printed"
+
+# ---- OUT in step with the data
+V="$TMP/v"; DV="$TMP/dv"
+mkdir -p "$DV"; cp "${SAMPLES[@]}" "$DV/"
+"$WENSHU" build "$DV"/*.xml -o "$V" -q -j 2 --combined
+run "$WENSHU" verify --data "$DV"/*.xml "$V"
+assert_status 0 "verify --data: a fresh build is up to date"
+assert_contains "$ERR" "与记录对照：0 个文件已过期，0 个文件的记录或表单已不存在，0 个文件尚未生成。" "…and says so"
+python3 - "$DV/members-fly.xml" <<'PY'
+import re, sys
+p = sys.argv[1]
+s = open(p, encoding="utf-8").read()
+s2 = re.sub(r'\s*<member id="M26".*?</member>', "", s, flags=re.S)
+assert s2 != s
+open(p, "w", encoding="utf-8").write(s2)
+PY
+M26=$(grep -o '"path": "[^"]*", "form": "[^"]*", "record": "M26"' "$V/manifest.json" | sed 's/"path": "\([^"]*\)".*/\1/')
+assert "M26 had files before" [ -n "$M26" ]
+run "$WENSHU" verify --data "$DV"/*.xml "$V"
+assert_status 1 "verify --data: a member removed from the records"
+assert_contains "$OUT" "orphaned: $(echo "$M26" | head -1)" "…its files are reported orphaned"
+run "$WENSHU" build "$DV"/*.xml -o "$V" -j 2 --combined --keep-orphans
+assert_file "$V/$(echo "$M26" | head -1)" "--keep-orphans keeps them"
+run "$WENSHU" build "$DV"/*.xml -o "$V" -j 2 --combined
+assert_contains "$ERR" "wenshu build: 已删除（记录或表单已不存在）：$(echo "$M26" | head -1)" "build lists each file it removes"
+gone=1; while read -r f; do [ -e "$V/$f" ] && gone=0; done <<<"$M26"
+assert_eq "$gone" "1" "every file of the removed member is gone"
+assert_not_contains "$(cat "$V/manifest.json")" '"record": "M26"' "…and its manifest lines"
+run "$WENSHU" verify --data "$DV"/*.xml "$V"
+assert_status 0 "verify (and verify --data) clean after the rebuild"
+
+sed -i '0,/<job>临江市民政局<\/job>/s//<job>临江市民政局办公室<\/job>/' "$DV/members-mzj.xml"
+run "$WENSHU" build "$DV"/*.xml -o "$V" -j 2
+assert_contains "$ERR" "已删除（合订本中的记录已变，加 --combined 可重新生成）：合订本/" "a run without --combined removes the volumes a changed record was bound into"
+run "$WENSHU" verify --data "$DV"/*.xml "$V"
+assert_not_contains "$OUT" "stale:" "no stale volume is left after a run without --combined"
+assert_contains "$OUT" "missing: 合订本/" "verify --data: the volume is to be made again (missing)"
+run "$WENSHU" build "$DV"/*.xml -o "$V" -j 2 --combined -q
+run "$WENSHU" verify --data "$DV"/*.xml "$V"
+assert_status 0 "after --combined everything is up to date"
+
+cp "$DATA/templates/feedback.md" "$DATA/templates/feedback-copy.md"
+run "$WENSHU" build "${SAMPLES[@]}" -o "$TMP/dup" -q
+assert_status 2 "two templates making the same form are refused"
+assert_contains "$ERR" "表单名称 '评议意见反馈通知书' 重复：" "…as a duplicate form name"
+assert_contains "$ERR" "$DATA/templates/feedback.md" "…naming the first file"
+assert_contains "$ERR" "$DATA/templates/feedback-copy.md" "…and the second"
+rm -f "$DATA/templates/feedback-copy.md"
+
+# ---- the program's identity: from the build, in every key
+run "$WENSHU" --version
+assert_contains "$OUT" "+src." "--version shows the build's identity (a hash of the sources)"
+done_testing

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# The hard resource limits (README "Security and reliability", docs/security.md), each attacked as
+# issue 21 measured it, with time and memory bounded loosely (bounded: 60 s, 300 MiB): the node
+# cap of a records file, character references to refused characters, the per-record template
+# step budget, clock functions, the Markdown paragraph cap, the manifest size cap, and the
+# per-record wall-clock limit of build's workers.
+source "$(dirname "$0")/../lib/assert.sh"
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+S=samples
+DATA=($S/campaign.xml $S/members-mzj.xml $S/members-fly.xml)
+
+# ---- records: 1 000 000 nodes per file, refused before the DOM is built
+python3 - "$TMP" <<'PY'
+import sys
+d = sys.argv[1]
+head = '<wenshu xmlns="urn:wenshu:campaign:1">'
+# 64 MiB of <x/>: 16 million elements, 2.3 GB of DOM before the cap
+with open(d + "/xbomb.xml", "w") as f:
+    f.write(head + "<x/>" * (16 * 1024 * 1024 - 20) + "</wenshu>")
+# just under the cap: 999 990 nodes (elements and attributes)
+with open(d + "/xnear.xml", "w") as f:
+    f.write(head + '<x a="1"/>' * 499990 + "</wenshu>")
+s = open("samples/members-mzj.xml", encoding="utf-8").read()
+for name, ins in (("ref85", "&#x85;"), ("ref202e", "&#x202E;"), ("dec8238", "&#8238;"), ("raw202e", "\u202e")):
+    open(d + "/" + name + ".xml", "w", encoding="utf-8").write(s.replace("</name>", ins + "</name>", 1))
+PY
+bounded "$WENSHU" check "$TMP/xbomb.xml"
+assert_no_crash "64 MiB of <x/> (16 million elements)"
+assert_status 1 "64 MiB of <x/> is refused"
+assert_contains "$ERR" "xbomb.xml:1:4000031: error: 文件的元素和属性超过 1 000 000 个（内存上限）" "refused at the node past the cap, with its position"
+assert "64 MiB of <x/>: peak memory under 100 MiB (was 2.3 GB)" [ "$RSS_KB" -lt $((100 * 1024)) ]
+bounded "$WENSHU" check "$TMP/xnear.xml"
+assert_no_crash "999 990 nodes, just under the cap"
+assert "999 990 nodes: parsed in under 250 MiB (about 200 bytes per node)" [ "$RSS_KB" -lt $((250 * 1024)) ]
+assert_not_contains "$ERR" "内存上限" "a file under the cap is not refused for its size"
+
+for c in "ref85 U+0085 (written &#x85;)" "ref202e U+202E (written &#x202E;)" "dec8238 U+202E (written &#8238;)" "raw202e U+202E"; do
+    f=${c%% *} what=${c#* }
+    bounded "$WENSHU" check -q "$S/campaign.xml" "$S/members-fly.xml" "$TMP/$f.xml"
+    assert_status 1 "$what is refused"
+    assert_contains "$ERR" "$f.xml:7:13: error: control character $what is not allowed in records" "$what: named at its place"
+done
+
+# ---- templates: one budget of steps per record, across every expression and loop
+T="$TMP/tpl"
+mkdir -p "$T"
+front='---\nname: t\ntitle: 测试\nrecords: //member\n---\n'
+python3 - "$T" <<'PY'
+import sys
+d = sys.argv[1]
+front = "---\nname: t\ntitle: 测试\nrecords: //member\n---\n"
+# 40 nested loops of two items each: 2^40 iterations
+open(d + "/nest.md", "w").write(front + "{{#each $members[position()<3]}}" * 40 + "x" + "{{/each}}" * 40 + "\n")
+# node sets that grow with every step: quadratic in libxml2
+open(d + "/prec.md", "w").write(front + "{{ count(//*/preceding::*) }}\n")
+PY
+bounded "$WENSHU" merge "$T/nest.md" "${DATA[@]}"
+assert_no_crash "40 nested {{#each}} of two items"
+assert_status 1 "40 nested loops: the records are refused, not hung"
+assert_contains "$ERR" "error: record M01: 模板对这条记录的求值超过 4000000 步（每条记录的上限；循环嵌套过深或表达式过大？），本记录未生成 in {{#each \$members[position()<3]}}" "the step budget names the record and the tag"
+assert_contains "$ERR" "nest.md:6:" "…with the template's line"
+assert_contains "$ERR" "已有 3 条记录超出模板求值的步数上限，其余记录不再求值" "after 3 records the rest are refused at once"
+P1000=$(ls /work/baseline/set1000/*.xml 2>/dev/null | head -3)
+if [ -n "$P1000" ]; then SET=(/work/baseline/set1000/campaign.xml /work/baseline/set1000/unit-001.xml /work/baseline/set1000/unit-002.xml)
+else python3 samples/gen.py --members 300 --orgs 6 -o "$TMP/set" >/dev/null 2>&1; SET=("$TMP"/set/*.xml); fi
+bounded "$WENSHU" merge "$T/prec.md" "${SET[@]}"
+assert_no_crash "count(//*/preceding::*) for every member"
+assert_contains "$ERR" "模板对这条记录的求值超过 4000000 步" "a quadratic expression stops at the budget"
+
+printf -- "$front{{ date:date-time() }}\n{{ date:year() }}\n{{ date:year('2005-03-01') }}\n" >"$T/clock.md"
+run "$WENSHU" merge "$T/clock.md" "${DATA[@]}"
+assert_status 2 "clock functions are a template error"
+assert_contains "$ERR" "clock.md:6:4: error: date:date-time() 读取系统时钟" "date:date-time() refused at its place"
+assert_contains "$ERR" "clock.md:7:13: error: date:year() 不带参数时读取系统时钟" "date:year() without a date refused"
+assert_not_contains "$ERR" "clock.md:8" "date:year() of a given date is allowed"
+
+# ---- Markdown: 1 MiB per paragraph or heading
+python3 -c "open('$TMP/para.md','w').write('# 标题\n\n' + '字' * (20 * 1024 * 1024 // 3) + '\n')"
+bounded "$WENSHU" render "$TMP/para.md" -o "$TMP/para.pdf"
+assert_no_crash "a 20 MiB one-paragraph Markdown file"
+assert_status 1 "a paragraph over 1 MiB is refused"
+assert_contains "$ERR" "para.md:3:1: error: 从这一行起的段落或标题超过 1 MiB（每段的上限）" "named with its line"
+assert_no_file "$TMP/para.pdf" "no PDF left behind"
+
+# ---- manifest: 64 MiB at most, never read through a link
+mkdir -p "$TMP/m"
+python3 -c "
+import json
+f = open('$TMP/m/manifest.json', 'w')
+f.write('{\"format\": 1, \"files\": [')
+e = json.dumps({'path': 'a/b.pdf', 'form': 'f', 'record': 'r', 'pages': 1, 'bytes': 1, 'sha256': '0' * 64, 'key': '0' * 64})
+f.write(','.join([e] * 300000))
+f.write(']}')"
+bounded "$WENSHU" verify "$TMP/m"
+assert_no_crash "a 70 MiB manifest"
+assert_status 2 "a manifest over 64 MiB is refused"
+assert_contains "$ERR" "超过清单的上限 64 MiB，拒绝读取" "refused for its size"
+assert "refused before reading: peak memory under 50 MiB" [ "$RSS_KB" -lt $((50 * 1024)) ]
+
+# ---- build: a record over the wall-clock limit is reported and skipped, the others are made
+mkdir -p "$TMP/dd/templates"
+cp -r templates/styles "$TMP/dd/templates/" && cp -r schemas "$TMP/dd/"
+cp templates/feedback.md "$TMP/dd/templates/"
+bounded env WENSHU_DATADIR="$TMP/dd" "$WENSHU" build "${DATA[@]}" -o "$TMP/tl" -q -j 2 --time-limit 1
+assert_status 0 "--time-limit 1 with ordinary records: nothing is stopped"
+done_testing
