@@ -248,6 +248,13 @@ static void test_functions_in_templates(void)
     MERGES_TO("{{ w:join(op) }}", data_xml, "一、二、三");
     MERGES_TO("{{ w:join(op, '；') }}", data_xml, "一；二；三");
     MERGES_TO("{{ w:join(nothing) }}", data_xml, "");
+    /* w:join-cn: 、 between the items, the conjunction before the last; equal values once */
+    MERGES_TO("{{ w:join-cn(op) }}|{{ w:join-cn(op, '及') }}|{{ w:join-cn(op[1]) }}|{{ w:join-cn(op[position() < 3]) }}",
+              data_xml, "一、二和三|一、二及三|一|一和二");
+    MERGES_TO("[{{ w:join-cn(nothing) }}]{{ w:join-cn(op | op) }}", data_xml, "[]一、二和三");
+    /* w:percent without digits: no needless .0 (100%, 50%); with digits: fixed */
+    MERGES_TO("{{ w:percent(2, 2) }}|{{ w:percent(1, 2) }}|{{ w:percent(1, 3) }}|{{ w:percent(2, 2, 1) }}|{{ w:percent(0, 5) }}",
+              data_xml, "100%|50%|33.3%|100.0%|0%");
     MERGES_TO("{{ str:padding(3, '〇') }}{{ math:max(g/i) }}", data_xml, "〇〇〇3");
     MERGES_TO("{{ $organisation/name }}/{{ $unit/name }}/{{ $campaign/name }}/{{ $record/@id }}/{{ $form }}",
               data_xml, "第一支部/民政局/先进性教育活动/M01/t");
