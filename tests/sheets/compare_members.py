@@ -7,7 +7,9 @@ import sys
 import xml.etree.ElementTree as ET
 
 W = "{urn:wenshu:campaign:1}"
-SKIP = {W + "analysis", W + "committee-member", W + "publication", W + "survey", W + "report"}
+# receipt (回执 register) and meeting (会议日期) are not in the workbook layout yet
+SKIP = {W + "analysis", W + "committee-member", W + "publication", W + "survey", W + "report", W + "receipt",
+        W + "meeting"}
 ORG_SYSTEM = W + "system"
 
 
