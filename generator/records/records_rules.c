@@ -368,8 +368,9 @@ static void check_member(ctx *c, xmlNodePtr m)
         const char *h = attr(study, "hours");
         double hours = h ? atof(h) : 0;
         /* "对年老体弱、行动不便的党员，采取送教上门、帮扶结对的办法组织学习" (§三(一)2): the
-         * 40 学时 of 集中学习 are not asked of them. */
-        if (h && cf->min_hours > 0 && hours < cf->min_hours && !home_taught)
+         * 40 学时 of 集中学习 are not asked of them; nor of members taking part elsewhere, whose
+         * hours here are those before they left (转出, 流动党员 市外, 现役军人). */
+        if (h && cf->min_hours > 0 && hours < cf->min_hours && !home_taught && !exempt)
             report(c, DIAG_WARNING, study, "hours", "study hours %g are under the minimum of %g", hours, cf->min_hours);
     } else if (!exempt && cf->min_hours > 0) {
         report(c, DIAG_WARNING, m, NULL, "no study record (the minimum is %g hours)", cf->min_hours);
