@@ -36,6 +36,7 @@ typedef struct {
     template *t;
     int style;               /* index into styles */
     int uses_members;        /* the template or a partial it includes reads $members */
+    int uses_organisations;  /* ... or $organisations (the tree below the record, from the index) */
     uint8_t key[SHA256_LEN]; /* template, partials, style, fonts, shared context */
 } form;
 
@@ -310,6 +311,25 @@ static xmlNodePtr record_of(source_ctx *c, const build_item *it, diag *d)
     return rec;
 }
 
+/* Appends word to the comma-separated keyword list kw unless it is one of them already (a form
+ * named 整改方案 whose template lists 整改方案 among its keywords says it once). */
+static void keyword_add(ws_buf *kw, const char *word)
+{
+    if (!word || !*word) return;
+    size_t wl = strlen(word);
+    const char *p = kw->data ? kw->data : "";
+    while (*p) {
+        while (*p == ' ' || *p == ',') p++;
+        const char *e = strchr(p, ',');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        while (len && p[len - 1] == ' ') len--;
+        if (len == wl && !memcmp(p, word, wl)) return;
+        p = e ? e : p + strlen(p);
+    }
+    if (kw->len) ws_buf_puts(kw, ", ");
+    ws_buf_puts(kw, word);
+}
+
 static int layout_item(void *ctx, const build_item *it, dlist_doc **out, diag *d)
 {
     source_ctx *c = ctx;
@@ -338,8 +358,9 @@ static int layout_item(void *ctx, const build_item *it, dlist_doc **out, diag *d
         if (meta.subject && *meta.subject) dlist_meta_set(&doc->meta.subject, meta.subject);
         /* keywords also name the form and the record, so an archive can be searched by them */
         ws_buf kw = {0};
-        if (meta.keywords && *meta.keywords) ws_buf_printf(&kw, "%s, ", meta.keywords);
-        ws_buf_printf(&kw, "%s, %s", it->form, it->record);
+        if (meta.keywords && *meta.keywords) ws_buf_puts(&kw, meta.keywords);
+        keyword_add(&kw, it->form);
+        keyword_add(&kw, it->record);
         dlist_meta_set(&doc->meta.keywords, kw.data);
         ws_buf_free(&kw);
         /* the creation date comes from the data; without one, pdfout falls back to
@@ -479,6 +500,15 @@ static void record_key(planner *pl, const form *f, xmlNodePtr rec, xmlNodePtr or
         sha256_add(&s, pl->root, SHA256_LEN);
         add_node_digest(&s, &pl->index, records_unit_of(c->ix, rec));
         owner = records_indexed(c->ix, rec);
+        if (f->uses_organisations) {
+            /* ... and on the organisations below them, which may live in other files */
+            char *id = template_record_id(rec);
+            xmlNodePtr *below = NULL;
+            size_t n = records_organisations(c->ix, id, &below);
+            for (size_t i = 0; i < n; i++) add_node_digest(&s, &pl->index, below[i]);
+            free(below);
+            free(id);
+        }
     }
     *open = NULL;
     *owner_out = NULL;
@@ -648,6 +678,7 @@ static int load_forms(source_ctx *c, const build_options *o, const char *dir, ch
         f->style = find_style(c, template_style(t), d);
         if (f->style < 0) return -1;
         f->uses_members = template_reads_variable(t, "members");
+        f->uses_organisations = template_reads_variable(t, "organisations");
         /* Two templates making the same form would write the same folder twice (…-M07-2.pdf),
          * and --form could not tell them apart: both files are named. */
         for (size_t j = 0; j + 1 < c->nforms; j++) {

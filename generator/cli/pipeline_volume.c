@@ -7,6 +7,12 @@ int pipeline_volume_bind(const build_item *volume, const build_member *members, 
                          pipeline_layout_fn layout, void *ctx, dlist_doc **out, diag *d)
 {
     dlist_doc *all = NULL;
+    /* Bookmarks by organisation, then record: a level-1 bookmark opens each run of records of one
+     * organisation (in plan order, which keeps an organisation's records together), the records
+     * are level 2 under it, their own headings below them. A volume whose records belong to no
+     * organisation (or all to one) still gets the organisation's bookmark: the reader sees whose
+     * records these are. */
+    const char *cur_org = NULL;
     for (size_t j = 0; j < nmembers; j++) {
         const build_item *m = members[j].item;
         dlist_doc *doc = NULL;
@@ -39,10 +45,15 @@ int pipeline_volume_bind(const build_item *volume, const build_member *members, 
         const char *a = all->meta.author, *b = doc->meta.author;
         if (a && (!b || strcmp(a, b))) dlist_meta_set(&all->meta.author, NULL);
         if (all->npages % 2) dlist_page_add(all); /* start every record on an odd (right-hand) page */
+        const char *org = m->org && *m->org ? m->org : NULL;
+        int level = org ? 2 : 1;
+        if (org && (!cur_org || strcmp(cur_org, org)))
+            dlist_outline_add(all, 1, org, all->npages, doc->height);
+        cur_org = org;
         size_t first_own = all->noutlines + 1;
-        dlist_outline_add(all, 1, members[j].title, all->npages, doc->height);
+        dlist_outline_add(all, level, members[j].title, all->npages, doc->height);
         dlist_doc_append(all, doc);
-        for (size_t k = first_own; k < all->noutlines; k++) all->outlines[k].level++;
+        for (size_t k = first_own; k < all->noutlines; k++) all->outlines[k].level += level;
         dlist_doc_free(doc);
     }
     if (!all) {

@@ -204,8 +204,14 @@ static void keep_member_summary(records_index *ix, xmlNodePtr member)
             copy = copy_attributes_only(ix, c); /* counted by channel, never quoted */
             for (xmlNodePtr o = c->children; o; o = o->next)
                 if (o->type == XML_ELEMENT_NODE) xmlAddChild(copy, copy_attributes_only(ix, o));
-        } else if (!strcmp(name, "study") || !strcmp(name, "analysis") || !strcmp(name, "evaluation") ||
-                   !strcmp(name, "rectification")) {
+        } else if (!strcmp(name, "study") || !strcmp(name, "evaluation")) {
+            /* study sessions (their form: 送教上门) and the 回执 register are counted, never quoted */
+            copy = copy_attributes_only(ix, c);
+            for (xmlNodePtr o = c->children; o; o = o->next)
+                if (o->type == XML_ELEMENT_NODE &&
+                    (!strcmp((const char *)o->name, "session") || !strcmp((const char *)o->name, "receipt")))
+                    xmlAddChild(copy, copy_attributes_only(ix, o));
+        } else if (!strcmp(name, "analysis") || !strcmp(name, "rectification")) {
             copy = copy_attributes_only(ix, c);
         }
         if (copy) xmlAddChild(sum, copy);
@@ -596,6 +602,31 @@ size_t records_members(const records_index *cix, const char *id, xmlNodePtr **ou
     *out = ws_xmalloc(ix->scratch_n * sizeof **out);
     memcpy(*out, ix->scratch_nodes, ix->scratch_n * sizeof **out);
     return ix->scratch_n;
+}
+
+size_t records_organisations(const records_index *ix, const char *id, xmlNodePtr **out)
+{
+    *out = NULL;
+    if (!ix || !id || !ix->root) return 0;
+    size_t n = 0, cap = 0, orgs = ix->stats.organisations;
+    for (xmlNodePtr o = ix->root->children; o; o = o->next) {
+        if (o->type != XML_ELEMENT_NODE || strcmp((const char *)o->name, "organisation")) continue;
+        /* Up the @parent chain from o (bounded: a loop ends the walk); o counts when the chain
+         * meets the organisation id, or an organisation of the unit id. */
+        xmlNodePtr cur = o;
+        int hit = 0;
+        for (size_t steps = 0; cur && steps <= orgs && !hit; steps++) {
+            const char *cid = attr_value(cur, "id"), *unit = attr_value(cur, "unit");
+            hit = (cid && !strcmp(cid, id)) || (unit && !strcmp(unit, id));
+            const char *parent = attr_value(cur, "parent");
+            id_entry *p = parent ? entry_get(ix, parent) : NULL;
+            cur = p && p->defined && p->kind == REC_ORG ? p->node : NULL;
+        }
+        if (!hit) continue;
+        if (n == cap) *out = ws_xrealloc(*out, (cap = cap ? cap * 2 : 16) * sizeof **out);
+        (*out)[n++] = o;
+    }
+    return n;
 }
 
 int records_is_bad(const records_index *ix, const char *id)

@@ -70,6 +70,12 @@ xmlNodePtr records_lookup(const records_index *ix, const char *id); /* unit or o
  * id (one record's merge asks for one id) or the index is freed. Returns the count. */
 size_t records_members(const records_index *ix, const char *id, xmlNodePtr **out);
 
+/* The organisations of the tree below the organisation or unit with this id, as index nodes in
+ * input order: for an organisation, itself and every organisation whose @parent chain reaches
+ * it (of any unit: a branch of another unit placed under it counts); for a unit, its
+ * organisations and all below them. *out is malloc()ed (free() it); returns the count. */
+size_t records_organisations(const records_index *ix, const char *id, xmlNodePtr **out);
+
 /* Whether the record with this id (member or organisation) had errors and must be skipped. */
 int records_is_bad(const records_index *ix, const char *id);
 

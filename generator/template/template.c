@@ -185,6 +185,7 @@ template *template_load_string(const char *path, const char *text, size_t len, c
         (void)chain;
     }
     errors += s.errors;
+    if (!errors && t->is_public) errors += tpl_privacy_check(t, d);
     free(s.lines);
     if (errors) {
         template_free(t);
@@ -253,6 +254,7 @@ const char *template_name(const template *t) { return t->name; }
 const char *template_title(const template *t) { return t->title; }
 const char *template_records(const template *t) { return t->records_src; }
 const char *template_style(const template *t) { return t->style; }
+int template_is_public(const template *t) { return t->is_public; }
 
 
 /* ---- which variables a template reads ---- */

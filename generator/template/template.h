@@ -78,6 +78,9 @@ const char *template_path(const template *t);
 const char *template_name(const template *t);    /* e.g. "feedback" */
 const char *template_title(const template *t);   /* e.g. "民主评议意见反馈表" */
 const char *template_records(const template *t); /* the records XPath as written */
+/* public: true — a form posted or handed to the public, which may not print private text (the
+ * loader refuses one that would; the private elements are listed in template_privacy.c). */
+int template_is_public(const template *t);
 const char *template_style(const template *t);   /* e.g. "gbt9704" */
 
 /* The records of this template in doc (records: is evaluated with the document node as context,

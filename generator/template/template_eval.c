@@ -68,6 +68,21 @@ static xmlXPathObjectPtr members_of_record(template *t)
     return set;
 }
 
+/* $organisations: the record's organisation and every organisation below it in the tree (a unit:
+ * its organisations and those below), from the index — other files and other units included. */
+static xmlXPathObjectPtr organisations_of_record(template *t)
+{
+    xmlNodePtr owner = t->v_record && is_named(t->v_record, "unit") ? t->v_record : t->v_organisation;
+    xmlChar *id = owner ? xmlGetProp(owner, BAD_CAST "id") : NULL;
+    xmlNodePtr *found = NULL;
+    size_t n = id ? records_organisations(t->ix, (const char *)id, &found) : 0;
+    xmlFree(id);
+    xmlXPathObjectPtr set = xmlXPathNewNodeSet(NULL);
+    for (size_t i = 0; i < n; i++) xmlXPathNodeSetAdd(set->nodesetval, found[i]);
+    free(found);
+    return set;
+}
+
 static xmlXPathObjectPtr lookup_variable(void *data, const xmlChar *name, const xmlChar *ns_uri)
 {
     template *t = data;
@@ -78,6 +93,7 @@ static xmlXPathObjectPtr lookup_variable(void *data, const xmlChar *name, const 
     if (!strcmp(v, "unit")) return nodes(t->dry ? NULL : t->v_unit);
     if (!strcmp(v, "campaign")) return nodes(t->dry ? NULL : t->v_campaign);
     if (!strcmp(v, "members")) return t->dry ? xmlXPathNewNodeSet(NULL) : members_of_record(t);
+    if (!strcmp(v, "organisations")) return t->dry ? xmlXPathNewNodeSet(NULL) : organisations_of_record(t);
     if (!strcmp(v, "form")) return xmlXPathNewCString(t->name ? t->name : "");
     if (!strcmp(v, "position") || !strcmp(v, "count")) {
         if (t->dry) return xmlXPathNewFloat(1);

@@ -148,7 +148,9 @@ static int valid_ident(const char *v, int allow_upper)
     return isalnum((unsigned char)*v);
 }
 
-static const char *const top_keys[] = {"name", "title", "records", "output", "style", "pdf"};
+/* public: (index 6) declares a form that is posted or handed to the public: see template_privacy.c. */
+static const char *const top_keys[] = {"name", "title", "records", "output", "style", "pdf", "public"};
+#define TOP_NKEYS 7
 static const char *const pdf_keys[] = {"title", "subject", "keywords", "author", "date"};
 
 /* Reads the front matter; returns the offset where the body starts, or 0 after reporting. */
@@ -169,7 +171,7 @@ size_t tpl_parse_front_matter(src *s, size_t start)
     seen_key seen[16];
     int nseen = 0, in_pdf = 0, pdf_indent = -1, bad = 0;
     size_t body = 0;
-    fm_value vals[6] = {{0}}, pdfv[PDF_NFIELDS] = {{0}};
+    fm_value vals[TOP_NKEYS] = {{0}}, pdfv[PDF_NFIELDS] = {{0}};
     p = eol + 1;
     while (p < s->len) {
         eol = p;
@@ -217,13 +219,13 @@ size_t tpl_parse_front_matter(src *s, size_t start)
             continue;
         }
         const char *const *known = nested ? pdf_keys : top_keys;
-        size_t nknown = nested ? sizeof pdf_keys / sizeof *pdf_keys : 6;
+        size_t nknown = nested ? sizeof pdf_keys / sizeof *pdf_keys : TOP_NKEYS;
         int which = -1;
         for (size_t n = 0; n < nknown; n++)
             if (!strcmp(known[n], key)) which = (int)n;
         if (which < 0) {
             tpl_src_error(s, i, nested ? "unknown key '%s' under pdf: (known: title, subject, keywords, author, date)"
-                                   : "unknown key '%s' in the front matter (known: name, title, records, output, style, pdf)",
+                                   : "unknown key '%s' in the front matter (known: name, title, records, output, style, pdf, public)",
                       key);
             bad = 1;
             p = eol + 1;
@@ -288,8 +290,13 @@ size_t tpl_parse_front_matter(src *s, size_t start)
             tpl_src_error(s, vals[4].off, "style: is a style name such as gbt9704, not '%s'", vals[4].text);
             bad = 1;
         }
-        for (int n = 0; n < 5; n++)
-            if (n != 3 && vals[n].text && strstr(vals[n].text, "{{")) {
+        if (vals[6].text && strcmp(vals[6].text, "true") && strcmp(vals[6].text, "false")) {
+            tpl_src_error(s, vals[6].off, "public: 只能写 true（公开张贴或发放的表单，不得印出个人隐私内容）或 false，不能写“%s”",
+                      vals[6].text);
+            bad = 1;
+        }
+        for (int n = 0; n < TOP_NKEYS; n++)
+            if (n != 3 && n != 5 && vals[n].text && strstr(vals[n].text, "{{")) {
                 tpl_src_error(s, vals[n].off, "%s: cannot contain {{ }} (only output: and the pdf: values can)", top_keys[n]);
                 bad = 1;
             }
@@ -299,6 +306,7 @@ size_t tpl_parse_front_matter(src *s, size_t start)
         t->title = ws_xstrdup(vals[1].text);
         t->records_src = ws_xstrdup(vals[2].text);
         t->style = ws_xstrdup(vals[4].text ? vals[4].text : "gbt9704");
+        t->is_public = vals[6].text && !strcmp(vals[6].text, "true");
         tpl_src_pos(s, vals[2].off, &t->records_line, &t->records_col);
         char what[400];
         snprintf(what, sizeof what, "records: %s", vals[2].text);
@@ -320,7 +328,7 @@ size_t tpl_parse_front_matter(src *s, size_t start)
                 if (fm_value_template(s, &pdfv[n], &t->pdf[n]) < 0) bad = 1;
             }
     }
-    for (int n = 0; n < 6; n++) free(vals[n].text);
+    for (int n = 0; n < TOP_NKEYS; n++) free(vals[n].text);
     for (int n = 0; n < PDF_NFIELDS; n++) free(pdfv[n].text);
     return bad || s->errors ? 0 : body;
 }

@@ -52,6 +52,7 @@ enum { PDF_TITLE, PDF_SUBJECT, PDF_KEYWORDS, PDF_AUTHOR, PDF_DATE, PDF_NFIELDS }
 struct template {
     char *path, *partials_dir;
     char *name, *title, *records_src, *style;
+    int is_public; /* front matter public: true — private text may not be printed (template_privacy.c) */
     xmlXPathCompExprPtr records;
     long records_line, records_col;
     tnode_list output;            /* file-name pattern */
@@ -165,6 +166,9 @@ tnode *tpl_new_node(const src *s, tnode_kind kind, size_t off);
 /* Parses and compiles a body (a template's or a partial's); chain names the partials being loaded. */
 int tpl_build_body(src *s, size_t from, size_t to, tnode_list *body, xpath_scope scope, const char **chain,
                    int chain_len);
+/* A public template (is_public) may not print private text: reports each expression that would,
+ * with its file and line, and returns how many (template_privacy.c). */
+int tpl_privacy_check(template *t, diag *d);
 /* Reads the front matter into t; returns the offset where the body starts, or 0 after reporting. */
 size_t tpl_parse_front_matter(src *s, size_t start);
 

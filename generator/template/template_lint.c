@@ -36,7 +36,7 @@ static size_t skip_space(const char *e, size_t i, size_t len)
     return i;
 }
 
-static const char *const record_vars[] = {"record", "organisation", "unit", "campaign", "form", "members"};
+static const char *const record_vars[] = {"record", "organisation", "unit", "campaign", "form", "members", "organisations"};
 
 static int known_variable(const char *name, size_t n, xpath_scope scope)
 {

@@ -34,7 +34,9 @@ assert_status 0 "the output verifies against its manifest"
 run "$WENSHU" build "${SAMPLES[@]}" -o "$TMP/v" -j 2 -q --combined --volume 8 --form feedback
 assert_status 0 "combined in volumes of 8 records"
 single="$TMP/a/合订本/评议意见反馈通知书.pdf"
-nrec=$(mutool show "$single" outline | grep -c $'^[-+]\t"')
+# bookmarks: the organisation at level 1, its records at level 2 (two tabs in mutool's listing)
+nrec=$(mutool show "$single" outline | grep -c $'^[-+|]\t\t"')
+assert_contains "$(mutool show "$single" outline | grep $'^[-+]\t"')" "中共临江市民政局机关第一支部委员会" "the combined file bookmarks by organisation first"
 nvol=$(( (nrec + 7) / 8 ))
 assert_eq "$(ls "$TMP/v/合订本" | grep -c '^评议意见反馈通知书（第[0-9]册）\.pdf$')" "$nvol" "$nrec records make $nvol volumes"
 pages() { pdfinfo "$1" 2>/dev/null | sed -n 's/^Pages: *//p'; }
@@ -42,18 +44,18 @@ total=0 names=""
 for k in $(seq "$nvol"); do
     f="$TMP/v/合订本/评议意见反馈通知书（第${k}册）.pdf"
     total=$((total + $(pages "$f")))
-    mutool show "$f" outline | sed -n 's/^[-+]\t"\(.*\)"\t.*/\1/p' >>"$TMP/volume-names"
+    mutool show "$f" outline | sed -n 's/^[-+|]\t\t"\(.*\)"\t.*/\1/p' >>"$TMP/volume-names"
 done
 names=$(cat "$TMP/volume-names")
 assert_eq "$total" "$(pages "$single")" "the volumes have the pages of the single combined file"
-assert_eq "$names" "$(mutool show "$single" outline | sed -n 's/^[-+]\t"\(.*\)"\t.*/\1/p')" "and its records, in order"
+assert_eq "$names" "$(mutool show "$single" outline | sed -n 's/^[-+|]\t\t"\(.*\)"\t.*/\1/p')" "and its records, in order"
 assert_contains "$(pdfinfo "$TMP/v/合订本/评议意见反馈通知书（第1册）.pdf")" "评议意见反馈通知书（合订本第1册）" "a volume's title says which"
 first=$(python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); print([e["record"] for e in m["files"] if "评议意见反馈通知书/" in e["path"]][-1])' "$TMP/a/manifest.json")
 run "$WENSHU" build "${SAMPLES[@]}" -o "$TMP/w" -j 2 -q --combined --volume 8 --form feedback --record "$first"
 assert_status 0 "one record, combined in volumes"
 made=$(ls "$TMP/w/合订本")
 assert_eq "$(echo "$made" | wc -l)" 1 "only one volume is made ($made)"
-who=$(mutool show "$TMP/w/合订本/$made" outline | sed -n 's/^[-+]\t"\(.*\)"\t.*/\1/p')
+who=$(mutool show "$TMP/w/合订本/$made" outline | sed -n 's/^[-+|]\t\t"\(.*\)"\t.*/\1/p')
 assert_contains "$(mutool show "$TMP/v/合订本/$made" outline)" "\"$who\"" "the volume of that name in the full run holds the record ($who)"
 run "$WENSHU" build "${SAMPLES[@]}" -o "$TMP/w" --combined --volume 0
 assert_status 2 "--volume 0 is refused"

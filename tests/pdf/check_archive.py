@@ -31,9 +31,44 @@ head = open(pdf, "rb").read(16)
 if not head.startswith(b"%PDF-1.4"):
     problems.append("header is not %%PDF-1.4: %r" % head[:8])
 
-trailer_id = show("trailer/ID").decode()
-ids = re.findall(r"<([0-9A-Fa-f]+)>", trailer_id)
-if len(ids) != 2 or any(len(i) != 32 for i in ids):
+trailer_id = show("trailer/ID").decode("latin-1")
+
+
+def pdf_strings(s):
+    """The byte lengths of the strings of a PDF array as mutool prints it: <hex> or (literal) —
+    mutool picks the literal form when the bytes happen to be mostly printable."""
+    out, i = [], 0
+    while i < len(s):
+        if s[i] == "<":
+            j = s.index(">", i)
+            out.append(len(re.sub(r"\s", "", s[i + 1:j])) // 2)
+            i = j + 1
+        elif s[i] == "(":
+            n, i, depth = 0, i + 1, 1
+            while depth:
+                c = s[i]
+                if c == "\\":
+                    m = re.match(r"\\([0-7]{1,3}|.)", s[i:], re.S)
+                    i += len(m.group(0))
+                    n += 1
+                    continue
+                if c == "(":
+                    depth += 1
+                elif c == ")":
+                    depth -= 1
+                    if not depth:
+                        i += 1
+                        break
+                n += 1
+                i += 1
+            out.append(n)
+        else:
+            i += 1
+    return out
+
+
+ids = pdf_strings(trailer_id)
+if len(ids) != 2 or any(n != 16 for n in ids):
     problems.append("trailer /ID is not two 16-byte strings: " + trailer_id.strip())
 
 md_dict = show("trailer/Root/Metadata").decode("utf-8", "replace")

@@ -34,8 +34,8 @@ title=$(pdfinfo "$report" | sed -n 's/^Title: *//p')
 assert_contains "$title" "专题报告" "the report's Title in Info reads in Chinese: $title"
 outline=$(mutool show "$combined" outline)
 n_records=$(cd "$OUTA" && find . -path '*/评议意见反馈通知书/*.pdf' ! -path '*合订本*' | wc -l)
-top_pages=$(grep -P '^[-+|]\t"' <<<"$outline" | sed -n 's/.*#page=\([0-9]*\).*/\1/p')
-assert_eq "$(wc -l <<<"$top_pages")" "$n_records" "one top-level bookmark per record in the combined file"
+top_pages=$(grep -P '^[-+|]\t\t"' <<<"$outline" | sed -n 's/.*#page=\([0-9]*\).*/\1/p')
+assert_eq "$(wc -l <<<"$top_pages")" "$n_records" "one bookmark per record under its organisation in the combined file"
 even=$(awk '$1 % 2 == 0' <<<"$top_pages")
 assert_eq "$even" "" "every record starts on an odd page (double-sided printing)"
 

@@ -254,14 +254,15 @@ int main(int argc, char **argv)
     snprintf(path, sizeof path, "%s/合订本/整改方案.pdf", a);
     char *comb = slurp(path);
     int odd_starts = 1, records_seen = 0;
-    for (char *l = strstr(comb, "outline 1 "); l; l = strstr(l + 1, "outline 1 ")) {
+    for (char *l = strstr(comb, "outline 2 "); l; l = strstr(l + 1, "outline 2 ")) {
         size_t page = strtoul(l + 10, NULL, 10);
         odd_starts &= page % 2 == 0; /* 0-based even = printed odd */
         records_seen++;
     }
     CHECK_ONCE(records_seen == (int)NRECORDS && odd_starts, "each of %d records starts on an odd page", records_seen);
-    CHECK_ONCE(strstr(comb, "outline 2 0 一、基本情况") && strstr(comb, "outline 1 0 张三"),
-          "a record's bookmark is level 1, its own headings level 2");
+    CHECK_ONCE(strstr(comb, "outline 3 0 一、基本情况") && strstr(comb, "outline 2 0 张三") &&
+                   strstr(comb, "outline 1 0 第一党支部"),
+          "bookmarks by organisation (level 1), then record (2), its own headings (3)");
     /* pages 1,2,3,1,2,1,1,2,1 with padding: 1+1, 2, 3+1, 1+1, 2, 1+1, 1+1, 2, 1 = 19 */
     CHECK_ONCE(strstr(comb, "page 18 ops") && !strstr(comb, "page 19 ops"), "blank pages pad odd-length records (19 pages)");
     CHECK_ONCE(strstr(comb, "title=整改方案（合订本）") != NULL, "the combined file has its own title");

@@ -248,6 +248,13 @@ static void test_functions_in_templates(void)
     MERGES_TO("{{ w:join(op) }}", data_xml, "一、二、三");
     MERGES_TO("{{ w:join(op, '；') }}", data_xml, "一；二；三");
     MERGES_TO("{{ w:join(nothing) }}", data_xml, "");
+    /* w:join-cn: 、 between the items, the conjunction before the last; equal values once */
+    MERGES_TO("{{ w:join-cn(op) }}|{{ w:join-cn(op, '及') }}|{{ w:join-cn(op[1]) }}|{{ w:join-cn(op[position() < 3]) }}",
+              data_xml, "一、二和三|一、二及三|一|一和二");
+    MERGES_TO("[{{ w:join-cn(nothing) }}]{{ w:join-cn(op | op) }}", data_xml, "[]一、二和三");
+    /* w:percent without digits: no needless .0 (100%, 50%); with digits: fixed */
+    MERGES_TO("{{ w:percent(2, 2) }}|{{ w:percent(1, 2) }}|{{ w:percent(1, 3) }}|{{ w:percent(2, 2, 1) }}|{{ w:percent(0, 5) }}",
+              data_xml, "100%|50%|33.3%|100.0%|0%");
     MERGES_TO("{{ str:padding(3, '〇') }}{{ math:max(g/i) }}", data_xml, "〇〇〇3");
     MERGES_TO("{{ $organisation/name }}/{{ $unit/name }}/{{ $campaign/name }}/{{ $record/@id }}/{{ $form }}",
               data_xml, "第一支部/民政局/先进性教育活动/M01/t");
@@ -520,8 +527,27 @@ static void test_errors(void)
           load_error("正文"));
     CHECK(strstr(load_error("---\nname: t\n"), "t.md:1:1: error: the front matter is never closed"), "unclosed front matter");
     CHECK(strstr(load_error("---\nname: t\ntitle: x\nrecords: //r\ncolour: red\n---\n"),
-                 "t.md:5:1: error: unknown key 'colour' in the front matter (known: name, title, records, output, style, pdf)"),
+                 "t.md:5:1: error: unknown key 'colour' in the front matter (known: name, title, records, output, style, pdf, public)"),
           "unknown key: %s", load_error("---\nname: t\ntitle: x\nrecords: //r\ncolour: red\n---\n"));
+    /* public: true — private text (situation, receipt) may be counted, tested and its attributes
+     * printed, never printed itself (template_privacy.c) */
+#define PUBLIC_FM "---\nname: t\ntitle: 通报\nrecords: //member\npublic: true\n---\n"
+    CHECK(strstr(load_error(PUBLIC_FM "{{ situation }}\n"), "t.md:7:1: error: 表单“通报”是公开张贴或发放的文件"),
+          "public: situation printed: %s", load_error(PUBLIC_FM "{{ situation }}\n"));
+    CHECK(strstr(load_error(PUBLIC_FM "{{ normalize-space(situation[@kind='x']) }}\n"), "t.md:7:1: error:"), "public: a string function passes the text through");
+    CHECK(strstr(load_error(PUBLIC_FM "{{ situation/text() }}\n"), "t.md:7:1: error:"), "public: text() of situation");
+    CHECK(strstr(load_error(PUBLIC_FM "{{#each situation}}\n{{ string() }}\n{{/each}}\n"), "t.md:8:1: error:"), "public: string() inside #each situation");
+    CHECK(strstr(load_error(PUBLIC_FM "{{#if x}}{{ $record/evaluation/receipt }}{{/if}}\n"), "印出了 receipt 的正文"), "public: receipt inside #if");
+    CHECK(strstr(load_error("---\nname: t\ntitle: 通报\nrecords: //member\npublic: true\noutput: \"{{ situation }}\"\n---\nx\n"), "t.md:6:10: error:"),
+          "public: the file name may not carry it either: %s", load_error("---\nname: t\ntitle: 通报\nrecords: //member\npublic: true\noutput: \"{{ situation }}\"\n---\nx\n"));
+    CHECK(!*load_error(PUBLIC_FM "{{ count(situation) }}{{ situation/@where }}{{ w:join(situation/@kind) }}{{#if situation = 'x'}}a{{/if}}"
+                       "{{ name[../situation] }}{{#each situation}}{{ @kind }}{{ ../name }}{{/each}}{{ string-length(situation) }}\n"),
+          "public: counting, testing, attributes and the parent are allowed: %s",
+          load_error(PUBLIC_FM "{{ count(situation) }}{{ situation/@where }}{{ w:join(situation/@kind) }}{{#if situation = 'x'}}a{{/if}}"
+                     "{{ name[../situation] }}{{#each situation}}{{ @kind }}{{ ../name }}{{/each}}{{ string-length(situation) }}\n"));
+    CHECK(!*load_error("---\nname: t\ntitle: x\nrecords: //member\npublic: false\n---\n{{ situation }}\n"), "public: false prints anything");
+    CHECK(strstr(load_error("---\nname: t\ntitle: x\nrecords: //member\npublic: ja\n---\n"), "t.md:5:9: error: public: 只能写 true"), "public: ja");
+#undef PUBLIC_FM
     CHECK(strstr(load_error("---\nname: t\ntitle: x\nrecords: //r\npdf:\n  titel: a\n---\n"),
                  "t.md:6:3: error: unknown key 'titel' under pdf:"),
           "unknown pdf key");
