@@ -508,6 +508,13 @@ xmlNodePtr records_unit_of(const records_index *ix, xmlNodePtr node)
     return unit ? records_lookup(ix, unit) : NULL;
 }
 
+xmlNodePtr records_parent_of(const records_index *ix, xmlNodePtr org)
+{
+    const char *parent = org ? attr_value(org, "parent") : NULL;
+    xmlNodePtr p = parent ? records_lookup(ix, parent) : NULL;
+    return p && !strcmp((const char *)p->name, "organisation") ? p : NULL;
+}
+
 xmlNodePtr records_indexed(const records_index *ix, xmlNodePtr rec)
 {
     const char *id = rec ? attr_value(rec, "id") : NULL;

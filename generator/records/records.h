@@ -91,6 +91,9 @@ xmlNodePtr records_organisation_of(const records_index *ix, xmlNodePtr rec, char
 /* The index's node of the unit named by node's @unit (node: a record, or a node of the index);
  * NULL when node has none or no unit or organisation has that id. */
 xmlNodePtr records_unit_of(const records_index *ix, xmlNodePtr node);
+/* The index's node of the organisation above org (named by its @parent); NULL for a top
+ * organisation, or when @parent names nothing or no organisation (an error `check` reports). */
+xmlNodePtr records_parent_of(const records_index *ix, xmlNodePtr org);
 /* The index's own copy of an organisation or unit record of a file (by its @id); NULL otherwise. */
 xmlNodePtr records_indexed(const records_index *ix, xmlNodePtr rec);
 /* The organisations and units whose records_members count the member (a member element with

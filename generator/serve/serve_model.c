@@ -4,11 +4,12 @@
  *    "forms":    [{"id": "feedback", "title": "评议意见反馈通知书", "ok": true}, …],
  *    "files":    ["samples/members-fly.xml", …],
  *    "records":  [{"id", "name", "kind": "member|organisation|unit", "file": i, "line",
- *                  "org", "orgName", "unit", "unitName", "bad": bool, "forms": [k, …]}, …],
+ *                  "org", "orgName", "parent", "unit", "unitName", "bad": bool, "forms": [k, …]}, …],
  *    "problems": ["FILE:LINE:COL: error: record ID: message", …]}
  *
  * Records are listed file by file in document order, each with the forms that select it; the
- * page groups them unit → organisation from org/unit (records.h's walks of the tree).
+ * page groups them unit → organisation from org/unit and nests each organisation under its
+ * "parent" (records.h's walks of the tree: the page never reads @parent itself).
  * Problems are the lines `wenshu check` prints (the page places each by its record id). */
 #include <dirent.h>
 #include <errno.h>
@@ -94,6 +95,8 @@ static void record_json(serve_ctx *ctx, ws_buf *j, xmlNodePtr rec, size_t file, 
     char *orgid = !strcmp(kind, "unit") ? ws_xstrdup("") : attr(org, "id");
     char *unitid = attr(unit, "id");
     char *unitname = name_of(unit, unitid);
+    /* An organisation's own parent; a member's organisation says where the member sits. */
+    char *parentid = !strcmp(kind, "organisation") ? attr(records_parent_of(ix, org), "id") : ws_xstrdup("");
     if (!strcmp(kind, "unit")) {
         free(orgname);
         orgname = ws_xstrdup("");
@@ -108,6 +111,8 @@ static void record_json(serve_ctx *ctx, ws_buf *j, xmlNodePtr rec, size_t file, 
     serve_json_str(j, orgid);
     ws_buf_puts(j, ",\"orgName\":");
     serve_json_str(j, orgname);
+    ws_buf_puts(j, ",\"parent\":");
+    serve_json_str(j, parentid);
     ws_buf_puts(j, ",\"unit\":");
     serve_json_str(j, unitid);
     ws_buf_puts(j, ",\"unitName\":");
@@ -126,6 +131,7 @@ static void record_json(serve_ctx *ctx, ws_buf *j, xmlNodePtr rec, size_t file, 
     free(orgid);
     free(unitid);
     free(unitname);
+    free(parentid);
 }
 
 /* The records of one file: every top-level element some form selects, in document order. */

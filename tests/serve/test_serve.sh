@@ -45,6 +45,13 @@ assert_eq "$(code "${URL}api/pdf?form=feedback&record=NOPE")" "422" "an unknown 
 assert_contains "$(cat "$TMP/body")" "没有“NOPE”" "with the reason in Chinese"
 assert_eq "$(code "${URL}api/pdf?form=nope&record=M25")" "404" "an unknown form: 404"
 assert_eq "$(code "${URL}api/state" -X PUT)" "405" "another method: 405"
+# The tree: an organisation names its parent committee, also one of another unit (福利院's branch
+# under the 民政局's 机关党委), so the page can nest it there.
+code "${URL}api/state" >/dev/null
+assert "the state names each organisation's parent" python3 -c '
+import json, sys
+recs = {r["id"]: r for r in json.load(open(sys.argv[1]))["model"]["records"]}
+sys.exit(not (recs["O-ZB4"]["parent"] == "O-JG" and recs["O-ZB4"]["unit"] == "U-FLY" and recs["O-JG"]["parent"] == ""))' "$TMP/body"
 
 # the files it serves, and those it refuses
 assert_eq "$(code "${URL}file/templates/feedback.md")" "200" "a template"

@@ -64,16 +64,31 @@ function drawTree() {
     if (!byRecord.has(p.record)) byRecord.set(p.record, []);
     byRecord.get(p.record).push(p);
   }
-  // unit → organisation → records, in the order first met
+  // unit → organisation tree → records, in the order first met. An organisation sits under its
+  // parent committee (records.h's walk, sent as "parent"), also when that belongs to another
+  // unit; one whose parent is not among the records heads its unit's list.
   const units = new Map();
-  for (const r of model.records) {
+  const orgs = new Map();
+  const unitOf = (r) => {
     const uk = r.unit || "";
-    if (!units.has(uk)) units.set(uk, { name: r.unitName || r.unit || "（未归属单位）", own: [], orgs: new Map() });
-    const u = units.get(uk);
+    if (!units.has(uk)) units.set(uk, { name: r.unitName || r.unit || "（未归属单位）", own: [], roots: [] });
+    return units.get(uk);
+  };
+  const orgOf = (id, name, r) => {
+    if (!orgs.has(id)) orgs.set(id, { id, name: name || id || "（未归属组织）", records: [], children: [], parent: "", unit: r.unit || "" });
+    return orgs.get(id);
+  };
+  for (const r of model.records) {
+    const u = unitOf(r);
     if (r.kind === "unit") { u.own.push(r); continue; }
-    const ok = r.org || "";
-    if (!u.orgs.has(ok)) u.orgs.set(ok, { name: r.orgName || r.org || "（未归属组织）", records: [] });
-    u.orgs.get(ok).records.push(r);
+    const o = orgOf(r.org || "", r.orgName, r);
+    if (r.kind === "organisation") { o.name = r.name || o.name; o.parent = r.parent || ""; o.unit = r.unit || o.unit; }
+    o.records.push(r);
+  }
+  for (const o of orgs.values()) {
+    const p = o.parent && o.parent !== o.id ? orgs.get(o.parent) : null;
+    if (p) p.children.push(o);
+    else unitOf({ unit: o.unit }).roots.push(o);
   }
   const recordItem = (r) => {
     const chips = r.forms.map((k) => {
@@ -88,13 +103,18 @@ function drawTree() {
     if (ps) li.append(el("ul", {}, ...ps.map(problemItem)));
     return li;
   };
+  const drawOrg = (o, depth, seen) => {
+    if (seen.has(o.id) || depth > 16) return []; // a cycle is reported by check, not drawn forever
+    seen.add(o.id);
+    const box = el("div", { class: "org", style: `margin-left:${depth * 0.8}em` },
+      el(depth ? "h4" : "h3", {}, o.name), el("ul", {}, ...o.records.map(recordItem)));
+    return [box, ...o.children.flatMap((c) => drawOrg(c, depth + 1, seen))];
+  };
+  const seen = new Set();
   for (const u of units.values()) {
     tree.append(el("h2", {}, u.name));
     if (u.own.length) tree.append(el("ul", {}, ...u.own.map(recordItem)));
-    for (const o of u.orgs.values()) {
-      tree.append(el("h3", {}, o.name));
-      tree.append(el("ul", {}, ...o.records.map(recordItem)));
-    }
+    for (const o of u.roots) tree.append(...drawOrg(o, 0, seen));
   }
   const list = $("problems");
   list.replaceChildren(...problems.map(problemItem));
