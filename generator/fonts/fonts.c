@@ -98,10 +98,9 @@ void fonts_free(fonts_set *fs)
     if (--live_fontsets == 0) FcFini();
 }
 
-static int has_glyf(hb_face_t *face)
+static int has_table(hb_face_t *face, hb_tag_t tag)
 {
-    /* libharu embeds TrueType outlines only; a CFF-flavoured OpenType face would come out blank. */
-    hb_blob_t *b = hb_face_reference_table(face, HB_TAG('g', 'l', 'y', 'f'));
+    hb_blob_t *b = hb_face_reference_table(face, tag);
     int ok = hb_blob_get_length(b) > 0;
     hb_blob_destroy(b);
     return ok;
@@ -121,7 +120,10 @@ static int face_get(fonts_set *fs, const char *file, int index, const char *fami
     hb_face_t *face = hb_face_create(blob, (unsigned)index);
     hb_blob_destroy(blob);
     unsigned upem = hb_face_get_upem(face);
-    if (hb_face_get_glyph_count(face) == 0 || upem == 0 || !has_glyf(face)) {
+    /* TrueType outlines (glyf) or CFF ones; CFF2 (variable fonts) and bitmap-only faces have
+     * neither and cannot be embedded. */
+    int cff = !has_table(face, HB_TAG('g', 'l', 'y', 'f')) && has_table(face, HB_TAG('C', 'F', 'F', ' '));
+    if (hb_face_get_glyph_count(face) == 0 || upem == 0 || (!cff && !has_table(face, HB_TAG('g', 'l', 'y', 'f')))) {
         hb_face_destroy(face);
         return -1;
     }
@@ -134,6 +136,7 @@ static int face_get(fonts_set *fs, const char *file, int index, const char *fami
     f->info.file = ws_xstrdup(path);
     f->info.index = index;
     f->info.upem = upem;
+    f->info.cff = cff;
     hb_font_extents_t ext;
     if (hb_font_get_h_extents(f->font, &ext)) {
         f->info.ascender = (int)((long)ext.ascender * 1000 / (long)upem);
@@ -167,12 +170,44 @@ static int family_matches(FcPattern *font, const char *wanted)
     return 0;
 }
 
+/* A chain entry that names a file: "/path/to/face.otf", or "/path/to/faces.ttc#2" for the face
+ * of that index. Anything with a '/' is a path. */
+static int resolve_path(fonts_set *fs, const char *entry)
+{
+    const char *hash = strrchr(entry, '#');
+    int index = 0;
+    size_t n = strlen(entry);
+    if (hash && hash[1] && strspn(hash + 1, "0123456789") == strlen(hash + 1) && strlen(hash + 1) < 6) {
+        index = atoi(hash + 1);
+        n = (size_t)(hash - entry);
+    }
+    char *path = ws_xstrndup(entry, n);
+    int face = face_get(fs, path, index, entry);
+    free(path);
+    return face;
+}
+
 /* fontconfig always answers FcFontMatch with *some* font; only a font whose family really is
- * the one asked for counts, or a missing 仿宋 would silently become DejaVu Sans. */
+ * the one asked for counts, or a missing 仿宋 would silently become DejaVu Sans. An entry may
+ * be a fontconfig pattern, "FandolSong:style=Bold": then the style (or the weight), when asked
+ * for, must match too, or a missing bold face would silently become the regular one. Style is
+ * the safer: Fandol's faces all declare weight 400. */
 static int resolve_family(fonts_set *fs, const char *family)
 {
-    FcPattern *pat = FcPatternCreate();
-    FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family);
+    if (strchr(family, '/')) return resolve_path(fs, family);
+    FcPattern *pat = strchr(family, ':') ? FcNameParse((const FcChar8 *)family) : FcPatternCreate();
+    if (!pat) return -1;
+    if (!strchr(family, ':')) FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family);
+    FcChar8 *wanted_family = NULL;
+    int wanted_weight = -1, weight = -1;
+    if (FcPatternGetString(pat, FC_FAMILY, 0, &wanted_family) != FcResultMatch) {
+        FcPatternDestroy(pat);
+        return -1;
+    }
+    char *wanted = ws_xstrdup((const char *)wanted_family);
+    FcPatternGetInteger(pat, FC_WEIGHT, 0, &wanted_weight);
+    FcChar8 *st = NULL;
+    char *wanted_style = FcPatternGetString(pat, FC_STYLE, 0, &st) == FcResultMatch ? ws_xstrdup((const char *)st) : NULL;
     FcConfigSubstitute(NULL, pat, FcMatchPattern);
     FcDefaultSubstitute(pat);
     FcResult res;
@@ -181,11 +216,18 @@ static int resolve_family(fonts_set *fs, const char *family)
     int face = -1;
     FcChar8 *file;
     int index = 0;
-    if (m && family_matches(m, family) && FcPatternGetString(m, FC_FILE, 0, &file) == FcResultMatch) {
+    if (m) FcPatternGetInteger(m, FC_WEIGHT, 0, &weight);
+    int style_ok = !wanted_style;
+    for (int i = 0; m && wanted_style && !style_ok && FcPatternGetString(m, FC_STYLE, i, &st) == FcResultMatch; i++)
+        style_ok = same_family((const char *)st, wanted_style);
+    if (m && family_matches(m, wanted) && style_ok && (wanted_style || wanted_weight < 0 || weight == wanted_weight) &&
+        FcPatternGetString(m, FC_FILE, 0, &file) == FcResultMatch) {
         FcPatternGetInteger(m, FC_INDEX, 0, &index);
         face = face_get(fs, (const char *)file, index, family);
     }
     if (m) FcPatternDestroy(m);
+    free(wanted);
+    free(wanted_style);
     return face;
 }
 
@@ -204,7 +246,7 @@ int fonts_set_chain(fonts_set *fs, fonts_role role, const char *const *families,
         if (face < 0) {
             if (d)
                 diag_report(d, DIAG_WARNING, (diag_loc){0},
-                            "font family \"%s\" (%s) is not installed or not a TrueType font; skipped",
+                            "font family \"%s\" (%s) is not installed or not a TrueType or OpenType font; skipped",
                             families[i], fonts_role_name(role));
             continue;
         }
@@ -292,7 +334,7 @@ static int fallback_lookup(fonts_set *fs, uint32_t cp)
             FcPatternGetString(list->fonts[i], FC_FILE, 0, &file) != FcResultMatch)
             continue;
         if (FcPatternGetString(list->fonts[i], FC_FONTFORMAT, 0, &fmt) == FcResultMatch &&
-            strcmp((const char *)fmt, "TrueType"))
+            strcmp((const char *)fmt, "TrueType") && strcmp((const char *)fmt, "CFF"))
             continue;
         FcPatternGetInteger(list->fonts[i], FC_INDEX, 0, &index);
         cands[n++] = (candidate){(const char *)fam, (const char *)file, index};

@@ -34,6 +34,7 @@ typedef struct {
     int index;      /* face index inside a TTC */
     unsigned upem;  /* units per em */
     int ascender, descender; /* 1/1000 em, from the face's metrics */
+    int cff;        /* outlines in a 'CFF ' table (OpenType/CFF): embedded as CIDFontType0C */
 } face_info;
 
 fonts_set *fonts_new(void);

@@ -1,5 +1,7 @@
-/* pdffont — writes one subset face as a PDF Type0/CIDFontType2 font through libharu's object
- * API: font program, widths, a correct ToUnicode CMap, and for archive copies a CIDSet.
+/* pdffont — writes one subset face as a PDF Type0 font through libharu's object API: a
+ * CIDFontType2 with /FontFile2 for a TrueType face, a CIDFontType0 with /FontFile3
+ * /CIDFontType0C for a CFF one; font program, widths, a correct ToUnicode CMap, and for archive
+ * copies a CIDSet.
  *
  * libharu's own TrueType path is not used: it re-parses the font file, walks all 65 536 BMP
  * code points per font, writes an invalid ToUnicode and cannot carry characters above U+FFFF.
