@@ -45,6 +45,8 @@ struct fonts_set {
     size_t nfaces, capfaces;
     int *chain[ROLE_COUNT];
     size_t nchain[ROLE_COUNT];
+    int *latin[ROLE_COUNT]; /* fonts_set_latin_chain */
+    size_t nlatin[ROLE_COUNT];
     choice_page *choice[ROLE_COUNT][NPAGES];
     choice_page *fallback[NPAGES]; /* beyond every chain; shared by all roles */
 };
@@ -91,6 +93,7 @@ void fonts_free(fonts_set *fs)
     free(fs->faces);
     for (int r = 0; r < ROLE_COUNT; r++) {
         free(fs->chain[r]);
+        free(fs->latin[r]);
         for (size_t p = 0; p < NPAGES; p++) free(fs->choice[r][p]);
     }
     for (size_t p = 0; p < NPAGES; p++) free(fs->fallback[p]);
@@ -231,12 +234,13 @@ static int resolve_family(fonts_set *fs, const char *family)
     return face;
 }
 
-int fonts_set_chain(fonts_set *fs, fonts_role role, const char *const *families, size_t n, diag *d)
+/* Resolves families into *chain (replacing it) and forgets role's cached choices. */
+static int set_faces(fonts_set *fs, fonts_role role, int **chain, size_t *nchain, const char *const *families, size_t n,
+                     const char *what, diag *d)
 {
-    if ((unsigned)role >= ROLE_COUNT) return 0;
-    free(fs->chain[role]);
-    fs->chain[role] = ws_xmalloc((n ? n : 1) * sizeof(int));
-    fs->nchain[role] = 0;
+    free(*chain);
+    *chain = ws_xmalloc((n ? n : 1) * sizeof(int));
+    *nchain = 0;
     for (size_t p = 0; p < NPAGES; p++) {
         free(fs->choice[role][p]);
         fs->choice[role][p] = NULL;
@@ -246,15 +250,32 @@ int fonts_set_chain(fonts_set *fs, fonts_role role, const char *const *families,
         if (face < 0) {
             if (d)
                 diag_report(d, DIAG_WARNING, (diag_loc){0},
-                            "font family \"%s\" (%s) is not installed or not a TrueType or OpenType font; skipped",
-                            families[i], fonts_role_name(role));
+                            "font family \"%s\" (%s%s) is not installed or not a TrueType or OpenType font; skipped",
+                            families[i], fonts_role_name(role), what);
             continue;
         }
         int dup = 0;
-        for (size_t k = 0; k < fs->nchain[role]; k++) dup |= fs->chain[role][k] == face;
-        if (!dup) fs->chain[role][fs->nchain[role]++] = face;
+        for (size_t k = 0; k < *nchain; k++) dup |= (*chain)[k] == face;
+        if (!dup) (*chain)[(*nchain)++] = face;
     }
-    return (int)fs->nchain[role];
+    return (int)*nchain;
+}
+
+int fonts_set_chain(fonts_set *fs, fonts_role role, const char *const *families, size_t n, diag *d)
+{
+    if ((unsigned)role >= ROLE_COUNT) return 0;
+    return set_faces(fs, role, &fs->chain[role], &fs->nchain[role], families, n, "", d);
+}
+
+int fonts_set_latin_chain(fonts_set *fs, fonts_role role, const char *const *families, size_t n, diag *d)
+{
+    if ((unsigned)role >= ROLE_COUNT) return 0;
+    return set_faces(fs, role, &fs->latin[role], &fs->nlatin[role], families, n, ", Latin", d);
+}
+
+int fonts_is_latin(uint32_t cp)
+{
+    return (cp >= 0x21 && cp <= 0x7E) || (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7);
 }
 
 static glyph_page *page_of(face_rec *f, uint32_t cp)
@@ -359,6 +380,9 @@ int fonts_face_for(fonts_set *fs, fonts_role role, uint32_t cp)
     if (*c != FACE_UNKNOWN) return *c;
 
     int face = -1;
+    if (fs->nlatin[role] && fonts_is_latin(cp))
+        for (size_t i = 0; i < fs->nlatin[role] && face < 0; i++)
+            if (face_has(fs, fs->latin[role][i], cp)) face = fs->latin[role][i];
     for (size_t i = 0; i < fs->nchain[role] && face < 0; i++)
         if (face_has(fs, fs->chain[role][i], cp)) face = fs->chain[role][i];
     if (face < 0) {

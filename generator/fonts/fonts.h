@@ -46,7 +46,18 @@ void fonts_free(fonts_set *fs);
  * roles when they resolve to the same file and index. */
 int fonts_set_chain(fonts_set *fs, fonts_role role, const char *const *families, size_t n, diag *d);
 
-/* The face that draws cp in role: the first face of the chain whose cmap has it; then, if
+/* Sets a role's Latin chain: faces tried first for Latin letters, digits and ASCII signs
+ * (fonts_is_latin), so that a CJK face's Latin — often monospaced or typewriter-like — can be
+ * replaced by a proportional serif, as a 公文 in Word sets 西文 in Times New Roman. Families are
+ * resolved and reported as by fonts_set_chain; an empty chain (the default) changes nothing. */
+int fonts_set_latin_chain(fonts_set *fs, fonts_role role, const char *const *families, size_t n, diag *d);
+
+/* The characters a Latin chain draws: U+0021..U+007E and the Latin letters U+00C0..U+024F
+ * but × and ÷. Never a CJK mark, nor — … “ ” ‘ ’ · whose Chinese forms are the CJK face's. */
+int fonts_is_latin(uint32_t cp);
+
+/* The face that draws cp in role: for a Latin character, the first face of the role's Latin
+ * chain that has it; else the first face of the chain whose cmap has it; then, if
  * none, any installed face fontconfig knows covers it (added to the set on first use).
  * Returns -1 when no installed font has the character. Cached per code point. */
 int fonts_face_for(fonts_set *fs, fonts_role role, uint32_t cp);
