@@ -275,7 +275,7 @@ int fonts_set_latin_chain(fonts_set *fs, fonts_role role, const char *const *fam
 
 int fonts_is_latin(uint32_t cp)
 {
-    return (cp >= 0x21 && cp <= 0x7E) || (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7);
+    return (cp >= 0x20 && cp <= 0x7E) || (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7);
 }
 
 static glyph_page *page_of(face_rec *f, uint32_t cp)

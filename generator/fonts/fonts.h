@@ -52,8 +52,9 @@ int fonts_set_chain(fonts_set *fs, fonts_role role, const char *const *families,
  * resolved and reported as by fonts_set_chain; an empty chain (the default) changes nothing. */
 int fonts_set_latin_chain(fonts_set *fs, fonts_role role, const char *const *families, size_t n, diag *d);
 
-/* The characters a Latin chain draws: U+0021..U+007E and the Latin letters U+00C0..U+024F
- * but × and ÷. Never a CJK mark, nor — … “ ” ‘ ’ · whose Chinese forms are the CJK face's. */
+/* The characters a Latin chain draws: U+0020..U+007E (the space too: a Latin word's spaces
+ * are its face's) and the Latin letters U+00C0..U+024F but × and ÷. Never a CJK mark, nor
+ * — … “ ” ‘ ’ · whose Chinese forms are the CJK face's. */
 int fonts_is_latin(uint32_t cp);
 
 /* The face that draws cp in role: for a Latin character, the first face of the role's Latin
