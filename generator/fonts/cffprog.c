@@ -349,7 +349,8 @@ unsigned cffprog_glyph_count(hb_blob_t *cff)
     return n;
 }
 
-hb_blob_t *cffprog_build(hb_blob_t *cff, const uint16_t *src, const int *adv, unsigned n, unsigned char *ok)
+hb_blob_t *cffprog_build(hb_blob_t *cff, const uint32_t *gids, unsigned ngids, const uint16_t *src, const int *adv, unsigned n,
+                         unsigned char *ok)
 {
     unsigned len;
     const unsigned char *p = (const unsigned char *)hb_blob_get_data(cff, &len);
@@ -379,10 +380,11 @@ hb_blob_t *cffprog_build(hb_blob_t *cff, const uint16_t *src, const int *adv, un
     if (!e_cs || e_cs->n != 1 || e_cs->v[0] < 0 || index_read(t, (size_t)e_cs->v[0], &cs) < 0 || !cs.count) goto out;
     const dict_entry *e_cstype = dict_find(&td, 1206);
     if (e_cstype && (e_cstype->n != 1 || e_cstype->v[0] != 2)) goto out; /* Type 2 charstrings only */
-    unsigned nglyphs = cs.count, total = nglyphs + n;
+    unsigned nglyphs = gids ? ngids : cs.count, total = nglyphs + n;
+    if (gids && gsubrs.count) goto out; /* a face with subroutines is cut by hb-subset */
     if (total > 0xFFFF) goto out;
 
-    fdsel = ws_xcalloc(total, 1);
+    fdsel = ws_xcalloc((cs.count > total ? cs.count : total) + 1, 1);
     if (e_ros) { /* CID-keyed: font dicts and FDSelect from the source */
         const dict_entry *e_fa = dict_find(&td, OP_FDARRAY), *e_fs = dict_find(&td, OP_FDSELECT);
         if (!e_fa || !e_fs || e_fa->n != 1 || e_fs->n != 1 || e_fa->v[0] < 0 || e_fs->v[0] < 0 ||
@@ -396,8 +398,8 @@ hb_blob_t *cffprog_build(hb_blob_t *cff, const uint16_t *src, const int *adv, un
         size_t so = (size_t)e_fs->v[0];
         if (so >= len) goto out;
         if (p[so] == 0) {
-            if (so + 1 + nglyphs > len) goto out;
-            memcpy(fdsel, p + so + 1, nglyphs);
+            if (so + 1 + cs.count > len) goto out;
+            memcpy(fdsel, p + so + 1, cs.count);
         } else if (p[so] == 3) {
             if (so + 3 > len) goto out;
             unsigned nr = rdn(p + so + 1, 2);
@@ -405,13 +407,13 @@ hb_blob_t *cffprog_build(hb_blob_t *cff, const uint16_t *src, const int *adv, un
             for (unsigned r = 0; r < nr; r++) {
                 const unsigned char *rp = p + so + 3 + 3 * r;
                 unsigned first = rdn(rp, 2), next = rdn(rp + 3, 2);
-                if (first > next || next > nglyphs) goto out;
+                if (first > next || next > cs.count) goto out;
                 memset(fdsel + first, rp[2], next - first);
             }
         } else {
             goto out;
         }
-        for (unsigned g = 0; g < nglyphs; g++)
+        for (unsigned g = 0; g < cs.count; g++)
             if (fdsel[g] >= nfd) goto out;
     } else { /* name-keyed: one font dict holding the Top DICT's Private */
         nfd = 1;
@@ -419,9 +421,15 @@ hb_blob_t *cffprog_build(hb_blob_t *cff, const uint16_t *src, const int *adv, un
         if (read_private(t, dict_find(&td, OP_PRIVATE), &fds[0]) < 0) goto out;
     }
 
-    /* The charstrings: the subset's, then the copies. */
+    for (unsigned i = 0; gids && i < nfd; i++)
+        if (fds[i].subrs.len) goto out;
+    /* The charstrings: the subset's (the chosen ones, each with its font dict), then the copies. */
     glyphs = ws_xmalloc(total * sizeof *glyphs);
-    for (unsigned g = 0; g < nglyphs; g++) glyphs[g] = index_get(&cs, g);
+    for (unsigned g = 0; g < nglyphs; g++) {
+        if (gids && (gids[g] >= cs.count || (g && gids[g] <= gids[g - 1]))) goto out;
+        glyphs[g] = index_get(&cs, gids ? gids[g] : g);
+        fdsel[g] = fdsel[gids ? gids[g] : g]; /* ascending ids: the source entry is not yet overwritten */
+    }
     extra_off = ws_xmalloc((n + 1) * sizeof *extra_off);
     for (unsigned k = 0; k < n; k++) {
         if (src[k] >= nglyphs) goto out;

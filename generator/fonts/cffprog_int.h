@@ -20,12 +20,17 @@
 
 #include <hb.h>
 
-/* The CFF of the subset (cff: its 'CFF ' table) with n glyphs appended, as above. ok[k] is set
+/* The CFF of the subset (cff: its 'CFF ' table) with n glyphs appended, as above. With gids
+ * (original glyph ids, ascending, .notdef first), cff is the face's own table and the program
+ * gets those glyphs only, as glyphs 0..ngids-1: the direct subset, a copy of charstrings, for a
+ * face without subroutines (Fandol has none); NULL is returned for a face with some (then
+ * hb-subset cuts them down first). Without gids, every glyph of cff is kept. ok[k] is set
  * to 0 when glyph k's advance could not be rewritten (its first stack-clearing operator lies
  * inside a subroutine): the glyph is still appended, with its source's advance, so later glyph
  * ids do not move, and the caller must not use it (it draws that variant with TJ adjustments).
  * Returns NULL when the table is malformed or uses something this writer does not know. */
-hb_blob_t *cffprog_build(hb_blob_t *cff, const uint16_t *src, const int *adv, unsigned n, unsigned char *ok);
+hb_blob_t *cffprog_build(hb_blob_t *cff, const uint32_t *gids, unsigned ngids, const uint16_t *src, const int *adv, unsigned n,
+                         unsigned char *ok);
 
 /* The number of glyphs of a CFF table (its CharStrings count), 0 when unreadable. */
 unsigned cffprog_glyph_count(hb_blob_t *cff);

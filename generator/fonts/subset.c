@@ -169,7 +169,7 @@ out:
  * them: the nv width variants first (their advance rewritten), then the characters sharing a
  * glyph (copies as they are). A variant whose advance cannot be rewritten is dropped from the
  * CID maps (drawn with TJ numbers, as when the font could not take it). Returns 0 or -1. */
-static int cff_program(hb_face_t *sub, unsigned nglyphs, unsigned nv, subset_font *out)
+static int cff_program(hb_face_t *sub, const uint32_t *gids, unsigned nglyphs, unsigned nv, subset_font *out)
 {
     hb_blob_t *table = hb_face_reference_table(sub, HB_TAG('C', 'F', 'F', ' '));
     unsigned n = out->ncid - nglyphs, upem = hb_face_get_upem(sub);
@@ -184,8 +184,8 @@ static int cff_program(hb_face_t *sub, unsigned nglyphs, unsigned nv, subset_fon
         adv[k] = k < nv ? (int)(((unsigned long)out->width[cid] * upem + 999) / 1000) : -1;
     }
     int rc = -1;
-    if (cffprog_glyph_count(table) == nglyphs) {
-        hb_blob_t *prog = cffprog_build(table, src, adv, n, ok);
+    if (gids || cffprog_glyph_count(table) == nglyphs) {
+        hb_blob_t *prog = cffprog_build(table, gids, nglyphs, src, adv, n, ok);
         if (prog) {
             out->lookup->program = prog;
             rc = 0;
@@ -232,9 +232,10 @@ static int build(fonts_set *fs, int face, const fonts_cpset *cps, const fonts_cp
 {
     memset(out, 0, sizeof *out);
     const face_info *fi = fonts_face(fs, face);
-    fontprog_source *prog = direct ? fonts_prog_source(fs, face) : NULL;
+    int direct_cff = direct && fi && fi->cff; /* charstrings copied by cffprog, when it can */
+    fontprog_source *prog = direct && !direct_cff ? fonts_prog_source(fs, face) : NULL;
     hb_face_t *src = direct ? NULL : fonts_subset_source(fs, face);
-    if (!fi || (direct && !prog) || (!direct && !src)) {
+    if (!fi || (direct && !direct_cff && !prog) || (!direct && !src)) {
         if (direct && fi) return 1;
         diag_report(d, DIAG_ERROR, (diag_loc){0}, "internal: no face %d in the font set", face);
         return -1;
@@ -250,7 +251,8 @@ static int build(fonts_set *fs, int face, const fonts_cpset *cps, const fonts_cp
             int g = fonts_glyph(fs, face, cp);
             if (g > 0) hb_set_add(glyphs, (hb_codepoint_t)g);
         }
-        if (fontprog_closure(prog, glyphs) < 0) {
+        if (direct_cff) hb_set_add(glyphs, 0); /* CFF has no composite glyphs */
+        else if (fontprog_closure(prog, glyphs) < 0) {
             hb_set_destroy(glyphs);
             return 1;
         }
@@ -329,7 +331,9 @@ static int build(fonts_set *fs, int face, const fonts_cpset *cps, const fonts_cp
         hb_map_set(L->variant_cid, key, cid);
         nv++;
     }
-    if (direct) {
+    if (direct_cff) {
+        /* built below, as for hb-subset's CFF */
+    } else if (direct) {
         L->program = fontprog_build(prog, map.gids, map.ngids, vsrc, vadv, nv);
         free((void *)map.gids);
         if (!L->program) { /* malformed glyph data: hb-subset may still cope */
@@ -368,14 +372,17 @@ static int build(fonts_set *fs, int face, const fonts_cpset *cps, const fonts_cp
         hb_map_set(L->cid_of, shared[i], cid);
     }
     free(shared);
-    if (fi->cff && cff_program(sub, nglyphs, nv, out) < 0) {
+    if (fi->cff && cff_program(direct_cff ? fonts_hb_face(fs, face) : sub, direct_cff ? map.gids : NULL, nglyphs, nv, out) < 0) {
         if (sub) hb_face_destroy(sub);
         if (plan) hb_subset_plan_destroy(plan);
+        free((void *)map.gids);
         subset_free(out);
+        if (direct_cff) return 1; /* subroutines, or data cffprog does not know: hb-subset */
         diag_report(d, DIAG_ERROR, (diag_loc){0}, "cannot subset font %s (%s, face %d): unexpected CFF data", fi->family,
                     fi->file, fi->index);
         return -1;
     }
+    if (direct_cff) free((void *)map.gids);
     unsigned plen;
     out->program = (const unsigned char *)hb_blob_get_data(L->program, &plen);
     out->program_len = plen;
