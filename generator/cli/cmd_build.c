@@ -29,6 +29,7 @@ static void usage(FILE *out)
 {
     fputs("usage: wenshu build DATA... -o OUT [--form NAME...] [--record ID...] [-j N] [--combined]\n"
           "                    [--volume N] [--shard K/N] [--force] [-q] [--archive] [--strict]\n"
+          "                    [--style NAME|FILE]\n"
           "       wenshu build --merge-manifests OUT\n"
           "\n"
           "Builds every form for every sound record of the DATA files as PDF under\n"
@@ -47,6 +48,8 @@ static void usage(FILE *out)
           "  --merge-manifests   merge the parts of a sharded build into OUT/manifest.json\n"
           "  --force             make every file again, even those that have not changed\n"
           "  --archive           PDF/A-1b archive copies\n"
+          "  --style NAME|FILE   set every form in this style instead of its own (e.g.\n"
+          "                      gbt9704-uming, or a .style file of the office's fonts)\n"
           "  --strict            warnings count as errors for the exit status\n"
           "  -q, --quiet         no progress and no summary line\n"
           "  -h, --help          this text\n"
@@ -137,7 +140,7 @@ static void print_summary(const build_summary *s)
         goto out;                                            \
     } while (0)
 
-enum { OPT_FORM = CLI_LONG_ONLY, OPT_RECORD, OPT_SHARD, OPT_MERGE, OPT_COMBINED, OPT_VOLUME, OPT_FORCE, OPT_ARCHIVE, OPT_STRICT };
+enum { OPT_FORM = CLI_LONG_ONLY, OPT_RECORD, OPT_SHARD, OPT_MERGE, OPT_COMBINED, OPT_VOLUME, OPT_FORCE, OPT_ARCHIVE, OPT_STRICT, OPT_STYLE };
 static const cli_option build_options_table[] = {
     {"output", 'o', 1, "an output folder"},
     {"form", OPT_FORM, 1, "a form name"},
@@ -151,6 +154,7 @@ static const cli_option build_options_table[] = {
     {"quiet", 'q', 0, NULL},
     {"archive", OPT_ARCHIVE, 0, NULL},
     {"strict", OPT_STRICT, 0, NULL},
+    {"style", OPT_STYLE, 1, "a style name or .style file"},
     {0},
 };
 
@@ -196,6 +200,8 @@ int cmd_build(int argc, char **argv)
             o.archive = 1;
         } else if (c == OPT_STRICT) {
             o.strict = 1;
+        } else if (c == OPT_STYLE) {
+            o.style = v;
         }
         /* CLI_STOP: help or version printed, or a usage error reported (also for a bad value) */
         if (c == CLI_STOP || p.status != EXIT_OK) {

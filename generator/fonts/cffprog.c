@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "fonts/cffhint_int.h"
 
 /* Operators, two-byte ones as 1200 + second byte (the CFF specification's "12 x"). */
 enum {
@@ -25,6 +26,7 @@ typedef struct {
     unsigned offsize;
     const unsigned char *offs, *data; /* data: one byte before the first object (offsets are 1-based) */
     size_t size;                      /* the whole INDEX, header included */
+    unsigned last;                    /* the last offset: one past the data */
 } cff_index;
 
 static unsigned rdn(const unsigned char *p, unsigned n)
@@ -53,18 +55,21 @@ static int index_read(span t, size_t off, cff_index *ix)
     ix->data = t.p + off + head - 1;
     unsigned last = rdn(ix->offs + (size_t)ix->count * ix->offsize, ix->offsize);
     if (last < 1 || off + head + last - 1 > t.len) return -1;
-    for (unsigned i = 0; i < ix->count; i++)
-        if (rdn(ix->offs + (size_t)i * ix->offsize, ix->offsize) > rdn(ix->offs + (size_t)(i + 1) * ix->offsize, ix->offsize))
-            return -1;
+    ix->last = last;
     ix->size = head + last - 1;
     return 0;
 }
 
-static span index_get(const cff_index *ix, unsigned i)
+/* Object i (< count) of an INDEX. Its offsets are checked here, not all of them by index_read:
+ * a CJK face's CharStrings INDEX has 30 000 of them and a subset reads a few hundred. */
+static int index_get(const cff_index *ix, unsigned i, span *out)
 {
+    if (i >= ix->count) return -1;
     unsigned a = rdn(ix->offs + (size_t)i * ix->offsize, ix->offsize);
     unsigned b = rdn(ix->offs + (size_t)(i + 1) * ix->offsize, ix->offsize);
-    return (span){ix->data + a, b - a};
+    if (a < 1 || a > b || b > ix->last) return -1;
+    *out = (span){ix->data + a, b - a};
+    return 0;
 }
 
 /* One operator of a DICT with its operands. */
@@ -291,6 +296,7 @@ typedef struct {
     dict priv;
     span subrs;   /* the local subroutines INDEX, as bytes; len 0 for none */
     double nominal;
+    int no_hints; /* every charstring lost its hints: the Private dict's hint values go too */
 } font_dict;
 
 static int read_private(span t, const dict_entry *pe, font_dict *f)
@@ -311,12 +317,22 @@ static int read_private(span t, const dict_entry *pe, font_dict *f)
     return 0;
 }
 
-/* The Private dict as written: its entries without Subrs, then Subrs pointing just past it. */
+/* Whether a Private dict entry is written: Subrs is rewritten, and without hints the values only
+ * a hinting rasteriser reads (blue zones, standard and snap stems, ForceBold, LanguageGroup,
+ * ExpansionFactor, initialRandomSeed) are left out; defaultWidthX and nominalWidthX stay. */
+static int private_keeps(const font_dict *f, int op)
+{
+    if (op == OP_SUBRS) return 0;
+    if (!f->no_hints) return 1;
+    return !((op >= 6 && op <= 11) || (op >= 1209 && op <= 1214) || (op >= 1217 && op <= 1219));
+}
+
+/* The Private dict as written: its entries kept, then Subrs pointing just past it. */
 static size_t private_size(const font_dict *f)
 {
     size_t n = 0;
     for (int i = 0; i < f->priv.n; i++)
-        if (f->priv.e[i].op != OP_SUBRS) n += f->priv.e[i].bytes.len;
+        if (private_keeps(f, f->priv.e[i].op)) n += f->priv.e[i].bytes.len;
     return n + (f->subrs.len ? 6 : 0);
 }
 
@@ -324,7 +340,7 @@ static void put_private(ws_buf *b, const font_dict *f)
 {
     size_t size = private_size(f);
     for (int i = 0; i < f->priv.n; i++)
-        if (f->priv.e[i].op != OP_SUBRS) ws_buf_put(b, f->priv.e[i].bytes.p, f->priv.e[i].bytes.len);
+        if (private_keeps(f, f->priv.e[i].op)) ws_buf_put(b, f->priv.e[i].bytes.p, f->priv.e[i].bytes.len);
     if (f->subrs.len) {
         put_int5(b, (long)size);
         put_op(b, OP_SUBRS);
@@ -339,8 +355,9 @@ unsigned cffprog_glyph_count(hb_blob_t *cff)
     span t = {p, len};
     cff_index name, top, strings, gsubrs, cs;
     dict td;
+    span tp;
     if (len < 4 || index_read(t, p[2], &name) < 0 || index_read(t, p[2] + name.size, &top) < 0 || top.count != 1 ||
-        dict_parse(index_get(&top, 0), &td) < 0)
+        index_get(&top, 0, &tp) < 0 || dict_parse(tp, &td) < 0)
         return 0;
     (void)strings, (void)gsubrs;
     const dict_entry *e = dict_find(&td, OP_CHARSTRINGS);
@@ -362,7 +379,8 @@ hb_blob_t *cffprog_build(hb_blob_t *cff, const uint32_t *gids, unsigned ngids, c
     unsigned nfd = 0;
     unsigned char *fdsel = NULL;
     span *glyphs = NULL;
-    ws_buf extra = {0}, out = {0};
+    ws_buf extra = {0}, out = {0}, body = {0};
+    size_t *body_off = NULL;
     size_t *extra_off = NULL;
 
     if (len < 4 || p[0] != 1) return NULL;
@@ -374,7 +392,8 @@ hb_blob_t *cffprog_build(hb_blob_t *cff, const uint32_t *gids, unsigned ngids, c
     if (index_read(t, at, &strings) < 0) return NULL;
     at += strings.size;
     if (index_read(t, at, &gsubrs) < 0) return NULL;
-    if (dict_parse(index_get(&top, 0), &td) < 0) return NULL;
+    span tp;
+    if (index_get(&top, 0, &tp) < 0 || dict_parse(tp, &td) < 0) return NULL;
 
     const dict_entry *e_cs = dict_find(&td, OP_CHARSTRINGS), *e_ros = dict_find(&td, OP_ROS);
     if (!e_cs || e_cs->n != 1 || e_cs->v[0] < 0 || index_read(t, (size_t)e_cs->v[0], &cs) < 0 || !cs.count) goto out;
@@ -393,7 +412,7 @@ hb_blob_t *cffprog_build(hb_blob_t *cff, const uint32_t *gids, unsigned ngids, c
         nfd = fdarray.count;
         fds = ws_xcalloc(nfd, sizeof *fds);
         for (unsigned i = 0; i < nfd; i++)
-            if (dict_parse(index_get(&fdarray, i), &fds[i].fd) < 0 || read_private(t, dict_find(&fds[i].fd, OP_PRIVATE), &fds[i]) < 0)
+            if (index_get(&fdarray, i, &tp) < 0 || dict_parse(tp, &fds[i].fd) < 0 || read_private(t, dict_find(&fds[i].fd, OP_PRIVATE), &fds[i]) < 0)
                 goto out;
         size_t so = (size_t)e_fs->v[0];
         if (so >= len) goto out;
@@ -425,11 +444,26 @@ hb_blob_t *cffprog_build(hb_blob_t *cff, const uint32_t *gids, unsigned ngids, c
         if (fds[i].subrs.len) goto out;
     /* The charstrings: the subset's (the chosen ones, each with its font dict), then the copies. */
     glyphs = ws_xmalloc(total * sizeof *glyphs);
+    body_off = ws_xmalloc((nglyphs + 1) * sizeof *body_off);
+    int all_stripped = 1;
     for (unsigned g = 0; g < nglyphs; g++) {
-        if (gids && (gids[g] >= cs.count || (g && gids[g] <= gids[g - 1]))) goto out;
-        glyphs[g] = index_get(&cs, gids ? gids[g] : g);
+        if (gids && (gids[g] >= cs.count || (g && gids[g] <= gids[g - 1]))) goto out_body;
+        span s;
+        if (index_get(&cs, gids ? gids[g] : g, &s) < 0) goto out_body;
         fdsel[g] = fdsel[gids ? gids[g] : g]; /* ascending ids: the source entry is not yet overwritten */
+        body_off[g] = body.len;
+        if (cffhint_strip(s.p, s.len, &body) < 0) { /* kept with its hints (cffhint_int.h) */
+            ws_buf_put(&body, s.p, s.len);
+            all_stripped = 0;
+        }
     }
+    body_off[nglyphs] = body.len;
+    for (unsigned g = 0; g < nglyphs; g++)
+        glyphs[g] = (span){(const unsigned char *)body.data + body_off[g], body_off[g + 1] - body_off[g]};
+    free(body_off);
+    body_off = NULL;
+    /* Without a stem left, the Private dicts' hint values (blue zones, standard stems) serve nothing. */
+    for (unsigned i = 0; all_stripped && i < nfd; i++) fds[i].no_hints = 1;
     extra_off = ws_xmalloc((n + 1) * sizeof *extra_off);
     for (unsigned k = 0; k < n; k++) {
         if (src[k] >= nglyphs) goto out;
@@ -447,7 +481,11 @@ hb_blob_t *cffprog_build(hb_blob_t *cff, const uint32_t *gids, unsigned ngids, c
     /* Strings: the source's, plus "Adobe" and "Identity" for a name-keyed source's new ROS. */
     span *strs = ws_xmalloc((strings.count + 2) * sizeof *strs);
     unsigned nstr = strings.count;
-    for (unsigned i = 0; i < nstr; i++) strs[i] = index_get(&strings, i);
+    for (unsigned i = 0; i < nstr; i++)
+        if (index_get(&strings, i, &strs[i]) < 0) {
+            free(strs);
+            goto out;
+        }
     unsigned sid_adobe = 0, sid_identity = 0;
     if (!e_ros) {
         sid_adobe = STANDARD_STRINGS + nstr;
@@ -575,5 +613,9 @@ out:
     free(glyphs);
     free(extra_off);
     ws_buf_free(&extra);
+    ws_buf_free(&body);
     return result;
+out_body:
+    free(body_off);
+    goto out;
 }
