@@ -114,7 +114,7 @@ HPDF_Dict pdffont_add(HPDF_Doc pdf, fonts_set *fs, int face, const subset_font *
     int v[4];
     if (fonts_bbox(fs, face, v) == 0) box = (HPDF_Box){(HPDF_REAL)v[0], (HPDF_REAL)v[1], (HPDF_REAL)v[2], (HPDF_REAL)v[3]};
 
-    HPDF_Dict file = flate_stream(pdf, sf->program, sf->program_len, PDFFONT_PROGRAM_LEVEL);
+    HPDF_Dict file = flate_stream(pdf, sf->program, sf->program_len, PDFFONT_LEVEL_OF(fi->cff));
     if (!file) return NULL;
     if (fi->cff) /* a bare CID-keyed CFF program (fonts/cffprog_int.h) */
         HPDF_Dict_AddName(file, "Subtype", "CIDFontType0C");
