@@ -1,5 +1,7 @@
 #include "fonts/cffhint_int.h"
 
+#include <string.h>
+
 #define MAX_ARGS 48 /* the Type 2 argument stack limit */
 
 /* Operators (escaped ones as 1200 + the second byte) */
@@ -14,9 +16,9 @@ enum {
 
 /* The length of the number starting with byte b (28: 16-bit integer, 255: 16.16 fixed,
  * 32-246: one byte, 247-254: two bytes); 0 for an operator byte. */
-static size_t number_len(unsigned b)
+static inline size_t number_len(unsigned b)
 {
-    return b == 28 ? 3 : b == 255 ? 5 : b >= 247 ? 2 : b >= 32 ? 1 : 0;
+    return b >= 32 ? (b <= 246 ? 1 : b == 255 ? 5 : 2) : b == 28 ? 3 : 0;
 }
 
 int cffhint_strip(const unsigned char *cs, size_t len, ws_buf *out)
@@ -30,7 +32,12 @@ int cffhint_strip(const unsigned char *cs, size_t len, ws_buf *out)
     int width_done = 0;              /* the first stack-clearing operator has been seen */
     unsigned stems = 0;
     int ended = 0;
+    /* The result is never longer than cs (the width only moves forward over dropped hints), so
+     * room for all of it is made once and the kept pieces are copied in place: a notice strips
+     * 100 KB of charstrings, a call per operator would cost more than the walk. */
     size_t start = out->len;
+    ws_buf_put(out, cs, len);
+    unsigned char *w = (unsigned char *)out->data + start;
 
     while (p < end) {
         size_t l = number_len(*p);
@@ -87,8 +94,13 @@ int cffhint_strip(const unsigned char *cs, size_t len, ws_buf *out)
             width_len = first_len;
         }
         if (keep) {
-            if (!width_done && width && !has_width) ws_buf_put(out, width, width_len);
-            ws_buf_put(out, args, (size_t)(op_at - args) + (op >= 1200 ? 2 : 1));
+            if (!width_done && width && !has_width) {
+                memmove(w, width, width_len);
+                w += width_len;
+            }
+            size_t l = (size_t)(op_at - args) + (op >= 1200 ? 2 : 1);
+            memmove(w, args, l);
+            w += l;
         }
         width_done = 1;
         args = p;
@@ -99,8 +111,11 @@ int cffhint_strip(const unsigned char *cs, size_t len, ws_buf *out)
         }
     }
     if (!ended) goto bad;
+    out->len = start + (size_t)(w - ((unsigned char *)out->data + start));
+    out->data[out->len] = 0;
     return 0;
 bad:
     out->len = start;
+    out->data[start] = 0;
     return -1;
 }

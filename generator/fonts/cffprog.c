@@ -348,6 +348,36 @@ static void put_private(ws_buf *b, const font_dict *f)
     }
 }
 
+struct cffprog_cache {
+    unsigned count;      /* the face's glyphs */
+    uint32_t *off, *len; /* of glyph g's rewritten charstring in data */
+    unsigned char *state; /* 0: not yet rewritten; 1: without hints; 2: kept as it is */
+    ws_buf data;
+};
+
+void cffprog_cache_free(cffprog_cache *c)
+{
+    if (!c) return;
+    free(c->off);
+    free(c->len);
+    free(c->state);
+    ws_buf_free(&c->data);
+    free(c);
+}
+
+/* Glyph g's charstring s as written, into c (rewritten now if it is not there yet); returns 1
+ * when it went without its hints, 0 when it is kept as it is. */
+static int cache_get(cffprog_cache *c, unsigned g, span s)
+{
+    if (!c->state[g]) {
+        c->off[g] = (uint32_t)c->data.len;
+        c->state[g] = cffhint_strip(s.p, s.len, &c->data) == 0 ? 1 : 2;
+        if (c->state[g] == 2) ws_buf_put(&c->data, s.p, s.len);
+        c->len[g] = (uint32_t)(c->data.len - c->off[g]);
+    }
+    return c->state[g] == 1;
+}
+
 unsigned cffprog_glyph_count(hb_blob_t *cff)
 {
     unsigned len;
@@ -367,7 +397,7 @@ unsigned cffprog_glyph_count(hb_blob_t *cff)
 }
 
 hb_blob_t *cffprog_build(hb_blob_t *cff, const uint32_t *gids, unsigned ngids, const uint16_t *src, const int *adv, unsigned n,
-                         unsigned char *ok)
+                         unsigned char *ok, cffprog_cache **cache)
 {
     unsigned len;
     const unsigned char *p = (const unsigned char *)hb_blob_get_data(cff, &len);
@@ -443,6 +473,18 @@ hb_blob_t *cffprog_build(hb_blob_t *cff, const uint32_t *gids, unsigned ngids, c
     for (unsigned i = 0; gids && i < nfd; i++)
         if (fds[i].subrs.len) goto out;
     /* The charstrings: the subset's (the chosen ones, each with its font dict), then the copies. */
+    cffprog_cache *c = NULL;
+    if (gids && cache) {
+        if (*cache && (*cache)->count != cs.count) goto out; /* another face's cache */
+        if (!*cache) {
+            c = *cache = ws_xcalloc(1, sizeof **cache);
+            c->count = cs.count;
+            c->off = ws_xmalloc(cs.count * sizeof *c->off);
+            c->len = ws_xmalloc(cs.count * sizeof *c->len);
+            c->state = ws_xcalloc(cs.count, 1);
+        }
+        c = *cache;
+    }
     glyphs = ws_xmalloc(total * sizeof *glyphs);
     body_off = ws_xmalloc((nglyphs + 1) * sizeof *body_off);
     int all_stripped = 1;
@@ -451,6 +493,10 @@ hb_blob_t *cffprog_build(hb_blob_t *cff, const uint32_t *gids, unsigned ngids, c
         span s;
         if (index_get(&cs, gids ? gids[g] : g, &s) < 0) goto out_body;
         fdsel[g] = fdsel[gids ? gids[g] : g]; /* ascending ids: the source entry is not yet overwritten */
+        if (c) {
+            all_stripped &= cache_get(c, gids[g], s);
+            continue;
+        }
         body_off[g] = body.len;
         if (cffhint_strip(s.p, s.len, &body) < 0) { /* kept with its hints (cffhint_int.h) */
             ws_buf_put(&body, s.p, s.len);
@@ -458,8 +504,10 @@ hb_blob_t *cffprog_build(hb_blob_t *cff, const uint32_t *gids, unsigned ngids, c
         }
     }
     body_off[nglyphs] = body.len;
+    /* the spans last: the buffers do not move any more */
     for (unsigned g = 0; g < nglyphs; g++)
-        glyphs[g] = (span){(const unsigned char *)body.data + body_off[g], body_off[g + 1] - body_off[g]};
+        glyphs[g] = c ? (span){(const unsigned char *)c->data.data + c->off[gids[g]], c->len[gids[g]]}
+                      : (span){(const unsigned char *)body.data + body_off[g], body_off[g + 1] - body_off[g]};
     free(body_off);
     body_off = NULL;
     /* Without a stem left, the Private dicts' hint values (blue zones, standard stems) serve nothing. */

@@ -20,6 +20,13 @@
 
 #include <hb.h>
 
+/* The charstrings of one face as cffprog_build writes them (without hints: cffhint_int.h), by
+ * glyph id, each rewritten on first use: the documents of a batch share most of their
+ * characters, and the rewrite, a walk over every byte, cost as much as deflating them. It
+ * grows with the glyphs used, at most the face's CharStrings (a few MB for a CJK face). */
+typedef struct cffprog_cache cffprog_cache;
+void cffprog_cache_free(cffprog_cache *c);
+
 /* The CFF of the subset (cff: its 'CFF ' table) with n glyphs appended, as above. With gids
  * (original glyph ids, ascending, .notdef first), cff is the face's own table and the program
  * gets those glyphs only, as glyphs 0..ngids-1: the direct subset, a copy of charstrings, for a
@@ -28,9 +35,10 @@
  * to 0 when glyph k's advance could not be rewritten (its first stack-clearing operator lies
  * inside a subroutine): the glyph is still appended, with its source's advance, so later glyph
  * ids do not move, and the caller must not use it (it draws that variant with TJ adjustments).
- * Returns NULL when the table is malformed or uses something this writer does not know. */
+ * Returns NULL when the table is malformed or uses something this writer does not know.
+ * cache (with gids only; may be NULL): *cache is the face's cache, made here when NULL. */
 hb_blob_t *cffprog_build(hb_blob_t *cff, const uint32_t *gids, unsigned ngids, const uint16_t *src, const int *adv, unsigned n,
-                         unsigned char *ok);
+                         unsigned char *ok, cffprog_cache **cache);
 
 /* The number of glyphs of a CFF table (its CharStrings count), 0 when unreadable. */
 unsigned cffprog_glyph_count(hb_blob_t *cff);

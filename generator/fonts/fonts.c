@@ -33,6 +33,7 @@ typedef struct {
     unsigned subsets;    /* how many documents have subset this face */
     fontprog_source *prog; /* its tables for writing subset programs directly */
     int prog_tried;
+    cffprog_cache *cff_cache; /* a CFF face's rewritten charstrings (cffprog_int.h) */
     glyph_page *pages[NPAGES];
 } face_rec;
 
@@ -86,6 +87,7 @@ void fonts_free(fonts_set *fs)
         hb_face_destroy(f->face);
         if (f->prepared) hb_face_destroy(f->prepared);
         fontprog_source_free(f->prog);
+        cffprog_cache_free(f->cff_cache);
         free(f->info.family);
         free(f->info.file);
         free(f);
@@ -491,6 +493,11 @@ fontprog_source *fonts_prog_source(fonts_set *fs, int face)
         f->prog = fontprog_source_new(f->face);
     }
     return f->prog;
+}
+
+cffprog_cache **fonts_cff_cache(fonts_set *fs, int face)
+{
+    return face >= 0 && (size_t)face < fs->nfaces ? &fs->faces[face]->cff_cache : NULL;
 }
 
 size_t fonts_nfaces(const fonts_set *fs) { return fs->nfaces; }

@@ -169,7 +169,8 @@ out:
  * them: the nv width variants first (their advance rewritten), then the characters sharing a
  * glyph (copies as they are). A variant whose advance cannot be rewritten is dropped from the
  * CID maps (drawn with TJ numbers, as when the font could not take it). Returns 0 or -1. */
-static int cff_program(hb_face_t *sub, const uint32_t *gids, unsigned nglyphs, unsigned nv, subset_font *out)
+static int cff_program(hb_face_t *sub, const uint32_t *gids, unsigned nglyphs, unsigned nv, cffprog_cache **cache,
+                       subset_font *out)
 {
     hb_blob_t *table = hb_face_reference_table(sub, HB_TAG('C', 'F', 'F', ' '));
     unsigned n = out->ncid - nglyphs, upem = hb_face_get_upem(sub);
@@ -185,7 +186,7 @@ static int cff_program(hb_face_t *sub, const uint32_t *gids, unsigned nglyphs, u
     }
     int rc = -1;
     if (gids || cffprog_glyph_count(table) == nglyphs) {
-        hb_blob_t *prog = cffprog_build(table, gids, nglyphs, src, adv, n, ok);
+        hb_blob_t *prog = cffprog_build(table, gids, nglyphs, src, adv, n, ok, gids ? cache : NULL);
         if (prog) {
             out->lookup->program = prog;
             rc = 0;
@@ -372,7 +373,8 @@ static int build(fonts_set *fs, int face, const fonts_cpset *cps, const fonts_cp
         hb_map_set(L->cid_of, shared[i], cid);
     }
     free(shared);
-    if (fi->cff && cff_program(direct_cff ? fonts_hb_face(fs, face) : sub, direct_cff ? map.gids : NULL, nglyphs, nv, out) < 0) {
+    if (fi->cff && cff_program(direct_cff ? fonts_hb_face(fs, face) : sub, direct_cff ? map.gids : NULL, nglyphs, nv,
+                                fonts_cff_cache(fs, face), out) < 0) {
         if (sub) hb_face_destroy(sub);
         if (plan) hb_subset_plan_destroy(plan);
         free((void *)map.gids);
