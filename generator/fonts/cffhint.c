@@ -27,7 +27,7 @@ int cffhint_strip(const unsigned char *cs, size_t len, ws_buf *out)
     const unsigned char *args = p;   /* the operands of the coming operator start here */
     int n = 0;                       /* ...and there are n of them */
     size_t first_len = 0;            /* the byte length of the first of them */
-    const unsigned char *width = NULL; /* the width operand, taken from a hint operator */
+    const unsigned char *width = NULL; /* the width operand of a dropped hint operator, not yet written */
     size_t width_len = 0;
     int width_done = 0;              /* the first stack-clearing operator has been seen */
     unsigned stems = 0;
@@ -94,9 +94,10 @@ int cffhint_strip(const unsigned char *cs, size_t len, ws_buf *out)
             width_len = first_len;
         }
         if (keep) {
-            if (!width_done && width && !has_width) {
+            if (width) { /* the width a dropped hint operator had, in front of the first kept one */
                 memmove(w, width, width_len);
                 w += width_len;
+                width = NULL;
             }
             size_t l = (size_t)(op_at - args) + (op >= 1200 ? 2 : 1);
             memmove(w, args, l);

@@ -373,6 +373,34 @@ static int fallback_lookup(fonts_set *fs, uint32_t cp)
     return found;
 }
 
+/* Mainland (GB) forms of the full-width marks: 。，、 sit in the lower left of the em box and
+ * ；：！ in its left half; Taiwan and Hong Kong faces centre them (AR PL UMing: 。、; WenQuanYi
+ * Zen Hei: ，；：！). ？ is not here: GB faces centre it too (FandolFang: ink 0.32-0.68 em).
+ * Returns 1 for a mark face draws in its mainland position, 0 for one it does not, -1 for a
+ * code point that is none of these marks. The ink must end left of the middle of the advance
+ * and, for 。，、, its top lie below the middle of the em box (between descender and ascender). */
+static int mainland_mark(fonts_set *fs, int face, uint32_t cp)
+{
+    int low;
+    switch (cp) {
+    case 0x3002: case 0xFF0C: case 0x3001: low = 1; break; /* 。，、 */
+    case 0xFF1B: case 0xFF1A: case 0xFF01: low = 0; break; /* ；：！ */
+    default: return -1;
+    }
+    fonts_ink e;
+    const face_info *fi = &fs->faces[face]->info;
+    if (!fonts_glyph_ink(fs, face, cp, &e) || e.advance <= 0) return 0;
+    if (2 * (e.x_bearing + e.width) > e.advance) return 0;
+    long middle = (long)(fi->ascender + fi->descender) * (long)fi->upem / 2000;
+    return !low || e.y_bearing <= middle;
+}
+
+int fonts_mainland_mark(fonts_set *fs, int face, uint32_t cp)
+{
+    if (face < 0 || (size_t)face >= fs->nfaces) return 0;
+    return mainland_mark(fs, face, cp);
+}
+
 int fonts_face_for(fonts_set *fs, fonts_role role, uint32_t cp)
 {
     if ((unsigned)role >= ROLE_COUNT || cp > 0x10FFFF) return -1;
@@ -385,14 +413,26 @@ int fonts_face_for(fonts_set *fs, fonts_role role, uint32_t cp)
     if (fs->nlatin[role] && fonts_is_latin(cp))
         for (size_t i = 0; i < fs->nlatin[role] && face < 0; i++)
             if (face_has(fs, fs->latin[role][i], cp)) face = fs->latin[role][i];
-    for (size_t i = 0; i < fs->nchain[role] && face < 0; i++)
-        if (face_has(fs, fs->chain[role][i], cp)) face = fs->chain[role][i];
+    /* A full-width mark that has a mainland form (mainland_mark) comes from the role's first face
+     * (the style's own choice), else only from a face that draws it in that form: a face later in
+     * the chain, or one fontconfig falls back to, must not bring a Taiwan-style centred 。 into
+     * simplified text. Only when no face has the mainland form does the first that has the
+     * mark at all draw it (a centred mark is better than none). */
+    int any = -1;
+    for (size_t i = 0; i < fs->nchain[role] && face < 0; i++) {
+        int f = fs->chain[role][i];
+        if (!face_has(fs, f, cp)) continue;
+        if (any < 0) any = f;
+        if (i == 0 || mainland_mark(fs, f, cp) != 0) face = f;
+    }
     if (face < 0) {
         choice_page **fb = &fs->fallback[cp >> 8];
         if (!*fb) *fb = choice_page_new();
         int16_t *f = &(*fb)->face[cp & 0xFF];
         if (*f == FACE_UNKNOWN) *f = (int16_t)fallback_lookup(fs, cp);
         face = *f;
+        if (face >= 0 && any >= 0 && mainland_mark(fs, face, cp) == 0) face = any;
+        if (face < 0) face = any;
     }
     *c = (int16_t)face;
     return face;

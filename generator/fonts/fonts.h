@@ -58,10 +58,18 @@ int fonts_set_latin_chain(fonts_set *fs, fonts_role role, const char *const *fam
 int fonts_is_latin(uint32_t cp);
 
 /* The face that draws cp in role: for a Latin character, the first face of the role's Latin
- * chain that has it; else the first face of the chain whose cmap has it; then, if
+ * chain that has it; else the first face of the chain whose cmap has it (for 。，、；：！ the
+ * first face, or a later one only when it has their mainland form: fonts_mainland_mark); then, if
  * none, any installed face fontconfig knows covers it (added to the set on first use).
  * Returns -1 when no installed font has the character. Cached per code point. */
 int fonts_face_for(fonts_set *fs, fonts_role role, uint32_t cp);
+
+/* 1 when cp is one of 。，、；：！ and face draws it in the mainland (GB) position — 。，、 in the
+ * lower left of the em box, ；：！ in its left half, measured from the glyph's ink — 0 when it
+ * draws it centred (the Taiwan and Hong Kong forms) or lacks it, -1 for any other code point.
+ * fonts_face_for takes these marks only from the role's first face or from a face for which
+ * this is 1. */
+int fonts_mainland_mark(fonts_set *fs, int face, uint32_t cp);
 
 /* Advance of cp in face, in 1/1000 em (as the PDF /W array carries it). */
 int fonts_advance(fonts_set *fs, int face, uint32_t cp);
