@@ -13,6 +13,7 @@
 #include "fonts/cffprog_int.h"
 #include "fonts/fonts.h"
 #include "fonts/fonts_int.h"
+#include "fonts/subset.h"
 
 /* a small integer operand */
 #define N(v) (unsigned char)((v) + 139)
@@ -156,8 +157,78 @@ static void whole_face(const char *family)
     diag_free(d);
 }
 
+/* A name-keyed CFF face with subroutines (TeX Gyre Termes, Debian's fonts-texgyre; skipped
+ * without it): cffprog leaves such a face to hb-subset and rewrites hb-subset's CFF. Every CID
+ * of the subset, width variants included, must draw its character's outline, and a variant have
+ * the width asked for. */
+static void subroutinized(void)
+{
+    diag *d = diag_new(NULL);
+    fonts_set *fs = fonts_new();
+    const char *const termes[] = {"TeX Gyre Termes:style=Regular"};
+    if (fonts_set_chain(fs, ROLE_BODY, termes, 1, d) != 1 || !fonts_face(fs, 0)->cff) {
+        printf("# TeX Gyre Termes (fonts-texgyre) not installed: the hb-subset path for CFF with subroutines is not checked\n");
+        CHECK(1, "skipped: TeX Gyre Termes not installed");
+        fonts_free(fs);
+        diag_free(d);
+        return;
+    }
+    const char *text = "Hamburgefonstiv,.;:0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ()";
+    fonts_cpset *cps = fonts_cpset_new(), *var = fonts_cpset_new();
+    for (const char *p = text; *p; p++) fonts_cpset_add(cps, (unsigned char)*p);
+    fonts_cpset_add(var, VARIANT_KEY(',', 200)); /* a comma given 0.2 em, a period 0.3 em */
+    fonts_cpset_add(var, VARIANT_KEY('.', 300));
+    /* the first subsets of a face come from the face itself, later ones from a prepared copy:
+     * both are checked */
+    for (int round = 0; round < 3; round++) {
+        subset_font sf;
+        int rc = subset_build(fs, 0, cps, var, &sf, d);
+        CHECK(rc == 0 && sf.program, "round %d: TeX Gyre Termes subset by hb-subset (%zu bytes)", round, rc ? 0 : sf.program_len);
+        if (rc) continue;
+        FT_Library lib;
+        FT_Face src = NULL, sub = NULL;
+        int ft = !FT_Init_FreeType(&lib) && !FT_New_Face(lib, fonts_face(fs, 0)->file, 0, &src) &&
+                 !FT_New_Memory_Face(lib, sf.program, (FT_Long)sf.program_len, 0, &sub);
+        CHECK(ft && sub->num_glyphs == (FT_Long)sf.ncid, "round %d: FreeType reads it, a glyph per CID (%ld, %u CIDs)", round,
+              ft ? sub->num_glyphs : 0L, sf.ncid);
+        unsigned same = 0, mapped = 0, bad = 0, variants = 0;
+        for (unsigned c = 1; ft && c < sf.ncid; c++) {
+            if (!sf.unicode[c]) continue;
+            mapped++;
+            ws_buf a = {0}, b = {0};
+            int ok = outline_of(src, FT_Get_Char_Index(src, sf.unicode[c]), &a) == 0 && outline_of(sub, sf.gid[c], &b) == 0;
+            /* the outlines (after the advance) must match; the advance too except for a variant */
+            const char *pa = ok ? strchr(a.data, 'n') : NULL, *pb = ok ? strchr(b.data, 'n') : NULL;
+            ok = ok && pa && pb && !strcmp(pa, pb);
+            unsigned w = (unsigned)(sub->glyph->metrics.horiAdvance * 1000 / sub->units_per_EM);
+            if (ok && subset_variant_cid(&sf, sf.unicode[c], (unsigned)sf.width[c]) == c && (sf.unicode[c] == ',' || sf.unicode[c] == '.')) {
+                variants++;
+                ok = w == (unsigned)sf.width[c];
+            } else if (ok) {
+                ok = !strcmp(a.data, b.data);
+            }
+            if (ok) same++;
+            else if (!bad) bad = c;
+            ws_buf_free(&a);
+            ws_buf_free(&b);
+        }
+        CHECK(ft && mapped >= strlen(text) && same == mapped,
+              "round %d: every CID draws its character's outline (%u of %u; first wrong CID %u)", round, same, mapped, bad);
+        CHECK(variants == 2, "round %d: the two width variants have the widths asked for (%u)", round, variants);
+        if (sub) FT_Done_Face(sub);
+        if (src) FT_Done_Face(src);
+        if (ft) FT_Done_FreeType(lib);
+        subset_free(&sf);
+    }
+    fonts_cpset_free(cps);
+    fonts_cpset_free(var);
+    fonts_free(fs);
+    diag_free(d);
+}
+
 int main(void)
 {
+    subroutinized();
     synthetic();
     const char *faces[] = {"FandolFang", "FandolSong:style=Bold", "FandolHei:style=Regular", "FandolKai", "FandolSong:style=Regular"};
     const char *which = getenv("CFFHINT_ALL_FACES"); /* the two most used by default, all five on request */
