@@ -9,7 +9,7 @@ PKGS     = libxml-2.0 libcmark-gfm harfbuzz harfbuzz-subset fontconfig libunibre
 # Debian 12 packages the build, the tests and the demo need (see README "Dependencies").
 DEB_PKGS = build-essential pkg-config libxml2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
            libhpdf-dev libharfbuzz-dev libfontconfig-dev libunibreak-dev zlib1g-dev libxlsxwriter-dev \
-           fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei fonts-hanazono \
+           fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei fonts-hanazono fonts-liberation2 fonts-texgyre \
            icc-profiles-free nettle-dev libdeflate-dev libzip-dev libmicrohttpd-dev curl python3-openpyxl hyperfine mupdf-tools poppler-utils qpdf python3 valgrind clang
 
 OPT      ?= -O2 -g
@@ -72,6 +72,11 @@ $(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libwenshu.a tests/unit/tap.h | $(BUILD)
 	$(CC) $(CFLAGS_ALL) -Itests/unit -o $@ $< $(BUILD)/libwenshu.a $(LDLIBS_ALL)
 
 # Installs the Debian packages that are missing; silent and quick when all are present.
+# The Fandol fonts of the default style ship only in texlive-lang-chinese, which pulls in TeX
+# Live (over 400 MB installed): its .deb (49 MB) is fetched with apt-get download and only the
+# six Fandol faces (34 MB) and their licence are unpacked, into FANDOL_DIR (a folder fontconfig
+# scans). A system that has texlive-lang-chinese installed already has them.
+FANDOL_DIR ?= /usr/local/share/fonts/fandol
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -79,6 +84,18 @@ deps:
 	  if [ "$$(id -u)" != 0 ]; then echo "make deps: run as root (apt-get) or install: $$missing" >&2; exit 2; fi; \
 	  export DEBIAN_FRONTEND=noninteractive; \
 	  apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 2; \
+	fi
+	@if ! fc-list -q FandolFang && [ ! -f $(FANDOL_DIR)/FandolFang-Regular.otf ]; then \
+	  echo "make deps: installing the Fandol fonts into $(FANDOL_DIR)"; \
+	  if [ "$$(id -u)" != 0 ]; then echo "make deps: run as root, or install texlive-lang-chinese" >&2; exit 2; fi; \
+	  tmp=$$(mktemp -d) && chmod 755 $$tmp && cd $$tmp && \
+	  { apt-get download texlive-lang-chinese >/dev/null 2>&1 || { apt-get update -qq >/dev/null && apt-get download texlive-lang-chinese >/dev/null; }; } && \
+	  dpkg-deb --fsys-tarfile texlive-lang-chinese_*.deb | tar -x --wildcards \
+	    './usr/share/texlive/texmf-dist/fonts/opentype/public/fandol/Fandol[FHKS]*.otf' \
+	    './usr/share/doc/texlive-doc/fonts/fandol/*' && \
+	  mkdir -p $(FANDOL_DIR) && \
+	  cp usr/share/texlive/texmf-dist/fonts/opentype/public/fandol/*.otf usr/share/doc/texlive-doc/fonts/fandol/* $(FANDOL_DIR)/ && \
+	  cd / && rm -rf $$tmp && fc-cache $(FANDOL_DIR) || { echo "make deps: could not install the Fandol fonts" >&2; exit 2; }; \
 	fi
 
 unit: $(UNIT_BINS)

@@ -10,6 +10,9 @@ Cases (issue 7):
   c. peak memory of the feedback form over a 10 000-member set (-j 2);
   d. `wenshu watch` (issue 20): from a template saved to the new PDF renamed into place, for one
      record of every shipped form (`--watch-only` runs just this step).
+  e. the default style (Fandol, CFF) beside the old one (`--style gbt9704-uming`, AR PL UMing,
+     TrueType): the feedback form at -j 1, runs alternating, CPU per record and bytes per PDF
+     (`--styles-only` runs this case alone).
 The floor (bench/floor.c: hb-subset + libharu writing the same characters in UMing with no
 layout) is compiled here and fed, per record, the text wenshu drew (extracted from wenshu's own
 PDFs with mutool), and timed the same way in the same command: for -j 2 the files are split in
@@ -370,6 +373,55 @@ def case(name, data, form_args, runs, floor, font):
     return res
 
 
+OLD_STYLE = "gbt9704-uming"
+
+
+def styles_case(data, runs):
+    """The feedback form at -j 1 in the default style and in OLD_STYLE (wenshu build --style), runs
+    alternating (default, old, default, old …) so that the shared machine's changes fall on both."""
+    outs = {}
+    labels = ["styles-default", "styles-old"]
+
+    def cmd(label, out):
+        extra = ["--style", OLD_STYLE] if label == "styles-old" else []
+        return [WENSHU, "build"] + data + ["-o", out, "-j", "1", "-q", "--form", "feedback"] + extra
+
+    def run_cmd(label):
+        outs[label] = fresh_out(label)
+        return [cmd(label, outs[label])]
+
+    res = interleaved_cases(labels, runs, run_cmd, lambda l: len(pdfs_under(outs[l])))
+    for l in labels:
+        res[l]["bytes"] = bytes_of(pdfs_under(outs[l]))
+        res[l]["cmd"] = show_cmd(cmd(l, os.path.join(WORK, f"out-{l}", "run-K")))
+    return res
+
+
+def styles_lines(res):
+    d, o = res["styles-default"], res["styles-old"]
+
+    def per(r):
+        return 1000 * r["cpu"] / max(1, r["records"])
+
+    return [
+        f"## (e) the default style beside the old one: {d['records']} 评议意见反馈通知书 at -j 1",
+        "",
+        f"`{d['cmd']}`, and the same with `--style {OLD_STYLE}`; runs alternate.",
+        "",
+        "| style | faces | records | CPU ms/record | wall s (median) | bytes/PDF |",
+        "|---|---|---|---|---|---|",
+        f"| default (`gbt9704`) | Fandol (CFF, CIDFontType0C), Latin in Liberation Serif | {d['records']} | "
+        f"**{per(d):.2f}** | {d['wall']:.2f} | **{d['bytes'] / 1024:.1f} KB** |",
+        f"| `{OLD_STYLE}` | AR PL UMing, WenQuanYi Zen Hei (TrueType) | {o['records']} | {per(o):.2f} | "
+        f"{o['wall']:.2f} | {o['bytes'] / 1024:.1f} KB |",
+        "",
+        f"- default ÷ old: CPU per record **{per(d) / per(o):.2f} ×** (target: ≤ 2 ms per record per core), "
+        f"bytes per PDF {d['bytes'] / o['bytes']:.2f} × (FandolFang's outlines, converted from METAFONT, take "
+        "about 500 bytes a glyph and deflate by a fifth; UMing's TrueType glyphs deflate by half).",
+        "",
+    ]
+
+
 def fmt_rows(res):
     lines = ["| program | records | wall s (median) | ms/record | records/s | CPU ms/record | peak RSS one process | "
              "peak PSS all processes | bytes/PDF |", "|---|---|---|---|---|---|---|---|---|"]
@@ -506,6 +558,8 @@ def main():
     ap.add_argument("--no-results", action="store_true", help="print the report instead of writing RESULTS.md")
     ap.add_argument("--watch-only", action="store_true", help="only case d (wenshu watch), printed, RESULTS.md untouched")
     ap.add_argument("--saves", type=int, default=40, help="saves per form in case d")
+    ap.add_argument("--styles-only", action="store_true",
+                    help="only case (e), the default style beside the old one; prints it, writes nothing")
     a = ap.parse_args()
     if a.watch_only:
         if not os.access(WENSHU, os.X_OK):
@@ -525,6 +579,12 @@ def main():
     t_start = time.perf_counter()
     sizes = (200, 100, 1000) if a.quick else (2000, 1000, 10000)
 
+    if a.styles_only:
+        set_a = generate(f"set-{sizes[0]}", sizes[0], max(2, sizes[0] // 50))
+        res_d = styles_case(set_a, a.runs)
+        remove_outputs()
+        print("\n".join(styles_lines(res_d)))
+        return
     floor = build_floor()
     font = floor_font()
     set_a = generate(f"set-{sizes[0]}", sizes[0], max(2, sizes[0] // 50))
@@ -535,6 +595,7 @@ def main():
     micro = microbench(set_a, 200, max(3, a.runs))
     res_a = case("feedback", set_a, ["--form", "feedback"], a.runs, floor, font)
     res_b = case("allforms", set_b, [], a.runs, floor, font)
+    res_d = styles_case(set_a, a.runs)
 
     out_c = fresh_out("memory")
     cmd_c = [WENSHU, "build"] + set_c + ["-o", out_c, "-j", "2", "-q", "--form", "feedback"]
@@ -594,6 +655,7 @@ def main():
         f"{100 * (micro['subset_ms'] + micro['deflate_ms']) / (micro['layout_ms'] + micro['render_ms']):.0f} % of "
         f"layout + writing; layout is {100 * micro['layout_ms'] / (micro['layout_ms'] + micro['render_ms']):.0f} %.",
         "",
+    ] + styles_lines(res_d) + [
         f"## (c) memory: the feedback form for {sizes[2]} members",
         "",
         f"`{show_cmd(cmd_c)}`",

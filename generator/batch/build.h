@@ -136,6 +136,7 @@ typedef struct {
     size_t nforms;
     char **records;         /* --record filters; NULL/0: every record */
     size_t nrecords;
+    const char *style;      /* --style: a style name or file every form uses instead of its own; NULL: each its own */
     const char *version;    /* the program's identity (cli_program_identity), mixed into every key */
     const build_reporter *reporter; /* progress; NULL: none */
     /* When set, build_run fills it in: seconds spent before the workers start (naming, keys,

@@ -27,7 +27,7 @@ static void usage(FILE *out)
 {
     fputs("usage: wenshu build DATA... -o OUT [--form NAME...] [--record ID...] [-j N] [--combined]\n"
           "                    [--volume N] [--shard K/N] [--force] [-q] [--archive] [--strict]\n"
-          "                    [--wait] [--time-limit SECONDS] [--keep-orphans]\n"
+          "                    [--wait] [--time-limit SECONDS] [--keep-orphans] [--style NAME|FILE]\n"
           "       wenshu build --merge-manifests OUT\n"
           "\n"
           "Builds every form for every sound record of the DATA files as PDF under\n"
@@ -46,6 +46,8 @@ static void usage(FILE *out)
           "  --merge-manifests   merge the parts of a sharded build into OUT/manifest.json\n"
           "  --force             make every file again, even those that have not changed\n"
           "  --archive           PDF/A-1b archive copies\n"
+          "  --style NAME|FILE   set every form in this style instead of its own (e.g.\n"
+          "                      gbt9704-uming, or a .style file of the office's fonts)\n"
           "  --strict            warnings count as errors for the exit status\n"
           "  --keep-orphans      keep the files of records and forms that no longer exist (by\n"
           "                      default a build removes them and their manifest lines)\n"
@@ -142,7 +144,7 @@ static void print_summary(const build_summary *s)
         goto out;                                            \
     } while (0)
 
-enum { OPT_FORM = CLI_LONG_ONLY, OPT_RECORD, OPT_SHARD, OPT_MERGE, OPT_COMBINED, OPT_VOLUME, OPT_FORCE, OPT_ARCHIVE, OPT_STRICT, OPT_WAIT, OPT_TIME_LIMIT, OPT_KEEP_ORPHANS };
+enum { OPT_FORM = CLI_LONG_ONLY, OPT_RECORD, OPT_SHARD, OPT_MERGE, OPT_COMBINED, OPT_VOLUME, OPT_FORCE, OPT_ARCHIVE, OPT_STRICT, OPT_WAIT, OPT_TIME_LIMIT, OPT_KEEP_ORPHANS, OPT_STYLE };
 static const cli_option build_options_table[] = {
     {"output", 'o', 1, "an output folder"},
     {"form", OPT_FORM, 1, "a form name"},
@@ -159,6 +161,7 @@ static const cli_option build_options_table[] = {
     {"wait", OPT_WAIT, 0, NULL},
     {"keep-orphans", OPT_KEEP_ORPHANS, 0, NULL},
     {"time-limit", OPT_TIME_LIMIT, 1, "a number of seconds from 1 to 86400"},
+    {"style", OPT_STYLE, 1, "a style name or .style file"},
     {0},
 };
 
@@ -210,6 +213,8 @@ int cmd_build(int argc, char **argv)
             o.wait = 1;
         } else if (c == OPT_TIME_LIMIT) {
             if (!cli_number(&p, 1, 86400, &n)) o.time_limit = (unsigned)n;
+        } else if (c == OPT_STYLE) {
+            o.style = v;
         }
         /* CLI_STOP: help or version printed, or a usage error reported (also for a bad value) */
         if (c == CLI_STOP || p.status != EXIT_OK) {

@@ -675,7 +675,7 @@ static int load_forms(source_ctx *c, const build_options *o, const char *dir, ch
         if (!t) return -1;
         form *f = &c->forms[c->nforms++];
         f->t = t;
-        f->style = find_style(c, template_style(t), d);
+        f->style = find_style(c, o->style ? o->style : template_style(t), d);
         if (f->style < 0) return -1;
         f->uses_members = template_reads_variable(t, "members");
         f->uses_organisations = template_reads_variable(t, "organisations");

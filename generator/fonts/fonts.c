@@ -33,6 +33,7 @@ typedef struct {
     unsigned subsets;    /* how many documents have subset this face */
     fontprog_source *prog; /* its tables for writing subset programs directly */
     int prog_tried;
+    cffprog_cache *cff_cache; /* a CFF face's rewritten charstrings (cffprog_int.h) */
     glyph_page *pages[NPAGES];
 } face_rec;
 
@@ -45,6 +46,8 @@ struct fonts_set {
     size_t nfaces, capfaces;
     int *chain[ROLE_COUNT];
     size_t nchain[ROLE_COUNT];
+    int *latin[ROLE_COUNT]; /* fonts_set_latin_chain */
+    size_t nlatin[ROLE_COUNT];
     choice_page *choice[ROLE_COUNT][NPAGES];
     choice_page *fallback[NPAGES]; /* beyond every chain; shared by all roles */
 };
@@ -84,6 +87,7 @@ void fonts_free(fonts_set *fs)
         hb_face_destroy(f->face);
         if (f->prepared) hb_face_destroy(f->prepared);
         fontprog_source_free(f->prog);
+        cffprog_cache_free(f->cff_cache);
         free(f->info.family);
         free(f->info.file);
         free(f);
@@ -91,6 +95,7 @@ void fonts_free(fonts_set *fs)
     free(fs->faces);
     for (int r = 0; r < ROLE_COUNT; r++) {
         free(fs->chain[r]);
+        free(fs->latin[r]);
         for (size_t p = 0; p < NPAGES; p++) free(fs->choice[r][p]);
     }
     for (size_t p = 0; p < NPAGES; p++) free(fs->fallback[p]);
@@ -98,10 +103,9 @@ void fonts_free(fonts_set *fs)
     if (--live_fontsets == 0) FcFini();
 }
 
-static int has_glyf(hb_face_t *face)
+static int has_table(hb_face_t *face, hb_tag_t tag)
 {
-    /* libharu embeds TrueType outlines only; a CFF-flavoured OpenType face would come out blank. */
-    hb_blob_t *b = hb_face_reference_table(face, HB_TAG('g', 'l', 'y', 'f'));
+    hb_blob_t *b = hb_face_reference_table(face, tag);
     int ok = hb_blob_get_length(b) > 0;
     hb_blob_destroy(b);
     return ok;
@@ -121,7 +125,10 @@ static int face_get(fonts_set *fs, const char *file, int index, const char *fami
     hb_face_t *face = hb_face_create(blob, (unsigned)index);
     hb_blob_destroy(blob);
     unsigned upem = hb_face_get_upem(face);
-    if (hb_face_get_glyph_count(face) == 0 || upem == 0 || !has_glyf(face)) {
+    /* TrueType outlines (glyf) or CFF ones; CFF2 (variable fonts) and bitmap-only faces have
+     * neither and cannot be embedded. */
+    int cff = !has_table(face, HB_TAG('g', 'l', 'y', 'f')) && has_table(face, HB_TAG('C', 'F', 'F', ' '));
+    if (hb_face_get_glyph_count(face) == 0 || upem == 0 || (!cff && !has_table(face, HB_TAG('g', 'l', 'y', 'f')))) {
         hb_face_destroy(face);
         return -1;
     }
@@ -134,6 +141,7 @@ static int face_get(fonts_set *fs, const char *file, int index, const char *fami
     f->info.file = ws_xstrdup(path);
     f->info.index = index;
     f->info.upem = upem;
+    f->info.cff = cff;
     hb_font_extents_t ext;
     if (hb_font_get_h_extents(f->font, &ext)) {
         f->info.ascender = (int)((long)ext.ascender * 1000 / (long)upem);
@@ -167,12 +175,44 @@ static int family_matches(FcPattern *font, const char *wanted)
     return 0;
 }
 
+/* A chain entry that names a file: "/path/to/face.otf", or "/path/to/faces.ttc#2" for the face
+ * of that index. Anything with a '/' is a path. */
+static int resolve_path(fonts_set *fs, const char *entry)
+{
+    const char *hash = strrchr(entry, '#');
+    int index = 0;
+    size_t n = strlen(entry);
+    if (hash && hash[1] && strspn(hash + 1, "0123456789") == strlen(hash + 1) && strlen(hash + 1) < 6) {
+        index = atoi(hash + 1);
+        n = (size_t)(hash - entry);
+    }
+    char *path = ws_xstrndup(entry, n);
+    int face = face_get(fs, path, index, entry);
+    free(path);
+    return face;
+}
+
 /* fontconfig always answers FcFontMatch with *some* font; only a font whose family really is
- * the one asked for counts, or a missing 仿宋 would silently become DejaVu Sans. */
+ * the one asked for counts, or a missing 仿宋 would silently become DejaVu Sans. An entry may
+ * be a fontconfig pattern, "FandolSong:style=Bold": then the style (or the weight), when asked
+ * for, must match too, or a missing bold face would silently become the regular one. Style is
+ * the safer: Fandol's faces all declare weight 400. */
 static int resolve_family(fonts_set *fs, const char *family)
 {
-    FcPattern *pat = FcPatternCreate();
-    FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family);
+    if (strchr(family, '/')) return resolve_path(fs, family);
+    FcPattern *pat = strchr(family, ':') ? FcNameParse((const FcChar8 *)family) : FcPatternCreate();
+    if (!pat) return -1;
+    if (!strchr(family, ':')) FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family);
+    FcChar8 *wanted_family = NULL;
+    int wanted_weight = -1, weight = -1;
+    if (FcPatternGetString(pat, FC_FAMILY, 0, &wanted_family) != FcResultMatch) {
+        FcPatternDestroy(pat);
+        return -1;
+    }
+    char *wanted = ws_xstrdup((const char *)wanted_family);
+    FcPatternGetInteger(pat, FC_WEIGHT, 0, &wanted_weight);
+    FcChar8 *st = NULL;
+    char *wanted_style = FcPatternGetString(pat, FC_STYLE, 0, &st) == FcResultMatch ? ws_xstrdup((const char *)st) : NULL;
     FcConfigSubstitute(NULL, pat, FcMatchPattern);
     FcDefaultSubstitute(pat);
     FcResult res;
@@ -181,20 +221,28 @@ static int resolve_family(fonts_set *fs, const char *family)
     int face = -1;
     FcChar8 *file;
     int index = 0;
-    if (m && family_matches(m, family) && FcPatternGetString(m, FC_FILE, 0, &file) == FcResultMatch) {
+    if (m) FcPatternGetInteger(m, FC_WEIGHT, 0, &weight);
+    int style_ok = !wanted_style;
+    for (int i = 0; m && wanted_style && !style_ok && FcPatternGetString(m, FC_STYLE, i, &st) == FcResultMatch; i++)
+        style_ok = same_family((const char *)st, wanted_style);
+    if (m && family_matches(m, wanted) && style_ok && (wanted_style || wanted_weight < 0 || weight == wanted_weight) &&
+        FcPatternGetString(m, FC_FILE, 0, &file) == FcResultMatch) {
         FcPatternGetInteger(m, FC_INDEX, 0, &index);
         face = face_get(fs, (const char *)file, index, family);
     }
     if (m) FcPatternDestroy(m);
+    free(wanted);
+    free(wanted_style);
     return face;
 }
 
-int fonts_set_chain(fonts_set *fs, fonts_role role, const char *const *families, size_t n, diag *d)
+/* Resolves families into *chain (replacing it) and forgets role's cached choices. */
+static int set_faces(fonts_set *fs, fonts_role role, int **chain, size_t *nchain, const char *const *families, size_t n,
+                     const char *what, diag *d)
 {
-    if ((unsigned)role >= ROLE_COUNT) return 0;
-    free(fs->chain[role]);
-    fs->chain[role] = ws_xmalloc((n ? n : 1) * sizeof(int));
-    fs->nchain[role] = 0;
+    free(*chain);
+    *chain = ws_xmalloc((n ? n : 1) * sizeof(int));
+    *nchain = 0;
     for (size_t p = 0; p < NPAGES; p++) {
         free(fs->choice[role][p]);
         fs->choice[role][p] = NULL;
@@ -204,15 +252,32 @@ int fonts_set_chain(fonts_set *fs, fonts_role role, const char *const *families,
         if (face < 0) {
             if (d)
                 diag_report(d, DIAG_WARNING, (diag_loc){0},
-                            "font family \"%s\" (%s) is not installed or not a TrueType font; skipped",
-                            families[i], fonts_role_name(role));
+                            "font family \"%s\" (%s%s) is not installed or not a TrueType or OpenType font; skipped",
+                            families[i], fonts_role_name(role), what);
             continue;
         }
         int dup = 0;
-        for (size_t k = 0; k < fs->nchain[role]; k++) dup |= fs->chain[role][k] == face;
-        if (!dup) fs->chain[role][fs->nchain[role]++] = face;
+        for (size_t k = 0; k < *nchain; k++) dup |= (*chain)[k] == face;
+        if (!dup) (*chain)[(*nchain)++] = face;
     }
-    return (int)fs->nchain[role];
+    return (int)*nchain;
+}
+
+int fonts_set_chain(fonts_set *fs, fonts_role role, const char *const *families, size_t n, diag *d)
+{
+    if ((unsigned)role >= ROLE_COUNT) return 0;
+    return set_faces(fs, role, &fs->chain[role], &fs->nchain[role], families, n, "", d);
+}
+
+int fonts_set_latin_chain(fonts_set *fs, fonts_role role, const char *const *families, size_t n, diag *d)
+{
+    if ((unsigned)role >= ROLE_COUNT) return 0;
+    return set_faces(fs, role, &fs->latin[role], &fs->nlatin[role], families, n, ", Latin", d);
+}
+
+int fonts_is_latin(uint32_t cp)
+{
+    return (cp >= 0x20 && cp <= 0x7E) || (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7);
 }
 
 static glyph_page *page_of(face_rec *f, uint32_t cp)
@@ -292,7 +357,7 @@ static int fallback_lookup(fonts_set *fs, uint32_t cp)
             FcPatternGetString(list->fonts[i], FC_FILE, 0, &file) != FcResultMatch)
             continue;
         if (FcPatternGetString(list->fonts[i], FC_FONTFORMAT, 0, &fmt) == FcResultMatch &&
-            strcmp((const char *)fmt, "TrueType"))
+            strcmp((const char *)fmt, "TrueType") && strcmp((const char *)fmt, "CFF"))
             continue;
         FcPatternGetInteger(list->fonts[i], FC_INDEX, 0, &index);
         cands[n++] = (candidate){(const char *)fam, (const char *)file, index};
@@ -308,6 +373,34 @@ static int fallback_lookup(fonts_set *fs, uint32_t cp)
     return found;
 }
 
+/* Mainland (GB) forms of the full-width marks: 。，、 sit in the lower left of the em box and
+ * ；：！ in its left half; Taiwan and Hong Kong faces centre them (AR PL UMing: 。、; WenQuanYi
+ * Zen Hei: ，；：！). ？ is not here: GB faces centre it too (FandolFang: ink 0.32-0.68 em).
+ * Returns 1 for a mark face draws in its mainland position, 0 for one it does not, -1 for a
+ * code point that is none of these marks. The ink must end left of the middle of the advance
+ * and, for 。，、, its top lie below the middle of the em box (between descender and ascender). */
+static int mainland_mark(fonts_set *fs, int face, uint32_t cp)
+{
+    int low;
+    switch (cp) {
+    case 0x3002: case 0xFF0C: case 0x3001: low = 1; break; /* 。，、 */
+    case 0xFF1B: case 0xFF1A: case 0xFF01: low = 0; break; /* ；：！ */
+    default: return -1;
+    }
+    fonts_ink e;
+    const face_info *fi = &fs->faces[face]->info;
+    if (!fonts_glyph_ink(fs, face, cp, &e) || e.advance <= 0) return 0;
+    if (2 * (e.x_bearing + e.width) > e.advance) return 0;
+    long middle = (long)(fi->ascender + fi->descender) * (long)fi->upem / 2000;
+    return !low || e.y_bearing <= middle;
+}
+
+int fonts_mainland_mark(fonts_set *fs, int face, uint32_t cp)
+{
+    if (face < 0 || (size_t)face >= fs->nfaces) return 0;
+    return mainland_mark(fs, face, cp);
+}
+
 int fonts_face_for(fonts_set *fs, fonts_role role, uint32_t cp)
 {
     if ((unsigned)role >= ROLE_COUNT || cp > 0x10FFFF) return -1;
@@ -317,14 +410,29 @@ int fonts_face_for(fonts_set *fs, fonts_role role, uint32_t cp)
     if (*c != FACE_UNKNOWN) return *c;
 
     int face = -1;
-    for (size_t i = 0; i < fs->nchain[role] && face < 0; i++)
-        if (face_has(fs, fs->chain[role][i], cp)) face = fs->chain[role][i];
+    if (fs->nlatin[role] && fonts_is_latin(cp))
+        for (size_t i = 0; i < fs->nlatin[role] && face < 0; i++)
+            if (face_has(fs, fs->latin[role][i], cp)) face = fs->latin[role][i];
+    /* A full-width mark that has a mainland form (mainland_mark) comes from the role's first face
+     * (the style's own choice), else only from a face that draws it in that form: a face later in
+     * the chain, or one fontconfig falls back to, must not bring a Taiwan-style centred 。 into
+     * simplified text. Only when no face has the mainland form does the first that has the
+     * mark at all draw it (a centred mark is better than none). */
+    int any = -1;
+    for (size_t i = 0; i < fs->nchain[role] && face < 0; i++) {
+        int f = fs->chain[role][i];
+        if (!face_has(fs, f, cp)) continue;
+        if (any < 0) any = f;
+        if (i == 0 || mainland_mark(fs, f, cp) != 0) face = f;
+    }
     if (face < 0) {
         choice_page **fb = &fs->fallback[cp >> 8];
         if (!*fb) *fb = choice_page_new();
         int16_t *f = &(*fb)->face[cp & 0xFF];
         if (*f == FACE_UNKNOWN) *f = (int16_t)fallback_lookup(fs, cp);
         face = *f;
+        if (face >= 0 && any >= 0 && mainland_mark(fs, face, cp) == 0) face = any;
+        if (face < 0) face = any;
     }
     *c = (int16_t)face;
     return face;
@@ -396,7 +504,9 @@ hb_face_t *fonts_subset_source(fonts_set *fs, int face)
     /* Preprocessing indexes the whole face once (about 50 ms for UMing) and then makes each
      * subset some 15 times faster (1 ms -> 0.07 ms). A single `render` never earns that back;
      * a batch does from its third document on. The subsets are byte-identical either way. */
-    if (!f->prepared && ++f->subsets >= 3) {
+    /* Not for a CFF face: preprocessing FandolFang (7 MB, 10 365 glyphs) takes about a second
+     * and 50 MB, and its subsets (0.3 ms) do not get faster for it. */
+    if (!f->prepared && !f->info.cff && ++f->subsets >= 3) {
         f->prepared = hb_subset_preprocess(f->face);
         if (!f->prepared) f->prepared = hb_face_reference(f->face);
     }
@@ -423,6 +533,11 @@ fontprog_source *fonts_prog_source(fonts_set *fs, int face)
         f->prog = fontprog_source_new(f->face);
     }
     return f->prog;
+}
+
+cffprog_cache **fonts_cff_cache(fonts_set *fs, int face)
+{
+    return face >= 0 && (size_t)face < fs->nfaces ? &fs->faces[face]->cff_cache : NULL;
 }
 
 size_t fonts_nfaces(const fonts_set *fs) { return fs->nfaces; }

@@ -34,6 +34,7 @@ typedef struct {
     int index;      /* face index inside a TTC */
     unsigned upem;  /* units per em */
     int ascender, descender; /* 1/1000 em, from the face's metrics */
+    int cff;        /* outlines in a 'CFF ' table (OpenType/CFF): embedded as CIDFontType0C */
 } face_info;
 
 fonts_set *fonts_new(void);
@@ -45,10 +46,30 @@ void fonts_free(fonts_set *fs);
  * roles when they resolve to the same file and index. */
 int fonts_set_chain(fonts_set *fs, fonts_role role, const char *const *families, size_t n, diag *d);
 
-/* The face that draws cp in role: the first face of the chain whose cmap has it; then, if
+/* Sets a role's Latin chain: faces tried first for Latin letters, digits and ASCII signs
+ * (fonts_is_latin), so that a CJK face's Latin — often monospaced or typewriter-like — can be
+ * replaced by a proportional serif, as a 公文 in Word sets 西文 in Times New Roman. Families are
+ * resolved and reported as by fonts_set_chain; an empty chain (the default) changes nothing. */
+int fonts_set_latin_chain(fonts_set *fs, fonts_role role, const char *const *families, size_t n, diag *d);
+
+/* The characters a Latin chain draws: U+0020..U+007E (the space too: a Latin word's spaces
+ * are its face's) and the Latin letters U+00C0..U+024F but × and ÷. Never a CJK mark, nor
+ * — … “ ” ‘ ’ · whose Chinese forms are the CJK face's. */
+int fonts_is_latin(uint32_t cp);
+
+/* The face that draws cp in role: for a Latin character, the first face of the role's Latin
+ * chain that has it; else the first face of the chain whose cmap has it (for 。，、；：！ the
+ * first face, or a later one only when it has their mainland form: fonts_mainland_mark); then, if
  * none, any installed face fontconfig knows covers it (added to the set on first use).
  * Returns -1 when no installed font has the character. Cached per code point. */
 int fonts_face_for(fonts_set *fs, fonts_role role, uint32_t cp);
+
+/* 1 when cp is one of 。，、；：！ and face draws it in the mainland (GB) position — 。，、 in the
+ * lower left of the em box, ；：！ in its left half, measured from the glyph's ink — 0 when it
+ * draws it centred (the Taiwan and Hong Kong forms) or lacks it, -1 for any other code point.
+ * fonts_face_for takes these marks only from the role's first face or from a face for which
+ * this is 1. */
+int fonts_mainland_mark(fonts_set *fs, int face, uint32_t cp);
 
 /* Advance of cp in face, in 1/1000 em (as the PDF /W array carries it). */
 int fonts_advance(fonts_set *fs, int face, uint32_t cp);

@@ -8,6 +8,7 @@
 
 #include <hb.h>
 
+#include "fonts/cffprog_int.h"
 #include "fonts/cpset.h"
 #include "fonts/fontprog_int.h"
 #include "fonts/fonts.h"
@@ -24,6 +25,10 @@ hb_face_t *fonts_hb_face(fonts_set *fs, int face);
 /* The face's tables for writing subset programs directly (fontprog_int.h), looked up on first
  * use; NULL when the face is not one fontprog handles (then hb-subset makes the subsets). */
 fontprog_source *fonts_prog_source(fonts_set *fs, int face);
+
+/* Where the face's cache of rewritten CFF charstrings lives (made by cffprog_build on first
+ * use, freed with fs); NULL for a face not in the set. */
+cffprog_cache **fonts_cff_cache(fonts_set *fs, int face);
 
 /* The face to subset from with hb-subset: the face itself for the first documents, then a copy
  * prepared for repeated subsetting (hb_subset_preprocess). Call once per subset made. Borrowed. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fonts/fontprog_int.h"
+#include "fonts/cffprog_int.h"
 #include "fonts/fonts_int.h"
 #include "base/util.h"
 
@@ -164,6 +165,46 @@ out:
     return result;
 }
 
+/* The CFF program of a CFF face's subset (sub, nglyphs glyphs), with a glyph for every CID past
+ * them: the nv width variants first (their advance rewritten), then the characters sharing a
+ * glyph (copies as they are). A variant whose advance cannot be rewritten is dropped from the
+ * CID maps (drawn with TJ numbers, as when the font could not take it). Returns 0 or -1. */
+static int cff_program(hb_face_t *sub, const uint32_t *gids, unsigned nglyphs, unsigned nv, cffprog_cache **cache,
+                       subset_font *out)
+{
+    hb_blob_t *table = hb_face_reference_table(sub, HB_TAG('C', 'F', 'F', ' '));
+    unsigned n = out->ncid - nglyphs, upem = hb_face_get_upem(sub);
+    uint16_t *src = ws_xcalloc(n + 1, sizeof *src);
+    int *adv = ws_xcalloc(n + 1, sizeof *adv);
+    unsigned char *ok = ws_xcalloc(n + 1, 1);
+    for (unsigned k = 0; k < n; k++) {
+        unsigned cid = nglyphs + k;
+        src[k] = out->gid[cid]; /* the subset glyph it copies; from here on, CID = glyph id */
+        out->gid[cid] = (uint16_t)cid;
+        /* floor(adv * 1000 / upem) == width, as fonts.h measures */
+        adv[k] = k < nv ? (int)(((unsigned long)out->width[cid] * upem + 999) / 1000) : -1;
+    }
+    int rc = -1;
+    if (gids || cffprog_glyph_count(table) == nglyphs) {
+        hb_blob_t *prog = cffprog_build(table, gids, nglyphs, src, adv, n, ok, gids ? cache : NULL);
+        if (prog) {
+            out->lookup->program = prog;
+            rc = 0;
+            for (unsigned k = 0; k < nv; k++)
+                if (!ok[k]) {
+                    unsigned cid = nglyphs + k;
+                    hb_map_del(out->lookup->variant_cid, VARIANT_KEY(out->unicode[cid], (unsigned)out->width[cid]));
+                    out->unicode[cid] = 0;
+                }
+        }
+    }
+    free(src);
+    free(adv);
+    free(ok);
+    hb_blob_destroy(table);
+    return rc;
+}
+
 /* How original glyph ids become subset ids: a sorted list (fontprog, position = new id) or
  * hb-subset's plan. */
 typedef struct {
@@ -192,9 +233,10 @@ static int build(fonts_set *fs, int face, const fonts_cpset *cps, const fonts_cp
 {
     memset(out, 0, sizeof *out);
     const face_info *fi = fonts_face(fs, face);
-    fontprog_source *prog = direct ? fonts_prog_source(fs, face) : NULL;
+    int direct_cff = direct && fi && fi->cff; /* charstrings copied by cffprog, when it can */
+    fontprog_source *prog = direct && !direct_cff ? fonts_prog_source(fs, face) : NULL;
     hb_face_t *src = direct ? NULL : fonts_subset_source(fs, face);
-    if (!fi || (direct && !prog) || (!direct && !src)) {
+    if (!fi || (direct && !direct_cff && !prog) || (!direct && !src)) {
         if (direct && fi) return 1;
         diag_report(d, DIAG_ERROR, (diag_loc){0}, "internal: no face %d in the font set", face);
         return -1;
@@ -210,7 +252,8 @@ static int build(fonts_set *fs, int face, const fonts_cpset *cps, const fonts_cp
             int g = fonts_glyph(fs, face, cp);
             if (g > 0) hb_set_add(glyphs, (hb_codepoint_t)g);
         }
-        if (fontprog_closure(prog, glyphs) < 0) {
+        if (direct_cff) hb_set_add(glyphs, 0); /* CFF has no composite glyphs */
+        else if (fontprog_closure(prog, glyphs) < 0) {
             hb_set_destroy(glyphs);
             return 1;
         }
@@ -284,12 +327,14 @@ static int build(fonts_set *fs, int face, const fonts_cpset *cps, const fonts_cp
         vsrc[nv] = (uint16_t)base;
         vadv[nv] = (uint16_t)(((unsigned long)w * fi->upem + 999) / 1000); /* floor(adv*1000/upem) == w */
         out->unicode[cid] = key >> 11;
-        out->gid[cid] = (uint16_t)cid;
+        out->gid[cid] = (uint16_t)(fi->cff ? base : cid); /* CFF: the glyph copied (cff_program) */
         out->width[cid] = (int16_t)w;
         hb_map_set(L->variant_cid, key, cid);
         nv++;
     }
-    if (direct) {
+    if (direct_cff) {
+        /* built below, as for hb-subset's CFF */
+    } else if (direct) {
         L->program = fontprog_build(prog, map.gids, map.ngids, vsrc, vadv, nv);
         free((void *)map.gids);
         if (!L->program) { /* malformed glyph data: hb-subset may still cope */
@@ -299,6 +344,8 @@ static int build(fonts_set *fs, int face, const fonts_cpset *cps, const fonts_cp
             subset_free(out);
             return 1;
         }
+    } else if (fi->cff) {
+        /* built below, once the characters sharing a glyph have their CIDs too */
     } else {
         L->program = nv ? with_variant_glyphs(sub, nglyphs, vsrc, vadv, nv) : NULL;
         if (nv && !L->program) { /* could not add glyphs: the variants fall back to TJ numbers */
@@ -308,9 +355,6 @@ static int build(fonts_set *fs, int face, const fonts_cpset *cps, const fonts_cp
         }
         if (!L->program) L->program = hb_face_reference_blob(sub);
     }
-    unsigned plen;
-    out->program = (const unsigned char *)hb_blob_get_data(L->program, &plen);
-    out->program_len = plen;
     free(vsrc);
     free(vadv);
     out->ncid += nv;
@@ -322,13 +366,28 @@ static int build(fonts_set *fs, int face, const fonts_cpset *cps, const fonts_cp
             continue;
         }
         unsigned cid = out->ncid++;
-        out->identity = 0;
+        out->identity = fi->cff; /* a CFF program gets a copy of the glyph (cff_program) */
         out->unicode[cid] = shared[i];
         out->gid[cid] = (uint16_t)ng;
         out->width[cid] = (int16_t)fonts_advance(fs, face, shared[i]);
         hb_map_set(L->cid_of, shared[i], cid);
     }
     free(shared);
+    if (fi->cff && cff_program(direct_cff ? fonts_hb_face(fs, face) : sub, direct_cff ? map.gids : NULL, nglyphs, nv,
+                                fonts_cff_cache(fs, face), out) < 0) {
+        if (sub) hb_face_destroy(sub);
+        if (plan) hb_subset_plan_destroy(plan);
+        free((void *)map.gids);
+        subset_free(out);
+        if (direct_cff) return 1; /* subroutines, or data cffprog does not know: hb-subset */
+        diag_report(d, DIAG_ERROR, (diag_loc){0}, "cannot subset font %s (%s, face %d): unexpected CFF data", fi->family,
+                    fi->file, fi->index);
+        return -1;
+    }
+    if (direct_cff) free((void *)map.gids);
+    unsigned plen;
+    out->program = (const unsigned char *)hb_blob_get_data(L->program, &plen);
+    out->program_len = plen;
     if (sub) hb_face_destroy(sub);
     if (plan) hb_subset_plan_destroy(plan);
 

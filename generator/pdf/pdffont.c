@@ -114,9 +114,12 @@ HPDF_Dict pdffont_add(HPDF_Doc pdf, fonts_set *fs, int face, const subset_font *
     int v[4];
     if (fonts_bbox(fs, face, v) == 0) box = (HPDF_Box){(HPDF_REAL)v[0], (HPDF_REAL)v[1], (HPDF_REAL)v[2], (HPDF_REAL)v[3]};
 
-    HPDF_Dict file = flate_stream(pdf, sf->program, sf->program_len, PDFFONT_PROGRAM_LEVEL);
+    HPDF_Dict file = flate_stream(pdf, sf->program, sf->program_len, PDFFONT_LEVEL_OF(fi->cff));
     if (!file) return NULL;
-    HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)sf->program_len);
+    if (fi->cff) /* a bare CID-keyed CFF program (fonts/cffprog_int.h) */
+        HPDF_Dict_AddName(file, "Subtype", "CIDFontType0C");
+    else
+        HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)sf->program_len);
 
     HPDF_Dict desc = indirect_dict(pdf);
     if (!desc) return NULL;
@@ -129,7 +132,7 @@ HPDF_Dict pdffont_add(HPDF_Doc pdf, fonts_set *fs, int face, const subset_font *
     HPDF_Dict_AddNumber(desc, "Descent", fi->descender);
     HPDF_Dict_AddNumber(desc, "CapHeight", fonts_cap_height(fs, face));
     HPDF_Dict_AddNumber(desc, "StemV", 80);
-    HPDF_Dict_Add(desc, "FontFile2", file);
+    HPDF_Dict_Add(desc, fi->cff ? "FontFile3" : "FontFile2", file);
     if (archive) {
         /* PDF/A-1 wants the CIDs present in a subset CIDFont listed, one bit each. */
         size_t nbytes = (sf->ncid + 7) / 8;
@@ -147,7 +150,7 @@ HPDF_Dict pdffont_add(HPDF_Doc pdf, fonts_set *fs, int face, const subset_font *
     HPDF_Dict cidfont = indirect_dict(pdf);
     if (!cidfont) return NULL;
     HPDF_Dict_AddName(cidfont, "Type", "Font");
-    HPDF_Dict_AddName(cidfont, "Subtype", "CIDFontType2");
+    HPDF_Dict_AddName(cidfont, "Subtype", fi->cff ? "CIDFontType0" : "CIDFontType2");
     HPDF_Dict_AddName(cidfont, "BaseFont", sf->base_font);
     HPDF_Dict info = HPDF_Dict_New(pdf->mmgr);
     HPDF_Dict_Add(info, "Registry", HPDF_String_New(pdf->mmgr, "Adobe", NULL));
@@ -157,7 +160,9 @@ HPDF_Dict pdffont_add(HPDF_Doc pdf, fonts_set *fs, int face, const subset_font *
     HPDF_Dict_Add(cidfont, "FontDescriptor", desc);
     HPDF_Dict_AddNumber(cidfont, "DW", DEFAULT_WIDTH);
     HPDF_Dict_Add(cidfont, "W", widths_array(pdf, sf));
-    if (sf->identity) {
+    if (fi->cff) {
+        /* CIDFontType0 has no CIDToGIDMap: the program's charset is the identity (subset.h) */
+    } else if (sf->identity) {
         HPDF_Dict_AddName(cidfont, "CIDToGIDMap", "Identity");
     } else {
         unsigned char *map = calloc(sf->ncid, 2);

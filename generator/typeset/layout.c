@@ -759,6 +759,39 @@ int layout_markdown_nested(layout *L, const char *md, size_t len)
 
 /* ---- page numbers ---- */
 
+/* The one face a page number is drawn in, so that its dashes, digits and spaces match (GB/T
+ * 9704 §7.5: 4号半角宋体阿拉伯数字): the face of its first character that is not Latin (the
+ * dash of "— 1 —"), when that face has every character of the text — the role's Latin chain,
+ * which would draw the digits and spaces in another face, is passed over; else the face of its
+ * first Latin character when that one has them all; else -1 (each character its own face). */
+static int page_number_face(layout *L, const char *text)
+{
+    int cands[2] = {-1, -1};
+    size_t len = strlen(text);
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < len;) {
+            uint32_t cp;
+            int k = ws_utf8_decode(text + i, len - i, &cp);
+            if (k < 0) return -1;
+            i += (size_t)k;
+            if (fonts_is_latin(cp) == (pass == 1)) {
+                cands[pass] = fonts_face_for(L->fs, L->st->pn_role, cp);
+                break;
+            }
+        }
+        int face = cands[pass], all = face >= 0;
+        for (size_t i = 0; all && i < len;) {
+            uint32_t cp;
+            int k = ws_utf8_decode(text + i, len - i, &cp);
+            if (k < 0) return -1;
+            i += (size_t)k;
+            all = fonts_glyph(L->fs, face, cp) > 0;
+        }
+        if (all) return face;
+    }
+    return -1;
+}
+
 static void page_number(layout *L, dlist_page *pg, int number)
 {
     const style *st = L->st;
@@ -772,12 +805,13 @@ static void page_number(layout *L, dlist_page *pg, int number)
     float xs[64], x = 0, size = st->pn_size;
     size_t n = 0, len = strlen(text), i = 0;
     float dash_top = 0.4f * size;
+    int one = page_number_face(L, text);
     while (i < len && n < 64) {
         uint32_t cp;
         int k = ws_utf8_decode(text + i, len - i, &cp);
         if (k < 0) break;
         i += (size_t)k;
-        int face = fonts_face_for(L->fs, st->pn_role, cp);
+        int face = one >= 0 ? one : fonts_face_for(L->fs, st->pn_role, cp);
         if (face < 0) continue;
         if (cp == 0x2014 || cp == 0x2013 || cp == '-') {
             /* "一字线上距版心下边缘7mm": place by the dash's ink, not the em box. */
@@ -789,7 +823,9 @@ static void page_number(layout *L, dlist_page *pg, int number)
         cps[n] = cp;
         faces[n] = face;
         xs[n] = x;
-        x += (float)fonts_advance(L->fs, face, cp) * size / 1000.0f;
+        /* a space of the page number is half-width, as SimSun's in "— 1 —" (FandolSong's is
+         * ⅓ em, too little for text extraction to see a space) */
+        x += (cp == ' ' && one >= 0 ? 500.0f : (float)fonts_advance(L->fs, face, cp)) * size / 1000.0f;
         n++;
     }
     float width = x, inset = st->pn_indent * L->char_pitch, left;

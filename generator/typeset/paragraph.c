@@ -590,6 +590,13 @@ static void place_line(paragraph *p, const paragraph_opts *o, size_t li, float w
             const face_info *fi = t->face >= 0 ? fonts_face(p->fs, t->face) : NULL;
             float asc = fi ? fi->ascender * t->size / 1000 : t->size * 0.88f;
             float desc = fi ? -fi->descender * t->size / 1000 : t->size * 0.12f;
+            /* A Latin-only face (of a Latin chain, fonts_set_latin_chain) has deeper metrics
+             * than the CJK em box (Liberation Serif: 0.216 em below the baseline, Fandol 0.12):
+             * its letters and digits stay inside the box, and must not lift a date off the grid. */
+            if (fi && fonts_is_latin(g->cp) && fonts_glyph(p->fs, t->face, 0x4E00) < 0) {
+                if (asc > t->size * 0.88f) asc = t->size * 0.88f;
+                if (desc > t->size * 0.12f) desc = t->size * 0.12f;
+            }
             if (asc > L->ascent) L->ascent = asc;
             if (desc > L->descent) L->descent = desc;
         }

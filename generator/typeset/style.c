@@ -70,6 +70,10 @@ void style_free(style *s)
         for (size_t i = 0; i < s->nfonts[r]; i++) free(s->fonts[r][i]);
         free(s->fonts[r]);
     }
+    for (int r = 0; r <= ROLE_COUNT; r++) {
+        for (size_t i = 0; i < s->nlatin[r]; i++) free(s->latin[r][i]);
+        free(s->latin[r]);
+    }
     free(s->pn_format);
     free(s);
 }
@@ -169,12 +173,12 @@ static int parse_align(const char *v, text_align *out, const char **why)
     return -1;
 }
 
-static void set_chain(style *s, fonts_role r, const char *v)
+static void set_list(char ***list, size_t *nlist, const char *v)
 {
-    for (size_t i = 0; i < s->nfonts[r]; i++) free(s->fonts[r][i]);
-    free(s->fonts[r]);
-    s->fonts[r] = NULL;
-    s->nfonts[r] = 0;
+    for (size_t i = 0; i < *nlist; i++) free((*list)[i]);
+    free(*list);
+    *list = NULL;
+    *nlist = 0;
     const char *p = v;
     while (*p) {
         const char *comma = strchr(p, ',');
@@ -183,12 +187,14 @@ static void set_chain(style *s, fonts_role r, const char *v)
         while (a < b && isspace((unsigned char)*a)) a++;
         while (b > a && isspace((unsigned char)b[-1])) b--;
         if (b > a) {
-            s->fonts[r] = ws_xrealloc(s->fonts[r], (s->nfonts[r] + 1) * sizeof *s->fonts[r]);
-            s->fonts[r][s->nfonts[r]++] = ws_xstrndup(a, (size_t)(b - a));
+            *list = ws_xrealloc(*list, (*nlist + 1) * sizeof **list);
+            (*list)[(*nlist)++] = ws_xstrndup(a, (size_t)(b - a));
         }
         p = comma ? comma + 1 : p + n;
     }
 }
+
+static void set_chain(style *s, fonts_role r, const char *v) { set_list(&s->fonts[r], &s->nfonts[r], v); }
 
 static block_style *block_for_section(style *s, const char *sec)
 {
@@ -241,6 +247,20 @@ static int apply_key(style *s, const char *sec, const char *key, const char *v, 
         return 1;
     }
     if (!strcmp(sec, "fonts")) {
+        size_t kl = strlen(key);
+        if (!strcmp(key, "latin") || (kl > 6 && !strcmp(key + kl - 6, "_latin"))) {
+            int lr = ROLE_COUNT;
+            if (strcmp(key, "latin")) {
+                char role[16];
+                if (kl - 6 >= sizeof role) return 1;
+                memcpy(role, key, kl - 6);
+                role[kl - 6] = 0;
+                if ((lr = fonts_role_from_name(role)) < 0) return 1;
+            }
+            set_list(&s->latin[lr], &s->nlatin[lr], v);
+            if (!s->nlatin[lr]) return *why = "expected a comma-separated list of font families", -1;
+            return 0;
+        }
         int r = fonts_role_from_name(key);
         if (r < 0) return 1;
         set_chain(s, (fonts_role)r, v);
@@ -409,6 +429,13 @@ style *style_parse(const char *text, size_t len, const char *file, diag *d)
                 s->fonts[r] = ws_xrealloc(s->fonts[r], (s->nfonts[r] + 1) * sizeof *s->fonts[r]);
                 s->fonts[r][s->nfonts[r]++] = ws_xstrdup(s->fonts[ROLE_BODY][i]);
             }
+    /* `latin` is every role's but mono's (code keeps its monospaced face) unless it has its own. */
+    for (int r = 0; r < ROLE_COUNT; r++)
+        if (r != ROLE_MONO && !s->nlatin[r])
+            for (size_t i = 0; i < s->nlatin[ROLE_COUNT]; i++) {
+                s->latin[r] = ws_xrealloc(s->latin[r], (s->nlatin[r] + 1) * sizeof *s->latin[r]);
+                s->latin[r][s->nlatin[r]++] = ws_xstrdup(s->latin[ROLE_COUNT][i]);
+            }
     return s;
 }
 
@@ -445,6 +472,7 @@ int style_apply_fonts(const style *s, fonts_set *fs, diag *d)
     int rc = 0;
     for (int r = 0; r < ROLE_COUNT; r++) {
         int n = fonts_set_chain(fs, (fonts_role)r, (const char *const *)s->fonts[r], s->nfonts[r], d);
+        fonts_set_latin_chain(fs, (fonts_role)r, (const char *const *)s->latin[r], s->nlatin[r], d);
         if (n == 0) {
             diag_loc loc = {s->path, 0, 0, NULL};
             diag_report(d, DIAG_ERROR, loc, "no installed font for the %s role (tried: %s%s)",

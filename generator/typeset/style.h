@@ -42,6 +42,11 @@ typedef struct {
 
     char **fonts[ROLE_COUNT];       /* family chain per role */
     size_t nfonts[ROLE_COUNT];
+    /* Latin letters and digits per role ([fonts] latin, or <role>_latin): tried before the
+     * role's chain for them (fonts.h); slot ROLE_COUNT holds `latin`, which every role but
+     * mono without a chain of its own takes. */
+    char **latin[ROLE_COUNT + 1];
+    size_t nlatin[ROLE_COUNT + 1];
 
     int normalise_punctuation;      /* ASCII , ( ) : ; " ? ! in Chinese text -> full width */
     float cjk_latin_space;          /* em of the Han character's size */

@@ -4,7 +4,7 @@
 # with a little room the blank line is closed up instead. Measured from the PDF.
 . "$(dirname "$0")/../lib/assert.sh"
 TRACE="$ROOT/tests/forms/pdftrace.py"
-LINE=29.574
+LINE=29.609
 
 # filler N: N one-line paragraphs
 filler() { for ((i = 0; i < $1; i++)); do printf '党员们认真对照党章查找差距，逐条制定整改措施。\n\n'; done; }

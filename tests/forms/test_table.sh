@@ -11,7 +11,7 @@ measure() {
     M=()
     while IFS=$'\t' read -r k v; do M[$k]=$v; done < <(python3 "$TRACE" "$pdf" "$@" 2>&1)
 }
-# gbt9704: block edges 79.37 and 521.575 pt; grid line pitch 29.574 pt
+# gbt9704: block edges 79.37 and 521.575 pt; grid line pitch 29.609 pt
 VRULES='vx=lambda n: sorted(s["pts"][0][0] for s in page(n)["strokes"] if len(s["pts"]) == 2 and abs(s["pts"][0][0] - s["pts"][1][0]) < 0.01)'
 READING='reading=lambda n: sorted(page(n)["glyphs"], key=lambda g: (-round(g["y"], 1), g["x"]))'
 
@@ -23,7 +23,7 @@ assert_eq "$(pyq 'r["breaks"]')" "[]" "plan: no line starts with 。，、）…
 assert_eq "$(pyq 'r["bad_chars"]')" "[]" "plan: no missing-glyph boxes"
 assert_eq "$(pyq 'r["margins_mm"]["left"] >= 27.9 and r["margins_mm"]["right"] >= 25.9 and r["margins_mm"]["bottom"] >= 34.9')" \
     "True" "plan: nothing outside the text block ($(pyq 'r["margins_mm"]'))"
-assert_contains "$(pdffonts "$TMP/plan.pdf")" "WenQuanYiZenHei" "plan: header row in 黑体"
+assert_contains "$(pdffonts "$TMP/plan.pdf")" "FandolHei-Regular" "plan: header row in 黑体"
 measure "$TMP/plan.pdf" "$VRULES" "$READING" \
     'npages=len(pages)' \
     'table_pages=range(1, len(pages))' \
@@ -35,7 +35,7 @@ measure "$TMP/plan.pdf" "$VRULES" "$READING" \
     'xs=[79.37] + vx(1) + [521.575]' \
     'w=[round(b - a, 1) for a, b in zip(xs, xs[1:])]' \
     'narrow=len(w) == 6 and w[0] < 3.5 * 16 and w[4] < 4 * 16 and w[2] == max(w) and w[1] > max(w[0], w[4], w[5])' \
-    'grid=(find(1, "根据分析评议阶段征求到的意见和查找出的问题")["y"] - find(len(pages), "以上整改事项")["y"]) / 29.574' \
+    'grid=(find(1, "根据分析评议阶段征求到的意见和查找出的问题")["y"] - find(len(pages), "以上整改事项")["y"]) / 29.609' \
     'on_grid=abs(grid - round(grid)) < 0.02'
 assert "the plan spans several pages (${M[npages]})" [ "${M[npages]:-0}" -ge 3 ]
 assert_eq "${M[header]//True, /}" "[True]" "plan: the header row on every page of the table (${M[header]})"

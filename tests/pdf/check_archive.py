@@ -146,8 +146,15 @@ for line in fonts:
     if emb != "yes":
         problems.append(name + " not embedded")
     desc = show(obj + "/DescendantFonts/1/FontDescriptor").decode("latin-1")
-    if "/CIDSet" not in desc or "/FontFile2" not in desc:
-        problems.append(name + ": FontDescriptor lacks /CIDSet or /FontFile2")
+    cidfont = show(obj + "/DescendantFonts/1").decode("latin-1")
+    if "/CIDSet" not in desc or not ("/FontFile2" in desc or "/FontFile3" in desc):
+        problems.append(name + ": FontDescriptor lacks /CIDSet or a font program")
+    elif "/FontFile3" in desc:  # CFF: a CIDFontType0 with a CIDFontType0C program, no CIDToGIDMap
+        ff3 = show(obj + "/DescendantFonts/1/FontDescriptor/FontFile3").decode("latin-1")
+        if "/CIDFontType0C" not in ff3 or "/CIDFontType0" not in cidfont or "/CIDToGIDMap" in cidfont:
+            problems.append(name + ": FontFile3 is not a CIDFontType0C program of a CIDFontType0")
+    elif "/CIDFontType2" not in cidfont:
+        problems.append(name + ": FontFile2 in a font that is not a CIDFontType2")
     cidset = show(obj + "/DescendantFonts/1/FontDescriptor/CIDSet", raw=True)
     if not cidset or not cidset[0] & 0x80:
         problems.append(name + ": CIDSet empty or without CID 0")

@@ -14,7 +14,8 @@ assert_contains "$txt" "wenshu render" "inline code is kept"
 assert_contains "$txt" "直接接续" "a soft break between Chinese characters adds nothing"
 assert_contains "$txt" "第二党支部" "table cells are rendered"
 assert_eq "$(pyq 'sorted(f.split("+")[-1] for f in r["fonts"])')" \
-    "['UKaiCN', 'UMingCN', 'WenQuanYiZenHei', 'WenQuanYiZenHeiMono']" "blocks: kai, hei, body and mono roles all used"
+    "['FandolFang-Regular', 'FandolHei-Regular', 'FandolKai-Regular', 'FandolSong-Bold', 'FandolSong-Regular', 'LiberationSerif', 'WenQuanYiZenHeiMono']" \
+    "blocks: body, title, hei, kai, song (page number, digits included), Latin and mono all used"
 assert_eq "$(pyq 'r["breaks"]')" "[]" "blocks: no line-breaking faults"
 
 # --- 黑体 and 楷体 runs stay on the grid: a full page of them still holds 22 lines in the block ---
