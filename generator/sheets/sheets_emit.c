@@ -1,5 +1,7 @@
-/* sheets_emit — the imported records as records XML, one file per unit: the unit, its
- * organisations in the order of the 组织 sheet, then its members grouped by branch (branches in
+/* sheets_emit — the imported records as records XML, one file per unit: the unit, the
+ * organisations of the trees it heads in the order of the 组织 sheet (an organisation goes with
+ * the unit of its highest ancestor in the workbook, so a branch of another unit placed under this
+ * unit's committee is here), then the members of its own branches grouped by branch (branches in
  * the order of the 组织 sheet, members in the order of the 党员 sheet). Organisations of a unit
  * that is not in the workbook go to UNITID.xml; members of an organisation not in the workbook to
  * ORGID.xml. Element and attribute order follow the schema, so the bytes depend on the workbook
@@ -506,17 +508,29 @@ size_t sheets_emit(const sheets_model *m, sheets_file **files)
     size_t n = 0;
     *files = NULL;
     for (size_t u = 0; u < units->n; u++) write_unit(&file_for(files, &n, units->r[u].v[U_ID])->xml, units->r[u].v);
-    for (size_t o = 0; o < no; o++) {
-        const char *unit = orgs->r[o].v[O_UNIT];
-        write_org(&e, &file_for(files, &n, unit ? unit : orgs->r[o].v[O_ID])->xml, o);
-    }
-    /* members, branch by branch in the 组织 sheet's order (chained per organisation through a
-     * hash of the organisations' ids), then those of organisations not in the workbook */
     sheets_map org_of = {0};
     for (size_t o = 0; o < no; o++) {
         long *slot = sheets_map_slot(&org_of, orgs->r[o].v[O_ID]);
         if (*slot < 0) *slot = (long)o;
     }
+    /* Each organisation goes to the file of the unit heading its tree (its highest ancestor in
+     * the workbook): a branch of another unit placed under this unit's committee (福利院's under
+     * 民政局) stays with its tree. So one file holds the whole tree in the 组织 sheet's order,
+     * whatever order the files are later read in: the forms that follow the tree (the 专题报告)
+     * list it in that order, and a form that names the parent (整改方案) finds it in the file. */
+    for (size_t o = 0; o < no; o++) {
+        size_t top = o;
+        for (size_t steps = 0; steps < no && orgs->r[top].v[O_PARENT]; steps++) {
+            long p = sheets_map_get(&org_of, orgs->r[top].v[O_PARENT]);
+            if (p < 0 || (size_t)p == o) break; /* outside the workbook, or a loop back */
+            top = (size_t)p;
+        }
+        const char *unit = orgs->r[top].v[O_UNIT];
+        write_org(&e, &file_for(files, &n, unit ? unit : orgs->r[top].v[O_ID])->xml, o);
+    }
+    /* members, branch by branch in the 组织 sheet's order (chained per organisation through the
+     * hash of the organisations' ids), each in the file of its branch's own unit, then those of
+     * organisations not in the workbook */
     size_t *head = ws_xmalloc((no + 1) * sizeof *head), *next = ws_xmalloc((nm + 1) * sizeof *next);
     for (size_t o = 0; o <= no; o++) head[o] = (size_t)-1;
     for (size_t k = nm; k-- > 0;) {

@@ -86,7 +86,7 @@ static const sheets_column eval_columns[E_COLUMNS] = {
 
 static const sheets_column meeting_columns[G_COLUMNS] = {
     [G_ORG] = {"组织编号", "党组织", COL_REF, 1, "O"},
-    [G_KIND] = {"会议", "会议类型|会议名称", COL_ENUM, 1,
+    [G_KIND] = {"会议类型", "会议|会议名称", COL_ENUM, 1,
                 "专题组织生活会|专题民主生活会|组织生活会=专题组织生活会|民主生活会=专题民主生活会"},
     [G_DATE] = {"会议日期", "日期|召开日期", COL_DATE, 1, NULL},
     [G_TEXT] = {"会议情况", "地点和主持人|说明", COL_TEXT, 0, NULL},
