@@ -1,5 +1,7 @@
-/* sheets_emit — the imported records as records XML, one file per unit: the unit, its
- * organisations in the order of the 组织 sheet, then its members grouped by branch (branches in
+/* sheets_emit — the imported records as records XML, one file per unit: the unit, the
+ * organisations of the trees it heads in the order of the 组织 sheet (an organisation goes with
+ * the unit of its highest ancestor in the workbook, so a branch of another unit placed under this
+ * unit's committee is here), then the members of its own branches grouped by branch (branches in
  * the order of the 组织 sheet, members in the order of the 党员 sheet). Organisations of a unit
  * that is not in the workbook go to UNITID.xml; members of an organisation not in the workbook to
  * ORGID.xml. Element and attribute order follow the schema, so the bytes depend on the workbook
@@ -87,7 +89,7 @@ static void chains_free(chains *c)
 typedef struct {
     const sheets_model *m;
     chains study, mopinion, eval, mrect, oopinion, orect, analysis, committee, system, publication, survey, report,
-        section;
+        section, meeting, remedy;
 } emitter;
 
 static void person(ws_buf *b, const char *name, const char *role, const char *post, const char *member,
@@ -153,38 +155,85 @@ static void write_unit(ws_buf *b, char **v)
     ws_buf_puts(b, "  </unit>\n");
 }
 
-/* The survey from its rows: the head (date, by, respondents) of the first row, then the groups
- * and the questions of all rows, each in row order. */
-static void write_survey(const emitter *e, ws_buf *b, size_t o)
+/* A 测评 or 补课 row of one organisation with its round, sorted by round then row. */
+typedef struct {
+    long round;
+    size_t row;
+} round_row;
+
+static int round_row_cmp(const void *a, const void *b)
 {
-    const sheets_list *sv = &e->m->list[SHEET_SURVEY];
-    if (e->survey.head[o] == (size_t)-1) return;
-    char **h = sv->r[e->survey.head[o]].v;
-    ws_buf_puts(b, "    <survey");
-    attr(b, "date", h[V_DATE]);
-    attr(b, "by", h[V_BY]);
-    attr(b, "respondents", h[V_RESPONDENTS]);
-    ws_buf_puts(b, ">\n");
-    EACH(e->survey, o, i) {
-        char **v = sv->r[i].v;
-        if (!v[V_GROUP]) continue;
-        ws_buf_puts(b, "      <group");
-        attr(b, "name", v[V_GROUP]);
-        attr(b, "count", v[V_GROUP_COUNT]);
-        ws_buf_puts(b, "/>\n");
+    const round_row *x = a, *y = b;
+    if (x->round != y->round) return x->round < y->round ? -1 : 1;
+    return x->row < y->row ? -1 : x->row > y->row;
+}
+
+/* The rows of organisation o in list l chained by c, sorted by round: *n of them (free the array). */
+static round_row *rows_by_round(const sheets_list *l, chains c, size_t o, int round_col, size_t *n)
+{
+    round_row *rows = NULL;
+    size_t cap = 0;
+    *n = 0;
+    EACH(c, o, i) {
+        if (*n == cap) rows = ws_xrealloc(rows, (cap = cap ? cap * 2 : 8) * sizeof *rows);
+        const char *v = l->r[i].v[round_col];
+        rows[(*n)++] = (round_row){v ? strtol(v, NULL, 10) : 1, i};
     }
-    EACH(e->survey, o, i) {
-        char **v = sv->r[i].v;
-        if (!v[V_QUESTION]) continue;
-        ws_buf_puts(b, "      <question");
-        attr(b, "satisfied", v[V_SATISFIED]);
-        attr(b, "basic", v[V_BASIC]);
-        attr(b, "unsatisfied", v[V_UNSATISFIED]);
-        ws_buf_putc(b, '>');
-        esc(b, v[V_QUESTION], 0);
-        ws_buf_puts(b, "</question>\n");
+    if (*n) qsort(rows, *n, sizeof *rows, round_row_cmp);
+    return rows;
+}
+
+/* The survey rounds of organisation o, in the order of their 轮次 (1 when empty; the schema wants
+ * them in date order, and wenshu check says when the dates disagree). A round is the head (date,
+ * by, respondents) of its first row, the groups and then the questions of its rows in row order,
+ * then the 补课 after it: the 补课 rows of the same round, the date of the first, a measure per
+ * line. Sorting keeps this linear in the rows, however many rounds a hostile sheet has. */
+static void write_surveys(const emitter *e, ws_buf *b, size_t o)
+{
+    const sheets_list *sv = &e->m->list[SHEET_SURVEY], *rm = &e->m->list[SHEET_REMEDY];
+    size_t n, nr, k = 0;
+    round_row *rows = rows_by_round(sv, e->survey, o, V_ROUND, &n);
+    round_row *rem = rows_by_round(rm, e->remedy, o, K_ROUND, &nr);
+    for (size_t a = 0, z; a < n; a = z) {
+        long round = rows[a].round;
+        for (z = a; z < n && rows[z].round == round;) z++;
+        char **h = sv->r[rows[a].row].v;
+        ws_buf_puts(b, "    <survey");
+        attr(b, "date", h[V_DATE]);
+        attr(b, "by", h[V_BY]);
+        attr(b, "respondents", h[V_RESPONDENTS]);
+        ws_buf_puts(b, ">\n");
+        for (size_t j = a; j < z; j++) {
+            char **v = sv->r[rows[j].row].v;
+            if (!v[V_GROUP]) continue;
+            ws_buf_puts(b, "      <group");
+            attr(b, "name", v[V_GROUP]);
+            attr(b, "count", v[V_GROUP_COUNT]);
+            ws_buf_puts(b, "/>\n");
+        }
+        for (size_t j = a; j < z; j++) {
+            char **v = sv->r[rows[j].row].v;
+            if (!v[V_QUESTION]) continue;
+            ws_buf_puts(b, "      <question");
+            attr(b, "satisfied", v[V_SATISFIED]);
+            attr(b, "basic", v[V_BASIC]);
+            attr(b, "unsatisfied", v[V_UNSATISFIED]);
+            ws_buf_putc(b, '>');
+            esc(b, v[V_QUESTION], 0);
+            ws_buf_puts(b, "</question>\n");
+        }
+        while (k < nr && rem[k].round < round) k++; /* none: the importer refuses 补课 without its round */
+        if (k < nr && rem[k].round == round) {
+            ws_buf_puts(b, "      <remedy");
+            attr(b, "date", rm->r[rem[k].row].v[K_DATE]);
+            ws_buf_puts(b, ">\n");
+            for (; k < nr && rem[k].round == round; k++) leaves(b, 8, "measure", rm->r[rem[k].row].v[K_MEASURE]);
+            ws_buf_puts(b, "      </remedy>\n");
+        }
+        ws_buf_puts(b, "    </survey>\n");
     }
-    ws_buf_puts(b, "    </survey>\n");
+    free(rows);
+    free(rem);
 }
 
 static void write_report(const emitter *e, ws_buf *b, size_t o)
@@ -277,6 +326,20 @@ static void write_org(const emitter *e, ws_buf *b, size_t o)
         ws_buf_puts(b, "    </contact>\n");
     }
     opinions(b, 4, &e->m->list[SHEET_OPINION], e->oopinion, o);
+    const sheets_list *meeting = &e->m->list[SHEET_MEETING];
+    EACH(e->meeting, o, i) {
+        char **g = meeting->r[i].v;
+        ws_buf_puts(b, "    <meeting");
+        attr(b, "kind", g[G_KIND]);
+        attr(b, "date", g[G_DATE]);
+        if (!g[G_TEXT]) {
+            ws_buf_puts(b, "/>\n");
+            continue;
+        }
+        ws_buf_putc(b, '>');
+        esc(b, g[G_TEXT], 0);
+        ws_buf_puts(b, "</meeting>\n");
+    }
     if (e->orect.head[o] != (size_t)-1) {
         ws_buf_puts(b, "    <rectification-plan");
         attr(b, "date", rect->r[e->orect.head[o]].v[R_PLAN_DATE]);
@@ -311,7 +374,7 @@ static void write_org(const emitter *e, ws_buf *b, size_t o)
         leaf(b, 6, "scope", p[B_SCOPE]);
         ws_buf_puts(b, "    </publication>\n");
     }
-    write_survey(e, b, o);
+    write_surveys(e, b, o);
     write_report(e, b, o);
     ws_buf_puts(b, "  </organisation>\n");
 }
@@ -385,6 +448,17 @@ static void write_member(const emitter *e, ws_buf *b, size_t k)
         leaves(b, 6, "strength", s[E_STRENGTH]);
         leaves(b, 6, "problem", s[E_PROBLEM]);
         leaves(b, 6, "direction", s[E_DIRECTION]);
+        if (s[E_RETURNED]) {
+            ws_buf_puts(b, "      <receipt");
+            attr(b, "returned", s[E_RETURNED]);
+            if (s[E_OPINION]) {
+                ws_buf_putc(b, '>');
+                esc(b, s[E_OPINION], 0);
+                ws_buf_puts(b, "</receipt>\n");
+            } else {
+                ws_buf_puts(b, "/>\n");
+            }
+        }
         ws_buf_puts(b, "    </evaluation>\n");
     }
     if (e->mrect.head[k] != (size_t)-1) {
@@ -428,21 +502,35 @@ size_t sheets_emit(const sheets_model *m, sheets_file **files)
                  chain(&m->list[SHEET_PUBLICATION], no, 1),
                  chain(&m->list[SHEET_SURVEY], no, 1),
                  chain(&m->list[SHEET_REPORT], no, 1),
-                 chain(&m->list[SHEET_SECTION], no, 1)};
+                 chain(&m->list[SHEET_SECTION], no, 1),
+                 chain(&m->list[SHEET_MEETING], no, 1),
+                 chain(&m->list[SHEET_REMEDY], no, 1)};
     size_t n = 0;
     *files = NULL;
     for (size_t u = 0; u < units->n; u++) write_unit(&file_for(files, &n, units->r[u].v[U_ID])->xml, units->r[u].v);
-    for (size_t o = 0; o < no; o++) {
-        const char *unit = orgs->r[o].v[O_UNIT];
-        write_org(&e, &file_for(files, &n, unit ? unit : orgs->r[o].v[O_ID])->xml, o);
-    }
-    /* members, branch by branch in the 组织 sheet's order (chained per organisation through a
-     * hash of the organisations' ids), then those of organisations not in the workbook */
     sheets_map org_of = {0};
     for (size_t o = 0; o < no; o++) {
         long *slot = sheets_map_slot(&org_of, orgs->r[o].v[O_ID]);
         if (*slot < 0) *slot = (long)o;
     }
+    /* Each organisation goes to the file of the unit heading its tree (its highest ancestor in
+     * the workbook): a branch of another unit placed under this unit's committee (福利院's under
+     * 民政局) stays with its tree. So one file holds the whole tree in the 组织 sheet's order,
+     * whatever order the files are later read in: the forms that follow the tree (the 专题报告)
+     * list it in that order, and a form that names the parent (整改方案) finds it in the file. */
+    for (size_t o = 0; o < no; o++) {
+        size_t top = o;
+        for (size_t steps = 0; steps < no && orgs->r[top].v[O_PARENT]; steps++) {
+            long p = sheets_map_get(&org_of, orgs->r[top].v[O_PARENT]);
+            if (p < 0 || (size_t)p == o) break; /* outside the workbook, or a loop back */
+            top = (size_t)p;
+        }
+        const char *unit = orgs->r[top].v[O_UNIT];
+        write_org(&e, &file_for(files, &n, unit ? unit : orgs->r[top].v[O_ID])->xml, o);
+    }
+    /* members, branch by branch in the 组织 sheet's order (chained per organisation through the
+     * hash of the organisations' ids), each in the file of its branch's own unit, then those of
+     * organisations not in the workbook */
     size_t *head = ws_xmalloc((no + 1) * sizeof *head), *next = ws_xmalloc((nm + 1) * sizeof *next);
     for (size_t o = 0; o <= no; o++) head[o] = (size_t)-1;
     for (size_t k = nm; k-- > 0;) {
@@ -466,7 +554,7 @@ size_t sheets_emit(const sheets_model *m, sheets_file **files)
     sheets_map_free(&org_of);
     for (size_t i = 0; i < n; i++) ws_buf_puts(&(*files)[i].xml, "</wenshu>\n");
     chains *all[] = {&e.study, &e.mopinion, &e.eval, &e.mrect, &e.oopinion, &e.orect, &e.analysis,
-                     &e.committee, &e.system, &e.publication, &e.survey, &e.report, &e.section};
+                     &e.committee, &e.system, &e.publication, &e.survey, &e.report, &e.section, &e.meeting, &e.remedy};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++) chains_free(all[i]);
     return n;
 }

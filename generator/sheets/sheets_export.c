@@ -224,14 +224,17 @@ static void export_unit(exporter *x, xmlNodePtr u)
     free(id);
 }
 
-static void export_survey(exporter *x, xmlNodePtr sv, const char *id)
+/* Survey round `round` (the survey elements in order: 1, 2, …) as rows: one per question, the
+ * groups alongside, extra groups on rows of their own; then its 补课, one row per measure. */
+static void export_survey(exporter *x, xmlNodePtr sv, const char *id, int round)
 {
-    if (!sv) return;
     xmlNodePtr g = child(sv, "group"), q = child(sv, "question");
-    /* one row per question, the groups alongside; extra groups on rows of their own */
+    char number[16];
+    snprintf(number, sizeof number, "%d", round);
     while (g || q) {
         char *v[EXPORT_MAX_COLUMNS] = {0};
         v[V_ORG] = ws_xstrdup(id);
+        v[V_ROUND] = ws_xstrdup(number);
         v[V_DATE] = attr_of(sv, "date");
         v[V_BY] = attr_of(sv, "by");
         v[V_RESPONDENTS] = attr_of(sv, "respondents");
@@ -248,6 +251,20 @@ static void export_survey(exporter *x, xmlNodePtr sv, const char *id)
         put_row(x, SHEET_SURVEY, v, id, q ? q : g);
         g = g ? next_named(g, "group") : NULL;
         q = q ? next_named(q, "question") : NULL;
+    }
+    xmlNodePtr remedy = child(sv, "remedy");
+    EACH_CHILD(m, remedy, "measure") {
+        char *v[EXPORT_MAX_COLUMNS] = {0};
+        v[K_ORG] = ws_xstrdup(id);
+        v[K_ROUND] = ws_xstrdup(number);
+        v[K_DATE] = attr_of(remedy, "date");
+        v[K_MEASURE] = text_of(m);
+        if (v[K_MEASURE] && strchr(v[K_MEASURE], '\n')) {
+            warn_at(x, m, id, "<%s> 的文字中有换行：工作簿中一行是一条，导入时会分成几条", "measure");
+            for (char *p = v[K_MEASURE]; *p; p++)
+                if (*p == '\n') *p = ' ';
+        }
+        put_row(x, SHEET_REMEDY, v, id, m);
     }
 }
 
@@ -301,6 +318,14 @@ static void export_org(exporter *x, xmlNodePtr o)
         put_row(x, SHEET_COMMITTEE, w, id, c);
     }
     export_opinions(x, o, id, 1);
+    EACH_CHILD(g, o, "meeting") {
+        char *w[EXPORT_MAX_COLUMNS] = {0};
+        w[G_ORG] = ws_xstrdup(id);
+        w[G_KIND] = attr_of(g, "kind");
+        w[G_DATE] = attr_of(g, "date");
+        w[G_TEXT] = text_of(g);
+        put_row(x, SHEET_MEETING, w, id, g);
+    }
     xmlNodePtr plan = child(o, "rectification-plan");
     if (plan) {
         export_items(x, plan, id, 1);
@@ -321,7 +346,8 @@ static void export_org(exporter *x, xmlNodePtr o)
         w[B_SCOPE] = text_of(child(p, "scope"));
         put_row(x, SHEET_PUBLICATION, w, id, p);
     }
-    export_survey(x, child(o, "survey"), id);
+    int round = 0;
+    EACH_CHILD(sv, o, "survey") export_survey(x, sv, id, ++round);
     export_report(x, child(o, "report"), id);
     free(id);
 }
@@ -385,6 +411,9 @@ static void export_member(exporter *x, xmlNodePtr m)
         w[E_STRENGTH] = lines_of(x, ev, "strength", id, NULL);
         w[E_PROBLEM] = lines_of(x, ev, "problem", id, NULL);
         w[E_DIRECTION] = lines_of(x, ev, "direction", id, NULL);
+        xmlNodePtr receipt = child(ev, "receipt");
+        w[E_RETURNED] = attr_of(receipt, "returned");
+        w[E_OPINION] = text_of(receipt);
         put_row(x, SHEET_EVAL, w, id, ev);
     }
     xmlNodePtr rect = child(m, "rectification");
@@ -406,9 +435,11 @@ static const char *const export_notes[] = {
     "五、一格内有多条的（如评议的“肯定成绩”、党性分析的“原因”），在同一格内按 Alt+Enter 分行，每行一条。",
     "六、党性分析的“存在问题”每行以问题的方面开头，如“学习：理论学习不够系统”；方面为思想、政治、学习、工作、作风、纪律、廉洁、群众观点、其他。",
     "七、整改表中，党员个人的整改项填“党员编号”，组织的整改方案填“组织编号”；同一方案各行的方案日期相同，整改重点可填在第一行。",
-    "八、测评表每行填一个测评项目，同一行可另填一类参加人员及其人数；同一组织各行的测评日期、测评单位、参加人数相同。",
-    "九、填写有误时，导入会指出文件、工作表和单元格（如“党员!E7”），并说明应如何填写；全部正确才生成记录文件。",
-    "十、详细说明见 wenshu 的文档 docs/spreadsheets.md。",
+    "八、测评表每行填一个测评项目，同一行可另填一类参加人员及其人数；同一组织同一轮各行的测评日期、测评单位、参加人数相同。"
+    "首次测评的轮次为 1，多数群众不满意、补课后重新测评的为 2，依此类推；补课措施填在“补课”表中，轮次与其前一轮测评相同。",
+    "九、评议表的“回执日期”“本人意见”是回执登记：党员签署的回执收回后填写；本人意见属个人情况，只在支部内部使用。",
+    "十、填写有误时，导入会指出文件、工作表和单元格（如“党员!E7”），并说明应如何填写；全部正确才生成记录文件。",
+    "十一、详细说明见 wenshu 的文档 docs/spreadsheets.md。",
 };
 
 static void add_notes(exporter *x)

@@ -602,7 +602,8 @@ static void resolve(importer *im)
     } child[] = {{SHEET_COMMITTEE, -1, C_ORG},  {SHEET_STUDY, S_MEMBER, -1},   {SHEET_OPINION, P_MEMBER, P_ORG},
                  {SHEET_ANALYSIS, A_MEMBER, -1}, {SHEET_EVAL, E_MEMBER, -1},    {SHEET_RECT, R_MEMBER, R_ORG},
                  {SHEET_SYSTEM, -1, Y_ORG},      {SHEET_PUBLICATION, -1, B_ORG}, {SHEET_SURVEY, -1, V_ORG},
-                 {SHEET_REPORT, -1, T_ORG},      {SHEET_SECTION, -1, X_ORG}};
+                 {SHEET_REPORT, -1, T_ORG},      {SHEET_SECTION, -1, X_ORG},     {SHEET_MEETING, -1, G_ORG},
+                 {SHEET_REMEDY, -1, K_ORG}};
     for (size_t c = 0; c < sizeof child / sizeof *child; c++) {
         sheets_list *l = &m->list[child[c].sheet];
         int mc = child[c].member_col, oc = child[c].org_col;
@@ -702,10 +703,111 @@ static void check_aspects(importer *im)
     }
 }
 
+/* Survey rounds. A 测评 or 补课 row belongs to round 轮次 (1 when empty) of its organisation; the
+ * rows of one round make one survey element. Per row: the first row of its round, found through a
+ * map keyed "ORGROW:ROUND" (linear in the rows), or -1 while the row's organisation is unknown. */
+typedef struct {
+    sheets_map map;
+    char **keys; /* the map's keys, one per row (NULL for unresolved rows) */
+    long *first;
+    size_t n;
+} round_index;
+
+static void round_index_build(round_index *x, const sheets_list *l, int round_col)
+{
+    memset(x, 0, sizeof *x);
+    x->n = l->n;
+    x->keys = ws_xcalloc(l->n + 1, sizeof *x->keys);
+    x->first = ws_xmalloc((l->n + 1) * sizeof *x->first);
+    for (size_t i = 0; i < l->n; i++) {
+        x->first[i] = -1;
+        if (!l->r[i].resolved) continue;
+        ws_buf k = {0};
+        ws_buf_printf(&k, "%zu:%s", l->r[i].target, l->r[i].v[round_col] ? l->r[i].v[round_col] : "1");
+        x->keys[i] = ws_buf_steal(&k);
+        long *slot = sheets_map_slot(&x->map, x->keys[i]);
+        if (*slot < 0) *slot = (long)i;
+        x->first[i] = *slot;
+    }
+}
+
+static void round_index_free(round_index *x)
+{
+    sheets_map_free(&x->map);
+    for (size_t i = 0; i < x->n; i++) free(x->keys[i]);
+    free(x->keys);
+    free(x->first);
+}
+
+/* Rows of one round that must agree on col (its date, who ran it, how many took part). */
+static void same_per_round(importer *im, int sheet, const round_index *x, int col, const char *what)
+{
+    const sheets_list *l = &im->m.list[sheet];
+    for (size_t i = 0; i < l->n; i++) {
+        if (x->first[i] < 0) continue;
+        const sheets_rec *r = &l->r[i], *f = &l->r[x->first[i]];
+        if (r->v[col] && f->v[col] && strcmp(r->v[col], f->v[col])) {
+            char msg[300];
+            snprintf(msg, sizeof msg, "同一%s的%s应相同（本行 %%s，前面为 %%s）", what, sheets_layouts[sheet].columns[col].header);
+            rec_report(im, r, col, msg, r->v[col], f->v[col]);
+        }
+    }
+}
+
+/* 测评 rows say something (a group, a question or both); every round has a question and one head
+ * (date, by, respondents); 补课 rows belong to a round of the 测评 sheet and share its date. */
+static void survey_checks(importer *im)
+{
+    sheets_model *m = &im->m;
+    const sheets_list *orgs = &m->list[SHEET_ORG], *sv = &m->list[SHEET_SURVEY], *rm = &m->list[SHEET_REMEDY];
+    static const char round_msg[] = "轮次应为从 1 起的整数：首次测评为第 1 轮，补课后重新测评为第 2 轮（现为“%s”）%s";
+    for (size_t i = 0; i < sv->n; i++)
+        if (sv->r[i].v[V_ROUND] && !strcmp(sv->r[i].v[V_ROUND], "0")) rec_report(im, &sv->r[i], V_ROUND, round_msg, "0", "");
+    for (size_t i = 0; i < rm->n; i++)
+        if (rm->r[i].v[K_ROUND] && !strcmp(rm->r[i].v[K_ROUND], "0")) rec_report(im, &rm->r[i], K_ROUND, round_msg, "0", "");
+    round_index rounds, remedies;
+    round_index_build(&rounds, sv, V_ROUND);
+    round_index_build(&remedies, rm, K_ROUND);
+    same_per_round(im, SHEET_SURVEY, &rounds, V_DATE, "轮测评");
+    same_per_round(im, SHEET_SURVEY, &rounds, V_BY, "轮测评");
+    same_per_round(im, SHEET_SURVEY, &rounds, V_RESPONDENTS, "轮测评");
+    same_per_round(im, SHEET_REMEDY, &remedies, K_DATE, "轮补课");
+    char *questions = ws_xcalloc(sv->n + 1, 1);
+    for (size_t i = 0; i < sv->n; i++) {
+        const sheets_rec *r = &sv->r[i];
+        int group = r->v[V_GROUP] || r->v[V_GROUP_COUNT];
+        int question = r->v[V_QUESTION] || r->v[V_SATISFIED] || r->v[V_BASIC] || r->v[V_UNSATISFIED];
+        if (group && !(r->v[V_GROUP] && r->v[V_GROUP_COUNT]))
+            rec_report(im, r, r->v[V_GROUP] ? V_GROUP_COUNT : V_GROUP, "人员类别和人数应同时填写%s%s", "", "");
+        if (question && !(r->v[V_QUESTION] && r->v[V_SATISFIED] && r->v[V_BASIC] && r->v[V_UNSATISFIED]))
+            rec_report(im, r, V_QUESTION, "测评项目及其满意、基本满意、不满意人数应同时填写%s%s", "", "");
+        if (!group && !question) rec_report(im, r, V_QUESTION, "该行既无测评项目，也无人员类别%s%s", "", "");
+        if (rounds.first[i] >= 0 && r->v[V_QUESTION]) questions[rounds.first[i]] = 1;
+    }
+    for (size_t i = 0; i < sv->n; i++)
+        if (rounds.first[i] == (long)i && !questions[i]) {
+            const char *name = orgs->r[sv->r[i].target].v[O_NAME];
+            char msg[200];
+            snprintf(msg, sizeof msg, "组织“%%s”第 %s 轮测评至少要有一个测评项目%%s", sv->r[i].v[V_ROUND] ? sv->r[i].v[V_ROUND] : "1");
+            rec_report(im, &sv->r[i], V_QUESTION, msg, name ? name : "", "");
+        }
+    for (size_t i = 0; i < rm->n; i++)
+        if (remedies.keys[i] && sheets_map_get(&rounds.map, remedies.keys[i]) < 0) {
+            const char *name = orgs->r[rm->r[i].target].v[O_NAME];
+            char msg[300];
+            snprintf(msg, sizeof msg, "组织“%%s”在“测评”表中没有第 %s 轮测评，补课无处归属；补课填在其前一轮测评的轮次下%%s",
+                     rm->r[i].v[K_ROUND] ? rm->r[i].v[K_ROUND] : "1");
+            rec_report(im, &rm->r[i], K_ROUND, msg, name ? name : "", "");
+        }
+    free(questions);
+    round_index_free(&rounds);
+    round_index_free(&remedies);
+}
+
 /* Checks that span rows of one record: one evaluation, analysis and report per member or
- * organisation, one plan date per plan and one survey head per survey, an organisation's plan
- * with a focus, member items without organisation-only columns, systems and report sections
- * with the plan and report they belong to, survey rows that say something. */
+ * organisation, one plan date per plan, an organisation's plan with a focus, member items without
+ * organisation-only columns, systems and report sections with the plan and report they belong to,
+ * survey rounds and their 补课 (survey_checks), a receipt's opinion with the receipt's date. */
 static void cross_checks(importer *im)
 {
     sheets_model *m = &im->m;
@@ -715,9 +817,6 @@ static void cross_checks(importer *im)
     one_per_target(im, SHEET_REPORT, orgs->n, 1, T_ORG, "该组织已有报告数字（第 %s 行）；每个组织一行%s");
     same_per_target(im, SHEET_RECT, members->n, 0, R_PLAN_DATE, "整改方案");
     same_per_target(im, SHEET_RECT, orgs->n, 1, R_PLAN_DATE, "整改方案");
-    same_per_target(im, SHEET_SURVEY, orgs->n, 1, V_DATE, "测评");
-    same_per_target(im, SHEET_SURVEY, orgs->n, 1, V_BY, "测评");
-    same_per_target(im, SHEET_SURVEY, orgs->n, 1, V_RESPONDENTS, "测评");
     check_aspects(im);
     for (size_t i = 0; i < rect->n; i++) {
         sheets_rec *r = &rect->r[i];
@@ -758,27 +857,12 @@ static void cross_checks(importer *im)
         if (parent != plan) free(parent);
     }
     free(plan);
-    /* a survey row gives a group (人员类别 and 人数), a question (测评项目 and its three counts), or both */
-    const sheets_list *sv = &m->list[SHEET_SURVEY];
-    char *questions = ws_xcalloc(orgs->n + 1, 1);
-    for (size_t i = 0; i < sv->n; i++) {
-        sheets_rec *r = &sv->r[i];
-        int group = r->v[V_GROUP] || r->v[V_GROUP_COUNT];
-        int question = r->v[V_QUESTION] || r->v[V_SATISFIED] || r->v[V_BASIC] || r->v[V_UNSATISFIED];
-        if (group && !(r->v[V_GROUP] && r->v[V_GROUP_COUNT]))
-            rec_report(im, r, r->v[V_GROUP] ? V_GROUP_COUNT : V_GROUP, "人员类别和人数应同时填写%s%s", "", "");
-        if (question && !(r->v[V_QUESTION] && r->v[V_SATISFIED] && r->v[V_BASIC] && r->v[V_UNSATISFIED]))
-            rec_report(im, r, V_QUESTION, "测评项目及其满意、基本满意、不满意人数应同时填写%s%s", "", "");
-        if (!group && !question) rec_report(im, r, V_QUESTION, "该行既无测评项目，也无人员类别%s%s", "", "");
-        if (r->resolved && r->v[V_QUESTION]) questions[r->target] = 1;
-    }
-    long *survey = first_rows(sv, orgs->n, 1);
-    for (size_t o = 0; o < orgs->n; o++)
-        if (survey[o] >= 0 && !questions[o])
-            rec_report(im, &sv->r[survey[o]], V_QUESTION, "组织“%s”的测评至少要有一个测评项目%s",
-                       orgs->r[o].v[O_NAME] ? orgs->r[o].v[O_NAME] : "", "");
-    free(survey);
-    free(questions);
+    survey_checks(im);
+    /* a receipt's opinion needs the day the receipt came back */
+    const sheets_list *ev = &m->list[SHEET_EVAL];
+    for (size_t i = 0; i < ev->n; i++)
+        if (ev->r[i].v[E_OPINION] && !ev->r[i].v[E_RETURNED])
+            rec_report(im, &ev->r[i], E_RETURNED, "填写了回执上的本人意见，还应填写回执日期（收回回执的日期）%s%s", "", "");
     /* a special situation needs its explanation (the element's text) */
     for (size_t i = 0; i < members->n; i++) {
         sheets_rec *r = &members->r[i];

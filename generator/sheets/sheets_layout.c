@@ -49,7 +49,7 @@ static const sheets_column member_columns[M_COLUMNS] = {
     [M_LEADER] = {"领导干部", "党员领导干部|是否领导干部", COL_BOOL, 0, NULL},
     [M_HOURS] = {"学时", "学习学时|总学时", COL_HOURS, 0, NULL},
     [M_NOTES] = {"学习笔记", "学习笔记和心得体会|心得体会", COL_TEXT, 0, NULL},
-    [M_SITUATION] = {"特殊情况", NULL, COL_ENUM, 0, "流动党员|聘用|借用|年老体弱|解除劳动关系|现役军人"},
+    [M_SITUATION] = {"特殊情况", NULL, COL_ENUM, 0, "流动党员|聘用|借用|年老体弱|解除劳动关系|现役军人|转出"},
     [M_SCOPE] = {"流动范围", NULL, COL_ENUM, 0, "市内|市外"},
     [M_WHERE] = {"参加活动的党组织", "流入地党组织|参加活动党组织", COL_NAME, 0, NULL},
     [M_SITUATION_TEXT] = {"情况说明", "特殊情况说明", COL_TEXT, 0, NULL},
@@ -79,6 +79,25 @@ static const sheets_column eval_columns[E_COLUMNS] = {
     [E_STRENGTH] = {"肯定成绩", "主要优点", COL_TEXT, 1, NULL},
     [E_PROBLEM] = {"指出问题", "存在问题|主要问题", COL_TEXT, 1, NULL},
     [E_DIRECTION] = {"整改方向", "努力方向", COL_TEXT, 1, NULL},
+    /* the 回执 register: the day the signed receipt came back and the member's opinion on it */
+    [E_RETURNED] = {"回执日期", "回执收回日期|收回回执日期", COL_DATE, 0, NULL},
+    [E_OPINION] = {"本人意见", "回执意见|党员本人意见", COL_TEXT, 0, NULL},
+};
+
+static const sheets_column meeting_columns[G_COLUMNS] = {
+    [G_ORG] = {"组织编号", "党组织", COL_REF, 1, "O"},
+    [G_KIND] = {"会议类型", "会议|会议名称", COL_ENUM, 1,
+                "专题组织生活会|专题民主生活会|组织生活会=专题组织生活会|民主生活会=专题民主生活会"},
+    [G_DATE] = {"会议日期", "日期|召开日期", COL_DATE, 1, NULL},
+    [G_TEXT] = {"会议情况", "地点和主持人|说明", COL_TEXT, 0, NULL},
+};
+
+/* 补课 after a survey round: one measure a row (or several lines of one cell) */
+static const sheets_column remedy_columns[K_COLUMNS] = {
+    [K_ORG] = {"组织编号", "党组织", COL_REF, 1, "O"},
+    [K_ROUND] = {"轮次", "测评轮次", COL_COUNT, 0, NULL},
+    [K_DATE] = {"补课日期", "日期", COL_DATE, 1, NULL},
+    [K_MEASURE] = {"补课措施", "措施", COL_TEXT, 1, NULL},
 };
 
 static const sheets_column rect_columns[R_COLUMNS] = {
@@ -134,6 +153,7 @@ static const sheets_column publication_columns[B_COLUMNS] = {
 
 static const sheets_column survey_columns[V_COLUMNS] = {
     [V_ORG] = {"组织编号", "党组织", COL_REF, 1, "O"},
+    [V_ROUND] = {"轮次", "测评轮次", COL_COUNT, 0, NULL},
     [V_DATE] = {"测评日期", NULL, COL_DATE, 1, NULL},
     [V_BY] = {"测评单位", "组织测评单位|组织者", COL_NAME, 1, NULL},
     [V_RESPONDENTS] = {"参加人数", "参加测评人数", COL_COUNT, 1, NULL},
@@ -169,6 +189,7 @@ const sheets_layout sheets_layouts[SHEET_KINDS] = {
     [SHEET_MEMBER] = {"党员", "花名册|党员名册|党员花名册", member_columns, N(member_columns)},
     [SHEET_STUDY] = {"学习", "学习情况|学习记录", study_columns, N(study_columns)},
     [SHEET_OPINION] = {"征求意见", "意见|征求意见情况", opinion_columns, N(opinion_columns)},
+    [SHEET_MEETING] = {"会议", "专题会议|组织生活会", meeting_columns, N(meeting_columns)},
     [SHEET_EVAL] = {"评议", "评议意见|民主评议", eval_columns, N(eval_columns)},
     [SHEET_RECT] = {"整改", "整改措施|整改项目", rect_columns, N(rect_columns)},
     [SHEET_COMMITTEE] = {"委员", "组织委员|委员会委员|支部委员", committee_columns, N(committee_columns)},
@@ -176,6 +197,7 @@ const sheets_layout sheets_layouts[SHEET_KINDS] = {
     [SHEET_SYSTEM] = {"制度", "建立制度|制度建设", system_columns, N(system_columns)},
     [SHEET_PUBLICATION] = {"公布", "公布情况|公开情况", publication_columns, N(publication_columns)},
     [SHEET_SURVEY] = {"测评", "满意度测评|群众满意度测评", survey_columns, N(survey_columns)},
+    [SHEET_REMEDY] = {"补课", "补课措施|补课情况", remedy_columns, N(remedy_columns)},
     [SHEET_REPORT] = {"报告", "专题报告|报告数字", report_columns, N(report_columns)},
     [SHEET_SECTION] = {"报告正文", "报告章节", section_columns, N(section_columns)},
 };

@@ -18,8 +18,8 @@ wb = openpyxl.load_workbook(sys.argv[1])
 problems = []
 def want(cond, what):
     if not cond: problems.append(what)
-want(wb.sheetnames == ["说明", "单位", "组织", "委员", "党员", "学习", "征求意见", "党性分析", "评议", "整改", "制度", "公布",
-                       "测评", "报告", "报告正文"], "sheets: %s" % wb.sheetnames)
+want(wb.sheetnames == ["说明", "单位", "组织", "委员", "党员", "学习", "征求意见", "党性分析", "会议", "评议", "整改", "制度", "公布",
+                       "测评", "补课", "报告", "报告正文"], "sheets: %s" % wb.sheetnames)
 want(wb.active.title == "党员", "opens on 党员, not %s" % wb.active.title)
 m = wb["党员"]
 head = [c.value for c in m[1]]
@@ -41,7 +41,20 @@ an = {row[0].value: row for row in wb["党性分析"].iter_rows(min_row=2)}
 want(an["M01"][4].value.split("\n")[0] == "学习：理论学习的自觉性不够，以干代学，满足于一般性了解，系统学习和深入思考不够。",
      "党性分析 problems one a line, aspect first: %r" % an["M01"][4].value)
 sv = list(wb["测评"].iter_rows(min_row=2, values_only=True))
-want(len(sv) == 9 and sv[0][:6] == ("O-JG", datetime.datetime(2005, 5, 31), "市委先进性教育活动第三督导组", 86, "党员", 34), "测评 rows: %r" % (sv[:1],))
+want(len(sv) == 13 and sv[0][:7] == ("O-JG", 1, datetime.datetime(2005, 5, 31), "市委先进性教育活动第三督导组", 86, "党员", 34), "测评 rows: %r" % (sv[:1],))
+# the two rounds of 第二支部: the first, its 补课, the re-survey as round 2
+want([r[:3] for r in sv if r[0] == "O-ZB2"] == [("O-ZB2", 1, datetime.datetime(2005, 5, 12))] * 2 + [("O-ZB2", 2, datetime.datetime(2005, 5, 27))] * 2,
+     "survey rounds: %r" % [r[:3] for r in sv if r[0] == "O-ZB2"])
+rm = list(wb["补课"].iter_rows(min_row=2, values_only=True))
+want([c.value for c in wb["补课"][1]] == ["组织编号*", "轮次", "补课日期*", "补课措施*"] and len(rm) == 2
+     and rm[0][:3] == ("O-ZB2", 1, datetime.datetime(2005, 5, 18)) and rm[1][3].startswith("救助对象审核结果张榜公示"), "补课 rows: %r" % rm)
+mt = list(wb["会议"].iter_rows(min_row=2, values_only=True))
+want(mt == [("O-JG", "专题民主生活会", datetime.datetime(2005, 4, 14), "局领导班子专题民主生活会，市委督导组到会指导"),
+            ("O-ZB1", "专题组织生活会", datetime.datetime(2005, 4, 8), "局机关第一会议室，支部书记主持"),
+            ("O-ZB2", "专题组织生活会", datetime.datetime(2005, 4, 11), None)], "会议 rows: %r" % mt)
+ev = {r[0]: r for r in wb["评议"].iter_rows(min_row=2, values_only=True)}
+want([c.value for c in wb["评议"][1]][6:] == ["回执日期", "本人意见"] and ev["M01"][6:] == (datetime.datetime(2005, 4, 19), "完全同意支部的评议意见，将在整改中带头落实。")
+     and ev["M02"][6:] == (None, None), "the 回执 register in 评议: %r" % (ev["M01"][6:],))
 want([c.value for c in wb["报告"][2]][:3] == ["O-JG", datetime.datetime(2005, 6, 3), 30], "报告 figures")
 print("; ".join(problems) or "all as expected")
 sys.exit(1 if problems else 0)
@@ -64,25 +77,24 @@ run "$PY" tests/sheets/compare_members.py --all samples "$TMP/rec"
 assert_status 0 "every unit, organisation and member equal to the samples', analysis, survey, report and all: $OUT"
 "$WENSHU" build samples/*.xml -o "$TMP/out-samples" -j2 -q >/dev/null 2>&1
 "$WENSHU" build "$TMP"/rec/*.xml -o "$TMP/out-rec" -j2 -q >/dev/null 2>&1
-# The samples keep every unit and organisation in campaign.xml; import writes one file per unit,
-# and templates/rectification-org.md looks the parent organisation up in the record's own file
-# (/wenshu/organisation[@id = $record/@parent]), so the one plan whose parent is in another unit's
-# file says 上级党组织 instead of its name. Joined into one file (members of 福利院 first, as
-# samples/*.xml lists them), the imported records give every PDF byte for byte.
-$PY tests/sheets/join_records.py "$TMP/joined.xml" "$TMP/rec/campaign.xml" "$TMP/rec/U-FLY.xml" "$TMP/rec/U-MZJ.xml"
-"$WENSHU" build "$TMP/joined.xml" -o "$TMP/out-joined" -j2 -q >/dev/null 2>&1
 manifests() {
     $PY - "$@" <<'PY'
 import json, sys
 a, b = ({f["path"]: f["sha256"] for f in json.load(open(p + "/manifest.json"))["files"]} for p in sys.argv[1:3])
-print(len(a), "PDFs,", sum(a[k] == b.get(k) for k in a), "identical;", " ".join(sorted(k for k in a if a[k] != b.get(k))) or "none differ")
+print(len(a), "PDFs,", sum(a[k] == b.get(k) for k in a), "identical;", " ".join(sorted(k for k in a if a[k] != b.get(k))) or "none differ",
+      "; only in the second:", len(set(b) - set(a)))
 PY
 }
-assert_eq "$(manifests "$TMP/out-samples" "$TMP/out-joined")" "90 PDFs, 90 identical; none differ" \
-    "import(export(samples)) joined in one file: every PDF identical (manifests' SHA-256)"
-assert_eq "$(manifests "$TMP/out-samples" "$TMP/out-rec")" \
-    "90 PDFs, 89 identical; 中共临江市社会福利院支部委员会/整改方案/中共临江市社会福利院支部委员会.pdf" \
-    "import(export(samples)) as import writes it: all but the plan whose parent is in another file"
+# import keeps each organisation tree in one file (福利院's branch, under 民政局's committee, is in
+# U-MZJ.xml, its members in U-FLY.xml), so the forms that follow the tree or name the parent read
+# the same in whatever order the files are given
+assert_eq "$(manifests "$TMP/out-samples" "$TMP/out-rec")" "92 PDFs, 92 identical; none differ ; only in the second: 0" \
+    "import(export(samples)) as import writes it: every PDF identical (manifests' SHA-256)"
+assert_eq "$(grep -c '<organisation ' "$TMP/rec/U-MZJ.xml") $(grep -c '<member ' "$TMP/rec/U-FLY.xml")" "5 6" \
+    "the whole tree in U-MZJ.xml, the members of 福利院 in U-FLY.xml"
+"$WENSHU" build "$TMP/rec/U-MZJ.xml" "$TMP/rec/campaign.xml" "$TMP/rec/U-FLY.xml" -o "$TMP/out-rec2" -j2 -q >/dev/null 2>&1
+assert_eq "$(manifests "$TMP/out-samples" "$TMP/out-rec2")" "92 PDFs, 92 identical; none differ ; only in the second: 0" \
+    "the same PDFs with the imported files given in another order"
 run "$WENSHU" export "$TMP"/rec/*.xml -o "$TMP/second.xlsx"
 run "$WENSHU" import "$TMP/second.xlsx" -o "$TMP/rec2" --campaign samples/campaign.xml
 assert "export and import again: the same records files, byte for byte" diff -r "$TMP/rec" "$TMP/rec2"
@@ -107,7 +119,7 @@ wb = openpyxl.load_workbook(sys.argv[1])
 m = wb["党员"]
 lists = sorted(str(dv.sqref).split(":")[0] for dv in m.data_validations.dataValidation)
 notes = "\n".join(str(r[0].value or "") for r in wb["说明"].iter_rows())
-ok = (len(wb.sheetnames) == 15 and m.max_row == 1 and [c.value for c in m[1]][1] == "姓名*" and lists == ["C2", "G2", "J2", "K2", "N2", "O2"]
+ok = (len(wb.sheetnames) == 17 and m.max_row == 1 and [c.value for c in m[1]][1] == "姓名*" and lists == ["C2", "G2", "J2", "K2", "N2", "O2"]
       and "wenshu import" in notes and "Alt+Enter" in notes and m.column_dimensions["E"].width >= 10)
 print(wb.sheetnames, m.max_row, lists, notes[:40])
 sys.exit(0 if ok else 1)
@@ -159,6 +171,17 @@ ws = wb.create_sheet("测评")
 ws.append(["组织编号", "测评日期", "测评单位", "参加人数", "测评项目", "满意", "基本满意", "不满意"])
 ws.append(["O1", "2005-05-31", "督导组", 10, "总体评价", 8, 2, None])
 ws.append(["O1", "2005-05-30", "督导组", "十", None, None, None, None])
+ws = wb.create_sheet("补课")
+ws.append(["组织编号", "轮次", "补课日期", "补课措施"])
+ws.append(["O1", 2, "2005-06-02", "重新征求意见"])
+ws.append(["O1", 0, "2005-06-02", "逐户走访"])
+ws = wb.create_sheet("会议")
+ws.append(["组织编号", "会议类型", "会议日期"])
+ws.append(["O1", "座谈会", "2005-04-08"])
+ws.append(["O1", "民主生活会", "2005-04-09"])
+ws = wb.create_sheet("评议")
+ws.append(["党员编号", "评议日期", "肯定成绩", "指出问题", "整改方向", "本人意见"])
+ws.append(["M1", "2005-04-10", "成绩", "问题", "方向", "同意"])
 wb.save(t + "/cells.xlsx")
 PY
 run "$WENSHU" import "$TMP/cells.xlsx" -o "$TMP/cells"
@@ -167,7 +190,13 @@ assert_contains "$ERR" "cells.xlsx:党员!J2: error: 学习笔记超过 32 KiB�
 assert_contains "$ERR" "cells.xlsx:党性分析!C2: error: 存在问题每行应以问题的方面开头，如“学习：理论学习不够系统”" "a problem line without its aspect"
 assert_contains "$ERR" "cells.xlsx:测评!E2: error: 测评项目及其满意、基本满意、不满意人数应同时填写" "a question without all its counts"
 assert_contains "$ERR" "cells.xlsx:测评!D3: error: 参加人数应为0 至 10000000 的整数，如 34（现为“十”）" "a count that is not a number"
-assert_contains "$ERR" "cells.xlsx:测评!B3: error: 同一测评的测评日期应相同（本行 2005-05-30，前面为 2005-05-31）" "one survey, one date"
+assert_contains "$ERR" "cells.xlsx:测评!B3: error: 同一轮测评的测评日期应相同（本行 2005-05-30，前面为 2005-05-31）" "one survey round, one date"
+assert_contains "$ERR" "cells.xlsx:补课!B2: error: 组织“第一支部”在“测评”表中没有第 2 轮测评，补课无处归属；补课填在其前一轮测评的轮次下" \
+    "a 补课 without the survey round it follows"
+assert_contains "$ERR" "cells.xlsx:补课!B3: error: 轮次应为从 1 起的整数：首次测评为第 1 轮，补课后重新测评为第 2 轮（现为“0”）" "round 0"
+assert_contains "$ERR" "cells.xlsx:会议!B2: error: 会议类型应为专题组织生活会、专题民主生活会之一（现为“座谈会”）" "a meeting that is not one of 分析评议's"
+assert_not_contains "$ERR" "会议!B3" "民主生活会 taken for 专题民主生活会"
+assert_contains "$ERR" "cells.xlsx:评议!A2: error: 填写了回执上的本人意见，还应填写回执日期（收回回执的日期）" "an opinion without the receipt's date"
 assert_no_file "$TMP/cells" "nothing written"
 
 # --- a 50 000-member roster (made now by openpyxl): memory bounded (measured: about 55 MB)
