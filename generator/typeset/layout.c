@@ -504,6 +504,7 @@ static void end_heading(layout *L, int level)
     if (paragraph_empty(L->p)) return;
     layout_blank_lines(L, b->before);
     paragraph_opts o = layout_para_opts(L, b);
+    o.words = 1; /* 词意完整: a heading, like a title, breaks between words */
     paragraph_layout(L->p, &o);
     layout_page(L);
     layout_snap(L);
