@@ -120,6 +120,54 @@ static int looks_like_date(text_line t)
     return memmem(t.s, t.len, "年", strlen("年")) && memmem(t.s, t.len, "日", strlen("日"));
 }
 
+/* GB/T 9704 §7.3.5: a 署名 too long for the line wraps. A line wider than `limit` pt is
+ * set as a balanced paragraph broken between words (委员会, 支部... stay whole) and each of
+ * its lines becomes a 署名 line of its own, right-aligned like the others. The texts of new
+ * lines are allocated into owned[] (freed by the caller). Returns the new count of lines. */
+static size_t wrap_signature(layout *L, text_line *tl, size_t nl, size_t norg, float limit, char **owned,
+                             size_t *nowned)
+{
+    const style *st = layout_style(L);
+    text_line out[MAX_SIGN_LINES];
+    size_t k = 0;
+    paragraph *p = new_para(L);
+    for (size_t i = 0; i < nl; i++) {
+        set_line probe = {p, 0, 0};
+        if (i < norg) set_body_line(L, &probe, tl[i]);
+        if (i >= norg || probe.width <= limit) {
+            if (k < MAX_SIGN_LINES) out[k++] = tl[i];
+            continue;
+        }
+        paragraph_clear(p);
+        paragraph_text(p, tl[i].s, tl[i].len, (inl_style){st->body.role, st->body.size, 0}, tl[i].line);
+        paragraph_opts o = layout_para_opts(L, &st->body);
+        o.indent = o.hang = 0;
+        o.align = ALIGN_LEFT;
+        o.balance = 1;
+        o.width = limit;
+        paragraph_layout(p, &o);
+        const paragraph_glyph *g = paragraph_glyphs(p);
+        for (size_t j = 0; j < paragraph_nlines(p) && k + (nl - i) <= MAX_SIGN_LINES; j++) {
+            const paragraph_line *ln = paragraph_line_at(p, j);
+            ws_buf b = {0};
+            for (size_t c = ln->first; c < ln->first + ln->count; c++) {
+                char u[4];
+                if (g[c].cp) ws_buf_put(&b, u, ws_utf8_encode(g[c].cp, u));
+            }
+            if (!b.len) {
+                ws_buf_free(&b);
+                continue;
+            }
+            size_t len = b.len;
+            owned[(*nowned)++] = ws_buf_steal(&b);
+            out[k++] = (text_line){owned[*nowned - 1], len, tl[i].line};
+        }
+    }
+    paragraph_free(p);
+    memcpy(tl, out, k * sizeof *tl);
+    return k;
+}
+
 static void signature(layout *L, cmark_node *n, int seal)
 {
     const char *lit = cmark_node_get_literal(n);
@@ -134,6 +182,11 @@ static void signature(layout *L, cmark_node *n, int seal)
     size_t norg = nl == 1 && !looks_like_date(tl[0]) ? 1 : nl - 1;
     int has_date = norg < nl;
     float pitch = layout_char_pitch(L), right = layout_left(L) + layout_width(L);
+    /* A 署名 wider than the measure less 2 字 each side wraps (never into the margin). */
+    char *owned[MAX_SIGN_LINES];
+    size_t nowned = 0, before = nl;
+    nl = wrap_signature(L, tl, nl, norg, layout_width(L) - 4 * pitch, owned, &nowned);
+    norg += nl - before;
 
     set_line org[MAX_SIGN_LINES], date = {0};
     for (size_t i = 0; i < norg; i++) {
@@ -153,6 +206,7 @@ static void signature(layout *L, cmark_node *n, int seal)
         for (size_t i = 0; i < norg; i++) {
             org_x[i] = centre - org[i].width / 2;
             if (org_x[i] + org[i].width > right) org_x[i] = right - org[i].width;
+            if (org_x[i] < layout_left(L)) org_x[i] = layout_left(L);
         }
     } else {
         /* §7.3.5.2: 署名 right-indented 2 字; the date's first character 2 字 right of the
@@ -218,6 +272,7 @@ static void signature(layout *L, cmark_node *n, int seal)
 
     for (size_t i = 0; i < norg; i++) paragraph_free(org[i].p);
     paragraph_free(date.p);
+    for (size_t i = 0; i < nowned; i++) free(owned[i]);
 }
 
 /* ---- tear-off receipt ---- */

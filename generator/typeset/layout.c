@@ -234,16 +234,44 @@ static int slots_for(const layout *L, const paragraph_line *ln)
     return k > 100 ? 100 : (int)k;
 }
 
+/* How many of p's lines fit on the current page below the cursor. */
+static size_t lines_fitting(const layout *L, const paragraph *p)
+{
+    size_t n = paragraph_nlines(p), k = 0;
+    float y = L->cursor;
+    for (; k < n; k++) {
+        if (y - L->body_asc - L->body_desc < L->y_bottom - 0.5f) break;
+        y -= (float)slots_for(L, paragraph_line_at(p, k)) * L->pitch;
+    }
+    return k;
+}
+
+/* A new page for the block about to be placed; the heading lines placed last on this page
+ * (nothing drawn since) go along, so no page ends with a heading. */
+static void push_to_next_page(layout *L)
+{
+    size_t heading = 0;
+    while (heading < L->nplaced && L->placed[L->nplaced - 1 - heading].keep_next) heading++;
+    if (heading && layout_carry_lines(L, heading)) return;
+    layout_new_page(L);
+}
+
 size_t layout_place_lines(layout *L, const paragraph *p, float x_offset, int keep_next)
 {
     layout_page(L);
     layout_snap(L);
     size_t n = paragraph_nlines(p), first_page = layout_page_index(L);
     if (keep_next && n) {
-        /* A heading stays with the line that follows it. */
-        float h = 0;
+        /* A heading stays with at least two lines of its section. */
+        float h = L->pitch;
         for (size_t i = 0; i < n; i++) h += (float)slots_for(L, paragraph_line_at(p, i)) * L->pitch;
         if (!L->at_top && L->cursor - h - L->body_asc - L->body_desc < L->y_bottom - 0.5f) layout_new_page(L);
+    } else if (n >= 2 && !L->at_top) {
+        /* 孤行: a paragraph broken by the page keeps two lines on each side. When only its
+         * first line would stay (or one line of two), it goes over whole — the page ends a
+         * line or two short, the grid stays exact — and a heading just above goes with it. */
+        size_t fit = lines_fitting(L, p);
+        if (fit < n && (fit < 2 || (n - fit == 1 && fit < 3))) push_to_next_page(L);
     }
     float x = layout_left(L) + x_offset;
     for (size_t i = 0; i < n; i++) {

@@ -349,6 +349,9 @@ void linebreak_title_breaks(const uint32_t *cps, size_t n, unsigned char *qualit
     for (size_t w = 0; w < COUNT(title_suffixes); w++) mark_word(cps, n, quality, title_suffixes[w], 1, 3);
     for (size_t b = 1; b < n; b++)
         if (is_mark_or_function(cps[b - 1]) && quality[b] < 3 && !linebreak_no_line_start(cps[b])) quality[b] = 2;
+    /* 暨 joins two 机关 of one 署名 or 发文机关: the line breaks after it. */
+    for (size_t b = 1; b < n; b++)
+        if (cps[b - 1] == 0x66A8 && !linebreak_no_line_start(cps[b])) quality[b] = 3;
     /* 关于 + 事由 ... 的 + 文种: the break before 关于 (发文机关 | 关于) is the best of all;
      * inside the 关于...的 phrase a word boundary is only a poor break; after its 的 a good one. */
     size_t about = n, last_de = 0;
