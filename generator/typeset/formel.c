@@ -367,6 +367,17 @@ static void ruled_lines(layout *L, int count)
 {
     const style *st = layout_style(L);
     float asc = layout_ascent(L, st->body.size), lh = body_line_height(L);
+    /* Blank answer lines never spill onto a new page: when not all fit, the page takes as
+     * many as it holds if that is at least half of them (fewer lines to write on, one page
+     * less to print for every respondent); else they go over with the prompt above them. */
+    layout_page(L);
+    layout_snap(L);
+    if (!at_page_top(L) && layout_room(L) < (float)(count - 1) * layout_line_pitch(L) + lh - 0.5f) {
+        int fit = 0;
+        while (layout_room(L) >= (float)fit * layout_line_pitch(L) + lh - 0.5f) fit++;
+        if (2 * fit >= count) count = fit;
+        else if (!layout_carry_lines(L, 1)) layout_new_page(L);
+    }
     for (int i = 0; i < count; i++) {
         layout_page(L);
         layout_snap(L);

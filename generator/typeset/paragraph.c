@@ -435,6 +435,20 @@ static void add_line(paragraph *p, size_t s, size_t e, int hard)
 
 static int visible(const item *t) { return t->drawn && !t->space && t->kind != IT_ZERO; }
 
+/* Part of a Latin token: a drawn, narrow, non-space character (letters, digits, ASCII marks). */
+static int latin_token(const item *t)
+{
+    return t->kind == IT_CHAR && t->drawn && !t->wide && !t->space && t->cp > 0x20;
+}
+
+/* Where a URL or path may break: after these (GB/T 15834 has no rule; CMOS 7.42 breaks
+ * URLs after a slash or before a dot, wenshu keeps the mark on the first line so that no
+ * line starts with one). */
+static int url_point(uint32_t c)
+{
+    return c == '/' || c == '.' || c == '-' || c == '_' || c == '?' || c == '&' || c == '=' || c == '#';
+}
+
 /* Greedy breaking with 先挤进后推出, at measure width w. */
 static void break_lines(paragraph *p, const paragraph_opts *o, float w)
 {
@@ -475,15 +489,27 @@ static void break_lines(paragraph *p, const paragraph_opts *o, float w)
             /* 后推出: the last opportunity before. */
             for (size_t k = e - 1; !b && k > s; k--)
                 if (can_break(p, k)) b = k;
+            int forced = !b; /* no opportunity on the line: the token is wider than the measure */
             if (!b) b = e;
             /* A date pushed down whole that would leave this line spaced out by more than
              * 0.15 em a gap is split between its fields instead (2005年 / 5月31日). */
-            if (o->align == ALIGN_JUSTIFY && looseness(p, o, s, b, avail) > 0.15)
+            /* Set ragged (a narrow table column), a line left less than half full by it
+             * ("请于" alone above the date) is split the same way. */
+            if (o->align == ALIGN_JUSTIFY ? looseness(p, o, s, b, avail) > 0.15 : line_width(p, o, s, b) < 0.5 * avail)
                 for (size_t k = e; k > b; k--)
                     if (p->brks[k - 1] == LB_LAST_RESORT) {
                         b = k;
                         break;
                     }
+            /* A long Latin token (a URL, a path, a long word) pushed down whole would leave
+             * this line spaced out by more than ½ em a gap: it is broken after / . - _ ? & =,
+             * and only when it has none of those, anywhere. */
+            if ((forced || looseness(p, o, s, b, avail) > 0.5) && latin_token(&p->it[e - 1]) && latin_token(&p->it[e])) {
+                size_t k = e;
+                size_t from = forced ? s + 1 : b;
+                while (k > from && !(url_point(p->it[k - 1].cp) && latin_token(&p->it[k]))) k--;
+                b = k > from ? k : e;
+            }
         }
         /* Between words (o->words): a break inside one moves back to the word's start when
          * the line loses at most 3 字 by it. */

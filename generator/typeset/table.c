@@ -565,8 +565,24 @@ void table_layout(layout *L, cmark_node *table)
         if (status == 0 && text_columns_readable(&t, need)) break;
     }
     if (status < 0) {
-        report_too_wide(&t, table, need);
-        goto done;
+        /* A token wider than its column (a URL, a long number) is broken anywhere rather
+         * than the table left out: every column then needs only one character. Only a
+         * table whose columns cannot each hold one character is refused. */
+        float one = t.size + 2 * t.padx + 0.5f;
+        for (int c = 0; c < t.ncols; c++) {
+            if (need[c].hard > one) need[c].hard = one;
+            if (need[c].keep > 4 * t.size + one) need[c].keep = dmax(need[c].hard, 4 * t.size + one);
+            need[c].wraps = 1;
+        }
+        status = table_distribute(need, t.ncols, layout_width(L), t.w);
+        if (status < 0) {
+            report_too_wide(&t, table, need);
+            goto done;
+        }
+        balance_columns(&t, need);
+        diag_loc loc = {layout_file(L), cmark_node_get_start_line(table), 0, layout_record(L)};
+        diag_report(layout_diag(L), DIAG_WARNING, loc, "%s",
+                    "a cell holds a word or number wider than its column can be; it is broken inside");
     }
 
     /* A narrow column is set left: justifying four or five characters opens gaps. A column
