@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <unicode/ubrk.h>
+#include <unicode/uclean.h>
 #include <unicode/utypes.h>
 
 #include "base/util.h"
@@ -11,6 +12,16 @@
 static pthread_mutex_t segment_lock = PTHREAD_MUTEX_INITIALIZER;
 static UBreakIterator *segment_iter;
 static int segment_broken; /* ICU failed to open the iterator: do not try again per title */
+
+/* At exit the iterator and ICU's caches (the dictionary) are freed, so that leak checkers
+ * see nothing of them: ICU keeps pointers into the middle of its blocks, which valgrind
+ * would report as possibly lost. */
+static void segment_cleanup(void)
+{
+    if (segment_iter) ubrk_close(segment_iter);
+    segment_iter = NULL;
+    u_cleanup();
+}
 
 int segment_words(const uint32_t *cps, size_t n, unsigned char *at)
 {
@@ -43,6 +54,8 @@ int segment_words(const uint32_t *cps, size_t n, unsigned char *at)
         if (U_FAILURE(err)) {
             segment_iter = NULL;
             segment_broken = 1;
+        } else {
+            atexit(segment_cleanup);
         }
     }
     err = U_ZERO_ERROR;
