@@ -304,8 +304,13 @@ static int is_mark_or_function(uint32_t c)
 static void mark_word(const uint32_t *cps, size_t n, unsigned char *q, const char *w, unsigned char before,
                       unsigned char after)
 {
-    uint32_t word[16];
+    uint32_t word[16], c0;
     size_t len = 0, sl = strlen(w);
+    /* Most words do not occur: look for the first character before decoding the rest. */
+    if (ws_utf8_decode(w, sl, &c0) < 0) return;
+    size_t at = 0;
+    while (at < n && cps[at] != c0) at++;
+    if (at == n) return;
     for (size_t i = 0; i < sl && len < 16;) {
         int k = ws_utf8_decode(w + i, sl - i, &word[len]);
         if (k < 0) return;
@@ -313,7 +318,7 @@ static void mark_word(const uint32_t *cps, size_t n, unsigned char *q, const cha
         len++;
     }
     for (size_t i = 0; i + len <= n; i++) {
-        if (memcmp(cps + i, word, len * sizeof *word)) continue;
+        if (cps[i] != word[0] || memcmp(cps + i, word, len * sizeof *word)) continue;
         for (size_t b = i + 1; b < i + len; b++) q[b] = 0;
         /* Edges only ever close or lower a break before the word and raise one after it that
          * is open: a word inside a longer one already marked does not reopen its interior. */
