@@ -8,6 +8,10 @@ Usage: check_pages.py FILE.pdf title WORD...   title lines (size > 20): prints, 
        check_pages.py FILE.pdf lastlines       per page, the text of its last body line
        check_pages.py FILE.pdf runs CHAR       per page, how many body lines hold CHAR (a
                                                character only the paragraph under test uses)
+       check_pages.py FILE.pdf rows CHARS      tables whose row i is marked by CHARS[i]: per page,
+                                               "page N: rows {CHAR: lines} foot F head H", F the
+                                               blank between the page's lowest line and the block
+                                               bottom in table lines, H whether 序号 is on it
 """
 import subprocess
 import sys
@@ -59,6 +63,26 @@ def main():
         for p in pages:
             ls = lines_of(p)
             print(text(ls[-1]) if ls else "")
+    elif what == "rows":
+        bottom = 35 / 25.4 * 72  # GB/T 9704 and form styles: the block ends 35 mm above the page edge
+        for n, p in enumerate(pages, 1):
+            gl = [g for g in p["glyphs"] if g["y"] > bottom - 2]  # not the page number
+            ls = lines_of({"glyphs": gl}, body_only=False)
+            rows = {}
+            for c in args[0]:
+                # the row's lines: its tallest cell's (cells of a whole row are centred, so
+                # their baselines differ); a cell is the run of a line's glyphs of CHAR
+                cols = {}
+                for l in ls:
+                    xs = [g["x"] for g in l if g["c"] == c]
+                    if xs:
+                        key = round(min(xs) / 20)
+                        cols[key] = cols.get(key, 0) + 1
+                if cols:
+                    rows[c] = max(cols.values())
+            low = min(gl, key=lambda g: g["y"]) if gl else None
+            foot = (low["y"] - bottom) / (1.45 * low["size"]) - 0.5 if low else 0
+            print("page %d: rows %s foot %.2f head %s" % (n, rows, foot, any("序号" in text(l) for l in ls)))
     elif what == "runs":
         print([sum(1 for l in lines_of(p) if args[0] in text(l)) for p in pages])
 
