@@ -361,6 +361,53 @@ static void receipt(layout *L, cmark_node *n)
     ws_buf_free(&md);
 }
 
+/* ---- blocks kept together ---- */
+
+/* How tall the Markdown comes out below a line of text, laid out alone (nothing reported):
+ * measured after one body line so that the spacing a heading has above it mid-page, but not
+ * at a page top, is counted. *pages > 1: it does not fit on one page. */
+static float measured_below_a_line(layout *L, const char *md, size_t len, int *pages)
+{
+    const style *st = layout_style(L);
+    ws_buf buf = {0};
+    ws_buf_puts(&buf, "\xe4\xb8\x80\n\n"); /* 一, a paragraph of one line */
+    ws_buf_put(&buf, md, len);
+    diag *quiet = diag_new(NULL);
+    layout *M = layout_new_like(L, quiet);
+    layout_markdown_nested(M, buf.data, buf.len);
+    *pages = (int)layout_page_index(M) + 1;
+    float h = st->page_h - st->top - layout_line_pitch(L) - layout_cursor(M);
+    layout_free(M);
+    diag_free(quiet);
+    ws_buf_free(&buf);
+    return h;
+}
+
+/* ```keep: its Markdown is one unit. When it does not fit below the cursor it moves whole to
+ * the next page and takes at least two lines of what precedes it along (keep-with-previous:
+ * a sign-off block never stands alone on a page). A block taller than a page flows as usual.
+ * Inside a receipt or another kept block (nesting above 0) it is already kept: laid out inline. */
+static void keep_block(layout *L, cmark_node *n)
+{
+    const char *lit = cmark_node_get_literal(n);
+    if (!lit) lit = "";
+    long first = cmark_node_get_start_line(n);
+    ws_buf md = {0};
+    for (long i = 0; i < first; i++) ws_buf_putc(&md, '\n'); /* the file's line numbers */
+    ws_buf_put(&md, lit, strlen(lit));
+    if (layout_nesting(L) == 0) {
+        int pages;
+        float h = measured_below_a_line(L, lit, strlen(lit), &pages);
+        layout_page(L);
+        layout_snap(L);
+        /* The last line needs its glyphs' height, not a whole pitch, above the block bottom. */
+        float need = h - layout_line_pitch(L) + body_line_height(L);
+        if (pages == 1 && !at_page_top(L) && layout_room(L) < need && !layout_carry_lines(L, 2)) layout_new_page(L);
+    }
+    layout_markdown_nested(L, md.data, md.len);
+    ws_buf_free(&md);
+}
+
 /* ---- ruled lines, page break ---- */
 
 static void ruled_lines(layout *L, int count)
@@ -438,6 +485,15 @@ int formel_block(layout *L, cmark_node *n)
             return 0;
         }
         receipt(L, n);
+        return 1;
+    }
+    if (!strcmp(word, "keep")) {
+        if (*rest) report(L, DIAG_WARNING, line, "```keep takes no options (got '%s')", rest);
+        if (layout_nesting(L) >= LAYOUT_MAX_NESTING) {
+            report(L, DIAG_WARNING, line, "```keep nested more than %d deep: printed as code", LAYOUT_MAX_NESTING);
+            return 0;
+        }
+        keep_block(L, n);
         return 1;
     }
     if (!strcmp(word, "lines")) {

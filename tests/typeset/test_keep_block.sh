@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Issue 16: a ```keep block (docs/form-elements.md) is laid out as one unit — a sign-off block
+# (党支部审核意见, its answer lines, 书记签名) never splits and never stands alone at the top of
+# a page: when it does not fit it takes at least two lines of the text before it along. The
+# block is set after 14 to 26 lines of text, so that it meets the page foot at every offset.
+# Measured from the PDF (pdftotext per page).
+. "$(dirname "$0")/../lib/assert.sh"
+doc() {
+    printf '# 个人整改措施\n\n'
+    for ((i = 0; i < $1; i++)); do printf '党员们认真对照党章查找差距，逐条制定整改措施。\n\n'; done
+    printf '本整改措施经党支部审核后，在所在单位和服务对象代表的范围内公布，接受党员和群众的监督。\n\n'
+    printf '````keep\n党支部审核意见：\n\n```lines 3\n```\n\n党支部书记签名：`blank:6`　　日期：`blank:8`\n````\n'
+}
+apart="" alone="" moved=0
+for n in $(seq 14 26); do
+    doc "$n" >"$TMP/k.md"
+    "$WENSHU" render "$TMP/k.md" -o "$TMP/k.pdf" --style form 2>"$TMP/err" || { apart="$apart $n(exit $(cat "$TMP/err"))"; continue; }
+    pages=$(pdfinfo "$TMP/k.pdf" | sed -n 's/^Pages: *//p')
+    for ((p = 1; p <= pages; p++)); do
+        t=$(pdftotext -layout -f $p -l $p "$TMP/k.pdf" - | grep -v '^\s*$' | grep -v '— [0-9]* —' | sed 's/^ *//')
+        grep -q 党支部审核意见 <<<"$t" || continue
+        grep -q 党支部书记签名 <<<"$t" || apart="$apart $n"
+        above=$(awk '/党支部审核意见/ {print NR - 1; exit}' <<<"$t")
+        [ "$above" -lt 2 ] && alone="$alone $n(p$p:$above)"
+        [ "$p" -gt 1 ] && [ "$above" -lt 6 ] && moved=$((moved + 1))
+    done
+done
+assert_eq "$apart" "" "审核意见 and 书记签名 on one page (14 to 26 lines of text above)"
+assert_eq "$alone" "" "the block has at least two lines of text above it on its page"
+assert "the runs include blocks that went over with the text's last lines ($moved)" test "$moved" -ge 2
+
+# a block taller than a page flows like any text (nothing lost, no endless page breaks)
+{ printf '````keep\n'; for ((i = 0; i < 40; i++)); do printf '第%d行保持在一起的内容。\n\n' "$i"; done; printf '````\n'; } >"$TMP/tall.md"
+run "$WENSHU" render "$TMP/tall.md" -o "$TMP/tall.pdf" --style form
+assert_status 0 'a keep block taller than a page renders'
+assert_contains "$(pdftotext "$TMP/tall.pdf" - | tr -d ' \n')" "第0行保持在一起的内容。第1行" "its text starts on page 1"
+assert_contains "$(pdftotext "$TMP/tall.pdf" - | tr -d ' \n')" "第39行保持在一起的内容。" "and all of it is there"
+# nested: a keep inside a keep is laid out inline; an option is reported
+printf '正文。\n\n`````keep\n外层。\n\n````keep\n内层。\n````\n`````\n\n```keep now\n文字。\n```\n' >"$TMP/nest.md"
+run "$WENSHU" render "$TMP/nest.md" -o "$TMP/nest.pdf" --style form
+assert_status 0 'nested keep blocks render'
+assert_contains "$(pdftotext "$TMP/nest.pdf" - | tr -d ' \n')" "正文。外层。内层。文字。" "nested kept text in order"
+assert_contains "$ERR" 'nest.md:11: warning: ```keep takes no options (got '"'now')" 'an option on a keep block is reported with its line'
+done_testing
