@@ -316,8 +316,8 @@ size_t layout_place_lines(layout *L, const paragraph *p, float x_offset, int kee
 }
 
 /* How many of the last placed lines to move so that at least `least` go, no paragraph leaves
- * its last line alone at the top of the new page (孤行), and no heading stays behind at the
- * bottom of the old one. 0: impossible (they would leave the old page empty). */
+ * its last line alone at the top of the new page (孤行) or its first line alone at the bottom
+ * of the old one, and no heading stays behind at the bottom of the old one. 0: impossible (they would leave the old page empty). */
 static size_t lines_to_carry(const layout *L, size_t least)
 {
     size_t k = least;
@@ -328,6 +328,11 @@ static size_t lines_to_carry(const layout *L, size_t least)
         size_t moved_here = 0;
         for (size_t j = L->nplaced - k; j < L->nplaced && L->placed[j].para == first->para; j++) moved_here++;
         if (first->index > 0 && moved_here < 2 && moved >= 1) {
+            k++;
+            continue;
+        }
+        /* nor its first line left alone at the bottom of the old page */
+        if (first->index == 1) {
             k++;
             continue;
         }

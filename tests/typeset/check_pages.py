@@ -8,6 +8,12 @@ Usage: check_pages.py FILE.pdf title WORD...   title lines (size > 20): prints, 
        check_pages.py FILE.pdf lastlines       per page, the text of its last body line
        check_pages.py FILE.pdf runs CHAR       per page, how many body lines hold CHAR (a
                                                character only the paragraph under test uses)
+       check_pages.py FILE.pdf orphans         per page break, a line "page N: heading|first|last TEXT"
+                                               for a page ending with a heading (a line wholly in a
+                                               face other than the body face, or of 18 pt or more), a
+                                               page ending with a paragraph's lone first line (a full,
+                                               indented line, the next page going on flush left), or
+                                               a page starting with a lone last line (widow)
        check_pages.py FILE.pdf rows CHARS      tables whose row i is marked by CHARS[i]: per page,
                                                "page N: rows {CHAR: lines} foot F head H", F the
                                                blank between the page's lowest line and the block
@@ -26,8 +32,10 @@ def load(path):
         glyphs = []
         for span in pg.iter("span"):
             size = float(span.get("trm").split()[0])
+            font = span.get("font", "").split("+")[-1]
             for g in span.iter("g"):
-                glyphs.append({"c": g.get("unicode"), "x": float(g.get("x")), "y": float(g.get("y")), "size": size})
+                glyphs.append({"c": g.get("unicode"), "x": float(g.get("x")), "y": float(g.get("y")), "size": size,
+                               "font": font})
         pages.append({"glyphs": glyphs})
     return pages
 
@@ -63,6 +71,45 @@ def main():
         for p in pages:
             ls = lines_of(p)
             print(text(ls[-1]) if ls else "")
+    elif what == "orphans":
+        bottom = 35 / 25.4 * 72  # the block's bottom in the GB/T 9704 and form styles
+        left = 28 / 25.4 * 72
+        body = []
+        for p in pages:
+            gl = [g for g in p["glyphs"] if g["y"] > bottom - 2]
+            body.append(lines_of({"glyphs": gl}, body_only=False))
+        fonts = {}
+        for p in pages:
+            for g in p["glyphs"]:
+                fonts[g["font"]] = fonts.get(g["font"], 0) + 1
+        main_font = max(fonts, key=fonts.get) if fonts else ""
+        right = max((l[-1]["x"] + l[-1]["size"] for ls in body for l in ls if l), default=0)
+
+        def heading(l):
+            fs = {g["font"] for g in l if g["c"].strip()}
+            # titles are 18 pt and more, body text 16 pt (3号) at most; table text is smaller
+            return (len(fs) == 1 and main_font not in fs and l[0]["size"] >= 14) or l[0]["size"] >= 17.5
+
+        def indented(l):
+            return 1.5 * l[0]["size"] < l[0]["x"] - left < 2.5 * l[0]["size"]
+
+        def flush(l):
+            return abs(l[0]["x"] - left) < 1.0
+
+        def full(l):
+            return l[-1]["x"] + l[-1]["size"] > right - 1.5 * l[-1]["size"]
+
+        for n in range(len(body) - 1):
+            ls, nx = body[n], body[n + 1]
+            if not ls or not nx:
+                continue
+            last, first = ls[-1], nx[0]
+            if heading(last):
+                print("page %d: heading %s" % (n + 1, text(last)))
+            elif indented(last) and full(last) and flush(first) and not heading(first) and len(ls) > 1:
+                print("page %d: first %s" % (n + 1, text(last)))
+            if flush(first) and not full(first) and len(nx) > 1 and indented(nx[1]) and full(last) and not heading(first):
+                print("page %d: last %s" % (n + 2, text(first)))
     elif what == "rows":
         bottom = 35 / 25.4 * 72  # GB/T 9704 and form styles: the block ends 35 mm above the page edge
         for n, p in enumerate(pages, 1):
