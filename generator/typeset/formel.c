@@ -112,7 +112,7 @@ static void set_body_line(layout *L, set_line *sl, text_line t)
 /* Places a set line so that its first glyph's left edge is at page x. */
 static void place_at(layout *L, set_line *sl, float x)
 {
-    layout_place_lines(L, sl->p, x - layout_left(L) - sl->ink_left, 0);
+    layout_place_lines(L, sl->p, x - layout_left(L) - sl->ink_left, LAYOUT_KEEP_PREV);
 }
 
 static int looks_like_date(text_line t)

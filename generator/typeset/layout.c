@@ -20,6 +20,7 @@ typedef struct {
     long para;          /* which layout_place_lines call placed it */
     size_t index, count; /* line index in that paragraph, and its line count */
     int keep_next;      /* a heading line */
+    int keep_prev;      /* a signature line: LAYOUT_KEEP_PREV */
 } placed_line;
 
 static int is_type(cmark_node *n, const char *name)
@@ -256,8 +257,9 @@ static void push_to_next_page(layout *L)
     layout_new_page(L);
 }
 
-size_t layout_place_lines(layout *L, const paragraph *p, float x_offset, int keep_next)
+size_t layout_place_lines(layout *L, const paragraph *p, float x_offset, int keep)
 {
+    int keep_next = (keep & LAYOUT_KEEP_NEXT) != 0;
     layout_page(L);
     layout_snap(L);
     size_t n = paragraph_nlines(p), first_page = layout_page_index(L);
@@ -299,7 +301,8 @@ size_t layout_place_lines(layout *L, const paragraph *p, float x_offset, int kee
             memmove(L->placed, L->placed + 1, (MAX_PLACED - 1) * sizeof *L->placed);
             L->nplaced--;
         }
-        L->placed[L->nplaced++] = (placed_line){pg->nops, pg->nglyphs, L->cursor, L->nparas, i, n, keep_next};
+        L->placed[L->nplaced++] =
+            (placed_line){pg->nops, pg->nglyphs, L->cursor, L->nparas, i, n, keep_next, (keep & LAYOUT_KEEP_PREV) != 0};
         float baseline = L->cursor - asc;
         if (on_grid) {
             /* At the block's edges a taller font (黑体) is nudged inside, so the glyph boxes
@@ -337,6 +340,17 @@ static size_t lines_to_carry(const layout *L, size_t least)
             continue;
         }
         if (L->nplaced - k > 0 && L->placed[L->nplaced - k - 1].keep_next) {
+            k++;
+            continue;
+        }
+        /* a signature line that goes takes two lines of the text before it along */
+        size_t text = 0;
+        int sign = 0;
+        for (size_t j = L->nplaced - k; j < L->nplaced && !sign; j++) {
+            if (L->placed[j].keep_prev) sign = 1;
+            else text++;
+        }
+        if (sign && text < 2 && L->nplaced - k > 0) {
             k++;
             continue;
         }
@@ -541,7 +555,7 @@ static void end_heading(layout *L, int level)
     paragraph_layout(L->p, &o);
     layout_page(L);
     layout_snap(L);
-    size_t page = layout_place_lines(L, L->p, b->left * L->char_pitch, 1);
+    size_t page = layout_place_lines(L, L->p, b->left * L->char_pitch, LAYOUT_KEEP_NEXT);
     char *title = outline_text(L, L->plain.data ? L->plain.data : "");
     dlist_outline_add(L->doc, level, title, page, L->first_top); /* the heading's first line */
     if (level == 1) L->title_seq = L->block_seq;

@@ -115,10 +115,16 @@ void layout_need(layout *L, float h);
 
 /* Paragraph options for a block style in the current measure (indent, grid tracking...). */
 paragraph_opts layout_para_opts(const layout *L, const block_style *b);
+/* How placed lines hold to their neighbours across a page break (layout_place_lines). */
+enum {
+    LAYOUT_KEEP_NEXT = 1, /* a heading: stays with two lines of what follows */
+    LAYOUT_KEEP_PREV = 2  /* a signature line: when layout_carry_lines moves it, two lines of
+                           * the text before it go too (no page starts with a 署名) */
+};
 /* Places the lines of a laid-out paragraph on grid lines from the cursor, starting new pages
- * as needed; x_offset is added to the measure's left edge. keep_next: keep the last line on
- * a page with at least one more line (headings). Returns the page index of the first line. */
-size_t layout_place_lines(layout *L, const paragraph *p, float x_offset, int keep_next);
+ * as needed; x_offset is added to the measure's left edge. keep: 0 or LAYOUT_KEEP_* flags.
+ * Returns the page index of the first line. */
+size_t layout_place_lines(layout *L, const paragraph *p, float x_offset, int keep);
 
 /* Keep-with-previous for a block that must not start a page alone (a signature: GB/T 9704
  * §7.3.5.5, "此页无正文" is not allowed): moves the last text lines placed on the current page
