@@ -233,6 +233,7 @@ static void signature(layout *L, cmark_node *n, int seal)
     int blank = seal ? 2 : 1, want_blank = blank;
     layout_page(L);
     layout_snap(L);
+    if (!at_page_top(L)) layout_rejoin_previous(L, 2); /* not below a lone 特此报告。 at a page top */
     float h = (float)(nl - 1) * layout_line_pitch(L) + body_line_height(L);
     float lead = layout_line_pitch(L), size = layout_style(L)->body.size;
     if (!at_page_top(L)) {
@@ -402,6 +403,7 @@ static void keep_block(layout *L, cmark_node *n)
         layout_snap(L);
         /* The last line needs its glyphs' height, not a whole pitch, above the block bottom. */
         float need = h - layout_line_pitch(L) + body_line_height(L);
+        if (!at_page_top(L)) layout_rejoin_previous(L, 2);
         if (pages == 1 && !at_page_top(L) && layout_room(L) < need && !layout_carry_lines(L, 2)) layout_new_page(L);
     }
     layout_markdown_nested(L, md.data, md.len);

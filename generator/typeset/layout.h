@@ -134,6 +134,14 @@ size_t layout_place_lines(layout *L, const paragraph *p, float x_offset, int kee
  * the page holds, or something other than text lines was drawn after them). */
 size_t layout_carry_lines(layout *L, size_t least);
 
+/* Keep-with-previous the other way: when the current page holds fewer than `least` text lines
+ * and nothing else (特此报告。 alone at the top, a signature to follow), the last lines of the
+ * page before come over to join them, as layout_carry_lines would have moved them, so that the
+ * block placed next has `least` lines of text above it. Returns the lines now at the top of the
+ * page, 0 when it does nothing (enough lines, a heading among them, or something other than text
+ * lines ends the page before). */
+size_t layout_rejoin_previous(layout *L, size_t least);
+
 /* Collects the inline content of a cmark node (a table cell, a paragraph) into p, after
  * what p already holds: text, code (the inline_code handler's element, else mono), emphasis
  * (kai), strong (hei), strikethrough, soft and hard breaks; raw inline HTML as literal text. */
