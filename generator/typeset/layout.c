@@ -267,9 +267,7 @@ static size_t lines_fitting(const layout *L, const paragraph *p)
     return k;
 }
 
-/* A new page for the block about to be placed; the heading lines placed last on this page
- * (nothing drawn since) go along, so no page ends with a heading. */
-static void push_to_next_page(layout *L)
+void layout_new_page_keep(layout *L)
 {
     size_t heading = 0;
     while (heading < L->nplaced &&
@@ -288,7 +286,7 @@ static int ends_with_colon(const paragraph *p)
     const paragraph_glyph *g = paragraph_glyphs(p);
     for (size_t i = ln->first + ln->count; i > ln->first; i--) {
         uint32_t cp = g[i - 1].cp;
-        if (!cp || cp == ' ' || cp == 0x3000) continue;
+        if (cp == ' ' || cp == 0x3000) continue; /* a blank to write in (cp 0) is content */
         return cp == 0xFF1A || cp == ':';
     }
     return 0;
@@ -310,7 +308,14 @@ size_t layout_place_lines(layout *L, const paragraph *p, float x_offset, int kee
          * first line would stay (or one line of two), it goes over whole — the page ends a
          * line or two short, the grid stays exact — and a heading just above goes with it. */
         size_t fit = lines_fitting(L, p);
-        if (fit < n && (fit < 2 || (n - fit == 1 && fit < 3))) push_to_next_page(L);
+        if (fit < n && (fit < 2 || (n - fit == 1 && fit < 3))) layout_new_page_keep(L);
+    }
+    if (!keep_next && n && !L->at_top && ends_with_colon(p)) {
+        /* A paragraph that leads into what follows (…如下：) does not end a page: when it
+         * fits but no line after it does, it goes over (with a heading just above). */
+        float y = L->cursor;
+        for (size_t i = 0; i < n; i++) y -= (float)slots_for(L, paragraph_line_at(p, i)) * L->pitch;
+        if (lines_fitting(L, p) == n && y - L->body_asc - L->body_desc < L->y_bottom - 0.5f) layout_new_page_keep(L);
     }
     float x = layout_left(L) + x_offset;
     for (size_t i = 0; i < n; i++) {

@@ -134,6 +134,11 @@ size_t layout_place_lines(layout *L, const paragraph *p, float x_offset, int kee
  * the page holds, or something other than text lines was drawn after them). */
 size_t layout_carry_lines(layout *L, size_t least);
 
+/* A new page for the block about to be placed (a table, a paragraph that must not split):
+ * the heading lines and the line leading into it (…如下：) placed last on this page, with
+ * nothing drawn since, go along, so that no page ends with them. */
+void layout_new_page_keep(layout *L);
+
 /* Keep-with-previous the other way: when the current page holds fewer than `least` text lines
  * and nothing else (特此报告。 alone at the top, a signature to follow), the last lines of the
  * page before come over to join them, as layout_carry_lines would have moved them, so that the

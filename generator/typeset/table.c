@@ -649,7 +649,7 @@ void table_layout(layout *L, cmark_node *table)
             break;
         }
     if (!at_page_top(&t) && layout_room(L) < header_height(&t) + (float)first_least * t.lead + 2 * t.pady - 0.5f)
-        layout_new_page(L);
+        layout_new_page_keep(L); /* a heading or 统计如下： above goes along */
     open_segment(&t);
     for (cmark_node *row = cmark_node_first_child(table); row; row = cmark_node_next(row)) {
         if (row == header) continue;

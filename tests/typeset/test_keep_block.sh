@@ -41,4 +41,28 @@ run "$WENSHU" render "$TMP/nest.md" -o "$TMP/nest.pdf" --style form
 assert_status 0 'nested keep blocks render'
 assert_contains "$(pdftotext "$TMP/nest.pdf" - | tr -d ' \n')" "正文。外层。内层。文字。" "nested kept text in order"
 assert_contains "$ERR" 'nest.md:11: warning: ```keep takes no options (got '"'now')" 'an option on a keep block is reported with its line'
+
+# --- 特此报告。 alone at a page top: the lines before it come over, the 署名 is never below one line ---
+bad=""
+for n in 17 18 19 20 21; do
+    { printf '# 报告\n\n'; for ((i = 0; i < n; i++)); do printf '党员们认真对照党章查找差距，逐条制定整改措施。\n\n'; done
+      printf '希望你正确对待评议意见，对照存在的问题制定个人整改措施，在整改提高阶段认真抓好整改。\n\n特此报告。\n\n'
+      printf '```signature\n中共临江市交通局机关委员会\n2005年6月3日\n```\n'; } >"$TMP/r.md"
+    "$WENSHU" render "$TMP/r.md" -o "$TMP/r.pdf" 2>/dev/null
+    last=$(pdfinfo "$TMP/r.pdf" | sed -n 's/^Pages: *//p')
+    above=$(pdftotext -layout -f "$last" -l "$last" "$TMP/r.pdf" - | grep -v '^\s*$' | awk '/中共临江市交通局机关委员会/ {print NR - 1; exit}')
+    [ "${above:-0}" -lt 3 ] && bad="$bad $n:$above"
+done
+assert_eq "$bad" "" "the 署名's page holds 特此报告。 and at least two lines before it (17 to 21 lines above)"
+
+# --- a paragraph ending with ： stays with what it introduces when that goes over ---
+bad=""
+for n in 14 15 16 17 18 19; do
+    { printf '# 公示\n\n'; for ((i = 0; i < n; i++)); do printf '党员们认真对照党章查找差距，逐条制定整改措施。\n\n'; done
+      printf '对整改情况还有意见和建议的，欢迎通过以下方式反映：\n\n意见箱：设在局办公楼一楼大厅。\n\n专线电话：0898-2263-1217。\n\n'
+      printf '```signature\n中共临江市交通规费征稽处暨临江市公路运输管理所联合支部委员会\n2005年5月31日\n```\n'; } >"$TMP/c.md"
+    "$WENSHU" render "$TMP/c.md" -o "$TMP/c.pdf" 2>/dev/null
+    python3 "$ROOT/tests/typeset/check_pages.py" "$TMP/c.pdf" lastlines | head -n -1 | grep -q '：$' && bad="$bad $n"
+done
+assert_eq "$bad" "" "no page ends with the line that leads into the items (以下方式反映：) while they go over"
 done_testing
