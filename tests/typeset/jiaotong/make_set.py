@@ -128,10 +128,9 @@ def member(mid, org, name, leader, post, items=1, text=0):
             "    " + el("job", "临江市交通局" if leader else post[0]), "    " + el("post", post[1])]
     out.append('    <study hours="%d">' % (40 + rng.randrange(10)))
     out.append("      " + el("session", "学习党章和《保持共产党员先进性教育读本》", date=day(*LEARN), hours=4, form="集中学习"))
-    out.append("      " + el("session", "听取市委先进性教育活动专题辅导报告", date=day(*LEARN), hours=3, form="辅导报告"))
     out.append("    </study>")
     out.append("    <opinions>")
-    for _ in range(rng.randrange(1, 4)):
+    for _ in range(rng.randrange(1, 3)):
         out.append("      " + el("opinion", rng.choice(OPIN), channel=rng.choice(CHANNELS), from_=rng.choice(FROM), date=day(*REVIEW)))
     out.append("    </opinions>")
     an = D(2005, 3, rng.randrange(20, 31))
