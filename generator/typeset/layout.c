@@ -16,6 +16,7 @@ enum { MAX_LISTS = 32, MAX_PLACED = 16 };
  * alone (a signature) can take it to the next page: layout_carry_lines. */
 typedef struct {
     size_t op0, glyph0; /* the page's op and glyph counts before the line was drawn */
+    size_t op1;         /* its op count after: the next line's op0 unless something came between */
     float top;          /* the cursor before the line */
     long para;          /* which layout_place_lines call placed it */
     size_t index, count; /* line index in that paragraph, and its line count */
@@ -343,7 +344,7 @@ size_t layout_place_lines(layout *L, const paragraph *p, float x_offset, int kee
             memmove(L->placed, L->placed + 1, (MAX_PLACED - 1) * sizeof *L->placed);
             L->nplaced--;
         }
-        L->placed[L->nplaced++] = (placed_line){pg->nops,  pg->nglyphs, L->cursor, L->nparas, i, n, keep_next,
+        L->placed[L->nplaced++] = (placed_line){pg->nops,  pg->nglyphs, 0, L->cursor, L->nparas, i, n, keep_next,
                                                 (keep & LAYOUT_KEEP_PREV) != 0, i + 1 == n && ends_with_colon(p)};
         float baseline = L->cursor - asc;
         if (on_grid) {
@@ -354,6 +355,7 @@ size_t layout_place_lines(layout *L, const paragraph *p, float x_offset, int kee
         }
         paragraph_draw_line(p, i, pg, x, baseline);
         L->placed_end = pg->nops;
+        L->placed[L->nplaced - 1].op1 = pg->nops;
         L->cursor -= (float)slots_for(L, ln) * L->pitch;
         L->at_top = 0;
     }
@@ -365,8 +367,13 @@ size_t layout_place_lines(layout *L, const paragraph *p, float x_offset, int kee
  * of the old one, and no heading stays behind at the bottom of the old one. 0: impossible (they would leave the old page empty). */
 static size_t lines_to_carry(const layout *L, size_t least)
 {
+    /* Only the lines drawn one after another at the end go: a table or ruled lines between
+     * placed lines stay where they are, and so does everything above them. */
+    size_t tail = L->nplaced ? 1 : 0;
+    while (tail < L->nplaced && L->placed[L->nplaced - tail - 1].op1 == L->placed[L->nplaced - tail].op0) tail++;
     size_t k = least;
     while (k <= L->nplaced) {
+        if (k > tail) return tail && L->placed[L->nplaced - tail].index == 0 ? tail : 0;
         const placed_line *first = &L->placed[L->nplaced - k];
         /* the part of first's paragraph that moves: one line only, and not the whole paragraph */
         size_t moved = first->count - first->index;
@@ -381,7 +388,10 @@ static size_t lines_to_carry(const layout *L, size_t least)
             k++;
             continue;
         }
-        if (L->nplaced - k > 0 && (L->placed[L->nplaced - k - 1].keep_next || L->placed[L->nplaced - k - 1].intro)) {
+        /* the line before, when nothing else (a table) was drawn between them */
+        const placed_line *before = L->nplaced - k > 0 ? &L->placed[L->nplaced - k - 1] : NULL;
+        int joined = before && before->op1 == first->op0;
+        if (joined && (before->keep_next || before->intro)) {
             k++;
             continue;
         }
@@ -392,7 +402,7 @@ static size_t lines_to_carry(const layout *L, size_t least)
             if (L->placed[j].keep_prev) sign = 1;
             else text++;
         }
-        if (sign && text < 2 && L->nplaced - k > 0) {
+        if (sign && text < 2 && joined) {
             k++;
             continue;
         }
@@ -462,6 +472,7 @@ static size_t carry_k(layout *L, size_t k)
     L->nplaced = k;
     for (size_t i = 0; i < k; i++) {
         L->placed[i].op0 -= op0;
+        L->placed[i].op1 -= op0;
         L->placed[i].glyph0 -= g0;
         L->placed[i].top += dy;
     }
@@ -500,6 +511,7 @@ size_t layout_rejoin_previous(layout *L, size_t least)
     memcpy(L->placed, L->prev_placed + L->prev_nplaced - keep, keep * sizeof *L->placed);
     for (size_t i = keep; i < keep + n; i++) {
         L->placed[i].op0 += op0;
+        L->placed[i].op1 += op0;
         L->placed[i].glyph0 += g0;
         L->placed[i].top += dy;
     }

@@ -65,4 +65,52 @@ for n in 14 15 16 17 18 19; do
     python3 "$ROOT/tests/typeset/check_pages.py" "$TMP/c.pdf" lastlines | head -n -1 | grep -q '：$' && bad="$bad $n"
 done
 assert_eq "$bad" "" "no page ends with the line that leads into the items (以下方式反映：) while they go over"
+
+# --- carrying lines over never takes a table along: it stays under its heading ---
+cat >"$TMP/t.md" <<'EOF2'
+# 保持共产党员先进性教育活动个人整改措施
+
+姓名：唐志强
+
+工作单位及职务：临江市交通规费征稽处，副主任科员
+
+所在党支部：中共临江市交通规费征稽处暨临江市公路运输管理所联合支部委员会
+
+## 一、整改重点
+
+根据党支部的评议意见，结合党性分析查找出的问题，本人的整改重点是：
+
+深入基层调研，密切联系群众。每季度到联系的乡镇和运输企业蹲点调研不少于三天，每年形成两篇以上有分量的调研报告；建立服务对象联系卡制度，定期听取意见。
+
+## 二、整改项目
+
+| 序号 | 存在问题 | 整改措施 | 完成时限 | 责任领导 | 责任人 |
+|:---:|---|---|---|---|---|
+| 1 | 对新同志传帮带不够。 | 与一名新进科员结成帮带对子，帮助其尽快熟悉路政执法业务。 | 2005年12月6日 | 丁爱国 | 唐志强 |
+| 2 | 工程建设资金拨付环节监督不够经常。 | 会同财务科每半年对在建项目资金拨付情况检查一次，发现问题及时纠正。 | 2005年12月31日 | 周向东 | 唐志强 |
+
+## 三、审核和公布
+
+本整改措施经党支部审核后，在所在单位和服务对象代表的范围内公布，接受党员和群众的监督。整改情况向党支部报告，并在一定范围内公布。
+
+```signature
+唐志强
+2005年4月27日
+```
+
+````keep
+党支部审核意见：
+
+```lines 3
+```
+
+党支部书记签名：`blank:6`　　日期：`blank:8`
+````
+EOF2
+run "$WENSHU" render "$TMP/t.md" -o "$TMP/t.pdf" --style form
+assert_status 0 "a plan with a short table and the sign-off renders"
+p1=$(pdftotext -layout -f 1 -l 1 "$TMP/t.pdf" - | tr -d ' ')
+assert_contains "$p1" "二、整改项目" "page 1 keeps the heading 二、整改项目"
+assert_contains "$p1" "序号" "and the table under it (the signature's carried lines do not take it along)"
+assert_contains "$(pdftotext -layout -f 2 -l 2 "$TMP/t.pdf" - | tr -d ' ')" $'三、审核和公布' "section 三 with the 署名 and the sign-off on page 2"
 done_testing
