@@ -5,10 +5,10 @@ CC      ?= cc
 PREFIX  ?= /usr/local
 DESTDIR ?=
 SHARED  ?= $(abspath ../shared)
-PKGS     = libxml-2.0 libcmark-gfm harfbuzz harfbuzz-subset fontconfig libunibreak libzip xlsxwriter libmicrohttpd
+PKGS     = libxml-2.0 libcmark-gfm harfbuzz harfbuzz-subset fontconfig libunibreak libzip xlsxwriter libmicrohttpd icu-uc icu-i18n
 # Debian 12 packages the build, the tests and the demo need (see README "Dependencies").
 DEB_PKGS = build-essential pkg-config libxml2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
-           libhpdf-dev libharfbuzz-dev libfontconfig-dev libunibreak-dev zlib1g-dev libxlsxwriter-dev \
+           libhpdf-dev libharfbuzz-dev libfontconfig-dev libunibreak-dev libicu-dev zlib1g-dev libxlsxwriter-dev \
            fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei fonts-hanazono fonts-liberation2 fonts-texgyre \
            icc-profiles-free nettle-dev libdeflate-dev libzip-dev libmicrohttpd-dev curl python3-openpyxl hyperfine mupdf-tools poppler-utils qpdf python3 valgrind clang
 

@@ -197,7 +197,7 @@ int mdescape_fence_is_markdown(const char *info, size_t len)
     /* The first word of the info string names the block (docs/form-elements.md). */
     size_t w = 0;
     while (w < len && !isspace((unsigned char)info[w])) w++;
-    return w == 7 && !memcmp(info, "receipt", 7);
+    return (w == 7 && !memcmp(info, "receipt", 7)) || (w == 4 && !memcmp(info, "keep", 4));
 }
 
 void mdescape_insert_literal(ws_buf *out, const char *value, size_t len)

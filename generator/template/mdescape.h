@@ -20,8 +20,9 @@
  * Inside a fenced block whose contents print literally (```signature, ```lines, code: see
  * docs/form-elements.md) backslashes would show, so values go in unescaped, joined into one line;
  * the only thing that could change structure there — a line starting with ``` or ~~~ that closes
- * the fence — is defused by writing its first character full-width (｀ or ～). A ```receipt holds
- * Markdown, so values in it are escaped as anywhere else. */
+ * the fence — is defused by writing its first character full-width (｀ or ～). A ```receipt or
+ * ```keep holds Markdown, so values in it are escaped as anywhere else (but literally again in a
+ * ```signature fenced inside it). */
 #ifndef WENSHU_MDESCAPE_H
 #define WENSHU_MDESCAPE_H
 
@@ -38,7 +39,7 @@ void mdescape_insert(ws_buf *out, const char *value, size_t len, mdescape_place 
 /* Appends value to out for a literal fenced block (see above). */
 void mdescape_insert_literal(ws_buf *out, const char *value, size_t len);
 
-/* Whether the contents of a fenced block with this info string are Markdown (```receipt) rather
+/* Whether the contents of a fenced block with this info string are Markdown (```receipt, ```keep) rather
  * than literal text. */
 int mdescape_fence_is_markdown(const char *info, size_t len);
 

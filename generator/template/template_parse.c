@@ -224,9 +224,11 @@ static void split_lines(const src *s, tokens *tk)
     *tk = out;
 
     size_t line_start = 0;
-    char fence_ch = 0;
-    size_t fence_len = 0;
-    int fence_literal = 0;
+    /* The open fence, and one fence inside it when it holds Markdown (a ```signature or
+     * ```lines in a ````keep or ````receipt): its values print literally too. */
+    char fence_ch = 0, inner_ch = 0;
+    size_t fence_len = 0, inner_len = 0;
+    int fence_literal = 0, inner_literal = 0;
     for (size_t i = 0; i < tk->n; i++) {
         token *t = &tk->v[i];
         int ends_line = t->kind == TK_TEXT && s->text[t->end - 1] == '\n';
@@ -234,20 +236,33 @@ static void split_lines(const src *s, tokens *tk)
         token *first = &tk->v[line_start];
         char ch = 0;
         size_t info = 0, run = first->kind == TK_TEXT ? fence_run(s->text + first->start, first->end - first->start, &ch, &info) : 0;
-        int fence_line = 0;
-        if (fence_len && run >= fence_len && ch == fence_ch) {
-            fence_len = 0; /* the closing fence */
-            fence_line = 1;
-        } else if (!fence_len && run) {
+        int fence_line = 0, markdown = 0;
+        if (run) {
             const char *inf = s->text + first->start + info;
             size_t inf_len = first->end - first->start - info;
             while (inf_len && isspace((unsigned char)*inf)) inf++, inf_len--;
+            markdown = mdescape_fence_is_markdown(inf, inf_len);
+        }
+        if (inner_len) {
+            if (run >= inner_len && ch == inner_ch) {
+                inner_len = 0; /* the inner block's closing fence */
+                fence_line = 1;
+            }
+        } else if (fence_len && run >= fence_len && ch == fence_ch) {
+            fence_len = 0; /* the closing fence */
+            fence_line = 1;
+        } else if (fence_len && !fence_literal && run) {
+            inner_ch = ch;
+            inner_len = run;
+            inner_literal = !markdown;
+            fence_line = 1;
+        } else if (!fence_len && run) {
             fence_ch = ch;
             fence_len = run;
-            fence_literal = !mdescape_fence_is_markdown(inf, inf_len);
+            fence_literal = !markdown;
             fence_line = 1;
         }
-        int literal = fence_len && !fence_line && fence_literal;
+        int literal = !fence_line && (inner_len ? inner_literal : fence_len && fence_literal);
         int blocks = 0, inline_content = 0, pipe = 0;
         for (size_t k = line_start; k <= i; k++) {
             token *u = &tk->v[k];

@@ -9,7 +9,7 @@
 
 const typeset_block_handlers typeset_blocks = {
     .table = table_layout,             /* GFM tables */
-    .code_block = formel_block,        /* ```signature, ```pagebreak, ```receipt, ```lines N */
+    .code_block = formel_block,        /* ```signature, ```pagebreak, ```receipt, ```keep, ```lines N */
     .inline_code = formel_inline_code, /* `blank:N`, `box`, `box:x` */
 };
 

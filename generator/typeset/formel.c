@@ -112,12 +112,60 @@ static void set_body_line(layout *L, set_line *sl, text_line t)
 /* Places a set line so that its first glyph's left edge is at page x. */
 static void place_at(layout *L, set_line *sl, float x)
 {
-    layout_place_lines(L, sl->p, x - layout_left(L) - sl->ink_left, 0);
+    layout_place_lines(L, sl->p, x - layout_left(L) - sl->ink_left, LAYOUT_KEEP_PREV);
 }
 
 static int looks_like_date(text_line t)
 {
     return memmem(t.s, t.len, "年", strlen("年")) && memmem(t.s, t.len, "日", strlen("日"));
+}
+
+/* GB/T 9704 §7.3.5: a 署名 too long for the line wraps. A line wider than `limit` pt is
+ * set as a balanced paragraph broken between words (委员会, 支部... stay whole) and each of
+ * its lines becomes a 署名 line of its own, right-aligned like the others. The texts of new
+ * lines are allocated into owned[] (freed by the caller). Returns the new count of lines. */
+static size_t wrap_signature(layout *L, text_line *tl, size_t nl, size_t norg, float limit, char **owned,
+                             size_t *nowned)
+{
+    const style *st = layout_style(L);
+    text_line out[MAX_SIGN_LINES];
+    size_t k = 0;
+    paragraph *p = new_para(L);
+    for (size_t i = 0; i < nl; i++) {
+        set_line probe = {p, 0, 0};
+        if (i < norg) set_body_line(L, &probe, tl[i]);
+        if (i >= norg || probe.width <= limit) {
+            if (k < MAX_SIGN_LINES) out[k++] = tl[i];
+            continue;
+        }
+        paragraph_clear(p);
+        paragraph_text(p, tl[i].s, tl[i].len, (inl_style){st->body.role, st->body.size, 0}, tl[i].line);
+        paragraph_opts o = layout_para_opts(L, &st->body);
+        o.indent = o.hang = 0;
+        o.align = ALIGN_LEFT;
+        o.balance = 1;
+        o.width = limit;
+        paragraph_layout(p, &o);
+        const paragraph_glyph *g = paragraph_glyphs(p);
+        for (size_t j = 0; j < paragraph_nlines(p) && k + (nl - i) <= MAX_SIGN_LINES; j++) {
+            const paragraph_line *ln = paragraph_line_at(p, j);
+            ws_buf b = {0};
+            for (size_t c = ln->first; c < ln->first + ln->count; c++) {
+                char u[4];
+                if (g[c].cp) ws_buf_put(&b, u, ws_utf8_encode(g[c].cp, u));
+            }
+            if (!b.len) {
+                ws_buf_free(&b);
+                continue;
+            }
+            size_t len = b.len;
+            owned[(*nowned)++] = ws_buf_steal(&b);
+            out[k++] = (text_line){owned[*nowned - 1], len, tl[i].line};
+        }
+    }
+    paragraph_free(p);
+    memcpy(tl, out, k * sizeof *tl);
+    return k;
 }
 
 static void signature(layout *L, cmark_node *n, int seal)
@@ -134,6 +182,11 @@ static void signature(layout *L, cmark_node *n, int seal)
     size_t norg = nl == 1 && !looks_like_date(tl[0]) ? 1 : nl - 1;
     int has_date = norg < nl;
     float pitch = layout_char_pitch(L), right = layout_left(L) + layout_width(L);
+    /* A 署名 wider than the measure less 2 字 each side wraps (never into the margin). */
+    char *owned[MAX_SIGN_LINES];
+    size_t nowned = 0, before = nl;
+    nl = wrap_signature(L, tl, nl, norg, layout_width(L) - 4 * pitch, owned, &nowned);
+    norg += nl - before;
 
     set_line org[MAX_SIGN_LINES], date = {0};
     for (size_t i = 0; i < norg; i++) {
@@ -153,6 +206,7 @@ static void signature(layout *L, cmark_node *n, int seal)
         for (size_t i = 0; i < norg; i++) {
             org_x[i] = centre - org[i].width / 2;
             if (org_x[i] + org[i].width > right) org_x[i] = right - org[i].width;
+            if (org_x[i] < layout_left(L)) org_x[i] = layout_left(L);
         }
     } else {
         /* §7.3.5.2: 署名 right-indented 2 字; the date's first character 2 字 right of the
@@ -179,6 +233,7 @@ static void signature(layout *L, cmark_node *n, int seal)
     int blank = seal ? 2 : 1, want_blank = blank;
     layout_page(L);
     layout_snap(L);
+    if (!at_page_top(L)) layout_rejoin_previous(L, 2); /* not below a lone 特此报告。 at a page top */
     float h = (float)(nl - 1) * layout_line_pitch(L) + body_line_height(L);
     float lead = layout_line_pitch(L), size = layout_style(L)->body.size;
     if (!at_page_top(L)) {
@@ -218,6 +273,7 @@ static void signature(layout *L, cmark_node *n, int seal)
 
     for (size_t i = 0; i < norg; i++) paragraph_free(org[i].p);
     paragraph_free(date.p);
+    for (size_t i = 0; i < nowned; i++) free(owned[i]);
 }
 
 /* ---- tear-off receipt ---- */
@@ -306,12 +362,71 @@ static void receipt(layout *L, cmark_node *n)
     ws_buf_free(&md);
 }
 
+/* ---- blocks kept together ---- */
+
+/* How tall the Markdown comes out below a line of text, laid out alone (nothing reported):
+ * measured after one body line so that the spacing a heading has above it mid-page, but not
+ * at a page top, is counted. *pages > 1: it does not fit on one page. */
+static float measured_below_a_line(layout *L, const char *md, size_t len, int *pages)
+{
+    const style *st = layout_style(L);
+    ws_buf buf = {0};
+    ws_buf_puts(&buf, "\xe4\xb8\x80\n\n"); /* 一, a paragraph of one line */
+    ws_buf_put(&buf, md, len);
+    diag *quiet = diag_new(NULL);
+    layout *M = layout_new_like(L, quiet);
+    layout_markdown_nested(M, buf.data, buf.len);
+    *pages = (int)layout_page_index(M) + 1;
+    float h = st->page_h - st->top - layout_line_pitch(L) - layout_cursor(M);
+    layout_free(M);
+    diag_free(quiet);
+    ws_buf_free(&buf);
+    return h;
+}
+
+/* ```keep: its Markdown is one unit. When it does not fit below the cursor it moves whole to
+ * the next page and takes at least two lines of what precedes it along (keep-with-previous:
+ * a sign-off block never stands alone on a page). A block taller than a page flows as usual.
+ * Inside a receipt or another kept block (nesting above 0) it is already kept: laid out inline. */
+static void keep_block(layout *L, cmark_node *n)
+{
+    const char *lit = cmark_node_get_literal(n);
+    if (!lit) lit = "";
+    long first = cmark_node_get_start_line(n);
+    ws_buf md = {0};
+    for (long i = 0; i < first; i++) ws_buf_putc(&md, '\n'); /* the file's line numbers */
+    ws_buf_put(&md, lit, strlen(lit));
+    if (layout_nesting(L) == 0) {
+        int pages;
+        float h = measured_below_a_line(L, lit, strlen(lit), &pages);
+        layout_page(L);
+        layout_snap(L);
+        /* The last line needs its glyphs' height, not a whole pitch, above the block bottom. */
+        float need = h - layout_line_pitch(L) + body_line_height(L);
+        if (!at_page_top(L)) layout_rejoin_previous(L, 2);
+        if (pages == 1 && !at_page_top(L) && layout_room(L) < need && !layout_carry_lines(L, 2)) layout_new_page(L);
+    }
+    layout_markdown_nested(L, md.data, md.len);
+    ws_buf_free(&md);
+}
+
 /* ---- ruled lines, page break ---- */
 
 static void ruled_lines(layout *L, int count)
 {
     const style *st = layout_style(L);
     float asc = layout_ascent(L, st->body.size), lh = body_line_height(L);
+    /* Blank answer lines never spill onto a new page: when not all fit, the page takes as
+     * many as it holds if that is at least half of them (fewer lines to write on, one page
+     * less to print for every respondent); else they go over with the prompt above them. */
+    layout_page(L);
+    layout_snap(L);
+    if (!at_page_top(L) && layout_room(L) < (float)(count - 1) * layout_line_pitch(L) + lh - 0.5f) {
+        int fit = 0;
+        while (layout_room(L) >= (float)fit * layout_line_pitch(L) + lh - 0.5f) fit++;
+        if (2 * fit >= count) count = fit;
+        else if (!layout_carry_lines(L, 1)) layout_new_page(L);
+    }
     for (int i = 0; i < count; i++) {
         layout_page(L);
         layout_snap(L);
@@ -372,6 +487,15 @@ int formel_block(layout *L, cmark_node *n)
             return 0;
         }
         receipt(L, n);
+        return 1;
+    }
+    if (!strcmp(word, "keep")) {
+        if (*rest) report(L, DIAG_WARNING, line, "```keep takes no options (got '%s')", rest);
+        if (layout_nesting(L) >= LAYOUT_MAX_NESTING) {
+            report(L, DIAG_WARNING, line, "```keep nested more than %d deep: printed as code", LAYOUT_MAX_NESTING);
+            return 0;
+        }
+        keep_block(L, n);
         return 1;
     }
     if (!strcmp(word, "lines")) {

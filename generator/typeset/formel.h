@@ -4,6 +4,7 @@
  *   ```signature [seal]   署名 lines and 成文日期, placed as GB/T 9704 §7.3.5 says
  *   ```pagebreak          the next content starts on a new page
  *   ```receipt            a dashed cut line, then the contents (Markdown) kept on one page
+ *   ```keep               the contents (Markdown) kept on one page, with two lines before them
  *   ```lines N            N ruled lines for handwriting, one per grid line
  *   `blank:N`             an underlined blank N 字 wide (inline)
  *   `box`, `box:x`        a square to tick, empty or ticked, drawn with rules (inline)
@@ -11,7 +12,7 @@
  * The block layout calls formel_block for every fenced code block and formel_inline_code for
  * every inline code span, through its handlers (typeset_block_handlers in layout.h, wired in
  * blocks.c: the layout does not know this module); each returns 0 when the text is not a
- * form element, and the layout prints it literally. A receipt's contents go back into the
+ * form element, and the layout prints it literally. A receipt's or kept block's contents go back into the
  * layout through layout_markdown_nested, which counts the nesting in the layout object and
  * caps it at LAYOUT_MAX_NESTING: a receipt deeper than that is printed as code. */
 #ifndef WENSHU_FORMEL_H

@@ -17,10 +17,13 @@ enum { MAX_LISTS = 32, MAX_PLACED = 16 };
  * alone (a signature) can take it to the next page: layout_carry_lines. */
 typedef struct {
     size_t op0, glyph0; /* the page's op and glyph counts before the line was drawn */
+    size_t op1;         /* its op count after: the next line's op0 unless something came between */
     float top;          /* the cursor before the line */
     long para;          /* which layout_place_lines call placed it */
     size_t index, count; /* line index in that paragraph, and its line count */
     int keep_next;      /* a heading line */
+    int keep_prev;      /* a signature line: LAYOUT_KEEP_PREV */
+    int intro;          /* the last line of a paragraph ending with ：, which leads into what follows */
 } placed_line;
 
 static int is_type(cmark_node *n, const char *name)
@@ -71,6 +74,12 @@ struct layout {
     placed_line placed[MAX_PLACED]; /* the last text lines on the current page, in order */
     size_t nplaced;
     size_t placed_end;  /* the page's op count after the last of them: nothing drawn since */
+    /* The page before the current one as it was left (layout_rejoin_previous): its last text
+     * lines, its op count after them and its cursor; prev_ok when nothing but those followed. */
+    placed_line prev_placed[MAX_PLACED];
+    size_t prev_nplaced, prev_end;
+    float prev_cursor;
+    int prev_ok;
     long nparas;        /* layout_place_lines calls so far */
 };
 
@@ -172,12 +181,25 @@ dlist_page *layout_page(layout *L)
         L->cursor = L->y_top;
         L->at_top = 1;
         L->nplaced = 0;
+        L->prev_ok = 0;
     }
     return &L->doc->pages[L->doc->npages - 1];
 }
 
+/* Remembers the current page's last text lines before a new page begins. */
+static void remember_page(layout *L)
+{
+    L->prev_ok = L->has_page && L->doc->npages && L->nplaced &&
+                 L->doc->pages[L->doc->npages - 1].nops == L->placed_end;
+    memcpy(L->prev_placed, L->placed, L->nplaced * sizeof *L->placed);
+    L->prev_nplaced = L->nplaced;
+    L->prev_end = L->placed_end;
+    L->prev_cursor = L->cursor;
+}
+
 void layout_new_page(layout *L)
 {
+    remember_page(L);
     dlist_page_add(L->doc);
     L->has_page = 1;
     L->cursor = L->y_top;
@@ -235,16 +257,67 @@ static int slots_for(const layout *L, const paragraph_line *ln)
     return k > 100 ? 100 : (int)k;
 }
 
-size_t layout_place_lines(layout *L, const paragraph *p, float x_offset, int keep_next)
+/* How many of p's lines fit on the current page below the cursor. */
+static size_t lines_fitting(const layout *L, const paragraph *p)
 {
+    size_t n = paragraph_nlines(p), k = 0;
+    float y = L->cursor;
+    for (; k < n; k++) {
+        if (y - L->body_asc - L->body_desc < L->y_bottom - 0.5f) break;
+        y -= (float)slots_for(L, paragraph_line_at(p, k)) * L->pitch;
+    }
+    return k;
+}
+
+void layout_new_page_keep(layout *L)
+{
+    size_t heading = 0;
+    while (heading < L->nplaced &&
+           (L->placed[L->nplaced - 1 - heading].keep_next || L->placed[L->nplaced - 1 - heading].intro))
+        heading++;
+    if (heading && layout_carry_lines(L, heading)) return;
+    layout_new_page(L);
+}
+
+/* A paragraph ending with a colon (…通过以下方式反映：, 李赟同志：) leads into what follows. */
+static int ends_with_colon(const paragraph *p)
+{
+    size_t n = paragraph_nlines(p);
+    if (!n) return 0;
+    const paragraph_line *ln = paragraph_line_at(p, n - 1);
+    const paragraph_glyph *g = paragraph_glyphs(p);
+    for (size_t i = ln->first + ln->count; i > ln->first; i--) {
+        uint32_t cp = g[i - 1].cp;
+        if (cp == ' ' || cp == 0x3000) continue; /* a blank to write in (cp 0) is content */
+        return cp == 0xFF1A || cp == ':';
+    }
+    return 0;
+}
+
+size_t layout_place_lines(layout *L, const paragraph *p, float x_offset, int keep)
+{
+    int keep_next = (keep & LAYOUT_KEEP_NEXT) != 0;
     layout_page(L);
     layout_snap(L);
     size_t n = paragraph_nlines(p), first_page = layout_page_index(L);
     if (keep_next && n) {
-        /* A heading stays with the line that follows it. */
-        float h = 0;
+        /* A heading stays with at least two lines of its section. */
+        float h = L->pitch;
         for (size_t i = 0; i < n; i++) h += (float)slots_for(L, paragraph_line_at(p, i)) * L->pitch;
         if (!L->at_top && L->cursor - h - L->body_asc - L->body_desc < L->y_bottom - 0.5f) layout_new_page(L);
+    } else if (n >= 2 && !L->at_top) {
+        /* 孤行: a paragraph broken by the page keeps two lines on each side. When only its
+         * first line would stay (or one line of two), it goes over whole — the page ends a
+         * line or two short, the grid stays exact — and a heading just above goes with it. */
+        size_t fit = lines_fitting(L, p);
+        if (fit < n && (fit < 2 || (n - fit == 1 && fit < 3))) layout_new_page_keep(L);
+    }
+    if (!keep_next && n && !L->at_top && ends_with_colon(p)) {
+        /* A paragraph that leads into what follows (…如下：) does not end a page: when it
+         * fits but no line after it does, it goes over (with a heading just above). */
+        float y = L->cursor;
+        for (size_t i = 0; i < n; i++) y -= (float)slots_for(L, paragraph_line_at(p, i)) * L->pitch;
+        if (lines_fitting(L, p) == n && y - L->body_asc - L->body_desc < L->y_bottom - 0.5f) layout_new_page_keep(L);
     }
     float x = layout_left(L) + x_offset;
     for (size_t i = 0; i < n; i++) {
@@ -272,7 +345,8 @@ size_t layout_place_lines(layout *L, const paragraph *p, float x_offset, int kee
             memmove(L->placed, L->placed + 1, (MAX_PLACED - 1) * sizeof *L->placed);
             L->nplaced--;
         }
-        L->placed[L->nplaced++] = (placed_line){pg->nops, pg->nglyphs, L->cursor, L->nparas, i, n, keep_next};
+        L->placed[L->nplaced++] = (placed_line){pg->nops,  pg->nglyphs, 0, L->cursor, L->nparas, i, n, keep_next,
+                                                (keep & LAYOUT_KEEP_PREV) != 0, i + 1 == n && ends_with_colon(p)};
         float baseline = L->cursor - asc;
         if (on_grid) {
             /* At the block's edges a taller font (黑体) is nudged inside, so the glyph boxes
@@ -282,6 +356,7 @@ size_t layout_place_lines(layout *L, const paragraph *p, float x_offset, int kee
         }
         paragraph_draw_line(p, i, pg, x, baseline);
         L->placed_end = pg->nops;
+        L->placed[L->nplaced - 1].op1 = pg->nops;
         L->cursor -= (float)slots_for(L, ln) * L->pitch;
         L->at_top = 0;
     }
@@ -289,12 +364,17 @@ size_t layout_place_lines(layout *L, const paragraph *p, float x_offset, int kee
 }
 
 /* How many of the last placed lines to move so that at least `least` go, no paragraph leaves
- * its last line alone at the top of the new page (孤行), and no heading stays behind at the
- * bottom of the old one. 0: impossible (they would leave the old page empty). */
+ * its last line alone at the top of the new page (孤行) or its first line alone at the bottom
+ * of the old one, and no heading stays behind at the bottom of the old one. 0: impossible (they would leave the old page empty). */
 static size_t lines_to_carry(const layout *L, size_t least)
 {
+    /* Only the lines drawn one after another at the end go: a table or ruled lines between
+     * placed lines stay where they are, and so does everything above them. */
+    size_t tail = L->nplaced ? 1 : 0;
+    while (tail < L->nplaced && L->placed[L->nplaced - tail - 1].op1 == L->placed[L->nplaced - tail].op0) tail++;
     size_t k = least;
     while (k <= L->nplaced) {
+        if (k > tail) return tail && L->placed[L->nplaced - tail].index == 0 ? tail : 0;
         const placed_line *first = &L->placed[L->nplaced - k];
         /* the part of first's paragraph that moves: one line only, and not the whole paragraph */
         size_t moved = first->count - first->index;
@@ -304,7 +384,26 @@ static size_t lines_to_carry(const layout *L, size_t least)
             k++;
             continue;
         }
-        if (L->nplaced - k > 0 && L->placed[L->nplaced - k - 1].keep_next) {
+        /* nor its first line left alone at the bottom of the old page */
+        if (first->index == 1) {
+            k++;
+            continue;
+        }
+        /* the line before, when nothing else (a table) was drawn between them */
+        const placed_line *before = L->nplaced - k > 0 ? &L->placed[L->nplaced - k - 1] : NULL;
+        int joined = before && before->op1 == first->op0;
+        if (joined && (before->keep_next || before->intro)) {
+            k++;
+            continue;
+        }
+        /* a signature line that goes takes two lines of the text before it along */
+        size_t text = 0;
+        int sign = 0;
+        for (size_t j = L->nplaced - k; j < L->nplaced && !sign; j++) {
+            if (L->placed[j].keep_prev) sign = 1;
+            else text++;
+        }
+        if (sign && text < 2 && joined) {
             k++;
             continue;
         }
@@ -314,28 +413,11 @@ static size_t lines_to_carry(const layout *L, size_t least)
     return 0;
 }
 
-size_t layout_carry_lines(layout *L, size_t least)
+/* Appends ops (with their glyphs, numbered from g0) to pg, moved up by dy. */
+static void copy_ops(dlist_page *pg, const dlist_op *ops, size_t nops, const dlist_glyph *gl, size_t g0, float dy)
 {
-    if (!L->has_page || !least || !L->nplaced) return 0;
-    size_t from = L->doc->npages - 1;
-    if (L->doc->pages[from].nops != L->placed_end) return 0; /* something else drawn since */
-    size_t k = lines_to_carry(L, least);
-    if (!k) return 0;
-    const placed_line *first = &L->placed[L->nplaced - k];
-    size_t op0 = first->op0, g0 = first->glyph0;
-    float top = first->top, dy = L->y_top - top;
-    dlist_page *old = &L->doc->pages[from];
-    size_t nops = old->nops - op0, ngl = old->nglyphs - g0;
-    dlist_op *ops = ws_xmalloc((nops ? nops : 1) * sizeof *ops);
-    dlist_glyph *gl = ws_xmalloc((ngl ? ngl : 1) * sizeof *gl);
-    memcpy(ops, old->ops + op0, nops * sizeof *ops);
-    memcpy(gl, old->glyphs + g0, ngl * sizeof *gl);
-    old->nops = op0;
-    old->nglyphs = g0;
-    float cursor = L->cursor + dy;
-    dlist_page *pg = dlist_page_add(L->doc); /* may move the pages: old is stale from here */
     for (size_t i = 0; i < nops; i++) {
-        dlist_op *op = &ops[i];
+        const dlist_op *op = &ops[i];
         if (op->kind == DL_TEXT) {
             size_t at = dlist_text_begin(pg, op->u.text.face, op->u.text.size, op->u.text.y + dy);
             for (size_t g = 0; g < op->u.text.count; g++) {
@@ -350,6 +432,32 @@ size_t layout_carry_lines(layout *L, size_t least)
             dlist_rect(pg, op->u.rect.x, op->u.rect.y + dy, op->u.rect.w, op->u.rect.h, op->u.rect.width, op->u.rect.fill);
         }
     }
+}
+
+/* Moves the last k placed lines (and all drawn after the first of them) to a new page. */
+static size_t carry_k(layout *L, size_t k)
+{
+    size_t from = L->doc->npages - 1;
+    const placed_line *first = &L->placed[L->nplaced - k];
+    size_t op0 = first->op0, g0 = first->glyph0;
+    float top = first->top, dy = L->y_top - top;
+    dlist_page *old = &L->doc->pages[from];
+    size_t nops = old->nops - op0, ngl = old->nglyphs - g0;
+    dlist_op *ops = ws_xmalloc((nops ? nops : 1) * sizeof *ops);
+    dlist_glyph *gl = ws_xmalloc((ngl ? ngl : 1) * sizeof *gl);
+    memcpy(ops, old->ops + op0, nops * sizeof *ops);
+    memcpy(gl, old->glyphs + g0, ngl * sizeof *gl);
+    old->nops = op0;
+    old->nglyphs = g0;
+    float cursor = L->cursor + dy;
+    /* what stays on the old page is what a later layout_rejoin_previous finds there */
+    memcpy(L->prev_placed, L->placed, (L->nplaced - k) * sizeof *L->placed);
+    L->prev_nplaced = L->nplaced - k;
+    L->prev_end = op0;
+    L->prev_cursor = top;
+    L->prev_ok = L->prev_nplaced > 0;
+    dlist_page *pg = dlist_page_add(L->doc); /* may move the pages: old is stale from here */
+    copy_ops(pg, ops, nops, gl, g0, dy);
     free(ops);
     free(gl);
     /* headings that went along: their outline entries follow them */
@@ -365,6 +473,7 @@ size_t layout_carry_lines(layout *L, size_t least)
     L->nplaced = k;
     for (size_t i = 0; i < k; i++) {
         L->placed[i].op0 -= op0;
+        L->placed[i].op1 -= op0;
         L->placed[i].glyph0 -= g0;
         L->placed[i].top += dy;
     }
@@ -372,6 +481,48 @@ size_t layout_carry_lines(layout *L, size_t least)
     L->cursor = cursor;
     L->at_top = 0;
     return k;
+}
+
+size_t layout_carry_lines(layout *L, size_t least)
+{
+    if (!L->has_page || !least || !L->nplaced) return 0;
+    if (L->doc->pages[L->doc->npages - 1].nops != L->placed_end) return 0; /* something else drawn since */
+    size_t k = lines_to_carry(L, least);
+    return k ? carry_k(L, k) : 0;
+}
+
+size_t layout_rejoin_previous(layout *L, size_t least)
+{
+    if (!L->has_page || L->doc->npages < 2 || !L->prev_ok || !L->nplaced || L->nplaced >= least) return 0;
+    dlist_page *cur = &L->doc->pages[L->doc->npages - 1], *prev = cur - 1;
+    /* the page holds these lines and nothing else; the previous one ends with its text lines */
+    if (cur->nops != L->placed_end || L->placed[0].op0 || L->placed[0].glyph0 || prev->nops != L->prev_end) return 0;
+    for (size_t i = 0; i < L->nplaced; i++)
+        if (L->placed[i].keep_next) return 0; /* a heading: its outline entry would need moving too */
+    size_t n = L->nplaced, keep = L->prev_nplaced;
+    if (keep + n > MAX_PLACED) keep = MAX_PLACED - n;
+    /* back onto the previous page below its last line, as if no page had begun */
+    float dy = L->prev_cursor - L->y_top;
+    size_t op0 = prev->nops, g0 = prev->nglyphs;
+    copy_ops(prev, cur->ops, cur->nops, cur->glyphs, 0, dy);
+    free(cur->ops);
+    free(cur->glyphs);
+    L->doc->npages--;
+    memmove(L->placed + keep, L->placed, n * sizeof *L->placed);
+    memcpy(L->placed, L->prev_placed + L->prev_nplaced - keep, keep * sizeof *L->placed);
+    for (size_t i = keep; i < keep + n; i++) {
+        L->placed[i].op0 += op0;
+        L->placed[i].op1 += op0;
+        L->placed[i].glyph0 += g0;
+        L->placed[i].top += dy;
+    }
+    L->nplaced = keep + n;
+    L->placed_end = prev->nops;
+    L->cursor += dy;
+    L->prev_ok = 0;
+    /* then over again with what must go along (at least all that was on the page) */
+    size_t k = lines_to_carry(L, least);
+    return carry_k(L, k >= n ? k : n);
 }
 
 /* ---- Markdown ---- */
@@ -470,7 +621,13 @@ static void end_paragraph(layout *L)
     L->in_inline = 0;
     if (paragraph_empty(L->p)) return;
     paragraph_opts o = layout_para_opts(L, L->block);
-    if (is_addressee(L)) o.indent = o.hang = 0;
+    if (is_addressee(L)) {
+        o.indent = o.hang = 0;
+        /* a long 主送机关 wraps between words, lines balanced and not spaced out
+         * (中共临江市…征稽处暨/临江市…联合支部委员会：) */
+        o.balance = 1;
+        o.align = ALIGN_LEFT;
+    }
     float left = L->block->left * L->char_pitch + list_left(L);
     o.width = layout_width(L) - left;
     paragraph_layout(L->p, &o);
@@ -505,10 +662,11 @@ static void end_heading(layout *L, int level)
     if (paragraph_empty(L->p)) return;
     layout_blank_lines(L, b->before);
     paragraph_opts o = layout_para_opts(L, b);
+    o.words = 1; /* 词意完整: a heading, like a title, breaks between words */
     paragraph_layout(L->p, &o);
     layout_page(L);
     layout_snap(L);
-    size_t page = layout_place_lines(L, L->p, b->left * L->char_pitch, 1);
+    size_t page = layout_place_lines(L, L->p, b->left * L->char_pitch, LAYOUT_KEEP_NEXT);
     char *title = outline_text(L, L->plain.data ? L->plain.data : "");
     dlist_outline_add(L->doc, level, title, page, L->first_top); /* the heading's first line */
     if (level == 1) L->title_seq = L->block_seq;

@@ -115,10 +115,16 @@ void layout_need(layout *L, float h);
 
 /* Paragraph options for a block style in the current measure (indent, grid tracking...). */
 paragraph_opts layout_para_opts(const layout *L, const block_style *b);
+/* How placed lines hold to their neighbours across a page break (layout_place_lines). */
+enum {
+    LAYOUT_KEEP_NEXT = 1, /* a heading: stays with two lines of what follows */
+    LAYOUT_KEEP_PREV = 2  /* a signature line: when layout_carry_lines moves it, two lines of
+                           * the text before it go too (no page starts with a 署名) */
+};
 /* Places the lines of a laid-out paragraph on grid lines from the cursor, starting new pages
- * as needed; x_offset is added to the measure's left edge. keep_next: keep the last line on
- * a page with at least one more line (headings). Returns the page index of the first line. */
-size_t layout_place_lines(layout *L, const paragraph *p, float x_offset, int keep_next);
+ * as needed; x_offset is added to the measure's left edge. keep: 0 or LAYOUT_KEEP_* flags.
+ * Returns the page index of the first line. */
+size_t layout_place_lines(layout *L, const paragraph *p, float x_offset, int keep);
 
 /* Keep-with-previous for a block that must not start a page alone (a signature: GB/T 9704
  * §7.3.5.5, "此页无正文" is not allowed): moves the last text lines placed on the current page
@@ -127,6 +133,19 @@ size_t layout_place_lines(layout *L, const paragraph *p, float x_offset, int kee
  * at the old page's bottom. Returns the number of lines moved, 0 when it cannot (they are all
  * the page holds, or something other than text lines was drawn after them). */
 size_t layout_carry_lines(layout *L, size_t least);
+
+/* A new page for the block about to be placed (a table, a paragraph that must not split):
+ * the heading lines and the line leading into it (…如下：) placed last on this page, with
+ * nothing drawn since, go along, so that no page ends with them. */
+void layout_new_page_keep(layout *L);
+
+/* Keep-with-previous the other way: when the current page holds fewer than `least` text lines
+ * and nothing else (特此报告。 alone at the top, a signature to follow), the last lines of the
+ * page before come over to join them, as layout_carry_lines would have moved them, so that the
+ * block placed next has `least` lines of text above it. Returns the lines now at the top of the
+ * page, 0 when it does nothing (enough lines, a heading among them, or something other than text
+ * lines ends the page before). */
+size_t layout_rejoin_previous(layout *L, size_t least);
 
 /* Collects the inline content of a cmark node (a table cell, a paragraph) into p, after
  * what p already holds: text, code (the inline_code handler's element, else mono), emphasis

@@ -6,6 +6,7 @@
 
 #include "base/unicode.h"
 #include "base/util.h"
+#include "typeset/segment.h"
 
 /* libunibreak's API, declared here because its header is also called linebreak.h and
  * -Igenerator would find this module's header first. (libunibreak: utf32_t = unsigned int.) */
@@ -268,45 +269,110 @@ void linebreak_normalise_punctuation(uint32_t *c, size_t n)
 
 /* ---- word boundaries for titles ---- */
 
+/* Words ICU's dictionary does not know as one, or splits where a title must not: the
+ * organisation suffixes a 发文机关 or 署名 ends with, and the campaign's set phrases. Inside
+ * one no break is allowed; before a suffix only a poor one (it would stand alone); after one
+ * a good one (委员会 | 关于...). Longest first where one contains another. */
+static const char *const title_suffixes[] = {
+    "工作委员会", "纪律检查委员会", "联合支部委员会", "支部委员会", "总支部委员会", "委员会", "联合支部",
+    "党支部", "党总支", "总支", "支部", "党委", "党组", "机关", "管理所", "管理处", "管理局", "管理站",
+    "办公室", "领导小组", "工作组", "指导组", "督导组", "征稽处", "稽查局", "服务中心", "研究室", "人民政府",
+    "人民法院", "人民检察院", "人民医院", "有限公司", "集团公司", "公司", "研究所", "研究院", "学院", "大学",
+    "中学", "小学", "街道", "社区",
+};
 static const char *const title_words[] = {
-    "保持共产党员", "先进性教育活动", "支部委员会", "中共", "保持", "共产党员", "党员", "先进性", "教育活动", "教育", "活动", "委员会", "党支部", "支部",
-    "机关", "民政局", "福利院", "社会", "群众", "满意度", "测评表", "测评", "整改提高", "整改", "方案",
-    "措施", "情况", "公布", "通报", "民主评议", "民主", "评议", "意见", "反馈", "通知书", "通知", "实施",
-    "工作", "材料", "提纲", "分析评议", "分析", "党性", "个人", "专题", "报告", "第一批", "第二批",
-    "第三批", "阶段", "学习动员", "学习", "动员", "总结", "关于", "开展", "深入", "认真", "做好", "加强",
-    "领导", "组织", "生活会", "结果", "干部", "班子", "单位", "全市", "全省", "市委", "县委", "省委",
+    "共产党员", "先进性教育活动", "先进性教育", "先进性", "教育活动", "中共", "民主评议",
+    "民主生活会", "整改提高", "整改措施", "整改方案", "分析评议", "学习动员", "群众满意度", "测评表", "实施意见",
+    "实施方案", "反馈通知书", "通知书", "党性分析", "专题组织生活会", "组织生活会",
+};
+/* One-character administrative suffixes: ICU may give 临江 | 市; the 市 stays with 临江. */
+static const uint32_t title_unit_suffix[] = {
+    0x5E02, 0x53BF, 0x533A, 0x7701, 0x9547, 0x4E61, 0x5C40, 0x5904, 0x6240, 0x9662, /* 市县区省镇乡局处所院 */
+    0x5385, 0x529E, 0x90E8, 0x5BA4, 0x7AD9, 0x961F, 0x79D1, 0x80A1, 0x6751, 0x573A, /* 厅办部室站队科股村场 */
 };
 
-static int is_after_word(uint32_t c)
+static int is_mark_or_function(uint32_t c)
 {
     static const uint32_t after[] = {0x7684 /* 的 */, 0x4E8E /* 于 */, 0x548C /* 和 */, 0x4E0E /* 与 */,
-                                     0x53CA /* 及 */, 0x5BF9 /* 对 */, 0x5728 /* 在 */, 0x4E3A /* 为 */,
-                                     0x4F1A /* 会 */, 0x5C40 /* 局 */, 0x9662 /* 院 */, 0x5385 /* 厅 */,
-                                     0x59D4 /* 委 */, 0x3001, 0xFF0C, 0xFF1A, 0xFF1B, 0x300B, 0xFF09};
+                                     0x53CA /* 及 */, 0x66A8 /* 暨 */, 0x3001, 0xFF0C, 0xFF1A, 0xFF1B,
+                                     0x300B, 0xFF09, 0x201D};
     return contains(after, COUNT(after), c);
+}
+
+/* Marks each occurrence of the UTF-8 word w in cps: no break inside; a break before it is
+ * lowered to `before`, an open break after it raised to `after` (0: leave the edge alone). */
+static void mark_word(const uint32_t *cps, size_t n, unsigned char *q, const char *w, unsigned char before,
+                      unsigned char after)
+{
+    uint32_t word[16], c0;
+    size_t len = 0, sl = strlen(w);
+    /* Most words do not occur: look for the first character before decoding the rest. */
+    if (ws_utf8_decode(w, sl, &c0) < 0) return;
+    size_t at = 0;
+    while (at < n && cps[at] != c0) at++;
+    if (at == n) return;
+    for (size_t i = 0; i < sl && len < 16;) {
+        int k = ws_utf8_decode(w + i, sl - i, &word[len]);
+        if (k < 0) return;
+        i += (size_t)k;
+        len++;
+    }
+    for (size_t i = 0; i + len <= n; i++) {
+        if (cps[i] != word[0] || memcmp(cps + i, word, len * sizeof *word)) continue;
+        for (size_t b = i + 1; b < i + len; b++) q[b] = 0;
+        /* Edges only ever close or lower a break before the word and raise one after it that
+         * is open: a word inside a longer one already marked does not reopen its interior. */
+        if (before && i > 0 && q[i] > before) q[i] = before;
+        if (after && i + len < n && q[i + len] && q[i + len] < after) q[i + len] = after;
+    }
 }
 
 void linebreak_title_breaks(const uint32_t *cps, size_t n, unsigned char *quality)
 {
-    for (size_t b = 1; b < n; b++) quality[b] = is_after_word(cps[b - 1]) ? 2 : 1;
+    if (n < 2) return;
+    unsigned char *at = ws_xmalloc(n + 1);
+    segment_words(cps, n, at);
+    for (size_t b = 1; b < n; b++) quality[b] = at[b] ? 2 : 0;
+    /* A name the dictionary does not know (临江, 规费) comes out one character a word: between
+     * two such one-character words the boundary is only a poor break. */
+    for (size_t b = 1, prev = 0; b < n; b++) {
+        if (!at[b]) continue;
+        size_t next = b + 1;
+        while (next < n && !at[next]) next++;
+        if (b - prev == 1 && next - b == 1 && linebreak_is_ideograph(cps[b - 1]) && linebreak_is_ideograph(cps[b]))
+            quality[b] = 1;
+        prev = b;
+    }
+    free(at);
+    for (size_t b = 1; b < n; b++) {
+        /* 临江 | 市: a one-character administrative suffix stays with the name before it. */
+        if (contains(title_unit_suffix, COUNT(title_unit_suffix), cps[b]) && (b + 1 == n || quality[b + 1]) &&
+            linebreak_is_ideograph(cps[b - 1]) && !is_mark_or_function(cps[b - 1]))
+            quality[b] = 0;
+    }
+    for (size_t w = 0; w < COUNT(title_words); w++) mark_word(cps, n, quality, title_words[w], 0, 2);
+    for (size_t w = 0; w < COUNT(title_suffixes); w++) mark_word(cps, n, quality, title_suffixes[w], 1, 3);
+    for (size_t b = 1; b < n; b++)
+        if (is_mark_or_function(cps[b - 1]) && quality[b] < 3 && !linebreak_no_line_start(cps[b])) quality[b] = 2;
+    /* 暨 joins two 机关 of one 署名 or 发文机关: the line breaks after it. */
+    for (size_t b = 1; b < n; b++)
+        if (cps[b - 1] == 0x66A8 && !linebreak_no_line_start(cps[b])) quality[b] = 3;
+    /* 关于 + 事由 ... 的 + 文种: the break before 关于 (发文机关 | 关于) is the best of all;
+     * inside the 关于...的 phrase a word boundary is only a poor break; after its 的 a good one. */
+    size_t about = n, last_de = 0;
     for (size_t b = 1; b + 1 < n; b++)
-        if (cps[b] == 0x5173 && cps[b + 1] == 0x4E8E) quality[b] = 3; /* before 关于: 发文机关 | 关于事由 */
-    for (size_t w = 0; w < COUNT(title_words); w++) {
-        uint32_t word[8];
-        size_t len = 0;
-        const char *s = title_words[w];
-        size_t sl = strlen(s);
-        for (size_t i = 0; i < sl && len < 8;) {
-            int k = ws_utf8_decode(s + i, sl - i, &word[len]);
-            if (k < 0) break;
-            i += (size_t)k;
-            len++;
+        if (cps[b] == 0x5173 && cps[b + 1] == 0x4E8E) {
+            about = b;
+            break;
         }
-        for (size_t i = 0; i + len <= n; i++) {
-            if (memcmp(cps + i, word, len * sizeof *word)) continue;
-            if (i > 0 && quality[i] == 1) quality[i] = 2;
-            if (i + len < n && quality[i + len] == 1) quality[i + len] = 2;
-            for (size_t b = i + 1; b < i + len; b++) quality[b] = 0;
+    if (about < n) {
+        for (size_t b = about + 2; b < n; b++)
+            if (cps[b] == 0x7684) last_de = b;
+        quality[about] = 4;
+        if (last_de) {
+            for (size_t b = about + 1; b <= last_de; b++)
+                if (quality[b] > 1) quality[b] = 1;
+            if (last_de + 1 < n) quality[last_de + 1] = 3;
         }
     }
 }

@@ -36,13 +36,16 @@ int linebreak_is_ideograph(uint32_t cp);   /* Han, kana, hangul: what takes ¼ e
 int linebreak_is_latin_alnum(uint32_t cp); /* ASCII/Latin-1 letters and digits */
 int linebreak_is_space(uint32_t cp);
 
-/* Word boundaries for choosing among breaks where any would be allowed (titles: "回行时要做
- * 到词意完整"). Without a dictionary segmenter, a small list of the words campaign and 公文
- * titles are made of stands in. For each position b in 1..n-1 (a break between cps[b-1] and
- * cps[b]) sets quality[b]: 0 inside a listed word, 2 at a word boundary or after a function
- * word or mark (的 于 和 与 及 、 ，...) or after an organisation suffix (委员会 局 院...), 3
- * before 关于 (the 发文机关 | 关于 + 事由 break of a 公文 title), 1 anywhere else. quality[0] is
- * unused. */
+/* How good a line break between words is, for text that must break between words (titles,
+ * headings, the 署名: GB/T 9704 "回行时要做到词意完整"). Words come from ICU's dictionary
+ * segmenter (segment.h) with wenshu's lists on top: organisation suffixes (委员会 支部 党委
+ * 党组 总支 机关 管理所...) and the campaign's set phrases are whole, and 临江|市 is not a
+ * boundary. For each position b in 1..n-1 (between cps[b-1] and cps[b]) sets quality[b]:
+ * 0 inside a word; 1 a poor boundary (inside a 关于...的 phrase, or before a suffix);
+ * 2 a word boundary, or after a function word or mark (的 于 和 与 及 暨 、 ，...);
+ * 3 after an organisation suffix or after the 的 that closes 关于...的; 4 before 关于 (the
+ * 发文机关 | 关于 + 事由 break of a 公文 title). quality[0] is unused. Costs one ICU pass:
+ * for short texts only. */
 void linebreak_title_breaks(const uint32_t *cps, size_t n, unsigned char *quality);
 
 /* Rewrites ASCII , ; : ? ! ( ) " that stand in Chinese text as their full-width forms

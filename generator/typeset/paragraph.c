@@ -49,6 +49,8 @@ struct paragraph {
     size_t *ends; /* line i is [starts[i], ends[i]) */
     size_t *starts;
     unsigned char *hard; /* line ended by a hard break */
+    unsigned char *quality; /* linebreak_title_breaks of the text, for o->words and o->balance */
+    size_t capq;
     size_t nbreak, capbreak;
     paragraph_glyph *g;
     size_t ng, capg;
@@ -88,6 +90,7 @@ void paragraph_free(paragraph *p)
     free(p->brks);
     free(p->X);
     free(p->Y);
+    free(p->quality);
     free(p->ends);
     free(p->starts);
     free(p->hard);
@@ -432,10 +435,25 @@ static void add_line(paragraph *p, size_t s, size_t e, int hard)
 
 static int visible(const item *t) { return t->drawn && !t->space && t->kind != IT_ZERO; }
 
+/* Part of a Latin token: a drawn, narrow, non-space character (letters, digits, ASCII marks). */
+static int latin_token(const item *t)
+{
+    return t->kind == IT_CHAR && t->drawn && !t->wide && !t->space && t->cp > 0x20;
+}
+
+/* Where a URL or path may break: after these (GB/T 15834 has no rule; CMOS 7.42 breaks
+ * URLs after a slash or before a dot, wenshu keeps the mark on the first line so that no
+ * line starts with one). */
+static int url_point(uint32_t c)
+{
+    return c == '/' || c == '.' || c == '-' || c == '_' || c == '?' || c == '&' || c == '=' || c == '#';
+}
+
 /* Greedy breaking with 先挤进后推出, at measure width w. */
 static void break_lines(paragraph *p, const paragraph_opts *o, float w)
 {
     size_t n = p->n, s = 0;
+    const unsigned char *q = o->words ? p->quality : NULL;
     p->nbreak = 0;
     while (s < n) {
         while (s < n && p->it[s].kind != IT_HARD && p->it[s].kind != IT_BLANK && is_blankish(&p->it[s])) s++;
@@ -471,15 +489,37 @@ static void break_lines(paragraph *p, const paragraph_opts *o, float w)
             /* 后推出: the last opportunity before. */
             for (size_t k = e - 1; !b && k > s; k--)
                 if (can_break(p, k)) b = k;
+            int forced = !b; /* no opportunity on the line: the token is wider than the measure */
             if (!b) b = e;
             /* A date pushed down whole that would leave this line spaced out by more than
              * 0.15 em a gap is split between its fields instead (2005年 / 5月31日). */
-            if (o->align == ALIGN_JUSTIFY && looseness(p, o, s, b, avail) > 0.15)
+            /* Set ragged (a narrow table column), a line left less than half full by it
+             * ("请于" alone above the date) is split the same way. */
+            if (o->align == ALIGN_JUSTIFY ? looseness(p, o, s, b, avail) > 0.15 : line_width(p, o, s, b) < 0.5 * avail)
                 for (size_t k = e; k > b; k--)
                     if (p->brks[k - 1] == LB_LAST_RESORT) {
                         b = k;
                         break;
                     }
+            /* A long Latin token (a URL, a path, a long word) pushed down whole would leave
+             * this line spaced out by more than ½ em a gap: it is broken after / . - _ ? & =,
+             * and only when it has none of those, anywhere. */
+            if ((forced || looseness(p, o, s, b, avail) > 0.5) && latin_token(&p->it[e - 1]) && latin_token(&p->it[e])) {
+                size_t k = e;
+                size_t from = forced ? s + 1 : b;
+                while (k > from && !(url_point(p->it[k - 1].cp) && latin_token(&p->it[k]))) k--;
+                b = k > from ? k : e;
+            }
+        }
+        /* Between words (o->words): a break inside one moves back to the word's start when
+         * the line loses at most 3 字 by it. */
+        if (q && b < n && !q[b]) {
+            double here = line_width(p, o, s, b);
+            for (size_t k = b - 1; k > s && here - line_width(p, o, s, k) <= 3.0 * p->it[s].size + EPS; k--)
+                if (can_break(p, k) && q[k]) {
+                    b = k;
+                    break;
+                }
         }
         add_line(p, s, b, 0);
         s = b;
@@ -623,36 +663,90 @@ paragraph_opts paragraph_opts_for(const style *st, const block_style *b, float w
     return o;
 }
 
-/* Two-line balanced text: the break that best evens the lines, preferring word boundaries
- * (a title is short: one small allocation per title is fine). */
-static void balance_two(paragraph *p, const paragraph_opts *o, float w)
+/* What a break of each word quality (linebreak_title_breaks: 0 inside a word ... 4 before
+ * 关于) costs a balanced text, in squared 字 of line length: inside a word only when nothing
+ * else fits; a plain word boundary is worth about 2½ 字 of imbalance between two lines. */
+static const double break_cost[5] = {1000, 24, 10, 2, 0};
+
+/* Balanced lines between words, by dynamic programming over the break opportunities:
+ * `lines` lines, each within the measure, the last holding two characters or more, that
+ * minimise the sum of squared line lengths (i.e. even lines) plus break_cost. Returns the
+ * cost (HUGE_VAL: impossible) and, with commit, sets the breaks. n is small (a title). */
+static double balance_lines(paragraph *p, const paragraph_opts *o, float w, size_t lines, int commit)
 {
-    size_t n = p->n, best = 0;
-    double best_score = 1e30, em = p->it[0].size;
-    for (size_t k = 0; k < n; k++)
-        if (p->it[k].kind == IT_HARD) return; /* the author broke the lines */
-    /* How well each break keeps words whole. */
-    unsigned char *quality = ws_xmalloc(n + 1);
-    linebreak_title_breaks(p->cps, n, quality);
-    for (size_t b = 2; b + 1 < n; b++) {
-        if (!can_break(p, b)) continue;
-        double w1 = line_width(p, o, 0, b), w2 = line_width(p, o, b, n);
-        if (w1 > w - o->indent + EPS || w2 > w - o->hang + EPS) continue;
-        int chars2 = 0;
-        for (size_t k = b; k < n; k++)
-            if (visible(&p->it[k]) && !linebreak_no_line_start(p->it[k].cp)) chars2++;
-        if (chars2 < 2) continue;
-        double score = fabs(w1 - w2) / em + (quality[b] == 3 ? -1.5 : quality[b] == 2 ? 0 : quality[b] == 1 ? 2.5 : 6);
-        if (score < best_score) {
-            best_score = score;
-            best = b;
+    size_t n = p->n;
+    double em = p->it[0].size > 0 ? p->it[0].size : 1;
+    size_t m = 0; /* candidate ends: positions 1..n-1 that may break, then n */
+    size_t *pos = ws_xmalloc((n + 1) * sizeof *pos);
+    for (size_t b = 1; b < n; b++)
+        if (can_break(p, b)) pos[m++] = b;
+    pos[m++] = n;
+    /* D[j * (m + 1) + i]: best cost of j lines ending at pos[i - 1] (i = 0: the start). */
+    double *D = ws_xmalloc((lines + 1) * (m + 1) * sizeof *D);
+    size_t *from = ws_xmalloc((lines + 1) * (m + 1) * sizeof *from);
+    for (size_t k = 0; k < (lines + 1) * (m + 1); k++) D[k] = HUGE_VAL;
+    D[0] = 0;
+    for (size_t j = 1; j <= lines; j++) {
+        double avail = w - (j == 1 ? o->indent : o->hang) + EPS;
+        for (size_t i = 1; i <= m; i++) {
+            size_t e = pos[i - 1];
+            if (j == lines && e != n) continue;
+            double best = HUGE_VAL;
+            size_t arg = 0;
+            for (size_t a = 0; a < i; a++) {
+                double prev = D[(j - 1) * (m + 1) + a];
+                if (prev == HUGE_VAL) continue;
+                size_t s = a ? pos[a - 1] : 0;
+                double lw = line_width(p, o, s, e);
+                if (lw > avail || lw <= 0) continue;
+                if (e == n && j > 1) { /* the last line: two characters at least */
+                    int chars = 0;
+                    for (size_t k = s; k < n; k++)
+                        if (visible(&p->it[k]) && !linebreak_no_line_start(p->it[k].cp)) chars++;
+                    if (chars < 2) continue;
+                }
+                double c = prev + (lw / em) * (lw / em) + (a ? break_cost[p->quality[s] > 4 ? 4 : p->quality[s]] : 0);
+                if (c < best) {
+                    best = c;
+                    arg = a;
+                }
+            }
+            D[j * (m + 1) + i] = best;
+            from[j * (m + 1) + i] = arg;
         }
     }
-    free(quality);
-    if (!best) return;
-    p->nbreak = 0;
-    add_line(p, 0, best, 0);
-    add_line(p, best, n, 0);
+    double cost = D[lines * (m + 1) + m];
+    if (commit && cost < HUGE_VAL) {
+        size_t *ends = ws_xmalloc((lines + 1) * sizeof *ends);
+        size_t i = m;
+        for (size_t j = lines; j >= 1; j--) {
+            ends[j] = pos[i - 1];
+            i = from[j * (m + 1) + i];
+        }
+        ends[0] = 0;
+        p->nbreak = 0;
+        for (size_t j = 1; j <= lines; j++) add_line(p, ends[j - 1], ends[j], 0);
+        free(ends);
+    }
+    free(pos);
+    free(D);
+    free(from);
+    return cost;
+}
+
+/* Balanced text (titles, the 署名): as many lines as greedy breaking needs, or one more when
+ * that is what keeps every word whole. Returns 0 when it did not apply (the author broke
+ * the lines, or the text is too long for the quadratic search), leaving the breaks alone. */
+static int balance_words(paragraph *p, const paragraph_opts *o, float w)
+{
+    size_t n = p->n, want = p->nbreak;
+    if (n > 400 || want < 2) return 0;
+    for (size_t k = 0; k < n; k++)
+        if (p->it[k].kind == IT_HARD) return 0;
+    double c = balance_lines(p, o, w, want, 0);
+    double c2 = c >= break_cost[0] ? balance_lines(p, o, w, want + 1, 0) : HUGE_VAL;
+    if (c2 < break_cost[0]) return balance_lines(p, o, w, want + 1, 1) < HUGE_VAL;
+    return c < HUGE_VAL && balance_lines(p, o, w, want, 1) < HUGE_VAL;
 }
 
 size_t paragraph_layout(paragraph *p, const paragraph_opts *o)
@@ -662,8 +756,19 @@ size_t paragraph_layout(paragraph *p, const paragraph_opts *o)
     if (!p->n) return 0;
     prepare(p, o);
     float w = o->width;
+    if (o->words || o->balance) {
+        /* Word boundaries: one segmenter pass, for the short texts that ask for it. */
+        if (p->capq < p->n + 1) {
+            p->capq = p->n + 1;
+            p->quality = ws_xrealloc(p->quality, p->capq);
+        }
+        memset(p->quality, 2, p->n + 1);
+        linebreak_title_breaks(p->cps, p->n, p->quality);
+    }
     break_lines(p, o, w);
-    if (o->balance && p->nbreak >= 2) {
+    if (o->balance && p->nbreak >= 2 && balance_words(p, o, w)) {
+        /* lines set by balance_words */
+    } else if (o->balance && p->nbreak >= 2) {
         /* The narrowest measure that keeps the number of lines: lines of equal length. */
         size_t want = p->nbreak;
         float lo = w / (float)want * 0.8f, hi = w;
@@ -674,7 +779,6 @@ size_t paragraph_layout(paragraph *p, const paragraph_opts *o)
             else lo = mid;
         }
         break_lines(p, o, hi);
-        if (want == 2) balance_two(p, o, w);
     }
     for (size_t i = 0; i < p->nbreak; i++) place_line(p, o, i, w);
     return p->nl;

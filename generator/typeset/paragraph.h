@@ -52,7 +52,8 @@ typedef struct {
     float cjk_latin;    /* Han–Latin space, em */
     int normalise;      /* ASCII punctuation in Chinese text -> full width */
     int line_end_half;  /* a full-width mark at line end takes ½ em */
-    int balance;        /* lines of similar length (titles) */
+    int balance;        /* lines of similar length, broken between words (titles, the 署名) */
+    int words;          /* break between words where a line loses at most 3 字 by it (headings) */
 } paragraph_opts;
 
 /* Fills the options a block style implies for a measure of width pt: alignment, indent in

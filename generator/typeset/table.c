@@ -399,12 +399,34 @@ static void next_page(table_ctx *t)
     open_segment(t);
 }
 
-/* Places one body row: whole when it fits here, on the next page when it fits there and is
- * not too tall to move, otherwise split between lines (at least two on each side). */
+/* The one row policy, the same for every table and every record, so that a form comes out
+ * alike for every member: a row of up to TABLE_KEEP_LINES lines is never split — when it
+ * does not fit it moves whole to the next page (the header row repeated there), which leaves
+ * at most TABLE_KEEP_LINES - 1 table lines blank at the page's foot (about a tenth of a
+ * page); a taller row is split between lines, at least TABLE_SPLIT_LEAST lines on each side.
+ * Four lines: most rows of a rectification plan (a problem, a measure, a date) take two to
+ * four lines at 4号 and read as one entry; a row of five or more is long enough that moving
+ * it would leave a visible hole, and half of it still reads as a piece. */
+enum { TABLE_KEEP_LINES = 4, TABLE_SPLIT_LEAST = 2 };
+
+/* Table lines of a row that fit below the cursor. */
+static size_t lines_fitting(const table_ctx *t)
+{
+    float room = layout_room(t->L);
+    return room > 2 * t->pady ? (size_t)floorf((room - 2 * t->pady + 0.5f) / t->lead) : 0;
+}
+
+/* Lines of a row of nlines that must go on the page where it starts: all of a row that
+ * moves whole, TABLE_SPLIT_LEAST of a taller one. */
+static size_t row_least(size_t nlines)
+{
+    return nlines <= TABLE_KEEP_LINES ? nlines : TABLE_SPLIT_LEAST;
+}
+
+/* Places one body row (see TABLE_KEEP_LINES). */
 static void place_row(table_ctx *t, size_t nlines)
 {
     const style *st = layout_style(t->L);
-    float fresh = st->block_h - header_height(t);
     size_t k = 0;
     while (k < nlines) {
         size_t left = nlines - k;
@@ -413,27 +435,35 @@ static void place_row(table_ctx *t, size_t nlines)
             draw_piece(t, t->cells, k, nlines, k == 0);
             return;
         }
-        int fits_fresh = h <= fresh + 0.5f;
-        size_t fit = room > 2 * t->pady ? (size_t)floorf((room - 2 * t->pady + 0.5f) / t->lead) : 0;
+        size_t fit = lines_fitting(t);
         int has_rows = t->seg_rows > (t->has_header ? 1 : 0);
-        int small = h <= 0.4f * st->block_h;
-        if (has_rows && (fits_fresh && (small || k > 0))) {
+        int fresh = t->seg_top >= st->page_h - st->top - 0.5f; /* this part began at a page top */
+        if (has_rows || !fresh) {
+            /* Something is above on this page: split only a tall row, two lines each side. */
+            if (nlines > TABLE_KEEP_LINES && fit >= TABLE_SPLIT_LEAST && left > fit) {
+                size_t m = left - fit >= TABLE_SPLIT_LEAST ? fit : left - TABLE_SPLIT_LEAST;
+                if (m >= TABLE_SPLIT_LEAST) {
+                    draw_piece(t, t->cells, k, k + m, 0);
+                    k += m;
+                }
+            }
             next_page(t);
             continue;
         }
-        if (fit >= 2 && left - fit >= 2) {
+        /* Only the header above, on a page of its own: the row is taller than the page. */
+        if (fit >= TABLE_SPLIT_LEAST && left - fit >= TABLE_SPLIT_LEAST) {
             draw_piece(t, t->cells, k, k + fit, 0);
             k += fit;
-        } else if (fit >= 3 && left >= 3) {
-            draw_piece(t, t->cells, k, k + left - 2, 0);
-            k += left - 2;
-        } else if (!has_rows && fit < 1 && t->has_header && t->seg_top >= st->page_h - st->top - 0.5f) {
+        } else if (fit >= TABLE_SPLIT_LEAST + 1 && left > TABLE_SPLIT_LEAST) {
+            draw_piece(t, t->cells, k, k + left - TABLE_SPLIT_LEAST, 0);
+            k += left - TABLE_SPLIT_LEAST;
+        } else if (fit < 1 && t->has_header) {
             /* A header as tall as the page leaves no room for a row even on a fresh page: it is
              * not repeated any more, or every next page would be the same again. */
             t->has_header = 0;
-        } else if (!has_rows && (fit >= 1 || t->seg_top >= st->page_h - st->top - 0.5f)) {
-            /* Nothing else on this page: any line is better than an endless page break; on a
-             * fresh page where not even one fits (a line taller than the page), one goes anyway. */
+        } else {
+            /* Any line is better than an endless page break; where not even one fits (a line
+             * taller than the page), one goes anyway. */
             size_t m = fit < 1 ? 1 : fit < left ? fit : left;
             draw_piece(t, t->cells, k, k + m, 0);
             k += m;
@@ -565,8 +595,24 @@ void table_layout(layout *L, cmark_node *table)
         if (status == 0 && text_columns_readable(&t, need)) break;
     }
     if (status < 0) {
-        report_too_wide(&t, table, need);
-        goto done;
+        /* A token wider than its column (a URL, a long number) is broken anywhere rather
+         * than the table left out: every column then needs only one character. Only a
+         * table whose columns cannot each hold one character is refused. */
+        float one = t.size + 2 * t.padx + 0.5f;
+        for (int c = 0; c < t.ncols; c++) {
+            if (need[c].hard > one) need[c].hard = one;
+            if (need[c].keep > 4 * t.size + one) need[c].keep = dmax(need[c].hard, 4 * t.size + one);
+            need[c].wraps = 1;
+        }
+        status = table_distribute(need, t.ncols, layout_width(L), t.w);
+        if (status < 0) {
+            report_too_wide(&t, table, need);
+            goto done;
+        }
+        balance_columns(&t, need);
+        diag_loc loc = {layout_file(L), cmark_node_get_start_line(table), 0, layout_record(L)};
+        diag_report(layout_diag(L), DIAG_WARNING, loc, "%s",
+                    "a cell holds a word or number wider than its column can be; it is broken inside");
     }
 
     /* A narrow column is set left: justifying four or five characters opens gaps. A column
@@ -587,8 +633,23 @@ void table_layout(layout *L, cmark_node *table)
 
     layout_page(L);
     layout_snap(L);
-    /* The header stays with at least two lines of the first row. */
-    if (!at_page_top(&t) && layout_room(L) < header_height(&t) + 2 * t.lead + 2 * t.pady) layout_new_page(L);
+    /* The header stays with what the row policy puts of the first row on its page (all of a
+     * short row, two lines of a tall one): else the table starts on the next page. */
+    size_t first_least = 1;
+    for (cmark_node *row = cmark_node_first_child(table); row; row = cmark_node_next(row))
+        if (row != header) {
+            fill_cells(&t, row, t.probe, 0);
+            size_t n = 0;
+            for (int c = 0; c < t.ncols; c++) {
+                paragraph_opts o = cell_opts(&t, c, t.w[c] - 2 * t.padx, 0);
+                size_t m = paragraph_layout(t.probe[c], &o);
+                if (m > n) n = m;
+            }
+            first_least = row_least(n ? n : 1);
+            break;
+        }
+    if (!at_page_top(&t) && layout_room(L) < header_height(&t) + (float)first_least * t.lead + 2 * t.pady - 0.5f)
+        layout_new_page_keep(L); /* a heading or 统计如下： above goes along */
     open_segment(&t);
     for (cmark_node *row = cmark_node_first_child(table); row; row = cmark_node_next(row)) {
         if (row == header) continue;

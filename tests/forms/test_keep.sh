@@ -43,7 +43,8 @@ run "$WENSHU" render "$TMP/none.md" -o "$TMP/none.pdf"
 assert_status 0 "text filling the page renders"
 assert_eq "$(per_page "$TMP/none.pdf")" "[20, 4]" "full page: two lines of text go over with the signature"
 
-# --- a paragraph of three lines at the bottom: two go, one stays (no lone last line) ---
+# --- a paragraph of three lines at the bottom: it goes whole (two going would leave its first
+#     line alone at the foot, one its last line alone at the top: issue 16) ---
 {
     filler 18
     printf '希望你正确对待评议意见，对照存在的问题制定个人整改措施，在整改提高阶段认真抓好整改，自觉接受党组织和群众的监督，对评议意见有不同看法的可以反映。\n\n'
@@ -51,7 +52,7 @@ assert_eq "$(per_page "$TMP/none.pdf")" "[20, 4]" "full page: two lines of text 
 } >"$TMP/three.md"
 run "$WENSHU" render "$TMP/three.md" -o "$TMP/three.pdf"
 assert_status 0 "a three-line paragraph at the bottom renders"
-assert_eq "$(per_page "$TMP/three.pdf")" "[19, 4]" "three-line paragraph: its first line stays, two go over"
+assert_eq "$(per_page "$TMP/three.pdf")" "[18, 5]" "three-line paragraph: all three lines go over, none left alone"
 
 # --- two grid lines left: closed up, everything stays on one page ---
 fixture 18 >"$TMP/two.md"

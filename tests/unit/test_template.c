@@ -468,6 +468,9 @@ static void test_escaping(void)
         {"~~~~", "~~~ lines 3\n   {{ v }}\n~~~\n后文", "code_block:'   ～~~~\n',paragraph(text:'后文')"},
         {"**张三**", "```receipt\n本人：{{ v }}\n```", "code_block:'本人：\\*\\*张三\\*\\*\n'"},
         {"**张三**", "````signature\n```\n{{ v }}\n````\n{{ v }}", "code_block:'```\n**张三**\n',paragraph(text:'**张三**')"},
+        /* a ```keep holds Markdown; a ```signature fenced inside it is literal again, then Markdown */
+        {"**张三**", "````keep\n本人：{{ v }}\n```signature\n{{ v }}\n```\n{{ v }}\n````\n{{ v }}",
+         "code_block:'本人：\\*\\*张三\\*\\*\n```signature\n**张三**\n```\n\\*\\*张三\\*\\*\n',paragraph(text:'**张三**')"},
     };
     for (size_t i = 0; i < sizeof fences / sizeof *fences; i++) {
         xmlDocPtr doc = value_doc(fences[i].value);
