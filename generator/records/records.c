@@ -197,9 +197,13 @@ static void keep_member_summary(records_index *ix, xmlNodePtr member)
         if (c->type != XML_ELEMENT_NODE) continue;
         const char *name = (const char *)c->name;
         xmlNodePtr copy = NULL;
-        if (!strcmp(name, "name") || !strcmp(name, "situation")) {
-            copy = xmlDocCopyNode(c, ix->doc, 1); /* short texts forms quote */
+        if (!strcmp(name, "name")) {
+            copy = xmlDocCopyNode(c, ix->doc, 1); /* the one text forms quote */
             if (!copy) abort();
+        } else if (!strcmp(name, "situation")) {
+            /* kind, scope and where are counted and printed; the text is private (template_privacy.c)
+             * and printed only on the member's own forms, which read the member's own record */
+            copy = copy_attributes_only(ix, c);
         } else if (!strcmp(name, "opinions")) {
             copy = copy_attributes_only(ix, c); /* counted by channel, never quoted */
             for (xmlNodePtr o = c->children; o; o = o->next)

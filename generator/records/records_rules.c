@@ -333,6 +333,37 @@ static void check_analysis(ctx *c, xmlNodePtr member, xmlNodePtr an)
                is_leader ? "党员领导干部" : "普通党员");
 }
 
+/* The study total against the sessions listed, where the two cannot both be true. Sessions are
+ * examples, not a full list (a member may record 44 学时 and two sessions), so a total above
+ * their sum is normal — except for a member taught only at home: the 提纲 prints "送教上门N次，
+ * 共H学时", and H must then be the sessions' sum. A 年老体弱 member is the exception to the
+ * exception: 帮扶结对 (the seed's other method for them) has no session form, so its hours may
+ * make up the difference. A total below the sessions' sum is a contradiction for everyone. */
+static void check_study_sum(ctx *c, xmlNodePtr m, xmlNodePtr study)
+{
+    const char *h = attr(study, "hours");
+    if (!h) return;
+    double hours = atof(h), sum = 0;
+    int sessions = 0, at_home = 0, elderly = 0;
+    EACH(sess, study, "session") {
+        const char *sh = attr(sess, "hours"), *form = attr(sess, "form");
+        sum += sh ? atof(sh) : 0;
+        sessions++;
+        if (form && !strcmp(form, "送教上门")) at_home++;
+    }
+    EACH(s, m, "situation")
+        if (attr(s, "kind") && !strcmp(attr(s, "kind"), "年老体弱")) elderly = 1;
+    if (!sessions) return;
+    if (hours + 1e-9 < sum)
+        report(c, DIAG_WARNING, study, "hours", "学习记录为%g学时，少于所列%d次学习的学时之和%g学时，两者不能都对，请核对",
+               hours, sessions, sum);
+    else if (at_home == sessions && !elderly && hours > sum + 1e-9)
+        report(c, DIAG_WARNING, study, "hours",
+               "学习全部是送教上门（%d次，共%g学时），学习记录却为%g学时；提纲将印出“送教上门%d次，共%g学时”，"
+               "请把学时改为各次之和，或补记其他学习",
+               sessions, sum, hours, sessions, hours);
+}
+
 static void check_member(ctx *c, xmlNodePtr m)
 {
     const campaign_facts *cf = c->cf;
@@ -372,6 +403,7 @@ static void check_member(ctx *c, xmlNodePtr m)
          * hours here are those before they left (转出, 流动党员 市外, 现役军人). */
         if (h && cf->min_hours > 0 && hours < cf->min_hours && !home_taught && !exempt)
             report(c, DIAG_WARNING, study, "hours", "study hours %g are under the minimum of %g", hours, cf->min_hours);
+        check_study_sum(c, m, study);
     } else if (!exempt && cf->min_hours > 0) {
         report(c, DIAG_WARNING, m, NULL, "no study record (the minimum is %g hours)", cf->min_hours);
     }

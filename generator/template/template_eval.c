@@ -444,6 +444,7 @@ static int render(template *t, const tnode_list *l, xmlNodePtr record, int plain
     *rs = (rstate){.t = t, .d = d, .record_id = id, .node = record, .position = 1, .size = 1,
                    .plain = plain, .start = out->len, .track = rs->track};
     set_record_variables(t, record, record ? record->doc : NULL);
+    if (t->is_public && record) tpl_privacy_hide(record->doc); /* shown again below, whatever happens */
     t->steps_left = TEMPLATE_MAX_STEPS + 1; /* 1 means spent; 0 means no record is being merged */
     t->out_of_steps = 0;
     int rc;
@@ -452,6 +453,7 @@ static int render(template *t, const tnode_list *l, xmlNodePtr record, int plain
     else
         rc = render_list(rs, l, out);
     t->steps_exhausted += t->out_of_steps;
+    if (t->is_public && record) tpl_privacy_show();
     t->steps_left = 0;
     t->v_record = t->v_organisation = t->v_unit = t->v_campaign = NULL;
     free(id);
@@ -496,7 +498,9 @@ int template_select(template *t, xmlDocPtr doc, xmlNodePtr **out_nodes, size_t *
     *n = 0;
     set_record_variables(t, NULL, doc);
     t->xc->proximityPosition = t->xc->contextSize = 1;
+    if (t->is_public) tpl_privacy_hide(doc); /* not even a predicate of records: sees private text */
     xmlXPathObjectPtr r = tpl_eval(t, t->records, (xmlNodePtr)doc);
+    if (t->is_public) tpl_privacy_show();
     diag_loc loc = {t->path, t->records_line, t->records_col, NULL};
     if (!r) {
         diag_report(d, DIAG_ERROR, loc, "%s in records: %s", tpl_xpath_error_text(t->err_code), t->records_src);

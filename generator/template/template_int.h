@@ -169,6 +169,11 @@ int tpl_build_body(src *s, size_t from, size_t to, tnode_list *body, xpath_scope
 /* A public template (is_public) may not print private text: reports each expression that would,
  * with its file and line, and returns how many (template_privacy.c). */
 int tpl_privacy_check(template *t, diag *d);
+/* The barrier behind the check: while a public template merges a record, tpl_privacy_hide(doc)
+ * detaches the children (the text) of every private element of the record's document, and
+ * tpl_privacy_show() puts them back. Elements and attributes stay. One document at a time. */
+void tpl_privacy_hide(xmlDocPtr doc);
+void tpl_privacy_show(void);
 /* Reads the front matter into t; returns the offset where the body starts, or 0 after reporting. */
 size_t tpl_parse_front_matter(src *s, size_t start);
 

@@ -8,9 +8,19 @@
  * element when a location path in it ends at that element, or at its text, outside a predicate
  * [..] and outside a function whose result says nothing of the text (count(), boolean(), sum() …);
  * inside {{#each}} over a private element, `.`, text() and string() read it too. Paths that go on
- * to an attribute (situation/@where) or up (..) do not. A wildcard (*, node()) that happens to
- * reach a private element is not seen: public templates name what they print. */
+ * to an attribute (situation/@where) or up (..) do not.
+ *
+ * Reading expressions as written cannot be complete: a wildcard (member/ *, //node()), another
+ * axis (descendant::*[name()='situation']) or the string value of an ancestor (string($record))
+ * reaches private text without naming it. So the check at load is the helpful early message,
+ * and the guarantee is the barrier at merge time (tpl_privacy_hide): while a public template is
+ * merged, every private element of the record's document has no children at all, so no
+ * expression, whatever its form, can see their text; elements and attributes stay, so counting
+ * and @kind/@where work as before. The other documents a merge reaches carry no private text:
+ * the index (campaign, units, organisations — the schema allows private elements only in a
+ * member) and the member summaries behind $members (records.c copies only their attributes). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "template/template_int.h"
@@ -227,4 +237,78 @@ int tpl_privacy_check(template *t, diag *d)
     bad |= check_list(&t->output, -1, d, form);
     for (int i = 0; i < PDF_NFIELDS; i++) bad |= check_list(&t->pdf[i], -1, d, form);
     return bad;
+}
+
+/* ---- the barrier at merge time ----
+ *
+ * The private elements of the last document scanned, found once per document: a document's
+ * _private slot holds &scanned_token once it has been scanned, so a document freed and another
+ * allocated at the same address (whose slot libxml2 leaves NULL) is scanned afresh. Documents are
+ * not changed while they are merged (records are read-only once loaded). Merging is
+ * single-threaded (template.h), and one merge at a time hides text. */
+static struct {
+    const xmlDoc *doc;
+    xmlNodePtr *els, *saved_children, *saved_last;
+    size_t n, cap;
+    int hidden;
+} scanned;
+static char scanned_token;
+
+static int is_private_name(const xmlChar *name)
+{
+    for (size_t k = 0; k < sizeof private_fields / sizeof *private_fields; k++)
+        if (!strcmp((const char *)name, private_fields[k].name)) return 1;
+    return 0;
+}
+
+/* Every element of doc whose local name is private, in document order (no recursion: a walk). */
+static void scan_document(xmlDocPtr doc)
+{
+    scanned.n = 0;
+    scanned.doc = doc;
+    doc->_private = &scanned_token;
+    xmlNodePtr n = xmlDocGetRootElement(doc);
+    while (n) {
+        if (n->type == XML_ELEMENT_NODE && is_private_name(n->name)) {
+            if (scanned.n == scanned.cap) {
+                scanned.cap = scanned.cap ? scanned.cap * 2 : 64;
+                scanned.els = ws_xrealloc(scanned.els, scanned.cap * sizeof *scanned.els);
+                scanned.saved_children = ws_xrealloc(scanned.saved_children, scanned.cap * sizeof *scanned.els);
+                scanned.saved_last = ws_xrealloc(scanned.saved_last, scanned.cap * sizeof *scanned.els);
+            }
+            scanned.els[scanned.n++] = n;
+        }
+        if (n->type == XML_ELEMENT_NODE && n->children) {
+            n = n->children;
+            continue;
+        }
+        while (n && !n->next) {
+            n = n->parent;
+            if (n && n->type != XML_ELEMENT_NODE) n = NULL;
+        }
+        if (n) n = n->next;
+    }
+}
+
+void tpl_privacy_hide(xmlDocPtr doc)
+{
+    if (!doc || scanned.hidden) return;
+    if (scanned.doc != doc || doc->_private != &scanned_token) scan_document(doc);
+    for (size_t i = 0; i < scanned.n; i++) {
+        xmlNodePtr e = scanned.els[i];
+        scanned.saved_children[i] = e->children;
+        scanned.saved_last[i] = e->last;
+        e->children = e->last = NULL; /* the children keep their parent pointer, but nothing leads to them */
+    }
+    scanned.hidden = 1;
+}
+
+void tpl_privacy_show(void)
+{
+    if (!scanned.hidden) return;
+    for (size_t i = 0; i < scanned.n; i++) {
+        scanned.els[i]->children = scanned.saved_children[i];
+        scanned.els[i]->last = scanned.saved_last[i];
+    }
+    scanned.hidden = 0;
 }

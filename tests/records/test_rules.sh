@@ -110,4 +110,14 @@ assert_not_contains "$ERR" "precomputed" "libxml2 noise filtered"
 assert_not_contains "$ERR" "{urn:" "namespace noise removed from messages"
 assert_contains "$OUT" "4 errors, 0 warnings" "all four schema errors counted"
 
+with_base rule-study-sum.xml
+assert_status 0 "a study total the sessions contradict is a warning"
+assert_contains "$ERR" "$FX/rule-study-sum.xml:12:12: warning: record S1: 学习全部是送教上门（2次，共4学时），学习记录却为40学时；提纲将印出“送教上门2次，共40学时”，请把学时改为各次之和，或补记其他学习" "taught only at home: the total must be the sessions' sum"
+assert_contains "$ERR" "$FX/rule-study-sum.xml:22:12: warning: record S2: 学习记录为8学时，少于所列2次学习的学时之和10学时，两者不能都对，请核对" "a total below the sessions listed"
+assert_not_contains "$ERR" "record S3:" "年老体弱: 帮扶结对 hours (no session form) may make up the difference"
+assert_not_contains "$ERR" "record S4:" "sessions are examples: a total above them is normal"
+assert_contains "$OUT" "0 errors, 3 warnings" "summary of the study-sum fixture"
+with_base rule-study-sum.xml --strict
+assert_status 1 "--strict makes them fail"
+
 done_testing

@@ -72,7 +72,7 @@ PY
 # he lives (no blank forms for him); analysis-text: members with a full text; survey-results: the
 # organisations with a survey.
 declare -A expected=([analysis]=29 [feedback]=13 [rectification-member]=29 [rectification-org]=3 [analysis-text]=1 [survey-results]=3
-                     [publication]=3 [evaluation-report]=4 [survey]=5 [report]=2)
+                     [publication]=3 [evaluation-report]=4 [survey]=5 [report]=1)
 for tpl in "${!expected[@]}"; do
     assert "templates/$tpl.md exists" test -f "templates/$tpl.md"
 done
@@ -204,7 +204,8 @@ PY
 )"
 merge evaluation-report --record O-ZB1
 assert_contains "$OUT" "本支部共有党员${ZB1_MEMBERS}名" "evaluation-report O-ZB1: members counted across files (\$members)"
-assert_contains "$OUT" "共征求到意见${ZB1_OPINIONS}条" "evaluation-report O-ZB1: opinions counted ($ZB1_OPINIONS)"
+assert_contains "$OUT" "| 合计 | ${ZB1_OPINIONS} |" "evaluation-report O-ZB1: opinions counted ($ZB1_OPINIONS)"
+assert_not_contains "$OUT" "共征求到意见" "evaluation-report O-ZB1: no total without its definition (对本党支部的意见, 对党员个人的意见)"
 assert_contains "$OUT" "| 谈心活动 | $ZB1_TALKS |" "evaluation-report O-ZB1: opinions by channel"
 assert_contains "$OUT" "已以书面形式向${ZB1_FED}名党员反馈" "evaluation-report O-ZB1: feedback given"
 assert_not_contains "$OUT" "周䶮同志（聘用）" "evaluation-report O-ZB1: a public notice names no member's private situation"
@@ -226,9 +227,9 @@ PY
 run "$WENSHU" merge --record "$GEN_ORG" templates/evaluation-report.md "$TMP"/gen/*.xml
 assert_status 0 "evaluation-report merges generated data"
 assert_contains "$OUT" "本支部共有党员${GEN_MEMBERS}名" "evaluation-report $GEN_ORG: members counted from the member records"
-assert_contains "$OUT" "共征求到意见${GEN_OPINIONS}条" "evaluation-report $GEN_ORG: opinions counted"
+assert_contains "$OUT" "| 合计 | ${GEN_OPINIONS} |" "evaluation-report $GEN_ORG: opinions counted"
 [ "$GEN_TALKS" -gt 0 ] && assert_contains "$OUT" "| 谈心活动 | $GEN_TALKS |" "evaluation-report $GEN_ORG: the 谈心 count"
-assert_contains "$OUT" "支部共对${GEN_EVALUATED}名党员提出了评议意见" "evaluation-report $GEN_ORG: evaluations counted"
+assert_contains "$OUT" "对${GEN_EVALUATED}名党员逐一提出了评议意见" "evaluation-report $GEN_ORG: evaluations counted"
 
 # 群众满意度测评表
 merge survey --record O-JG
@@ -275,7 +276,9 @@ sed 's#<section title="存在问题和下一步打算">#<section title="基本�
 run "$WENSHU" merge --record U-MZJ templates/report.md "$TMP/campaign-sections.xml" samples/members-*.xml
 assert_contains "$OUT" $'## 七、基本经验\n\n领导带头是关键。\n\n## 八、存在问题和下一步打算' "report: a section of another title gets its own part, numbered before the last (基本经验 stands for the generated 主要体会)"
 merge report --record U-FLY
-assert_contains "$OUT" "# 中共临江市社会福利院支部委员会关于保持共产党员先进性教育活动的专题报告" "report U-FLY: the top organisation is the branch whose parent is in another unit"
+assert_not_contains "$OUT" "专题报告" "report U-FLY: no report of its own — its only organisation is a branch under the 民政局机关党委, which reports for it"
+merge report --record U-MZJ
+assert_contains "$OUT" "中共临江市社会福利院支部委员会是临江市社会福利院的党组织，隶属本党委，该单位的先进性教育活动由本党委领导，情况一并在本报告中报告，不另行报告" "report U-MZJ: says it reports for the 福利院"
 
 # Each form renders for one record, and the PDF names the record.
 for spec in analysis:M01:王𠀾 feedback:M05:李赟 rectification-member:M05:李赟 rectification-org:O-JG:中共临江市民政局机关委员会 \

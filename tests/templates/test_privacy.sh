@@ -52,6 +52,38 @@ sed 's/^public: true$/public: yes/' "$TMP/leak-copy.md" >"$TMP/tpl/yes.md"
 run "$WENSHU" merge "$TMP/tpl/yes.md" "${SAMPLES[@]}"
 assert_status 2 "public: takes true or false"
 assert_contains "$ERR" "yes.md:5:9: error: public: 只能写 true" "public: yes is refused at its position"
+# The barrier at merge time: expressions the load check cannot read (a wildcard, another axis, the
+# string value of an ancestor, a predicate on the text) find no private text in a public form.
+# The same template not declared public prints it, so each expression does reach the text.
+cat >"$TMP/tpl/sly.md" <<'EOF'
+---
+name: sly
+title: 整改情况公布
+records: /wenshu/member[situation or evaluation/receipt]
+output: "{{ name }}{{ string(//*[name()='situation']) }}"
+public: true
+pdf:
+  subject: "{{ w:join(*) }}"
+---
+A[{{ w:join(*) }}]
+B[{{ string(/wenshu) }}]
+C[{{ w:join(descendant::*[name()='situation']) }}]
+D[{{#each //node()[name()='receipt']}}{{ string(.) }}{{/each}}]
+E[{{#if contains(string(ancestor-or-self::wenshu), '脑血栓')}}yes{{/if}}]
+F[{{ count(descendant::*[name()='situation']) }} {{ descendant::*[name()='situation']/@kind }}]
+EOF
+sed 's/^public: true$/public: false/' "$TMP/tpl/sly.md" >"$TMP/tpl/sly-private.md"
+run "$WENSHU" merge --record J05 "$TMP/tpl/sly-private.md" "${JTJ[@]}"
+assert_status 0 "the sly template, not public, merges"
+assert_contains "$OUT" "患慢性肾病需长期透析" "not public: the wildcard reaches the situation text"
+assert_contains "$OUT" "E[yes]" "not public: the ancestor axis reaches another member's text"
+run "$WENSHU" merge "$TMP/tpl/sly.md" "${JTJ[@]}"
+assert_status 0 "the sly template passes the load check (it names no private element)"
+for field in "患慢性肾病" "脑血栓" "离婚" "家庭搬迁" "同意支部的评议意见" "老人患病"; do
+    assert_not_contains "$OUT" "$field" "public: no wildcard, axis or ancestor's string value reaches “$field”"
+done
+assert_not_contains "$OUT" "E[yes]" "public: a predicate on the text sees none either"
+assert_contains "$OUT" "F[1 解除劳动关系]" "public: private elements are still counted and their attributes printed"
 # A shipped public form changed to print situation text is refused too (the check is not a list of forms).
 sed 's/^{{ name }}同志{{#if situation\[@kind=.转出.\]}}/{{ name }}同志{{ situation }}{{#if situation[@kind='"'"'转出'"'"']}}/' \
     templates/evaluation-report.md >"$TMP/tpl/evaluation-report.md"
