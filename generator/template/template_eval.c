@@ -83,6 +83,30 @@ static xmlXPathObjectPtr organisations_of_record(template *t)
     return set;
 }
 
+/* w:unit-organisations(id): the organisations whose @unit is id, from the index — every input
+ * file, so that a `records:` selection (which sees one file) can ask about a unit whose
+ * organisations another file holds (spreadsheet import puts a tree in the file of its top unit). */
+static void fn_unit_organisations(xmlXPathParserContextPtr ctxt, int nargs)
+{
+    if (nargs != 1) {
+        xmlXPathSetArityError(ctxt);
+        return;
+    }
+    xmlChar *id = xmlXPathPopString(ctxt);
+    template *t = ctxt->context->userData;
+    xmlXPathObjectPtr set = xmlXPathNewNodeSet(NULL);
+    xmlNodePtr *found = NULL;
+    size_t n = t && !t->dry && t->ix && id ? records_organisations(t->ix, (const char *)id, &found) : 0;
+    for (size_t i = 0; i < n; i++) {
+        xmlChar *unit = xmlGetProp(found[i], BAD_CAST "unit");
+        if (unit && !xmlStrcmp(unit, id)) xmlXPathNodeSetAdd(set->nodesetval, found[i]);
+        xmlFree(unit);
+    }
+    free(found);
+    xmlFree(id);
+    valuePush(ctxt, set);
+}
+
 static xmlXPathObjectPtr lookup_variable(void *data, const xmlChar *name, const xmlChar *ns_uri)
 {
     template *t = data;
@@ -111,6 +135,7 @@ int tpl_context_init(template *t)
     t->xc = xmlXPathNewContext(t->dummy);
     if (!t->xc) return -1;
     xpathfn_register(t->xc);
+    xmlXPathRegisterFuncNS(t->xc, BAD_CAST "unit-organisations", BAD_CAST WENSHU_FN_NS, fn_unit_organisations);
     xmlXPathRegisterVariableLookup(t->xc, lookup_variable, t);
     t->xc->error = capture_error;
     t->xc->userData = t;

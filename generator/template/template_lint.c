@@ -219,7 +219,7 @@ int tpl_lint(template *t, const char *e, size_t len, xpath_scope scope, char *ms
                     if (!xmlXPathFunctionLookupNS(t->xc, BAD_CAST lname, uri)) {
                         if (uri && !strcmp((const char *)uri, WENSHU_FN_NS))
                             FAIL(s, "unknown function %s() (the w: functions are date, year-month, age, cn, "
-                                    "heading-number, chars, han, percent, default, join)", fname);
+                                    "heading-number, chars, han, percent, default, join, join-cn, unit-organisations)", fname);
                         FAIL(s, "unknown function %s()", fname);
                     }
                     int mn = -1, mx = -1;

@@ -10,7 +10,7 @@ BIN=tests/out/fuzz-build
 SECONDS_EACH="${FUZZ_TEST_SECONDS:-10}"
 
 if ! command -v clang >/dev/null; then
-    echo "ok 1 # SKIP clang is not installed (make deps installs it)"
+    ok "# SKIP clang is not installed (make deps installs it)"
     done_testing
     exit 0
 fi

@@ -8,10 +8,10 @@ source "$(dirname "$0")/../lib/assert.sh"
 cd "$ROOT"
 
 if [ -n "${SANITIZED:-}" ]; then
-    echo "ok 1 # SKIP an AddressSanitizer build cannot run under valgrind"; done_testing; exit 0
+    ok "# SKIP an AddressSanitizer build cannot run under valgrind"; done_testing; exit 0
 fi
 if ! command -v valgrind >/dev/null; then
-    echo "ok 1 # SKIP valgrind is not installed (make deps installs it)"; done_testing; exit 0
+    ok "# SKIP valgrind is not installed (make deps installs it)"; done_testing; exit 0
 fi
 VG=(valgrind --leak-check=full --error-exitcode=99 --num-callers=40 --child-silent-after-fork=no
     --suppressions="$ROOT/tests/hardening/valgrind.supp")
