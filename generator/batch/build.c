@@ -120,6 +120,17 @@ int build_run(build_plan *p, const build_source *src, const build_options *o, di
         return EXIT_USAGE;
     }
 
+    /* Two copies of the same shard would write the same files and part: one at a time. */
+    int shard_fd = -1;
+    if (o->shard_n) {
+        shard_fd = outlock_shard(o->out, o->shard_k, o->shard_n, o->wait, &busy, err, sizeof err);
+        if (shard_fd < 0) {
+            diag_report(d, DIAG_ERROR, (diag_loc){0}, "%s", err);
+            close(lock_fd);
+            return EXIT_USAGE;
+        }
+    }
+
     plan_assign_paths(p, o->combined, o->volume);
     run_state r = {.p = p, .src = src, .o = o, .d = d};
     r.keys = ws_xcalloc(p->n ? p->n : 1, sizeof *r.keys);
@@ -197,6 +208,9 @@ int build_run(build_plan *p, const build_source *src, const build_options *o, di
         }
     }
     if (status == EXIT_OK && o->shard_n) unlink(partial.data);
+    /* Before waiting for OUT exclusively: a copy of this shard waiting for its lock holds OUT
+     * shared, and would otherwise wait for us while we wait for it. */
+    outlock_shard_release(shard_fd, o->out, o->shard_k, o->shard_n);
     if (status == EXIT_OK && o->shard_n) {
         /* Exclusive for the merge: after every other running shard has written its part. */
         int rc = outlock_exclusive(lock_fd, o->out, err, sizeof err) ? -1 : manifest_merge_parts(o->out, 1, err, sizeof err);

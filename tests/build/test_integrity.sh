@@ -42,6 +42,70 @@ for pair in "feedback notice" "notice feedback" "feedback feedback"; do
     assert_eq "$forms" "$want" "concurrent --form $1 / $2: the manifest lists both runs' forms ($n files)"
 done
 
+# ---- two copies of the same shard: the second is refused (exit 2), or waits with --wait
+H="$TMP/shards"
+"$WENSHU" build "${SAMPLES[@]}" -o "$H" -q -j 1 --shard 1/2
+assert "a shard leaves no lock file behind" [ ! -e "$H/manifest.1-of-2.json.lock" ]
+flock "$H/manifest.1-of-2.json.lock" sleep 3 &
+holder=$!
+sleep 0.5
+run timeout 30 "$WENSHU" build "${SAMPLES[@]}" -o "$H" -q -j 1 --shard 1/2
+assert_status 2 "a second copy of shard 1/2 is refused while the first runs"
+assert_contains "$ERR" "另一个 wenshu 正在生成 $H 的第 1/2 部分（--shard 1/2）：同一部分同时只能运行一份。请等它结束后再运行，或加 --wait 排队等待" "…with a clear message"
+run timeout 30 "$WENSHU" build "${SAMPLES[@]}" -o "$H" -q -j 1 --shard 2/2
+assert_status 0 "another shard of the same build runs meanwhile"
+run timeout 30 "$WENSHU" build "${SAMPLES[@]}" -o "$H" -j 1 --shard 1/2 --wait
+assert_status 0 "--wait: the copy waits for the first and then runs"
+assert_contains "$ERR" "另一个 wenshu 正在生成 $H 的第 1/2 部分，等待它结束" "…and says it waits"
+wait $holder
+rm -f "$H/manifest.1-of-2.json.lock"
+# Two identical shard runs started together with --force, then the other shard: each copy runs
+# alone (the second waits), the parts merge, and verify agrees with every file.
+"$WENSHU" build "${SAMPLES[@]}" -o "$H" -q -j 1 --force --wait --shard 1/2 2>"$TMP/s1.err" & p1=$!
+"$WENSHU" build "${SAMPLES[@]}" -o "$H" -q -j 1 --force --wait --shard 1/2 2>"$TMP/s2.err" & p2=$!
+wait $p1; s1=$?; wait $p2; s2=$?
+assert_eq "$s1 $s2" "0 0" "two copies of shard 1/2 started together: both succeed"
+"$WENSHU" build "${SAMPLES[@]}" -o "$H" -q -j 1 --shard 2/2
+run "$WENSHU" verify "$H"
+assert_status 0 "…and verify agrees with every file after the other shard merged"
+assert_eq "$(ls "$H" | grep -c '\.lock$')" "0" "no shard lock file is left in OUT"
+# A lock file left by a killed shard holds no lock; a whole build removes it.
+: >"$H/manifest.1-of-2.json.lock"
+"$WENSHU" build "${SAMPLES[@]}" -o "$H" -q -j 1
+assert "a build holding OUT alone removes a killed shard's lock file" [ ! -e "$H/manifest.1-of-2.json.lock" ]
+
+# ---- the start-up cleanup of temporaries never reaches outside OUT
+C="$TMP/cleanup"; X="$TMP/outside-tmp"
+"$WENSHU" build "${SAMPLES[@]}" -o "$C" -q -j 1 --form feedback
+mkdir -p "$X"; echo keep >"$X/a.pdf.tmp.123"
+ln -s "$X" "$C/planted"
+: >"$C/left.pdf.tmp.99"
+"$WENSHU" build "${SAMPLES[@]}" -o "$C" -q -j 1 --form feedback
+assert_file "$X/a.pdf.tmp.123" "a temporary in a linked folder outside OUT survives the cleanup"
+assert "…while one inside OUT is removed" [ ! -e "$C/left.pdf.tmp.99" ]
+rm -f "$C/planted"
+# The race: a folder full of temporaries swapped for a link to a folder holding the same names,
+# again and again, while the cleanup walks it. Removing by path (unlink of OUT/dir/name) went
+# through the link (some 600 files outside OUT in the first run); unlinkat in the folder held
+# open cannot.
+T="$C/temps"
+(cd "$X" && seq -f 'f%g.pdf.tmp.1' 1 2000 | xargs touch)
+for i in $(seq 1 10); do
+    mkdir -p "$T"
+    (cd "$T" && seq -f 'f%g.pdf.tmp.1' 1 2000 | xargs touch)
+    ( while :; do
+        mv -T "$T" "$T.x" 2>/dev/null && ln -sT "$X" "$T" 2>/dev/null && echo >>"$TMP/cswaps"
+        sleep 0.001; rm -f "$T" 2>/dev/null; mv -T "$T.x" "$T" 2>/dev/null
+      done ) &
+    sw=$!
+    sleep 0.1
+    "$WENSHU" build "${SAMPLES[@]}" -o "$C" -q -j 1 --form feedback 2>/dev/null
+    kill $sw 2>/dev/null; wait $sw 2>/dev/null
+    rm -rf "$T" "$T.x" 2>/dev/null
+done
+assert "the folder was swapped for a link during the cleanups ($(wc -l <"$TMP/cswaps" 2>/dev/null) times)" [ -s "$TMP/cswaps" ]
+assert_eq "$(find "$X" -name '*.tmp.*' | wc -l)" "2001" "10 cleanups of a folder swapped for a link: every file outside OUT survives"
+
 # ---- a folder swapped for a link during 50 builds: nothing is written outside OUT
 R="$TMP/race"
 mkdir -p "$TMP/outside"

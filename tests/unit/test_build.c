@@ -184,9 +184,11 @@ typedef struct {
     char root[PATH_MAX];
 } walk_state;
 
-static int check_inside(const char *rel, const char *full, const struct stat *st, void *ctx)
+static int check_inside(const char *rel, const char *full, int dirfd, const char *name, const struct stat *st, void *ctx)
 {
     (void)rel;
+    (void)dirfd;
+    (void)name;
     (void)st;
     walk_state *w = ctx;
     char real[PATH_MAX];
