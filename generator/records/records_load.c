@@ -343,6 +343,7 @@ static int prescan(records_src *src, records_safety *s)
         if (blank && c != ' ' && c != '\t' && c != '\n' && c != '\r') blank = 0;
         i += (size_t)n;
     }
+    src->nodes = nodes;
     if (blank) {
         diag_report(s->d, DIAG_ERROR, (diag_loc){.file = src->path},
                     "file is empty: expected a <wenshu xmlns=\"%s\"> document", WENSHU_NS);
@@ -395,6 +396,10 @@ records_load_status records_load(const char *path, records_src *src, records_saf
         goto out;
     }
     if (!prescan(src, s)) goto out;
+    if (s->admit && !s->admit(s->admit_ctx, src->nodes)) {
+        status = LOAD_IO_ERROR; /* the reader is closing: nobody will look at this file */
+        goto out;
+    }
 
     xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
     if (!ctxt) {
