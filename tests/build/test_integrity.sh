@@ -204,6 +204,35 @@ run "$WENSHU" build "$DV"/*.xml -o "$V" -j 2 --combined -q
 run "$WENSHU" verify --data "$DV"/*.xml "$V"
 assert_status 0 "after --combined everything is up to date"
 
+# Only the volumes that bind a changed record go: volumes of 5 records, one member changed.
+W="$TMP/w"; DW="$TMP/dw"
+mkdir -p "$DW"; cp "${SAMPLES[@]}" "$DW/"
+"$WENSHU" build "$DW"/*.xml -o "$W" -q -j 2 --combined --volume 5
+before=$(ls "$W/合订本" | wc -l)
+fb=$(ls "$W/合订本" | grep -c '评议意见反馈通知书（第')
+assert_contains "$(cat "$W/manifest.json")" '"record": "", "volume": 5, ' "the manifest says how many records per volume each volume binds"
+assert "the feedback notices are bound in volumes of 5 ($fb)" [ "$fb" -ge 3 ]
+run "$WENSHU" build "$DW"/*.xml -o "$W" -j 2
+assert_not_contains "$ERR" "已删除" "a run without --combined (nor --volume) keeps every volume while nothing changed"
+run "$WENSHU" verify --data "$DW"/*.xml "$W"
+assert_status 0 "verify --data judges volumes with the records per volume they were made with"
+sed -i '0,/<job>临江市民政局<\/job>/s//<job>临江市民政局办公室<\/job>/' "$DW/members-mzj.xml"
+run "$WENSHU" build "$DW"/*.xml -o "$W" -j 2
+gone=$(sed -n 's/^wenshu build: 已删除（合订本中的记录已变，加 --combined 可重新生成）：//p' <<<"$ERR")
+assert_eq "$(grep -c '评议意见反馈通知书（第' <<<"$gone")" "1" "the one volume of feedback notices binding the changed member goes"
+assert_eq "$(ls "$W/合订本" | grep -c '评议意见反馈通知书（第')" "$((fb - 1))" "…the other $((fb - 1)) volumes of the form stay"
+removed=$(grep -c . <<<"$gone")
+assert_eq "$(ls "$W/合订本" | wc -l)" "$((before - removed))" "only the $removed volumes that bind the member's documents are removed (of $before)"
+run "$WENSHU" verify --data "$DW"/*.xml "$W"
+assert_status 1 "verify --data after the run without --combined"
+assert_eq "$(sed -n 's/^missing: //p' <<<"$OUT")" "$gone" "…exactly the removed volumes are missing (to be made again)"
+assert_not_contains "$OUT" "stale:" "…nothing is stale"
+assert_not_contains "$OUT" "orphaned:" "…nothing is orphaned"
+run "$WENSHU" build "$DW"/*.xml -o "$W" -j 2 --combined --volume 5
+assert_contains "$ERR" "生成 $removed 个文件" "--combined makes only the removed volumes again"
+run "$WENSHU" verify --data "$DW"/*.xml "$W"
+assert_status 0 "…and everything is up to date"
+
 cp "$DATA/templates/feedback.md" "$DATA/templates/feedback-copy.md"
 run "$WENSHU" build "${SAMPLES[@]}" -o "$TMP/dup" -q
 assert_status 2 "two templates making the same form are refused"
