@@ -58,11 +58,11 @@ assert_status 1 "three files at both caps: refused by the schema, each read whol
 assert "three files of 61 MB at the node cap, -j 4: peak memory $((RSS_KB / 1024)) MiB, under $((CEIL_KB / 1024)) MiB (was 835 MB at -j 2)" [ "$RSS_KB" -lt "$CEIL_KB" ]
 rm -f "$TMP"/near?.xml "$TMP"/fat?.xml
 
-for c in "ref85 U+0085 (written &#x85;)" "ref202e U+202E (written &#x202E;)" "dec8238 U+202E (written &#8238;)" "raw202e U+202E"; do
+for c in "ref85 U+0085（写作 &#x85;）" "ref202e U+202E（写作 &#x202E;）" "dec8238 U+202E（写作 &#8238;）" "raw202e U+202E"; do
     f=${c%% *} what=${c#* }
     bounded "$WENSHU" check -q "$S/campaign.xml" "$S/members-fly.xml" "$TMP/$f.xml"
     assert_status 1 "$what is refused"
-    assert_contains "$ERR" "$f.xml:7:13: error: control character $what is not allowed in records" "$what: named at its place"
+    assert_contains "$ERR" "$f.xml:7:13: error: record M01: 记录中不允许出现控制字符 $what，请删去" "$what: named at its place, with its record"
 done
 
 # ---- templates: one budget of steps per record, across every expression and loop
