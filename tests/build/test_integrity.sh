@@ -217,9 +217,14 @@ assert_not_contains "$ERR" "已删除" "a run without --combined (nor --volume) 
 run "$WENSHU" verify --data "$DW"/*.xml "$W"
 assert_status 0 "verify --data judges volumes with the records per volume they were made with"
 sed -i '0,/<job>临江市民政局<\/job>/s//<job>临江市民政局办公室<\/job>/' "$DW/members-mzj.xml"
+run "$WENSHU" verify --data "$DW"/*.xml "$W"
+assert_status 1 "verify --data: a changed member"
+stale_volumes=$(sed -n 's/^stale: \(合订本\/.*\)/\1/p' <<<"$OUT")
+assert_eq "$(grep -c '评议意见反馈通知书（第' <<<"$stale_volumes")" "1" "…makes one volume of its form stale, and verify says which"
 run "$WENSHU" build "$DW"/*.xml -o "$W" -j 2
 gone=$(sed -n 's/^wenshu build: 已删除（合订本中的记录已变，加 --combined 可重新生成）：//p' <<<"$ERR")
 assert_eq "$(grep -c '评议意见反馈通知书（第' <<<"$gone")" "1" "the one volume of feedback notices binding the changed member goes"
+assert_eq "$gone" "$stale_volumes" "…exactly the volumes verify --data called stale are removed"
 assert_eq "$(ls "$W/合订本" | grep -c '评议意见反馈通知书（第')" "$((fb - 1))" "…the other $((fb - 1)) volumes of the form stay"
 removed=$(grep -c . <<<"$gone")
 assert_eq "$(ls "$W/合订本" | wc -l)" "$((before - removed))" "only the $removed volumes that bind the member's documents are removed (of $before)"
