@@ -73,7 +73,9 @@ assert_contains "$ERR" "deeppred.md:6:136: error: brackets nested too deeply" "d
 merge_case runaway "three nested loops over every element" --record M01
 assert_status 1 "a runaway loop is an error for the record, not a hang"
 # The per-record step budget (4 000 000) stops it before its 16 MiB of output would.
-assert_contains "$ERR" "runaway.md:8:1: error: record M01: 模板对这条记录的求值超过 4000000 步" "runaway loop: named with the record and the limit"
+# Named at the tag inside the loops where the budget ran out (which one depends on the samples' size).
+assert "runaway loop: named with the record and the limit, at a tag of the loops: $(grep -o 'runaway.md:[0-9]*:[0-9]*' <<<"$ERR" | head -1)" \
+    grep -qE 'runaway\.md:[6-9]:1: error: record M01: 模板对这条记录的求值超过 4000000 步' <<<"$ERR"
 assert_not_contains "$ERR" "XPath operation limit exceeded" "runaway loop: no libxml2 noise"
 assert_eq "$(wc -c <"$TMP/bounded.out")" 0 "runaway loop: no partial document is printed"
 
