@@ -24,14 +24,17 @@
  * take 2.3 GB; this cap holds a file's DOM near 200 MiB. A real member is about 30 nodes, so it
  * allows some 30 000 members in one file (offices split records per unit). */
 #define RECORDS_MAX_NODES 1000000u
-/* What a file read costs in memory, as estimated before it is parsed: about 200 bytes per node
- * of its DOM (measured: 999 990 nodes in 200 MiB), and its bytes twice (the source kept for
- * positions, and the text the DOM copies from it). A file at both caps costs some 330 MiB. */
+/* What a file read costs in memory, estimated before it is parsed so as never to be less than
+ * what it takes: 200 bytes per node the pre-scan counts (elements and attributes; measured 135
+ * bytes per element, 192 per element with an attribute) and 8 per byte of the file (the source
+ * kept for positions, the text nodes the pre-scan does not count and the strings the DOM copies:
+ * measured up to 7, for a million short texts in 67 MB). A file at both caps is estimated at
+ * 740 MB; the largest measured took 522 MB. */
 #define RECORDS_NODE_BYTES 200u
-#define RECORDS_COST(bytes, nodes) ((size_t)(nodes) * RECORDS_NODE_BYTES + 2 * (size_t)(bytes))
+#define RECORDS_COST(bytes, nodes) ((size_t)(nodes) * RECORDS_NODE_BYTES + 8 * (size_t)(bytes))
 /* The most that the files a records_reader holds at once may cost together — read ahead by its
- * threads, or handed to the caller and not yet freed (records_read.c): two files at the node cap,
- * or one at both caps. A thread whose next file would go over it waits, so the memory of a pass
+ * threads, or handed to the caller and not yet freed (records_read.c). A thread whose next file
+ * would go over it waits (a file that alone costs more is read alone), so the memory of a pass
  * no longer grows with -j. */
 #define RECORDS_MAX_ALIVE_BYTES ((size_t)512 << 20)
 
