@@ -28,8 +28,8 @@
  * what it takes: 200 bytes per node the pre-scan counts (elements and attributes; measured 135
  * bytes per element, 192 per element with an attribute) and 8 per byte of the file (the source
  * kept for positions, the text nodes the pre-scan does not count and the strings the DOM copies:
- * measured up to 7, for a million short texts in 67 MB). A file at both caps is estimated at
- * 740 MB; the largest measured took 522 MB. */
+ * measured up to 7, for a million short texts in 64 MiB). A file at both caps is estimated at
+ * 705 MiB; the costliest measured took 525 MiB. */
 #define RECORDS_NODE_BYTES 200u
 #define RECORDS_COST(bytes, nodes) ((size_t)(nodes) * RECORDS_NODE_BYTES + 8 * (size_t)(bytes))
 /* The most that the files a records_reader holds at once may cost together — read ahead by its

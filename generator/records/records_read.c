@@ -21,8 +21,8 @@
  * file before it was admitted, and then only when its charge fits beside what is alive. That
  * order is what keeps it from deadlocking: the earliest file not admitted waits only for files
  * before it, which the caller takes and hands back in turn, so what is alive drains to nothing
- * at worst, and any file is admitted then. Without it, five files at the node cap took 795 MB at
- * -j 2 (and 842 MB at -j 4), twice what -j 1 took.
+ * at worst, and any file is admitted then. Without it, five files at the node cap took 779 MiB at
+ * -j 2 (and 822 MiB at -j 4), twice what -j 1 took.
  *
  * libxml2 keeps its structured error handler per thread, and each thread here has its own parser
  * and validation contexts; the schema is shared read-only, and the deny-all entity loader (a
@@ -104,7 +104,7 @@ static void free_done(records_reader *rd, unsigned t);
 
 /* Each thread allocates from a malloc arena of its own, and glibc keeps an arena's freed pages for
  * its next use: with k threads each parsing a file at the cap in turn, the process kept k DOMs'
- * worth of pages although the budget let only two live at once (842 MB at -j 4, five files at
+ * worth of pages although the budget let only two live at once (822 MiB at -j 4, five files at
  * the cap). So a thread that frees a large DOM gives the free pages of every arena back to the
  * system (a few milliseconds, against the seconds such a file takes to parse). */
 #define TRIM_NODES 100000u

@@ -37,10 +37,10 @@ assert_not_contains "$ERR" "内存上限" "a file under the cap is not refused f
 
 # The ceiling across files: the files a pass holds at once cost at most 512 MiB together as
 # estimated before parsing (200 bytes per node, 8 per byte), whatever -j; peak memory stays under
-# 600 MiB. Five files just under the node cap took 795 MB at -j 2 and 842 MB at -j 4 before (a
-# DOM per reading thread, and each thread's malloc arena kept its pages); now 407 MB. Three files
-# at both caps (61 MB of text in 999 990 nodes): 835 MB at -j 2 and 1 079 MB at -j 4 before, now
-# 441 MB.
+# 600 MiB. Five files just under the node cap took 779 MiB at -j 2 and 822 MiB at -j 4 before (a
+# DOM per reading thread, and each thread's malloc arena kept its pages); now 398 MiB. Three files
+# at both caps (61 MB of text in 999 990 nodes): 815 MiB at -j 2 and 1 079 MiB at -j 4 before,
+# now 431 MiB.
 python3 - "$TMP" <<'PY'
 import sys
 d = sys.argv[1]
@@ -53,10 +53,10 @@ PY
 if [ -n "${SANITIZED:-}" ]; then CEIL_KB=$((3072 * 1024)); else CEIL_KB=$((600 * 1024)); fi
 bounded "$WENSHU" build "$TMP"/near?.xml -o "$TMP/near-out" -q -j 2
 assert_status 1 "five files at the node cap: refused by the schema, each read whole"
-assert "five files at the node cap, -j 2: peak memory $((RSS_KB / 1024)) MiB, under $((CEIL_KB / 1024)) MiB (was 795 MB)" [ "$RSS_KB" -lt "$CEIL_KB" ]
+assert "five files at the node cap, -j 2: peak memory $((RSS_KB / 1024)) MiB, under $((CEIL_KB / 1024)) MiB (was 779 MiB)" [ "$RSS_KB" -lt "$CEIL_KB" ]
 bounded "$WENSHU" build "$TMP"/fat?.xml -o "$TMP/fat-out" -q -j 4
 assert_status 1 "three files at both caps: refused by the schema, each read whole"
-assert "three files of 61 MB at the node cap, -j 4: peak memory $((RSS_KB / 1024)) MiB, under $((CEIL_KB / 1024)) MiB (was 1 079 MB)" [ "$RSS_KB" -lt "$CEIL_KB" ]
+assert "three files of 61 MB at the node cap, -j 4: peak memory $((RSS_KB / 1024)) MiB, under $((CEIL_KB / 1024)) MiB (was 1 079 MiB)" [ "$RSS_KB" -lt "$CEIL_KB" ]
 rm -f "$TMP"/near?.xml "$TMP"/fat?.xml
 
 for c in "ref85 U+0085（写作 &#x85;）" "ref202e U+202E（写作 &#x202E;）" "dec8238 U+202E（写作 &#8238;）" "raw202e U+202E"; do
