@@ -15,6 +15,7 @@
 #include "batch/outscan.h"
 #include "batch/plan.h"
 #include "batch/run.h"
+#include "batch/volumes.h"
 
 /* Adds the entries of the manifest at path (if any) to r->old; a damaged one is reported and
  * ignored, so everything is made again. */
@@ -34,10 +35,12 @@ static void read_old(run_state *r, const char *path)
  * the data, their form was deleted, or their name changed — are removed with their manifest lines
  * (listed on stderr), so OUT holds only what the data makes. Combined files count only in a
  * --combined run (otherwise they are simply not planned). No orphan is removed with
- * --keep-orphans, by a run with --form (the other forms are not planned), or when a record was skipped for errors or failed: its earlier file is then all
- * there is, and removing it would lose it. A run without --combined removes the combined volumes
- * of every form one of whose records it made anew (a changed key) or removed: they would bind
- * what the records no longer say. A shard removes nothing (it sees only its part). */
+ * --keep-orphans, by a run with --form (the other forms are not planned), or when a record was
+ * skipped for errors or failed: its earlier file is then all there is, and removing it would lose
+ * it. A run without --combined judges each combined volume the manifest lists (volumes.h): one
+ * that no longer binds what its records say — one of them changed, left or came, with the number
+ * of records per volume it was made with — is removed; the others stay, as they are exactly what
+ * a --combined run would make. A shard removes nothing (it sees only its part). */
 static size_t remove_orphans(run_state *r, const build_plan *p, const build_options *o)
 {
     if (o->shard_n) return 0;
@@ -45,37 +48,22 @@ static size_t remove_orphans(run_state *r, const build_plan *p, const build_opti
     int orphans_too = !o->keep_orphans && !o->nforms && !p->skipped && !r->failed;
     manifest all = {0};
     for (size_t i = 0; i < p->n; i++) {
-        manifest_entry e = {(char *)p->items[i].relpath, NULL, NULL, 0, 0, {0}, {0}};
+        manifest_entry e = {(char *)p->items[i].relpath, NULL, NULL, 0, 0, {0}, {0}, 0};
         manifest_add(&all, &e);
     }
     manifest_sort(&all);
-    /* Forms with a record made again (or gone): their combined volumes no longer match. Entries
-     * are keyed by path; the form's name stands in the path's place here. */
-    manifest changed = {0};
-    for (size_t k = 0; k < r->ntodo; k++) {
-        const build_item *it = &p->items[r->todo[k]];
-        const manifest_entry *was = manifest_find(&r->old, it->relpath);
-        if (!it->record[0] || (was && !strcmp(was->key, r->keys[r->todo[k]]))) continue; /* --force */
-        manifest_entry e = {(char *)it->form, NULL, NULL, 0, 0, {0}, {0}};
-        manifest_add(&changed, &e);
-    }
-    for (size_t i = 0; i < r->old.n; i++) {
-        const manifest_entry *e = &r->old.v[i];
-        if (e->record && *e->record && !manifest_find(&all, e->path)) {
-            manifest_entry f = {e->form, NULL, NULL, 0, 0, {0}, {0}};
-            manifest_add(&changed, &f);
-        }
-    }
-    manifest_sort(&changed);
+    volume_state *vs = o->combined ? NULL : volumes_judge(p, o, &r->old, NULL);
     manifest kept = {0};
     size_t removed = 0;
     for (size_t i = 0; i < r->old.n; i++) {
         const manifest_entry *e = &r->old.v[i];
         int combined = !e->record || !*e->record;
-        /* A combined volume not planned in this run (no --combined) stays while none of its
-         * form's records changed; otherwise it would bind what the records no longer say. */
-        int stale_volume = combined && !o->combined && e->form && manifest_find(&changed, e->form);
-        if (manifest_find(&all, e->path) || (combined && !o->combined && !stale_volume) || (!stale_volume && !orphans_too)) {
+        /* Without --combined: a volume goes when it is stale (or its form's records no longer make
+         * a volume of that name); one whose form is not planned goes only as an orphan. */
+        int stale_volume = vs && (vs[i] == VOLUME_STALE || vs[i] == VOLUME_GONE);
+        int keep = manifest_find(&all, e->path) || (!stale_volume && !orphans_too) ||
+                   (vs && combined && (vs[i] == VOLUME_CURRENT || (vs[i] == VOLUME_UNKNOWN && o->nforms)));
+        if (keep) {
             manifest_add(&kept, e);
             continue;
         }
@@ -89,11 +77,11 @@ static size_t remove_orphans(run_state *r, const build_plan *p, const build_opti
             manifest_add(&kept, e);
         }
     }
+    free(vs);
     manifest_sort(&kept);
     manifest_free(&r->old);
     r->old = kept;
     manifest_free(&all);
-    manifest_free(&changed);
     return removed;
 }
 
@@ -120,6 +108,17 @@ int build_run(build_plan *p, const build_source *src, const build_options *o, di
         return EXIT_USAGE;
     }
 
+    /* Two copies of the same shard would write the same files and part: one at a time. */
+    int shard_fd = -1;
+    if (o->shard_n) {
+        shard_fd = outlock_shard(o->out, o->shard_k, o->shard_n, o->wait, &busy, err, sizeof err);
+        if (shard_fd < 0) {
+            diag_report(d, DIAG_ERROR, (diag_loc){0}, "%s", err);
+            close(lock_fd);
+            return EXIT_USAGE;
+        }
+    }
+
     plan_assign_paths(p, o->combined, o->volume);
     run_state r = {.p = p, .src = src, .o = o, .d = d};
     r.keys = ws_xcalloc(p->n ? p->n : 1, sizeof *r.keys);
@@ -132,7 +131,7 @@ int build_run(build_plan *p, const build_source *src, const build_options *o, di
         selected[i] = (unsigned char)plan_selected(p, o, i);
         if (!selected[i]) continue;
         keys_final(p, o, i, r.keys[i]);
-        manifest_entry e = {(char *)p->items[i].relpath, NULL, NULL, 0, 0, {0}, {0}};
+        manifest_entry e = {(char *)p->items[i].relpath, NULL, NULL, 0, 0, {0}, {0}, 0};
         manifest_add(&mine, &e);
     }
 
@@ -150,7 +149,7 @@ int build_run(build_plan *p, const build_source *src, const build_options *o, di
     manifest_sort(&r.old);
 
     /* What a killed run left half-written. A shard touches only its own (and its own manifest's). */
-    manifest_entry me = {o->shard_n ? strrchr(partpath.data, '/') + 1 : MANIFEST_NAME, NULL, NULL, 0, 0, {0}, {0}};
+    manifest_entry me = {o->shard_n ? strrchr(partpath.data, '/') + 1 : MANIFEST_NAME, NULL, NULL, 0, 0, {0}, {0}, 0};
     manifest_add(&mine, &me);
     manifest_sort(&mine);
     outscan_remove_temps(o->out, o->shard_n ? &mine : NULL);
@@ -197,6 +196,9 @@ int build_run(build_plan *p, const build_source *src, const build_options *o, di
         }
     }
     if (status == EXIT_OK && o->shard_n) unlink(partial.data);
+    /* Before waiting for OUT exclusively: a copy of this shard waiting for its lock holds OUT
+     * shared, and would otherwise wait for us while we wait for it. */
+    outlock_shard_release(shard_fd, o->out, o->shard_k, o->shard_n);
     if (status == EXIT_OK && o->shard_n) {
         /* Exclusive for the merge: after every other running shard has written its part. */
         int rc = outlock_exclusive(lock_fd, o->out, err, sizeof err) ? -1 : manifest_merge_parts(o->out, 1, err, sizeof err);

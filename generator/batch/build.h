@@ -33,8 +33,9 @@
  * needs one file in memory per worker.
  *
  * The manifest is the truth about OUT: an entry is kept for every file wenshu made that is still
- * there (also files of records not in this run's data — nothing is ever deleted except
- * ws_write_file_atomic's stale temporary files, `*.tmp.<pid>`, left by a killed run).
+ * there and that the data still make; what no record or form makes any more is removed with its
+ * line (build.c remove_orphans), as are the combined volumes that no longer bind what their
+ * records say (volumes.h), and the temporaries (`*.tmp.<pid>`) a killed run left (outscan.h).
  *
  * Words are the caller's: build_run prints nothing but the problems (through d, and the workers'
  * messages); progress and the summary come out as numbers (build_reporter, build_summary). */

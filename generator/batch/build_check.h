@@ -12,7 +12,8 @@ typedef struct {
     long missing;  /* the data make it, the manifest does not list it */
 } build_check_counts;
 
-/* Names p's outputs (with combined volumes when the manifest m lists any, of o->volume records),
+/* Names p's outputs (and judges the combined volumes m lists, with the records per volume each
+ * was made with: volumes.h; when m lists any, the volumes not built are reported missing),
  * computes each key as a build would (for plain and archive copies alike) and compares with m:
  * prints "stale: PATH", "orphaned: PATH", "missing: PATH" on stdout in path order. Call once per
  * plan. */

@@ -119,6 +119,7 @@ void manifest_serialize(manifest *m, ws_buf *out)
         put_json_string(out, e->form);
         ws_buf_puts(out, ", \"record\": ");
         put_json_string(out, e->record);
+        if (!*e->record && e->volume) ws_buf_printf(out, ", \"volume\": %zu", e->volume);
         ws_buf_printf(out, ", \"pages\": %ld, \"bytes\": %llu, \"sha256\": \"%s\", \"key\": \"%s\"}", e->pages,
                     (unsigned long long)e->bytes, e->sha256, e->key);
     }
@@ -281,11 +282,12 @@ static int read_entry(reader *r, manifest *m)
         else if (!strcmp(name.data, "record")) target = &record;
         else if (!strcmp(name.data, "sha256")) target = &sha, have_sha = 1;
         else if (!strcmp(name.data, "key")) target = &key;
-        else if (!strcmp(name.data, "pages") || !strcmp(name.data, "bytes")) {
-            int pages = name.data[0] == 'p';
+        else if (!strcmp(name.data, "pages") || !strcmp(name.data, "bytes") || !strcmp(name.data, "volume")) {
+            char which = name.data[0];
             ws_buf_free(&name);
             if (read_uint(r, &num)) goto bad;
-            if (pages) e.pages = num > 1000000000 ? 1000000000 : (long)num;
+            if (which == 'p') e.pages = num > 1000000000 ? 1000000000 : (long)num;
+            else if (which == 'v') e.volume = num > 1000000000 ? 1000000000 : (size_t)num;
             else e.bytes = num;
             continue;
         } else {
@@ -311,6 +313,7 @@ static int read_entry(reader *r, manifest *m)
     e.path = path.data;
     e.form = form.data ? form.data : "";
     e.record = record.data ? record.data : "";
+    if (*e.record) e.volume = 0; /* only combined files have one */
     memcpy(e.sha256, sha.data, SHA256_HEX_LEN + 1);
     if (key.len) memcpy(e.key, key.data, SHA256_HEX_LEN + 1);
     manifest_add(m, &e);

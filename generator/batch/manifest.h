@@ -9,7 +9,9 @@
  *     ]
  *   }
  *
- * path is relative to OUT with '/' separators; record is "" for a combined file; key is the
+ * path is relative to OUT with '/' separators; record is "" for a combined file, which also says
+ * how many records per volume it was bound with ("volume": 500, after "record"), so that a later
+ * run — with another --volume, or without --combined — knows which records each volume binds; key is the
  * input key of the incremental cache (keys.h), "" when unknown. One entry per line, sorted by
  * path (byte order), nothing that depends on the time or on -j: two builds of the same inputs give
  * the same bytes. Written atomically. */
@@ -34,6 +36,7 @@ typedef struct {
     uint64_t bytes;
     char sha256[SHA256_HEX_LEN + 1];
     char key[SHA256_HEX_LEN + 1];
+    size_t volume; /* a combined file: the records per volume it was made with (--volume); 0 unknown */
 } manifest_entry;
 
 typedef struct {

@@ -218,12 +218,12 @@ int outpath_make_dirs(const char *root, const char *rel, char *err, size_t errle
 int outpath_open_dir(const char *root, const char *rel, int create, char *err, size_t errlen)
 {
     if (*rel && !outpath_rel_ok(rel)) {
-        snprintf(err, errlen, "unsafe folder name '%s'", rel);
+        snprintf(err, errlen, "不安全的文件夹名 '%s'", rel);
         return -1;
     }
     int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
-        snprintf(err, errlen, "cannot open folder %s: %s", root, strerror(errno));
+        snprintf(err, errlen, "无法打开文件夹 %s：%s", root, strerror(errno));
         return -1;
     }
     for (const char *p = rel; *p && fd >= 0;) {
@@ -231,7 +231,7 @@ int outpath_open_dir(const char *root, const char *rel, int create, char *err, s
         char name[OUTPATH_COMPONENT_MAX + 8];
         snprintf(name, sizeof name, "%.*s", (int)n, p);
         if (create && mkdirat(fd, name, 0755) != 0 && errno != EEXIST) {
-            snprintf(err, errlen, "cannot create folder %s/%.*s: %s", root, (int)(p - rel + n), rel, strerror(errno));
+            snprintf(err, errlen, "无法创建文件夹 %s/%.*s：%s", root, (int)(p - rel + n), rel, strerror(errno));
             close(fd);
             return -1;
         }
@@ -241,10 +241,10 @@ int outpath_open_dir(const char *root, const char *rel, int create, char *err, s
             struct stat st;
             int link = fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode);
             if (link || e == ELOOP || e == ENOTDIR)
-                snprintf(err, errlen, "%s/%.*s is %s; refusing to write through it", root, (int)(p - rel + n), rel,
-                         link ? "a symbolic link" : "not a folder");
+                snprintf(err, errlen, "%s/%.*s %s，拒绝通过它写入或读取", root, (int)(p - rel + n), rel,
+                         link ? "是符号链接" : "不是文件夹");
             else
-                snprintf(err, errlen, "cannot open folder %s/%.*s: %s", root, (int)(p - rel + n), rel, strerror(e));
+                snprintf(err, errlen, "无法打开文件夹 %s/%.*s：%s", root, (int)(p - rel + n), rel, strerror(e));
             e = link ? ELOOP : e;
             close(fd);
             errno = e;

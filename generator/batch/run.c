@@ -145,9 +145,10 @@ static const manifest_entry *old_entry(const run_state *r, const char *path)
 
 static void add_entry(run_state *r, const build_item *it, long pages, uint64_t bytes, const char *sha, const char *key)
 {
-    manifest_entry e = {(char *)it->relpath, (char *)it->form, (char *)it->record, pages, bytes, {0}, {0}};
+    manifest_entry e = {(char *)it->relpath, (char *)it->form, (char *)it->record, pages, bytes, {0}, {0}, 0};
     snprintf(e.sha256, sizeof e.sha256, "%s", sha);
     snprintf(e.key, sizeof e.key, "%s", key ? key : "");
+    if (!it->record[0]) e.volume = r->o->volume ? r->o->volume : BUILD_VOLUME_DEFAULT;
     manifest_add(&r->made, &e);
 }
 

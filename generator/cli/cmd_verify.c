@@ -57,9 +57,11 @@ typedef struct {
     size_t nadded, cap;
 } scan_state;
 
-static int note_file(const char *rel, const char *full, const struct stat *st, void *ctx)
+static int note_file(const char *rel, const char *full, int dirfd, const char *name, const struct stat *st, void *ctx)
 {
     (void)full;
+    (void)dirfd;
+    (void)name;
     (void)st;
     scan_state *s = ctx;
     if (!strcmp(rel, MANIFEST_NAME) || manifest_find(s->m, rel)) return 0;

@@ -541,7 +541,7 @@ static void plan_form(planner *pl, size_t fi, size_t k, xmlDocPtr doc, diag *d)
     for (size_t r = 0; r < n; r++) {
         char *id = template_record_id(recs[r]);
         if (records_is_bad(c->ix, id)) {
-            manifest_entry e = {id, NULL, NULL, 0, 0, {0}, {0}};
+            manifest_entry e = {id, NULL, NULL, 0, 0, {0}, {0}, 0};
             manifest_add(&pl->bad, &e);
             free(id);
             continue;

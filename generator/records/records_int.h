@@ -24,6 +24,19 @@
  * take 2.3 GB; this cap holds a file's DOM near 200 MiB. A real member is about 30 nodes, so it
  * allows some 30 000 members in one file (offices split records per unit). */
 #define RECORDS_MAX_NODES 1000000u
+/* What a file read costs in memory, estimated before it is parsed so as never to be less than
+ * what it takes: 200 bytes per node the pre-scan counts (elements and attributes; measured 135
+ * bytes per element, 192 per element with an attribute) and 8 per byte of the file (the source
+ * kept for positions, the text nodes the pre-scan does not count and the strings the DOM copies:
+ * measured up to 7, for a million short texts in 64 MiB). A file at both caps is estimated at
+ * 705 MiB; the costliest measured took 525 MiB. */
+#define RECORDS_NODE_BYTES 200u
+#define RECORDS_COST(bytes, nodes) ((size_t)(nodes) * RECORDS_NODE_BYTES + 8 * (size_t)(bytes))
+/* The most that the files a records_reader holds at once may cost together — read ahead by its
+ * threads, or handed to the caller and not yet freed (records_read.c). A thread whose next file
+ * would go over it waits (a file that alone costs more is read alone), so the memory of a pass
+ * no longer grows with -j. */
+#define RECORDS_MAX_ALIVE_BYTES ((size_t)512 << 20)
 
 /* One input file held in memory while it is checked: its bytes (for columns) and its DOM. */
 typedef struct {
@@ -31,6 +44,7 @@ typedef struct {
     ws_buf buf;
     size_t *line_start; /* byte offset of each line's first byte; line N is line_start[N-1] */
     size_t nlines;
+    size_t nodes;       /* the pre-scan's count of the nodes the DOM holds */
     xmlDocPtr doc;
 } records_src;
 
@@ -51,6 +65,11 @@ typedef struct {
     records_rules_mark_bad bad;
     void *ud;
     long errors; /* errors reported through the handler */
+    /* When set, records_load calls it between the pre-scan and the parse with the file's node
+     * count, and parses only when it returns non-zero (records_read.c: the budget of DOMs
+     * alive at once waits there). */
+    int (*admit)(void *ctx, size_t nodes);
+    void *admit_ctx;
     void *saved_loader, *saved_serror, *saved_sctx;
 } records_safety;
 void records_safety_begin(records_safety *s, diag *d, const char *allowed_path);

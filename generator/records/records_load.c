@@ -229,6 +229,62 @@ static void report_at(records_safety *s, const records_src *src, size_t off, con
     diag_report(s->d, DIAG_ERROR, loc, fmt, arg);
 }
 
+/* Whether the tag name at p (after '<' or "</", an optional prefix before ':') is that of a
+ * record: campaign, unit, organisation or member. */
+static int record_tag(const char *p, const char *end)
+{
+    const char *q = p;
+    while (q < end && *q != ':' && *q != '>' && *q != ' ' && *q != '/' && *q != '\n' && *q != '\t' && *q != '\r') q++;
+    if (q < end && *q == ':') p = q + 1;
+    static const char *const names[] = {"campaign", "unit", "organisation", "member"};
+    for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
+        size_t n = strlen(names[k]);
+        if ((size_t)(end - p) > n && !memcmp(p, names[k], n) && strchr(" \t\r\n/>", p[n])) return 1;
+    }
+    return 0;
+}
+
+/* The id of the record whose text holds byte off, found in the bytes before the DOM exists: the
+ * nearest record start tag before off, unless a record's end tag comes first (off is then between
+ * records). Copied into id (empty when there is none). */
+static void record_before(const records_src *src, size_t off, char *id, size_t idlen)
+{
+    const char *p = src->buf.data, *end = p + src->buf.len;
+    id[0] = 0;
+    for (size_t i = off < src->buf.len ? off : src->buf.len; i-- > 0;) {
+        if (p[i] != '<') continue;
+        if (i + 1 < src->buf.len && p[i + 1] == '/') {
+            if (record_tag(p + i + 2, end)) return;
+            continue;
+        }
+        if (!record_tag(p + i + 1, end)) continue;
+        const char *gt = memchr(p + i, '>', (size_t)(end - (p + i)));
+        const char *tag_end = gt ? gt : end;
+        for (const char *a = p + i; a + 4 < tag_end; a++) {
+            if ((a[0] != ' ' && a[0] != '\t' && a[0] != '\n' && a[0] != '\r') || memcmp(a + 1, "id=", 3)) continue;
+            char quote = a[4];
+            if (quote != '"' && quote != '\'') break;
+            const char *v = a + 5, *ve = memchr(v, quote, (size_t)(tag_end - v));
+            if (ve) snprintf(id, idlen, "%.*s", (int)(ve - v < 64 ? ve - v : 64), v);
+            break;
+        }
+        return;
+    }
+}
+
+/* report_at, naming the record the byte belongs to (record_before). */
+static void report_in_record(records_safety *s, const records_src *src, size_t off, const char *fmt, const char *arg)
+{
+    char id[80];
+    record_before(src, off, id, sizeof id);
+    diag_loc loc = {.file = src->path, .record = id[0] ? id : NULL};
+    if (src->nlines) {
+        loc.line = line_of_offset(src, off);
+        loc.col = col_of_offset(src, loc.line, off);
+    }
+    diag_report(s->d, DIAG_ERROR, loc, fmt, arg);
+}
+
 static void add_line(records_src *src, size_t *cap, size_t start)
 {
     if (src->nlines == *cap) {
@@ -305,12 +361,12 @@ static int prescan(records_src *src, records_safety *s)
         long ref = c == '&' ? char_ref(p + i, len - i) : -1;
         if (refused_char(cp) || (ref >= 0 && refused_char((uint32_t)ref))) {
             finish_lines(src, &cap, i + 1);
-            char u[48];
+            char u[64];
             if (ref >= 0)
-                snprintf(u, sizeof u, "U+%04lX (written %.*s)", ref, (int)(strchr(p + i, ';') - (p + i) + 1), p + i);
+                snprintf(u, sizeof u, "U+%04lX（写作 %.*s）", ref, (int)(strchr(p + i, ';') - (p + i) + 1), p + i);
             else
                 snprintf(u, sizeof u, "U+%04X", (unsigned)cp);
-            report_at(s, src, i, "control character %s is not allowed in records", u);
+            report_in_record(s, src, i, "记录中不允许出现控制字符 %s，请删去", u);
             return 0;
         }
         if (in_tag) {
@@ -329,7 +385,7 @@ static int prescan(records_src *src, records_safety *s)
         }
         if (nodes > RECORDS_MAX_NODES) {
             finish_lines(src, &cap, i + 1);
-            report_at(s, src, i, "文件的元素和属性超过 %s 个（内存上限）：请按单位拆分记录文件", "1 000 000");
+            report_in_record(s, src, i, "文件的元素和属性超过 %s 个（内存上限）：请按单位拆分记录文件", "1 000 000");
             return 0;
         }
         if (c == '<' || c == '>') run = 0;
@@ -343,6 +399,7 @@ static int prescan(records_src *src, records_safety *s)
         if (blank && c != ' ' && c != '\t' && c != '\n' && c != '\r') blank = 0;
         i += (size_t)n;
     }
+    src->nodes = nodes;
     if (blank) {
         diag_report(s->d, DIAG_ERROR, (diag_loc){.file = src->path},
                     "file is empty: expected a <wenshu xmlns=\"%s\"> document", WENSHU_NS);
@@ -395,6 +452,10 @@ records_load_status records_load(const char *path, records_src *src, records_saf
         goto out;
     }
     if (!prescan(src, s)) goto out;
+    if (s->admit && !s->admit(s->admit_ctx, src->nodes)) {
+        status = LOAD_IO_ERROR; /* the reader is closing: nobody will look at this file */
+        goto out;
+    }
 
     xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
     if (!ctxt) {

@@ -42,6 +42,70 @@ for pair in "feedback notice" "notice feedback" "feedback feedback"; do
     assert_eq "$forms" "$want" "concurrent --form $1 / $2: the manifest lists both runs' forms ($n files)"
 done
 
+# ---- two copies of the same shard: the second is refused (exit 2), or waits with --wait
+H="$TMP/shards"
+"$WENSHU" build "${SAMPLES[@]}" -o "$H" -q -j 1 --shard 1/2
+assert "a shard leaves no lock file behind" [ ! -e "$H/manifest.1-of-2.json.lock" ]
+flock "$H/manifest.1-of-2.json.lock" sleep 3 &
+holder=$!
+sleep 0.5
+run timeout 30 "$WENSHU" build "${SAMPLES[@]}" -o "$H" -q -j 1 --shard 1/2
+assert_status 2 "a second copy of shard 1/2 is refused while the first runs"
+assert_contains "$ERR" "另一个 wenshu 正在生成 $H 的第 1/2 部分（--shard 1/2）：同一部分同时只能运行一份。请等它结束后再运行，或加 --wait 排队等待" "…with a clear message"
+run timeout 30 "$WENSHU" build "${SAMPLES[@]}" -o "$H" -q -j 1 --shard 2/2
+assert_status 0 "another shard of the same build runs meanwhile"
+run timeout 30 "$WENSHU" build "${SAMPLES[@]}" -o "$H" -j 1 --shard 1/2 --wait
+assert_status 0 "--wait: the copy waits for the first and then runs"
+assert_contains "$ERR" "另一个 wenshu 正在生成 $H 的第 1/2 部分，等待它结束" "…and says it waits"
+wait $holder
+rm -f "$H/manifest.1-of-2.json.lock"
+# Two identical shard runs started together with --force, then the other shard: each copy runs
+# alone (the second waits), the parts merge, and verify agrees with every file.
+"$WENSHU" build "${SAMPLES[@]}" -o "$H" -q -j 1 --force --wait --shard 1/2 2>"$TMP/s1.err" & p1=$!
+"$WENSHU" build "${SAMPLES[@]}" -o "$H" -q -j 1 --force --wait --shard 1/2 2>"$TMP/s2.err" & p2=$!
+wait $p1; s1=$?; wait $p2; s2=$?
+assert_eq "$s1 $s2" "0 0" "two copies of shard 1/2 started together: both succeed"
+"$WENSHU" build "${SAMPLES[@]}" -o "$H" -q -j 1 --shard 2/2
+run "$WENSHU" verify "$H"
+assert_status 0 "…and verify agrees with every file after the other shard merged"
+assert_eq "$(ls "$H" | grep -c '\.lock$')" "0" "no shard lock file is left in OUT"
+# A lock file left by a killed shard holds no lock; a whole build removes it.
+: >"$H/manifest.1-of-2.json.lock"
+"$WENSHU" build "${SAMPLES[@]}" -o "$H" -q -j 1
+assert "a build holding OUT alone removes a killed shard's lock file" [ ! -e "$H/manifest.1-of-2.json.lock" ]
+
+# ---- the start-up cleanup of temporaries never reaches outside OUT
+C="$TMP/cleanup"; X="$TMP/outside-tmp"
+"$WENSHU" build "${SAMPLES[@]}" -o "$C" -q -j 1 --form feedback
+mkdir -p "$X"; echo keep >"$X/a.pdf.tmp.123"
+ln -s "$X" "$C/planted"
+: >"$C/left.pdf.tmp.99"
+"$WENSHU" build "${SAMPLES[@]}" -o "$C" -q -j 1 --form feedback
+assert_file "$X/a.pdf.tmp.123" "a temporary in a linked folder outside OUT survives the cleanup"
+assert "…while one inside OUT is removed" [ ! -e "$C/left.pdf.tmp.99" ]
+rm -f "$C/planted"
+# The race: a folder full of temporaries swapped for a link to a folder holding the same names,
+# again and again, while the cleanup walks it. Removing by path (unlink of OUT/dir/name) went
+# through the link (some 600 files outside OUT in the first run); unlinkat in the folder held
+# open cannot.
+T="$C/temps"
+(cd "$X" && seq -f 'f%g.pdf.tmp.1' 1 2000 | xargs touch)
+for i in $(seq 1 10); do
+    mkdir -p "$T"
+    (cd "$T" && seq -f 'f%g.pdf.tmp.1' 1 2000 | xargs touch)
+    ( while :; do
+        mv -T "$T" "$T.x" 2>/dev/null && ln -sT "$X" "$T" 2>/dev/null && echo >>"$TMP/cswaps"
+        sleep 0.001; rm -f "$T" 2>/dev/null; mv -T "$T.x" "$T" 2>/dev/null
+      done ) &
+    sw=$!
+    sleep 0.1
+    "$WENSHU" build "${SAMPLES[@]}" -o "$C" -q -j 1 --form feedback 2>/dev/null
+    kill $sw 2>/dev/null; wait $sw 2>/dev/null
+    rm -rf "$T" "$T.x" 2>/dev/null
+done
+assert "the folder was swapped for a link during the cleanups ($(wc -l <"$TMP/cswaps" 2>/dev/null) times)" [ -s "$TMP/cswaps" ]
+assert_eq "$(find "$X" -name '*.tmp.*' | wc -l)" "2001" "10 cleanups of a folder swapped for a link: every file outside OUT survives"
+
 # ---- a folder swapped for a link during 50 builds: nothing is written outside OUT
 R="$TMP/race"
 mkdir -p "$TMP/outside"
@@ -139,6 +203,40 @@ assert_contains "$OUT" "missing: 合订本/" "verify --data: the volume is to be
 run "$WENSHU" build "$DV"/*.xml -o "$V" -j 2 --combined -q
 run "$WENSHU" verify --data "$DV"/*.xml "$V"
 assert_status 0 "after --combined everything is up to date"
+
+# Only the volumes that bind a changed record go: volumes of 5 records, one member changed.
+W="$TMP/w"; DW="$TMP/dw"
+mkdir -p "$DW"; cp "${SAMPLES[@]}" "$DW/"
+"$WENSHU" build "$DW"/*.xml -o "$W" -q -j 2 --combined --volume 5
+before=$(ls "$W/合订本" | wc -l)
+fb=$(ls "$W/合订本" | grep -c '评议意见反馈通知书（第')
+assert_contains "$(cat "$W/manifest.json")" '"record": "", "volume": 5, ' "the manifest says how many records per volume each volume binds"
+assert "the feedback notices are bound in volumes of 5 ($fb)" [ "$fb" -ge 3 ]
+run "$WENSHU" build "$DW"/*.xml -o "$W" -j 2
+assert_not_contains "$ERR" "已删除" "a run without --combined (nor --volume) keeps every volume while nothing changed"
+run "$WENSHU" verify --data "$DW"/*.xml "$W"
+assert_status 0 "verify --data judges volumes with the records per volume they were made with"
+sed -i '0,/<job>临江市民政局<\/job>/s//<job>临江市民政局办公室<\/job>/' "$DW/members-mzj.xml"
+run "$WENSHU" verify --data "$DW"/*.xml "$W"
+assert_status 1 "verify --data: a changed member"
+stale_volumes=$(sed -n 's/^stale: \(合订本\/.*\)/\1/p' <<<"$OUT")
+assert_eq "$(grep -c '评议意见反馈通知书（第' <<<"$stale_volumes")" "1" "…makes one volume of its form stale, and verify says which"
+run "$WENSHU" build "$DW"/*.xml -o "$W" -j 2
+gone=$(sed -n 's/^wenshu build: 已删除（合订本中的记录已变，加 --combined 可重新生成）：//p' <<<"$ERR")
+assert_eq "$(grep -c '评议意见反馈通知书（第' <<<"$gone")" "1" "the one volume of feedback notices binding the changed member goes"
+assert_eq "$gone" "$stale_volumes" "…exactly the volumes verify --data called stale are removed"
+assert_eq "$(ls "$W/合订本" | grep -c '评议意见反馈通知书（第')" "$((fb - 1))" "…the other $((fb - 1)) volumes of the form stay"
+removed=$(grep -c . <<<"$gone")
+assert_eq "$(ls "$W/合订本" | wc -l)" "$((before - removed))" "only the $removed volumes that bind the member's documents are removed (of $before)"
+run "$WENSHU" verify --data "$DW"/*.xml "$W"
+assert_status 1 "verify --data after the run without --combined"
+assert_eq "$(sed -n 's/^missing: //p' <<<"$OUT")" "$gone" "…exactly the removed volumes are missing (to be made again)"
+assert_not_contains "$OUT" "stale:" "…nothing is stale"
+assert_not_contains "$OUT" "orphaned:" "…nothing is orphaned"
+run "$WENSHU" build "$DW"/*.xml -o "$W" -j 2 --combined --volume 5
+assert_contains "$ERR" "生成 $removed 个文件" "--combined makes only the removed volumes again"
+run "$WENSHU" verify --data "$DW"/*.xml "$W"
+assert_status 0 "…and everything is up to date"
 
 cp "$DATA/templates/feedback.md" "$DATA/templates/feedback-copy.md"
 run "$WENSHU" build "${SAMPLES[@]}" -o "$TMP/dup" -q

@@ -38,12 +38,68 @@ assert_no_crash "999 990 nodes, just under the cap"
 assert "999 990 nodes: parsed in under $((250 * mem_scale)) MiB (about 200 bytes per node)" [ "$RSS_KB" -lt $((250 * 1024 * mem_scale)) ]
 assert_not_contains "$ERR" "内存上限" "a file under the cap is not refused for its size"
 
-for c in "ref85 U+0085 (written &#x85;)" "ref202e U+202E (written &#x202E;)" "dec8238 U+202E (written &#8238;)" "raw202e U+202E"; do
+# The ceiling across files: the files a pass holds at once cost at most 512 MiB together as
+# estimated before parsing (200 bytes per node, 8 per byte), whatever -j; peak memory stays under
+# 600 MiB. Five files just under the node cap took 779 MiB at -j 2 and 822 MiB at -j 4 before (a
+# DOM per reading thread, and each thread's malloc arena kept its pages); now 398 MiB. Three files
+# at both caps (61 MB of text in 999 990 nodes): 815 MiB at -j 2 and 1 079 MiB at -j 4 before,
+# now 431 MiB.
+python3 - "$TMP" <<'PY'
+import sys
+d = sys.argv[1]
+head = '<wenshu xmlns="urn:wenshu:campaign:1">'
+for i in range(5):
+    open("%s/near%d.xml" % (d, i), "w").write(head + '<x a="1"/>' * 499990 + "</wenshu>")
+for i in range(3):
+    open("%s/fat%d.xml" % (d, i), "w").write(head + ('<x a="' + "字" * 38 + '"/>') * 499990 + "</wenshu>")
+PY
+if [ -n "${SANITIZED:-}" ]; then CEIL_KB=$((3072 * 1024)); else CEIL_KB=$((600 * 1024)); fi
+bounded "$WENSHU" build "$TMP"/near?.xml -o "$TMP/near-out" -q -j 2
+assert_status 1 "five files at the node cap: refused by the schema, each read whole"
+assert "five files at the node cap, -j 2: peak memory $((RSS_KB / 1024)) MiB, under $((CEIL_KB / 1024)) MiB (was 779 MiB)" [ "$RSS_KB" -lt "$CEIL_KB" ]
+bounded "$WENSHU" build "$TMP"/fat?.xml -o "$TMP/fat-out" -q -j 4
+assert_status 1 "three files at both caps: refused by the schema, each read whole"
+assert "three files of 61 MB at the node cap, -j 4: peak memory $((RSS_KB / 1024)) MiB, under $((CEIL_KB / 1024)) MiB (was 1 079 MiB)" [ "$RSS_KB" -lt "$CEIL_KB" ]
+rm -f "$TMP"/near?.xml "$TMP"/fat?.xml
+
+for c in "ref85 U+0085（写作 &#x85;）" "ref202e U+202E（写作 &#x202E;）" "dec8238 U+202E（写作 &#8238;）" "raw202e U+202E"; do
     f=${c%% *} what=${c#* }
     bounded "$WENSHU" check -q "$S/campaign.xml" "$S/members-fly.xml" "$TMP/$f.xml"
     assert_status 1 "$what is refused"
-    assert_contains "$ERR" "$f.xml:7:13: error: control character $what is not allowed in records" "$what: named at its place"
+    assert_contains "$ERR" "$f.xml:7:13: error: record M01: 记录中不允许出现控制字符 $what，请删去" "$what: named at its place, with its record"
 done
+
+# No network access: a DOCTYPE naming a DTD on a server, an XInclude and a schemaLocation hint
+# pointing at one — the server (on this machine) must see no connection.
+PORT_FILE="$TMP/port"; HITS="$TMP/hits"
+python3 - "$PORT_FILE" "$HITS" <<'PY' &
+import socket, sys
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8); s.settimeout(0.2)
+open(sys.argv[1], "w").write(str(s.getsockname()[1]))
+hits = 0
+import time
+end = time.time() + 20
+while time.time() < end:
+    try:
+        c, _ = s.accept(); hits += 1; c.close()
+    except socket.timeout:
+        pass
+    open(sys.argv[2], "w").write(str(hits))
+    try:
+        open(sys.argv[1] + ".stop").close(); break
+    except OSError:
+        pass
+PY
+listener=$!
+for i in $(seq 1 50); do [ -s "$PORT_FILE" ] && break; sleep 0.1; done
+PORT=$(cat "$PORT_FILE")
+head='<wenshu xmlns="urn:wenshu:campaign:1" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xi="http://www.w3.org/2001/XInclude"'
+printf '<?xml version="1.0"?>\n<!DOCTYPE wenshu SYSTEM "http://127.0.0.1:%s/x.dtd">\n<wenshu xmlns="urn:wenshu:campaign:1"/>\n' "$PORT" >"$TMP/net-dtd.xml"
+printf '%s xsi:schemaLocation="urn:wenshu:campaign:1 http://127.0.0.1:%s/x.xsd">\n<xi:include href="http://127.0.0.1:%s/x.xml"/>\n</wenshu>\n' "$head" "$PORT" "$PORT" >"$TMP/net-xi.xml"
+run "$WENSHU" check "$S/campaign.xml" "$TMP/net-dtd.xml" "$TMP/net-xi.xml"
+assert_status 1 "records pointing at a server are refused or checked as they are"
+sleep 0.5; : >"$PORT_FILE.stop"; wait $listener 2>/dev/null
+assert_eq "$(cat "$HITS")" "0" "no network access: the server saw no connection"
 
 # ---- templates: one budget of steps per record, across every expression and loop
 T="$TMP/tpl"
@@ -70,6 +126,18 @@ else python3 samples/gen.py --members 300 --orgs 6 -o "$TMP/set" >/dev/null 2>&1
 bounded "$WENSHU" merge "$T/prec.md" "${SET[@]}"
 assert_no_crash "count(//*/preceding::*) for every member"
 assert_contains "$ERR" "模板对这条记录的求值超过 4000000 步" "a quadratic expression stops at the budget"
+
+# 16 MiB of Markdown per merged document: two nested loops over the members printing 900 kB each
+# (a few steps, 170 MB of output) stop at the cap, for that record.
+python3 - "$T" <<'PY'
+import sys
+front = "---\nname: t\ntitle: 测试\nrecords: //organisation[1]\n---\n"
+open(sys.argv[1] + "/big.md", "w").write(front + "{{#each $members}}{{#each $members}}\n" + ("x" * 99 + "\n") * 9000 + "{{/each}}{{/each}}\n")
+PY
+bounded "$WENSHU" merge "$T/big.md" "${DATA[@]}"
+assert_no_crash "a merged document that would be 170 MB"
+assert_status 1 "a merged document over 16 MiB is an error"
+assert_contains "$ERR" "error: record O-JG: the merged document is larger than 16777216 bytes (a runaway loop?)" "…for that record, with the limit"
 
 printf -- "$front{{ date:date-time() }}\n{{ date:year() }}\n{{ date:year('2005-03-01') }}\n" >"$T/clock.md"
 run "$WENSHU" merge "$T/clock.md" "${DATA[@]}"
@@ -100,6 +168,13 @@ assert_no_crash "a 70 MiB manifest"
 assert_status 2 "a manifest over 64 MiB is refused"
 assert_contains "$ERR" "超过清单的上限 64 MiB，拒绝读取" "refused for its size"
 assert "refused before reading: peak memory under $((50 * mem_scale)) MiB" [ "$RSS_KB" -lt $((50 * 1024 * mem_scale)) ]
+# A shard's part is read by the same reader: the merge refuses one over 64 MiB.
+mkdir -p "$TMP/m2"; mv "$TMP/m/manifest.json" "$TMP/m2/manifest.1-of-1.json"
+bounded "$WENSHU" build --merge-manifests "$TMP/m2"
+assert_no_crash "a 70 MiB shard part"
+assert_status 2 "a shard part over 64 MiB: the merge fails"
+assert_contains "$ERR" "超过清单的上限 64 MiB，拒绝读取" "a shard part over 64 MiB is refused for its size"
+assert "…before reading: peak memory under $((50 * mem_scale)) MiB" [ "$RSS_KB" -lt $((50 * 1024 * mem_scale)) ]
 
 # ---- build: a record over the wall-clock limit is reported and skipped, the others are made
 mkdir -p "$TMP/dd/templates"
@@ -107,4 +182,8 @@ cp -r templates/styles "$TMP/dd/templates/" && cp -r schemas "$TMP/dd/"
 cp templates/feedback.md "$TMP/dd/templates/"
 bounded env WENSHU_DATADIR="$TMP/dd" "$WENSHU" build "${DATA[@]}" -o "$TMP/tl" -q -j 2 --time-limit 1
 assert_status 0 "--time-limit 1 with ordinary records: nothing is stopped"
+run "$WENSHU" build --help
+assert_contains "$OUT$ERR" "seconds one record may take on a worker (default 300)" "the wall-clock limit is 300 s unless --time-limit says otherwise"
+run "$WENSHU" build "${DATA[@]}" -o "$TMP/tl0" --time-limit 0
+assert_status 2 "--time-limit 0 (no limit) is refused: every record has one"
 done_testing

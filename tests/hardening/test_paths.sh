@@ -83,7 +83,7 @@ ln -s "$C/elsewhere" "$C/linked/中共临江市社会福利院支部委员会"
 bounded "$WENSHU" build samples/campaign.xml samples/members-mzj.xml samples/members-fly.xml -o "$C/linked" -j 2 -q
 assert_no_crash "a build into OUT with a planted link"
 assert_status 2 "the files behind the link cannot be written (exit 2, as for any unwritable output), the others are made"
-assert_contains "$ERR" "is a symbolic link; refusing to write through it" "the planted link is named and refused"
+assert_contains "$ERR" "是符号链接，拒绝通过它写入或读取" "the planted link is named and refused"
 assert_eq "$(find "$C/elsewhere" -mindepth 1 | head -3)" "" "nothing is written where the link points"
 # A tampered manifest in OUT naming files outside it: verify refuses it, build ignores it, and
 # nothing outside OUT is read, replaced or deleted.

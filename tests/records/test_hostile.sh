@@ -91,7 +91,7 @@ assert_contains "$ERR" "hostile-invalid-utf8.xml:4:15: error: invalid UTF-8 (byt
 
 run "$WENSHU" check "$FX/hostile-control-char.xml"
 assert_status 1 "control characters refused"
-assert_contains "$ERR" "hostile-control-char.xml:4:15: error: control character U+0007 is not allowed" "control character: line and column"
+assert_contains "$ERR" "hostile-control-char.xml:4:15: error: record U1: 记录中不允许出现控制字符 U+0007，请删去" "control character: line, column and record"
 
 : >"$TMP/empty.xml"
 run "$WENSHU" check "$TMP/empty.xml"

@@ -12,7 +12,9 @@
 #include <unistd.h>
 
 #include "batch/build.h"
+#include "batch/keys.h"
 #include "batch/manifest.h"
+#include "batch/plan.h"
 #include "batch/outscan.h"
 #include "cli/pipeline_volume.h"
 #include "typeset/dlist.h"
@@ -184,9 +186,11 @@ typedef struct {
     char root[PATH_MAX];
 } walk_state;
 
-static int check_inside(const char *rel, const char *full, const struct stat *st, void *ctx)
+static int check_inside(const char *rel, const char *full, int dirfd, const char *name, const struct stat *st, void *ctx)
 {
     (void)rel;
+    (void)dirfd;
+    (void)name;
     (void)st;
     walk_state *w = ctx;
     char real[PATH_MAX];
@@ -216,6 +220,22 @@ int main(int argc, char **argv)
     CHECK_ONCE(!outscan_is_temp("a.tmp.pdf") && !outscan_is_temp("x.tmp.") && !outscan_is_temp("x.tmp.12a") &&
                    !outscan_is_temp("报告.pdf"),
                "other names are not");
+
+    {
+        /* The program's identity is in every key: an upgraded wenshu makes every file again. */
+        build_plan *p = fake_plan();
+        plan_assign_paths(p, 1, 0);
+        build_options v1 = {.version = "0.1.0+src.aaaa"}, v2 = {.version = "0.1.0+src.bbbb"};
+        int differ = 1;
+        for (size_t i = 0; i < p->n; i++) {
+            char k1[SHA256_HEX_LEN + 1], k2[SHA256_HEX_LEN + 1];
+            keys_final(p, &v1, i, k1);
+            keys_final(p, &v2, i, k2);
+            differ &= strcmp(k1, k2) != 0;
+        }
+        CHECK_ONCE(differ && p->n > 2 * NRECORDS, "another program identity changes the key of every output (%zu)", p->n);
+        batch_plan_free(p);
+    }
 
     char *a = tmpdir("a"), *b = tmpdir("b"), *s = tmpdir("s");
     int rc;

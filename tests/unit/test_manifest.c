@@ -16,7 +16,7 @@
 
 static manifest_entry entry(const char *path, const char *record, long pages, uint64_t bytes, char fill)
 {
-    manifest_entry e = {(char *)path, (char *)"评议意见反馈通知书", (char *)record, pages, bytes, {0}, {0}};
+    manifest_entry e = {(char *)path, (char *)"评议意见反馈通知书", (char *)record, pages, bytes, {0}, {0}, 0};
     memset(e.sha256, fill, SHA256_HEX_LEN);
     memset(e.key, 'a', SHA256_HEX_LEN);
     return e;
