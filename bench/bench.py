@@ -273,15 +273,21 @@ def build_floor():
     return exe
 
 
+def make_variable(name):
+    """A variable of the Makefile (CFLAGS_ALL, LDLIBS_ALL), so that a new dependency needs no change here."""
+    out = subprocess.run(["make", "-s", "--no-print-directory", "-f", "Makefile", "-f", "-", "wenshu-bench-print"],
+                         input=f"wenshu-bench-print:\n\t@echo $({name})\n", capture_output=True, text=True,
+                         cwd=ROOT, check=True).stdout
+    return out.split()
+
+
 def build_microbench():
     exe = os.path.join(WORK, "microbench")
     lib = os.path.join(ROOT, "build", "libwenshu.a")
-    pkgs = ["libxml-2.0", "libcmark-gfm", "harfbuzz", "harfbuzz-subset", "fontconfig", "libunibreak"]
-    cflags = subprocess.run(["pkg-config", "--cflags"] + pkgs, capture_output=True, text=True, check=True).stdout.split()
-    libs = subprocess.run(["pkg-config", "--libs"] + pkgs, capture_output=True, text=True, check=True).stdout.split()
-    subprocess.run([os.environ.get("CC", "cc"), "-std=c11", "-D_GNU_SOURCE", "-O2", "-I" + os.path.join(ROOT, "generator")]
-                   + cflags + ["-o", exe, os.path.join(ROOT, "bench", "microbench.c"), lib] + libs
-                   + ["-lcmark-gfm-extensions", "-lexslt", "-lhpdf", "-lnettle", "-ldeflate", "-lz", "-lm"], check=True)
+    cflags = [f for f in make_variable("CFLAGS_ALL") if f.startswith(("-I", "-D", "-std"))]
+    libs = make_variable("LDLIBS_ALL")
+    subprocess.run([os.environ.get("CC", "cc"), "-O2", "-I" + os.path.join(ROOT, "generator")]
+                   + cflags + ["-o", exe, os.path.join(ROOT, "bench", "microbench.c"), lib] + libs, check=True)
     return exe
 
 
