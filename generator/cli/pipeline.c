@@ -27,6 +27,7 @@
 #include "fonts/fonts.h"
 #include "pdf/pdfout.h"
 #include "records/records.h"
+#include "serve/preview.h"
 #include "template/template.h"
 #include "typeset/blocks.h"
 #include "typeset/layout.h"
@@ -311,25 +312,6 @@ static xmlNodePtr record_of(source_ctx *c, const build_item *it, diag *d)
     return rec;
 }
 
-/* Appends word to the comma-separated keyword list kw unless it is one of them already (a form
- * named 整改方案 whose template lists 整改方案 among its keywords says it once). */
-static void keyword_add(ws_buf *kw, const char *word)
-{
-    if (!word || !*word) return;
-    size_t wl = strlen(word);
-    const char *p = kw->data ? kw->data : "";
-    while (*p) {
-        while (*p == ' ' || *p == ',') p++;
-        const char *e = strchr(p, ',');
-        size_t len = e ? (size_t)(e - p) : strlen(p);
-        while (len && p[len - 1] == ' ') len--;
-        if (len == wl && !memcmp(p, word, wl)) return;
-        p = e ? e : p + strlen(p);
-    }
-    if (kw->len) ws_buf_puts(kw, ", ");
-    ws_buf_puts(kw, word);
-}
-
 static int layout_item(void *ctx, const build_item *it, dlist_doc **out, diag *d)
 {
     source_ctx *c = ctx;
@@ -352,28 +334,7 @@ static int layout_item(void *ctx, const build_item *it, dlist_doc **out, diag *d
     dlist_doc *doc = layout_finish(L);
     layout_free(L);
     ws_buf_free(&md);
-    template_pdfmeta meta = {0};
-    if (template_pdf_meta(f->t, rec, &meta, d) == 0) {
-        dlist_meta_set(&doc->meta.title, meta.title);
-        if (meta.subject && *meta.subject) dlist_meta_set(&doc->meta.subject, meta.subject);
-        /* keywords also name the form and the record, so an archive can be searched by them */
-        ws_buf kw = {0};
-        if (meta.keywords && *meta.keywords) ws_buf_puts(&kw, meta.keywords);
-        keyword_add(&kw, it->form);
-        keyword_add(&kw, it->record);
-        dlist_meta_set(&doc->meta.keywords, kw.data);
-        ws_buf_free(&kw);
-        /* the creation date comes from the data; without one, pdfout falls back to
-         * SOURCE_DATE_EPOCH, and without that writes none — never the clock */
-        if (meta.date && strlen(meta.date) >= 10 && meta.date[4] == '-' && meta.date[7] == '-') {
-            char iso[40];
-            snprintf(iso, sizeof iso, "%.10sT00:00:00+08:00", meta.date);
-            dlist_meta_set(&doc->meta.date, iso);
-        }
-        if (meta.author && *meta.author) dlist_meta_set(&doc->meta.author, meta.author);
-    }
-    template_pdfmeta_free(&meta);
-    if (!doc->meta.creator) dlist_meta_set(&doc->meta.creator, "wenshu");
+    preview_doc_meta(f->t, it->form, it->record, rec, doc, d);
     *out = doc;
     return 0;
 }

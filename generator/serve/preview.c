@@ -150,18 +150,40 @@ const char *preview_style_path(preview *p, size_t k, diag *d)
     return ps ? ps->st->path : NULL;
 }
 
-/* The PDF metadata `wenshu build` gives a record (cli/pipeline.c's layout_item does the same). */
-static void set_meta(template *t, const char *form, const char *id, xmlNodePtr rec, dlist_doc *doc, diag *d)
+/* Appends word to the comma-separated keyword list kw unless it is one of them already (a form
+ * named 整改方案 whose template lists 整改方案 among its keywords says it once). */
+static void keyword_add(ws_buf *kw, const char *word)
+{
+    if (!word || !*word) return;
+    size_t wl = strlen(word);
+    const char *p = kw->data ? kw->data : "";
+    while (*p) {
+        while (*p == ' ' || *p == ',') p++;
+        const char *e = strchr(p, ',');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        while (len && p[len - 1] == ' ') len--;
+        if (len == wl && !memcmp(p, word, wl)) return;
+        p = e ? e : p + strlen(p);
+    }
+    if (kw->len) ws_buf_puts(kw, ", ");
+    ws_buf_puts(kw, word);
+}
+
+void preview_doc_meta(template *t, const char *form, const char *record, xmlNodePtr rec, dlist_doc *doc, diag *d)
 {
     template_pdfmeta meta = {0};
     if (template_pdf_meta(t, rec, &meta, d) == 0) {
         dlist_meta_set(&doc->meta.title, meta.title);
         if (meta.subject && *meta.subject) dlist_meta_set(&doc->meta.subject, meta.subject);
+        /* keywords also name the form and the record, so an archive can be searched by them */
         ws_buf kw = {0};
-        if (meta.keywords && *meta.keywords) ws_buf_printf(&kw, "%s, ", meta.keywords);
-        ws_buf_printf(&kw, "%s, %s", form, id);
+        if (meta.keywords && *meta.keywords) ws_buf_puts(&kw, meta.keywords);
+        keyword_add(&kw, form);
+        keyword_add(&kw, record);
         dlist_meta_set(&doc->meta.keywords, kw.data);
         ws_buf_free(&kw);
+        /* the creation date comes from the data; without one, pdfout falls back to
+         * SOURCE_DATE_EPOCH, and without that writes none — never the clock */
         if (meta.date && strlen(meta.date) >= 10 && meta.date[4] == '-' && meta.date[7] == '-') {
             char iso[40];
             snprintf(iso, sizeof iso, "%.10sT00:00:00+08:00", meta.date);
@@ -227,7 +249,7 @@ int preview_render(preview *p, size_t k, const char *id, ws_buf *pdf, char **cho
     L = typeset_layout_new(ps->st, ps->fs, d, template_path(t));
     if (layout_markdown(L, md.data ? md.data : "", md.len) < 0) goto out;
     doc = layout_finish(L);
-    set_meta(t, preview_form_title(p, k), rid, rec, doc, d);
+    preview_doc_meta(t, preview_form_title(p, k), rid, rec, doc, d);
     pdfout_options opt = {0, NULL};
     rc = pdfout_render(doc, ps->fs, &opt, pdf, d);
 out:

@@ -18,6 +18,7 @@
 #include "base/util.h"
 #include "records/records.h"
 #include "template/template.h"
+#include "typeset/dlist.h"
 
 typedef struct preview preview;
 
@@ -56,5 +57,11 @@ xmlDocPtr preview_doc(const preview *p, size_t i); /* unqualified; NULL: the fil
  * appended to pdf. *chosen (may be NULL; free() it) gets the record's id. Returns 0, or -1 after
  * reporting through d (no such record, a record with errors, a merge or layout error). */
 int preview_render(preview *p, size_t k, const char *id, ws_buf *pdf, char **chosen, diag *d);
+
+/* The PDF metadata of one record's document — title, subject, keywords (the template's, then
+ * the form and the record, each once), the date from the data (never the clock), author —
+ * as `wenshu build` (cli/pipeline.c) and the preview both set it: one function, so that a
+ * preview stays byte-identical to the built file. */
+void preview_doc_meta(template *t, const char *form, const char *record, xmlNodePtr rec, dlist_doc *doc, diag *d);
 
 #endif
