@@ -10,7 +10,7 @@ PKGS     = libxml-2.0 libcmark-gfm harfbuzz harfbuzz-subset fontconfig libunibre
 DEB_PKGS = build-essential pkg-config libxml2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
            libhpdf-dev libharfbuzz-dev libfontconfig-dev libunibreak-dev libicu-dev zlib1g-dev libxlsxwriter-dev \
            fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei fonts-hanazono fonts-liberation2 fonts-texgyre \
-           icc-profiles-free nettle-dev libdeflate-dev libzip-dev libmicrohttpd-dev curl python3-openpyxl hyperfine mupdf-tools poppler-utils qpdf python3 valgrind clang
+           icc-profiles-free gettext nettle-dev libdeflate-dev libzip-dev libmicrohttpd-dev curl python3-openpyxl hyperfine mupdf-tools poppler-utils qpdf python3 valgrind clang
 
 OPT      ?= -O2 -g
 WERROR   ?=
@@ -64,8 +64,14 @@ $(BUILD)/serve/serve_assets.o: $(BUILD)/serve/serve_assets.c generator/serve/ser
 	$(CC) $(CFLAGS_ALL) -c $< -o $@
 $(BUILD)/libwenshu.a: $(OBJS)
 	rm -f $@ && ar rcs $@ $^
-$(BUILD)/wenshu: $(BUILD)/cli/main.o $(BUILD)/libwenshu.a
+$(BUILD)/wenshu: $(BUILD)/cli/main.o $(BUILD)/libwenshu.a | $(BUILD)/locale/zh_CN/LC_MESSAGES/wenshu.mo
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
+# The Chinese messages (base/i18n.h): compiled beside the binary, where cli_localedir finds them.
+# zh_SG gets the same catalogue (both are simplified Chinese).
+$(BUILD)/locale/zh_CN/LC_MESSAGES/wenshu.mo: generator/po/zh_CN.po | $(BUILD)
+	@mkdir -p $(@D) $(BUILD)/locale/zh_SG/LC_MESSAGES
+	msgfmt --check -o $@ $<
+	cp $@ $(BUILD)/locale/zh_SG/LC_MESSAGES/wenshu.mo
 wenshu: $(BUILD)/wenshu
 	cp $< $@
 $(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libwenshu.a tests/unit/tap.h | $(BUILD)
@@ -162,6 +168,9 @@ install: wenshu
 	install -m 644 templates/styles/* $(DESTDIR)$(PREFIX)/share/wenshu/templates/styles/
 	install -m 644 schemas/*.xsd $(DESTDIR)$(PREFIX)/share/wenshu/schemas/
 	install -m 644 docs/wenshu.1 $(DESTDIR)$(PREFIX)/share/man/man1/wenshu.1
+	install -d $(DESTDIR)$(PREFIX)/share/locale/zh_CN/LC_MESSAGES $(DESTDIR)$(PREFIX)/share/locale/zh_SG/LC_MESSAGES
+	install -m 644 $(BUILD)/locale/zh_CN/LC_MESSAGES/wenshu.mo $(DESTDIR)$(PREFIX)/share/locale/zh_CN/LC_MESSAGES/wenshu.mo
+	install -m 644 $(BUILD)/locale/zh_CN/LC_MESSAGES/wenshu.mo $(DESTDIR)$(PREFIX)/share/locale/zh_SG/LC_MESSAGES/wenshu.mo
 
 readme-image: wenshu
 	./tests/readme_image.sh

@@ -34,6 +34,8 @@ DEPENDS = {
     "records": {"base"},
     "base": set(),
 }
+# Folders of generator/ that hold no C: the message catalogues (po/).
+NOT_STAGES = {"po"}
 # Third-party headers, by the first component of their include path, and the stages that own them.
 # A hidden library is not even named in the owner's public headers (only in its .c files and
 # _int.h headers), so its types cannot leak upward through a function's signature.
@@ -76,7 +78,7 @@ def check_sources(gen):
         path = os.path.join(gen, entry)
         if os.path.isfile(path) and entry.endswith((".c", ".h")):
             problems.append(f"{path}:1: a source at generator/'s top: move it into a stage folder ({', '.join(ORDER)})")
-        elif os.path.isdir(path) and entry not in DEPENDS:
+        elif os.path.isdir(path) and entry not in DEPENDS and entry not in NOT_STAGES:
             problems.append(f"{path}:1: '{entry}' is not a stage folder: add it to ORDER and DEPENDS in {sys.argv[0]}")
     for stage in ORDER:
         folder = os.path.join(gen, stage)

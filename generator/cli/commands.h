@@ -17,5 +17,7 @@ int cmd_serve(int argc, char **argv);  /* the local workbench page */
 const char *cli_datadir(void);
 /* The records schema in it: cli_datadir()/schemas/campaign.xsd (records.h takes it as an argument). */
 const char *cli_schema_path(void);
+/* Where the message catalogues (wenshu.mo) are; see datadir.c. */
+const char *cli_localedir(void);
 
 #endif

@@ -52,3 +52,36 @@ const char *cli_schema_path(void)
     snprintf(path, sizeof path, "%s/schemas/campaign.xsd", cli_datadir());
     return path;
 }
+
+/* Where the message catalogues are: beside a binary in a build folder (build/wenshu ->
+ * build/locale, made by the Makefile from generator/po/), for ./wenshu at a source tree's top
+ * build/locale, else PREFIX/share/locale. WENSHU_LOCALEDIR overrides (tests). */
+const char *cli_localedir(void)
+{
+    static char dir[PATH_MAX + 32];
+    const char *env = getenv("WENSHU_LOCALEDIR");
+    if (env && *env) {
+        snprintf(dir, sizeof dir, "%s", env);
+        return dir;
+    }
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = 0;
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = 0;
+            static const char *const below[] = {"locale", "build/locale"};
+            for (size_t i = 0; i < sizeof below / sizeof *below; i++) {
+                char probe[PATH_MAX + 64];
+                snprintf(probe, sizeof probe, "%s/%s/zh_CN/LC_MESSAGES/wenshu.mo", exe, below[i]);
+                if (access(probe, R_OK) == 0) {
+                    snprintf(dir, sizeof dir, "%s/%s", exe, below[i]);
+                    return dir;
+                }
+            }
+        }
+    }
+    snprintf(dir, sizeof dir, "%s/share/locale", WENSHU_PREFIX);
+    return dir;
+}

@@ -9,6 +9,7 @@
 #include "cli/cli_opts.h"
 #include "cli/commands.h"
 #include "base/diag.h"
+#include "base/i18n.h"
 
 static const struct {
     const char *name;
@@ -47,6 +48,7 @@ int main(int argc, char **argv)
      * and no slower (bench/PROFILE.md). */
     mallopt(M_MMAP_THRESHOLD, 64 * 1024);
 #endif
+    ws_i18n_init(cli_localedir());
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;
