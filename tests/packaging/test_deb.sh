@@ -66,6 +66,7 @@ for d in 'libc6 (>= ' libxml2 libicu libharfbuzz-subset0 libhpdf libcmark-gfm0 f
     assert_contains "$depends" "$d" "Depends: $d"
 done
 assert_contains "$(field Recommends)" "icc-profiles-free" "Recommends: icc-profiles-free (--archive's sRGB profile)"
+assert_contains "$(field Recommends)" "fonts-hanazono" "Recommends: fonts-hanazono (rare characters in names)"
 assert_contains "$(field Suggests)" "texlive-lang-chinese" "Suggests: texlive-lang-chinese (the Fandol faces)"
 # Every Build-Depends is installed by make deps / make deb (DEB_PKGS, DEB_PACKAGING_PKGS).
 known=" $(make -pnq -f Makefile 2>/dev/null | sed -nE 's/^DEB_(PACKAGING_)?PKGS = //p' | tr '\n' ' ') "
@@ -96,6 +97,8 @@ if [ "$run" = plain ]; then
     LANG=zh_CN.UTF-8 wenshu --help >help-zh.out 2>&1; echo $? >help-zh.rc
     LANG=C.UTF-8 wenshu --help >help-en.out 2>&1
     LANG=C.UTF-8 wenshu check samples/*.xml >check.out 2>&1; echo $? >check.rc
+    printf '# 𠮷田同志\n\n𠮷田同志的名字。\n' >rare.md
+    LANG=C.UTF-8 wenshu render rare.md -o rare.pdf >rare.out 2>&1; echo $? >rare.rc
 fi
 LANG=C.UTF-8 wenshu build samples/*.xml -o "out-$run" -j 2 >"build-$run.out" 2>&1; echo $? >"build-$run.rc"
 EOF
@@ -108,7 +111,7 @@ if [ -z "$mode" ]; then
     if [ "$(id -u)" = 0 ] && command -v mmdebstrap >/dev/null; then mode=mmdebstrap; else mode=extract; fi
 fi
 if [ "$mode" = mmdebstrap ]; then
-    # Debian 12 with only what apt installs for the package (no recommends), the package's files
+    # Debian 12 with what `apt install ./wenshu_*.deb` installs (recommends too), the package's files
     # at their places, /proc mounted by mmdebstrap for the hooks. The Fandol faces go where
     # texlive-lang-chinese puts them, for the second build only.
     start=$(date +%s)
@@ -121,7 +124,7 @@ if [ "$mode" = mmdebstrap ]; then
     fi
     # The results are copied out: the root itself is a throw-away folder.
     hooks+=(--customize-hook="cp -R \"\$1/tmp/wenshu-deb-work\" '$TMP/work'")
-    timeout 300 mmdebstrap --variant=apt --mode=root --hook-dir=/usr/share/mmdebstrap/hooks/file-mirror-automount \
+    timeout 180 mmdebstrap --variant=apt --mode=root --aptopt='APT::Install-Recommends "true"' --hook-dir=/usr/share/mmdebstrap/hooks/file-mirror-automount \
         --include="$DEB" "${hooks[@]}" bookworm "$TMP/root" >"$TMP/mmdebstrap.log" 2>&1
     rc=$?
     rm -rf "$TMP/root"
@@ -166,6 +169,11 @@ if [ "$mode" = mmdebstrap ]; then
     assert_contains "$(cat "$work/build-plain.out")" "FandolFang" "without Fandol the build warns that FandolFang is missing"
     assert_contains "$fonts" "UMingCN" "without Fandol the text is set in AR PL UMing (a dependency)"
     assert_contains "$fonts" "LiberationSerif" "Latin in Liberation Serif (a dependency)"
+    # A name with a character beyond every chain's faces: HanaMin (recommended) draws it.
+    assert_eq "$(cat "$work/rare.rc")" 0 "render of a name with 𠮷 (U+20BB7) exits 0"
+    assert_not_contains "$(cat "$work/rare.out")" "U+20BB7" "no warning that a font lacks 𠮷"
+    assert_contains "$(pdffonts "$work/rare.pdf" 2>/dev/null)" "HanaMin" "𠮷 comes from HanaMin (fonts-hanazono, recommended)"
+    assert_contains "$(pdftotext "$work/rare.pdf" - 2>/dev/null)" "𠮷田同志" "pdftotext finds 𠮷田同志"
     if [ -n "$FANDOL_FACE" ]; then
         assert_eq "$(cat "$work/build-fandol.rc")" 0 "with Fandol where texlive-lang-chinese keeps it, the build exits 0"
         assert_not_contains "$(cat "$work/build-fandol.out")" "Fandol" "and does not warn about Fandol"
