@@ -184,7 +184,7 @@ DEB_TREE    = build/deb/wenshu-$(DEB_VERSION)
 deb:
 	$(MAKE) deps DEB_PKGS="$(DEB_PKGS) $(DEB_PACKAGING_PKGS)"
 	@v=$$(dpkg-parsechangelog -l docs/debian/changelog -S Version); [ "$$v" = "$(DEB_VERSION)" ] || \
-	  { echo "make deb: docs/debian/changelog is at $$v, wenshu at $(DEB_VERSION): add a changelog entry (dch -c docs/debian/changelog -v $(DEB_VERSION))" >&2; exit 2; }
+	  { echo "make deb: docs/debian/changelog is at $$v, wenshu at $(DEB_VERSION): add an entry for $(DEB_VERSION) at the top of docs/debian/changelog (devscripts: dch -c docs/debian/changelog -v $(DEB_VERSION))" >&2; exit 2; }
 	rm -rf build/deb && mkdir -p $(DEB_TREE)
 	cp -R generator templates schemas samples docs Makefile README.md LICENSE $(DEB_TREE)/
 	rm -rf $(DEB_TREE)/docs/debian && cp -R docs/debian $(DEB_TREE)/debian
