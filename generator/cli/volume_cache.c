@@ -6,8 +6,6 @@
  * everything before it. */
 #include "cli/volume_cache.h"
 
-#include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
