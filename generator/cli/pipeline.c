@@ -71,6 +71,8 @@ typedef struct {
     xmlNodePtr **sel;    /* per form: its records in doc; valid where sel_done */
     size_t *nsel;
     unsigned char *sel_done;
+    char *out;           /* OUT and the program's identity, for the layout cache of volumes */
+    char *identity;
 } source_ctx;
 
 /* A map from pointers (DOM nodes) to small numbers. */
@@ -348,13 +350,21 @@ static int make_item(void *ctx, const build_item *it, const build_member *member
     const item_data *id = it->data;
     loaded_style *ls = &c->styles[c->forms[id->form].style];
     dlist_doc *doc = NULL;
-    int rc = it->record[0] ? layout_item(c, it, &doc, d) : pipeline_volume_bind(it, members, nmembers, layout_item, c, &doc, d);
+    int rc;
+    if (it->record[0]) {
+        rc = layout_item(c, it, &doc, d);
+    } else {
+        volume_cache *cache = c->out ? volume_cache_open(c->out, it->relpath, c->identity) : NULL;
+        rc = pipeline_volume_bind(it, members, nmembers, layout_item, c, cache, &doc, d);
+        volume_cache_close(cache, rc == 0);
+    }
     if (rc || !doc) {
         dlist_doc_free(doc);
         return -1;
     }
+    /* a volume's thousand pages: their contents at a quicker level (pdfout.h) */
     pdfout_options opt = {archive, NULL};
-    rc = pdfout_render(doc, ls->fs, &opt, pdf, d);
+    rc = pdfout_render_level(doc, ls->fs, &opt, it->record[0] ? 0 : PIPELINE_VOLUME_CONTENT_LEVEL, pdf, d);
     *pages = (long)doc->npages;
     dlist_doc_free(doc);
     return rc;
@@ -367,6 +377,8 @@ static void close_ctx(source_ctx *c)
     free(c->sel);
     free(c->nsel);
     free(c->sel_done);
+    free(c->out);
+    free(c->identity);
     for (size_t i = 0; i < c->nforms; i++) template_free(c->forms[i].t);
     free(c->forms);
     for (size_t i = 0; i < c->nstyles; i++) {
@@ -664,6 +676,8 @@ int pipeline_open(char *const *data, size_t ndata, const build_options *o, build
     *src = (build_source){0};
     source_ctx *c = ws_xcalloc(1, sizeof *c);
     c->loaded = SIZE_MAX;
+    c->out = o->out ? ws_xstrdup(o->out) : NULL;
+    c->identity = ws_xstrdup(o->version ? o->version : "");
     int status = EXIT_USAGE;
     char **names = NULL, **partials = NULL;
     size_t nnames = 0, npartials = 0;

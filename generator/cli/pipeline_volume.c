@@ -4,7 +4,7 @@
 #include <string.h>
 
 int pipeline_volume_bind(const build_item *volume, const build_member *members, size_t nmembers,
-                         pipeline_layout_fn layout, void *ctx, dlist_doc **out, diag *d)
+                         pipeline_layout_fn layout, void *ctx, volume_cache *cache, dlist_doc **out, diag *d)
 {
     dlist_doc *all = NULL;
     /* Bookmarks by organisation, then record: a level-1 bookmark opens each run of records of one
@@ -15,8 +15,9 @@ int pipeline_volume_bind(const build_item *volume, const build_member *members, 
     const char *cur_org = NULL;
     for (size_t j = 0; j < nmembers; j++) {
         const build_item *m = members[j].item;
-        dlist_doc *doc = NULL;
-        if (layout(ctx, m, &doc, d) || !doc) {
+        /* a record whose inputs did not change since the volume was last made: its stored layout */
+        dlist_doc *doc = volume_cache_get(cache, m->key);
+        if (!doc && (layout(ctx, m, &doc, d) || !doc)) {
             diag_report(d, DIAG_ERROR, (diag_loc){volume->relpath, 0, 0, m->record},
                         "the combined file cannot be made without this record");
             dlist_doc_free(doc);
@@ -42,6 +43,7 @@ int pipeline_volume_bind(const build_item *volume, const build_member *members, 
             return -1;
         }
         /* The author (the organisation) only when every record shares it. */
+        volume_cache_note(cache, m->key, doc);
         const char *a = all->meta.author, *b = doc->meta.author;
         if (a && (!b || strcmp(a, b))) dlist_meta_set(&all->meta.author, NULL);
         if (all->npages % 2) dlist_page_add(all); /* start every record on an odd (right-hand) page */

@@ -342,6 +342,12 @@ static void content_id(const dlist_doc *doc, const dlist_meta *m, const subset_f
 
 int pdfout_render(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt, ws_buf *out, diag *d)
 {
+    return pdfout_render_level(doc, fs, opt, 0, out, d);
+}
+
+int pdfout_render_level(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt, int content_level, ws_buf *out,
+                        diag *d)
+{
     static const pdfout_options defaults = {0, NULL};
     if (!opt) opt = &defaults;
     if (!doc->npages) {
@@ -394,7 +400,9 @@ int pdfout_render(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt
         content.len = 0;
         put_page(&content, &doc->pages[p], subsets, nfaces);
         HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
-        if (pdfdeflate_into(attr->contents, content.data, content.len, CONTENT_LEVEL) < 0) goto hpdf_failed;
+        if (pdfdeflate_into(attr->contents, content.data, content.len,
+                            content_level > 0 ? content_level : CONTENT_LEVEL) < 0)
+            goto hpdf_failed;
     }
 
     char date[40];
