@@ -43,6 +43,6 @@ void ws_i18n_init(const char *localedir)
 int ws_i18n_chinese(void)
 {
     /* The catalogue translates its own header entry's key: a known msgid. */
-    const char *probe = "wenshu";
+    const char *probe = N_("wenshu");
     return dgettext(WS_TEXTDOMAIN, probe) != probe;
 }
