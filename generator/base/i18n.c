@@ -38,6 +38,10 @@ void ws_i18n_init(const char *localedir)
     }
     if (localedir) bindtextdomain(WS_TEXTDOMAIN, localedir);
     bind_textdomain_codeset(WS_TEXTDOMAIN, "UTF-8");
+    /* strerror() and strsignal() are translated through the "libc" domain, converted to
+     * LC_CTYPE's codeset — "C", ASCII, as LC_CTYPE is left alone — which turns Chinese into
+     * "????"; they are woven into wenshu's messages, which are UTF-8. */
+    bind_textdomain_codeset("libc", "UTF-8");
 }
 
 int ws_i18n_chinese(void)
