@@ -172,7 +172,7 @@ static int reap(worker *w, unsigned item_seconds, char *why, size_t whylen)
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
     }
     if (WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM && item_seconds)
-        snprintf(why, whylen, _("over the time limit of %u s a record; stopped (--time-limit)"), item_seconds);
+        snprintf(why, whylen, _("over the time limit of %u s per record; stopped (--time-limit)"), item_seconds);
     else if (WIFSIGNALED(st))
         snprintf(why, whylen, _("worker process %ld was killed by signal %d (%s)"), (long)pid, WTERMSIG(st),
                  strsignal(WTERMSIG(st)));

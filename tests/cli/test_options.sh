@@ -40,13 +40,13 @@ assert_status 2 "an unknown letter inside a bundle"
 assert_contains "$ERR" "未知的选项 '-x'" "the letter is named"
 run "$WENSHU" check --strict=1 "${SAMPLES[@]}"
 assert_status 2 "a value for an option that takes none"
-assert_contains "$ERR" "--strict takes no value" "says so"
+assert_contains "$ERR" "--strict 不带值" "says so"
 run "$WENSHU" render --s "$ROOT/tests/render/fixtures/grid.md" -o "$TMP/x.pdf"
 assert_status 2 "an ambiguous abbreviation"
-assert_contains "$ERR" "ambiguous option '--s'" "is called ambiguous"
+assert_contains "$ERR" "选项 '--s' 有歧义" "is called ambiguous"
 run "$WENSHU" merge "$ROOT/templates/feedback.md" "${SAMPLES[@]}" --record
 assert_status 2 "a missing value"
-assert_contains "$ERR" "--record needs an id" "says what the value is"
+assert_contains "$ERR" "--record 需要编号" "says what the value is"
 run "$WENSHU" build "${SAMPLES[@]}" -o "$TMP/b" --form=
 assert_status 2 "an empty value"
 assert_contains "$ERR" "--form 需要表单名称" "is refused like a missing one"
@@ -112,10 +112,10 @@ run "$WENSHU" check -q -- campaign.xml members-mzj.xml -fly.xml
 assert_status 0 "after --, -fly.xml is a file"
 run "$WENSHU" check -- -q campaign.xml members-mzj.xml -fly.xml
 assert_status 2 "after --, -q is a file too (which does not exist)"
-assert_contains "$ERR" "-q: 错误：无法读取" "and is reported as one"
+assert_contains "$ERR" "-q: 错误：cannot read: 无法打开" "and is reported as one"
 run "$WENSHU" merge -- "$ROOT/templates/feedback.md" campaign.xml members-mzj.xml -fly.xml --record M01
 assert_status 2 "after --, --record is a file name too"
-assert_contains "$ERR" "--record: 错误：无法读取" "and is reported as one"
+assert_contains "$ERR" "--record: 错误：无法读取：没有那个文件或目录" "and is reported as one"
 cd "$ROOT" || exit 1
 
 done_testing
