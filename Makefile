@@ -197,4 +197,4 @@ readme-image: wenshu
 	./tests/readme_image.sh
 
 clean:
-	rm -rf build build-asan wenshu out tests/out
+	rm -rf build build-asan wenshu out seed.pdf tests/out

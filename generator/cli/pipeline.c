@@ -32,6 +32,7 @@
 #include "typeset/blocks.h"
 #include "typeset/layout.h"
 #include "typeset/style.h"
+#include "base/i18n.h"
 
 typedef struct {
     template *t;
@@ -293,7 +294,7 @@ static xmlNodePtr record_of(source_ctx *c, const build_item *it, diag *d)
         records_unqualify(c->doc);
     }
     if (!c->doc) {
-        diag_report(d, DIAG_ERROR, (diag_loc){path, 0, 0, it->record}, "cannot read the record's file again");
+        diag_report(d, DIAG_ERROR, (diag_loc){path, 0, 0, it->record}, _("cannot read the record's file again"));
         return NULL;
     }
     if (!c->sel_done[id->form]) {
@@ -308,7 +309,7 @@ static xmlNodePtr record_of(source_ctx *c, const build_item *it, diag *d)
     free(rid);
     if (!same) {
         diag_report(d, DIAG_ERROR, (diag_loc){path, 0, 0, it->record},
-                    "the file changed while the build was running; run the build again");
+                    _("the file changed while the build was running; run the build again"));
         return NULL;
     }
     return rec;
@@ -601,8 +602,8 @@ static int plan_which(const source_ctx *c, const build_options *o, unsigned char
         ws_buf list = {0};
         for (size_t k = 0; k < c->nforms; k++)
             ws_buf_printf(&list, "%s%s（%s）", list.len ? "、" : "", form_title(&c->forms[k]), template_name(c->forms[k].t));
-        diag_report(d, DIAG_ERROR, (diag_loc){0}, "--form %s: no such form (forms: %s)", o->forms[i],
-                    list.len ? list.data : "none");
+        diag_report(d, DIAG_ERROR, (diag_loc){0}, _("--form %s: no such form (forms: %s)"), o->forms[i],
+                    list.len ? list.data : _("none"));
         ws_buf_free(&list);
         bad = 1;
     }
@@ -636,7 +637,7 @@ static int load_forms(source_ctx *c, const build_options *o, const char *dir, ch
 {
     if (!nnames) {
         diag_report(d, DIAG_ERROR, (diag_loc){dir, 0, 0, NULL},
-                    "no form templates (*.md) here; set WENSHU_DATADIR to wenshu's data folder");
+                    _("no form templates (*.md) here; set WENSHU_DATADIR to wenshu's data folder"));
         return -1;
     }
     c->forms = ws_xcalloc(nnames, sizeof *c->forms);
@@ -661,7 +662,7 @@ static int load_forms(source_ctx *c, const build_options *o, const char *dir, ch
                                                                                 : NULL;
             if (!same) continue;
             diag_report(d, DIAG_ERROR, (diag_loc){template_path(t), 0, 0, NULL},
-                        "表单名称 '%s' 重复：%s 与 %s 都使用这个名称，请删去或改名其中一个", same, template_path(g->t),
+                        _("form name '%s' used twice: by %s and by %s; remove or rename one of them"), same, template_path(g->t),
                         template_path(t));
             return -1;
         }

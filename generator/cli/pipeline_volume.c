@@ -1,5 +1,6 @@
 /* pipeline_volume — see pipeline_volume.h. */
 #include "cli/pipeline_volume.h"
+#include "base/i18n.h"
 
 #include <string.h>
 
@@ -19,7 +20,7 @@ int pipeline_volume_bind(const build_item *volume, const build_member *members, 
         dlist_doc *doc = volume_cache_get(cache, m->key);
         if (!doc && (layout(ctx, m, &doc, d) || !doc)) {
             diag_report(d, DIAG_ERROR, (diag_loc){volume->relpath, 0, 0, m->record},
-                        "the combined file cannot be made without this record");
+                        _("the combined file cannot be made without this record"));
             dlist_doc_free(doc);
             dlist_doc_free(all);
             return -1;
@@ -37,7 +38,7 @@ int pipeline_volume_bind(const build_item *volume, const build_member *members, 
             ws_buf_free(&t);
         } else if (doc->width != all->width || doc->height != all->height) {
             diag_report(d, DIAG_ERROR, (diag_loc){volume->relpath, 0, 0, m->record},
-                        "page size differs from the other records of the form; cannot combine");
+                        _("page size differs from the other records of the form; cannot combine"));
             dlist_doc_free(doc);
             dlist_doc_free(all);
             return -1;
@@ -59,7 +60,7 @@ int pipeline_volume_bind(const build_item *volume, const build_member *members, 
         dlist_doc_free(doc);
     }
     if (!all) {
-        diag_report(d, DIAG_ERROR, (diag_loc){volume->relpath, 0, 0, NULL}, "no records to combine");
+        diag_report(d, DIAG_ERROR, (diag_loc){volume->relpath, 0, 0, NULL}, _("no records to combine"));
         return -1;
     }
     *out = all;
