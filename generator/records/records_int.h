@@ -115,6 +115,7 @@ int records_prescan(int fd, const char *path, int whole, records_safety *s);
  * were given, when the file turns out not well-formed further on. s->src points at the piece
  * being made while libxml2 reports, and at *piece after. */
 typedef struct records_stream records_stream;
+/* path must outlive the stream and its pieces (their src->path is it). */
 records_stream *records_stream_open(const char *path, size_t max_records, size_t max_bytes);
 records_load_status records_stream_next(records_stream *st, records_src *piece, records_safety *s);
 void records_stream_close(records_stream *st);

@@ -53,7 +53,7 @@ typedef struct {
 enum { ST_NEW, ST_PARSING, ST_DONE, ST_FAILED };
 
 struct records_stream {
-    char *path;
+    const char *path;      /* the caller's: outlives the stream and its pieces */
     size_t max_records, max_bytes;
     int state;
     int fd;
@@ -461,7 +461,7 @@ static void check_root(records_stream *st)
 records_stream *records_stream_open(const char *path, size_t max_records, size_t max_bytes)
 {
     records_stream *st = ws_xcalloc(1, sizeof *st);
-    st->path = ws_xstrdup(path);
+    st->path = path;
     st->max_records = max_records;
     st->max_bytes = max_bytes ? max_bytes : SIZE_MAX;
     st->fd = -1;
@@ -545,7 +545,6 @@ void records_stream_close(records_stream *st)
     free(st->pend);
     free(st->big);
     free(st->root_desc);
-    free(st->path);
     free(st);
 }
 
@@ -585,7 +584,7 @@ xmlDocPtr records_file_piece(records_file *f, const char *path, size_t piece, di
         records_stream_close(f->st);
         free(f->path);
         f->path = ws_xstrdup(path);
-        f->st = records_stream_open(path, RECORDS_PIECE_RECORDS, RECORDS_PIECE_BYTES);
+        f->st = records_stream_open(f->path, RECORDS_PIECE_RECORDS, RECORDS_PIECE_BYTES);
         f->next = 0;
     }
     records_safety s = {0};

@@ -79,11 +79,27 @@ assert_contains "$ERR" "bigtext.xml:2:43: error: text or attribute value longer 
 rss=$(peak_rss_kb "$WENSHU" check "$TMP/bigtext.xml")
 assert "50 MB text: peak memory ${rss} KiB under 100 MiB" test "$rss" -lt "$LIMIT_KB"
 
-# A file over the size cap is refused before it is read (sparse: costs no disk).
+# A file is read in pieces, so its size is no limit; a record's is. A 70 MB file of zero bytes
+# (sparse: costs no disk) is refused at its first byte, without reading the rest.
 truncate -s 70M "$TMP/huge.xml"
+rss=$(peak_rss_kb "$WENSHU" check "$TMP/huge.xml")
 run "$WENSHU" check "$TMP/huge.xml"
-assert_status 1 "a file over 64 MiB is a data error"
-assert_contains "$ERR" "huge.xml: error: file is 73400320 bytes, over the limit of 64 MiB" "size cap message"
+assert_status 1 "a file of 70 MB of zero bytes is a data error"
+assert_contains "$ERR" "huge.xml:1:1: error: 记录中不允许出现控制字符 U+0000" "refused at its first byte"
+assert "70 MB file: peak memory ${rss} KiB under 100 MiB" test "$rss" -lt "$LIMIT_KB"
+# One record of 65 MiB (65 000 texts of 1 KiB) is over the cap of 64 MiB a record.
+python3 -c 'import sys
+with open(sys.argv[1], "w") as f:
+    f.write("<wenshu xmlns=\"urn:wenshu:campaign:1\">\n<member id=\"M1\">\n")
+    t = "<x>" + "x" * 1017 + "</x>\n"
+    for _ in range(67 * 1024): f.write(t)
+    f.write("</member></wenshu>\n")' "$TMP/bigrec.xml"
+rss=$(peak_rss_kb "$WENSHU" check "$TMP/bigrec.xml")
+run "$WENSHU" check "$TMP/bigrec.xml"
+assert_status 1 "a record over 64 MiB is a data error"
+assert_contains "$ERR" "error: record M1: a record longer than 64 MiB: refused" "the record cap, naming the record"
+assert "65 MiB record: refused in ${rss} KiB, under 100 MiB" test "$rss" -lt "$LIMIT_KB"
+rm -f "$TMP/bigrec.xml" "$TMP/huge.xml"
 
 run "$WENSHU" check "$FX/hostile-invalid-utf8.xml"
 assert_status 1 "invalid UTF-8 refused"
