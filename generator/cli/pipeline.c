@@ -402,7 +402,8 @@ typedef struct {
     digest_cache index;    /* nodes of the index: organisations, units */
     digest_cache file;     /* nodes of the file being planned; emptied with each file */
     int have_root;
-    uint8_t root[SHA256_LEN]; /* the file's whole content, for organisation and unit records */
+    uint8_t root[SHA256_LEN]; /* the piece's whole content (the file's, when it is one piece), for
+                               * organisation and unit records */
     /* $members, by owner (an organisation or unit of the index): the members met so far */
     ptr_map owner_of;      /* owner node -> index into owners */
     sha256_state *owners;
@@ -453,8 +454,8 @@ static void record_key(planner *pl, const form *f, xmlNodePtr rec, xmlNodePtr or
         add_node_digest(&s, &pl->index, records_unit_of(c->ix, orgnode));
         owner = orgnode;
     } else {
-        /* An organisation's or unit's documents may sum up everything in their file, and draw
-         * on their unit. */
+        /* An organisation's or unit's documents may sum up everything in their piece of their
+         * file (what an absolute path reads), and draw on their unit. */
         if (!pl->have_root) {
             sha256_state r;
             sha256_begin(&r);

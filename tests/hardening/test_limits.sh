@@ -49,12 +49,10 @@ assert_no_crash "999 990 nodes, just under the cap"
 assert "999 990 nodes: parsed in under $((250 * mem_scale)) MiB (about 200 bytes per node)" [ "$RSS_KB" -lt $((250 * 1024 * mem_scale)) ]
 assert_not_contains "$ERR" "内存上限" "a file under the cap is not refused for its size"
 
-# The ceiling across files: the files a pass holds at once cost at most 512 MiB together as
-# estimated before parsing (200 bytes per node, 8 per byte), whatever -j; peak memory stays under
-# 600 MiB. Five files just under the node cap took 779 MiB at -j 2 and 822 MiB at -j 4 before (a
-# DOM per reading thread, and each thread's malloc arena kept its pages); now 398 MiB. Three files
-# at both caps (61 MB of text in 999 990 nodes): 815 MiB at -j 2 and 1 079 MiB at -j 4 before,
-# now 431 MiB.
+# Many records across files and threads: a pass holds a piece per reading thread and one in use
+# (records_read.c), whatever -j. Before files were read in pieces, five files just under the
+# node cap took 779 MiB at -j 2 and three files at both caps 1 079 MiB at -j 4; the ceiling kept
+# here is the one of the budget that then bounded them.
 python3 - "$TMP" <<'PY'
 import sys
 d = sys.argv[1]
