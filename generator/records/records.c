@@ -22,6 +22,7 @@ static const char *const kind_articles[REC_KINDS] = {"a", "a", "an", "a"};
 typedef struct {
     char *id; /* NULL: empty slot */
     int defined, bad;
+    int lost; /* 1 + the file that could not be read whose bytes name this id; 0: none */
     rec_kind kind;
     int file;
     long line, col;
@@ -308,28 +309,36 @@ static xmlSchemaPtr load_schema(records_safety *s, diag *d, const char *path)
     return schema;
 }
 
-/* The files that could not be read, as "a.xml、b.xml" (empty when none). */
-static void failed_files(const records_index *ix, ws_buf *out)
+typedef struct {
+    records_index *ix;
+    int file;
+} lost_ctx;
+
+/* records_harvest_ids: an id that the file that could not be read names. */
+static void note_lost(void *ud, const char *id)
 {
-    for (size_t i = 0; i < ix->npaths; i++)
-        if (ix->failed && ix->failed[i]) ws_buf_printf(out, "%s%s", out->len ? "、" : "", ix->paths[i]);
+    lost_ctx *l = ud;
+    id_entry *e = entry_put(l->ix, id);
+    if (!e->lost) e->lost = l->file + 1;
 }
 
 static void check_references(records_index *ix, diag *d)
 {
-    /* When a file could not be read, a reference to an id defined nowhere most likely points into
-     * it: those are one consequence of that file's error, said once, not an error per record. */
-    ws_buf failed = {0}, ids = {0};
-    failed_files(ix, &failed);
-    size_t consequences = 0;
+    /* A reference to an id defined nowhere but named in a file that could not be read is a
+     * consequence of that file's error: said once per file, with the records it costs, not as
+     * an error per record. */
+    size_t *lost = ws_xcalloc(ix->npaths ? ix->npaths : 1, sizeof *lost);
+    ws_buf *lost_ids = ws_xcalloc(ix->npaths ? ix->npaths : 1, sizeof *lost_ids);
     for (size_t i = 0; i < ix->nrefs; i++) {
         id_ref *r = &ix->refs[i];
         id_entry *t = entry_get(ix, r->target);
         diag_loc loc = {.file = ix->paths[r->file], .line = r->line, .col = r->col, .record = r->from};
-        if ((!t || !t->defined) && failed.len) {
-            if (r->from && (!entry_get(ix, r->from) || !entry_get(ix, r->from)->bad)) {
-                if (consequences < 20) ws_buf_printf(&ids, "%s%s", ids.len ? "、" : "", r->from);
-                consequences++;
+        if (t && !t->defined && t->lost) {
+            size_t f = (size_t)t->lost - 1;
+            id_entry *from = r->from ? entry_get(ix, r->from) : NULL;
+            if (r->from && !(from && from->bad)) {
+                if (lost[f] < 20) ws_buf_printf(&lost_ids[f], "%s%s", lost_ids[f].len ? "、" : "", r->from);
+                lost[f]++;
                 mark_bad(ix, r->from);
             }
             continue;
@@ -345,16 +354,19 @@ static void check_references(records_index *ix, diag *d)
         }
         if (r->from) mark_bad(ix, r->from);
     }
-    if (consequences)
-        diag_report(d, DIAG_ERROR, (diag_loc){0},
-                    P_("because %s could not be read, %zu record that refers to an id in it cannot be checked "
-                       "and is not made: %s%s",
-                       "because %s could not be read, %zu records that refer to ids in it cannot be checked "
-                       "and are not made: %s%s",
-                       consequences),
-                    failed.data, consequences, ids.data, consequences > 20 ? "…" : "");
-    ws_buf_free(&failed);
-    ws_buf_free(&ids);
+    for (size_t f = 0; f < ix->npaths; f++) {
+        if (lost[f])
+            diag_report(d, DIAG_ERROR, (diag_loc){.file = ix->paths[f]},
+                        P_("because the file could not be read, %zu record of other files that refers to a record "
+                           "in it cannot be checked and is not made: %s%s",
+                           "because the file could not be read, %zu records of other files that refer to records "
+                           "in it cannot be checked and are not made: %s%s",
+                           lost[f]),
+                        lost[f], lost_ids[f].data, lost[f] > 20 ? "…" : "");
+        ws_buf_free(&lost_ids[f]);
+    }
+    free(lost);
+    free(lost_ids);
 }
 
 /* An organisation tree must be a tree: walking up through @parent must end. */
@@ -440,6 +452,8 @@ records_index *records_index_finish(records_index_pass *p, int members, diag *d)
             if (st == LOAD_IO_ERROR) ix->stats.io_failures++;
             else ix->stats.data_failures++;
             ix->failed[i] = 1;
+            lost_ctx lc = {ix, (int)i};
+            records_harvest_ids(ix->paths[i], note_lost, &lc);
             /* A file found not well-formed after some of its pieces were read: none of its
              * records is made, as when a file cannot be read at all. */
             for (size_t k = 0; seen[i] && k < ix->cap; k++)

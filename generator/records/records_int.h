@@ -120,6 +120,11 @@ records_stream *records_stream_open(const char *path, size_t max_records, size_t
 records_load_status records_stream_next(records_stream *st, records_src *piece, records_safety *s);
 void records_stream_close(records_stream *st);
 
+/* The ids of the records in a file that could not be read (not UTF-8, not well-formed …), found
+ * in its bytes without parsing them, each passed to fn: what refers to them is a consequence of
+ * the file's error, not an error of its own. */
+void records_harvest_ids(const char *path, void (*fn)(void *ud, const char *id), void *ud);
+
 /* records_reader (records.h) that also validates each piece against schema, filling in defaults,
  * before unqualifying it. records_reader_next gives the pieces of every file in turn (the source
  * and its DOM in src->doc on LOAD_OK; *file says whose), a file's failure as its status, and

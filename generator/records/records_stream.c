@@ -624,3 +624,72 @@ void records_file_close(records_file *f)
     free(f->path);
     free(f);
 }
+
+/* ------------------------------------------------------------------ ids of a file that failed */
+
+#define HARVEST_TAG 4096 /* the longest start tag looked into */
+#define SCAN_HARVEST_BLOCK ((size_t)256 << 10)
+
+/* Whether p (after '<') starts a record's start tag (campaign, unit, organisation or member, with
+ * or without a prefix); *after gets the end of its name. */
+static int harvest_record_tag(const char *p, const char *end, const char **after)
+{
+    const char *q = p;
+    while (q < end && q - p < 64 && *q != ':' && *q != ' ' && *q != '>' && *q != '\t' && *q != '\n' && *q != '\r') q++;
+    if (q < end && *q == ':') p = q + 1;
+    static const char *const names[] = {"campaign", "unit", "organisation", "member"};
+    for (size_t k = 0; k < 4; k++) {
+        size_t n = strlen(names[k]);
+        if ((size_t)(end - p) > n && !memcmp(p, names[k], n) && strchr(" \t\r\n", p[n])) {
+            *after = p + n;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+void records_harvest_ids(const char *path, void (*fn)(void *ud, const char *id), void *ud)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) return;
+    struct stat sb;
+    if (fstat(fd, &sb) || !S_ISREG(sb.st_mode)) {
+        close(fd);
+        return;
+    }
+    size_t cap = SCAN_HARVEST_BLOCK + HARVEST_TAG;
+    char *b = ws_xmalloc(cap);
+    size_t have = 0;
+    for (;;) {
+        ssize_t got = read(fd, b + have, cap - have);
+        if (got < 0 && errno == EINTR) continue;
+        int eof = got <= 0;
+        have += eof ? 0 : (size_t)got;
+        const char *end = b + have, *p = b, *stop = eof ? end : have > HARVEST_TAG ? end - HARVEST_TAG : b;
+        while (p < stop && (p = memchr(p, '<', (size_t)(stop - p)))) {
+            const char *name_end, *gt;
+            p++;
+            if (!harvest_record_tag(p, end, &name_end)) continue;
+            gt = memchr(name_end, '>', (size_t)(end - name_end));
+            if (!gt) gt = end;
+            for (const char *a = name_end; a + 5 < gt; a++) {
+                if ((a[0] != ' ' && a[0] != '\t' && a[0] != '\n' && a[0] != '\r') || memcmp(a + 1, "id=", 3)) continue;
+                char quote = a[4];
+                const char *v = a + 5, *ve = v;
+                while (ve < gt && ve - v <= 64 && *ve != quote) ve++;
+                if ((quote == '"' || quote == '\'') && ve < gt && *ve == quote && ve > v && ve - v <= 64) {
+                    char id[72];
+                    snprintf(id, sizeof id, "%.*s", (int)(ve - v), v);
+                    fn(ud, id);
+                }
+                break;
+            }
+        }
+        if (eof) break;
+        size_t keep = (size_t)(end - stop);
+        memmove(b, stop, keep);
+        have = keep;
+    }
+    free(b);
+    close(fd);
+}
