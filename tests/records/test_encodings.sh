@@ -70,6 +70,12 @@ assert_contains "$ERR" "undeclared.xml: error: because the file could not be rea
 assert_contains "$ERR" "O-ZB1" "and the records not made"
 assert_eq "$(grep -c 'error: ' <<<"$ERR")" 2 "two errors in all: the cause and its consequence"
 
+# A reference to an id that no file names, unreadable or not, is still an error of its own.
+sed '0,/org="O-[A-Z0-9]*"/s//org="O-TYPO"/' "$S/members-fly.xml" >"$TMP/fly-typo.xml"
+run "$WENSHU" check "$S/campaign.xml" "$TMP/undeclared.xml" "$TMP/fly-typo.xml"
+assert_contains "$ERR" "@org refers to 'O-TYPO', but no organisation has that id in any input" \
+    "beside an unreadable file, a reference to an id named nowhere is its own error"
+
 # In Chinese, as a clerk reads it.
 LANG=zh_CN.UTF-8 run "$WENSHU" check "$S/campaign.xml" "$TMP/undeclared.xml" "$S/members-fly.xml"
 assert_contains "$ERR" "另存为" "zh_CN: the advice says 另存为"
