@@ -1,6 +1,6 @@
 /* pipeline — see pipeline.h.
  *
- * Memory follows one piece of a DATA file (a run of at most 1 000 of its records, records.h), not
+ * Memory follows one piece of a DATA file (a run of at most 500 of its records, records.h), not
  * the file nor the run. Planning parses each file once, piece by piece, notes for every document
  * only small strings and where its record is (file, piece, form, position in the form's selection
  * in that piece), computes names and keys, and frees each piece before reading the next. The

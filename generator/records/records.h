@@ -26,7 +26,7 @@ xmlDocPtr records_parse_file(const char *path, diag *d);
 /* Reads paths[0..n) in order, ahead of the caller on `threads` helper threads (at least one; each
  * at most a piece ahead — records_read.c), each file as a sequence of PIECES: a piece is a
  * document with the file's root element holding a run of its records (children of the root),
- * in order, at most 1 000 records or about 2 MiB of the file — so a pass holds a piece at a time,
+ * in order, at most 500 records or about 1 MiB of the file — so a pass holds a piece at a time,
  * never a large file. A file of fewer records is one piece: exactly what records_parse_file
  * gives. An absolute path (/wenshu/unit) in a piece sees the records of that piece.
  *

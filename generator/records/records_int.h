@@ -31,10 +31,10 @@
 #define RECORDS_MAX_NODES 1000000u
 /* What one piece of a file holds at most (records_stream.c): this many records, or the records
  * that end within this many bytes of its start (whole records: a piece may go over by one). A
- * member is about 2 KB of source and 20 KB of DOM, so a piece costs some 20 MB; a file this
+ * member is about 2 KB of source and 20 KB of DOM, so a piece costs some 10 MB; a file this
  * small is one piece, exactly the tree a whole-file parse gives. */
-#define RECORDS_PIECE_RECORDS 1000u
-#define RECORDS_PIECE_BYTES ((size_t)2 << 20)
+#define RECORDS_PIECE_RECORDS 500u
+#define RECORDS_PIECE_BYTES ((size_t)1 << 20)
 
 /* The source text of a piece of a records file (or of a whole file), for the positions of
  * messages, and its DOM. buf holds the text from a little before the piece's first record to

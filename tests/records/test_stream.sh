@@ -57,9 +57,9 @@ assert_eq "$(grep -c ': error: ' <<<"$ERR")" 2 "each error once, nothing else"
 python3 samples/gen.py --members 1100 --orgs 20 --one-file -o "$TMP/one" >/dev/null
 python3 samples/gen.py --members 1100 --orgs 20 -o "$TMP/many" >/dev/null
 run "$WENSHU" check "$TMP/one/all.xml"
-assert_status 0 "1 100 members in one file (two pieces) check clean"
+assert_status 0 "1 100 members in one file (three pieces) check clean"
 run "$WENSHU" build "$TMP/one/all.xml" -o "$TMP/out-one" -q -j 2 --form feedback --form report
-assert_status 0 "a file of two pieces builds"
+assert_status 0 "a file of three pieces builds"
 run "$WENSHU" build "$TMP"/many/*.xml -o "$TMP/out-many" -q -j 2 --form feedback --form report
 assert_status 0 "the same records, a file per unit, build"
 (cd "$TMP/out-one" && find . -name '*.pdf' | sort) >"$TMP/list-one"
