@@ -48,7 +48,7 @@ LIBRARIES = [
     (r"cmark", {"typeset"}, "cmark-gfm", ""),
     (r"libxml/|libexslt/", {"records", "template", "sheets", "serve", "cli"}, "libxml2", ""),
     (r"zip\.h$|zipconf\.h$", {"sheets"}, "libzip", "hidden"),
-    (r"iconv\.h$", {"sheets"}, "iconv", "hidden"),
+    (r"iconv\.h$", {"sheets", "records"}, "iconv", "hidden"),  # records: files in GBK, UTF-16…
     (r"xlsxwriter", {"sheets"}, "libxlsxwriter", "hidden"),
     (r"linebreak(def)?\.h$|wordbreak|graphemebreak", {"typeset"}, "libunibreak", "hidden"),
     (r"unicode/", {"typeset"}, "ICU", "hidden"),

@@ -1,12 +1,13 @@
 /* pipeline — see pipeline.h.
  *
- * Memory follows one DATA file, not the whole run (offices split records per unit; a unit's file
- * is a few MB, its DOM about ten times that). Planning parses each file once, notes for every
- * document only small strings and where its record is (file, form, position in the form's
- * selection), computes names and keys, and frees the DOM before reading the next file. The
- * workers then read the files again: the plan lists items file by file, so a worker keeps the
- * file of the item in hand parsed and moves to the next file when the items do — one DOM per
- * worker at a time, each file parsed once per worker (plus once per combined file). */
+ * Memory follows one piece of a DATA file (a run of at most 500 of its records, records.h), not
+ * the file nor the run. Planning parses each file once, piece by piece, notes for every document
+ * only small strings and where its record is (file, piece, form, position in the form's selection
+ * in that piece), computes names and keys, and frees each piece before reading the next. The
+ * workers then read the files again: the plan lists items file by file and piece by piece, so a
+ * worker keeps the piece of the item in hand parsed and reads on to the next piece when the items
+ * do — one piece per worker at a time, each file parsed about once per worker (plus once per
+ * combined file). */
 #include "cli/pipeline.h"
 
 #include <dirent.h>
@@ -47,9 +48,9 @@ typedef struct {
     fonts_set *fs;
 } loaded_style;
 
-/* Where an item's record is: the form's selection in a DATA file, by position. */
+/* Where an item's record is: the form's selection in a piece of a DATA file, by position. */
 typedef struct {
-    uint32_t form, file, ordinal;
+    uint32_t form, file, piece, ordinal;
 } item_data;
 
 /* Item data lives in blocks that never move, since plan items point at it. */
@@ -65,10 +66,12 @@ typedef struct {
     size_t nfiles;
     item_data **blocks;
     size_t nitems;
-    /* The DATA file whose records are being laid out (in a worker; the parent never lays out
-     * unless it runs without workers). */
+    /* The piece of a DATA file whose records are being laid out (in a worker; the parent never
+     * lays out unless it runs without workers). */
+    records_file *rf;    /* the walk through the file's pieces; owns doc */
     size_t loaded;       /* index into files; SIZE_MAX when none */
-    xmlDocPtr doc;       /* NULL when the file could not be read again */
+    size_t loaded_piece;
+    xmlDocPtr doc;       /* NULL when the piece could not be read again */
     xmlNodePtr **sel;    /* per form: its records in doc; valid where sel_done */
     size_t *nsel;
     unsigned char *sel_done;
@@ -275,23 +278,23 @@ static void unload(source_ctx *c)
             c->sel[k] = NULL;
         }
     if (c->sel_done) memset(c->sel_done, 0, c->nforms);
-    if (c->doc) xmlFreeDoc(c->doc);
-    c->doc = NULL;
+    c->doc = NULL; /* c->rf's */
     c->loaded = SIZE_MAX;
 }
 
-/* The record of an item: its file is read (again) when the worker reaches it, and kept while
- * the items of that file follow. */
+/* The record of an item: its piece of its file is read (again) when the worker reaches it, and
+ * kept while the items of that piece follow. */
 static xmlNodePtr record_of(source_ctx *c, const build_item *it, diag *d)
 {
     const item_data *id = it->data;
     const char *path = c->files[id->file];
-    if (c->loaded != id->file) {
+    if (c->loaded != id->file || c->loaded_piece != id->piece) {
         unload(c);
         c->loaded = id->file;
-        c->doc = records_parse_file(path, d);
+        c->loaded_piece = id->piece;
+        if (!c->rf) c->rf = records_file_open();
+        c->doc = records_file_piece(c->rf, path, id->piece, d);
         if (!c->doc) return NULL; /* reported */
-        records_unqualify(c->doc);
     }
     if (!c->doc) {
         diag_report(d, DIAG_ERROR, (diag_loc){path, 0, 0, it->record}, _("cannot read the record's file again"));
@@ -375,6 +378,7 @@ static void close_ctx(source_ctx *c)
 {
     if (!c) return;
     unload(c);
+    records_file_close(c->rf);
     free(c->sel);
     free(c->nsel);
     free(c->sel_done);
@@ -411,7 +415,8 @@ typedef struct {
     digest_cache index;    /* nodes of the index: organisations, units */
     digest_cache file;     /* nodes of the file being planned; emptied with each file */
     int have_root;
-    uint8_t root[SHA256_LEN]; /* the file's whole content, for organisation and unit records */
+    uint8_t root[SHA256_LEN]; /* the piece's whole content (the file's, when it is one piece), for
+                               * organisation and unit records */
     /* $members, by owner (an organisation or unit of the index): the members met so far */
     ptr_map owner_of;      /* owner node -> index into owners */
     sha256_state *owners;
@@ -462,8 +467,8 @@ static void record_key(planner *pl, const form *f, xmlNodePtr rec, xmlNodePtr or
         add_node_digest(&s, &pl->index, records_unit_of(c->ix, orgnode));
         owner = orgnode;
     } else {
-        /* An organisation's or unit's documents may sum up everything in their file, and draw
-         * on their unit. */
+        /* An organisation's or unit's documents may sum up everything in their piece of their
+         * file (what an absolute path reads), and draw on their unit. */
         if (!pl->have_root) {
             sha256_state r;
             sha256_begin(&r);
@@ -504,8 +509,8 @@ static const char *form_title(const form *f)
     return title && *title ? title : template_name(f->t);
 }
 
-/* Notes the items of one form's records in one file. */
-static void plan_form(planner *pl, size_t fi, size_t k, xmlDocPtr doc, diag *d)
+/* Notes the items of one form's records in one piece of a file. */
+static void plan_form(planner *pl, size_t fi, size_t piece, size_t k, xmlDocPtr doc, diag *d)
 {
     source_ctx *c = pl->c;
     form *f = &c->forms[k];
@@ -525,7 +530,7 @@ static void plan_form(planner *pl, size_t fi, size_t k, xmlDocPtr doc, diag *d)
         ws_buf name = {0};
         if (template_output_name(f->t, recs[r], &name, d)) name.len = 0;
         item_data *idp = item_new(c);
-        *idp = (item_data){(uint32_t)k, (uint32_t)fi, (uint32_t)r};
+        *idp = (item_data){(uint32_t)k, (uint32_t)fi, (uint32_t)piece, (uint32_t)r};
         if (pl->npending == pl->cappending)
             pl->pending = ws_xrealloc(pl->pending, (pl->cappending = pl->cappending ? pl->cappending * 2 : 256) *
                                                     sizeof *pl->pending);
@@ -721,21 +726,22 @@ int pipeline_open(char *const *data, size_t ndata, const build_options *o, build
     c->files = ws_xcalloc(ndata ? ndata : 1, sizeof *c->files);
     for (size_t i = 0; i < ndata; i++) c->files[c->nfiles++] = ws_xstrdup(data[i]);
 
-    /* The records: every DATA file in turn, each form's selection, in document order. One DOM
-     * at a time. */
+    /* The records: every piece of every DATA file in turn, each form's selection, in document
+     * order. One piece at a time. */
     planner pl = {.c = c};
     int any_members = 0;
     for (size_t k = 0; k < c->nforms; k++) any_members |= planned[k] && c->forms[k].uses_members;
-    for (size_t fi = 0; fi < ndata; fi++) {
-        xmlDocPtr doc = records_reader_next_doc(rd, again);
-        if (!doc) continue;
+    records_piece piece;
+    while (records_reader_next_piece(rd, &piece, again)) {
+        if (!piece.doc) continue;
+        xmlDocPtr doc = piece.doc;
         pl.have_root = 0;
         for (xmlNodePtr n = any_members ? xmlDocGetRootElement(doc)->children : NULL; n; n = n->next)
             if (n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, "member")) note_member(&pl, n);
         for (size_t k = 0; k < c->nforms; k++)
-            if (planned[k]) plan_form(&pl, fi, k, doc, d);
+            if (planned[k]) plan_form(&pl, piece.file, piece.piece, k, doc, d);
         digest_cache_free(&pl.file); /* its keys are nodes of doc */
-        records_reader_done_doc(rd, doc);
+        records_reader_done_piece(rd, &piece);
     }
     records_reader_close(rd);
     rd = NULL;

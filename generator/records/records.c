@@ -1,8 +1,8 @@
-/* records — the index over all input files: each file is loaded safely (records_load.c), validated
- * against the XSD, its ids and references collected, its campaign/units/organisations copied into
- * the index's own document, the campaign rules run (records_rules.c), and its DOM freed before the next
- * file, so memory follows the largest file, not the sum. References are resolved at the end,
- * across files. */
+/* records — the index over all input files: each file is read safely in pieces (records_stream.c),
+ * each piece validated against the XSD, its ids and references collected, its
+ * campaign/units/organisations copied into the index's own document, the campaign rules run
+ * (records_rules.c), and its DOM freed before the next piece, so memory follows the largest
+ * record, not the largest file. References are resolved at the end, across files. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +11,7 @@
 #include <libxml/parser.h>
 #include <libxml/xmlschemas.h>
 
+#include "base/i18n.h"
 #include "records/records_int.h"
 
 
@@ -21,6 +22,7 @@ static const char *const kind_articles[REC_KINDS] = {"a", "a", "an", "a"};
 typedef struct {
     char *id; /* NULL: empty slot */
     int defined, bad;
+    int lost; /* 1 + the file that could not be read whose bytes name this id; 0: none */
     rec_kind kind;
     int file;
     long line, col;
@@ -55,6 +57,7 @@ struct records_index {
     size_t scratch_n;
     campaign_facts facts;
     records_stats stats;
+    unsigned char *failed; /* per file: it could not be read (whole, or after some pieces) */
 };
 
 /* ------------------------------------------------------------------ id table (open addressing) */
@@ -306,12 +309,40 @@ static xmlSchemaPtr load_schema(records_safety *s, diag *d, const char *path)
     return schema;
 }
 
+typedef struct {
+    records_index *ix;
+    int file;
+} lost_ctx;
+
+/* records_harvest_ids: an id that the file that could not be read names. */
+static void note_lost(void *ud, const char *id)
+{
+    lost_ctx *l = ud;
+    id_entry *e = entry_put(l->ix, id);
+    if (!e->lost) e->lost = l->file + 1;
+}
+
 static void check_references(records_index *ix, diag *d)
 {
+    /* A reference to an id defined nowhere but named in a file that could not be read is a
+     * consequence of that file's error: said once per file, with the records it costs, not as
+     * an error per record. */
+    size_t *lost = ws_xcalloc(ix->npaths ? ix->npaths : 1, sizeof *lost);
+    ws_buf *lost_ids = ws_xcalloc(ix->npaths ? ix->npaths : 1, sizeof *lost_ids);
     for (size_t i = 0; i < ix->nrefs; i++) {
         id_ref *r = &ix->refs[i];
         id_entry *t = entry_get(ix, r->target);
         diag_loc loc = {.file = ix->paths[r->file], .line = r->line, .col = r->col, .record = r->from};
+        if (t && !t->defined && t->lost) {
+            size_t f = (size_t)t->lost - 1;
+            id_entry *from = r->from ? entry_get(ix, r->from) : NULL;
+            if (r->from && !(from && from->bad)) {
+                if (lost[f] < 20) ws_buf_printf(&lost_ids[f], "%s%s", lost_ids[f].len ? "、" : "", r->from);
+                lost[f]++;
+                mark_bad(ix, r->from);
+            }
+            continue;
+        }
         if (!t || !t->defined) {
             diag_report(d, DIAG_ERROR, loc, "@%s refers to '%s', but no %s has that id in any input", r->what,
                         r->target, kind_names[r->want]);
@@ -323,6 +354,19 @@ static void check_references(records_index *ix, diag *d)
         }
         if (r->from) mark_bad(ix, r->from);
     }
+    for (size_t f = 0; f < ix->npaths; f++) {
+        if (lost[f])
+            diag_report(d, DIAG_ERROR, (diag_loc){.file = ix->paths[f]},
+                        P_("because the file could not be read, %zu record of other files that refers to a record "
+                           "in it cannot be checked and is not made: %s%s",
+                           "because the file could not be read, %zu records of other files that refer to records "
+                           "in it cannot be checked and are not made: %s%s",
+                           lost[f]),
+                        lost[f], lost_ids[f].data, lost[f] > 20 ? "…" : "");
+        ws_buf_free(&lost_ids[f]);
+    }
+    free(lost);
+    free(lost_ids);
 }
 
 /* An organisation tree must be a tree: walking up through @parent must end. */
@@ -394,34 +438,61 @@ records_index *records_index_finish(records_index_pass *p, int members, diag *d)
     /* Without the member summaries (several MB for 10 000 members, and a tenth of this pass) when
      * no document will read them. */
     ix->no_members = !members;
-    char *deferred = ws_xcalloc(n ? n : 1, 1);
+    /* Per file, the pieces read before the campaign was found (their per-record rules need its
+     * dates and targets): a run of the file's first pieces, checked again at the end. */
+    size_t *deferred = ws_xcalloc(n ? n : 1, sizeof *deferred);
+    ix->failed = ws_xcalloc(n ? n : 1, 1);
+    unsigned char *seen = ws_xcalloc(n ? n : 1, 1);
     size_t loaded = 0;
-    for (size_t i = 0; i < n; i++) {
-        records_src src;
-        records_load_status st = records_reader_next(p->rd, &src, d, mark_bad, ix);
-        if (st == LOAD_IO_ERROR) ix->stats.io_failures++;
+    records_src src;
+    size_t i;
+    records_load_status st;
+    while ((st = records_reader_next(p->rd, &src, &i, d, mark_bad, ix)) != LOAD_END) {
         if (st != LOAD_OK) {
+            if (st == LOAD_IO_ERROR) ix->stats.io_failures++;
+            else ix->stats.data_failures++;
+            ix->failed[i] = 1;
+            lost_ctx lc = {ix, (int)i};
+            records_harvest_ids(ix->paths[i], note_lost, &lc);
+            /* A file found not well-formed after some of its pieces were read: none of its
+             * records is made, as when a file cannot be read at all. */
+            for (size_t k = 0; seen[i] && k < ix->cap; k++)
+                if (ix->tab[k].id && ix->tab[k].defined && ix->tab[k].file == (int)i) ix->tab[k].bad = 1;
             records_reader_recycle(p->rd, &src);
             continue;
         }
-        loaded++;
+        if (!seen[i]) loaded++;
+        seen[i] = 1;
         s->src = &src;
         collect(ix, &src, (int)i, d, s);
         if (ix->facts.have) records_rules_check_records(&src, xmlDocGetRootElement(src.doc), &ix->facts, d, mark_bad, ix);
-        else deferred[i] = 1;
+        else deferred[i] = src.piece + 1;
         s->src = NULL;
         records_reader_recycle(p->rd, &src);
     }
+    free(seen);
     records_reader_close(p->rd);
-    /* Files read before the campaign was found: their per-record rules need its dates and targets. */
-    for (size_t i = 0; i < n && ix->facts.have; i++) {
-        if (!deferred[i]) continue;
-        records_src src;
-        if (records_load(ix->paths[i], &src, s) == LOAD_OK) {
-            records_unqualify(src.doc);
-            records_rules_check_records(&src, xmlDocGetRootElement(src.doc), &ix->facts, d, mark_bad, ix);
+    /* Pieces read before the campaign was found, read again (the file was read once: what the
+     * reading says was said then). */
+    for (size_t f = 0; f < n && ix->facts.have; f++) {
+        if (!deferred[f] || ix->failed[f]) continue;
+        diag *quiet = diag_new(NULL);
+        records_safety qs = *s;
+        qs.d = quiet;
+        records_stream *rs = records_stream_open(ix->paths[f], RECORDS_PIECE_RECORDS, RECORDS_PIECE_BYTES);
+        xmlSetStructuredErrorFunc(&qs, records_xml_error);
+        while (records_stream_next(rs, &src, &qs) == LOAD_OK) {
+            size_t piece = src.piece;
+            if (piece < deferred[f]) {
+                records_unqualify(src.doc);
+                records_rules_check_records(&src, xmlDocGetRootElement(src.doc), &ix->facts, d, mark_bad, ix);
+            }
+            records_src_free(&src);
+            if (piece + 1 >= deferred[f]) break;
         }
-        records_src_free(&src);
+        records_stream_close(rs);
+        xmlSetStructuredErrorFunc(s, records_xml_error);
+        diag_free(quiet);
     }
     free(deferred);
     s->src = NULL;
@@ -456,6 +527,7 @@ void records_index_free(records_index *ix)
         free(ix->refs[i].what);
     }
     free(ix->refs);
+    free(ix->failed);
     for (size_t i = 0; i < ix->nmembers; i++) {
         free(ix->member_xml[i]);
         free(ix->member_org[i]);

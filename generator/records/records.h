@@ -1,8 +1,9 @@
 /* records — loading campaign records safely, and the index that resolves references across files.
  *
- * Inputs are XML files in the campaign namespace (schemas/campaign.xsd). Offices split records per
- * unit, so a run holds at most one input file's DOM at a time, plus a small index of the shared
- * context (the campaign, units and organisations — never members) that every file refers to.
+ * Inputs are XML files in the campaign namespace (schemas/campaign.xsd). A run holds a piece of
+ * one input file at a time (a run of its records, records_reader), plus a small index of the
+ * shared context (the campaign, units and organisations — never members) that every file refers
+ * to, so its memory follows the largest record, not the largest file.
  *
  * Loading refuses what could hurt: DOCTYPE/entities (XXE, billion laughs, quadratic blowup),
  * network access, invalid UTF-8, excessive depth or size. */
@@ -17,19 +18,45 @@
 
 #define WENSHU_NS "urn:wenshu:campaign:1"
 
-/* Parses one file safely (no validation). NULL after reporting through d. */
+/* Parses one file safely (no validation), whole: for the commands that need a file as one tree
+ * (merge, preview, sheets). Files over 64 MiB or a million nodes are refused. NULL after
+ * reporting through d. */
 xmlDocPtr records_parse_file(const char *path, diag *d);
 
 /* Reads paths[0..n) in order, ahead of the caller on `threads` helper threads (at least one; each
- * at most a file ahead — records_read.c): records_reader_next_doc gives what records_parse_file
- * would, already unqualified, and reports the file's problems through d then, as if it had parsed
- * the file itself. NULL at the end. d is also where libxml2 reports to in this thread meanwhile.
- * Close before fork(). */
+ * at most a piece ahead — records_read.c), each file as a sequence of PIECES: a piece is a
+ * document with the file's root element holding a run of its records (children of the root),
+ * in order, at most 500 records or about 1 MiB of the file — so a pass holds a piece at a time,
+ * never a large file. A file of fewer records is one piece: exactly what records_parse_file
+ * gives. An absolute path (/wenshu/unit) in a piece sees the records of that piece.
+ *
+ * records_reader_next_piece gives the next piece, already unqualified, and reports the file's
+ * problems through d then, as if it had read the file itself: p->doc is the piece, p->file the
+ * index of its file in paths, p->piece its position in the file (from 0), p->last set on a
+ * file's last piece. A file that cannot be read (or turns out not well-formed after some pieces)
+ * gives p->doc NULL with p->last set. Returns 0 at the end. d is also where libxml2 reports to in
+ * this thread meanwhile. Close before fork(). */
 typedef struct records_reader records_reader;
+typedef struct {
+    xmlDocPtr doc;
+    size_t file, piece;
+    int last;
+} records_piece;
 records_reader *records_reader_open(char *const *paths, size_t n, unsigned threads, diag *d);
-xmlDocPtr records_reader_next_doc(records_reader *r, diag *d);
-void records_reader_done_doc(records_reader *r, xmlDocPtr doc); /* frees it (on the thread) */
+int records_reader_next_piece(records_reader *r, records_piece *p, diag *d);
+void records_reader_done_piece(records_reader *r, records_piece *p); /* frees p->doc (on the thread) */
 void records_reader_close(records_reader *r);
+
+/* A single-threaded walk through the pieces of one file, as records_reader cuts them (the same
+ * pieces, in the same order), for a build's workers, which go back to a record's piece by its
+ * position. records_file_piece gives piece number `piece` of path, parsed and unqualified (not
+ * validated), reading on from the piece it gave last when it can, from the file's start when it
+ * must; NULL after reporting through d (the file can no longer be read, or has fewer pieces).
+ * The piece stays valid until the next call or records_file_close. */
+typedef struct records_file records_file;
+records_file *records_file_open(void);
+xmlDocPtr records_file_piece(records_file *f, const char *path, size_t piece, diag *d);
+void records_file_close(records_file *f);
 
 /* After validation, moves every element of doc out of the campaign namespace, so that template
  * authors write //member rather than //c:member. Attributes are untouched. */
@@ -105,7 +132,7 @@ size_t records_member_owners(const records_index *ix, xmlNodePtr member, xmlNode
 
 /* Counts of what an index build saw, for the summary of `wenshu check`. */
 typedef struct {
-    size_t files, io_failures;
+    size_t files, io_failures, data_failures;
     size_t campaigns, units, organisations, members;
 } records_stats;
 void records_index_stats(const records_index *ix, records_stats *out);

@@ -1,19 +1,23 @@
-/* records_load — reading one records file safely: size cap, UTF-8 and control characters checked
- * on the raw bytes, DOCTYPE/entity declarations refused before libxml2 sees them (the quadratic
- * blowup passes the parser's own limits), then a parse with no network, no DTD, no entity
- * substitution and libxml2's default depth and text limits (never XML_PARSE_HUGE). */
+/* records_load — what makes reading a records file safe, and where its messages point: libxml2's
+ * global state (no entity loader but for the schema; messages routed to a diag), positions of
+ * nodes in the source text, and the pre-scan: size caps, UTF-8 and control characters checked on
+ * the raw bytes, DOCTYPE/entity declarations refused before libxml2 sees them (the quadratic
+ * blowup passes the parser's own limits). The parse itself, with no network, no DTD, no entity
+ * substitution and libxml2's default depth and text limits (never XML_PARSE_HUGE), is
+ * records_stream.c's. */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 
+#include "base/i18n.h"
 #include "records/records_int.h"
-
-#define PARSE_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES | XML_PARSE_NOBLANKS | XML_PARSE_COMPACT)
 
 /* ------------------------------------------------------------------ global libxml2 state */
 
@@ -70,7 +74,7 @@ static void tidy_message(const char *in, char *out, size_t outlen)
     char *huge = strstr(out, " use XML_PARSE_HUGE option");
     if (huge) *huge = 0; /* the advice is for programmers, and we refuse it on purpose */
     if (!strncmp(out, "Excessive depth in document", 27))
-        snprintf(out, outlen, "elements nested more than %u levels deep: refused", xmlParserMaxDepth);
+        snprintf(out, outlen, _("elements nested more than %u levels deep: refused"), xmlParserMaxDepth);
 }
 
 /* "Element 'member', attribute 'gender': …" — the attribute a schema error is about. */
@@ -96,6 +100,15 @@ void records_xml_error(void *ctx, xmlErrorPtr e)
     char msg[1500];
     tidy_message(e->message, msg, sizeof msg);
     diag_loc loc = {0};
+    if (e->node && s->src && e->domain == XML_FROM_SCHEMASV && ((xmlNodePtr)e->node)->doc == s->src->doc) {
+        /* About the root's content: libxml2 reports one such error for an element; a file read in
+         * pieces repeats its root in each, and must not repeat the error. */
+        xmlNodePtr n = e->node, root = xmlDocGetRootElement(s->src->doc);
+        if (n == root || (n->parent == root && e->code == XML_SCHEMAV_ELEMENT_CONTENT)) {
+            if (s->root_reported) return;
+            s->root_reported = 1;
+        }
+    }
     if (e->node && s->src && (e->domain == XML_FROM_SCHEMASV || e->domain == XML_FROM_SCHEMASP) &&
         ((xmlNodePtr)e->node)->doc == s->src->doc) {
         char attr[100];
@@ -116,6 +129,23 @@ void records_xml_error(void *ctx, xmlErrorPtr e)
 
 /* ------------------------------------------------------------------ source positions */
 
+static int cmp_big(const void *a, const void *b)
+{
+    const void *x = ((const records_big_line *)a)->node, *y = ((const records_big_line *)b)->node;
+    return x < y ? -1 : x > y;
+}
+
+long records_node_line(const records_src *src, xmlNodePtr node)
+{
+    if (src && src->nbig && node->type == XML_ELEMENT_NODE && node->line == 65535) {
+        records_big_line key = {node, 0};
+        const records_big_line *b = bsearch(&key, src->big, src->nbig, sizeof *src->big, cmp_big);
+        if (b) return b->line;
+    }
+    return xmlGetLineNo(node);
+}
+
+/* The line holding byte off of src->buf. */
 static long line_of_offset(const records_src *src, size_t off)
 {
     size_t lo = 0, hi = src->nlines;
@@ -124,22 +154,23 @@ static long line_of_offset(const records_src *src, size_t off)
         if (src->line_start[mid] <= off) lo = mid;
         else hi = mid;
     }
-    return (long)lo + 1;
+    return src->first_line + (long)lo;
 }
 
+/* The column of byte off on line (in src->buf); 0 when the line starts before buf. */
 static long col_of_offset(const records_src *src, long line, size_t off)
 {
+    if (line == src->first_line && src->partial) return 0;
     long col = 1;
-    size_t from = src->line_start[line - 1];
-    if (line == 1 && src->buf.len >= 3 && !memcmp(src->buf.data, "\xEF\xBB\xBF", 3)) from = 3; /* BOM */
-    for (size_t i = from; i < off && i < src->buf.len; i++)
+    for (size_t i = src->line_start[line - src->first_line]; i < off && i < src->buf.len; i++)
         if (((unsigned char)src->buf.data[i] & 0xC0) != 0x80) col++;
     return col;
 }
 
 static size_t line_end(const records_src *src, long line)
 {
-    return (size_t)line < src->nlines ? src->line_start[line] : src->buf.len;
+    size_t k = (size_t)(line - src->first_line);
+    return k + 1 < src->nlines ? src->line_start[k + 1] : src->buf.len;
 }
 
 /* Whether the tag starting at p (just after '<') is named name, with or without a prefix. */
@@ -176,16 +207,16 @@ diag_loc records_locate(const records_src *src, xmlNodePtr node, const char *att
     while (node && node->type != XML_ELEMENT_NODE) node = node->parent;
     if (!node) return loc;
     loc.record = records_record_id(node);
-    long line = xmlGetLineNo(node);
+    long line = records_node_line(src, node);
     if (line <= 0) return loc;
     loc.line = line;
-    if (!src->line_start || (size_t)line > src->nlines) return loc;
+    if (!src->line_start || line < src->first_line || (size_t)(line - src->first_line) >= src->nlines) return loc;
 
     /* libxml2 records the line where the start tag ends; look back a little for where it begins. */
     const char *buf = src->buf.data;
     size_t tag = (size_t)-1;
-    for (long l = line; l >= 1 && l > line - 50 && tag == (size_t)-1; l--) {
-        size_t b = src->line_start[l - 1], e = line_end(src, l);
+    for (long l = line; l >= src->first_line && l > line - 50 && tag == (size_t)-1; l--) {
+        size_t b = src->line_start[l - src->first_line], e = line_end(src, l);
         for (size_t i = b; i + 1 < e; i++)
             if (buf[i] == '<' && tag_named(buf + i + 1, buf + e, (const char *)node->name)) {
                 tag = i;
@@ -217,16 +248,58 @@ diag_loc records_locate(const records_src *src, xmlNodePtr node, const char *att
     return loc;
 }
 
+void records_src_free(records_src *src)
+{
+    if (!src) return;
+    if (src->doc) xmlFreeDoc(src->doc);
+    ws_buf_free(&src->buf);
+    free(src->line_start);
+    free(src->big);
+    memset(src, 0, sizeof *src);
+}
+
 /* ------------------------------------------------------------------ pre-scan */
 
-static void report_at(records_safety *s, const records_src *src, size_t off, const char *fmt, const char *arg)
+/* The pre-scan reads the file once, in blocks, before libxml2 sees any of it: nothing it holds
+ * grows with the file. Each byte is looked at with at least LOOKAHEAD bytes after it in the block
+ * (fewer only at the end of the file), enough for a UTF-8 sequence, a character reference, a
+ * declaration's keyword or a record's tag name. */
+#define SCAN_BLOCK ((size_t)256 << 10)
+#define LOOKAHEAD 24
+
+typedef enum { SC_TEXT, SC_STAG, SC_ETAG, SC_COMMENT, SC_PI, SC_CDATA, SC_DECL } scan_state;
+
+typedef struct {
+    const char *path;
+    records_safety *s;
+    int whole;              /* the file is read whole: the caps are the file's */
+    long line, col;         /* of the byte at hand */
+    long run_line, run_col; /* where the current run without '<' or '>' began */
+    size_t run, nodes, rec_nodes, rec_start;
+    int depth;              /* elements open: the root is 1, a record 2 */
+    scan_state st;
+    char quote;
+    int blank;
+    char prev;              /* the byte before, in a tag (a '/' before '>' closes it) */
+    char h1, h2;            /* the two bytes before (the end of a comment, PI or CDATA section) */
+    /* The record the bytes belong to, as record_before found it: set at a record's start tag
+     * (its id when the tag has come by), cleared at a record's end tag. */
+    char rec_id[80];
+    int in_record_tag;
+    ws_buf tag;             /* the record start tag so far (its first 4 KiB) */
+    /* The first DOCTYPE and ENTITY declarations, refused once the bytes are otherwise sound. */
+    int have_decl[2];
+    long decl_line[2], decl_col[2];
+} scan;
+
+static void tag_id(scan *sc);
+
+static void scan_report(scan *sc, long line, long col, int with_record, const char *fmt, const char *arg)
 {
-    diag_loc loc = {.file = src->path};
-    if (src->nlines) {
-        loc.line = line_of_offset(src, off);
-        loc.col = col_of_offset(src, loc.line, off);
-    }
-    diag_report(s->d, DIAG_ERROR, loc, fmt, arg);
+    if (sc->in_record_tag) tag_id(sc); /* the byte is in a record's start tag: its id so far */
+    diag_loc loc = {.file = sc->path, .line = line, .col = col,
+                    .record = with_record && sc->rec_id[0] ? sc->rec_id : NULL};
+    diag_report(sc->s->d, DIAG_ERROR, loc, fmt, arg);
 }
 
 /* Whether the tag name at p (after '<' or "</", an optional prefix before ':') is that of a
@@ -244,54 +317,18 @@ static int record_tag(const char *p, const char *end)
     return 0;
 }
 
-/* The id of the record whose text holds byte off, found in the bytes before the DOM exists: the
- * nearest record start tag before off, unless a record's end tag comes first (off is then between
- * records). Copied into id (empty when there is none). */
-static void record_before(const records_src *src, size_t off, char *id, size_t idlen)
+/* The id attribute of the record start tag collected so far, into sc->rec_id. */
+static void tag_id(scan *sc)
 {
-    const char *p = src->buf.data, *end = p + src->buf.len;
-    id[0] = 0;
-    for (size_t i = off < src->buf.len ? off : src->buf.len; i-- > 0;) {
-        if (p[i] != '<') continue;
-        if (i + 1 < src->buf.len && p[i + 1] == '/') {
-            if (record_tag(p + i + 2, end)) return;
-            continue;
-        }
-        if (!record_tag(p + i + 1, end)) continue;
-        const char *gt = memchr(p + i, '>', (size_t)(end - (p + i)));
-        const char *tag_end = gt ? gt : end;
-        for (const char *a = p + i; a + 4 < tag_end; a++) {
-            if ((a[0] != ' ' && a[0] != '\t' && a[0] != '\n' && a[0] != '\r') || memcmp(a + 1, "id=", 3)) continue;
-            char quote = a[4];
-            if (quote != '"' && quote != '\'') break;
-            const char *v = a + 5, *ve = memchr(v, quote, (size_t)(tag_end - v));
-            if (ve) snprintf(id, idlen, "%.*s", (int)(ve - v < 64 ? ve - v : 64), v);
-            break;
-        }
+    const char *t = sc->tag.data, *end = t + sc->tag.len;
+    for (const char *a = t; a + 4 < end; a++) {
+        if ((a[0] != ' ' && a[0] != '\t' && a[0] != '\n' && a[0] != '\r') || memcmp(a + 1, "id=", 3)) continue;
+        char quote = a[4];
+        if (quote != '"' && quote != '\'') return;
+        const char *v = a + 5, *ve = memchr(v, quote, (size_t)(end - v));
+        if (ve) snprintf(sc->rec_id, sizeof sc->rec_id, "%.*s", (int)(ve - v < 64 ? ve - v : 64), v);
         return;
     }
-}
-
-/* report_at, naming the record the byte belongs to (record_before). */
-static void report_in_record(records_safety *s, const records_src *src, size_t off, const char *fmt, const char *arg)
-{
-    char id[80];
-    record_before(src, off, id, sizeof id);
-    diag_loc loc = {.file = src->path, .record = id[0] ? id : NULL};
-    if (src->nlines) {
-        loc.line = line_of_offset(src, off);
-        loc.col = col_of_offset(src, loc.line, off);
-    }
-    diag_report(s->d, DIAG_ERROR, loc, fmt, arg);
-}
-
-static void add_line(records_src *src, size_t *cap, size_t start)
-{
-    if (src->nlines == *cap) {
-        *cap = *cap ? *cap * 2 : 1024;
-        src->line_start = ws_xrealloc(src->line_start, *cap * sizeof *src->line_start);
-    }
-    src->line_start[src->nlines++] = start;
 }
 
 /* Characters no record may hold, however they are written (raw or as a character reference):
@@ -323,187 +360,203 @@ static long char_ref(const char *p, size_t len)
     return i > start && i < len && p[i] == ';' ? v : -1;
 }
 
-/* Completes the line table from byte from on, so a position reported before the end is right. */
-static void finish_lines(records_src *src, size_t *cap, size_t from)
+static int starts(const char *p, size_t avail, const char *lit)
 {
-    for (size_t j = from; j < src->buf.len; j++)
-        if (src->buf.data[j] == '\n') add_line(src, cap, j + 1);
+    size_t n = strlen(lit);
+    return avail >= n && !memcmp(p, lit, n);
 }
 
-/* One pass over the bytes: the line table, UTF-8, characters refused (raw or as references),
- * overlong text runs, and the number of nodes the DOM would hold (elements, attributes, comments,
- * processing instructions: each '<' that does not close a tag, each '=' inside a tag), so memory
- * is bounded before libxml2 allocates any of it. */
-static int prescan(records_src *src, records_safety *s)
+/* Scans p[0..len) (at offset `at` of the file); with more to come, stops LOOKAHEAD bytes short
+ * of the end and returns how far it got. -1 after reporting a refused byte. */
+static long scan_block(scan *sc, const char *p, size_t len, size_t at, int eof)
 {
-    const char *p = src->buf.data;
-    size_t len = src->buf.len, cap = 0, run = 0, nodes = 0;
-    int in_tag = 0;
-    char quote = 0;
-    add_line(src, &cap, 0);
-    size_t i = len >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3) ? 3 : 0;
-    int blank = 1;
-    while (i < len) {
+    size_t stop = eof ? len : len > LOOKAHEAD ? len - LOOKAHEAD : 0;
+    size_t i = 0;
+    while (i < stop) {
         unsigned char c = (unsigned char)p[i];
+        size_t avail = len - i;
         uint32_t cp = c;
         int n = 1;
         if (c >= 0x80) {
-            n = ws_utf8_decode(p + i, len - i, &cp);
+            n = ws_utf8_decode(p + i, avail, &cp);
             if (n < 0) {
-                finish_lines(src, &cap, i);
                 char hex[8];
                 snprintf(hex, sizeof hex, "0x%02X", c);
-                report_at(s, src, i, "invalid UTF-8 (byte %s): records files must be UTF-8", hex);
-                return 0;
+                scan_report(sc, sc->line, sc->col, 0,
+                            _("invalid UTF-8 (byte %s): records files must be UTF-8. This file is in another "
+                              "encoding (such as GBK, in which WPS, Excel and Notepad may save) and does not say "
+                              "which: save it again as UTF-8 (in WPS, Excel or Notepad: File > Save As, then choose "
+                              "the encoding UTF-8), or name its encoding in its first line, "
+                              "<?xml version=\"1.0\" encoding=\"GBK\"?>"),
+                            hex);
+                return -1;
             }
         }
-        if (c == '\n') add_line(src, &cap, i + 1);
-        long ref = c == '&' ? char_ref(p + i, len - i) : -1;
+        long ref = c == '&' ? char_ref(p + i, avail) : -1;
         if (refused_char(cp) || (ref >= 0 && refused_char((uint32_t)ref))) {
-            finish_lines(src, &cap, i + 1);
             char u[64];
-            if (ref >= 0)
-                snprintf(u, sizeof u, "U+%04lX（写作 %.*s）", ref, (int)(strchr(p + i, ';') - (p + i) + 1), p + i);
-            else
+            if (ref >= 0) {
+                const char *semi = memchr(p + i, ';', avail);
+                snprintf(u, sizeof u, "U+%04lX（写作 %.*s）", ref, (int)(semi - (p + i) + 1), p + i);
+            } else {
                 snprintf(u, sizeof u, "U+%04X", (unsigned)cp);
-            report_in_record(s, src, i, "记录中不允许出现控制字符 %s，请删去", u);
-            return 0;
-        }
-        if (in_tag) {
-            if (quote) {
-                if (c == (unsigned char)quote) quote = 0;
-            } else if (c == '"' || c == '\'') {
-                quote = (char)c;
-            } else if (c == '=') {
-                nodes++;
-            } else if (c == '>') {
-                in_tag = 0;
             }
-        } else if (c == '<' && i + 1 < len && p[i + 1] != '/') {
-            nodes++;
-            in_tag = p[i + 1] != '!' && p[i + 1] != '?';
+            scan_report(sc, sc->line, sc->col, 1, "记录中不允许出现控制字符 %s，请删去", u);
+            return -1;
         }
-        if (nodes > RECORDS_MAX_NODES) {
-            finish_lines(src, &cap, i + 1);
-            report_in_record(s, src, i, "文件的元素和属性超过 %s 个（内存上限）：请按单位拆分记录文件", "1 000 000");
-            return 0;
+        size_t off = at + i;
+        if (c == '<') {
+            for (int k = 0; k < 2; k++)
+                if (!sc->have_decl[k] && starts(p + i, avail, k ? "<!ENTITY" : "<!DOCTYPE")) {
+                    sc->have_decl[k] = 1;
+                    sc->decl_line[k] = sc->line;
+                    sc->decl_col[k] = sc->col;
+                }
         }
-        if (c == '<' || c == '>') run = 0;
-        else if (++run > RECORDS_MAX_RUN) {
-            finish_lines(src, &cap, i + 1);
-            report_at(s, src, i - run + 1,
-                      "text or attribute value longer than %s bytes: refused (a record's text is at most 20 000 characters)",
-                      "1 048 576");
-            return 0;
+        switch (sc->st) {
+        case SC_TEXT:
+            if (c != '<') break;
+            if (avail > 1 && p[i + 1] == '/') {
+                sc->st = SC_ETAG;
+                if (record_tag(p + i + 2, p + len)) sc->rec_id[0] = 0;
+                break;
+            }
+            sc->nodes++;
+            sc->rec_nodes++;
+            if (starts(p + i, avail, "<!--")) sc->st = SC_COMMENT;
+            else if (starts(p + i, avail, "<![CDATA[")) sc->st = SC_CDATA;
+            else if (avail > 1 && p[i + 1] == '!') sc->st = SC_DECL;
+            else if (avail > 1 && p[i + 1] == '?') sc->st = SC_PI;
+            else {
+                sc->st = SC_STAG;
+                sc->prev = 0;
+                if (++sc->depth == 2) {
+                    sc->rec_nodes = 1;
+                    sc->rec_start = off;
+                }
+                sc->in_record_tag = record_tag(p + i + 1, p + len);
+                if (sc->in_record_tag) {
+                    sc->rec_id[0] = 0;
+                    sc->tag.len = 0;
+                }
+            }
+            break;
+        case SC_STAG:
+            if (sc->in_record_tag && sc->tag.len < 4096) ws_buf_put(&sc->tag, p + i, (size_t)n);
+            if (sc->quote) {
+                if (c == (unsigned char)sc->quote) sc->quote = 0;
+            } else if (c == '"' || c == '\'') {
+                sc->quote = (char)c;
+            } else if (c == '=') {
+                sc->nodes++;
+                sc->rec_nodes++;
+            } else if (c == '>') {
+                sc->st = SC_TEXT;
+                if (sc->prev == '/') sc->depth--;
+                if (sc->in_record_tag) tag_id(sc);
+                sc->in_record_tag = 0;
+            }
+            sc->prev = (char)c;
+            break;
+        case SC_ETAG:
+            if (c == '>') {
+                sc->st = SC_TEXT;
+                sc->depth--;
+            }
+            break;
+        case SC_COMMENT:
+            if (c == '>' && sc->h1 == '-' && sc->h2 == '-') sc->st = SC_TEXT;
+            break;
+        case SC_PI:
+            if (c == '>' && sc->h1 == '?') sc->st = SC_TEXT;
+            break;
+        case SC_CDATA:
+            if (c == '>' && sc->h1 == ']' && sc->h2 == ']') sc->st = SC_TEXT;
+            break;
+        case SC_DECL:
+            if (c == '>') sc->st = SC_TEXT;
+            break;
         }
-        if (blank && c != ' ' && c != '\t' && c != '\n' && c != '\r') blank = 0;
+        if (sc->whole ? sc->nodes > RECORDS_MAX_NODES : sc->depth >= 2 && sc->rec_nodes > RECORDS_MAX_NODES) {
+            scan_report(sc, sc->line, sc->col, 1,
+                        sc->whole ? _("the file has more than %s elements and attributes (the memory limit): split the records per unit")
+                                  : _("a record with more than %s elements and attributes (the memory limit): "
+                                      "refused"),
+                        "1 000 000");
+            return -1;
+        }
+        if (!sc->whole && sc->depth >= 2 && off - sc->rec_start > RECORDS_MAX_RECORD) {
+            scan_report(sc, sc->line, sc->col, 1, _("a record longer than %s MiB: refused"), "64");
+            return -1;
+        }
+        if (c == '<' || c == '>') {
+            sc->run = 0;
+        } else {
+            if (sc->run++ == 0) sc->run_line = sc->line, sc->run_col = sc->col;
+            if (sc->run > RECORDS_MAX_RUN) {
+                scan_report(sc, sc->run_line, sc->run_col, 0,
+                            _("text or attribute value longer than %s bytes: refused (a record's text is at most 20 000 characters)"),
+                            "1 048 576");
+                return -1;
+            }
+        }
+        if (sc->blank && c != ' ' && c != '\t' && c != '\n' && c != '\r') sc->blank = 0;
+        if (c == '\n') sc->line++, sc->col = 1;
+        else sc->col++;
+        sc->h2 = sc->h1;
+        sc->h1 = (char)c;
         i += (size_t)n;
     }
-    src->nodes = nodes;
-    if (blank) {
-        diag_report(s->d, DIAG_ERROR, (diag_loc){.file = src->path},
-                    "file is empty: expected a <wenshu xmlns=\"%s\"> document", WENSHU_NS);
+    return (long)i;
+}
+
+int records_prescan(int fd, const char *path, int whole, records_safety *s)
+{
+    scan sc = {.path = path, .s = s, .whole = whole, .line = 1, .col = 1, .blank = 1};
+    char *block = ws_xmalloc(SCAN_BLOCK + LOOKAHEAD);
+    size_t have = 0, at = 0;
+    int ok = 1, first = 1;
+    for (;;) {
+        ssize_t got = read(fd, block + have, SCAN_BLOCK + LOOKAHEAD - have);
+        if (got < 0) {
+            if (errno == EINTR) continue;
+            diag_report(s->d, DIAG_ERROR, (diag_loc){.file = path}, _("cannot read: read error: %s"), strerror(errno));
+            ok = -1;
+            break;
+        }
+        have += (size_t)got;
+        int eof = got == 0;
+        size_t from = 0;
+        if (first && have >= 3 && !memcmp(block, "\xEF\xBB\xBF", 3)) from = 3, at = 3; /* BOM */
+        if (first && (have >= 3 || eof)) first = 0;
+        else if (first) continue;
+        long done = scan_block(&sc, block + from, have - from, at, eof);
+        if (done < 0) {
+            ok = 0;
+            break;
+        }
+        at += (size_t)done;
+        memmove(block, block + from + done, have - from - (size_t)done);
+        have -= from + (size_t)done;
+        if (eof) break;
+    }
+    free(block);
+    ws_buf_free(&sc.tag);
+    if (ok != 1) return ok;
+    if (sc.blank) {
+        diag_report(s->d, DIAG_ERROR, (diag_loc){.file = path},
+                    _("file is empty: expected a <wenshu xmlns=\"%s\"> document"), WENSHU_NS);
         return 0;
     }
     /* Entity declarations are what XXE, billion laughs and the quadratic blowup are made of; records
      * never need a DTD, so any declaration is refused outright. */
-    static const char *const decls[] = {"<!DOCTYPE", "<!ENTITY"};
-    for (size_t k = 0; k < 2; k++) {
-        const char *hit = memmem(p, len, decls[k], strlen(decls[k]));
-        if (hit) {
-            report_at(s, src, (size_t)(hit - p),
-                      "%s declaration refused: records files may not declare a DTD or entities (they can read "
-                      "local files or exhaust memory)", decls[k] + 2);
+    static const char *const decls[] = {"DOCTYPE", "ENTITY"};
+    for (int k = 0; k < 2; k++)
+        if (sc.have_decl[k]) {
+            diag_report(s->d, DIAG_ERROR, (diag_loc){.file = path, .line = sc.decl_line[k], .col = sc.decl_col[k]},
+                        _("%s declaration refused: records files may not declare a DTD or entities (they can read "
+                          "local files or exhaust memory)"), decls[k]);
             return 0;
         }
-    }
     return 1;
-}
-
-/* ------------------------------------------------------------------ load */
-
-void records_src_free(records_src *src)
-{
-    if (!src) return;
-    if (src->doc) xmlFreeDoc(src->doc);
-    ws_buf_free(&src->buf);
-    free(src->line_start);
-    memset(src, 0, sizeof *src);
-}
-
-records_load_status records_load(const char *path, records_src *src, records_safety *s)
-{
-    memset(src, 0, sizeof *src);
-    src->path = path;
-    s->src = src; /* the error handler locates nodes in it; stays set for the caller's validation */
-    records_load_status status = LOAD_DATA_ERROR;
-
-    struct stat st;
-    char err[300];
-    if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && (unsigned long long)st.st_size > RECORDS_MAX_FILE) {
-        diag_report(s->d, DIAG_ERROR, (diag_loc){.file = path},
-                    "file is %lld bytes, over the limit of %u MiB: split the records per unit",
-                    (long long)st.st_size, RECORDS_MAX_FILE >> 20);
-        goto out;
-    }
-    if (ws_read_file(path, RECORDS_MAX_FILE, &src->buf, err, sizeof err) < 0) {
-        diag_report(s->d, DIAG_ERROR, (diag_loc){.file = path}, "cannot read: %s", err);
-        status = LOAD_IO_ERROR;
-        goto out;
-    }
-    if (!prescan(src, s)) goto out;
-    if (s->admit && !s->admit(s->admit_ctx, src->nodes)) {
-        status = LOAD_IO_ERROR; /* the reader is closing: nobody will look at this file */
-        goto out;
-    }
-
-    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
-    if (!ctxt) {
-        fputs("wenshu: out of memory\n", stderr);
-        abort();
-    }
-    long before = s->errors;
-    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, src->buf.data, (int)src->buf.len, path, "UTF-8", PARSE_OPTIONS);
-    int well_formed = ctxt->wellFormed;
-    xmlFreeParserCtxt(ctxt);
-    if (!doc || !well_formed) {
-        if (s->errors == before)
-            diag_report(s->d, DIAG_ERROR, (diag_loc){.file = path}, "not well-formed XML");
-        if (doc) xmlFreeDoc(doc);
-        goto out;
-    }
-    if (doc->intSubset || doc->extSubset) { /* the pre-scan should have caught it; never trust one guard */
-        diag_report(s->d, DIAG_ERROR, (diag_loc){.file = path}, "DOCTYPE declaration refused");
-        xmlFreeDoc(doc);
-        goto out;
-    }
-    xmlNodePtr root = xmlDocGetRootElement(doc);
-    if (!root || strcmp((const char *)root->name, "wenshu") || !root->ns ||
-        strcmp((const char *)root->ns->href, WENSHU_NS)) {
-        diag_loc loc = root ? records_locate(src, root, NULL) : (diag_loc){.file = path};
-        diag_report(s->d, DIAG_ERROR, loc, "the root element must be <wenshu xmlns=\"%s\">, not <%s>%s%s", WENSHU_NS,
-                    root ? (const char *)root->name : "?", root && root->ns ? " in namespace " : "",
-                    root && root->ns ? (const char *)root->ns->href : "");
-        xmlFreeDoc(doc);
-        goto out;
-    }
-    src->doc = doc;
-    status = LOAD_OK;
-out:
-    return status;
-}
-
-xmlDocPtr records_parse_file(const char *path, diag *d)
-{
-    records_safety s = {0};
-    records_safety_begin(&s, d, NULL);
-    records_src src;
-    xmlDocPtr doc = NULL;
-    if (records_load(path, &src, &s) == LOAD_OK) {
-        doc = src.doc;
-        src.doc = NULL;
-    }
-    records_src_free(&src);
-    records_safety_end(&s);
-    return doc;
 }

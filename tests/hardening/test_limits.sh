@@ -10,14 +10,18 @@ cd "$ROOT"
 S=samples
 DATA=($S/campaign.xml $S/members-mzj.xml $S/members-fly.xml)
 
-# ---- records: 1 000 000 nodes per file, refused before the DOM is built
+# ---- records: 1 000 000 nodes per record, refused before the DOM is built; a file is read in
+# pieces (records.h), so its size alone costs no memory
 python3 - "$TMP" <<'PY'
 import sys
 d = sys.argv[1]
 head = '<wenshu xmlns="urn:wenshu:campaign:1">'
-# 64 MiB of <x/>: 16 million elements, 2.3 GB of DOM before the cap
+# 64 MiB of <x/>: 16 million elements, 2.3 GB of DOM if read whole
 with open(d + "/xbomb.xml", "w") as f:
     f.write(head + "<x/>" * (16 * 1024 * 1024 - 20) + "</wenshu>")
+# one record of a million and one elements
+with open(d + "/rbomb.xml", "w") as f:
+    f.write(head + '<member id="M1">' + "<x/>" * 1000001 + "</member></wenshu>")
 # just under the cap: 999 990 nodes (elements and attributes)
 with open(d + "/xnear.xml", "w") as f:
     f.write(head + '<x a="1"/>' * 499990 + "</wenshu>")
@@ -28,22 +32,27 @@ PY
 bounded "$WENSHU" check "$TMP/xbomb.xml"
 assert_no_crash "64 MiB of <x/> (16 million elements)"
 assert_status 1 "64 MiB of <x/> is refused"
-assert_contains "$ERR" "xbomb.xml:1:4000031: 错误：文件的元素和属性超过 1 000 000 个（内存上限）" "refused at the node past the cap, with its position"
+assert_contains "$ERR" "xbomb.xml:1:39: error: Element 'x': This element is not expected" "refused by the schema, at the first <x/>"
+assert_eq "$(grep -c "Element 'x'" <<<"$ERR")" 1 "once, though the file is read in thousands of pieces"
 # Memory bounds are the documented figures; AddressSanitizer's shadow memory and quarantine
 # multiply a process's footprint, so under it (make sanitize) the bounds are five times looser.
 mem_scale=1; [ -n "${SANITIZED:-}" ] && mem_scale=5
 assert "64 MiB of <x/>: peak memory under $((100 * mem_scale)) MiB (was 2.3 GB)" [ "$RSS_KB" -lt $((100 * 1024 * mem_scale)) ]
+bounded "$WENSHU" check "$TMP/rbomb.xml"
+assert_no_crash "one record of a million elements"
+assert_status 1 "a record over the node cap is refused"
+assert_contains "$ERR" "rbomb.xml:1:4000047: 错误：记录 M1：一条记录的元素和属性超过 1 000 000 个（内存上限），拒绝读取" \
+    "refused at the node past the cap, with its position and record"
+assert "a record over the node cap: peak memory under $((100 * mem_scale)) MiB" [ "$RSS_KB" -lt $((100 * 1024 * mem_scale)) ]
 bounded "$WENSHU" check "$TMP/xnear.xml"
 assert_no_crash "999 990 nodes, just under the cap"
 assert "999 990 nodes: parsed in under $((250 * mem_scale)) MiB (about 200 bytes per node)" [ "$RSS_KB" -lt $((250 * 1024 * mem_scale)) ]
 assert_not_contains "$ERR" "内存上限" "a file under the cap is not refused for its size"
 
-# The ceiling across files: the files a pass holds at once cost at most 512 MiB together as
-# estimated before parsing (200 bytes per node, 8 per byte), whatever -j; peak memory stays under
-# 600 MiB. Five files just under the node cap took 779 MiB at -j 2 and 822 MiB at -j 4 before (a
-# DOM per reading thread, and each thread's malloc arena kept its pages); now 398 MiB. Three files
-# at both caps (61 MB of text in 999 990 nodes): 815 MiB at -j 2 and 1 079 MiB at -j 4 before,
-# now 431 MiB.
+# Many records across files and threads: a pass holds a piece per reading thread and one in use
+# (records_read.c), whatever -j. Before files were read in pieces, five files just under the
+# node cap took 779 MiB at -j 2 and three files at both caps 1 079 MiB at -j 4; the ceiling kept
+# here is the one of the budget that then bounded them.
 python3 - "$TMP" <<'PY'
 import sys
 d = sys.argv[1]

@@ -99,8 +99,9 @@ int main(void)
               records_parse_date("2005-+3-01") == 0 && records_parse_date("2005-13-01") == 0 &&
               records_parse_date("2005-03-0") == 0 && records_parse_date("") == 0,
           "dates: digits only, month and day in range, nothing short");
-    /* The read-ahead reader gives what records_parse_file gives, file by file, and says what is
-     * wrong with each file when the caller takes it — in order, as if read there and then. */
+    /* The read-ahead reader gives what records_parse_file gives, file by file (a small file is one
+     * piece), and says what is wrong with each file when the caller takes it — in order, as if
+     * read there and then. */
     char *mixed[] = {"samples/campaign.xml", "tests/records/fixtures/not-wellformed.xml", "samples/members-mzj.xml",
                      "tests/records/fixtures/hostile-invalid-utf8.xml", "samples/members-fly.xml"};
     /* One helper, as `-j 1` reads; three, each taking every third file, as `-j 3` does. */
@@ -111,9 +112,11 @@ int main(void)
         for (size_t i = 0; i < 5; i++) {
             diag_report(seq, DIAG_NOTE, (diag_loc){0}, "file %zu", i);
             diag_report(ahead, DIAG_NOTE, (diag_loc){0}, "file %zu", i);
-            xmlDocPtr a = records_parse_file(mixed[i], seq), b = records_reader_next_doc(rd, ahead);
+            records_piece pc;
+            xmlDocPtr a = records_parse_file(mixed[i], seq);
+            xmlDocPtr b = records_reader_next_piece(rd, &pc, ahead) ? pc.doc : NULL;
             if (a) records_unqualify(a);
-            same &= !a == !b;
+            same &= !a == !b && pc.file == i && pc.piece == 0 && pc.last;
             if (a && b) {
                 xmlChar *ta = NULL, *tb = NULL;
                 int la = 0, lb = 0;
@@ -124,8 +127,10 @@ int main(void)
                 xmlFree(tb);
             }
             xmlFreeDoc(a);
-            if (b) records_reader_done_doc(rd, b);
+            if (b) records_reader_done_piece(rd, &pc);
         }
+        records_piece end;
+        same &= !records_reader_next_piece(rd, &end, ahead);
         records_reader_close(rd);
         CHECK(same, "%u reading thread(s): the reader's documents are records_parse_file's, unqualified", threads);
         int msgs_same = diag_nmessages(seq) == diag_nmessages(ahead) && diag_count(seq, DIAG_ERROR) == 2 &&
@@ -177,9 +182,9 @@ int main(void)
 
     /* A reader closed early frees what its threads read ahead (valgrind/ASan see the rest). */
     records_reader *rd = records_reader_open(mixed, 5, 3, d);
-    xmlDocPtr first = records_reader_next_doc(rd, d);
-    CHECK(first != NULL, "a reader can be closed after one file");
-    records_reader_done_doc(rd, first);
+    records_piece first;
+    CHECK(records_reader_next_piece(rd, &first, d) && first.doc != NULL, "a reader can be closed after one file");
+    records_reader_done_piece(rd, &first);
     records_reader_close(rd);
     return TAP_DONE();
 }
