@@ -17,7 +17,8 @@ gives falls on both alike:
                removed before each run, so the timed command remakes it alone: its summary line is
                checked for "生成 1 个文件"), twice: with the records' layouts kept by the previous
                run (cli/volume_cache.h: what a rebuild after a correction finds) and with the
-               layout cache emptied first (every record laid out again); against one Node process
+               layout cache emptied first (every record laid out again); the per-record files are
+               checked by their stat (batch/statcache.h) but in the first run; against one Node process
                compiling one Typst document of all the notices.
 Times are of whole commands (bench.py's run_measured: wall clock and CPU from wait4, peak RSS);
 Node also reports its start-up (process start to a compiler with its fonts loaded) and the
@@ -180,8 +181,8 @@ def main():
 
         for key, label in (("w-vol-cold", "peers-wenshu-volume-cold"), ("w-vol", "peers-wenshu-volume")):
             shutil.rmtree(volume_dir, ignore_errors=True)
-            if key == "w-vol-cold":
-                shutil.rmtree(cache_dir, ignore_errors=True)
+            if key == "w-vol-cold":  # the layouts only: the per-record files' stat records stay (batch/statcache.h)
+                shutil.rmtree(os.path.join(cache_dir, "layouts"), ignore_errors=True)
             rows[key].append(run(label, i, comb_cmd))
             with open(os.path.join(WORK, f"{label}.{i}.0.log"), encoding="utf-8") as f:
                 summary = f.read()
@@ -276,7 +277,9 @@ def main():
         f"wenshu: `{show(comb_cmd)}` with every per-record file up to date (the volume alone is remade: "
         f"\"生成 1 个文件，{n} 个未变无需重做\"), one document with one font subset per face; \"layouts kept\": "
         "the records' display lists from the previous run's layout cache (what a rebuild after correcting a record "
-        "finds: cli/volume_cache.h), \"all laid out\": the cache emptied first, every record laid out again. "
+        "finds: cli/volume_cache.h), \"all laid out\": the layout cache emptied first, every record laid out again. "
+        "Both trust the per-record files' stat as recorded by an earlier run (batch/statcache.h); the first cold run "
+        "hashes the 500 files instead (made by the untimed build seconds before, too recent to be recorded). "
         f"Typst: one document of the {n} notices, each starting on an odd page with its own page numbers and a "
         "bookmark.",
         "",

@@ -15,6 +15,7 @@
 #include "batch/outscan.h"
 #include "batch/plan.h"
 #include "batch/run.h"
+#include "batch/statcache.h"
 #include "batch/volumes.h"
 #include "base/i18n.h"
 
@@ -159,11 +160,14 @@ int build_run(build_plan *p, const build_source *src, const build_options *o, di
     outscan_remove_temps(o->out, o->shard_n ? &mine : NULL);
     manifest_free(&mine);
 
-    /* What is unchanged. */
+    /* What is unchanged: a file whose stat is as recorded is not read again (statcache.h). */
+    statcache_read(&r.stats_old, o->stat_cache);
     for (size_t i = 0; i < p->n; i++) {
         if (!selected[i]) continue;
         const manifest_entry *e = manifest_find(&r.old, p->items[i].relpath);
-        if (!o->force && e && !strcmp(e->key, r.keys[i]) && manifest_file_matches(o->out, e)) {
+        int same = !o->force && e && !strcmp(e->key, r.keys[i]) ? statcache_check(&r.stats_old, &r.stats_now, o->out, e) : 0;
+        if (same) {
+            if (o->timing) same == STATCACHE_BY_STAT ? o->timing->by_stat++ : o->timing->hashed++;
             manifest_add(&r.made, e);
             r.unchanged++;
         } else {
@@ -198,6 +202,10 @@ int build_run(build_plan *p, const build_source *src, const build_options *o, di
             diag_report(d, DIAG_ERROR, (diag_loc){written, 0, 0, NULL}, "%s", err);
             status = EXIT_USAGE;
         }
+        /* Only a run holding OUT exclusively writes the side file. It is a cache: failing to
+         * write it is no error (the next run hashes the files instead), and the manifest's write
+         * just before has reported any trouble with OUT. */
+        if (status == EXIT_OK && !o->shard_n) statcache_write(o->stat_cache, &r.made, &r.stats_now, &r.stats_old, err, sizeof err);
     }
     if (status == EXIT_OK && o->shard_n) unlink(partial.data);
     /* Before waiting for OUT exclusively: a copy of this shard waiting for its lock holds OUT
@@ -230,6 +238,8 @@ int build_run(build_plan *p, const build_source *src, const build_options *o, di
     free(r.todo);
     manifest_free(&r.old);
     manifest_free(&r.made);
+    statcache_free(&r.stats_old);
+    statcache_free(&r.stats_now);
     ws_buf_free(&mpath);
     ws_buf_free(&partpath);
     ws_buf_free(&partial);

@@ -141,11 +141,15 @@ typedef struct {
     size_t nrecords;
     const char *style;      /* --style: a style name or file every form uses instead of its own; NULL: each its own */
     const char *version;    /* the program's identity (cli_program_identity), mixed into every key */
+    const char *stat_cache; /* the side file of the stat fast path (statcache.h); NULL: every output is hashed */
     const build_reporter *reporter; /* progress; NULL: none */
     /* When set, build_run fills it in: seconds spent before the workers start (naming, keys,
-     * what is unchanged), with the workers, and after them (the last batch, the manifest). */
+     * what is unchanged), with the workers, and after them (the last batch, the manifest); and
+     * of the unchanged outputs, how many were trusted by their stat and how many were read and
+     * hashed (statcache.h). */
     struct build_timing {
         double prepare, make, finish;
+        size_t by_stat, hashed;
     } *timing;
 } build_options;
 

@@ -14,6 +14,7 @@
 #include "batch/build.h"
 #include "batch/durable.h"
 #include "batch/manifest.h"
+#include "batch/statcache.h"
 
 /* One run's state, shared by build.c (which fills the first block) and the workers' callbacks. */
 typedef struct {
@@ -26,6 +27,8 @@ typedef struct {
     size_t ntodo;
     manifest old;       /* manifest.json as found (and, for a shard, its part before it) */
     const char *checkpoint_path; /* where to checkpoint the manifest; NULL: never */
+    statcache stats_old; /* OUT/manifest.json.stat as found (statcache.h) */
+    statcache stats_now; /* what this run knows of its outputs' files: noted as they are checked or made */
 
     /* Filled by run_make (and build.c's count of unchanged outputs). */
     manifest made;      /* entries for this run's selected outputs */

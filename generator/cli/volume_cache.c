@@ -6,9 +6,13 @@
  * everything before it. */
 #include "cli/volume_cache.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/util.h"
@@ -31,6 +35,7 @@ struct volume_cache {
     size_t next;          /* where the next lookup starts: records come in the order stored */
     const cache_entry *last; /* the entry volume_cache_get gave last, for volume_cache_note */
     size_t nmade;         /* records noted */
+    int used;             /* the file was read and is a cache of this program's */
     int changed;          /* a noted record was not the stored one at its place: */
     ws_buf made;          /* then the file to write, with the records noted so far */
 };
@@ -54,21 +59,140 @@ static uint64_t checksum(const unsigned char *p, size_t n)
     return h ^ (h >> 29);
 }
 
-/* The cache folder, or NULL for none (free() it). */
-static char *cache_dir(void)
+/* The cache's folder sub ("layouts", "outputs"), or NULL for none (free() it). */
+static char *cache_dir(const char *sub)
 {
     const char *own = getenv("WENSHU_CACHE_DIR");
     ws_buf b = {0};
     if (own) {
         if (!*own) return NULL;
-        ws_buf_printf(&b, "%s/layouts", own);
+        ws_buf_printf(&b, "%s/%s", own, sub);
     } else {
         const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-        if (xdg && *xdg == '/') ws_buf_printf(&b, "%s/wenshu/layouts", xdg);
-        else if (home && *home) ws_buf_printf(&b, "%s/.cache/wenshu/layouts", home);
+        if (xdg && *xdg == '/') ws_buf_printf(&b, "%s/wenshu/%s", xdg, sub);
+        else if (home && *home) ws_buf_printf(&b, "%s/.cache/wenshu/%s", home, sub);
         else return NULL;
     }
     return ws_buf_steal(&b);
+}
+
+/* The hex digest naming OUT's file in a cache folder: of OUT's real path (the same folder reached
+ * another way is the same cache; one not made yet by its parent's) and of what, if not NULL. */
+static void out_digest(const char *out, const char *what, char hex[SHA256_HEX_LEN + 1])
+{
+    char *real = realpath(out, NULL);
+    ws_buf b = {0};
+    if (!real) {
+        const char *slash = strrchr(out, '/');
+        char *parent = slash ? ws_xstrndup(out, slash == out ? 1 : (size_t)(slash - out)) : ws_xstrdup(".");
+        char *rp = realpath(parent, NULL);
+        if (rp) ws_buf_printf(&b, "%s/%s", strcmp(rp, "/") ? rp : "", slash ? slash + 1 : out);
+        free(rp);
+        free(parent);
+    }
+    sha256_state s;
+    sha256_begin(&s);
+    sha256_add_str(&s, real ? real : b.data ? b.data : out);
+    if (what) sha256_add_str(&s, what);
+    uint8_t d[SHA256_LEN];
+    sha256_end(&s, d);
+    sha256_hex(d, hex);
+    free(real);
+    ws_buf_free(&b);
+}
+
+/* ---- the bound: oldest-used files go first ---- */
+
+size_t volume_cache_max_bytes(void)
+{
+    const char *v = getenv("WENSHU_CACHE_MAX");
+    if (v && *v >= '0' && *v <= '9') {
+        char *end;
+        unsigned long long n = strtoull(v, &end, 10);
+        int shift = !*end ? 0 : !strcmp(end, "K") ? 10 : !strcmp(end, "M") ? 20 : !strcmp(end, "G") ? 30 : -1;
+        if (shift >= 0 && n <= ((unsigned long long)SIZE_MAX >> shift)) return (size_t)(n << shift);
+    }
+    return (size_t)VOLUME_CACHE_MAX_MB << 20;
+}
+
+typedef struct {
+    char *name;
+    off_t size;
+    struct timespec used;
+} cached_file;
+
+static int cmp_used(const void *a, const void *b)
+{
+    const cached_file *x = a, *y = b;
+    if (x->used.tv_sec != y->used.tv_sec) return x->used.tv_sec < y->used.tv_sec ? -1 : 1;
+    if (x->used.tv_nsec != y->used.tv_nsec) return x->used.tv_nsec < y->used.tv_nsec ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+/* Removes the least recently used files (their mtime: set when written or used, see use()) of
+ * the cache folder dir whose names end in ext until the rest fit in max bytes; keep (a name, or
+ * NULL) is never removed — the file this run just wrote or read. */
+static void prune(const char *dir, const char *ext, const char *keep, size_t max)
+{
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) return;
+    DIR *d = fdopendir(dfd);
+    if (!d) {
+        close(dfd);
+        return;
+    }
+    cached_file *v = NULL;
+    size_t n = 0, cap = 0, el = strlen(ext);
+    unsigned long long total = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        size_t len = strlen(de->d_name);
+        struct stat st;
+        if (len <= el || strcmp(de->d_name + len - el, ext)) continue;
+        if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) || !S_ISREG(st.st_mode)) continue;
+        if (n == cap) v = ws_xrealloc(v, (cap = cap ? cap * 2 : 32) * sizeof *v);
+        v[n++] = (cached_file){ws_xstrdup(de->d_name), st.st_size, st.st_mtim};
+        total += (unsigned long long)st.st_size;
+    }
+    if (total > max) {
+        qsort(v, n, sizeof *v, cmp_used);
+        for (size_t i = 0; i < n && total > max; i++) {
+            if (keep && !strcmp(v[i].name, keep)) continue;
+            if (unlinkat(dfd, v[i].name, 0) == 0 || errno == ENOENT) total -= (unsigned long long)v[i].size;
+        }
+    }
+    for (size_t i = 0; i < n; i++) free(v[i].name);
+    free(v);
+    closedir(d); /* closes dfd */
+}
+
+/* Marks path as just used (its mtime now), so that pruning takes it last. */
+static void use(const char *path)
+{
+    utimensat(AT_FDCWD, path, NULL, AT_SYMLINK_NOFOLLOW);
+}
+
+char *volume_cache_stat_path(const char *out)
+{
+    char *dir = cache_dir("outputs");
+    if (!dir) return NULL;
+    char hex[SHA256_HEX_LEN + 1];
+    out_digest(out, NULL, hex);
+    ws_buf b = {0};
+    ws_buf_printf(&b, "%s/%s.stat", dir, hex);
+    free(dir);
+    return ws_buf_steal(&b);
+}
+
+void volume_cache_stat_done(const char *path)
+{
+    if (!path) return;
+    use(path);
+    char *dir = ws_xstrdup(path);
+    char *slash = strrchr(dir, '/');
+    *slash = 0;
+    prune(dir, ".stat", slash + 1, volume_cache_max_bytes() / 16);
+    free(dir);
 }
 
 static int read_u32(const unsigned char **p, const unsigned char *end, uint32_t *v)
@@ -116,19 +240,10 @@ static int parse(volume_cache *c)
 
 volume_cache *volume_cache_open(const char *out, const char *relpath, const char *identity)
 {
-    char *dir = cache_dir();
+    char *dir = cache_dir("layouts");
     if (!dir) return NULL;
-    /* OUT by its real path: the same folder reached another way is the same cache */
-    char *real = realpath(out, NULL);
-    sha256_state s;
-    sha256_begin(&s);
-    sha256_add_str(&s, real ? real : out);
-    sha256_add_str(&s, relpath);
-    uint8_t d[SHA256_LEN];
     char hex[SHA256_HEX_LEN + 1];
-    sha256_end(&s, d);
-    sha256_hex(d, hex);
-    free(real);
+    out_digest(out, relpath, hex);
 
     volume_cache *c = ws_xcalloc(1, sizeof *c);
     ws_buf path = {0};
@@ -142,6 +257,8 @@ volume_cache *volume_cache_open(const char *out, const char *relpath, const char
         c->entries = NULL;
         c->n = 0;
         ws_buf_free(&c->file);
+    } else {
+        c->used = 1;
     }
     return c;
 }
@@ -228,6 +345,16 @@ void volume_cache_close(volume_cache *c, int complete)
             if (rename(tmp.data, c->path) != 0) unlink(tmp.data);
             ws_buf_free(&tmp);
         }
+        free(dir);
+    } else if (c->used) {
+        use(c->path);
+    }
+    /* The folder within its bound, this volume's file kept whatever its size. */
+    if (c->used || (complete && c->changed)) {
+        char *dir = ws_xstrdup(c->path);
+        char *slash = strrchr(dir, '/');
+        *slash = 0;
+        prune(dir, ".layouts", slash + 1, volume_cache_max_bytes());
         free(dir);
     }
     free(c->path);

@@ -14,8 +14,20 @@
  * ~/.cache/wenshu/layouts; WENSHU_CACHE_DIR set but empty turns the cache off. Not in OUT: OUT
  * holds what the manifest lists and what clerks hand on. One file per volume, named by a digest
  * of OUT's real path and the volume's path in it, rewritten (a temporary file renamed into
- * place) whenever the volume's records change, so the folder holds one file per volume ever made
- * (a volume of 500 notices: about 9 MB). The cache is only ever a shortcut: a file that is
+ * place) whenever the volume's records change (a volume of 500 notices: about 9 MB).
+ *
+ * The folder is bounded: after a volume is made, the least recently used files (by mtime, which
+ * is set when a file is written and when it is used) are removed until the folder holds at most
+ * VOLUME_CACHE_MAX_MB MiB (WENSHU_CACHE_MAX overrides it: bytes, or a whole number with K, M
+ * or G for KiB, MiB, GiB; something else is ignored). The file of the volume just made stays,
+ * even when it alone is larger. The default, 512 MiB, keeps some fifty volumes of 500 notices:
+ * every volume of a city's campaign; losing one costs laying its records out once more.
+ *
+ * The same cache root holds the side files of the build's stat fast path (batch/statcache.h),
+ * one per OUT: outputs/<digest of OUT's real path>.stat (volume_cache_stat_path), bounded the
+ * same way at 1/16 of the cap (a line a file: 500 notices, about 130 KB).
+ *
+ * The cache is only ever a shortcut: a file that is
  * missing, unreadable, damaged (its checksum, every length and index are checked) or from
  * another build is ignored, and a cache that cannot be written is not written, silently. */
 #ifndef WENSHU_VOLUME_CACHE_H
@@ -26,7 +38,21 @@
 #include "base/sha256.h"
 #include "typeset/dlist.h"
 
+#include <stddef.h>
+
+/* The default bound of the layouts folder, MiB. */
+#define VOLUME_CACHE_MAX_MB 512
+
 typedef struct volume_cache volume_cache;
+
+/* The bound in bytes: WENSHU_CACHE_MAX, else VOLUME_CACHE_MAX_MB MiB. */
+size_t volume_cache_max_bytes(void);
+
+/* The path of the stat side file for OUT (build_options.stat_cache), or NULL when there is no
+ * cache folder. free() it. */
+char *volume_cache_stat_path(const char *out);
+/* After a build that used or wrote it: marks it used and bounds its folder. NULL is allowed. */
+void volume_cache_stat_done(const char *path);
 
 /* The cache of the volume relpath (under OUT) for the program identity; NULL when there is no
  * cache folder. A missing or unusable file gives an empty cache. */

@@ -71,6 +71,30 @@ int fonts_role_from_name(const char *name)
  * with the last (so leak checkers see a clean exit). */
 static int live_fontsets;
 
+/* What fontconfig matched for each family string resolve_family was asked (file NULL: nothing
+ * that counts), so that the styles of a run — each sets a dozen chains from the same few
+ * families — ask fontconfig once a family (its substitution and matching were 8 % of a build
+ * with nothing to make). The configuration does not change while it is loaded, so neither do
+ * the answers; they are forgotten when it is released. Kept like live_fontsets: font sets are
+ * made and freed on one thread. */
+typedef struct {
+    char *family, *file;
+    int index;
+} family_match;
+static family_match *matches;
+static size_t nmatches;
+
+static void forget_matches(void)
+{
+    for (size_t i = 0; i < nmatches; i++) {
+        free(matches[i].family);
+        free(matches[i].file);
+    }
+    free(matches);
+    matches = NULL;
+    nmatches = 0;
+}
+
 fonts_set *fonts_new(void)
 {
     if (!FcInit()) return NULL;
@@ -101,7 +125,10 @@ void fonts_free(fonts_set *fs)
     }
     for (size_t p = 0; p < NPAGES; p++) free(fs->fallback[p]);
     free(fs);
-    if (--live_fontsets == 0) FcFini();
+    if (--live_fontsets == 0) {
+        forget_matches();
+        FcFini();
+    }
 }
 
 static int has_table(hb_face_t *face, hb_tag_t tag)
@@ -198,17 +225,33 @@ static int resolve_path(fonts_set *fs, const char *entry)
  * be a fontconfig pattern, "FandolSong:style=Bold": then the style (or the weight), when asked
  * for, must match too, or a missing bold face would silently become the regular one. Style is
  * the safer: Fandol's faces all declare weight 400. */
+static char *match_family(const char *family, int *index);
+
 static int resolve_family(fonts_set *fs, const char *family)
 {
     if (strchr(family, '/')) return resolve_path(fs, family);
+    for (size_t i = 0; i < nmatches; i++)
+        if (!strcmp(matches[i].family, family))
+            return matches[i].file ? face_get(fs, matches[i].file, matches[i].index, family) : -1;
+    int index = 0;
+    char *file = match_family(family, &index);
+    matches = ws_xrealloc(matches, (nmatches + 1) * sizeof *matches);
+    matches[nmatches++] = (family_match){ws_xstrdup(family), file, index};
+    return file ? face_get(fs, file, index, family) : -1;
+}
+
+/* The file (free() it) and face index fontconfig gives for family, if it counts (above); NULL
+ * otherwise. */
+static char *match_family(const char *family, int *index)
+{
     FcPattern *pat = strchr(family, ':') ? FcNameParse((const FcChar8 *)family) : FcPatternCreate();
-    if (!pat) return -1;
+    if (!pat) return NULL;
     if (!strchr(family, ':')) FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family);
     FcChar8 *wanted_family = NULL;
     int wanted_weight = -1, weight = -1;
     if (FcPatternGetString(pat, FC_FAMILY, 0, &wanted_family) != FcResultMatch) {
         FcPatternDestroy(pat);
-        return -1;
+        return NULL;
     }
     char *wanted = ws_xstrdup((const char *)wanted_family);
     FcPatternGetInteger(pat, FC_WEIGHT, 0, &wanted_weight);
@@ -219,22 +262,22 @@ static int resolve_family(fonts_set *fs, const char *family)
     FcResult res;
     FcPattern *m = FcFontMatch(NULL, pat, &res);
     FcPatternDestroy(pat);
-    int face = -1;
+    char *found = NULL;
     FcChar8 *file;
-    int index = 0;
+    *index = 0;
     if (m) FcPatternGetInteger(m, FC_WEIGHT, 0, &weight);
     int style_ok = !wanted_style;
     for (int i = 0; m && wanted_style && !style_ok && FcPatternGetString(m, FC_STYLE, i, &st) == FcResultMatch; i++)
         style_ok = same_family((const char *)st, wanted_style);
     if (m && family_matches(m, wanted) && style_ok && (wanted_style || wanted_weight < 0 || weight == wanted_weight) &&
         FcPatternGetString(m, FC_FILE, 0, &file) == FcResultMatch) {
-        FcPatternGetInteger(m, FC_INDEX, 0, &index);
-        face = face_get(fs, (const char *)file, index, family);
+        FcPatternGetInteger(m, FC_INDEX, 0, index);
+        found = ws_xstrdup((const char *)file);
     }
     if (m) FcPatternDestroy(m);
     free(wanted);
     free(wanted_style);
-    return face;
+    return found;
 }
 
 /* Resolves families into *chain (replacing it) and forgets role's cached choices. */

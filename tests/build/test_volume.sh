@@ -122,4 +122,47 @@ assert_contains "$ERR" "生成 4 个文件" "one member changed: its two PDFs an
 WENSHU_CACHE_DIR="$TMP/cache2" run "$WENSHU" build "$TMP/data"/*.xml -o "$TMP/b" -j 2 -q --combined --form rectification-member,feedback
 assert "the volume remade from 1 new and the kept layouts equals one laid out afresh" cmp -s "$vol" "$TMP/b/合订本/$form.pdf"
 assert_contains "$(pdftotext "$vol" - 2>/dev/null)" "（已修订）" "and it holds the corrected record"
+# The cache folder is bounded (WENSHU_CACHE_MAX, default 512 MiB): least recently used files go
+# first; a file is "used" when written or read for a volume (its mtime). Two volumes in folder C
+# (rectification and feedback), then the feedback volume alone in folder D: its cache file has
+# the same bytes as C's feedback one, which tells the files apart.
+export WENSHU_CACHE_DIR="$TMP/cache3"
+L="$WENSHU_CACHE_DIR/layouts"
+run "$WENSHU" build "${SAMPLES[@]}" -o "$TMP/c" -j 2 -q --combined --form rectification-member,feedback
+run "$WENSHU" build "${SAMPLES[@]}" -o "$TMP/d" -j 2 -q --combined --form feedback
+assert_eq "$(ls "$L" | wc -l)" "3" "default bound: three volumes, three cache files"
+fd=$(cd "$L" && for f in *; do for g in *; do [ "$f" != "$g" ] && cmp -s "$f" "$g" && echo "$f"; done; done | sort)
+assert_eq "$(wc -l <<<"$fd")" "2" "(C's and D's feedback files have the same bytes)"
+fr=$(ls "$L" | grep -vxF "$fd")
+fc=$(head -1 <<<"$fd")
+fdd=$(tail -1 <<<"$fd")
+size() { stat -c %s "$L/$1"; }
+# C's feedback file the oldest used, then D's, then rectification: with room for two, a new
+# volume evicts the oldest.
+touch -d '2001-01-01' "$L/$fc"
+touch -d '2002-01-01' "$L/$fdd"
+touch -d '2003-01-01' "$L/$fr"
+cap=$(( $(size "$fr") + $(size "$fdd") ))
+rm "$TMP/d/合订本/评议意见反馈通知书.pdf"
+WENSHU_CACHE_MAX=$cap run "$WENSHU" build "${SAMPLES[@]}" -o "$TMP/d" -j 2 --combined --form feedback
+assert_contains "$ERR" "生成 1 个文件" "D's volume made again from its cache"
+assert_no_file "$L/$fc" "over the bound, the least recently used file is removed"
+assert_file "$L/$fdd" "the file just used stays"
+assert_file "$L/$fr" "and the other one, within the bound"
+assert "a file read for a volume is marked used (its mtime now)" test "$(stat -c %Y "$L/$fdd")" -gt "$(date -d '2010-01-01' +%s)"
+# Now rectification is the oldest used: C's feedback volume made again (its cache file gone)
+# evicts it, not D's file, which was used just now.
+rm "$TMP/c/合订本/评议意见反馈通知书.pdf"
+WENSHU_CACHE_MAX=$cap run "$WENSHU" build "${SAMPLES[@]}" -o "$TMP/c" -j 2 -q --combined --form feedback
+assert_file "$L/$fc" "a volume without its cache file writes it anew"
+assert_no_file "$L/$fr" "evicting the least recently used"
+assert_file "$L/$fdd" "not the one used a moment ago"
+assert "C's volume is the same as before" cmp -s "$TMP/c/合订本/评议意见反馈通知书.pdf" "$TMP/d/合订本/评议意见反馈通知书.pdf"
+# A bound smaller than one file keeps just the volume's own file; a wrong value is ignored.
+rm "$TMP/c/合订本/评议意见反馈通知书.pdf"
+WENSHU_CACHE_MAX=1K run "$WENSHU" build "${SAMPLES[@]}" -o "$TMP/c" -j 2 -q --combined --form feedback
+assert_eq "$(ls "$L")" "$fc" "WENSHU_CACHE_MAX=1K: only the file of the volume just made stays"
+rm "$TMP/d/合订本/评议意见反馈通知书.pdf"
+WENSHU_CACHE_MAX=lots run "$WENSHU" build "${SAMPLES[@]}" -o "$TMP/d" -j 2 -q --combined --form feedback
+assert_eq "$(ls "$L" | wc -l)" "2" "WENSHU_CACHE_MAX=lots is ignored: the default bound"
 done_testing
