@@ -68,6 +68,10 @@ int manifest_read(const char *path, manifest *m, int *missing, char *err, size_t
 /* manifest_write, unless the file already holds exactly these bytes, so that a run that changed
  * nothing leaves OUT untouched. 0 or -1 with err. */
 int manifest_write_if_changed(manifest *m, const char *path, char *err, size_t errlen);
+/* The same for the union of a and b (both sorted here): every entry of a, and those of b whose
+ * paths a lacks — what manifest_merge_carry_over(a, b, NULL) then manifest_write_if_changed
+ * write, without copying a's or b's entries. */
+int manifest_write_union_if_changed(manifest *a, manifest *b, const char *path, char *err, size_t errlen);
 
 /* Whether the file of entry e under out still is what e says: a regular file (not a link) of its
  * size and SHA-256 (read whole). */

@@ -156,23 +156,22 @@ static void add_entry(run_state *r, const build_item *it, long pages, uint64_t b
 /* Every so often during a long run, the manifest as it stands: what this run made so far plus
  * the previous entries. A run killed after this resumes from here (entries whose files changed
  * since are caught by the SHA-256 check). The interval grows with the cost of writing it, so a
- * huge manifest takes at most a few percent of the time. */
+ * huge manifest takes at most a few percent of the time. The union is written straight from
+ * r->made and r->old (sorting r->made in place, which later additions and the final sort keep
+ * right: of equal paths the last added still wins), not from a copy of them: for a run of
+ * 100 000 files a copy was ~35 MB more at every checkpoint. */
 static void checkpoint(run_state *r)
 {
     double t = run_clock();
     if (!r->checkpoint_path || t < r->next_checkpoint) return;
-    manifest m = {0};
-    for (size_t i = 0; i < r->made.n; i++) manifest_add(&m, &r->made.v[i]);
-    manifest_merge_carry_over(&m, &r->old, NULL);
     char err[512];
-    if (manifest_write_if_changed(&m, r->checkpoint_path, err, sizeof err) == 0) {
+    if (manifest_write_union_if_changed(&r->made, &r->old, r->checkpoint_path, err, sizeof err) == 0) {
         double cost = run_clock() - t;
         r->checkpoint_cost = cost;
         r->next_checkpoint = run_clock() + (cost * 50 > 2.0 ? cost * 50 : 2.0);
     } else {
         r->checkpoint_path = NULL; /* the final write will report the problem */
     }
-    manifest_free(&m);
 }
 
 /* Takes the results of the batch on the durable thread: a file made durable and renamed is
