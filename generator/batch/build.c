@@ -3,6 +3,7 @@
 #include "batch/build.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,6 +182,12 @@ int build_run(build_plan *p, const build_source *src, const build_options *o, di
     int status = EXIT_OK;
     double made_from = run_clock();
     if (o->timing) o->timing->prepare = made_from - t0;
+    /* The workers are forked with what the parent holds now: the plan's strings packed, and the
+     * heap's free pages given back (plan_pack says why). */
+    plan_pack(p);
+#if defined(__GLIBC__)
+    malloc_trim(0);
+#endif
     int jobs_failed = run_make(&r, err, sizeof err);
     double made_to = run_clock();
     if (o->timing) o->timing->make = made_to - made_from;

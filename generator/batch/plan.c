@@ -55,11 +55,43 @@ static void item_free(build_item *it)
 void batch_plan_free(build_plan *p)
 {
     if (!p) return;
-    for (size_t i = 0; i < p->n; i++) item_free(&p->items[i]);
+    if (p->packed) free(p->packed);
+    else
+        for (size_t i = 0; i < p->n; i++) item_free(&p->items[i]);
     free(p->items);
     for (size_t i = 0; i < p->shared.cap; i++) free(p->shared.v[i]);
     free(p->shared.v);
     free(p);
+}
+
+/* Copies s (when not NULL) to *at, frees it, and returns the copy. */
+static const char *pack_one(const char *s, char **at)
+{
+    if (!s) return NULL;
+    size_t n = strlen(s) + 1;
+    char *c = memcpy(*at, s, n);
+    *at += n;
+    free((char *)s);
+    return c;
+}
+
+void plan_pack(build_plan *p)
+{
+    if (p->packed || !p->n) return;
+    size_t total = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        const build_item *it = &p->items[i];
+        const char *own[4] = {it->record, it->name, it->title, it->relpath};
+        for (int k = 0; k < 4; k++) total += own[k] ? strlen(own[k]) + 1 : 0;
+    }
+    char *at = p->packed = ws_xmalloc(total ? total : 1);
+    for (size_t i = 0; i < p->n; i++) {
+        build_item *it = &p->items[i];
+        it->record = pack_one(it->record, &at);
+        it->name = pack_one(it->name, &at);
+        it->title = pack_one(it->title, &at);
+        it->relpath = pack_one(it->relpath, &at);
+    }
 }
 
 static char *dup_or(const char *s, const char *otherwise)

@@ -31,7 +31,17 @@ struct build_plan {
     size_t skipped;
     size_t nrecords;     /* items [0, nrecords) are records, the rest combined files (plan_assign_paths) */
     plan_strset shared;  /* form, form_alias and org strings of the items */
+    char *packed;        /* after plan_pack: one block holding every item's record, name, title
+                          * and relpath; NULL before */
 };
+
+/* Moves every item's own strings (record, name, title, relpath) into one block and frees them
+ * one by one. Planning allocates them between the DOM nodes of the pieces it reads; once those
+ * are freed, the strings left scattered over the heap keep most of its pages resident (at 30 000
+ * members ~31 MB free but resident beside ~16 MB in use), and every worker forked afterwards
+ * carries them. Packed, the heap's freed stretches are whole pages that malloc_trim gives back.
+ * Call once, after plan_assign_paths, when no one holds the items' string pointers. */
+void plan_pack(build_plan *p);
 
 /* Checks the --form and --record filters against the items: each must match one. 0, or -1 after
  * reporting every one that matches nothing. */
