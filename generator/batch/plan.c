@@ -247,20 +247,26 @@ void plan_assign_paths(build_plan *p, int combined, size_t volume)
     char **dirs = ws_xcalloc(nrec ? nrec : 1, sizeof *dirs), **stems = ws_xcalloc(nrec ? nrec : 1, sizeof *stems);
     for (size_t i = 0; i < nrec; i++) {
         build_item *it = &p->items[i];
-        char *org = org_folder(it->org);
-        char *form = outpath_component(it->form, "表单");
-        ws_buf dir = {0};
-        ws_buf_printf(&dir, "%s/%s", org, form);
-        dirs[i] = ws_buf_steal(&dir);
+        /* org and form are interned: an item of the previous item's organisation and form (most
+         * are, in plan order) shares its folder's name, made once. */
+        if (i && it->org == p->items[i - 1].org && it->form == p->items[i - 1].form) {
+            dirs[i] = dirs[i - 1];
+        } else {
+            char *org = org_folder(it->org);
+            char *form = outpath_component(it->form, "表单");
+            ws_buf dir = {0};
+            ws_buf_printf(&dir, "%s/%s", org, form);
+            dirs[i] = ws_buf_steal(&dir);
+            free(org);
+            free(form);
+        }
         stems[i] = outpath_component(it->name, it->record);
-        free(org);
-        free(form);
         reqs[i] = (outpath_req){dirs[i], stems[i], it->record, NULL};
     }
     outpath_resolve(reqs, nrec, ".pdf");
     for (size_t i = 0; i < nrec; i++) {
         p->items[i].relpath = reqs[i].result;
-        free(dirs[i]);
+        if (i + 1 == nrec || dirs[i + 1] != dirs[i]) free(dirs[i]);
         free(stems[i]);
     }
     free(reqs);
