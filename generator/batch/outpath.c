@@ -466,7 +466,8 @@ void outpath_resolve(outpath_req *reqs, size_t n, const char *ext)
         }
         ws_buf_puts(&b, name);
         free(name);
-        reqs[i].result = ws_buf_steal(&b);
+        reqs[i].result = ws_xstrdup(b.data); /* its own size: a buffer's room doubles */
+        ws_buf_free(&b);
     }
     free(shared_stem);
     strtab_free(&taken);

@@ -411,6 +411,7 @@ typedef struct {
 /* What planning keeps while it walks the files. */
 typedef struct {
     source_ctx *c;
+    build_plan *plan;      /* where items go, in order, once their keys are complete */
     manifest bad;          /* ids of records skipped for errors, as a set */
     digest_cache index;    /* nodes of the index: organisations, units */
     digest_cache file;     /* nodes of the file being planned; emptied with each file */
@@ -531,18 +532,29 @@ static void plan_form(planner *pl, size_t fi, size_t piece, size_t k, xmlDocPtr 
         if (template_output_name(f->t, recs[r], &name, d)) name.len = 0;
         item_data *idp = item_new(c);
         *idp = (item_data){(uint32_t)k, (uint32_t)fi, (uint32_t)piece, (uint32_t)r};
+        pending_item p;
+        p.it = (build_item){.form = form_title(f),
+                            .form_alias = template_name(f->t),
+                            .record = id,
+                            .org = org,
+                            .name = name.data ? ws_buf_steal(&name) : ws_xstrdup(""),
+                            .data = idp};
+        record_key(pl, f, recs[r], orgnode, p.it.key, &p.open, &p.owner);
+        ws_buf_free(&name);
+        /* An item whose key is complete, with none waiting before it, goes to the plan at once
+         * (in order all the same): a form that does not read $members then holds no pending
+         * items at all — for 100 000 records they were ~35 MB until the end of planning. */
+        if (!p.open && pl->npending == 0) {
+            batch_plan_add(pl->plan, &p.it);
+            free((char *)p.it.record);
+            free((char *)p.it.org);
+            free((char *)p.it.name);
+            continue;
+        }
         if (pl->npending == pl->cappending)
             pl->pending = ws_xrealloc(pl->pending, (pl->cappending = pl->cappending ? pl->cappending * 2 : 256) *
                                                     sizeof *pl->pending);
-        pending_item *p = &pl->pending[pl->npending++];
-        p->it = (build_item){.form = form_title(f),
-                             .form_alias = template_name(f->t),
-                             .record = id,
-                             .org = org,
-                             .name = name.data ? ws_buf_steal(&name) : ws_xstrdup(""),
-                             .data = idp};
-        record_key(pl, f, recs[r], orgnode, p->it.key, &p->open, &p->owner);
-        ws_buf_free(&name);
+        pl->pending[pl->npending++] = p;
     }
     free(recs);
 }
@@ -728,7 +740,7 @@ int pipeline_open(char *const *data, size_t ndata, const build_options *o, build
 
     /* The records: every piece of every DATA file in turn, each form's selection, in document
      * order. One piece at a time. */
-    planner pl = {.c = c};
+    planner pl = {.c = c, .plan = plan};
     int any_members = 0;
     for (size_t k = 0; k < c->nforms; k++) any_members |= planned[k] && c->forms[k].uses_members;
     records_piece piece;
