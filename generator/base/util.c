@@ -320,6 +320,75 @@ int ws_write_file_atomic(const char *path, const void *data, size_t len, char *e
     return 0;
 }
 
+int ws_atomic_open(ws_atomic *w, const char *path, char *err, size_t errlen)
+{
+    size_t plen = strlen(path);
+    *w = (ws_atomic){-1, ws_xstrdup(path), ws_xmalloc(plen + 32)};
+    snprintf(w->tmp, plen + 32, "%s.tmp.%ld", path, (long)getpid());
+    /* As write_temporary: exclusively, never through a planted link; our own pid's leftover goes. */
+    w->fd = open(w->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (w->fd < 0 && errno == EEXIST && unlink(w->tmp) == 0)
+        w->fd = open(w->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (w->fd < 0) {
+        snprintf(err, errlen, _("cannot create %s.tmp.%ld: %s"), path, (long)getpid(), strerror(errno));
+        free(w->path);
+        free(w->tmp);
+        *w = (ws_atomic){-1, NULL, NULL};
+        return -1;
+    }
+    return 0;
+}
+
+void ws_atomic_abort(ws_atomic *w)
+{
+    if (w->fd >= 0) close(w->fd);
+    if (w->tmp) unlink(w->tmp);
+    free(w->path);
+    free(w->tmp);
+    *w = (ws_atomic){-1, NULL, NULL};
+}
+
+int ws_atomic_put(ws_atomic *w, const void *data, size_t len, char *err, size_t errlen)
+{
+    if (w->fd < 0) return -1;
+    const char *p = data;
+    while (len > 0) {
+        ssize_t n = write(w->fd, p, len);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            snprintf(err, errlen, _("cannot write %s: %s"), w->path, strerror(errno));
+            ws_atomic_abort(w);
+            return -1;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+int ws_atomic_commit(ws_atomic *w, char *err, size_t errlen)
+{
+    if (w->fd < 0) return -1;
+    int fd = w->fd;
+    w->fd = -1;
+    int e = fsync(fd) != 0 ? errno : 0;
+    if (close(fd) != 0 && !e) e = errno;
+    if (e) {
+        snprintf(err, errlen, _("cannot write %s: %s"), w->path, strerror(e));
+        ws_atomic_abort(w);
+        return -1;
+    }
+    if (rename(w->tmp, w->path) != 0) {
+        snprintf(err, errlen, _("cannot rename into %s: %s"), w->path, strerror(errno));
+        ws_atomic_abort(w);
+        return -1;
+    }
+    free(w->tmp);
+    w->tmp = NULL;
+    ws_atomic_abort(w); /* frees path; there is no temporary left */
+    return 0;
+}
+
 int ws_make_dirs(const char *path, char *err, size_t errlen)
 {
     char *p = ws_xstrdup(path);

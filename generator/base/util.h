@@ -59,6 +59,20 @@ int ws_write_file_temporary(const char *path, const void *data, size_t len, char
 int ws_write_file_temporary_at(int dirfd, const char *name, const char *shown, const void *data, size_t len, char *err,
                                size_t errlen);
 
+/* ws_write_file_atomic for text made a piece at a time, so that it is never whole in memory:
+ * ws_atomic_open creates PATH.tmp.PID as ws_write_file_atomic does, ws_atomic_put appends,
+ * ws_atomic_commit makes it durable and renames it into place; on any failure (or
+ * ws_atomic_abort) the temporary is removed and path is untouched. Each returns 0 or -1 with err
+ * filled (put and commit report the first failure once, and later calls do nothing). */
+typedef struct {
+    int fd;     /* -1 after a failure or the end */
+    char *path, *tmp;
+} ws_atomic;
+int ws_atomic_open(ws_atomic *w, const char *path, char *err, size_t errlen);
+int ws_atomic_put(ws_atomic *w, const void *data, size_t len, char *err, size_t errlen);
+int ws_atomic_commit(ws_atomic *w, char *err, size_t errlen);
+void ws_atomic_abort(ws_atomic *w);
+
 /* mkdir -p; returns 0 or -1 with err filled. */
 int ws_make_dirs(const char *path, char *err, size_t errlen);
 

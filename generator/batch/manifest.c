@@ -137,9 +137,14 @@ static void put_entry(ws_buf *out, const manifest_entry *e, int first)
                   (unsigned long long)e->bytes, e->sha256, e->key);
 }
 
+/* Receives the text a piece at a time; returns 0 to go on, -1 to stop. */
+typedef int (*text_sink)(const char *data, size_t len, void *ctx);
+
 /* The text of the union of a and b (b may be NULL): both sorted, then walked together in path
- * order; of two entries with the same path, a's is written. */
-static void serialize_union(manifest *a, manifest *b, ws_buf *out)
+ * order; of two entries with the same path, a's is written. With a sink, out is handed to it
+ * whenever it holds piece bytes (and at the end) and emptied, so that the whole text need not be
+ * in memory; without one, out gets it all. Returns 0, or -1 when the sink stopped. */
+static int serialize_union(manifest *a, manifest *b, ws_buf *out, size_t piece, text_sink sink, void *ctx)
 {
     manifest_sort(a);
     if (b) manifest_sort(b);
@@ -150,13 +155,23 @@ static void serialize_union(manifest *a, manifest *b, ws_buf *out)
         if (c <= 0) put_entry(out, &a->v[i++], written++ == 0);
         else put_entry(out, &b->v[j], written++ == 0);
         if (c >= 0) j++;
+        if (sink && out->len >= piece) {
+            if (sink(out->data, out->len, ctx)) return -1;
+            out->len = 0;
+        }
     }
     ws_buf_puts(out, written ? "\n  ]\n}\n" : "]\n}\n");
+    if (sink) {
+        int rc = sink(out->data, out->len, ctx);
+        out->len = 0;
+        return rc;
+    }
+    return 0;
 }
 
 void manifest_serialize(manifest *m, ws_buf *out)
 {
-    serialize_union(m, NULL, out);
+    serialize_union(m, NULL, out, 0, NULL, NULL);
 }
 
 int manifest_write(manifest *m, const char *path, char *err, size_t errlen)
@@ -490,44 +505,69 @@ int manifest_file_present(const char *out, const manifest_entry *e)
     return ok;
 }
 
-/* Whether the file at path (not followed if a link) holds exactly text; read a piece at a time,
- * so that a large manifest is not held twice. */
-static int file_holds(const char *path, const ws_buf *text)
+/* The text is made twice when it changed — once to compare, once to write — in pieces of this
+ * size: a 100 000-file manifest is ~25 MB, which a build's parent held whole (and, to compare,
+ * the old file's too) at every checkpoint. */
+#define MANIFEST_PIECE (256u << 10)
+
+typedef struct {
+    int fd;           /* the file as it is; -1: absent or not a regular file */
+    uint64_t size, at;
+} compare_state;
+
+/* A sink that compares the text with the file; stops at the first difference. */
+static int compare_piece(const char *data, size_t len, void *ctx)
 {
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) return 0;
-    struct stat st;
-    int same = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size == text->len;
+    compare_state *c = ctx;
     char piece[1 << 16];
-    for (size_t at = 0; same && at < text->len;) {
-        ssize_t got = read(fd, piece, sizeof piece);
+    if (c->fd < 0 || c->at + len > c->size) return -1;
+    while (len > 0) {
+        size_t want = len < sizeof piece ? len : sizeof piece;
+        ssize_t got = read(c->fd, piece, want);
         if (got < 0 && errno == EINTR) continue;
-        if (got <= 0 || (size_t)got > text->len - at || memcmp(piece, text->data + at, (size_t)got)) same = 0;
-        else at += (size_t)got;
+        if (got <= 0 || memcmp(piece, data, (size_t)got)) return -1;
+        data += got;
+        len -= (size_t)got;
+        c->at += (uint64_t)got;
     }
-    close(fd);
-    return same;
+    return 0;
 }
 
-static int write_text_if_changed(const ws_buf *text, const char *path, char *err, size_t errlen)
-{
-    return file_holds(path, text) ? 0 : ws_write_file_atomic(path, text->data, text->len, err, errlen);
-}
+typedef struct {
+    ws_atomic w;
+    char *err;
+    size_t errlen;
+} write_state;
 
-int manifest_write_if_changed(manifest *m, const char *path, char *err, size_t errlen)
+static int write_piece(const char *data, size_t len, void *ctx)
 {
-    ws_buf text = {0};
-    manifest_serialize(m, &text);
-    int rc = write_text_if_changed(&text, path, err, errlen);
-    ws_buf_free(&text);
-    return rc;
+    write_state *ws = ctx;
+    return ws_atomic_put(&ws->w, data, len, ws->err, ws->errlen);
 }
 
 int manifest_write_union_if_changed(manifest *a, manifest *b, const char *path, char *err, size_t errlen)
 {
     ws_buf text = {0};
-    serialize_union(a, b, &text);
-    int rc = write_text_if_changed(&text, path, err, errlen);
+    compare_state c = {open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), 0, 0};
+    struct stat st;
+    if (c.fd >= 0 && (fstat(c.fd, &st) != 0 || !S_ISREG(st.st_mode))) close(c.fd), c.fd = -1;
+    if (c.fd >= 0) c.size = (uint64_t)st.st_size;
+    int same = serialize_union(a, b, &text, MANIFEST_PIECE, compare_piece, &c) == 0 && c.at == c.size;
+    if (c.fd >= 0) close(c.fd);
+    int rc = 0;
+    if (!same) {
+        write_state ws = {.err = err, .errlen = errlen};
+        rc = ws_atomic_open(&ws.w, path, err, errlen);
+        /* a failed put has removed the temporary and filled err */
+        text.len = 0; /* what the comparison stopped on */
+        if (rc == 0) rc = serialize_union(a, b, &text, MANIFEST_PIECE, write_piece, &ws);
+        if (rc == 0) rc = ws_atomic_commit(&ws.w, err, errlen);
+    }
     ws_buf_free(&text);
     return rc;
+}
+
+int manifest_write_if_changed(manifest *m, const char *path, char *err, size_t errlen)
+{
+    return manifest_write_union_if_changed(m, NULL, path, err, errlen);
 }
