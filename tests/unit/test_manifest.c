@@ -1,4 +1,5 @@
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -93,6 +94,40 @@ int main(void)
         char nothere[160];
         snprintf(nothere, sizeof nothere, "%s/none.json", dir);
         CHECK_ONCE(manifest_read(nothere, &r, &missing, err, sizeof err) == -2 && missing, "a missing manifest is told apart");
+        /* The union of two manifests, written a piece at a time (~750 KB of text, several
+         * pieces): the bytes that merging them into one and writing it gives; written again
+         * unchanged, the file is left alone (same inode); one entry changed, it is replaced. */
+        manifest big = {0}, old = {0}, merged = {0};
+        char p[64], id[16];
+        for (int i = 0; i < 3000; i++) {
+            snprintf(p, sizeof p, "支部%02d/通知书/党员%05d.pdf", i % 37, i);
+            snprintf(id, sizeof id, "M%05d", i);
+            manifest_entry e = entry(p, id, 2, 40000u + (unsigned)i, (char)('0' + i % 10));
+            manifest_add(i % 3 ? &big : &old, &e);
+            if (i % 5 == 0 && i % 3) manifest_add(&old, &e); /* also in old: big's wins */
+        }
+        for (size_t i = 0; i < big.n; i++) manifest_add(&merged, &big.v[i]);
+        manifest_merge_carry_over(&merged, &old, NULL);
+        ws_buf want = {0}, got = {0};
+        manifest_serialize(&merged, &want);
+        CHECK_ONCE(manifest_write_union_if_changed(&big, &old, path, err, sizeof err) == 0, "writes the union %s", err);
+        CHECK_ONCE(ws_read_file(path, 8u << 20, &got, err, sizeof err) == 0 && want.len > (512u << 10) &&
+                       got.len == want.len && !memcmp(got.data, want.data, want.len),
+                   "the union's bytes are the merged manifest's (%zu bytes)", want.len);
+        struct stat st1, st2;
+        stat(path, &st1);
+        CHECK_ONCE(manifest_write_union_if_changed(&big, &old, path, err, sizeof err) == 0, "writes it again %s", err);
+        stat(path, &st2);
+        CHECK_ONCE(st1.st_ino == st2.st_ino, "an unchanged manifest is not rewritten");
+        big.v[big.n - 1].pages = 9;
+        CHECK_ONCE(manifest_write_union_if_changed(&big, &old, path, err, sizeof err) == 0, "a change %s", err);
+        stat(path, &st2);
+        ws_buf_free(&got);
+        CHECK_ONCE(st1.st_ino != st2.st_ino && ws_read_file(path, 8u << 20, &got, err, sizeof err) == 0 &&
+                       got.len == want.len && memcmp(got.data, want.data, want.len),
+                   "a changed one is replaced");
+        ws_buf_free(&want), ws_buf_free(&got);
+        manifest_free(&big), manifest_free(&old), manifest_free(&merged);
         unlink(path);
         rmdir(dir);
     }
