@@ -110,7 +110,7 @@ int main(int argc, char **argv)
             layout_free(L);
             double t1 = cpu_ms();
             ws_buf pdf = {0};
-            pdfout_options opt = {0, NULL};
+            pdfout_options opt = {0, NULL, NULL};
             pdfout_render(doc, fs, &opt, &pdf, d);
             double t2 = cpu_ms();
             layout_ms += t1 - t0;

@@ -101,7 +101,7 @@ int cmd_render(int argc, char **argv)
         goto done;
     }
     doc = layout_finish(L);
-    pdfout_options opt = {archive, NULL};
+    pdfout_options opt = {archive, NULL, NULL};
     if (pdfout_write_file(doc, fs, &opt, out, d) < 0) {
         status = EXIT_USAGE;
         goto done;

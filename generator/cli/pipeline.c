@@ -39,6 +39,8 @@ typedef struct {
     int uses_members;        /* the template or a partial it includes reads $members */
     int uses_organisations;  /* ... or $organisations (the tree below the record, from the index) */
     uint8_t key[SHA256_LEN]; /* template, partials, style, fonts, shared context */
+    fonts_cpset **first;     /* what its fixed text draws per face (pdfout_options.first); made on first use */
+    int first_done;
 } form;
 
 typedef struct {
@@ -353,7 +355,12 @@ static int make_item(void *ctx, const build_item *it, const build_member *member
         dlist_doc_free(doc);
         return -1;
     }
-    pdfout_options opt = {archive, NULL};
+    form *f = &c->forms[id->form];
+    if (!f->first_done) { /* in the worker: the parent never writes documents */
+        f->first = preview_fixed_faces(f->t, ls->st, ls->fs);
+        f->first_done = 1;
+    }
+    pdfout_options opt = {archive, NULL, f->first};
     rc = pdfout_render(doc, ls->fs, &opt, pdf, d);
     *pages = (long)doc->npages;
     dlist_doc_free(doc);
@@ -367,7 +374,10 @@ static void close_ctx(source_ctx *c)
     free(c->sel);
     free(c->nsel);
     free(c->sel_done);
-    for (size_t i = 0; i < c->nforms; i++) template_free(c->forms[i].t);
+    for (size_t i = 0; i < c->nforms; i++) {
+        template_free(c->forms[i].t);
+        if (c->forms[i].first) pdfout_faces_free(c->forms[i].first, fonts_nfaces(c->styles[c->forms[i].style].fs));
+    }
     free(c->forms);
     for (size_t i = 0; i < c->nstyles; i++) {
         fonts_free(c->styles[i].fs);

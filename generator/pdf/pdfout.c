@@ -277,6 +277,24 @@ static int collect(const dlist_doc *doc, fonts_set *fs, fonts_cpset **used, font
     return bad_face ? -1 : 0;
 }
 
+fonts_cpset **pdfout_faces_drawn(const dlist_doc *doc, fonts_set *fs)
+{
+    size_t nfaces = fonts_nfaces(fs);
+    fonts_cpset **used = ws_xcalloc(nfaces ? nfaces : 1, sizeof *used);
+    fonts_cpset **variants = ws_xcalloc(nfaces ? nfaces : 1, sizeof *variants);
+    diag *quiet = diag_new(NULL); /* missing characters are reported with the documents */
+    collect(doc, fs, used, variants, nfaces, quiet);
+    diag_free(quiet);
+    pdfout_faces_free(variants, nfaces);
+    return used;
+}
+
+void pdfout_faces_free(fonts_cpset **sets, size_t nfaces)
+{
+    for (size_t f = 0; sets && f < nfaces; f++) fonts_cpset_free(sets[f]);
+    free(sets);
+}
+
 /* /ID for archive copies: a digest of everything that decides the file's content. */
 /* A document without a date of its own is dated SOURCE_DATE_EPOCH (reproducible builds), in
  * UTC; without either it carries no date at all — never the clock's. */
@@ -342,7 +360,7 @@ static void content_id(const dlist_doc *doc, const dlist_meta *m, const subset_f
 
 int pdfout_render(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt, ws_buf *out, diag *d)
 {
-    static const pdfout_options defaults = {0, NULL};
+    static const pdfout_options defaults = {0, NULL, NULL};
     if (!opt) opt = &defaults;
     if (!doc->npages) {
         diag_report(d, DIAG_ERROR, (diag_loc){0}, "the document has no pages; nothing to write");
@@ -360,7 +378,8 @@ int pdfout_render(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt
 
     if (collect(doc, fs, used, variants, nfaces, d) < 0) goto done;
     for (size_t f = 0; f < nfaces; f++)
-        if (used[f] && fonts_cpset_count(used[f]) && subset_build(fs, (int)f, used[f], variants[f], &subsets[f], d) < 0)
+        if (used[f] && fonts_cpset_count(used[f]) &&
+            subset_build_first(fs, (int)f, used[f], variants[f], opt->first ? opt->first[f] : NULL, &subsets[f], d) < 0)
             goto done;
 
     pdf = HPDF_New(on_hpdf_error, &err);
