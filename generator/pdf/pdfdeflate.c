@@ -30,6 +30,76 @@ static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream out)
     return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
 }
 
+/* ---- Splicing: see pdfdeflate_int.h ----
+ *
+ * A placeholder is PIECE_MAGIC and the piece's number, 4 bytes big-endian. */
+#define PIECE_MAGIC "\0wenshu-piece"
+#define PIECE_MAGIC_LEN 13
+#define PLACEHOLDER_LEN (PIECE_MAGIC_LEN + 4)
+
+static struct {
+    int on;
+    unsigned char **data;
+    size_t *len, n, cap;
+} pieces;
+
+void pdfdeflate_splice_begin(void)
+{
+    pdfdeflate_splice_end();
+    pieces.on = 1;
+}
+
+void pdfdeflate_splice_end(void)
+{
+    for (size_t i = 0; i < pieces.n; i++) free(pieces.data[i]);
+    pieces.n = 0;
+    pieces.on = 0;
+}
+
+const unsigned char *pdfdeflate_piece(const char *p, size_t n, size_t *placeholder_len, size_t *len)
+{
+    if (!pieces.on || n < PLACEHOLDER_LEN || memcmp(p, PIECE_MAGIC, PIECE_MAGIC_LEN)) return NULL;
+    const unsigned char *q = (const unsigned char *)p + PIECE_MAGIC_LEN;
+    size_t k = (size_t)q[0] << 24 | (size_t)q[1] << 16 | (size_t)q[2] << 8 | q[3];
+    if (k >= pieces.n) return NULL;
+    *placeholder_len = PLACEHOLDER_LEN;
+    *len = pieces.len[k];
+    return pieces.data[k];
+}
+
+/* Writes the concatenation of the n parts as the stream's bytes, which say /FlateDecode: while
+ * splicing, as a piece kept here and a placeholder in the stream. */
+static int emit(HPDF_Dict stream, const unsigned char *const *part, const size_t *plen, int n)
+{
+    stream->filter = HPDF_STREAM_FILTER_NONE; /* libharu must not compress again... */
+    stream->write_fn = write_flate_filter;    /* ...but the dictionary must say how it is coded */
+    if (!pieces.on) {
+        for (int i = 0; i < n; i++)
+            if (HPDF_Stream_Write(stream->stream, part[i], (HPDF_UINT)plen[i]) != HPDF_OK) return -1;
+        return 0;
+    }
+    size_t total = 0;
+    for (int i = 0; i < n; i++) total += plen[i];
+    unsigned char *piece = ws_xmalloc(total ? total : 1), *at = piece;
+    for (int i = 0; i < n; i++) {
+        memcpy(at, part[i], plen[i]);
+        at += plen[i];
+    }
+    if (pieces.n == pieces.cap) {
+        pieces.cap = pieces.cap ? 2 * pieces.cap : 16;
+        pieces.data = ws_xrealloc(pieces.data, pieces.cap * sizeof *pieces.data);
+        pieces.len = ws_xrealloc(pieces.len, pieces.cap * sizeof *pieces.len);
+    }
+    size_t k = pieces.n++;
+    pieces.data[k] = piece;
+    pieces.len[k] = total;
+    unsigned char ph[PLACEHOLDER_LEN];
+    memcpy(ph, PIECE_MAGIC, PIECE_MAGIC_LEN);
+    ph[PIECE_MAGIC_LEN] = (unsigned char)(k >> 24), ph[PIECE_MAGIC_LEN + 1] = (unsigned char)(k >> 16);
+    ph[PIECE_MAGIC_LEN + 2] = (unsigned char)(k >> 8), ph[PIECE_MAGIC_LEN + 3] = (unsigned char)k;
+    return HPDF_Stream_Write(stream->stream, ph, PLACEHOLDER_LEN) == HPDF_OK ? 0 : -1;
+}
+
 int pdfdeflate_into(HPDF_Dict stream, const void *data, size_t len, int level)
 {
     /* the output buffer is kept for the next stream: a fresh 100 KB block per font program
@@ -47,9 +117,8 @@ int pdfdeflate_into(HPDF_Dict stream, const void *data, size_t len, int level)
     size_t clen = libdeflate_zlib_compress(c, data, len, z, zcap);
     int rc = -1;
     if (clen && !stream->write_fn) {
-        stream->filter = HPDF_STREAM_FILTER_NONE; /* libharu must not compress again... */
-        stream->write_fn = write_flate_filter;    /* ...but the dictionary must say how it is coded */
-        rc = HPDF_Stream_Write(stream->stream, z, (HPDF_UINT)clen) == HPDF_OK ? 0 : -1;
+        const unsigned char *part[1] = {z};
+        rc = emit(stream, part, &clen, 1);
     } else { /* cannot happen with a bound-sized buffer; libharu then deflates it itself */
         rc = HPDF_Stream_Write(stream->stream, data, (HPDF_UINT)len) == HPDF_OK ? 0 : -1;
     }
@@ -286,6 +355,34 @@ static const fixed_part *fixed_deflated(const unsigned char *data, size_t len)
     return &kept[0];
 }
 
+/* data as stored blocks (RFC 1951 3.2.4), the last one final when final is set: no coding at
+ * all, for the few hundred bytes around a fixed part, where deflate would save a hundred bytes
+ * for the price of setting up a compressor (its hash tables, 128 KB and more) and of finding
+ * the end of its last block. Returns the length. */
+static size_t stored_blocks(const unsigned char *data, size_t len, int final, unsigned char **z, size_t *cap)
+{
+    size_t need = len + 5 * (len / 65535 + 1);
+    if (need > *cap) {
+        free(*z);
+        *cap = need + need / 4;
+        *z = malloc(*cap);
+        if (!*z) abort();
+    }
+    size_t n = 0;
+    do {
+        size_t k = len > 65535 ? 65535 : len;
+        (*z)[n++] = (unsigned char)(final && k == len); /* BFINAL, BTYPE 00, then to the byte */
+        (*z)[n++] = (unsigned char)k, (*z)[n++] = (unsigned char)(k >> 8);
+        (*z)[n++] = (unsigned char)~k, (*z)[n++] = (unsigned char)(~k >> 8);
+        memcpy(*z + n, data, k);
+        n += k, data += k, len -= k;
+    } while (len);
+    return n;
+}
+
+/* Below this, the bytes after a fixed part are stored rather than deflated. */
+#define STORED_TAIL 256
+
 int pdfdeflate_into_split(HPDF_Dict stream, const void *data, size_t len, size_t fixed_off, size_t fixed_len, int level)
 {
     if (!fixed_len || fixed_off > len || fixed_len > len - fixed_off || stream->write_fn)
@@ -294,20 +391,17 @@ int pdfdeflate_into_split(HPDF_Dict stream, const void *data, size_t len, size_t
     static unsigned char *head, *tail;
     static size_t head_cap, tail_cap;
     const fixed_part *mid = fixed_deflated(p + fixed_off, fixed_len);
-    size_t nhead = mid ? raw_deflate(p, fixed_off, level, 1, &head, &head_cap) : 0;
+    size_t nhead = mid ? stored_blocks(p, fixed_off, 0, &head, &head_cap) : 0;
     size_t rest = fixed_off + fixed_len;
-    size_t ntail = nhead ? raw_deflate(p + rest, len - rest, level, 0, &tail, &tail_cap) : 0;
+    size_t ntail = !nhead ? 0
+                   : len - rest < STORED_TAIL ? stored_blocks(p + rest, len - rest, 1, &tail, &tail_cap)
+                                              : raw_deflate(p + rest, len - rest, level, 0, &tail, &tail_cap);
     if (!ntail) return pdfdeflate_into(stream, data, len, level);
     uint32_t adler = libdeflate_adler32(1, data, len);
     const unsigned char zhead[2] = {0x78, 0x01}; /* deflate, 32 KB window; the level field is only a hint */
     const unsigned char ztail[4] = {(unsigned char)(adler >> 24), (unsigned char)(adler >> 16), (unsigned char)(adler >> 8),
                                     (unsigned char)adler};
-    stream->filter = HPDF_STREAM_FILTER_NONE;
-    stream->write_fn = write_flate_filter;
-    HPDF_Stream s = stream->stream;
-    return HPDF_Stream_Write(s, zhead, 2) == HPDF_OK && HPDF_Stream_Write(s, head, (HPDF_UINT)nhead) == HPDF_OK &&
-                   HPDF_Stream_Write(s, mid->z, (HPDF_UINT)mid->z_len) == HPDF_OK &&
-                   HPDF_Stream_Write(s, tail, (HPDF_UINT)ntail) == HPDF_OK && HPDF_Stream_Write(s, ztail, 4) == HPDF_OK
-               ? 0
-               : -1;
+    const unsigned char *part[5] = {zhead, head, mid->z, tail, ztail};
+    const size_t plen[5] = {2, nhead, mid->z_len, ntail, 4};
+    return emit(stream, part, plen, 5);
 }

@@ -358,10 +358,10 @@ static void content_id(const dlist_doc *doc, const dlist_meta *m, const subset_f
     memcpy(id, digest, 16);
 }
 
-int pdfout_render(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt, ws_buf *out, diag *d)
+/* pdfout_render; with splice, the streams' bytes go around libharu (pdfdeflate_splice_begin) and
+ * 1 is returned, with nothing written or reported, when pdfpack cannot put them back. */
+static int render(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt, ws_buf *out, diag *d, int splice)
 {
-    static const pdfout_options defaults = {0, NULL, NULL};
-    if (!opt) opt = &defaults;
     if (!doc->npages) {
         diag_report(d, DIAG_ERROR, (diag_loc){0}, "the document has no pages; nothing to write");
         return -1;
@@ -376,6 +376,7 @@ int pdfout_render(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt
     ws_buf content = {0};
     int rc = -1;
 
+    if (splice) pdfdeflate_splice_begin();
     if (collect(doc, fs, used, variants, nfaces, d) < 0) goto done;
     for (size_t f = 0; f < nfaces; f++)
         if (used[f] && fonts_cpset_count(used[f]) &&
@@ -445,15 +446,19 @@ int pdfout_render(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt
     HPDF_Free(pdf);
     pdf = NULL;
     /* Plain copies in PDF 1.5's compact form; archive copies stay PDF 1.4 (PDF/A-1). */
-    if (opt->archive || pdfpack_repack(tmp, got, out) < 0) ws_buf_put(out, tmp, got);
-    free(tmp);
     rc = 0;
+    if (opt->archive || pdfpack_repack(tmp, got, out) < 0) {
+        if (splice) rc = 1; /* placeholders in tmp: made again without them */
+        else ws_buf_put(out, tmp, got);
+    }
+    free(tmp);
     goto done;
 
 hpdf_failed:
     diag_report(d, DIAG_ERROR, (diag_loc){0}, "libharu failed while writing the PDF (error 0x%04X, detail %u)",
                 (unsigned)err.status, (unsigned)err.detail);
 done:
+    if (splice) pdfdeflate_splice_end();
     if (pdf) HPDF_Free(pdf);
     for (size_t f = 0; f < nfaces; f++) {
         fonts_cpset_free(used[f]);
@@ -466,6 +471,14 @@ done:
     free(pages);
     ws_buf_free(&content);
     return rc;
+}
+
+int pdfout_render(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt, ws_buf *out, diag *d)
+{
+    static const pdfout_options defaults = {0, NULL, NULL};
+    if (!opt) opt = &defaults;
+    int rc = render(doc, fs, opt, out, d, !opt->archive);
+    return rc == 1 ? render(doc, fs, opt, out, d, 0) : rc;
 }
 
 int pdfout_write_file(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt, const char *path, diag *d)
