@@ -118,8 +118,7 @@ HPDF_Dict pdffont_add(HPDF_Doc pdf, fonts_set *fs, int face, const subset_font *
     HPDF_Dict file = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
     if (!file) return NULL;
     file->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-    size_t fixed_len = sf->fixed_len >= PDFFONT_MIN_FIXED ? sf->fixed_len : 0;
-    if (pdfdeflate_into_split(file, sf->program, sf->program_len, sf->fixed_off, fixed_len, PDFFONT_LEVEL_OF(fi->cff)) < 0)
+    if (pdfdeflate_into_split(file, sf->program, sf->program_len, sf->fixed_off, sf->fixed_len, PDFFONT_LEVEL_OF(fi->cff)) < 0)
         return NULL;
     if (fi->cff) /* a bare CID-keyed CFF program (fonts/cffprog_int.h) */
         HPDF_Dict_AddName(file, "Subtype", "CIDFontType0C");

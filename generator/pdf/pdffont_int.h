@@ -30,10 +30,6 @@ HPDF_Dict pdffont_add(HPDF_Doc pdf, fonts_set *fs, int face, const subset_font *
 #define PDFFONT_CFF_PROGRAM_LEVEL 1
 #define PDFFONT_LEVEL_OF(cff) ((cff) ? PDFFONT_CFF_PROGRAM_LEVEL : PDFFONT_PROGRAM_LEVEL)
 
-/* A fixed part of a program (subset.h) shorter than this is deflated with the rest: apart, it
- * would cost more bytes (its own blocks, the stored bytes before it) than its time is worth. */
-#define PDFFONT_MIN_FIXED 2048
-
 /* Appends v as four upper-case hex digits (a CID or a UTF-16 unit), without printf: the content
  * streams and ToUnicode maps write one per glyph. */
 void pdffont_hex4(ws_buf *b, unsigned v);
