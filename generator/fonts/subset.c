@@ -294,7 +294,8 @@ static int build(fonts_set *fs, int face, const fonts_cpset *cps, const fonts_cp
             int g = fonts_cpset_has(cps, cp) ? fonts_glyph(fs, face, cp) : -1;
             if (g > 0) hb_set_add(front, (hb_codepoint_t)g);
         }
-        if (front && 2 * hb_set_get_population(front) < hb_set_get_population(glyphs)) { /* see SUBSET_MIN_FIXED */
+        /* see SUBSET_MIN_FIXED: too few in front (a few glyphs are under 1 KB) or less than half */
+        if (front && (hb_set_get_population(front) < 4 || 2 * hb_set_get_population(front) < hb_set_get_population(glyphs))) {
             hb_set_destroy(front);
             front = NULL;
         }
