@@ -305,9 +305,9 @@ static size_t deflate_unfinal(unsigned char *z, size_t len)
 
 /* Raw deflate of data into *z (grown as needed); with more, as a run of blocks to be continued.
  * Returns the length, 0 on failure. */
-static size_t raw_deflate_with(struct libdeflate_compressor *c, const unsigned char *data, size_t len, int more,
-                               unsigned char **z, size_t *cap)
+static size_t raw_deflate(const unsigned char *data, size_t len, int level, int more, unsigned char **z, size_t *cap)
 {
+    struct libdeflate_compressor *c = pdfdeflate_compressor(level);
     size_t need = libdeflate_deflate_compress_bound(c, len) + 5;
     if (need > *cap) {
         free(*z);
@@ -319,10 +319,6 @@ static size_t raw_deflate_with(struct libdeflate_compressor *c, const unsigned c
     return n && more ? deflate_unfinal(*z, n) : n;
 }
 
-static size_t raw_deflate(const unsigned char *data, size_t len, int level, int more, unsigned char **z, size_t *cap)
-{
-    return raw_deflate_with(pdfdeflate_compressor(level), data, len, more, z, cap);
-}
 
 /* The fixed parts deflated so far in this process, most recently used first. */
 #define FIXED_KEPT 16
@@ -342,11 +338,7 @@ static const fixed_part *fixed_deflated(const unsigned char *data, size_t len)
     } else {
         size_t cap = 0;
         unsigned char *z = NULL;
-        /* a compressor of this level holds 9 MB: made for the rare miss, not kept */
-        struct libdeflate_compressor *c = libdeflate_alloc_compressor(PDFDEFLATE_FIXED_LEVEL);
-        if (!c) abort();
-        size_t n = raw_deflate_with(c, data, len, 1, &z, &cap);
-        libdeflate_free_compressor(c);
+        size_t n = raw_deflate(data, len, PDFDEFLATE_FIXED_LEVEL, 1, &z, &cap);
         if (!n) {
             free(z);
             return NULL;

@@ -17,10 +17,11 @@ struct libdeflate_compressor *pdfdeflate_compressor(int level);
  * then says /Filter /FlateDecode; libharu does not compress it again. Returns 0 or -1. */
 int pdfdeflate_into(HPDF_Dict stream, const void *data, size_t len, int level);
 
-/* The level of the fixed parts of pdfdeflate_into_split, deflated once per process: 10 makes a
- * notice's body program about 0.9 KB smaller than level 1 (libdeflate's 12 saves 20 bytes more
- * in half again the time, which a one-off document such as a preview pays). */
-#define PDFDEFLATE_FIXED_LEVEL 10
+/* The level of the fixed parts of pdfdeflate_into_split, deflated once per process. 9 makes a
+ * notice's fixed glyphs about 0.4 KB smaller than level 1; 10 would save 0.5 KB more, but its
+ * compressor holds 8.8 MB (level 9's 0.65 KB, and pdfpack keeps one anyway): 9 MB more at the
+ * peak of every worker. */
+#define PDFDEFLATE_FIXED_LEVEL 9
 
 /* pdfdeflate_into for data whose bytes [fixed_off, fixed_off + fixed_len) recur unchanged in
  * many documents (a form's fixed glyphs at the front of a font program: subset.h): they become
