@@ -306,7 +306,7 @@ def microbench(data, count, repeat):
         files.append(os.path.join(mddir, f"{i}.md"))
         with open(files[-1], "w", encoding="utf-8") as f:
             f.write(part)
-    env = dict(os.environ, WENSHU_DATADIR=ROOT)
+    env = dict(os.environ, WENSHU_DATADIR=ROOT, MICROBENCH_TEMPLATE=os.path.join(ROOT, "templates", "feedback.md"))
     out = subprocess.run([exe, "gbt9704", str(repeat)] + files, capture_output=True, text=True, check=True, env=env).stdout
     words = out.split()
     return {words[i]: float(words[i + 1]) for i in range(0, len(words) - 1, 2)}

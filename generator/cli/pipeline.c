@@ -41,6 +41,8 @@ typedef struct {
     int uses_members;        /* the template or a partial it includes reads $members */
     int uses_organisations;  /* ... or $organisations (the tree below the record, from the index) */
     uint8_t key[SHA256_LEN]; /* template, partials, style, fonts, shared context */
+    fonts_cpset **first;     /* what its fixed text draws per face (pdfout_options.first); made on first use */
+    int first_done;
 } form;
 
 typedef struct {
@@ -366,9 +368,16 @@ static int make_item(void *ctx, const build_item *it, const build_member *member
         dlist_doc_free(doc);
         return -1;
     }
-    /* a volume's thousand pages: their contents at a quicker level (pdfout.h) */
-    pdfout_options opt = {archive, NULL};
-    rc = pdfout_render_level(doc, ls->fs, &opt, it->record[0] ? 0 : PIPELINE_VOLUME_CONTENT_LEVEL, pdf, d);
+    /* a volume's thousand pages: their contents at a quicker level (pdfout.h); a record's document
+     * puts its form's fixed glyphs first, deflated once per worker (pdfout_options.first) */
+    form *f = &c->forms[id->form];
+    int volume = !it->record[0];
+    if (!volume && !f->first_done) { /* in the worker: the parent never writes documents */
+        f->first = preview_fixed_faces(f->t, ls->st, ls->fs);
+        f->first_done = 1;
+    }
+    pdfout_options opt = {archive, NULL, volume ? NULL : f->first};
+    rc = pdfout_render_level(doc, ls->fs, &opt, volume ? PIPELINE_VOLUME_CONTENT_LEVEL : 0, pdf, d);
     *pages = (long)doc->npages;
     dlist_doc_free(doc);
     return rc;
@@ -384,7 +393,10 @@ static void close_ctx(source_ctx *c)
     free(c->sel_done);
     free(c->out);
     free(c->identity);
-    for (size_t i = 0; i < c->nforms; i++) template_free(c->forms[i].t);
+    for (size_t i = 0; i < c->nforms; i++) {
+        template_free(c->forms[i].t);
+        if (c->forms[i].first) pdfout_faces_free(c->forms[i].first, fonts_nfaces(c->styles[c->forms[i].style].fs));
+    }
     free(c->forms);
     for (size_t i = 0; i < c->nstyles; i++) {
         fonts_free(c->styles[i].fs);
