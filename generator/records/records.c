@@ -297,6 +297,7 @@ static xmlSchemaPtr load_schema(records_safety *s, diag *d, const char *path)
                     "cannot read the records schema (set WENSHU_DATADIR to the folder holding schemas/)");
         return NULL;
     }
+    records_vocab_load(path); /* the fields' labels, for the messages of the reading threads */
     xmlSchemaParserCtxtPtr pc = xmlSchemaNewParserCtxt(path);
     if (!pc) return NULL;
     xmlSchemaSetParserStructuredErrors(pc, records_xml_error, s);

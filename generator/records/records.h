@@ -103,6 +103,17 @@ xmlNodePtr records_indexed(const records_index *ix, xmlNodePtr rec);
 #define RECORDS_MAX_OWNERS (2 * 64)
 size_t records_member_owners(const records_index *ix, xmlNodePtr member, xmlNodePtr *owners, size_t max);
 
+/* The vocabulary of the records schema (records_vocab.c): the names of its elements and
+ * attributes and their Chinese labels. Loaded once per process from schema_path (later calls do
+ * nothing); records_index_begin loads it, and a caller that checks templates before reading
+ * records loads it first. 0, or -1 when the schema cannot be read (reported by the index pass). */
+int records_vocab_load(const char *schema_path);
+int records_vocab_loaded(void);
+/* Whether the schema declares an element (attribute 0) or attribute (1) of this name anywhere. */
+int records_vocab_has(const char *name, int attribute);
+/* The declared element or attribute name nearest to a misspelt one (edit distance), or NULL. */
+const char *records_vocab_nearest(const char *name, int attribute);
+
 /* Counts of what an index build saw, for the summary of `wenshu check`. */
 typedef struct {
     size_t files, io_failures;

@@ -12,6 +12,7 @@
 #include <libxml/parserInternals.h>
 
 #include "records/records_int.h"
+#include "records/records_xsd_int.h"
 
 #define PARSE_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES | XML_PARSE_NOBLANKS | XML_PARSE_COMPACT)
 
@@ -94,12 +95,14 @@ void records_xml_error(void *ctx, xmlErrorPtr e)
     if (strstr(e->message, "No precomputed value available")) return;
 
     char msg[1500];
-    tidy_message(e->message, msg, sizeof msg);
+    /* validity errors in a clerk's words (records_xsderr.c); the others as libxml2 words them */
+    if (!records_xsderr_message(e, msg, sizeof msg)) tidy_message(e->message, msg, sizeof msg);
     diag_loc loc = {0};
     if (e->node && s->src && (e->domain == XML_FROM_SCHEMASV || e->domain == XML_FROM_SCHEMASP) &&
         ((xmlNodePtr)e->node)->doc == s->src->doc) {
         char attr[100];
-        loc = records_locate(s->src, (xmlNodePtr)e->node, message_attribute(msg, attr, sizeof attr) ? attr : NULL);
+        loc = records_locate(s->src, (xmlNodePtr)e->node,
+                             message_attribute(e->message, attr, sizeof attr) ? attr : NULL);
     }
     if (!loc.line) {
         loc.file = e->file ? e->file : s->src ? s->src->path : NULL;

@@ -102,10 +102,10 @@ assert_contains "$ERR" "error: no <campaign> record in any input" "missing campa
 # The schema layer: every problem, not just the first, with lines and the record.
 with_base xsd-errors.xml
 assert_status 1 "schema errors"
-assert_contains "$ERR" "$FX/xsd-errors.xml:3:28: error: record M1: Element 'member', attribute 'gender': [facet 'enumeration'] The value 'X' is not an element of the set {'男', '女'}." "enumeration error at the attribute"
-assert_contains "$ERR" "$FX/xsd-errors.xml:5:5: error: record M1: Element 'birth': '1970-02-30' is not a valid value of the atomic type 'xs:date'." "impossible date"
-assert_contains "$ERR" "$FX/xsd-errors.xml:14:5: error: record M2: Element 'study': This element is not expected. Expected is ( job )." "missing element"
-assert_contains "$ERR" "$FX/xsd-errors.xml:24:7: error: record M3: Element 'grade'" "no grade: the model forbids grading members"
+assert_contains "$ERR" "$FX/xsd-errors.xml:3:28: error: record M1: gender can only be \"男\" or \"女\", not \"X\" (member M1 张三)" "enumeration error at the attribute"
+assert_contains "$ERR" "$FX/xsd-errors.xml:5:5: error: record M1: birth must be a date such as 1979-06-03 (year-month-day), not \"1970-02-30\" (member M1 张三)" "impossible date"
+assert_contains "$ERR" "$FX/xsd-errors.xml:14:5: error: record M2: <job> is missing: it comes before \"study\" (member M2 李四)" "missing element"
+assert_contains "$ERR" "$FX/xsd-errors.xml:24:7: error: record M3: evaluation has no element <grade>" "no grade: the model forbids grading members"
 assert_not_contains "$ERR" "precomputed" "libxml2 noise filtered"
 assert_not_contains "$ERR" "{urn:" "namespace noise removed from messages"
 assert_contains "$OUT" "4 errors, 0 warnings" "all four schema errors counted"
