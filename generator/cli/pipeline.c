@@ -631,6 +631,7 @@ static int load_forms(source_ctx *c, const build_options *o, const char *dir, ch
     for (size_t i = 0; i < nnames; i++) {
         ws_buf path = {0};
         ws_buf_printf(&path, "%s/%s", dir, names[i]);
+        records_vocab_load(cli_schema_path()); /* template fields are checked against the schema */
         template *t = template_load(path.data, NULL, d);
         ws_buf_free(&path);
         if (!t) return -1;

@@ -11,6 +11,7 @@
 #include <libxml/parser.h>
 #include <libxml/xmlschemas.h>
 
+#include "base/i18n.h"
 #include "records/records_int.h"
 
 
@@ -20,6 +21,7 @@ static const char *const kind_articles[REC_KINDS] = {"a", "a", "an", "a"};
 
 typedef struct {
     char *id; /* NULL: empty slot */
+    char *name; /* a member's <name>, for checking the names written beside its id; else NULL */
     int defined, bad;
     rec_kind kind;
     int file;
@@ -29,6 +31,7 @@ typedef struct {
 
 typedef struct {
     char *from, *target, *what;
+    char *name; /* the text of a person element beside @member (secretary, …), NULL otherwise */
     rec_kind want;
     int file;
     long line, col;
@@ -126,6 +129,12 @@ static void add_ref(records_index *ix, const records_src *src, int file, xmlNode
     r->from = loc.record ? ws_xstrdup(loc.record) : NULL;
     r->target = ws_xstrdup(target);
     r->what = ws_xstrdup(attr);
+    r->name = NULL;
+    if (want == REC_MEMBER) {
+        xmlChar *text = xmlNodeGetContent(node);
+        if (text && *text) r->name = ws_xstrdup((const char *)text);
+        xmlFree(text);
+    }
     r->want = want;
     r->file = file;
     r->line = loc.line;
@@ -163,6 +172,15 @@ static void define_record(records_index *ix, const records_src *src, int file, x
     }
     e->defined = 1;
     e->kind = kind;
+    if (kind == REC_MEMBER) {
+        for (xmlNodePtr c = n->children; c; c = c->next)
+            if (c->type == XML_ELEMENT_NODE && !strcmp((const char *)c->name, "name")) {
+                xmlChar *text = xmlNodeGetContent(c);
+                if (text) e->name = ws_xstrdup((const char *)text);
+                xmlFree(text);
+                break;
+            }
+    }
     e->file = file;
     e->line = loc.line;
     e->col = loc.col;
@@ -320,6 +338,11 @@ static void check_references(records_index *ix, diag *d)
             diag_report(d, DIAG_ERROR, loc, "@%s refers to '%s', which is %s %s, not %s %s", r->what, r->target,
                         kind_articles[t->kind], kind_names[t->kind], kind_articles[r->want], kind_names[r->want]);
         } else {
+            /* a name written beside a member's id must be that member's: a mismatch means one of
+             * the two is wrong, and the form would print the name with the wrong member's data */
+            if (r->name && t->name && strcmp(r->name, t->name))
+                diag_report(d, DIAG_WARNING, loc, _("\"%s\" is written beside the member id %s, but %s is %s: correct the name or the id"),
+                            r->name, r->target, r->target, t->name);
             continue;
         }
         if (r->from) mark_bad(ix, r->from);
@@ -449,12 +472,16 @@ void records_index_free(records_index *ix)
     if (!ix) return;
     for (size_t i = 0; i < ix->npaths; i++) free(ix->paths[i]);
     free(ix->paths);
-    for (size_t i = 0; i < ix->cap; i++) free(ix->tab[i].id);
+    for (size_t i = 0; i < ix->cap; i++) {
+        free(ix->tab[i].id);
+        free(ix->tab[i].name);
+    }
     free(ix->tab);
     for (size_t i = 0; i < ix->nrefs; i++) {
         free(ix->refs[i].from);
         free(ix->refs[i].target);
         free(ix->refs[i].what);
+        free(ix->refs[i].name);
     }
     free(ix->refs);
     for (size_t i = 0; i < ix->nmembers; i++) {

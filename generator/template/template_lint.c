@@ -10,6 +10,8 @@
 
 #include <libxml/xpathInternals.h>
 
+#include "base/i18n.h"
+#include "records/records.h"
 #include "template/template_int.h"
 #include "template/xpathfn.h"
 
@@ -74,6 +76,7 @@ int tpl_lint(template *t, const char *e, size_t len, xpath_scope scope, char *ms
 {
     bracket st[64];
     int depth = 0, operand = 0;
+    int attr_step = 0; /* the next name test names an attribute (after @ or attribute::) */
     size_t i = 0;
 #define FAIL(at, ...)                                                                                             \
     do {                                                                                                          \
@@ -186,6 +189,7 @@ int tpl_lint(template *t, const char *e, size_t len, xpath_scope scope, char *ms
             size_t local_len = k - local;
             MARK_ARG();
             if (after + 1 < len && e[after] == ':' && e[after + 1] == ':') { /* an axis */
+                attr_step = local_len == 9 && !memcmp(e + s, "attribute", 9);
                 i = after + 2;
                 operand = 0;
                 continue;
@@ -239,11 +243,30 @@ int tpl_lint(template *t, const char *e, size_t len, xpath_scope scope, char *ms
                     continue;
                 }
             }
+            /* A name test: the records have only the elements and attributes the schema
+             * declares, so any other name selects nothing and prints an empty field — most often
+             * a misspelling ({{ nmae }}). Checked when the schema's vocabulary is loaded. */
+            if (!prefix_len && e[local] != '*' && local_len < 64 && records_vocab_loaded()) {
+                char nm[64];
+                memcpy(nm, e + local, local_len);
+                nm[local_len] = 0;
+                if (!records_vocab_has(nm, attr_step)) {
+                    const char *near = records_vocab_nearest(nm, attr_step);
+                    if (attr_step && near)
+                        FAIL(s, _("the records have no attribute @%s; did you mean @%s?"), nm, near);
+                    if (attr_step)
+                        FAIL(s, _("the records have no attribute @%s (see schemas/campaign.xsd)"), nm);
+                    if (near) FAIL(s, _("the records have no element %s; did you mean %s?"), nm, near);
+                    FAIL(s, _("the records have no element %s (see schemas/campaign.xsd)"), nm);
+                }
+            }
+            attr_step = 0;
             i = k; /* a name test or node type test */
             operand = 1;
             continue;
         }
         if (c == '*') {
+            attr_step = 0;
             if (!operand) MARK_ARG();
             operand = !operand; /* a name test after an operator, multiplication after an operand */
             i++;
@@ -256,6 +279,7 @@ int tpl_lint(template *t, const char *e, size_t len, xpath_scope scope, char *ms
             continue;
         }
         if (c == '@' || c == '/') MARK_ARG();
+        attr_step = c == '@';
         operand = 0; /* operators and anything libxml2 will judge */
         i++;
     }
