@@ -19,6 +19,7 @@
 #include "batch/outlock.h"
 #include "cli/commands.h"
 #include "base/diag.h"
+#include "base/i18n.h"
 #include "batch/jobs.h"
 #include "base/util.h"
 
@@ -134,6 +135,9 @@ static void print_summary(const build_summary *s)
     if (s->orphans) fprintf(stderr, "，删除 %zu 个过期文件", s->orphans);
     fprintf(stderr, "；用时 %.1f 秒；清单 %s%s\n", s->seconds, s->manifest,
             s->sharded ? (s->merged ? "（各分片已齐，已合并为 manifest.json）" : "（待其余分片完成后合并）") : "");
+    /* every record (and input) left out, by id and name, with the reason (cli/pipeline.c) */
+    if (s->nnot_built) fprintf(stderr, "%s\n", _("not built:"));
+    for (size_t i = 0; i < s->nnot_built; i++) fprintf(stderr, "  %s\n", s->not_built[i]);
 }
 
 #define FAIL(...)                                            \

@@ -23,6 +23,7 @@ typedef struct {
     char *id; /* NULL: empty slot */
     char *name; /* a member's <name>, for checking the names written beside its id; else NULL */
     int defined, bad;
+    int reason; /* why bad: RECORDS_SKIP_ERRORS or RECORDS_SKIP_CONSEQUENCE (the first that applied) */
     rec_kind kind;
     int file;
     long line, col;
@@ -37,9 +38,18 @@ typedef struct {
     long line, col;
 } id_ref;
 
+/* A record that repeats an id defined earlier: skipped, while the first is kept when sound. */
+typedef struct {
+    int file;
+    long line;
+} id_repeat;
+
 struct records_index {
     char **paths;
     size_t npaths;
+    id_repeat *repeats;
+    size_t nrepeats;
+    char *unread;  /* unread[i]: input i could not be read or parsed (its records are unknown) */
     id_entry *tab;
     size_t cap, count;
     id_ref *refs;
@@ -102,10 +112,15 @@ static id_entry *entry_put(records_index *ix, const char *id)
     return e;
 }
 
-static void mark_bad(void *ud, const char *id)
+static void mark_bad_for(records_index *ix, const char *id, int reason)
 {
-    if (id && *id) entry_put(ud, id)->bad = 1;
+    if (!id || !*id) return;
+    id_entry *e = entry_put(ix, id);
+    e->bad = 1;
+    if (!e->reason) e->reason = reason;
 }
+
+static void mark_bad(void *ud, const char *id) { mark_bad_for(ud, id, RECORDS_SKIP_ERRORS); }
 
 /* ------------------------------------------------------------------ collecting one file */
 
@@ -165,9 +180,14 @@ static void define_record(records_index *ix, const records_src *src, int file, x
     diag_loc loc = records_locate(src, n, NULL);
     id_entry *e = entry_put(ix, id);
     if (e->defined) {
-        diag_report(d, DIAG_ERROR, loc, "id '%s' is already used by the %s at %s:%ld", id, kind_names[e->kind],
-                    ix->paths[e->file], e->line);
-        e->bad = 1;
+        /* Both records are named (this one by the message's place); only this one is skipped,
+         * so that a sound first record is still built. */
+        diag_report(d, DIAG_ERROR, loc,
+                    _("the id %s is already used by the record at %s:%ld: give this record an id of its own; "
+                      "it is not built (the first one is not affected)"),
+                    id, ix->paths[e->file], e->line);
+        ix->repeats = ws_xrealloc(ix->repeats, (ix->nrepeats + 1) * sizeof *ix->repeats);
+        ix->repeats[ix->nrepeats++] = (id_repeat){file, loc.line};
         return;
     }
     e->defined = 1;
@@ -325,12 +345,67 @@ static xmlSchemaPtr load_schema(records_safety *s, diag *d, const char *path)
     return schema;
 }
 
+/* When inputs could not be read, references to ids found nowhere are most likely references into
+ * those files: one message names the files and the records left out because of them, instead of
+ * one error per record as if each were its own mistake. */
+static void report_consequences(records_index *ix, diag *d)
+{
+    ws_buf recs = {0}, targets = {0};
+    size_t nrecs = 0, ntargets = 0;
+    /* the files, joined as the catalogue joins lists */
+    char *fl = ws_xstrdup("");
+    for (size_t i = 0; i < ix->npaths; i++) {
+        if (!ix->unread[i]) continue;
+        ws_buf b = {0};
+        if (*fl) ws_buf_printf(&b, _("%s, %s"), fl, ix->paths[i]);
+        else ws_buf_puts(&b, ix->paths[i]);
+        free(fl);
+        fl = ws_buf_steal(&b);
+    }
+    for (size_t i = 0; i < ix->nrefs; i++) {
+        id_ref *r = &ix->refs[i];
+        id_entry *t = entry_get(ix, r->target);
+        if (t && t->defined) continue;
+        int seen = 0; /* the same missing id met before (it is missing there too) */
+        for (size_t j = 0; j < i && !seen; j++) seen = !strcmp(ix->refs[j].target, r->target);
+        if (!seen && ntargets < 5) ws_buf_printf(&targets, "%s%s", ntargets ? " " : "", r->target);
+        if (!seen) ntargets++;
+        if (!r->from) continue;
+        id_entry *f = entry_get(ix, r->from);
+        if (f && f->bad && f->reason == RECORDS_SKIP_CONSEQUENCE) continue; /* listed already */
+        mark_bad_for(ix, r->from, RECORDS_SKIP_CONSEQUENCE);
+        if (nrecs < 30) {
+            f = entry_get(ix, r->from);
+            ws_buf_printf(&recs, "%s%s%s%s", nrecs ? " " : "", r->from, f && f->name ? " " : "", f && f->name ? f->name : "");
+        }
+        nrecs++;
+    }
+    if (nrecs || ntargets) {
+        if (ntargets > 5) ws_buf_puts(&targets, " …");
+        if (nrecs > 30) ws_buf_puts(&recs, " …");
+        diag_report(d, DIAG_ERROR, (diag_loc){.file = NULL},
+                    P_("because %s could not be read, %zu record is not built (it refers to %s, not found in "
+                       "the other files): %s",
+                       "because %s could not be read, %zu records are not built (they refer to %s, not found in "
+                       "the other files): %s",
+                       nrecs),
+                    fl, nrecs, targets.data ? targets.data : "", recs.data ? recs.data : "");
+    }
+    free(fl);
+    ws_buf_free(&recs);
+    ws_buf_free(&targets);
+}
+
 static void check_references(records_index *ix, diag *d)
 {
+    int any_unread = 0;
+    for (size_t i = 0; i < ix->npaths; i++) any_unread |= ix->unread[i];
+    if (any_unread) report_consequences(ix, d);
     for (size_t i = 0; i < ix->nrefs; i++) {
         id_ref *r = &ix->refs[i];
         id_entry *t = entry_get(ix, r->target);
         diag_loc loc = {.file = ix->paths[r->file], .line = r->line, .col = r->col, .record = r->from};
+        if (any_unread && (!t || !t->defined)) continue; /* said once, by report_consequences */
         if (!t || !t->defined) {
             diag_report(d, DIAG_ERROR, loc, "@%s refers to '%s', but no %s has that id in any input", r->what,
                         r->target, kind_names[r->want]);
@@ -402,6 +477,7 @@ records_index_pass *records_index_begin(const char *schema_path, char *const *pa
     ix->root = xmlNewDocNode(ix->doc, NULL, BAD_CAST "wenshu", NULL);
     xmlDocSetRootElement(ix->doc, ix->root);
     ix->stats.files = n;
+    ix->unread = ws_xcalloc(n ? n : 1, 1);
     p->s.bad = mark_bad;
     p->s.ud = ix;
     /* Reading, parsing and validating run ahead on threads of their own (records_read.c). */
@@ -425,6 +501,7 @@ records_index *records_index_finish(records_index_pass *p, int members, diag *d)
         records_load_status st = records_reader_next(p->rd, &src, d, mark_bad, ix);
         if (st == LOAD_IO_ERROR) ix->stats.io_failures++;
         if (st != LOAD_OK) {
+            ix->unread[i] = 1;
             records_reader_recycle(p->rd, &src);
             continue;
         }
@@ -472,6 +549,8 @@ void records_index_free(records_index *ix)
     if (!ix) return;
     for (size_t i = 0; i < ix->npaths; i++) free(ix->paths[i]);
     free(ix->paths);
+    free(ix->repeats);
+    free(ix->unread);
     for (size_t i = 0; i < ix->cap; i++) {
         free(ix->tab[i].id);
         free(ix->tab[i].name);
@@ -672,6 +751,46 @@ int records_is_bad(const records_index *ix, const char *id)
 {
     id_entry *e = ix ? entry_get(ix, id) : NULL;
     return e && e->bad;
+}
+
+int records_skip_reason(const records_index *ix, const char *id, size_t file, long line)
+{
+    id_entry *e = ix ? entry_get(ix, id) : NULL;
+    if (!e) return RECORDS_SKIP_NONE;
+    if (e->bad) return e->reason ? e->reason : RECORDS_SKIP_ERRORS;
+    for (size_t i = 0; i < ix->nrepeats; i++)
+        if ((size_t)ix->repeats[i].file == file && ix->repeats[i].line == line) return RECORDS_SKIP_DUPLICATE;
+    return RECORDS_SKIP_NONE;
+}
+
+const char *records_skip_reason_text(int reason)
+{
+    switch (reason) {
+    case RECORDS_SKIP_ERRORS: return _("the record has errors (see above)");
+    case RECORDS_SKIP_DUPLICATE: return _("its id is already used by an earlier record");
+    case RECORDS_SKIP_CONSEQUENCE: return _("it refers to a record in a file that could not be read");
+    default: return "";
+    }
+}
+
+size_t records_unread(const records_index *ix, const char **paths, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; ix && i < ix->npaths; i++)
+        if (ix->unread[i] && n < max) paths[n++] = ix->paths[i];
+    return n;
+}
+
+char *records_name_of(xmlNodePtr rec)
+{
+    for (xmlNodePtr c = rec ? rec->children : NULL; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && !strcmp((const char *)c->name, "name")) {
+            xmlChar *v = xmlNodeGetContent(c);
+            char *s = ws_xstrdup(v ? (const char *)v : "");
+            xmlFree(v);
+            return s;
+        }
+    return ws_xstrdup("");
 }
 
 void records_index_stats(const records_index *ix, records_stats *out)
