@@ -284,15 +284,7 @@ static void element_content(const xmlError *e, xmlNodePtr node, const char *rec,
             snprintf(out, len, _("%s is not in its place in %s: move it or delete it%s"), here, plabel, rec);
         return;
     }
-    /* the expected element written further down: the two are in the wrong order */
-    for (size_t i = 0; i < nexp; i++) {
-        if (!sibling_named(node->next, names[i], 1)) continue;
-        char what[LABEL];
-        label_of(records_vocab_child(pdecl, names[i], 0), names[i], what);
-        snprintf(out, len, _("\"%s\" must come before \"%s\"%s"), what, here, rec);
-        return;
-    }
-    if (sibling_named(node->prev, nm, 0) && nexp) {
+    if (sibling_named(node->prev, nm, 0)) {
         /* a second one of an element allowed once, where something else must follow */
         xmlNodePtr cdecl = records_vocab_child(pdecl, nm, 0);
         const char *maxo = cdecl ? (const char *)xmlGetProp(cdecl, BAD_CAST "maxOccurs") : NULL;
@@ -302,6 +294,14 @@ static void element_content(const xmlError *e, xmlNodePtr node, const char *rec,
             snprintf(out, len, _("%s may be written only once%s"), here, rec);
             return;
         }
+    }
+    /* the expected element written further down: the two are in the wrong order */
+    for (size_t i = 0; i < nexp; i++) {
+        if (!sibling_named(node->next, names[i], 1)) continue;
+        char what[LABEL];
+        label_of(records_vocab_child(pdecl, names[i], 0), names[i], what);
+        snprintf(out, len, _("\"%s\" must come before \"%s\"%s"), what, here, rec);
+        return;
     }
     if (nexp == 1) {
         char what[LABEL + 80];

@@ -246,7 +246,8 @@ int tpl_lint(template *t, const char *e, size_t len, xpath_scope scope, char *ms
             /* A name test: the records have only the elements and attributes the schema
              * declares, so any other name selects nothing and prints an empty field — most often
              * a misspelling ({{ nmae }}). Checked when the schema's vocabulary is loaded. */
-            if (!prefix_len && e[local] != '*' && local_len < 64 && records_vocab_loaded()) {
+            int node_test = after < len && e[after] == '('; /* node(), text(): no name */
+            if (!prefix_len && !node_test && e[local] != '*' && local_len < 64 && records_vocab_loaded()) {
                 char nm[64];
                 memcpy(nm, e + local, local_len);
                 nm[local_len] = 0;

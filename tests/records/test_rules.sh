@@ -10,8 +10,8 @@ with_base() { local f="$1"; shift; run "$WENSHU" check "$@" "$FX/base.xml" "$FX/
 
 with_base rule-duplicate-id.xml
 assert_status 1 "duplicate ids are errors"
-assert_contains "$ERR" "$FX/rule-duplicate-id.xml:10:3: error: record M1: id 'M1' is already used by the member at $FX/rule-duplicate-id.xml:3" "duplicate member id in one file, with both places"
-assert_contains "$ERR" "$FX/rule-duplicate-id.xml:17:3: error: record O1: id 'O1' is already used by the organisation at $FX/base.xml:20" "duplicate id across files"
+assert_contains "$ERR" "$FX/rule-duplicate-id.xml:10:3: error: record M1: the id M1 is already used by the record at $FX/rule-duplicate-id.xml:3: give this record an id of its own; it is not built (the first one is not affected)" "duplicate member id in one file, with both places"
+assert_contains "$ERR" "$FX/rule-duplicate-id.xml:17:3: error: record O1: the id O1 is already used by the record at $FX/base.xml:20" "duplicate id across files"
 
 with_base rule-reference.xml
 assert_status 1 "unresolved references are errors"
