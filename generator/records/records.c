@@ -17,7 +17,10 @@
 
 typedef enum { REC_CAMPAIGN, REC_UNIT, REC_ORG, REC_MEMBER, REC_KINDS } rec_kind;
 static const char *const kind_names[REC_KINDS] = {"campaign", "unit", "organisation", "member"};
-static const char *const kind_articles[REC_KINDS] = {"a", "a", "an", "a"};
+/* How messages name a kind of record (kind_names are the element names, matched as data). */
+static const char *const kind_words[REC_KINDS] = {N_("campaign"), N_("unit"), N_("organisation"), N_("member")};
+static const char *const kind_with_article[REC_KINDS] = {N_("a campaign"), N_("a unit"), N_("an organisation"),
+                                                         N_("a member")};
 
 typedef struct {
     char *id; /* NULL: empty slot */
@@ -292,7 +295,7 @@ static void collect(records_index *ix, const records_src *src, int file, diag *d
             if (ix->campaign) {
                 id_entry *first = entry_get(ix, attr_value(ix->campaign, "id"));
                 diag_report(d, DIAG_ERROR, records_locate(src, n, NULL),
-                            "a second campaign: the records of a run describe exactly one (the first is at %s:%ld)",
+                            _("a second campaign: the records of a run describe exactly one (the first is at %s:%ld)"),
                             first ? ix->paths[first->file] : "?", first ? first->line : 0L);
                 continue;
             }
@@ -332,7 +335,7 @@ static xmlSchemaPtr load_schema(records_safety *s, diag *d, const char *path)
 {
     if (access(path, R_OK) != 0) {
         diag_report(d, DIAG_ERROR, (diag_loc){.file = path},
-                    "cannot read the records schema (set WENSHU_DATADIR to the folder holding schemas/)");
+                    _("cannot read the records schema (set WENSHU_DATADIR to the folder holding schemas/)"));
         return NULL;
     }
     records_vocab_load(path); /* the fields' labels, for the messages of the reading threads */
@@ -341,7 +344,7 @@ static xmlSchemaPtr load_schema(records_safety *s, diag *d, const char *path)
     xmlSchemaSetParserStructuredErrors(pc, records_xml_error, s);
     xmlSchemaPtr schema = xmlSchemaParse(pc);
     xmlSchemaFreeParserCtxt(pc);
-    if (!schema) diag_report(d, DIAG_ERROR, (diag_loc){.file = path}, "the records schema is not usable");
+    if (!schema) diag_report(d, DIAG_ERROR, (diag_loc){.file = path}, _("the records schema is not usable"));
     return schema;
 }
 
@@ -407,11 +410,11 @@ static void check_references(records_index *ix, diag *d)
         diag_loc loc = {.file = ix->paths[r->file], .line = r->line, .col = r->col, .record = r->from};
         if (any_unread && (!t || !t->defined)) continue; /* said once, by report_consequences */
         if (!t || !t->defined) {
-            diag_report(d, DIAG_ERROR, loc, "@%s refers to '%s', but no %s has that id in any input", r->what,
-                        r->target, kind_names[r->want]);
+            diag_report(d, DIAG_ERROR, loc, _("@%s refers to '%s', but no %s has that id in any input"), r->what,
+                        r->target, _(kind_words[r->want]));
         } else if (t->kind != r->want) {
-            diag_report(d, DIAG_ERROR, loc, "@%s refers to '%s', which is %s %s, not %s %s", r->what, r->target,
-                        kind_articles[t->kind], kind_names[t->kind], kind_articles[r->want], kind_names[r->want]);
+            diag_report(d, DIAG_ERROR, loc, _("@%s refers to '%s', which is %s, not %s"), r->what, r->target,
+                        _(kind_with_article[t->kind]), _(kind_with_article[r->want]));
         } else {
             /* a name written beside a member's id must be that member's: a mismatch means one of
              * the two is wrong, and the form would print the name with the wrong member's data */
@@ -439,7 +442,7 @@ static void check_cycles(records_index *ix, diag *d)
             if (p == e) {
                 diag_report(d, DIAG_ERROR,
                             (diag_loc){.file = ix->paths[e->file], .line = e->line, .col = e->col, .record = e->id},
-                            "the @parent chain of organisation '%s' loops back to itself", e->id);
+                            _("the @parent chain of organisation '%s' loops back to itself"), e->id);
                 e->bad = 1;
                 break;
             }
@@ -529,7 +532,7 @@ records_index *records_index_finish(records_index_pass *p, int members, diag *d)
 
     if (!ix->campaign && loaded) /* when nothing could be read, saying so is enough */
         diag_report(d, DIAG_ERROR, (diag_loc){0},
-                    "no <campaign> record in any input: a run needs exactly one (see samples/campaign.xml)");
+                    _("no <campaign> record in any input: a run needs exactly one (see samples/campaign.xml)"));
     check_references(ix, d);
     check_cycles(ix, d);
 

@@ -50,7 +50,7 @@ with_base rule-targets.xml
 assert_status 0 "targets missed are warnings only"
 assert_contains "$ERR" "$FX/rule-targets.xml:8:12: warning: record M1: study hours 32 are under the minimum of 40" "study hours under the default minimum"
 assert_contains "$ERR" "$FX/rule-targets.xml:10:3: warning: record M2: no study record (the minimum is 40 hours)" "missing study record"
-assert_contains "$ERR" "$FX/rule-targets.xml:27:7: warning: record M3: the analysis has 46 Chinese characters, far from the target of about 4000 for 党员领导干部" "analysis length with the count"
+assert_contains "$ERR" "$FX/rule-targets.xml:27:7: warning: record M3: the analysis has 46 Chinese characters, far from the target of about 4000 for a leading cadre (党员领导干部)" "analysis length with the count"
 assert_not_contains "$ERR" "record M4:" "a serving officer (现役军人) owes no study record here"
 assert_contains "$OUT" "0 errors, 3 warnings" "summary counts the warnings"
 with_base rule-targets.xml --strict
@@ -110,7 +110,7 @@ assert_not_contains "$ERR" "precomputed" "libxml2 noise filtered"
 assert_not_contains "$ERR" "{urn:" "namespace noise removed from messages"
 assert_contains "$OUT" "4 errors, 0 warnings" "all four schema errors counted"
 
-with_base rule-study-sum.xml
+LANG=zh_CN.UTF-8 with_base rule-study-sum.xml
 assert_status 0 "a study total the sessions contradict is a warning"
 assert_contains "$ERR" "$FX/rule-study-sum.xml:12:12: warning: record S1: 学习全部是送教上门（2次，共4学时），学习记录却为40学时；提纲将印出“送教上门2次，共40学时”，请把学时改为各次之和，或补记其他学习" "taught only at home: the total must be the sessions' sum"
 assert_contains "$ERR" "$FX/rule-study-sum.xml:22:12: warning: record S2: 学习记录为8学时，少于所列2次学习的学时之和10学时，两者不能都对，请核对" "a total below the sessions listed"
