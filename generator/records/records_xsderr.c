@@ -225,6 +225,21 @@ static void allowed_list(xmlNodePtr decl, int attribute, char *out, size_t len)
     free(acc);
 }
 
+/* libxml2's expected list also names elements that may repeat and are already written (more
+ * <problem>s after the first): dropped when written before `last` (inclusive, going back), so
+ * that what is left is what is missing. The list stays whole when nothing would be left. */
+static size_t drop_written(char names[][64], size_t n, xmlNodePtr last)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!sibling_named(last, names[i], 0)) kept++;
+    if (!kept) return n;
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!sibling_named(last, names[i], 0)) memmove(names[o++], names[i], 64);
+    return o;
+}
+
 static void element_content(const xmlError *e, xmlNodePtr node, const char *rec, char *out, size_t len)
 {
     char names[16][64];
@@ -235,6 +250,7 @@ static void element_content(const xmlError *e, xmlNodePtr node, const char *rec,
 
     if (e->message && strstr(e->message, "Missing child element")) {
         /* node is the parent; names[] are what it still needs */
+        nexp = drop_written(names, nexp, xmlGetLastChild(node));
         if (nexp == 1) {
             char what[LABEL];
             label_of(records_vocab_child(decl, names[0], 0), names[0], what);
@@ -277,6 +293,7 @@ static void element_content(const xmlError *e, xmlNodePtr node, const char *rec,
         }
         return;
     }
+    nexp = drop_written(names, nexp, node->prev);
     if (!nexp) {
         if (sibling_named(node->prev, nm, 0))
             snprintf(out, len, _("%s may be written only once%s"), here, rec);

@@ -9,6 +9,7 @@
 source "$(dirname "$0")/../lib/assert.sh"
 cd "$ROOT"
 FX=tests/records/fixtures
+mkdir -p "$TMP/tpl"
 zh() { run env -u LANGUAGE -u LC_ALL -u LC_MESSAGES LANG=zh_CN.UTF-8 "$@"; }
 en() { run env -u LANGUAGE -u LC_ALL -u LC_MESSAGES LANG=C.UTF-8 "$@"; }
 
@@ -45,6 +46,22 @@ assert_contains "$ERR" "$O:40:7: error: record M15: 评议意见中没有 <grade
 
 zh "$WENSHU" check "$FX/clerk-phase-twice.xml"
 assert_contains "$ERR" "$FX/clerk-phase-twice.xml:12:5: error: record C2: 阶段“学习动员”写了不止一次（活动 C2 测试活动）" "a phase written twice"
+
+zh "$WENSHU" check "$FX/base.xml" "$FX/clerk-missing.xml"
+assert_contains "$ERR" "$FX/clerk-missing.xml:13:7: error: record M21: 缺少思想根源（<cause>），它应写在“努力方向”之前（党员 M21 冯雪）" "a required element left out between repeatable ones"
+assert_contains "$ERR" "$FX/clerk-missing.xml:22:5: error: record M22: 党性分析材料缺少努力方向：请补上 <direction>…</direction>（党员 M22 陈冬）" "a required element left out at the end"
+
+# ---- the campaign rules and the template messages in Chinese (task 2 of the issue)
+zh "$WENSHU" check "$FX/base.xml" "$FX/rule-phase-dates.xml" "$FX/rule-rectification.xml" "$FX/rule-reference.xml"
+assert_contains "$ERR" "$FX/rule-phase-dates.xml:9:16: error: record M1: 学习日期 2005-03-05 不在学习动员阶段内（2005-01-25 至 2005-02-28）" "a date outside its phase"
+assert_contains "$ERR" "$FX/rule-rectification.xml:16:7: error: record M1: 第 2 项整改事项（服务不耐心。）缺少整改措施" "an incomplete rectification item"
+assert_contains "$ERR" "$FX/rule-reference.xml:3:19: error: record M1: @org 引用的编号“O9”在所有输入文件中都找不到（应是某个党组织的编号）" "a reference to nothing"
+assert_contains "$ERR" "$FX/rule-reference.xml:10:19: error: record M2: @org 引用的“U1”是单位，不是党组织" "a reference to the wrong kind"
+printf -- '---\nname: t\ntitle: x\nrecords: //member\n---\n{{#each opinion}}\n{{ count(name, 1) }}\n' >"$TMP/tpl/bad.md"
+zh "$WENSHU" merge "$TMP/tpl/bad.md" samples/*.xml
+assert_status 2 "template errors: exit 2"
+assert_contains "$ERR" "$TMP/tpl/bad.md:7:9: error: count() 应有 1 个参数，而不是 2 个（{{ count(name, 1) }}）" "argument count, in Chinese"
+assert_contains "$ERR" "$TMP/tpl/bad.md:6:1: error: {{#each}} 没有结束（请补上 {{/each}}）" "an unclosed block, in Chinese"
 
 # ---- where order means nothing, any order is accepted
 zh "$WENSHU" check "$FX/base.xml" "$FX/clerk-relaxed.xml"
