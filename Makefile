@@ -30,7 +30,7 @@ SERVE_ASSETS := $(wildcard generator/serve/assets/*.html generator/serve/assets/
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)
 
-.PHONY: FORCE all deps demo check test unit layers sanitize valgrind bench bench-peers bench-large fuzz install clean readme-image
+.PHONY: FORCE all deps demo check test unit layers sanitize valgrind bench bench-peers bench-large fuzz install deb clean readme-image
 all: wenshu
 
 $(BUILD)/%.o: generator/%.c $(HDRS) | $(BUILD)
@@ -172,8 +172,29 @@ install: wenshu
 	install -m 644 $(BUILD)/locale/zh_CN/LC_MESSAGES/wenshu.mo $(DESTDIR)$(PREFIX)/share/locale/zh_CN/LC_MESSAGES/wenshu.mo
 	install -m 644 $(BUILD)/locale/zh_CN/LC_MESSAGES/wenshu.mo $(DESTDIR)$(PREFIX)/share/locale/zh_SG/LC_MESSAGES/wenshu.mo
 
+# The Debian package (README "Debian package"). Its sources are docs/debian/ (the top level holds
+# no debian/ folder): the build tree, the sources with docs/debian/ as debian/, is assembled in
+# build/deb/wenshu-VERSION/ (no .git needed) and dpkg-buildpackage leaves wenshu_VERSION_ARCH.deb
+# in build/deb/; lintian must then report no error and no warning (build/deb/lintian.log).
+# docs/debian/changelog's version must be WENSHU_VERSION (cli/cli_opts.h). The tools come from
+# DEB_PACKAGING_PKGS (mmdebstrap: the clean root of tests/packaging/test_deb.sh).
+DEB_PACKAGING_PKGS = debhelper dpkg-dev lintian mmdebstrap
+DEB_VERSION = $(shell sed -n 's/^\#define WENSHU_VERSION "\(.*\)"/\1/p' generator/cli/cli_opts.h)
+DEB_TREE    = build/deb/wenshu-$(DEB_VERSION)
+deb:
+	$(MAKE) deps DEB_PKGS="$(DEB_PKGS) $(DEB_PACKAGING_PKGS)"
+	@v=$$(dpkg-parsechangelog -l docs/debian/changelog -S Version); [ "$$v" = "$(DEB_VERSION)" ] || \
+	  { echo "make deb: docs/debian/changelog is at $$v, wenshu at $(DEB_VERSION): add an entry for $(DEB_VERSION) at the top of docs/debian/changelog (devscripts: dch -c docs/debian/changelog -v $(DEB_VERSION))" >&2; exit 2; }
+	rm -rf build/deb && mkdir -p $(DEB_TREE)
+	cp -R generator templates schemas samples docs Makefile README.md LICENSE $(DEB_TREE)/
+	rm -rf $(DEB_TREE)/docs/debian && cp -R docs/debian $(DEB_TREE)/debian
+	cd $(DEB_TREE) && DEB_BUILD_OPTIONS="parallel=$(or $(DEB_JOBS),$(shell nproc)) $(DEB_BUILD_OPTIONS)" dpkg-buildpackage -b -us -uc
+	lintian --fail-on error,warning --tag-display-limit 0 build/deb/wenshu_$(DEB_VERSION)_*.changes \
+	  >build/deb/lintian.log 2>&1; s=$$?; cat build/deb/lintian.log; exit $$s
+	@ls build/deb/*.deb
+
 readme-image: wenshu
 	./tests/readme_image.sh
 
 clean:
-	rm -rf build build-asan wenshu out tests/out
+	rm -rf build build-asan wenshu out seed.pdf tests/out

@@ -83,10 +83,18 @@ def volume(rs):
     return HEAD + "".join(f"#notice({_dict(r)}, bookmark: true)\n" for r in rs)
 
 
+# The faces templates/styles/gbt9704.style gives the notice, as fontconfig patterns: body, title,
+# 一、 headings, page numbers, Latin letters and digits, and the face it falls back to for the
+# characters the Fandol faces lack.
+FACES = ("FandolFang", "FandolSong:style=Bold", "FandolHei:style=Regular", "FandolSong:style=Regular",
+         "Liberation Serif", "AR PL UMing CN")
+
+
 def fonts():
-    """The font files wenshu embeds in the notice: the body face and the title face."""
+    """The font files wenshu embeds in the notice (the default style's faces)."""
     out = []
-    for fam in ("AR PL UMing CN", "WenQuanYi Zen Hei"):
+    for fam in FACES:
         f = subprocess.run(["fc-match", "-f", "%{file}", fam], capture_output=True, text=True, check=True).stdout
-        out.append(f)
+        if f not in out:
+            out.append(f)
     return out

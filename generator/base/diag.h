@@ -1,6 +1,7 @@
 /* diag — every problem wenshu reports goes through here, in one format:
  *
  *     file:line:col: error: record M012: message
+ *     file:line:col: 错误：记录 M012：message            (LANG=zh_CN.UTF-8, base/i18n.h)
  *
  * so that editors and CI logs can jump to it, and so that counts decide exit codes. */
 #ifndef WENSHU_DIAG_H
@@ -25,6 +26,9 @@ void diag_free(diag *d);
 void diag_report(diag *d, diag_severity sev, diag_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 long diag_count(const diag *d, diag_severity sev);
+/* Whether messages written to fd may be coloured: a terminal, TERM set and not "dumb", NO_COLOR
+ * unset or empty. diag_new colours the severity of what it prints when this holds for out. */
+int diag_colour_wanted(int fd);
 /* Messages are also kept (up to a limit) so tests and callers can inspect them. */
 size_t diag_nmessages(const diag *d);
 const char *diag_message(const diag *d, size_t i); /* the formatted line, without newline */

@@ -38,11 +38,15 @@ void ws_i18n_init(const char *localedir)
     }
     if (localedir) bindtextdomain(WS_TEXTDOMAIN, localedir);
     bind_textdomain_codeset(WS_TEXTDOMAIN, "UTF-8");
+    /* strerror() and strsignal() are translated through the "libc" domain, converted to
+     * LC_CTYPE's codeset — "C", ASCII, as LC_CTYPE is left alone — which turns Chinese into
+     * "????"; they are woven into wenshu's messages, which are UTF-8. */
+    bind_textdomain_codeset("libc", "UTF-8");
 }
 
 int ws_i18n_chinese(void)
 {
     /* The catalogue translates its own header entry's key: a known msgid. */
-    const char *probe = "wenshu";
+    const char *probe = N_("wenshu");
     return dgettext(WS_TEXTDOMAIN, probe) != probe;
 }

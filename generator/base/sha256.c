@@ -1,5 +1,6 @@
 /* sha256 — see sha256.h. */
 #include "base/sha256.h"
+#include "base/i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -50,7 +51,7 @@ int sha256_file(const char *path, uint8_t out[SHA256_LEN], uint64_t *size, char 
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) {
-        snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+        snprintf(err, errlen, _("cannot open %s: %s"), path, strerror(errno));
         return -1;
     }
     return sha256_fd(fd, path, out, size, err, errlen);
@@ -60,7 +61,7 @@ int sha256_fd(int fd, const char *path, uint8_t out[SHA256_LEN], uint64_t *size,
 {
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        snprintf(err, errlen, "%s is not a regular file", path);
+        snprintf(err, errlen, _("%s is not a regular file"), path);
         close(fd);
         return -1;
     }
@@ -72,7 +73,7 @@ int sha256_fd(int fd, const char *path, uint8_t out[SHA256_LEN], uint64_t *size,
         ssize_t n = read(fd, buf, sizeof buf);
         if (n < 0) {
             if (errno == EINTR) continue;
-            snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+            snprintf(err, errlen, _("cannot read %s: %s"), path, strerror(errno));
             close(fd);
             return -1;
         }

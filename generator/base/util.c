@@ -1,4 +1,5 @@
 #include "base/util.h"
+#include "base/i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,7 +11,7 @@
 
 static void out_of_memory(void)
 {
-    fputs("wenshu: out of memory\n", stderr);
+    fputs(_("wenshu: out of memory\n"), stderr);
     abort();
 }
 
@@ -194,29 +195,29 @@ static int read_file(const char *path, int flags, size_t max, ws_buf *out, char 
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | flags);
     if (fd < 0) {
         if (errno == ELOOP && (flags & O_NOFOLLOW))
-            snprintf(err, errlen, "是符号链接，拒绝读取（不跟随链接）");
+            snprintf(err, errlen, _("a symbolic link; not read (links are not followed)"));
         else
-            snprintf(err, errlen, "cannot open: %s", strerror(errno));
+            snprintf(err, errlen, _("cannot open: %s"), strerror(errno));
         return -1;
     }
     struct stat st;
     if (fstat(fd, &st) != 0) {
-        snprintf(err, errlen, "cannot stat: %s", strerror(errno));
+        snprintf(err, errlen, _("cannot stat: %s"), strerror(errno));
         close(fd);
         return -1;
     }
     if (S_ISDIR(st.st_mode)) {
-        snprintf(err, errlen, "is a directory, not a file");
+        snprintf(err, errlen, _("is a directory, not a file"));
         close(fd);
         return -1;
     }
     if (!S_ISREG(st.st_mode)) {
-        snprintf(err, errlen, "not a regular file");
+        snprintf(err, errlen, _("not a regular file"));
         close(fd);
         return -1;
     }
     if ((unsigned long long)st.st_size > max) {
-        snprintf(err, errlen, "file too large (%lld bytes; the limit is %zu)", (long long)st.st_size, max);
+        snprintf(err, errlen, _("file too large (%lld bytes; the limit is %zu)"), (long long)st.st_size, max);
         close(fd);
         return -1;
     }
@@ -227,14 +228,14 @@ static int read_file(const char *path, int flags, size_t max, ws_buf *out, char 
         ssize_t n = read(fd, out->data + out->len, out->cap - out->len - 1);
         if (n < 0) {
             if (errno == EINTR) continue;
-            snprintf(err, errlen, "read error: %s", strerror(errno));
+            snprintf(err, errlen, _("read error: %s"), strerror(errno));
             close(fd);
             return -1;
         }
         if (n == 0) break;
         out->len += (size_t)n;
         if (out->len > max) {
-            snprintf(err, errlen, "file too large (the limit is %zu bytes)", max);
+            snprintf(err, errlen, _("file too large (the limit is %zu bytes)"), max);
             close(fd);
             return -1;
         }
@@ -259,7 +260,7 @@ static int write_temporary(int dirfd, const char *path, const char *shown, const
     if (fd < 0 && errno == EEXIST && unlinkat(dirfd, tmp, 0) == 0)
         fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd < 0) {
-        snprintf(err, errlen, "cannot create %s.tmp.%ld: %s", shown, (long)getpid(), strerror(errno));
+        snprintf(err, errlen, _("cannot create %s.tmp.%ld: %s"), shown, (long)getpid(), strerror(errno));
         free(tmp);
         return -1;
     }
@@ -269,7 +270,7 @@ static int write_temporary(int dirfd, const char *path, const char *shown, const
         ssize_t n = write(fd, p, left);
         if (n < 0) {
             if (errno == EINTR) continue;
-            snprintf(err, errlen, "cannot write %s: %s", shown, strerror(errno));
+            snprintf(err, errlen, _("cannot write %s: %s"), shown, strerror(errno));
             close(fd);
             unlinkat(dirfd, tmp, 0);
             free(tmp);
@@ -279,7 +280,7 @@ static int write_temporary(int dirfd, const char *path, const char *shown, const
         left -= (size_t)n;
     }
     if ((durable && fsync(fd) != 0) || close(fd) != 0) {
-        snprintf(err, errlen, "cannot write %s: %s", shown, strerror(errno));
+        snprintf(err, errlen, _("cannot write %s: %s"), shown, strerror(errno));
         unlinkat(dirfd, tmp, 0);
         free(tmp);
         return -1;
@@ -310,7 +311,7 @@ int ws_write_file_atomic(const char *path, const void *data, size_t len, char *e
     char *tmp = NULL;
     if (write_temporary(AT_FDCWD, path, path, data, len, 1, &tmp, err, errlen)) return -1;
     if (rename(tmp, path) != 0) {
-        snprintf(err, errlen, "cannot rename into %s: %s", path, strerror(errno));
+        snprintf(err, errlen, _("cannot rename into %s: %s"), path, strerror(errno));
         unlink(tmp);
         free(tmp);
         return -1;
@@ -326,20 +327,20 @@ int ws_make_dirs(const char *path, char *err, size_t errlen)
         if (*s != '/') continue;
         *s = 0;
         if (mkdir(p, 0755) != 0 && errno != EEXIST) {
-            snprintf(err, errlen, "cannot create folder %s: %s", p, strerror(errno));
+            snprintf(err, errlen, _("cannot create folder %s: %s"), p, strerror(errno));
             free(p);
             return -1;
         }
         *s = '/';
     }
     if (mkdir(p, 0755) != 0 && errno != EEXIST) {
-        snprintf(err, errlen, "cannot create folder %s: %s", p, strerror(errno));
+        snprintf(err, errlen, _("cannot create folder %s: %s"), p, strerror(errno));
         free(p);
         return -1;
     }
     struct stat st;
     if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        snprintf(err, errlen, "%s exists and is not a folder", p);
+        snprintf(err, errlen, _("%s exists and is not a folder"), p);
         free(p);
         return -1;
     }

@@ -16,6 +16,7 @@
 #include "batch/plan.h"
 #include "batch/run.h"
 #include "batch/volumes.h"
+#include "base/i18n.h"
 
 /* Adds the entries of the manifest at path (if any) to r->old; a damaged one is reported and
  * ignored, so everything is made again. */
@@ -26,7 +27,7 @@ static void read_old(run_state *r, const char *path)
     manifest m = {0};
     int rc = manifest_read(path, &m, &missing, err, sizeof err);
     if (rc == -1 || (rc == -2 && !missing))
-        diag_report(r->d, DIAG_WARNING, (diag_loc){path, 0, 0, NULL}, "ignoring the previous manifest (%s); everything is made again", err);
+        diag_report(r->d, DIAG_WARNING, (diag_loc){path, 0, 0, NULL}, _("ignoring the previous manifest (%s); everything is made again"), err);
     for (size_t i = 0; i < m.n; i++) manifest_add(&r->old, &m.v[i]);
     manifest_free(&m);
 }
@@ -70,10 +71,13 @@ static size_t remove_orphans(run_state *r, const build_plan *p, const build_opti
         if (outpath_unlink(o->out, e->path) == 0 || errno == ENOENT) {
             removed++;
             if (!o->quiet)
-                fprintf(stderr, "wenshu build: 已删除%s：%s\n",
-                        stale_volume ? "（合订本中的记录已变，加 --combined 可重新生成）" : "（记录或表单已不存在）", e->path);
+                fprintf(stderr,
+                        stale_volume ? _("wenshu build: removed (the records of the combined file changed; --combined "
+                                         "makes it again): %s\n")
+                                     : _("wenshu build: removed (its record or form no longer exists): %s\n"),
+                        e->path);
         } else {
-            diag_report(r->d, DIAG_WARNING, (diag_loc){e->path, 0, 0, NULL}, "无法删除过期文件：%s", strerror(errno));
+            diag_report(r->d, DIAG_WARNING, (diag_loc){e->path, 0, 0, NULL}, _("cannot remove the stale file: %s"), strerror(errno));
             manifest_add(&kept, e);
         }
     }
@@ -92,7 +96,7 @@ int build_run(build_plan *p, const build_source *src, const build_options *o, di
     if (summary) *summary = sum;
     double t0 = run_clock();
     if (o->shard_n && (o->shard_k < 1 || o->shard_k > o->shard_n)) {
-        diag_report(d, DIAG_ERROR, (diag_loc){0}, "--shard %u/%u: K must be between 1 and N", o->shard_k, o->shard_n);
+        diag_report(d, DIAG_ERROR, (diag_loc){0}, _("--shard %u/%u: K must be between 1 and N"), o->shard_k, o->shard_n);
         return EXIT_USAGE;
     }
     if (ws_make_dirs(o->out, err, sizeof err)) {
@@ -202,7 +206,7 @@ int build_run(build_plan *p, const build_source *src, const build_options *o, di
     if (status == EXIT_OK && o->shard_n) {
         /* Exclusive for the merge: after every other running shard has written its part. */
         int rc = outlock_exclusive(lock_fd, o->out, err, sizeof err) ? -1 : manifest_merge_parts(o->out, 1, err, sizeof err);
-        if (rc < 0) diag_report(d, DIAG_WARNING, (diag_loc){o->out, 0, 0, NULL}, "cannot merge the manifest parts: %s", err);
+        if (rc < 0) diag_report(d, DIAG_WARNING, (diag_loc){o->out, 0, 0, NULL}, _("cannot merge the manifest parts: %s"), err);
         sum.merged = rc == 0;
     }
 

@@ -18,9 +18,11 @@
  *
  * Combined files (--combined) are items too: one per form, OUT/合订本/<form>.pdf, made by one
  * worker. The machinery hands the source the list of the form's selected records (build_member:
- * in plan order, each with its bookmark title) and the source lays them out again and binds them
- * (cli/pipeline_volume.h: each record on an odd page, a level-1 bookmark per record). Laying out
- * twice costs CPU but keeps the workers independent (no documents cross process boundaries). A
+ * in plan order, each with its bookmark title and input key) and the source makes them one
+ * document (cli/pipeline_volume.h: each record on an odd page, a bookmark per record, one font
+ * subset per face), laying out again only the records whose layouts its cache does not hold
+ * under their keys (cli/volume_cache.h); the workers stay independent (no documents cross
+ * process boundaries within a run). A
  * combined document is held whole until it is written, so a form with more records than
  * build_options.volume is bound in volumes — OUT/合订本/<form>（第1册）.pdf, （第2册）… of that many
  * records each, by their order in the plan before any filter (so a volume's name and records never

@@ -1,5 +1,6 @@
 /* jobs — see jobs.h. */
 #include "batch/jobs.h"
+#include "base/i18n.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -156,7 +157,7 @@ static int spawn(worker *ws, int nw, int k, const jobs_opts *o, size_t nitems, c
     ws[k] = (worker){.pid = pid, .cmd_fd = cmd[1], .res_fd = res[0]};
     return 0;
 fail:
-    snprintf(err, errlen, "cannot start a worker process: %s", strerror(errno));
+    snprintf(err, errlen, _("cannot start a worker process: %s"), strerror(errno));
     return -1;
 }
 
@@ -171,12 +172,12 @@ static int reap(worker *w, unsigned item_seconds, char *why, size_t whylen)
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
     }
     if (WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM && item_seconds)
-        snprintf(why, whylen, "超过每条记录 %u 秒的时限，已停止（--time-limit）", item_seconds);
+        snprintf(why, whylen, _("over the time limit of %u s per record; stopped (--time-limit)"), item_seconds);
     else if (WIFSIGNALED(st))
-        snprintf(why, whylen, "worker process %ld was killed by signal %d (%s)", (long)pid, WTERMSIG(st),
+        snprintf(why, whylen, _("worker process %ld was killed by signal %d (%s)"), (long)pid, WTERMSIG(st),
                  strsignal(WTERMSIG(st)));
     else
-        snprintf(why, whylen, "worker process %ld exited with status %d", (long)pid, WEXITSTATUS(st));
+        snprintf(why, whylen, _("worker process %ld exited with status %d"), (long)pid, WEXITSTATUS(st));
     return WIFSIGNALED(st) ? WTERMSIG(st) : 0;
 }
 
@@ -262,7 +263,7 @@ int jobs_run(size_t nitems, const jobs_opts *o, char *err, size_t errlen)
         if (np == 0) break; /* cannot happen: every unfinished item is in flight or queued */
         if (poll(pfd, (nfds_t)nw, -1) < 0) {
             if (errno == EINTR) continue;
-            snprintf(err, errlen, "waiting for workers: %s", strerror(errno));
+            snprintf(err, errlen, _("waiting for workers: %s"), strerror(errno));
             rc = -1;
             goto out;
         }
@@ -305,7 +306,7 @@ int jobs_run(size_t nitems, const jobs_opts *o, char *err, size_t errlen)
                 if (sig == SIGALRM && o->item_seconds)
                     snprintf(msg, sizeof msg, "%s", why);
                 else
-                    snprintf(msg, sizeof msg, "%s while making this item (tried %d times)", why, tries[item]);
+                    snprintf(msg, sizeof msg, _("%s while making this item (tried %d times)"), why, tries[item]);
                 finish(slots, item, JOBS_CRASHED, ws_xstrdup(msg), strlen(msg));
                 finished++;
                 if (o->tick) o->tick(finished, nitems, o->ctx);

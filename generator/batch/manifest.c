@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "batch/outpath.h"
+#include "base/i18n.h"
 
 static char *dup_or_empty(const char *s)
 {
@@ -149,7 +150,7 @@ static int fail_at(reader *r, const char *at, const char *what)
     if (!r->failed) {
         long line = 1;
         for (const char *p = r->start; p < at; p++) line += *p == '\n';
-        snprintf(r->err, r->errlen, "line %ld: %s", line, what);
+        snprintf(r->err, r->errlen, _("line %ld: %s"), line, what);
     }
     r->failed = 1;
     return -1;
@@ -170,7 +171,7 @@ static int expect_char(reader *r, char c)
     skip_ws(r);
     if (r->s >= r->end || *r->s != c) {
         char msg[48];
-        snprintf(msg, sizeof msg, "expected '%c'", c);
+        snprintf(msg, sizeof msg, _("expected '%c'"), c);
         return fail(r, msg);
     }
     r->s++;
@@ -198,7 +199,7 @@ static int read_string(reader *r, ws_buf *out)
     if (expect_char(r, '"')) return -1;
     while (r->s < r->end && *r->s != '"') {
         unsigned char c = (unsigned char)*r->s;
-        if (c < 0x20) return fail(r, "control character in a string");
+        if (c < 0x20) return fail(r, _("control character in a string"));
         if (c != '\\') {
             ws_buf_putc(out, (char)c);
             r->s++;
@@ -213,35 +214,35 @@ static int read_string(reader *r, ws_buf *out)
             ws_buf_putc(out, map[simple - "\"\\/bfnrt"]);
             continue;
         }
-        if (e != 'u' || r->end - r->s < 4) return fail(r, "bad escape in a string");
+        if (e != 'u' || r->end - r->s < 4) return fail(r, _("bad escape in a string"));
         uint32_t cp;
-        if (hex4(r->s, &cp)) return fail(r, "bad \\u escape");
+        if (hex4(r->s, &cp)) return fail(r, _("bad \\u escape"));
         r->s += 4;
         if (cp >= 0xD800 && cp < 0xDC00) {
             uint32_t lo;
             if (r->end - r->s < 6 || r->s[0] != '\\' || r->s[1] != 'u' || hex4(r->s + 2, &lo) || lo < 0xDC00 || lo > 0xDFFF)
-                return fail(r, "unpaired surrogate");
+                return fail(r, _("unpaired surrogate"));
             r->s += 6;
             cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
         } else if ((cp >= 0xDC00 && cp < 0xE000) || cp == 0) {
-            return fail(r, "bad \\u escape");
+            return fail(r, _("bad \\u escape"));
         }
         char enc[4];
         ws_buf_put(out, enc, ws_utf8_encode(cp, enc));
     }
-    if (r->s >= r->end) return fail(r, "unterminated string");
+    if (r->s >= r->end) return fail(r, _("unterminated string"));
     r->s++;
-    if (!ws_utf8_valid(out->data ? out->data : "", out->len, NULL)) return fail(r, "invalid UTF-8 in a string");
+    if (!ws_utf8_valid(out->data ? out->data : "", out->len, NULL)) return fail(r, _("invalid UTF-8 in a string"));
     return 0;
 }
 
 static int read_uint(reader *r, uint64_t *v)
 {
     skip_ws(r);
-    if (r->s >= r->end || *r->s < '0' || *r->s > '9') return fail(r, "expected a number");
+    if (r->s >= r->end || *r->s < '0' || *r->s > '9') return fail(r, _("expected a number"));
     *v = 0;
     while (r->s < r->end && *r->s >= '0' && *r->s <= '9') {
-        if (*v > (UINT64_MAX - 9) / 10) return fail(r, "number too large");
+        if (*v > (UINT64_MAX - 9) / 10) return fail(r, _("number too large"));
         *v = *v * 10 + (uint64_t)(*r->s - '0');
         r->s++;
     }
@@ -276,7 +277,7 @@ static int read_entry(reader *r, manifest *m)
             goto bad;
         }
         ws_buf *target = NULL;
-        uint64_t num;
+        uint64_t num = 0;
         if (!strcmp(name.data, "path")) target = &path, have_path = 1;
         else if (!strcmp(name.data, "form")) target = &form;
         else if (!strcmp(name.data, "record")) target = &record;
@@ -291,7 +292,7 @@ static int read_entry(reader *r, manifest *m)
             else e.bytes = num;
             continue;
         } else {
-            fail(r, "unknown field in a file entry");
+            fail(r, _("unknown field in a file entry"));
             ws_buf_free(&name);
             goto bad;
         }
@@ -299,15 +300,15 @@ static int read_entry(reader *r, manifest *m)
         if (read_string(r, target)) goto bad;
     }
     if (!have_path || !have_sha) {
-        fail_at(r, entry_start, "a file entry needs \"path\" and \"sha256\"");
+        fail_at(r, entry_start, _("a file entry needs \"path\" and \"sha256\""));
         goto bad;
     }
     if (!outpath_rel_ok(path.data)) {
-        fail_at(r, entry_start, "unsafe path in the manifest");
+        fail_at(r, entry_start, _("unsafe path in the manifest"));
         goto bad;
     }
     if (!is_hex64(sha.data) || (key.len && !is_hex64(key.data))) {
-        fail_at(r, entry_start, "sha256 and key must be 64 lower-case hex digits");
+        fail_at(r, entry_start, _("sha256 and key must be 64 lower-case hex digits"));
         goto bad;
     }
     e.path = path.data;
@@ -349,7 +350,7 @@ int manifest_parse(const char *text, size_t len, manifest *m, char *err, size_t 
         if (!strcmp(name.data, "format")) {
             ws_buf v = {0};
             int rc = read_string(&r, &v);
-            if (!rc && strcmp(v.data, MANIFEST_FORMAT)) rc = fail(&r, "not a wenshu manifest (format)");
+            if (!rc && strcmp(v.data, MANIFEST_FORMAT)) rc = fail(&r, _("not a wenshu manifest (format)"));
             ws_buf_free(&v);
             if (rc) {
                 ws_buf_free(&name);
@@ -383,15 +384,15 @@ int manifest_parse(const char *text, size_t len, manifest *m, char *err, size_t 
             }
             have_files = 1;
         } else {
-            fail(&r, "unknown field");
+            fail(&r, _("unknown field"));
             ws_buf_free(&name);
             return -1;
         }
         ws_buf_free(&name);
     }
     skip_ws(&r);
-    if (r.s != r.end) return fail(&r, "text after the manifest");
-    if (!have_format || !have_files) return fail(&r, "not a wenshu manifest (needs \"format\" and \"files\")");
+    if (r.s != r.end) return fail(&r, _("text after the manifest"));
+    if (!have_format || !have_files) return fail(&r, _("not a wenshu manifest (needs \"format\" and \"files\")"));
     manifest_sort(m);
     return 0;
 }
@@ -402,13 +403,13 @@ int manifest_read(const char *path, manifest *m, int *missing, char *err, size_t
     struct stat st;
     if (lstat(path, &st) != 0 && errno == ENOENT) {
         if (missing) *missing = 1;
-        snprintf(err, errlen, "%s: no such file", path);
+        snprintf(err, errlen, _("%s: no such file"), path);
         return -2;
     }
     ws_buf text = {0};
     char why[512];
     if (S_ISREG(st.st_mode) && (unsigned long long)st.st_size > MANIFEST_MAX_BYTES) {
-        snprintf(err, errlen, "%s: 文件有 %lld 字节，超过清单的上限 %u MiB，拒绝读取", path, (long long)st.st_size,
+        snprintf(err, errlen, _("%s: the file has %lld bytes, over the limit of %u MiB for a manifest; not read"), path, (long long)st.st_size,
                  MANIFEST_MAX_BYTES >> 20);
         return -2;
     }

@@ -1,5 +1,6 @@
 /* manifest_merge — the manifest parts of a sharded build (manifest.h). */
 #include "batch/manifest.h"
+#include "base/i18n.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -57,11 +58,11 @@ int manifest_merge_parts(const char *out, int require_all, char *err, size_t err
 {
     long pn = parts_n(out);
     if (pn < 0) {
-        snprintf(err, errlen, "manifest parts of different shard counts in %s; remove the stale ones", out);
+        snprintf(err, errlen, _("manifest parts of different shard counts in %s; remove the stale ones"), out);
         return -1;
     }
     if (pn == 0) {
-        snprintf(err, errlen, "no manifest parts (manifest.K-of-N.json) in %s", out);
+        snprintf(err, errlen, _("no manifest parts (manifest.K-of-N.json) in %s"), out);
         return 1;
     }
     unsigned n = (unsigned)pn;
@@ -90,7 +91,7 @@ int manifest_merge_parts(const char *out, int require_all, char *err, size_t err
     }
     int partial = missing.len > 0;
     if (partial) {
-        snprintf(err, errlen, "shards %s of %u have not finished yet", missing.data, n);
+        snprintf(err, errlen, _("shards %s of %u have not finished yet"), missing.data, n);
         ws_buf_free(&missing);
         if (require_all) {
             manifest_free(&merged);

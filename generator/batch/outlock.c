@@ -1,5 +1,6 @@
 /* outlock — see outlock.h. */
 #include "batch/outlock.h"
+#include "base/i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,24 +23,24 @@ int outlock_take(const char *out, int exclusive, int wait, int *busy, char *err,
     *busy = 0;
     int fd = open(out, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
-        snprintf(err, errlen, "无法打开输出文件夹 %s：%s", out, strerror(errno));
+        snprintf(err, errlen, _("cannot open the output folder %s: %s"), out, strerror(errno));
         return -1;
     }
     int op = exclusive ? LOCK_EX : LOCK_SH;
     int rc = lock(fd, op | LOCK_NB);
     if (rc != 0 && errno == EWOULDBLOCK && wait) {
-        fprintf(stderr, "wenshu: 另一个 wenshu 正在写入 %s，等待它结束……\n", out);
+        fprintf(stderr, _("wenshu: another wenshu is writing %s; waiting for it to finish...\n"), out);
         rc = lock(fd, op);
     }
     if (rc != 0) {
         if (errno == EWOULDBLOCK) {
             *busy = 1;
             snprintf(err, errlen,
-                     "另一个 wenshu 正在写入 %s：同一输出文件夹同时只能有一个写入者。请等它结束后再运行，"
-                     "或加 --wait 排队等待",
+                     _("another wenshu is writing %s: one output folder takes one writer at a time. Run again when "
+                       "it has finished, or add --wait to queue"),
                      out);
         } else {
-            snprintf(err, errlen, "无法锁定输出文件夹 %s：%s", out, strerror(errno));
+            snprintf(err, errlen, _("cannot lock the output folder %s: %s"), out, strerror(errno));
         }
         close(fd);
         return -1;
@@ -50,7 +51,7 @@ int outlock_take(const char *out, int exclusive, int wait, int *busy, char *err,
 int outlock_exclusive(int fd, const char *out, char *err, size_t errlen)
 {
     if (lock(fd, LOCK_EX) == 0) return 0;
-    snprintf(err, errlen, "无法锁定输出文件夹 %s：%s", out, strerror(errno));
+    snprintf(err, errlen, _("cannot lock the output folder %s: %s"), out, strerror(errno));
     return -1;
 }
 
@@ -73,21 +74,21 @@ int outlock_shard(const char *out, unsigned k, unsigned n, int wait, int *busy, 
     shard_lock_name(name, sizeof name, k, n);
     int dfd = open(out, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0) {
-        snprintf(err, errlen, "无法打开输出文件夹 %s：%s", out, strerror(errno));
+        snprintf(err, errlen, _("cannot open the output folder %s: %s"), out, strerror(errno));
         return -1;
     }
     int said = 0;
     for (;;) {
         int fd = openat(dfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
         if (fd < 0) {
-            snprintf(err, errlen, "无法创建分片锁文件 %s/%s：%s", out, name, strerror(errno));
+            snprintf(err, errlen, _("cannot create the shard lock file %s/%s: %s"), out, name, strerror(errno));
             close(dfd);
             return -1;
         }
         int rc = lock(fd, LOCK_EX | LOCK_NB);
         if (rc != 0 && errno == EWOULDBLOCK && wait) {
             if (!said)
-                fprintf(stderr, "wenshu: 另一个 wenshu 正在生成 %s 的第 %u/%u 部分，等待它结束……\n", out, k, n);
+                fprintf(stderr, _("wenshu: another wenshu is building %s, part %u/%u; waiting for it to finish...\n"), out, k, n);
             said = 1;
             rc = lock(fd, LOCK_EX);
         }
@@ -95,11 +96,11 @@ int outlock_shard(const char *out, unsigned k, unsigned n, int wait, int *busy, 
             if (errno == EWOULDBLOCK) {
                 *busy = 1;
                 snprintf(err, errlen,
-                         "另一个 wenshu 正在生成 %s 的第 %u/%u 部分（--shard %u/%u）：同一部分同时只能运行一份。"
-                         "请等它结束后再运行，或加 --wait 排队等待",
+                         _("another wenshu is building %s, part %u/%u (--shard %u/%u): one part runs once at a time. Run "
+                           "again when it has finished, or add --wait to queue"),
                          out, k, n, k, n);
             } else {
-                snprintf(err, errlen, "无法锁定分片锁文件 %s/%s：%s", out, name, strerror(errno));
+                snprintf(err, errlen, _("cannot lock the shard lock file %s/%s: %s"), out, name, strerror(errno));
             }
             close(fd);
             close(dfd);

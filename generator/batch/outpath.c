@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "base/util.h"
+#include "base/i18n.h"
 
 #define FALLBACK_NAME "未命名"
 
@@ -171,24 +172,24 @@ int outpath_check_inside(const char *root, const char *dir, char *err, size_t er
 {
     char r[PATH_MAX], d[PATH_MAX];
     if (!realpath(root, r)) {
-        snprintf(err, errlen, "cannot resolve %s: %s", root, strerror(errno));
+        snprintf(err, errlen, _("cannot resolve %s: %s"), root, strerror(errno));
         return -1;
     }
     if (!realpath(dir, d)) {
-        snprintf(err, errlen, "cannot resolve %s: %s", dir, strerror(errno));
+        snprintf(err, errlen, _("cannot resolve %s: %s"), dir, strerror(errno));
         return -1;
     }
     size_t rn = strlen(r);
     if (!strcmp(r, "/")) return 0;
     if (!strncmp(d, r, rn) && (d[rn] == 0 || d[rn] == '/')) return 0;
-    snprintf(err, errlen, "%s leads outside %s (to %s); refusing to write there", dir, root, d);
+    snprintf(err, errlen, _("%s leads outside %s (to %s); refusing to write there"), dir, root, d);
     return -1;
 }
 
 int outpath_make_dirs(const char *root, const char *rel, char *err, size_t errlen)
 {
     if (!outpath_rel_ok(rel)) {
-        snprintf(err, errlen, "unsafe folder name '%s'", rel);
+        snprintf(err, errlen, _("unsafe folder name '%s'"), rel);
         return -1;
     }
     ws_buf path = {0};
@@ -201,11 +202,13 @@ int outpath_make_dirs(const char *root, const char *rel, char *err, size_t errle
         ws_buf_put(&path, p, n);
         struct stat st;
         if (mkdir(path.data, 0755) != 0 && errno != EEXIST) {
-            snprintf(err, errlen, "cannot create folder %s: %s", path.data, strerror(errno));
+            snprintf(err, errlen, _("cannot create folder %s: %s"), path.data, strerror(errno));
             rc = -1;
         } else if (lstat(path.data, &st) != 0 || !S_ISDIR(st.st_mode)) {
-            snprintf(err, errlen, "%s is %s; refusing to write through it", path.data,
-                     S_ISLNK(st.st_mode) ? "a symbolic link" : "not a folder");
+            snprintf(err, errlen,
+                     S_ISLNK(st.st_mode) ? _("%s is a symbolic link; refusing to write through it")
+                                         : _("%s is not a folder; refusing to write through it"),
+                     path.data);
             rc = -1;
         }
         p += n;
@@ -218,12 +221,12 @@ int outpath_make_dirs(const char *root, const char *rel, char *err, size_t errle
 int outpath_open_dir(const char *root, const char *rel, int create, char *err, size_t errlen)
 {
     if (*rel && !outpath_rel_ok(rel)) {
-        snprintf(err, errlen, "不安全的文件夹名 '%s'", rel);
+        snprintf(err, errlen, _("unsafe folder name '%s'"), rel);
         return -1;
     }
     int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
-        snprintf(err, errlen, "无法打开文件夹 %s：%s", root, strerror(errno));
+        snprintf(err, errlen, _("cannot open folder %s: %s"), root, strerror(errno));
         return -1;
     }
     for (const char *p = rel; *p && fd >= 0;) {
@@ -231,7 +234,7 @@ int outpath_open_dir(const char *root, const char *rel, int create, char *err, s
         char name[OUTPATH_COMPONENT_MAX + 8];
         snprintf(name, sizeof name, "%.*s", (int)n, p);
         if (create && mkdirat(fd, name, 0755) != 0 && errno != EEXIST) {
-            snprintf(err, errlen, "无法创建文件夹 %s/%.*s：%s", root, (int)(p - rel + n), rel, strerror(errno));
+            snprintf(err, errlen, _("cannot create folder %s/%.*s: %s"), root, (int)(p - rel + n), rel, strerror(errno));
             close(fd);
             return -1;
         }
@@ -241,10 +244,11 @@ int outpath_open_dir(const char *root, const char *rel, int create, char *err, s
             struct stat st;
             int link = fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode);
             if (link || e == ELOOP || e == ENOTDIR)
-                snprintf(err, errlen, "%s/%.*s %s，拒绝通过它写入或读取", root, (int)(p - rel + n), rel,
-                         link ? "是符号链接" : "不是文件夹");
+                snprintf(err, errlen, link ? _("%s/%.*s is a symbolic link; refusing to write or read through it")
+                                      : _("%s/%.*s is not a folder; refusing to write or read through it"),
+                         root, (int)(p - rel + n), rel);
             else
-                snprintf(err, errlen, "无法打开文件夹 %s/%.*s：%s", root, (int)(p - rel + n), rel, strerror(e));
+                snprintf(err, errlen, _("cannot open folder %s/%.*s: %s"), root, (int)(p - rel + n), rel, strerror(e));
             e = link ? ELOOP : e;
             close(fd);
             errno = e;

@@ -11,6 +11,7 @@
 
 #include "base/util.h"
 #include "batch/outlock.h"
+#include "base/i18n.h"
 
 static int cmp_names(const void *a, const void *b)
 {
@@ -32,7 +33,7 @@ static int walk(int dfd, const char *full, const char *rel, outscan_fn fn, void 
     }
     DIR *dir = fdopendir(dfd);
     if (!dir) {
-        snprintf(err, errlen, "cannot read folder %s: %s", full, strerror(errno));
+        snprintf(err, errlen, _("cannot read folder %s: %s"), full, strerror(errno));
         close(dfd);
         return -1;
     }
@@ -80,7 +81,7 @@ int outscan_walk(const char *root, outscan_fn fn, void *ctx, char *err, size_t e
 {
     int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
-        snprintf(err, errlen, "cannot read folder %s: %s", root, strerror(errno));
+        snprintf(err, errlen, _("cannot read folder %s: %s"), root, strerror(errno));
         return -1;
     }
     return walk(fd, root, "", fn, ctx, 0, err, errlen);

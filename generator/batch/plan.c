@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "batch/outpath.h"
+#include "base/i18n.h"
 
 build_plan *batch_plan_new(void)
 {
@@ -296,10 +297,10 @@ int plan_check_filters(const build_plan *p, const build_options *o, diag *d)
         }
         free(firsts);
         if (known.len)
-            diag_report(d, DIAG_ERROR, (diag_loc){0}, "--form %s: no record has this document (forms with documents: %s)",
+            diag_report(d, DIAG_ERROR, (diag_loc){0}, _("--form %s: no record has this document (forms with documents: %s)"),
                         o->forms[f], known.data);
         else
-            diag_report(d, DIAG_ERROR, (diag_loc){0}, "--form %s: no record has this document", o->forms[f]);
+            diag_report(d, DIAG_ERROR, (diag_loc){0}, _("--form %s: no record has this document"), o->forms[f]);
         ws_buf_free(&known);
         bad = 1;
     }
@@ -307,8 +308,10 @@ int plan_check_filters(const build_plan *p, const build_options *o, diag *d)
         int found = 0;
         for (size_t i = 0; i < p->n && !found; i++) found = !strcmp(p->items[i].record, o->records[r]);
         if (!found) {
-            diag_report(d, DIAG_ERROR, (diag_loc){0}, "--record %s: no sound record with this id has a document%s",
-                        o->records[r], o->nforms ? " of the forms chosen with --form" : "");
+            diag_report(d, DIAG_ERROR, (diag_loc){0},
+                        o->nforms ? _("--record %s: no sound record with this id has a document of the forms chosen with --form")
+                                  : _("--record %s: no sound record with this id has a document"),
+                        o->records[r]);
             bad = 1;
         }
     }

@@ -11,6 +11,7 @@
 #include "batch/jobs.h"
 #include "batch/outpath.h"
 #include "batch/plan.h"
+#include "base/i18n.h"
 
 double run_clock(void)
 {
@@ -62,7 +63,7 @@ static int make_one(run_state *r, const build_item *it, long *pages, uint64_t *b
     char *full = outpath_join(r->o->out, it->relpath);
     if (!full) {
         diag_report(d, DIAG_ERROR, (diag_loc){it->relpath, 0, 0, it->record[0] ? it->record : NULL},
-                    "unsafe output path (internal error)");
+                    _("unsafe output path (internal error)"));
         return -1;
     }
     char *dir = ws_xstrdup(full);
@@ -191,7 +192,7 @@ static void settle_flying(run_state *r)
         } else {
             run_clear_progress(r);
             diag_report(r->d, DIAG_ERROR, (diag_loc){pf->full, 0, 0, it->record[0] ? it->record : NULL},
-                        "cannot write the file: %s", strerror(files[k].err));
+                        _("cannot write the file: %s"), strerror(files[k].err));
             unlink(pf->tmp);
             r->failed++;
             r->io_failed++;

@@ -6,6 +6,7 @@
 
 #include "cli/cli_opts.h"
 #include "base/diag.h"
+#include "base/i18n.h"
 
 /* The build's identity (build/build_id.stamp, written by the Makefile: git describe and a hash
  * of the generator's sources). A compile outside the Makefile (the fuzz harnesses) has none. */
@@ -84,7 +85,7 @@ int cli_next(cli_parser *p, int argc, char **argv)
     }
     if (c == ':') {
         const cli_option *o = cli_find(p, optopt);
-        cli_usage_error(p, "%s needs %s", cli_spelled_failure(p, argv, optopt), o && o->needs ? o->needs : "a value");
+        cli_usage_error(p, _("%s needs %s"), cli_spelled_failure(p, argv, optopt), o && o->needs ? _(o->needs) : _("a value"));
         return CLI_STOP;
     }
     if (c == '?') {
@@ -92,12 +93,12 @@ int cli_next(cli_parser *p, int argc, char **argv)
          * key of a known long option given a value it does not take ("--strict=1"). */
         const cli_option *o = cli_find(p, optopt);
         if (optopt == 0)
-            cli_usage_error(p, cli_ambiguous(p, optind > 0 ? argv[optind - 1] : "") ? "ambiguous option '%s'" : "unknown option '%s'",
+            cli_usage_error(p, cli_ambiguous(p, optind > 0 ? argv[optind - 1] : "") ? _("ambiguous option '%s'") : _("unknown option '%s'"),
                             optind > 0 ? argv[optind - 1] : "");
         else if (o || optopt == KEY_HELP || optopt == KEY_VERSION)
-            cli_usage_error(p, "%s takes no value", cli_spelled_failure(p, argv, optopt));
+            cli_usage_error(p, _("%s takes no value"), cli_spelled_failure(p, argv, optopt));
         else
-            cli_usage_error(p, "unknown option '-%c'", optopt);
+            cli_usage_error(p, _("unknown option '-%c'"), optopt);
         return CLI_STOP;
     }
     if (c == KEY_HELP) {
@@ -115,7 +116,7 @@ int cli_next(cli_parser *p, int argc, char **argv)
     else snprintf(p->spelling, sizeof p->spelling, "-%c", c);
     p->spelled = p->spelling;
     if (p->current && p->current->takes_value && !*p->value) {
-        cli_usage_error(p, "%s needs %s", p->spelled, p->current->needs ? p->current->needs : "a value");
+        cli_usage_error(p, _("%s needs %s"), p->spelled, p->current->needs ? _(p->current->needs) : _("a value"));
         return CLI_STOP;
     }
     return c;
@@ -128,15 +129,15 @@ int cli_usage_error(cli_parser *p, const char *fmt, ...)
     fprintf(stderr, "wenshu %s: ", p->command);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\n%s\nTry 'wenshu %s --help' for more information.\n", p->synopsis, p->command);
+    fprintf(stderr, _("\n%s\nTry 'wenshu %s --help' for more information.\n"), _(p->synopsis), p->command);
     p->status = EXIT_USAGE;
     return EXIT_USAGE;
 }
 
 int cli_bad_value(cli_parser *p)
 {
-    return cli_usage_error(p, "%s needs %s, not '%s'", p->spelled ? p->spelled : "an option",
-                           p->current && p->current->needs ? p->current->needs : "another value",
+    return cli_usage_error(p, _("%s needs %s, not '%s'"), p->spelled ? p->spelled : _("an option"),
+                           p->current && p->current->needs ? _(p->current->needs) : _("another value"),
                            p->value ? p->value : "");
 }
 
@@ -166,5 +167,15 @@ int cli_number(cli_parser *p, unsigned long min, unsigned long max, unsigned lon
 }
 
 void cli_print_version(void) { printf("wenshu %s (%s)\n", WENSHU_VERSION, WENSHU_BUILD_ID); }
+
+void cli_print_counts(const char *command, long files, long errors, long warnings, int nothing_written)
+{
+    char f[64], e[64], w[64];
+    snprintf(f, sizeof f, P_("%ld file", "%ld files", files), files);
+    snprintf(e, sizeof e, P_("%ld error", "%ld errors", errors), errors);
+    snprintf(w, sizeof w, P_("%ld warning", "%ld warnings", warnings), warnings);
+    fprintf(stderr, nothing_written ? _("wenshu %s: %s: %s, %s, nothing written\n") : _("wenshu %s: %s: %s, %s\n"), command, f,
+            e, w);
+}
 
 const char *cli_program_identity(void) { return WENSHU_VERSION "+" WENSHU_BUILD_ID; }

@@ -80,4 +80,8 @@ const char *cli_program_identity(void);
 /* "wenshu 0.1.0 (<build id>)" on stdout: what --version prints for every command. */
 void cli_print_version(void);
 
+/* The summary line of import and export, on standard error like every message:
+ * "wenshu import: 2 files: 1 error, 0 warnings, nothing written". */
+void cli_print_counts(const char *command, long files, long errors, long warnings, int nothing_written);
+
 #endif

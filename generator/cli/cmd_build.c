@@ -26,7 +26,7 @@
 
 static void usage(FILE *out)
 {
-    fputs("usage: wenshu build DATA... -o OUT [--form NAME...] [--record ID...] [-j N] [--combined]\n"
+    fputs(_("usage: wenshu build DATA... -o OUT [--form NAME...] [--record ID...] [-j N] [--combined]\n"
           "                    [--volume N] [--shard K/N] [--force] [-q] [--archive] [--strict]\n"
           "                    [--wait] [--time-limit SECONDS] [--keep-orphans] [--style NAME|FILE]\n"
           "       wenshu build --merge-manifests OUT\n"
@@ -59,7 +59,7 @@ static void usage(FILE *out)
           "  -h, --help          this text\n"
           "  --version           the program's version\n"
           "\n"
-          "exit status: 0 all built, 1 records skipped or files failed, 2 usage or I/O failure\n",
+          "exit status: 0 all built, 1 records skipped or files failed, 2 usage or I/O failure\n"),
           out);
 }
 
@@ -98,16 +98,36 @@ static void free_list(char **list, size_t n)
 }
 
 /* The progress line on a terminal: rewritten in place at most five times a second, wiped before
- * anything else is written to standard error. */
+ * anything else is written to standard error. Where the terminal cannot take escape sequences
+ * (TERM=dumb), or NO_COLOR asks for none, the line is wiped by overwriting it with spaces; for
+ * `wenshu serve`, which reads it from a pipe (WENSHU_PROGRESS=1), it is the bare count
+ * "progress N/M", a line of a protocol rather than a message, so that its language does not matter.
+ * The time left is shown only once there is enough to go by (BUILD_ETA_*): the first files
+ * include starting the workers and loading fonts, and an estimate from them is far off. */
+#define BUILD_ETA_SECONDS 2.0
+#define BUILD_ETA_FRACTION 0.05
 typedef struct {
     int drawn;
+    int mode;          /* PROGRESS_ESC, PROGRESS_PLAIN or PROGRESS_PIPE */
+    size_t width;      /* columns of the line drawn (PROGRESS_PLAIN wipes that many) */
     double last_drawn; /* seconds since the workers started; < 0: never drawn */
 } progress_line;
+enum { PROGRESS_ESC, PROGRESS_PLAIN, PROGRESS_PIPE };
+
+/* Columns of UTF-8 text on a terminal: CJK (three-byte sequences here) two, others one. */
+static size_t progress_columns(const char *s)
+{
+    size_t w = 0;
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+        if ((*c & 0xC0) != 0x80) w += *c >= 0xE0 ? 2 : 1;
+    return w;
+}
 
 static void progress_clear(void *ctx)
 {
     progress_line *pl = ctx;
-    if (pl->drawn) fputs("\r\033[K", stderr);
+    if (pl->drawn && pl->mode == PROGRESS_ESC) fputs("\r\033[K", stderr);
+    else if (pl->drawn && pl->mode == PROGRESS_PLAIN) fprintf(stderr, "\r%*s\r", (int)pl->width, "");
     pl->drawn = 0;
 }
 
@@ -117,24 +137,41 @@ static void progress_update(const build_progress *p, void *ctx)
     double t = p->seconds;
     if (p->done < p->total && pl->last_drawn >= 0 && t - pl->last_drawn < 0.2) return;
     pl->last_drawn = t;
+    if (pl->mode == PROGRESS_PIPE) {
+        fprintf(stderr, "progress %zu/%zu\n", p->done, p->total);
+        fflush(stderr);
+        return;
+    }
     double rate = p->done / (t > 1e-3 ? t : 1e-3);
-    long left = rate > 0 ? (long)((p->total - p->done) / rate + 0.5) : 0;
-    fprintf(stderr, "\r\033[K已生成 %zu/%zu 个文件，每秒 %.1f 个，预计还需 ", p->done, p->total, rate);
-    if (left >= 3600) fprintf(stderr, "%ld 小时 %ld 分", left / 3600, left % 3600 / 60);
-    else if (left >= 60) fprintf(stderr, "%ld 分 %ld 秒", left / 60, left % 60);
-    else fprintf(stderr, "%ld 秒", left);
+    char line[256], left_text[96] = "";
+    if (t >= BUILD_ETA_SECONDS && p->done >= BUILD_ETA_FRACTION * p->total && p->done < p->total && rate > 0) {
+        long left = (long)((p->total - p->done) / rate + 0.5);
+        if (left >= 3600) snprintf(left_text, sizeof left_text, _(", about %ld h %ld min left"), left / 3600, left % 3600 / 60);
+        else if (left >= 60) snprintf(left_text, sizeof left_text, _(", about %ld min %ld s left"), left / 60, left % 60);
+        else snprintf(left_text, sizeof left_text, _(", about %ld s left"), left);
+    }
+    snprintf(line, sizeof line, _("%zu/%zu files made, %.1f a second%s"), p->done, p->total, rate, left_text);
+    size_t width = progress_columns(line);
+    if (pl->mode == PROGRESS_ESC) fprintf(stderr, "\r\033[K%s", line);
+    else fprintf(stderr, "\r%s%*s", line, pl->drawn && pl->width > width ? (int)(pl->width - width) : 0, "");
     fflush(stderr);
+    pl->width = width;
     pl->drawn = 1;
 }
 
 static void print_summary(const build_summary *s)
 {
-    fprintf(stderr, "wenshu build: 生成 %zu 个文件，%zu 个未变无需重做", s->built, s->unchanged);
-    if (s->failed) fprintf(stderr, "，%zu 个失败", s->failed);
-    if (s->skipped) fprintf(stderr, "，%zu 条记录有错未生成", s->skipped);
-    if (s->orphans) fprintf(stderr, "，删除 %zu 个过期文件", s->orphans);
-    fprintf(stderr, "；用时 %.1f 秒；清单 %s%s\n", s->seconds, s->manifest,
-            s->sharded ? (s->merged ? "（各分片已齐，已合并为 manifest.json）" : "（待其余分片完成后合并）") : "");
+    /* One sentence built of parts, each a whole message (the order of words differs between
+     * languages, so no part is cut in two). */
+    fprintf(stderr, P_("wenshu build: %zu file made", "wenshu build: %zu files made", s->built), s->built);
+    fprintf(stderr, P_(", %zu unchanged", ", %zu unchanged", s->unchanged), s->unchanged);
+    if (s->failed) fprintf(stderr, P_(", %zu failed", ", %zu failed", s->failed), s->failed);
+    if (s->skipped) fprintf(stderr, P_(", %zu record not built for its errors", ", %zu records not built for their errors", s->skipped), s->skipped);
+    if (s->orphans) fprintf(stderr, P_(", %zu stale file removed", ", %zu stale files removed", s->orphans), s->orphans);
+    fprintf(stderr, _("; %.1f s; manifest %s"), s->seconds, s->manifest);
+    if (s->sharded)
+        fputs(s->merged ? _(" (all shards done, merged into manifest.json)") : _(" (merged when the other shards finish)"), stderr);
+    fputc('\n', stderr);
     /* every record (and input) left out, by id and name, with the reason (cli/pipeline.c) */
     if (s->nnot_built) fprintf(stderr, "%s\n", _("not built:"));
     for (size_t i = 0; i < s->nnot_built; i++) fprintf(stderr, "  %s\n", s->not_built[i]);
@@ -142,7 +179,8 @@ static void print_summary(const build_summary *s)
 
 #define FAIL(...)                                            \
     do {                                                     \
-        fprintf(stderr, "wenshu build: " __VA_ARGS__);       \
+        fputs("wenshu build: ", stderr);                     \
+        fprintf(stderr, __VA_ARGS__);       \
         fputc('\n', stderr);                                 \
         status = EXIT_USAGE;                                 \
         goto out;                                            \
@@ -150,22 +188,22 @@ static void print_summary(const build_summary *s)
 
 enum { OPT_FORM = CLI_LONG_ONLY, OPT_RECORD, OPT_SHARD, OPT_MERGE, OPT_COMBINED, OPT_VOLUME, OPT_FORCE, OPT_ARCHIVE, OPT_STRICT, OPT_WAIT, OPT_TIME_LIMIT, OPT_KEEP_ORPHANS, OPT_STYLE };
 static const cli_option build_options_table[] = {
-    {"output", 'o', 1, "an output folder"},
-    {"form", OPT_FORM, 1, "a form name"},
-    {"record", OPT_RECORD, 1, "a record id"},
-    {"jobs", 'j', 1, "a number of worker processes from 1 to 1024"},
-    {"shard", OPT_SHARD, 1, "K/N with 1 <= K <= N (e.g. --shard 3/8)"},
-    {"merge-manifests", OPT_MERGE, 1, "the output folder"},
+    {"output", 'o', 1, N_("an output folder")},
+    {"form", OPT_FORM, 1, N_("a form name")},
+    {"record", OPT_RECORD, 1, N_("a record id")},
+    {"jobs", 'j', 1, N_("a number of worker processes from 1 to 1024")},
+    {"shard", OPT_SHARD, 1, N_("K/N with 1 <= K <= N (e.g. --shard 3/8)")},
+    {"merge-manifests", OPT_MERGE, 1, N_("the output folder")},
     {"combined", OPT_COMBINED, 0, NULL},
-    {"volume", OPT_VOLUME, 1, "the number of records per combined volume (1 to 1000000)"},
+    {"volume", OPT_VOLUME, 1, N_("the number of records per combined volume (1 to 1000000)")},
     {"force", OPT_FORCE, 0, NULL},
     {"quiet", 'q', 0, NULL},
     {"archive", OPT_ARCHIVE, 0, NULL},
     {"strict", OPT_STRICT, 0, NULL},
     {"wait", OPT_WAIT, 0, NULL},
     {"keep-orphans", OPT_KEEP_ORPHANS, 0, NULL},
-    {"time-limit", OPT_TIME_LIMIT, 1, "a number of seconds from 1 to 86400"},
-    {"style", OPT_STYLE, 1, "a style name or .style file"},
+    {"time-limit", OPT_TIME_LIMIT, 1, N_("a number of seconds from 1 to 86400")},
+    {"style", OPT_STYLE, 1, N_("a style name or .style file")},
     {0},
 };
 
@@ -180,14 +218,14 @@ int cmd_build(int argc, char **argv)
     diag *d = NULL;
 
     cli_parser p = {.command = "build",
-                    .synopsis = "usage: wenshu build DATA... -o OUT [OPTION...]  or  wenshu build --merge-manifests OUT",
+                    .synopsis = N_("usage: wenshu build DATA... -o OUT [OPTION...]  or  wenshu build --merge-manifests OUT"),
                     .help = usage,
                     .options = build_options_table};
     for (int c; (c = cli_next(&p, argc, argv)) != CLI_END;) {
         const char *v = p.value;
         unsigned long n;
         if (c == 'o') {
-            if (o.out) FAIL("-o given twice ('%s' and '%s')", o.out, v);
+            if (o.out) FAIL(_("-o given twice ('%s' and '%s')"), o.out, v);
             o.out = v;
         } else if (c == OPT_FORM) {
             add_values(&o.forms, &o.nforms, v);
@@ -233,30 +271,34 @@ int cmd_build(int argc, char **argv)
     }
 
     if (merge) {
-        if (ndata || o.out) FAIL("--merge-manifests takes only the output folder");
+        if (ndata || o.out) FAIL(_("--merge-manifests takes only the output folder"));
         char err[1024];
         int busy, lock_fd = outlock_take(merge, 1, o.wait, &busy, err, sizeof err);
         if (lock_fd < 0) FAIL("%s", err);
         int rc = manifest_merge_parts(merge, 0, err, sizeof err);
         close(lock_fd);
         if (rc == 1 || rc < 0) FAIL("%s", err);
-        if (rc == 2) fprintf(stderr, "wenshu build: warning: %s; merged the parts present\n", err);
-        if (!o.quiet) fprintf(stderr, "wenshu build: 已将分片清单合并为 %s/manifest.json\n", merge);
+        if (rc == 2) fprintf(stderr, _("wenshu build: warning: %s; merged the parts present\n"), err);
+        if (!o.quiet) fprintf(stderr, _("wenshu build: merged the shards' manifests into %s/manifest.json\n"), merge);
         goto out;
     }
-    if (!ndata) FAIL("no record files given (usage: wenshu build DATA... -o OUT)");
-    if (!o.out) FAIL("no output folder given: add -o OUT");
+    if (!ndata) FAIL(_("no record files given (usage: wenshu build DATA... -o OUT)"));
+    if (!o.out) FAIL(_("no output folder given: add -o OUT"));
     for (size_t i = 0; i < ndata; i++) {
         struct stat st;
         if (stat(data[i], &st) != 0) FAIL("%s: %s", data[i], strerror(errno));
-        if (!S_ISREG(st.st_mode)) FAIL("%s: not a file (give the XML record files themselves)", data[i]);
+        if (!S_ISREG(st.st_mode)) FAIL(_("%s: not a file (give the XML record files themselves)"), data[i]);
     }
     struct stat st;
-    if (stat(o.out, &st) == 0 && !S_ISDIR(st.st_mode)) FAIL("%s exists and is not a folder", o.out);
+    if (stat(o.out, &st) == 0 && !S_ISDIR(st.st_mode)) FAIL(_("%s exists and is not a folder"), o.out);
 
     d = diag_new(stderr);
     plan = batch_plan_new();
-    progress_line line = {0, -1};
+    const char *term = getenv("TERM"), *no_color = getenv("NO_COLOR");
+    progress_line line = {.mode = !isatty(2)                                           ? PROGRESS_PIPE
+                                  : (term && !strcmp(term, "dumb")) || (no_color && *no_color) ? PROGRESS_PLAIN
+                                                                                         : PROGRESS_ESC,
+                          .last_drawn = -1};
     build_reporter reporter = {progress_update, progress_clear, &line};
     /* WENSHU_PROGRESS=1: the progress line also when standard error is no terminal — `wenshu
      * serve` runs the build with it and reads the line from a pipe (serve/serve_build.c). */

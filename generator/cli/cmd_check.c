@@ -6,16 +6,17 @@
 #include "cli/commands.h"
 #include "base/diag.h"
 #include "records/records.h"
+#include "base/i18n.h"
 
 static void usage(FILE *out)
 {
-    fputs("usage: wenshu check [--strict] [-q] FILE...\n"
+    fputs(_("usage: wenshu check [--strict] [-q] FILE...\n"
           "\n"
           "Validates campaign records against schemas/campaign.xsd and the campaign rules (unique ids,\n"
           "references across files, dates inside their phases, complete rectification items, study\n"
           "hours, analysis length, survey majorities, batches). Prints every problem as\n"
           "  file:line:col: error|warning: record ID: message\n"
-          "on standard error, then a one-line summary on standard output.\n"
+          "then a one-line summary, both on standard error.\n"
           "\n"
           "  --strict      warnings make the check fail too\n"
           "  -q, --quiet   no summary line\n"
@@ -23,11 +24,9 @@ static void usage(FILE *out)
           "  --version     the program's version\n"
           "\n"
           "exit status: 0 clean (warnings allowed unless --strict), 1 errors in the data (or warnings\n"
-          "under --strict), 2 usage or I/O failure (missing or unreadable file, directory, no schema)\n",
+          "under --strict), 2 usage or I/O failure (missing or unreadable file, directory, no schema)\n"),
           out);
 }
-
-static const char *plural(long n, const char *one, const char *many) { return n == 1 ? one : many; }
 
 enum { OPT_STRICT = CLI_LONG_ONLY };
 static const cli_option check_options[] = {
@@ -39,7 +38,7 @@ static const cli_option check_options[] = {
 int cmd_check(int argc, char **argv)
 {
     int strict = 0, quiet = 0;
-    cli_parser p = {.command = "check", .synopsis = "usage: wenshu check [--strict] [-q] FILE...", .help = usage,
+    cli_parser p = {.command = "check", .synopsis = N_("usage: wenshu check [--strict] [-q] FILE..."), .help = usage,
                     .options = check_options};
     for (int c; (c = cli_next(&p, argc, argv)) != CLI_END;) {
         if (c == OPT_STRICT) strict = 1;
@@ -47,7 +46,7 @@ int cmd_check(int argc, char **argv)
         else return p.status;
     }
     int first = p.first; /* the files: getopt_long has moved them after the options */
-    if (first >= argc) return cli_usage_error(&p, "no records file given");
+    if (first >= argc) return cli_usage_error(&p, _("no records file given"));
 
     diag *d = diag_new(stderr);
     records_index *ix = records_index_build(cli_schema_path(), argv + first, (size_t)(argc - first), 1, d);
@@ -56,13 +55,19 @@ int cmd_check(int argc, char **argv)
     long errors = diag_count(d, DIAG_ERROR), warnings = diag_count(d, DIAG_WARNING);
     if (!quiet) {
         size_t records = st.campaigns + st.units + st.organisations + st.members;
-        printf("wenshu check: %zu %s, %zu %s (%zu %s, %zu %s, %zu %s, %zu %s): %ld %s, %ld %s\n",
-               (size_t)(argc - first), plural(argc - first, "file", "files"), records,
-               plural((long)records, "record", "records"), st.campaigns, plural((long)st.campaigns, "campaign", "campaigns"),
-               st.units, plural((long)st.units, "unit", "units"), st.organisations,
-               plural((long)st.organisations, "organisation", "organisations"), st.members,
-               plural((long)st.members, "member", "members"), errors, plural(errors, "error", "errors"), warnings,
-               plural(warnings, "warning", "warnings"));
+        char files[64], recs[64], camps[64], units[64], orgs[64], members[64], errs[64], warns[64];
+        size_t nfiles = (size_t)(argc - first);
+        snprintf(files, sizeof files, P_("%zu file", "%zu files", nfiles), nfiles);
+        snprintf(recs, sizeof recs, P_("%zu record", "%zu records", records), records);
+        snprintf(camps, sizeof camps, P_("%zu campaign", "%zu campaigns", st.campaigns), st.campaigns);
+        snprintf(units, sizeof units, P_("%zu unit", "%zu units", st.units), st.units);
+        snprintf(orgs, sizeof orgs, P_("%zu organisation", "%zu organisations", st.organisations), st.organisations);
+        snprintf(members, sizeof members, P_("%zu member", "%zu members", st.members), st.members);
+        snprintf(errs, sizeof errs, P_("%ld error", "%ld errors", errors), errors);
+        snprintf(warns, sizeof warns, P_("%ld warning", "%ld warnings", warnings), warnings);
+        /* A message like the others: on standard error (standard output is for data only). */
+        fprintf(stderr, _("wenshu check: %s, %s (%s, %s, %s, %s): %s, %s\n"), files, recs, camps, units, orgs, members,
+                errs, warns);
     }
     int status = EXIT_OK;
     if (!ix || st.io_failures) status = EXIT_USAGE;

@@ -7,12 +7,12 @@
 #include "cli/cli_opts.h"
 #include "cli/commands.h"
 #include "sheets/sheets.h"
+#include "base/i18n.h"
 
-#define EXPORT_SYNOPSIS "usage: wenshu export DATA... -o FILE.xlsx | wenshu export --blank -o FILE.xlsx"
 
 static void usage(FILE *out)
 {
-    fputs(EXPORT_SYNOPSIS "\n"
+    fputs(_("usage: wenshu export DATA... -o FILE.xlsx | wenshu export --blank -o FILE.xlsx\n"
           "\n"
           "Writes the records of the DATA files as one workbook in the layout of docs/spreadsheets.md\n"
           "(sheets 单位, 组织, 委员, 党员, 学习, 征求意见, 党性分析, 评议, 整改, 制度, 公布, 测评, 报告,\n"
@@ -27,14 +27,14 @@ static void usage(FILE *out)
           "  -h, --help               this text\n"
           "  --version                the version of wenshu\n"
           "\n"
-          "exit status: 0 written, 1 errors in the records (nothing written), 2 usage or I/O failure\n",
+          "exit status: 0 written, 1 errors in the records (nothing written), 2 usage or I/O failure\n"),
           out);
 }
 
 enum { OPT_BLANK = CLI_LONG_ONLY };
 
 static const cli_option export_options[] = {
-    {"output", 'o', 1, "the workbook to write"},
+    {"output", 'o', 1, N_("the workbook to write")},
     {"blank", OPT_BLANK, 0, NULL},
     {"quiet", 'q', 0, NULL},
     {NULL, 0, 0, NULL},
@@ -44,7 +44,7 @@ int cmd_export(int argc, char **argv)
 {
     sheets_export_options opt = {NULL, cli_schema_path(), 0};
     int quiet = 0;
-    cli_parser p = {.command = "export", .synopsis = EXPORT_SYNOPSIS, .help = usage, .options = export_options};
+    cli_parser p = {.command = "export", .synopsis = N_("usage: wenshu export DATA... -o FILE.xlsx | wenshu export --blank -o FILE.xlsx"), .help = usage, .options = export_options};
     for (int c; (c = cli_next(&p, argc, argv)) != CLI_END;) {
         switch (c) {
         case 'o': opt.out = p.value; break;
@@ -54,17 +54,16 @@ int cmd_export(int argc, char **argv)
         }
     }
     int nfiles = argc - p.first;
-    if (!opt.blank && nfiles <= 0) return cli_usage_error(&p, "no records file given (or --blank for the empty workbook)");
-    if (opt.blank && nfiles > 0) return cli_usage_error(&p, "--blank takes no records files");
-    if (!opt.out) return cli_usage_error(&p, "no output file given: add -o FILE.xlsx");
+    if (!opt.blank && nfiles <= 0) return cli_usage_error(&p, _("no records file given (or --blank for the empty workbook)"));
+    if (opt.blank && nfiles > 0) return cli_usage_error(&p, _("--blank takes no records files"));
+    if (!opt.out) return cli_usage_error(&p, _("no output file given: add -o FILE.xlsx"));
     size_t n = strlen(opt.out);
     if (n < 5 || strcmp(opt.out + n - 5, ".xlsx"))
-        return cli_usage_error(&p, "the output must be an .xlsx file: %s", opt.out);
+        return cli_usage_error(&p, _("the output must be an .xlsx file: %s"), opt.out);
     diag *d = diag_new(stderr);
     int status = sheets_export(argv + p.first, (size_t)(opt.blank ? 0 : nfiles), &opt, d);
     if (!quiet)
-        printf("wenshu export: %d file(s): %ld error(s), %ld warning(s)%s\n", opt.blank ? 0 : nfiles,
-               diag_count(d, DIAG_ERROR), diag_count(d, DIAG_WARNING), status ? ", nothing written" : "");
+        cli_print_counts("export", opt.blank ? 0 : nfiles, diag_count(d, DIAG_ERROR), diag_count(d, DIAG_WARNING), status != 0);
     diag_free(d);
     return status;
 }

@@ -7,12 +7,12 @@
 #include "cli/cli_opts.h"
 #include "cli/commands.h"
 #include "sheets/sheets.h"
+#include "base/i18n.h"
 
-#define IMPORT_SYNOPSIS "usage: wenshu import FILE... -o DIR [--campaign FILE.xml] [--encoding NAME]"
 
 static void usage(FILE *out)
 {
-    fputs(IMPORT_SYNOPSIS "\n"
+    fputs(_("usage: wenshu import FILE... -o DIR [--campaign FILE.xml] [--encoding NAME]\n"
           "\n"
           "Reads workbooks in the layout of docs/spreadsheets.md (sheets 单位, 组织, 委员, 党员, 学习,\n"
           "征求意见, 党性分析, 评议, 整改, 制度, 公布, 测评, 报告, 报告正文; headers matched by name) from\n"
@@ -30,16 +30,16 @@ static void usage(FILE *out)
           "  -h, --help               this text\n"
           "  --version                the version of wenshu\n"
           "\n"
-          "exit status: 0 written, 1 errors in the data (nothing written), 2 usage or I/O failure\n",
+          "exit status: 0 written, 1 errors in the data (nothing written), 2 usage or I/O failure\n"),
           out);
 }
 
 enum { OPT_CAMPAIGN = CLI_LONG_ONLY, OPT_ENCODING };
 
 static const cli_option import_options[] = {
-    {"output", 'o', 1, "the folder to write the records files into"},
-    {"campaign", OPT_CAMPAIGN, 1, "a records file that holds the campaign"},
-    {"encoding", OPT_ENCODING, 1, "an encoding name such as GBK"},
+    {"output", 'o', 1, N_("the folder to write the records files into")},
+    {"campaign", OPT_CAMPAIGN, 1, N_("a records file that holds the campaign")},
+    {"encoding", OPT_ENCODING, 1, N_("an encoding name such as GBK")},
     {"quiet", 'q', 0, NULL},
     {NULL, 0, 0, NULL},
 };
@@ -48,7 +48,7 @@ int cmd_import(int argc, char **argv)
 {
     sheets_options opt = {NULL, NULL, NULL};
     int quiet = 0;
-    cli_parser p = {.command = "import", .synopsis = IMPORT_SYNOPSIS, .help = usage, .options = import_options};
+    cli_parser p = {.command = "import", .synopsis = N_("usage: wenshu import FILE... -o DIR [--campaign FILE.xml] [--encoding NAME]"), .help = usage, .options = import_options};
     for (int c; (c = cli_next(&p, argc, argv)) != CLI_END;) {
         switch (c) {
         case 'o': opt.out_dir = p.value; break;
@@ -58,13 +58,12 @@ int cmd_import(int argc, char **argv)
         default: return p.status;
         }
     }
-    if (p.first >= argc) return cli_usage_error(&p, "no input file given");
-    if (!opt.out_dir) return cli_usage_error(&p, "no output folder given: add -o DIR");
+    if (p.first >= argc) return cli_usage_error(&p, _("no input file given"));
+    if (!opt.out_dir) return cli_usage_error(&p, _("no output folder given: add -o DIR"));
     diag *d = diag_new(stderr);
     int status = sheets_import(argv + p.first, (size_t)(argc - p.first), &opt, d);
     if (!quiet)
-        printf("wenshu import: %d file(s): %ld error(s), %ld warning(s)%s\n", argc - p.first, diag_count(d, DIAG_ERROR),
-               diag_count(d, DIAG_WARNING), status ? ", nothing written" : "");
+        cli_print_counts("import", argc - p.first, diag_count(d, DIAG_ERROR), diag_count(d, DIAG_WARNING), status != 0);
     diag_free(d);
     return status;
 }

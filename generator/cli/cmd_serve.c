@@ -10,10 +10,11 @@
 #include "cli/cli_opts.h"
 #include "cli/commands.h"
 #include "serve/serve.h"
+#include "base/i18n.h"
 
 static void usage(FILE *out)
 {
-    fputs("usage: wenshu serve DATA... [--port N] [-o OUT]\n"
+    fputs(_("usage: wenshu serve DATA... [--port N] [-o OUT]\n"
           "\n"
           "A workbench page in the browser, on this computer only: the organisation tree and its\n"
           "members with the forms each gets, the problems of every record where they are, and any\n"
@@ -28,14 +29,14 @@ static void usage(FILE *out)
           "  -h, --help          this text\n"
           "  --version           the program's version\n"
           "\n"
-          "exit status: 0 after Ctrl-C or SIGTERM, 2 usage, unreadable files or the port taken\n",
+          "exit status: 0 after Ctrl-C or SIGTERM, 2 usage, unreadable files or the port taken\n"),
           out);
 }
 
 enum { OPT_PORT = CLI_LONG_ONLY };
 static const cli_option serve_options[] = {
-    {"port", OPT_PORT, 1, "a port number from 1 to 65535"},
-    {"output", 'o', 1, "an output folder"},
+    {"port", OPT_PORT, 1, N_("a port number from 1 to 65535")},
+    {"output", 'o', 1, N_("an output folder")},
     {0},
 };
 
@@ -43,7 +44,7 @@ int cmd_serve(int argc, char **argv)
 {
     unsigned long port = 0;
     const char *out = NULL;
-    cli_parser p = {.command = "serve", .synopsis = "usage: wenshu serve DATA... [--port N] [-o OUT]", .help = usage,
+    cli_parser p = {.command = "serve", .synopsis = N_("usage: wenshu serve DATA... [--port N] [-o OUT]"), .help = usage,
                     .options = serve_options};
     for (int c; (c = cli_next(&p, argc, argv)) != CLI_END;) {
         if (c == OPT_PORT) {
@@ -54,11 +55,13 @@ int cmd_serve(int argc, char **argv)
             return p.status;
         }
     }
-    if (p.first >= argc) return cli_usage_error(&p, "no records file given");
+    if (p.first >= argc) return cli_usage_error(&p, _("no records file given"));
     for (int f = p.first; f < argc; f++) {
         struct stat st;
         if (stat(argv[f], &st) != 0 || !S_ISREG(st.st_mode) || access(argv[f], R_OK) != 0) {
-            fprintf(stderr, "%s: error: cannot read: not a readable file\n", argv[f]);
+            diag *d = diag_new(stderr);
+            diag_report(d, DIAG_ERROR, (diag_loc){argv[f], 0, 0, NULL}, _("cannot read: not a readable file"));
+            diag_free(d);
             return EXIT_USAGE;
         }
     }

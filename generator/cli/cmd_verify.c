@@ -34,10 +34,11 @@
 #include "batch/outscan.h"
 #include "base/sha256.h"
 #include "base/util.h"
+#include "base/i18n.h"
 
 static void usage(FILE *out)
 {
-    fputs("usage: wenshu verify [-q] [--data DATA...] OUT\n"
+    fputs(_("usage: wenshu verify [-q] [--data DATA...] OUT\n"
           "  Re-hashes every file listed in OUT/manifest.json and reports each file changed, missing,\n"
           "  or added (in OUT but not in the manifest).\n"
           "  --data       the arguments before OUT are record files: also report each output that\n"
@@ -47,7 +48,7 @@ static void usage(FILE *out)
           "  -q, --quiet  no summary line\n"
           "  -h, --help   this text\n"
           "  --version    the program's version\n"
-          "exit status: 0 all files match, 1 differences found, 2 usage or I/O failure\n",
+          "exit status: 0 all files match, 1 differences found, 2 usage or I/O failure\n"),
           out);
 }
 
@@ -80,17 +81,17 @@ static const cli_option verify_options[] = {
 int cmd_verify(int argc, char **argv)
 {
     int quiet = 0, with_data = 0;
-    cli_parser p = {.command = "verify", .synopsis = "usage: wenshu verify [-q] [--data DATA...] OUT", .help = usage,
+    cli_parser p = {.command = "verify", .synopsis = N_("usage: wenshu verify [-q] [--data DATA...] OUT"), .help = usage,
                     .options = verify_options};
     for (int c; (c = cli_next(&p, argc, argv)) != CLI_END;) {
         if (c == 'q') quiet = 1;
         else if (c == OPT_DATA) with_data = 1;
         else return p.status;
     }
-    if (p.first >= argc) return cli_usage_error(&p, "no output folder given");
-    if (with_data && p.first + 1 >= argc) return cli_usage_error(&p, "--data: no record files given before OUT");
+    if (p.first >= argc) return cli_usage_error(&p, _("no output folder given"));
+    if (with_data && p.first + 1 >= argc) return cli_usage_error(&p, _("--data: no record files given before OUT"));
     if (!with_data && p.first + 1 < argc)
-        return cli_usage_error(&p, "one output folder only ('%s' and '%s')", argv[p.first], argv[p.first + 1]);
+        return cli_usage_error(&p, _("one output folder only ('%s' and '%s')"), argv[p.first], argv[p.first + 1]);
     const char *out = argv[argc - 1];
 
     char err[1024];
@@ -101,11 +102,11 @@ int cmd_verify(int argc, char **argv)
     int rc = manifest_read(mpath.data, &m, &missing, err, sizeof err);
     ws_buf_free(&mpath);
     if (rc == -2) {
-        fprintf(stderr, "wenshu verify: %s%s\n", err, missing ? " (is this a folder made by wenshu build?)" : "");
+        fprintf(stderr, missing ? _("wenshu verify: %s (is this a folder made by wenshu build?)\n") : "wenshu verify: %s\n", err);
         return EXIT_USAGE;
     }
     if (rc == -1) {
-        fprintf(stderr, "wenshu verify: the manifest is damaged: %s\n", err);
+        fprintf(stderr, _("wenshu verify: the manifest is damaged: %s\n"), err);
         return EXIT_DATA;
     }
 
@@ -173,14 +174,24 @@ int cmd_verify(int argc, char **argv)
 
     if (!quiet) {
         if (!changed && !gone && !added && !io)
-            fprintf(stderr, "wenshu verify: 清单所列 %zu 个文件全部一致。\n", m.n);
+            fprintf(stderr, P_("wenshu verify: the %zu file listed in the manifest matches.\n",
+                               "wenshu verify: all %zu files listed in the manifest match.\n", m.n),
+                    m.n);
         else
-            fprintf(stderr, "wenshu verify: 清单所列 %zu 个文件中，%ld 个被改动，%ld 个缺失；另有 %ld 个文件不在清单中%s。\n",
-                    m.n, changed, gone, added, io ? "；部分文件无法读取" : "");
+            fprintf(stderr,
+                    io ? _("wenshu verify: of the %zu files listed in the manifest, %ld changed and %ld missing; %ld "
+                           "more not in the manifest; some files could not be read.\n")
+                       : _("wenshu verify: of the %zu files listed in the manifest, %ld changed and %ld missing; %ld "
+                           "more not in the manifest.\n"),
+                    m.n, changed, gone, added);
         if (with_data && !io)
-            fprintf(stderr, "wenshu verify: 与记录对照：%ld 个文件已过期，%ld 个文件的记录或表单已不存在，%ld 个文件尚未生成%s\n",
-                    bc.stale, bc.orphaned, bc.missing,
-                    bc.stale || bc.orphaned || bc.missing ? "（运行 wenshu build 可更新）" : "。");
+            fprintf(stderr,
+                    bc.stale || bc.orphaned || bc.missing
+                        ? _("wenshu verify: against the records: %ld files out of date, %ld whose record or form no "
+                            "longer exists, %ld not built yet (wenshu build updates them)\n")
+                        : _("wenshu verify: against the records: %ld files out of date, %ld whose record or form no "
+                            "longer exists, %ld not built yet.\n"),
+                    bc.stale, bc.orphaned, bc.missing);
     }
     manifest_free(&m);
     if (io) return EXIT_USAGE;

@@ -21,10 +21,11 @@
 #include "cli/commands.h"
 #include "serve/fswatch.h"
 #include "serve/preview.h"
+#include "base/i18n.h"
 
 static void usage(FILE *out)
 {
-    fputs("usage: wenshu watch TEMPLATE DATA... [--record ID] [-o OUT.pdf]\n"
+    fputs(_("usage: wenshu watch TEMPLATE DATA... [--record ID] [-o OUT.pdf]\n"
           "\n"
           "Makes the PDF of one record of the template (the first it selects, or --record ID),\n"
           "then makes it again each time the template, a partial, its style or a DATA file is\n"
@@ -38,14 +39,14 @@ static void usage(FILE *out)
           "  -h, --help           this text\n"
           "  --version            the program's version\n"
           "\n"
-          "exit status: 0 after an interrupt, 2 usage or I/O failure at the start\n",
+          "exit status: 0 after an interrupt, 2 usage or I/O failure at the start\n"),
           out);
 }
 
 enum { OPT_RECORD = CLI_LONG_ONLY };
 static const cli_option watch_options[] = {
-    {"record", OPT_RECORD, 1, "a record id"},
-    {"output", 'o', 1, "the PDF to write"},
+    {"record", OPT_RECORD, 1, N_("a record id")},
+    {"output", 'o', 1, N_("the PDF to write")},
     {0},
 };
 
@@ -125,7 +126,7 @@ static int replace_file(const char *path, const void *data, size_t len, char *er
 static int rebuild(watch_state *s, diag *d, double since)
 {
     if (!s->tpl_ok || s->form < 0) {
-        fprintf(stderr, "wenshu watch: 模板有错误，%s 未更新（保留上次生成的版本）\n", s->out);
+        fprintf(stderr, _("wenshu watch: the template has errors; %s not updated (the last good version is kept)\n"), s->out);
         return -1;
     }
     ws_buf pdf = {0};
@@ -134,12 +135,12 @@ static int rebuild(watch_state *s, diag *d, double since)
     int rc = preview_render(s->pv, (size_t)s->form, s->only, &pdf, &id, d);
     if (rc == 0 && diag_count(d, DIAG_ERROR)) rc = -1;
     if (rc == 0 && replace_file(s->out, pdf.data, pdf.len, err, sizeof err) < 0) {
-        fprintf(stderr, "wenshu watch: 无法写入 %s：%s\n", s->out, err);
+        fprintf(stderr, _("wenshu watch: cannot write %s: %s\n"), s->out, err);
         rc = -1;
     } else if (rc == 0) {
-        printf("wenshu watch: 已生成 %s（记录 %s，%.0f 毫秒）\n", s->out, id, now_ms() - since);
+        printf(_("wenshu watch: made %s (record %s, %.0f ms)\n"), s->out, id, now_ms() - since);
     } else {
-        fprintf(stderr, "wenshu watch: 有错误，%s 未更新（保留上次生成的版本）\n", s->out);
+        fprintf(stderr, _("wenshu watch: errors; %s not updated (the last good version is kept)\n"), s->out);
     }
     fflush(stdout);
     free(id);
@@ -150,7 +151,7 @@ static int rebuild(watch_state *s, diag *d, double since)
 int cmd_watch(int argc, char **argv)
 {
     const char *only = NULL, *out = NULL;
-    cli_parser p = {.command = "watch", .synopsis = "usage: wenshu watch TEMPLATE DATA... [--record ID] [-o OUT.pdf]",
+    cli_parser p = {.command = "watch", .synopsis = N_("usage: wenshu watch TEMPLATE DATA... [--record ID] [-o OUT.pdf]"),
                     .help = usage, .options = watch_options};
     for (int c; (c = cli_next(&p, argc, argv)) != CLI_END;) {
         if (c == OPT_RECORD) only = p.value;
@@ -159,12 +160,12 @@ int cmd_watch(int argc, char **argv)
     }
     char **pos = argv + p.first;
     int npos = argc - p.first;
-    if (npos < 2) return cli_usage_error(&p, npos ? "no records file given" : "no template given");
+    if (npos < 2) return cli_usage_error(&p, npos ? _("no records file given") : _("no template given"));
     for (int f = 0; f < npos; f++) {
         struct stat st;
         if (stat(pos[f], &st) != 0 || !S_ISREG(st.st_mode) || access(pos[f], R_OK) != 0) {
-            fprintf(stderr, "%s: error: cannot read: %s\n", pos[f],
-                    stat(pos[f], &st) != 0 ? strerror(errno) : S_ISDIR(st.st_mode) ? "is a directory" : "not a readable file");
+            fprintf(stderr, _("%s: error: cannot read: %s\n"), pos[f],
+                    stat(pos[f], &st) != 0 ? strerror(errno) : S_ISDIR(st.st_mode) ? _("is a directory") : _("not a readable file"));
             return EXIT_USAGE;
         }
     }
@@ -181,7 +182,7 @@ int cmd_watch(int argc, char **argv)
     s.fw = fswatch_new();
     int status = EXIT_OK;
     if (!s.fw) {
-        fprintf(stderr, "wenshu watch: 无法监视文件变化（inotify）：%s\n", strerror(errno));
+        fprintf(stderr, _("wenshu watch: cannot watch the files for changes (inotify): %s\n"), strerror(errno));
         status = EXIT_USAGE;
         goto done;
     }
@@ -202,7 +203,7 @@ int cmd_watch(int argc, char **argv)
     watch_inputs(&s, pos + 1, (size_t)(npos - 1), d);
     rebuild(&s, d, t0);
     diag_free(d);
-    fprintf(stderr, "wenshu watch: 正在监视 %s 及其记录文件，修改并保存后自动重新生成；按 Ctrl-C 结束\n", s.tpl);
+    fprintf(stderr, _("wenshu watch: watching %s and its records files; the PDF is made again whenever one is saved. Ctrl-C ends.\n"), s.tpl);
 
     while (!watch_stop) {
         int n = fswatch_wait(s.fw, -1, 5);

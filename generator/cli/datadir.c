@@ -54,8 +54,10 @@ const char *cli_schema_path(void)
 }
 
 /* Where the message catalogues are: beside a binary in a build folder (build/wenshu ->
- * build/locale, made by the Makefile from generator/po/), for ./wenshu at a source tree's top
- * build/locale, else PREFIX/share/locale. WENSHU_LOCALEDIR overrides (tests). */
+ * build/locale, made by the Makefile from generator/po/; build-asan/wenshu -> build-asan/locale),
+ * for ./wenshu at a source tree's top build/locale, for an installed BIN/wenshu BIN/../share/locale
+ * (so that a tree installed under DESTDIR or moved elsewhere still speaks Chinese), else
+ * PREFIX/share/locale. WENSHU_LOCALEDIR overrides (tests). */
 const char *cli_localedir(void)
 {
     static char dir[PATH_MAX + 32];
@@ -71,7 +73,7 @@ const char *cli_localedir(void)
         char *slash = strrchr(exe, '/');
         if (slash) {
             *slash = 0;
-            static const char *const below[] = {"locale", "build/locale"};
+            static const char *const below[] = {"locale", "build/locale", "../share/locale"};
             for (size_t i = 0; i < sizeof below / sizeof *below; i++) {
                 char probe[PATH_MAX + 64];
                 snprintf(probe, sizeof probe, "%s/%s/zh_CN/LC_MESSAGES/wenshu.mo", exe, below[i]);

@@ -16,25 +16,25 @@ static const struct {
     int (*run)(int, char **);
     const char *summary;
 } commands[] = {
-    {"check", cmd_check, "validate records against the schema and the campaign rules"},
-    {"merge", cmd_merge, "print the Markdown a template makes for each record"},
-    {"render", cmd_render, "typeset a Markdown file as a GB/T 9704 PDF"},
-    {"build", cmd_build, "build every form for every record: PDFs, combined files, manifest"},
-    {"verify", cmd_verify, "re-hash an output folder against its manifest"},
-    {"import", cmd_import, "records XML from spreadsheets (XLSX, ODS, CSV)"},
-    {"export", cmd_export, "records as a workbook (XLSX), or the blank workbook to fill in"},
-    {"watch", cmd_watch, "make one record's PDF again whenever its template or records are saved"},
-    {"serve", cmd_serve, "a local web page: the records, their problems and every form, previewed"},
+    {"check", cmd_check, N_("validate records against the schema and the campaign rules")},
+    {"merge", cmd_merge, N_("print the Markdown a template makes for each record")},
+    {"render", cmd_render, N_("typeset a Markdown file as a GB/T 9704 PDF")},
+    {"build", cmd_build, N_("build every form for every record: PDFs, combined files, manifest")},
+    {"verify", cmd_verify, N_("re-hash an output folder against its manifest")},
+    {"import", cmd_import, N_("records XML from spreadsheets (XLSX, ODS, CSV)")},
+    {"export", cmd_export, N_("records as a workbook (XLSX), or the blank workbook to fill in")},
+    {"watch", cmd_watch, N_("make one record's PDF again whenever its template or records are saved")},
+    {"serve", cmd_serve, N_("a local web page: the records, their problems and every form, previewed")},
 };
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: wenshu COMMAND [ARGS...]\n\ncommands:\n");
+    fputs(_("usage: wenshu COMMAND [ARGS...]\n\ncommands:\n"), out);
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
-    fprintf(out, "\n'wenshu COMMAND --help' describes a command; 'man wenshu' all of them.\n"
+        fprintf(out, "  %-8s %s\n", commands[i].name, _(commands[i].summary));
+    fputs(_("\n'wenshu COMMAND --help' describes a command; 'man wenshu' all of them.\n"
                  "'wenshu --version' prints the version.\n"
-                 "exit status: 0 clean, 1 errors in the data, 2 usage or I/O failure\n");
+                 "exit status: 0 clean, 1 errors in the data, 2 usage or I/O failure\n"), out);
 }
 
 int main(int argc, char **argv)
@@ -64,7 +64,9 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
         if (!strcmp(argv[1], commands[i].name)) return commands[i].run(argc - 1, argv + 1);
     /* The short form of a usage error, as every command words it (cli_usage_error). */
-    fprintf(stderr, "wenshu: unknown %s '%s'\nusage: wenshu COMMAND [ARGS...]\nTry 'wenshu --help' for more information.\n",
-            argv[1][0] == '-' ? "option" : "command", argv[1]);
+    fprintf(stderr,
+            argv[1][0] == '-' ? _("wenshu: unknown option '%s'\nusage: wenshu COMMAND [ARGS...]\nTry 'wenshu --help' for more information.\n")
+                              : _("wenshu: unknown command '%s'\nusage: wenshu COMMAND [ARGS...]\nTry 'wenshu --help' for more information.\n"),
+            argv[1]);
     return EXIT_USAGE;
 }

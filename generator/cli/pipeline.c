@@ -33,6 +33,7 @@
 #include "typeset/blocks.h"
 #include "typeset/layout.h"
 #include "typeset/style.h"
+#include "base/i18n.h"
 
 typedef struct {
     template *t;
@@ -72,6 +73,8 @@ typedef struct {
     xmlNodePtr **sel;    /* per form: its records in doc; valid where sel_done */
     size_t *nsel;
     unsigned char *sel_done;
+    char *out;           /* OUT and the program's identity, for the layout cache of volumes */
+    char *identity;
 } source_ctx;
 
 /* A map from pointers (DOM nodes) to small numbers. */
@@ -292,7 +295,7 @@ static xmlNodePtr record_of(source_ctx *c, const build_item *it, diag *d)
         records_unqualify(c->doc);
     }
     if (!c->doc) {
-        diag_report(d, DIAG_ERROR, (diag_loc){path, 0, 0, it->record}, "cannot read the record's file again");
+        diag_report(d, DIAG_ERROR, (diag_loc){path, 0, 0, it->record}, _("cannot read the record's file again"));
         return NULL;
     }
     if (!c->sel_done[id->form]) {
@@ -307,7 +310,7 @@ static xmlNodePtr record_of(source_ctx *c, const build_item *it, diag *d)
     free(rid);
     if (!same) {
         diag_report(d, DIAG_ERROR, (diag_loc){path, 0, 0, it->record},
-                    "the file changed while the build was running; run the build again");
+                    _("the file changed while the build was running; run the build again"));
         return NULL;
     }
     return rec;
@@ -349,13 +352,21 @@ static int make_item(void *ctx, const build_item *it, const build_member *member
     const item_data *id = it->data;
     loaded_style *ls = &c->styles[c->forms[id->form].style];
     dlist_doc *doc = NULL;
-    int rc = it->record[0] ? layout_item(c, it, &doc, d) : pipeline_volume_bind(it, members, nmembers, layout_item, c, &doc, d);
+    int rc;
+    if (it->record[0]) {
+        rc = layout_item(c, it, &doc, d);
+    } else {
+        volume_cache *cache = c->out ? volume_cache_open(c->out, it->relpath, c->identity) : NULL;
+        rc = pipeline_volume_bind(it, members, nmembers, layout_item, c, cache, &doc, d);
+        volume_cache_close(cache, rc == 0);
+    }
     if (rc || !doc) {
         dlist_doc_free(doc);
         return -1;
     }
+    /* a volume's thousand pages: their contents at a quicker level (pdfout.h) */
     pdfout_options opt = {archive, NULL};
-    rc = pdfout_render(doc, ls->fs, &opt, pdf, d);
+    rc = pdfout_render_level(doc, ls->fs, &opt, it->record[0] ? 0 : PIPELINE_VOLUME_CONTENT_LEVEL, pdf, d);
     *pages = (long)doc->npages;
     dlist_doc_free(doc);
     return rc;
@@ -368,6 +379,8 @@ static void close_ctx(source_ctx *c)
     free(c->sel);
     free(c->nsel);
     free(c->sel_done);
+    free(c->out);
+    free(c->identity);
     for (size_t i = 0; i < c->nforms; i++) template_free(c->forms[i].t);
     free(c->forms);
     for (size_t i = 0; i < c->nstyles; i++) {
@@ -605,8 +618,8 @@ static int plan_which(const source_ctx *c, const build_options *o, unsigned char
         ws_buf list = {0};
         for (size_t k = 0; k < c->nforms; k++)
             ws_buf_printf(&list, "%s%s（%s）", list.len ? "、" : "", form_title(&c->forms[k]), template_name(c->forms[k].t));
-        diag_report(d, DIAG_ERROR, (diag_loc){0}, "--form %s: no such form (forms: %s)", o->forms[i],
-                    list.len ? list.data : "none");
+        diag_report(d, DIAG_ERROR, (diag_loc){0}, _("--form %s: no such form (forms: %s)"), o->forms[i],
+                    list.len ? list.data : _("none"));
         ws_buf_free(&list);
         bad = 1;
     }
@@ -640,7 +653,7 @@ static int load_forms(source_ctx *c, const build_options *o, const char *dir, ch
 {
     if (!nnames) {
         diag_report(d, DIAG_ERROR, (diag_loc){dir, 0, 0, NULL},
-                    "no form templates (*.md) here; set WENSHU_DATADIR to wenshu's data folder");
+                    _("no form templates (*.md) here; set WENSHU_DATADIR to wenshu's data folder"));
         return -1;
     }
     c->forms = ws_xcalloc(nnames, sizeof *c->forms);
@@ -666,7 +679,7 @@ static int load_forms(source_ctx *c, const build_options *o, const char *dir, ch
                                                                                 : NULL;
             if (!same) continue;
             diag_report(d, DIAG_ERROR, (diag_loc){template_path(t), 0, 0, NULL},
-                        "表单名称 '%s' 重复：%s 与 %s 都使用这个名称，请删去或改名其中一个", same, template_path(g->t),
+                        _("form name '%s' used twice: by %s and by %s; remove or rename one of them"), same, template_path(g->t),
                         template_path(t));
             return -1;
         }
@@ -681,6 +694,8 @@ int pipeline_open(char *const *data, size_t ndata, const build_options *o, build
     *src = (build_source){0};
     source_ctx *c = ws_xcalloc(1, sizeof *c);
     c->loaded = SIZE_MAX;
+    c->out = o->out ? ws_xstrdup(o->out) : NULL;
+    c->identity = ws_xstrdup(o->version ? o->version : "");
     int status = EXIT_USAGE;
     char **names = NULL, **partials = NULL;
     size_t nnames = 0, npartials = 0;

@@ -1,10 +1,11 @@
 /* pipeline_volume — see pipeline_volume.h. */
 #include "cli/pipeline_volume.h"
+#include "base/i18n.h"
 
 #include <string.h>
 
 int pipeline_volume_bind(const build_item *volume, const build_member *members, size_t nmembers,
-                         pipeline_layout_fn layout, void *ctx, dlist_doc **out, diag *d)
+                         pipeline_layout_fn layout, void *ctx, volume_cache *cache, dlist_doc **out, diag *d)
 {
     dlist_doc *all = NULL;
     /* Bookmarks by organisation, then record: a level-1 bookmark opens each run of records of one
@@ -15,10 +16,11 @@ int pipeline_volume_bind(const build_item *volume, const build_member *members, 
     const char *cur_org = NULL;
     for (size_t j = 0; j < nmembers; j++) {
         const build_item *m = members[j].item;
-        dlist_doc *doc = NULL;
-        if (layout(ctx, m, &doc, d) || !doc) {
+        /* a record whose inputs did not change since the volume was last made: its stored layout */
+        dlist_doc *doc = volume_cache_get(cache, m->key);
+        if (!doc && (layout(ctx, m, &doc, d) || !doc)) {
             diag_report(d, DIAG_ERROR, (diag_loc){volume->relpath, 0, 0, m->record},
-                        "the combined file cannot be made without this record");
+                        _("the combined file cannot be made without this record"));
             dlist_doc_free(doc);
             dlist_doc_free(all);
             return -1;
@@ -36,12 +38,13 @@ int pipeline_volume_bind(const build_item *volume, const build_member *members, 
             ws_buf_free(&t);
         } else if (doc->width != all->width || doc->height != all->height) {
             diag_report(d, DIAG_ERROR, (diag_loc){volume->relpath, 0, 0, m->record},
-                        "page size differs from the other records of the form; cannot combine");
+                        _("page size differs from the other records of the form; cannot combine"));
             dlist_doc_free(doc);
             dlist_doc_free(all);
             return -1;
         }
         /* The author (the organisation) only when every record shares it. */
+        volume_cache_note(cache, m->key, doc);
         const char *a = all->meta.author, *b = doc->meta.author;
         if (a && (!b || strcmp(a, b))) dlist_meta_set(&all->meta.author, NULL);
         if (all->npages % 2) dlist_page_add(all); /* start every record on an odd (right-hand) page */
@@ -57,7 +60,7 @@ int pipeline_volume_bind(const build_item *volume, const build_member *members, 
         dlist_doc_free(doc);
     }
     if (!all) {
-        diag_report(d, DIAG_ERROR, (diag_loc){volume->relpath, 0, 0, NULL}, "no records to combine");
+        diag_report(d, DIAG_ERROR, (diag_loc){volume->relpath, 0, 0, NULL}, _("no records to combine"));
         return -1;
     }
     *out = all;

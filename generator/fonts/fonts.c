@@ -16,6 +16,7 @@
 
 #include "fonts/fontprog_int.h"
 #include "base/util.h"
+#include "base/i18n.h"
 
 #define NPAGES 0x1100 /* 0x110000 code points / 256 */
 #define FACE_UNKNOWN (-2)
@@ -252,7 +253,7 @@ static int set_faces(fonts_set *fs, fonts_role role, int **chain, size_t *nchain
         if (face < 0) {
             if (d)
                 diag_report(d, DIAG_WARNING, (diag_loc){0},
-                            "font family \"%s\" (%s%s) is not installed or not a TrueType or OpenType font; skipped",
+                            _("font family \"%s\" (%s%s) is not installed or not a TrueType or OpenType font; skipped"),
                             families[i], fonts_role_name(role), what);
             continue;
         }

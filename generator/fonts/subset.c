@@ -9,6 +9,7 @@
 #include "fonts/cffprog_int.h"
 #include "fonts/fonts_int.h"
 #include "base/util.h"
+#include "base/i18n.h"
 
 struct subset_lookup {
     hb_map_t *cid_of;      /* code point -> CID */
@@ -238,7 +239,7 @@ static int build(fonts_set *fs, int face, const fonts_cpset *cps, const fonts_cp
     hb_face_t *src = direct ? NULL : fonts_subset_source(fs, face);
     if (!fi || (direct && !direct_cff && !prog) || (!direct && !src)) {
         if (direct && fi) return 1;
-        diag_report(d, DIAG_ERROR, (diag_loc){0}, "internal: no face %d in the font set", face);
+        diag_report(d, DIAG_ERROR, (diag_loc){0}, _("internal: no face %d in the font set"), face);
         return -1;
     }
 
@@ -281,7 +282,7 @@ static int build(fonts_set *fs, int face, const fonts_cpset *cps, const fonts_cp
         hb_subset_input_destroy(in);
         if (!sub) {
             if (plan) hb_subset_plan_destroy(plan);
-            diag_report(d, DIAG_ERROR, (diag_loc){0}, "cannot subset font %s (%s, face %d)", fi->family, fi->file, fi->index);
+            diag_report(d, DIAG_ERROR, (diag_loc){0}, _("cannot subset font %s (%s, face %d)"), fi->family, fi->file, fi->index);
             return -1;
         }
         nglyphs = hb_face_get_glyph_count(sub);
@@ -380,7 +381,7 @@ static int build(fonts_set *fs, int face, const fonts_cpset *cps, const fonts_cp
         free((void *)map.gids);
         subset_free(out);
         if (direct_cff) return 1; /* subroutines, or data cffprog does not know: hb-subset */
-        diag_report(d, DIAG_ERROR, (diag_loc){0}, "cannot subset font %s (%s, face %d): unexpected CFF data", fi->family,
+        diag_report(d, DIAG_ERROR, (diag_loc){0}, _("cannot subset font %s (%s, face %d): unexpected CFF data"), fi->family,
                     fi->file, fi->index);
         return -1;
     }

@@ -1,4 +1,5 @@
 #include "pdf/pdfmeta_int.h"
+#include "base/i18n.h"
 
 #include <ctype.h>
 #include <hpdf_doc.h>
@@ -108,7 +109,7 @@ int pdfmeta_info(HPDF_Doc pdf, const dlist_meta *meta, diag *d)
             HPDF_Dict_Add(pdf->info, "CreationDate", HPDF_String_New(pdf->mmgr, pd, NULL));
             HPDF_Dict_Add(pdf->info, "ModDate", HPDF_String_New(pdf->mmgr, pd, NULL));
         } else {
-            diag_report(d, DIAG_WARNING, (diag_loc){0}, "document date \"%s\" is not an ISO 8601 date; left out of the PDF",
+            diag_report(d, DIAG_WARNING, (diag_loc){0}, _("document date \"%s\" is not an ISO 8601 date; left out of the PDF"),
                         meta->date);
         }
     }
@@ -235,13 +236,13 @@ int pdfmeta_archive(HPDF_Doc pdf, const dlist_meta *meta, const char *icc_path, 
     ws_buf icc = {0};
     char err[256];
     if (ws_read_file(icc_path, 1 << 20, &icc, err, sizeof err) < 0) {
-        diag_report(d, DIAG_ERROR, (diag_loc){icc_path, 0, 0, NULL}, "cannot read the sRGB ICC profile for the archive copy: %s (install icc-profiles-free)", err);
+        diag_report(d, DIAG_ERROR, (diag_loc){icc_path, 0, 0, NULL}, _("cannot read the sRGB ICC profile for the archive copy: %s (install icc-profiles-free)"), err);
         ws_buf_free(&icc);
         return -1;
     }
     /* PDF/A-1 allows ICC profiles up to version 2 (byte 8 of the header is the major version). */
     if (icc.len < 128 || (unsigned char)icc.data[8] > 2 || memcmp(icc.data + 36, "acsp", 4)) {
-        diag_report(d, DIAG_ERROR, (diag_loc){icc_path, 0, 0, NULL}, "not an ICC version 2 profile; PDF/A-1 needs one");
+        diag_report(d, DIAG_ERROR, (diag_loc){icc_path, 0, 0, NULL}, _("not an ICC version 2 profile; PDF/A-1 needs one"));
         ws_buf_free(&icc);
         return -1;
     }

@@ -23,6 +23,7 @@
 #include "pdf/pdffont_int.h"
 #include "pdf/pdfmeta_int.h"
 #include "pdf/pdfpack.h"
+#include "base/i18n.h"
 
 /* Page content streams: libdeflate at this level (pdfdeflate_into) rather than libharu's zlib. */
 #define CONTENT_LEVEL 6
@@ -253,7 +254,7 @@ static int collect(const dlist_doc *doc, fonts_set *fs, fonts_cpset **used, font
             int f = op->u.text.face;
             if (f < 0 || (size_t)f >= nfaces || op->u.text.first + op->u.text.count > pg->nglyphs) {
                 if (!bad_face++)
-                    diag_report(d, DIAG_ERROR, (diag_loc){0}, "internal: text run on page %zu uses face %d, not in the font set",
+                    diag_report(d, DIAG_ERROR, (diag_loc){0}, _("internal: text run on page %zu uses face %d, not in the font set"),
                                 p + 1, f);
                 continue;
             }
@@ -267,7 +268,7 @@ static int collect(const dlist_doc *doc, fonts_set *fs, fonts_cpset **used, font
                     if (w) fonts_cpset_add(variants[f], VARIANT_KEY(cp, w));
                 } else if (!fonts_cpset_has(missing, cp)) {
                     fonts_cpset_add(missing, cp);
-                    diag_report(d, DIAG_WARNING, (diag_loc){0}, "character U+%04X is not in font %s; not drawn", cp,
+                    diag_report(d, DIAG_WARNING, (diag_loc){0}, _("character U+%04X is not in font %s; not drawn"), cp,
                                 fonts_face(fs, f)->family);
                 }
             }
@@ -342,10 +343,16 @@ static void content_id(const dlist_doc *doc, const dlist_meta *m, const subset_f
 
 int pdfout_render(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt, ws_buf *out, diag *d)
 {
+    return pdfout_render_level(doc, fs, opt, 0, out, d);
+}
+
+int pdfout_render_level(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt, int content_level, ws_buf *out,
+                        diag *d)
+{
     static const pdfout_options defaults = {0, NULL};
     if (!opt) opt = &defaults;
     if (!doc->npages) {
-        diag_report(d, DIAG_ERROR, (diag_loc){0}, "the document has no pages; nothing to write");
+        diag_report(d, DIAG_ERROR, (diag_loc){0}, _("the document has no pages; nothing to write"));
         return -1;
     }
     size_t nfaces = fonts_nfaces(fs);
@@ -365,7 +372,7 @@ int pdfout_render(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt
 
     pdf = HPDF_New(on_hpdf_error, &err);
     if (!pdf) {
-        diag_report(d, DIAG_ERROR, (diag_loc){0}, "cannot create a PDF document (libharu)");
+        diag_report(d, DIAG_ERROR, (diag_loc){0}, _("cannot create a PDF document (libharu)"));
         goto done;
     }
     HPDF_SetCompressionMode(pdf, HPDF_COMP_ALL);
@@ -394,7 +401,9 @@ int pdfout_render(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt
         content.len = 0;
         put_page(&content, &doc->pages[p], subsets, nfaces);
         HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
-        if (pdfdeflate_into(attr->contents, content.data, content.len, CONTENT_LEVEL) < 0) goto hpdf_failed;
+        if (pdfdeflate_into(attr->contents, content.data, content.len,
+                            content_level > 0 ? content_level : CONTENT_LEVEL) < 0)
+            goto hpdf_failed;
     }
 
     char date[40];
@@ -432,7 +441,7 @@ int pdfout_render(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt
     goto done;
 
 hpdf_failed:
-    diag_report(d, DIAG_ERROR, (diag_loc){0}, "libharu failed while writing the PDF (error 0x%04X, detail %u)",
+    diag_report(d, DIAG_ERROR, (diag_loc){0}, _("libharu failed while writing the PDF (error 0x%04X, detail %u)"),
                 (unsigned)err.status, (unsigned)err.detail);
 done:
     if (pdf) HPDF_Free(pdf);
@@ -458,7 +467,7 @@ int pdfout_write_file(const dlist_doc *doc, fonts_set *fs, const pdfout_options 
     }
     char err[512];
     int rc = ws_write_file_atomic(path, b.data, b.len, err, sizeof err);
-    if (rc < 0) diag_report(d, DIAG_ERROR, (diag_loc){path, 0, 0, NULL}, "cannot write the PDF: %s", err);
+    if (rc < 0) diag_report(d, DIAG_ERROR, (diag_loc){path, 0, 0, NULL}, _("cannot write the PDF: %s"), err);
     ws_buf_free(&b);
     return rc;
 }

@@ -29,6 +29,12 @@ typedef struct {
 /* Renders doc into out (PDF bytes). Returns 0, or -1 after reporting through d. */
 int pdfout_render(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt, ws_buf *out, diag *d);
 
+/* pdfout_render with the page contents deflated at content_level (1–12; 0: the default, 6). A
+ * combined volume takes 3: the contents of its 1 000 pages deflate in 24 rather than 42 ms, 5 %
+ * larger (measured on 500 notices). */
+int pdfout_render_level(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt, int content_level, ws_buf *out,
+                        diag *d);
+
 /* pdfout_render, then ws_write_file_atomic. */
 int pdfout_write_file(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt, const char *path, diag *d);
 

@@ -10,6 +10,7 @@
 #include "typeset/blocks.h"
 #include "typeset/layout.h"
 #include "typeset/style.h"
+#include "base/i18n.h"
 
 typedef struct {
     style *st;
@@ -201,7 +202,7 @@ int preview_render(preview *p, size_t k, const char *id, ws_buf *pdf, char **cho
     if (k >= p->nforms) return -1;
     template *t = p->forms[k];
     if (!p->ix) {
-        diag_report(d, DIAG_ERROR, (diag_loc){0}, "记录文件尚未读入");
+        diag_report(d, DIAG_ERROR, (diag_loc){0}, _("the records files have not been read yet"));
         return -1;
     }
     preview_style *ps = find_style(p, template_style(t), d);
@@ -229,16 +230,16 @@ int preview_render(preview *p, size_t k, const char *id, ws_buf *pdf, char **cho
     if (!rec) {
         if (id)
             diag_report(d, DIAG_ERROR, (diag_loc){template_path(t), 0, 0, NULL},
-                        "表单选取的记录（records: %s）中没有“%s”", template_records(t), id);
+                        _("no record '%s' among those the form selects (records: %s)"), id, template_records(t));
         else
             diag_report(d, DIAG_ERROR, (diag_loc){template_path(t), 0, 0, NULL},
-                        "记录文件中没有本表单选取的记录（records: %s）", template_records(t));
+                        _("the records files hold no record the form selects (records: %s)"), template_records(t));
         return -1;
     }
     if (chosen) *chosen = ws_xstrdup(rid);
     int rc = -1;
     if (records_is_bad(p->ix, rid)) {
-        diag_report(d, DIAG_ERROR, (diag_loc){file, rec->line, 0, rid}, "该记录有错误（见上），未生成");
+        diag_report(d, DIAG_ERROR, (diag_loc){file, rec->line, 0, rid}, _("not made: the record has errors (see above)"));
         free(rid);
         return -1;
     }

@@ -1,7 +1,7 @@
 /* serve_build — 生成全部: runs `wenshu build DATA... -o OUT` as a child process (the same binary),
  * so that a build's worker processes, its memory and a crash stay out of the server, and reads
- * its standard error: the progress line ("已生成 N/M 个文件…", which WENSHU_PROGRESS=1 asks for
- * although it is a pipe) becomes done/total, everything else the log the page shows. */
+ * its standard error: the progress lines ("progress N/M", which WENSHU_PROGRESS=1 asks for
+ * when standard error is a pipe) become done/total, everything else the log the page shows. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -13,14 +13,15 @@
 #include <unistd.h>
 
 #include "serve/serve_int.h"
+#include "base/i18n.h"
 
 extern char **environ;
 
 /* One piece of standard error between \r and \n; lock held. */
 static void take_line(serve_ctx *ctx, const char *line, size_t len)
 {
-    static const char mark[] = "已生成 ";
-    const char *at = memmem(line, len, mark, sizeof mark - 1);
+    static const char mark[] = "progress ";
+    const char *at = len > sizeof mark && !memcmp(line, mark, sizeof mark - 1) ? line : NULL;
     size_t done, total;
     if (at && sscanf(at + sizeof mark - 1, "%zu/%zu", &done, &total) == 2) {
         ctx->done = done;
@@ -121,7 +122,7 @@ int serve_build_start(serve_ctx *ctx)
     if (rc) {
         close(fds[0]);
         ws_buf_free(&ctx->build_log);
-        ws_buf_printf(&ctx->build_log, "无法启动生成：%s\n", strerror(rc));
+        ws_buf_printf(&ctx->build_log, _("cannot start the build: %s\n"), strerror(rc));
         ctx->build_status = 2;
         ctx->build_seq++;
         pthread_cond_broadcast(&ctx->changed);

@@ -31,6 +31,7 @@
 #include "base/diag.h"
 #include "serve/serve_assets.h"
 #include "serve/serve_int.h"
+#include "base/i18n.h"
 
 #define TOKEN_BYTES 16
 static char serve_token[2 * TOKEN_BYTES + 1];
@@ -92,10 +93,10 @@ static enum MHD_Result send_file_exact(struct MHD_Connection *c, const char *pat
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
-    if (fd < 0) return send_text(c, errno == ENOENT ? 404 : 403, errno == ENOENT ? "没有这个文件\n" : "无法读取这个文件\n");
+    if (fd < 0) return send_text(c, errno == ENOENT ? 404 : 403, errno == ENOENT ? _("no such file\n") : _("cannot read this file\n"));
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         close(fd);
-        return send_text(c, 403, "禁止访问：不是普通文件\n");
+        return send_text(c, 403, _("forbidden: not a regular file\n"));
     }
     struct MHD_Response *r = MHD_create_response_from_fd((uint64_t)st.st_size, fd); /* closes fd */
     if (!r) {
@@ -114,7 +115,7 @@ static enum MHD_Result send_file_exact(struct MHD_Connection *c, const char *pat
 /* Serves root/rel when it resolves to a regular file inside root. */
 static enum MHD_Result send_file_under(struct MHD_Connection *c, const char *root, const char *rel)
 {
-    if (!root || !plain_relpath(rel)) return send_text(c, 403, "禁止访问：路径不在允许的文件夹内\n");
+    if (!root || !plain_relpath(rel)) return send_text(c, 403, _("forbidden: the path is outside the folders allowed\n"));
     char real_root[PATH_MAX], real[PATH_MAX];
     ws_buf path = {0};
     ws_buf_printf(&path, "%s/%s", root, rel);
@@ -122,7 +123,7 @@ static enum MHD_Result send_file_under(struct MHD_Connection *c, const char *roo
     size_t rl = inside ? strlen(real_root) : 0;
     inside = inside && !strncmp(real, real_root, rl) && (real[rl] == '/' || (rl == 1 && real_root[0] == '/'));
     ws_buf_free(&path);
-    if (!inside) return errno == ENOENT ? send_text(c, 404, "没有这个文件\n") : send_text(c, 403, "禁止访问：路径不在允许的文件夹内\n");
+    if (!inside) return errno == ENOENT ? send_text(c, 404, _("no such file\n")) : send_text(c, 403, _("forbidden: the path is outside the folders allowed\n"));
     return send_file_exact(c, real);
 }
 
@@ -132,7 +133,7 @@ static enum MHD_Result send_pdf(serve_ctx *ctx, struct MHD_Connection *c)
 {
     const char *form = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "form");
     const char *record = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "record");
-    if (!form) return send_text(c, 400, "缺少参数 form\n");
+    if (!form) return send_text(c, 400, _("the parameter form is missing\n"));
     diag *d = diag_new(NULL);
     ws_buf pdf = {0};
     int rc = -1, known = 0;
@@ -145,10 +146,10 @@ static enum MHD_Result send_pdf(serve_ctx *ctx, struct MHD_Connection *c)
     pthread_mutex_unlock(&ctx->lock);
     enum MHD_Result r;
     if (!known) {
-        r = send_text(c, 404, "没有这个表单\n");
+        r = send_text(c, 404, _("no such form\n"));
     } else if (rc || diag_count(d, DIAG_ERROR)) {
         ws_buf msg = {0};
-        ws_buf_puts(&msg, "无法生成预览：\n\n");
+        ws_buf_puts(&msg, _("cannot make the preview:\n\n"));
         for (size_t m = 0; m < diag_nmessages(d); m++) ws_buf_printf(&msg, "%s\n", diag_message(d, m));
         r = send_text(c, 422, msg.data);
         ws_buf_free(&msg);
@@ -270,7 +271,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     size_t tl = strlen(serve_token);
     if (strncmp(url, "/", 1) || strlen(url) < tl + 1 || !token_equal(url + 1, serve_token, tl) ||
         (url[tl + 1] && url[tl + 1] != '/'))
-        return send_text(c, 403, "禁止访问：请使用 wenshu serve 启动时显示的完整地址（含令牌）\n");
+        return send_text(c, 403, _("forbidden: use the whole address wenshu serve printed when it started (with its token)\n"));
     if (!url[tl + 1]) { /* "/TOKEN": the page's relative links need "/TOKEN/" */
         struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
         if (!r) return MHD_NO;
@@ -282,20 +283,20 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         return rc;
     }
     const char *rest = url + tl + 2;
-    if (!post && strcmp(method, "GET") && strcmp(method, "HEAD")) return send_text(c, 405, "不支持的请求方法\n");
+    if (!post && strcmp(method, "GET") && strcmp(method, "HEAD")) return send_text(c, 405, _("request method not supported\n"));
     if (post) {
-        if (strcmp(rest, "api/build")) return send_text(c, 405, "不支持的请求方法\n");
+        if (strcmp(rest, "api/build")) return send_text(c, 405, _("request method not supported\n"));
         pthread_mutex_lock(&ctx->lock);
         int rc = ctx->cfg.out ? serve_build_start(ctx) : -1;
         int running = ctx->building;
         pthread_mutex_unlock(&ctx->lock);
-        if (!ctx->cfg.out) return send_text(c, 400, "启动时未指定输出文件夹（-o OUT），不能生成\n");
-        if (rc < 0 && running) return send_text(c, 409, "正在生成，请等待完成\n");
-        return send_text(c, 202, "已开始生成\n");
+        if (!ctx->cfg.out) return send_text(c, 400, _("no output folder was given at the start (-o OUT); cannot build\n"));
+        if (rc < 0 && running) return send_text(c, 409, _("a build is running; wait for it to finish\n"));
+        return send_text(c, 202, _("build started\n"));
     }
     if (!*rest || !strcmp(rest, "index.html") || !strcmp(rest, "app.js") || !strcmp(rest, "app.css")) {
         const serve_asset *a = serve_assets_find(*rest ? rest : "index.html");
-        if (!a) return send_text(c, 404, "没有这个文件\n");
+        if (!a) return send_text(c, 404, _("no such file\n"));
         return send_buf(c, 200, a->mime, a->data, a->len);
     }
     if (!strcmp(rest, "api/state")) return send_state(ctx, c);
@@ -305,12 +306,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         char *end;
         errno = 0;
         unsigned long i = strtoul(rest + 10, &end, 10);
-        if (!rest[10] || *end || errno || i >= ctx->cfg.ndata) return send_text(c, 404, "没有这个文件\n");
+        if (!rest[10] || *end || errno || i >= ctx->cfg.ndata) return send_text(c, 404, _("no such file\n"));
         return send_file_exact(c, ctx->cfg.data[i]);
     }
     if (!strncmp(rest, "file/templates/", 15)) return send_file_under(c, ctx->tpldir, rest + 15);
     if (!strncmp(rest, "file/out/", 9)) return send_file_under(c, ctx->cfg.out, rest + 9);
-    return send_text(c, 404, "没有这个页面\n");
+    return send_text(c, 404, _("no such page\n"));
 }
 
 int serve_run(const serve_config *cfg)
@@ -320,7 +321,7 @@ int serve_run(const serve_config *cfg)
         ssize_t n = getrandom(raw + got, sizeof raw - got, 0);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) {
-            fprintf(stderr, "wenshu serve: 无法取得随机数：%s\n", strerror(errno));
+            fprintf(stderr, _("wenshu serve: cannot get random numbers: %s\n"), strerror(errno));
             return EXIT_USAGE;
         }
         got += (size_t)n;
@@ -358,19 +359,19 @@ int serve_run(const serve_config *cfg)
     pthread_t watcher;
     int watching = 0;
     if (!daemon) {
-        fprintf(stderr, "wenshu serve: 无法在 127.0.0.1:%u 上监听（端口已被占用？）\n", cfg->port);
+        fprintf(stderr, _("wenshu serve: cannot listen on 127.0.0.1:%u (is the port taken?)\n"), cfg->port);
         status = EXIT_USAGE;
         goto out;
     }
     watching = serve_model_watch(&ctx, &watcher) == 0;
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
-    printf("wenshu serve: 工作台已启动，请在浏览器中打开下面的地址（按 Ctrl-C 结束）：\n"
-           "http://127.0.0.1:%u/%s/\n",
+    printf(_("wenshu serve: the workbench is running; open this address in the browser (Ctrl-C ends):\n"
+             "http://127.0.0.1:%u/%s/\n"),
            info ? info->port : cfg->port, serve_token);
     fflush(stdout);
     int sig = 0;
     sigwait(&sigs, &sig);
-    fprintf(stderr, "wenshu serve: 已停止\n");
+    fprintf(stderr, _("wenshu serve: stopped\n"));
 
 out:
     pthread_mutex_lock(&ctx.lock);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "sheets/sheets_int.h"
+#include "base/i18n.h"
 
 /* Converts in to UTF-8 from encoding; -1 at the first byte that is not of that encoding
  * (its offset in *bad). */
@@ -47,7 +48,7 @@ int sheets_read_csv(const char *path, const char *display, const char *sheet, co
     ws_buf raw = {0}, text = {0};
     char err[256];
     if (ws_read_file(path, SHEETS_PART_MAX, &raw, err, sizeof err)) {
-        diag_report(d, DIAG_ERROR, (diag_loc){display, 0, 0, NULL}, "无法读取文件：%s", err);
+        diag_report(d, DIAG_ERROR, (diag_loc){display, 0, 0, NULL}, _("cannot read the file: %s"), err);
         ws_buf_free(&raw);
         return EXIT_USAGE;
     }
@@ -61,22 +62,22 @@ int sheets_read_csv(const char *path, const char *display, const char *sheet, co
     if (strcmp(enc, "UTF-8")) {
         int rc = to_utf8(enc, data, len, &text, &bad);
         if (rc == -2) {
-            diag_report(d, DIAG_ERROR, (diag_loc){display, 0, 0, NULL}, "不支持的编码“%s”（见 iconv -l）", enc);
+            diag_report(d, DIAG_ERROR, (diag_loc){display, 0, 0, NULL}, _("unsupported encoding '%s' (see iconv -l)"), enc);
             ws_buf_free(&raw);
             ws_buf_free(&text);
             return EXIT_USAGE;
         }
         if (rc) {
             diag_report(d, DIAG_ERROR, (diag_loc){display, 0, 0, NULL},
-                        "第 %zu 字节起不是 %s 编码的文字%s；请另存为“CSV UTF-8”或用 --encoding 指定编码", bad + 1, enc,
-                        encoding ? "" : "（不是 UTF-8，按 GB18030/GBK 也读不通）");
+                        _("from byte %zu on, not text in the %s encoding%s; save the file again as \"CSV UTF-8\" or name its encoding with --encoding"), bad + 1, enc,
+                        encoding ? "" : _(" (not UTF-8, and not readable as GB18030/GBK either)"));
             ws_buf_free(&raw);
             ws_buf_free(&text);
             return EXIT_DATA;
         }
     } else {
         if (!ws_utf8_valid(data, len, &bad)) {
-            diag_report(d, DIAG_ERROR, (diag_loc){display, 0, 0, NULL}, "第 %zu 字节起不是有效的 UTF-8", bad + 1);
+            diag_report(d, DIAG_ERROR, (diag_loc){display, 0, 0, NULL}, _("from byte %zu on, not valid UTF-8"), bad + 1);
             ws_buf_free(&raw);
             return EXIT_DATA;
         }
@@ -117,7 +118,7 @@ int sheets_read_csv(const char *path, const char *display, const char *sheet, co
         if (quoted && end) {
             char where[300];
             snprintf(where, sizeof where, "%s:%s!%ld", display, sheet, row.row);
-            diag_report(d, DIAG_ERROR, (diag_loc){where, 0, 0, NULL}, "引号没有配对：从这一行开始的带引号字段直到文件末尾都没有结束");
+            diag_report(d, DIAG_ERROR, (diag_loc){where, 0, 0, NULL}, _("unpaired quote: the quoted field that starts on this row does not end before the end of the file"));
             status = EXIT_DATA;
             break;
         }

@@ -25,6 +25,7 @@
 #include "records/records.h"
 #include "sheets/sheets.h"
 #include "sheets/sheets_int.h"
+#include "base/i18n.h"
 
 #define EXPORT_MAX_COLUMNS 32
 /* Rows of the referenced sheets that a drop-down list of ids covers (at least). */
@@ -99,7 +100,7 @@ static char *lines_of(exporter *x, xmlNodePtr parent, const char *name, const ch
         char *t = text_of(c);
         if (!t) continue;
         if (strchr(t, '\n')) {
-            warn_at(x, c, record, "<%s> 的文字中有换行：工作簿中一行是一条，导入时会分成几条", name);
+            warn_at(x, c, record, _("the text of <%s> has line breaks: in the workbook each line is one entry, so importing it gives several"), name);
             for (char *p = t; *p; p++)
                 if (*p == '\n') *p = ' ';
         }
@@ -145,7 +146,7 @@ static void put_row(exporter *x, int k, char **v, const char *record, xmlNodePtr
         lxw_error rc = LXW_NO_ERROR;
         if (strlen(s) > SHEETS_CELL_MAX) {
             diag_report(x->d, DIAG_ERROR, (diag_loc){x->file, node ? node->line : 0, 0, record},
-                        "“%s”的内容超过 32 KiB（约一万个汉字），表格的一格容纳不下；请精简后再导出", l->columns[c].header);
+                        _("'%s' is over 32 KiB (about ten thousand Chinese characters), more than a spreadsheet cell holds; shorten it, then export again"), l->columns[c].header);
             x->errors++;
         } else if (l->columns[c].type == COL_DATE && !parse_date(s, &dt)) {
             rc = worksheet_write_datetime(ws, row, col, &dt, x->date);
@@ -159,7 +160,7 @@ static void put_row(exporter *x, int k, char **v, const char *record, xmlNodePtr
             rc = worksheet_write_string(ws, row, col, s, l->columns[c].type == COL_TEXT ? x->wrap : NULL);
         }
         if (rc != LXW_NO_ERROR) {
-            diag_report(x->d, DIAG_ERROR, (diag_loc){x->file, node ? node->line : 0, 0, record}, "“%s”无法写入工作簿：%s",
+            diag_report(x->d, DIAG_ERROR, (diag_loc){x->file, node ? node->line : 0, 0, record}, _("'%s' cannot be written into the workbook: %s"),
                         l->columns[c].header, lxw_strerror(rc));
             x->errors++;
         }
@@ -260,7 +261,7 @@ static void export_survey(exporter *x, xmlNodePtr sv, const char *id, int round)
         v[K_DATE] = attr_of(remedy, "date");
         v[K_MEASURE] = text_of(m);
         if (v[K_MEASURE] && strchr(v[K_MEASURE], '\n')) {
-            warn_at(x, m, id, "<%s> 的文字中有换行：工作簿中一行是一条，导入时会分成几条", "measure");
+            warn_at(x, m, id, _("the text of <%s> has line breaks: in the workbook each line is one entry, so importing it gives several"), "measure");
             for (char *p = v[K_MEASURE]; *p; p++)
                 if (*p == '\n') *p = ' ';
         }
@@ -306,7 +307,7 @@ static void export_org(exporter *x, xmlNodePtr o)
     v[O_PHONE] = text_of(child(contact, "phone"));
     v[O_ADDRESS] = text_of(child(contact, "address"));
     if (sec && xmlHasProp(sec, (const xmlChar *)"role"))
-        warn_at(x, sec, id, "书记的 role（分工）在工作簿中没有对应的列，未导出%s", "");
+        warn_at(x, sec, id, _("the secretary's role has no column in the workbook; not exported%s"), "");
     put_row(x, SHEET_ORG, v, id, o);
     EACH_CHILD(c, o, "committee-member") {
         char *w[EXPORT_MAX_COLUMNS] = {0};
@@ -377,7 +378,7 @@ static void export_member(exporter *x, xmlNodePtr m)
     v[M_WHERE] = attr_of(sit, "where");
     v[M_SITUATION_TEXT] = text_of(sit);
     if (sit && next_named(sit, "situation"))
-        warn_at(x, next_named(sit, "situation"), id, "党员表每人只有一项特殊情况：第二项及以后的特殊情况未导出%s", "");
+        warn_at(x, next_named(sit, "situation"), id, _("the members sheet has one special situation per member: the second and later ones are not exported%s"), "");
     put_row(x, SHEET_MEMBER, v, id, m);
     EACH_CHILD(s, study, "session") {
         char *w[EXPORT_MAX_COLUMNS] = {0};
@@ -512,7 +513,7 @@ static void finish_sheet(exporter *x, int k)
         }
         lxw_error rc = worksheet_data_validation_range(ws, 1, (lxw_col_t)c, LXW_ROW_MAX - 1, (lxw_col_t)c, &dv);
         if (rc != LXW_NO_ERROR) {
-            diag_report(x->d, DIAG_ERROR, (diag_loc){NULL, 0, 0, NULL}, "%s!%s 的下拉列表无法写入：%s", l->name, col->header,
+            diag_report(x->d, DIAG_ERROR, (diag_loc){NULL, 0, 0, NULL}, _("the drop-down list of %s!%s cannot be written: %s"), l->name, col->header,
                         lxw_strerror(rc));
             x->errors++;
         }
@@ -561,7 +562,7 @@ static int export_records(exporter *x, char *const *files, size_t n, const char 
             else if (!strcmp(name, "member")) export_member(x, r);
             else if (!strcmp(name, "campaign") && !campaign++)
                 diag_report(x->d, DIAG_NOTE, (diag_loc){files[i], r->line, 0, NULL},
-                            "活动记录（campaign）不写入工作簿：导入时用 --campaign %s 指定", files[i]);
+                            _("the campaign record is not written into the workbook: give it to import with --campaign %s"), files[i]);
         }
         xmlFreeDoc(doc);
     }
@@ -580,7 +581,7 @@ int sheets_export(char *const *files, size_t n, const sheets_export_options *opt
     lxw_workbook_options wo = {.constant_memory = LXW_TRUE};
     x.wb = workbook_new_opt(tmp.data, &wo);
     if (!x.wb) {
-        diag_report(d, DIAG_ERROR, (diag_loc){opt->out, 0, 0, NULL}, "无法创建工作簿");
+        diag_report(d, DIAG_ERROR, (diag_loc){opt->out, 0, 0, NULL}, _("cannot create the workbook"));
         ws_buf_free(&tmp);
         return EXIT_USAGE;
     }
@@ -614,7 +615,7 @@ int sheets_export(char *const *files, size_t n, const sheets_export_options *opt
     if (!status && x.errors) status = EXIT_DATA;
     lxw_error rc = workbook_close(x.wb);
     if (!status && rc != LXW_NO_ERROR) {
-        diag_report(d, DIAG_ERROR, (diag_loc){opt->out, 0, 0, NULL}, "无法写入工作簿：%s", lxw_strerror(rc));
+        diag_report(d, DIAG_ERROR, (diag_loc){opt->out, 0, 0, NULL}, _("cannot write the workbook: %s"), lxw_strerror(rc));
         status = EXIT_USAGE;
     }
     if (!status) {
@@ -622,7 +623,7 @@ int sheets_export(char *const *files, size_t n, const sheets_export_options *opt
         char err[512];
         if (ws_read_file(tmp.data, (size_t)1 << 31, &data, err, sizeof err) ||
             ws_write_file_atomic(opt->out, data.data, data.len, err, sizeof err)) {
-            diag_report(d, DIAG_ERROR, (diag_loc){opt->out, 0, 0, NULL}, "无法写入：%s", err);
+            diag_report(d, DIAG_ERROR, (diag_loc){opt->out, 0, 0, NULL}, _("cannot write: %s"), err);
             status = EXIT_USAGE;
         }
         ws_buf_free(&data);

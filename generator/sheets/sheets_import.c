@@ -17,6 +17,7 @@
 #include "records/records.h"
 #include "sheets/sheets.h"
 #include "sheets/sheets_int.h"
+#include "base/i18n.h"
 
 #define HEADER_SCAN 10
 
@@ -77,7 +78,7 @@ static int on_begin(void *ctx, const char *sheet)
     if (im->kind < 0 && (!strcmp(sheet, "说明") || !strcmp(sheet, "填表说明"))) return 1;
     if (im->kind < 0) {
         diag_report(im->d, DIAG_NOTE, (diag_loc){im->display, 0, 0, NULL},
-                    "工作表“%s”不是本软件约定的表（见 docs/spreadsheets.md），未导入", sheet);
+                    _("sheet '%s' is not one of the sheets wenshu knows (see docs/spreadsheets.md); not imported"), sheet);
         return 1;
     }
     im->seen[im->kind] = 1;
@@ -168,7 +169,7 @@ static void decide_header(importer *im)
     for (size_t i = 0; i < l->ncolumns; i++) im->col[i] = -1;
     if (!best_score) {
         diag_report(im->d, DIAG_ERROR, (diag_loc){im->where, 0, 0, NULL},
-                    "前 %d 行中找不到表头（应有“%s”等列名，见 docs/spreadsheets.md）", HEADER_SCAN, l->columns[0].header);
+                    _("no header row among the first %d rows (it names columns such as '%s'; see docs/spreadsheets.md)"), HEADER_SCAN, l->columns[0].header);
         im->header_row = -1;
         return;
     }
@@ -190,16 +191,16 @@ static void decide_header(importer *im)
         char where[600];
         snprintf(where, sizeof where, "%s!%s", im->where, cell);
         if (k < 0) {
-            diag_report(im->d, DIAG_WARNING, (diag_loc){where, 0, 0, NULL}, "未知的列“%s”，该列未导入", t);
+            diag_report(im->d, DIAG_WARNING, (diag_loc){where, 0, 0, NULL}, _("unknown column '%s'; not imported"), t);
         } else if (im->col[k] >= 0) {
-            diag_report(im->d, DIAG_WARNING, (diag_loc){where, 0, 0, NULL}, "列“%s”重复，只导入第一列", t);
+            diag_report(im->d, DIAG_WARNING, (diag_loc){where, 0, 0, NULL}, _("column '%s' appears twice; only the first is imported"), t);
         } else {
             im->col[k] = (int)c;
         }
     }
     for (size_t i = 0; i < l->ncolumns; i++)
         if (l->columns[i].required && im->col[i] < 0)
-            diag_report(im->d, DIAG_ERROR, (diag_loc){im->where, 0, 0, NULL}, "缺少必填列“%s”", l->columns[i].header);
+            diag_report(im->d, DIAG_ERROR, (diag_loc){im->where, 0, 0, NULL}, _("the required column '%s' is missing"), l->columns[i].header);
     for (size_t k = best + 1; k < im->npending; k++)
         if (im->pending[k].row > im->header_end) data_row(im, &im->pending[k]);
 }
@@ -230,7 +231,7 @@ static void on_end(void *ctx)
     importer *im = ctx;
     if (im->header_row == 0 && im->npending) decide_header(im);
     else if (im->header_row == 0 && diag_count(im->d, DIAG_ERROR) == im->errors_at_begin)
-        diag_report(im->d, DIAG_WARNING, (diag_loc){im->where, 0, 0, NULL}, "工作表是空的");
+        diag_report(im->d, DIAG_WARNING, (diag_loc){im->where, 0, 0, NULL}, _("the sheet is empty"));
     for (size_t k = 0; k < im->npending; k++) sheets_row_free(&im->pending[k]);
     im->npending = 0;
 }
@@ -240,11 +241,11 @@ static void on_end(void *ctx)
 static const char *example_of(sheets_col_type t)
 {
     switch (t) {
-    case COL_DATE: return "日期，如 1979-06-03";
-    case COL_HOURS: return "0 至 2000 的数，至多一位小数，如 40 或 3.5";
-    case COL_BOOL: return "“是”或“否”";
-    case COL_ID: return "字母开头的编号，由字母、数字和 _ . - 组成，至多 64 个字符，如 M01";
-    case COL_COUNT: return "0 至 10000000 的整数，如 34";
+    case COL_DATE: return _("a date, e.g. 1979-06-03");
+    case COL_HOURS: return _("a number from 0 to 2000 with at most one decimal, e.g. 40 or 3.5");
+    case COL_BOOL: return _("是 or 否");
+    case COL_ID: return _("an id that starts with a letter, made of letters, digits and _ . -, at most 64 characters, e.g. M01");
+    case COL_COUNT: return _("a whole number from 0 to 10000000, e.g. 34");
     default: return "";
     }
 }
@@ -310,7 +311,7 @@ static char *cell_value(importer *im, const sheets_column *c, const sheets_cell 
     char buf[SHEETS_CELL_MAX + 1], shown[200];
     if (cell->too_long) {
         report_cell(im, DIAG_ERROR, cell->col, row,
-                    "%s超过 32 KiB（约一万个汉字），超出一格的限度；请精简，或分成几行（几条记录）填写%s%s", c->header, "", "");
+                    _("%s: over 32 KiB (about ten thousand Chinese characters), more than a cell holds; shorten it, or spread it over several rows (several records)%s%s"), c->header, "", "");
         return NULL;
     }
     snprintf(buf, sizeof buf, "%s", cell->text);
@@ -323,14 +324,14 @@ static char *cell_value(importer *im, const sheets_column *c, const sheets_cell 
         }
         sheets_trim(buf);
         if (is_control(buf)) {
-            report_cell(im, DIAG_ERROR, cell->col, row, "%s含有控制字符，请删除%s%s", c->header, "", "");
+            report_cell(im, DIAG_ERROR, cell->col, row, _("%s holds control characters; delete them%s%s"), c->header, "", "");
             return NULL;
         }
         if (c->type == COL_NAME) {
             for (char *p = buf; *p; p++)
                 if (*p == '\n' || *p == '\t') *p = ' ';
             if (ws_utf8_count(buf, strlen(buf)) > 100) {
-                report_cell(im, DIAG_ERROR, cell->col, row, "%s过长（至多 100 个字）%s%s", c->header, "", "");
+                report_cell(im, DIAG_ERROR, cell->col, row, _("%s is too long (at most 100 characters)%s%s"), c->header, "", "");
                 return NULL;
             }
         }
@@ -352,7 +353,7 @@ static char *cell_value(importer *im, const sheets_column *c, const sheets_cell 
             }
         }
         if (c->type == COL_ID && !valid_id(buf)) {
-            report_cell(im, DIAG_ERROR, cell->col, row, "%s应为%s（现为“%s”）", c->header, example_of(COL_ID), shown);
+            report_cell(im, DIAG_ERROR, cell->col, row, _("%s should be %s (it is '%s')"), c->header, example_of(COL_ID), shown);
             return NULL;
         }
         return ws_xstrdup(buf);
@@ -368,16 +369,16 @@ static char *cell_value(importer *im, const sheets_column *c, const sheets_cell 
             if (!cell->date_bad && v >= 1 && v < 2958466 && !sheets_serial_date(v, 0, date)) return ws_xstrdup(date);
             if ((long)v == 60)
                 report_cell(im, DIAG_ERROR, cell->col, row,
-                            "%s应为%s（现为 Excel 日期序号 %s，即不存在的 1900-02-29）", c->header, example_of(COL_DATE), shown);
+                            _("%s should be %s (it is the Excel date serial %s, the 1900-02-29 that never was)"), c->header, example_of(COL_DATE), shown);
             else
-                report_cell(im, DIAG_ERROR, cell->col, row, "%s应为%s（现为 Excel 日期序号 %s，不是有效日期）", c->header,
+                report_cell(im, DIAG_ERROR, cell->col, row, _("%s should be %s (it is the Excel date serial %s, not a valid date)"), c->header,
                             example_of(COL_DATE), shown);
             return NULL;
         }
         sheets_halfwidth(buf);
         if (!buf[0]) return NULL;
         if (!sheets_parse_date(buf, date)) return ws_xstrdup(date);
-        report_cell(im, DIAG_ERROR, cell->col, row, "%s应为%s（现为“%s”）", c->header, example_of(COL_DATE), shown);
+        report_cell(im, DIAG_ERROR, cell->col, row, _("%s should be %s (it is '%s')"), c->header, example_of(COL_DATE), shown);
         return NULL;
     }
     if (c->type == COL_HOURS) {
@@ -388,7 +389,7 @@ static char *cell_value(importer *im, const sheets_column *c, const sheets_cell 
         double v = strtod(buf, &end);
         long tenths = (long)(v * 10 + (v >= 0 ? 0.5 : -0.5));
         if (*end || errno || !(v >= 0 && v <= 2000) || (double)tenths / 10 - v > 1e-9 || v - (double)tenths / 10 > 1e-9) {
-            report_cell(im, DIAG_ERROR, cell->col, row, "%s应为%s（现为“%s”）", c->header, example_of(COL_HOURS), shown);
+            report_cell(im, DIAG_ERROR, cell->col, row, _("%s should be %s (it is '%s')"), c->header, example_of(COL_HOURS), shown);
             return NULL;
         }
         char out[32];
@@ -404,7 +405,7 @@ static char *cell_value(importer *im, const sheets_column *c, const sheets_cell 
             snprintf(buf, sizeof buf, "%s", digits);
         size_t len = strlen(buf);
         if (!len || len > 8 || strspn(buf, "0123456789") != len || strtol(buf, NULL, 10) > 10000000) {
-            report_cell(im, DIAG_ERROR, cell->col, row, "%s应为%s（现为“%s”）", c->header, example_of(COL_COUNT), shown);
+            report_cell(im, DIAG_ERROR, cell->col, row, _("%s should be %s (it is '%s')"), c->header, example_of(COL_COUNT), shown);
             return NULL;
         }
         char out[16];
@@ -416,7 +417,7 @@ static char *cell_value(importer *im, const sheets_column *c, const sheets_cell 
         if (!buf[0]) return NULL;
         if (!strcmp(buf, "是") || !strcmp(buf, "TRUE") || !strcmp(buf, "1") || !strcmp(buf, "√")) return ws_xstrdup("true");
         if (!strcmp(buf, "否") || !strcmp(buf, "FALSE") || !strcmp(buf, "0")) return ws_xstrdup("false");
-        report_cell(im, DIAG_ERROR, cell->col, row, "%s应为%s（现为“%s”）", c->header, example_of(COL_BOOL), shown);
+        report_cell(im, DIAG_ERROR, cell->col, row, _("%s should be %s (it is '%s')"), c->header, example_of(COL_BOOL), shown);
         return NULL;
     }
     /* COL_ENUM */
@@ -426,7 +427,7 @@ static char *cell_value(importer *im, const sheets_column *c, const sheets_cell 
     char value[128], list[400];
     if (enum_value(c->values, buf, value, sizeof value)) return ws_xstrdup(value);
     enum_list(c->values, list, sizeof list);
-    report_cell(im, DIAG_ERROR, cell->col, row, "%s应为%s之一（现为“%s”）", c->header, list, shown);
+    report_cell(im, DIAG_ERROR, cell->col, row, _("%s should be one of %s (it is '%s')"), c->header, list, shown);
     return NULL;
 }
 
@@ -450,7 +451,7 @@ static int data_row(importer *im, const sheets_row *r)
     }
     for (size_t i = 0; i < l->ncolumns; i++)
         if (l->columns[i].required && im->col[i] >= 0 && !v[i] && diag_count(im->d, DIAG_ERROR) == errors)
-            report_cell(im, DIAG_ERROR, (unsigned)im->col[i], r->row, "%s不能为空%s%s", l->columns[i].header, "", "");
+            report_cell(im, DIAG_ERROR, (unsigned)im->col[i], r->row, _("%s must not be empty%s%s"), l->columns[i].header, "", "");
     sheets_list *list = &im->m.list[im->kind];
     if (list->n == list->cap) {
         list->cap = list->cap ? list->cap * 2 : 64;
@@ -539,10 +540,10 @@ static void resolve_ref(importer *im, sheets_rec *r, int col, const ref_index *x
         r->v[col] = ws_xstrdup(list->r[k].v[id_col]);
     } else if (k == -2 || !valid_id(r->v[col])) {
         char why[200];
-        if (k == -2) snprintf(why, sizeof why, "对应多个%s，请填%s编号", kind, kind);
-        else snprintf(why, sizeof why, "在“%s”表中找不到（请填%s编号或名称）", sheet, kind);
+        if (k == -2) snprintf(why, sizeof why, _("matches more than one %s; give the %s id"), kind, kind);
+        else snprintf(why, sizeof why, _("not found in sheet '%s' (give the %s id or name)"), sheet, kind);
         char msg[300];
-        snprintf(msg, sizeof msg, "%s“%%s”%%s", what);
+        snprintf(msg, sizeof msg, _("%s '%%s' %%s"), what);
         rec_report(im, r, col, msg, r->v[col], why);
     }
 }
@@ -592,7 +593,7 @@ static void resolve(importer *im)
             char other[600], cell[16];
             sheets_cell_name(s->col[all[b].col] >= 0 ? (unsigned)s->col[all[b].col] : 0, s->row, cell);
             snprintf(other, sizeof other, "%s!%s", s->where, cell);
-            rec_report(im, r, all[a].col, "编号“%s”与 %s 重复（编号不填时，按名称等内容生成，内容相同也会重复）",
+            rec_report(im, r, all[a].col, _("id '%s' is also used at %s (an id left empty is made from the name and other contents, so the same contents give the same id)"),
                        r->v[all[a].col], other);
         }
     sheets_map_free(&ids);
@@ -611,18 +612,18 @@ static void resolve(importer *im)
             sheets_rec *r = &l->r[i];
             const char *mref = mc >= 0 ? r->v[mc] : NULL, *oref = oc >= 0 ? r->v[oc] : NULL;
             if (mref && oref) {
-                rec_report(im, r, oc, "党员编号和组织编号只能填一个（现为“%s”和“%s”）", mref, oref);
+                rec_report(im, r, oc, _("give either the member id or the organisation id, not both (they are '%s' and '%s')"), mref, oref);
                 continue;
             }
             if (!mref && !oref) {
-                if (mc >= 0 && oc >= 0) rec_report(im, r, mc, "党员编号和组织编号至少填一个%s%s", "", "");
+                if (mc >= 0 && oc >= 0) rec_report(im, r, mc, _("give the member id or the organisation id%s%s"), "", "");
                 continue;
             }
             long k = mref ? ref_find(&mx, mref) : ref_find(&ox, oref);
             if (k < 0) {
-                rec_report(im, r, mref ? mc : oc, "“%s”%s", mref ? mref : oref,
-                           k == -2 ? "对应多条记录（重名），请填编号"
-                                   : mref ? "在“党员”表中找不到（请填党员编号或姓名）" : "在“组织”表中找不到（请填组织编号或名称）");
+                rec_report(im, r, mref ? mc : oc, _("'%s' %s"), mref ? mref : oref,
+                           k == -2 ? _("matches more than one record (the same name); give the id")
+                                   : mref ? _("not found in sheet 党员 (give the member's id or name)") : _("not found in sheet 组织 (give the organisation's id or name)"));
                 continue;
             }
             r->target = (size_t)k;
@@ -671,7 +672,7 @@ static void same_per_target(importer *im, int sheet, size_t ntargets, int to_org
         f = &l->r[first[r->target]];
         if (r->v[col] && f->v[col] && strcmp(r->v[col], f->v[col])) {
             char msg[300];
-            snprintf(msg, sizeof msg, "同一%s的%s应相同（本行 %%s，前面为 %%s）", what, sheets_layouts[sheet].columns[col].header);
+            snprintf(msg, sizeof msg, _("the rows of one %s must have the same %s (this row %%s, an earlier one %%s)"), what, sheets_layouts[sheet].columns[col].header);
             rec_report(im, r, col, msg, r->v[col], f->v[col]);
         }
     }
@@ -693,8 +694,8 @@ static void check_aspects(importer *im)
                 char shown[120];
                 snprintf(shown, sizeof shown, "%.90s", line);
                 rec_report(im, &l->r[i], A_PROBLEM,
-                           "存在问题每行应以问题的方面开头，如“学习：理论学习不够系统”；方面为思想、政治、学习、工作、作风、纪律、"
-                           "廉洁、群众观点、其他（现为“%s”）%s",
+                           _("each line of the problems found starts with its aspect, e.g. 学习：理论学习不够系统; the aspects are 思想, "
+                             "政治, 学习, 工作, 作风, 纪律, 廉洁, 群众观点 and 其他 (it is '%s')%s"),
                            shown, "");
             }
             free(line);
@@ -748,7 +749,7 @@ static void same_per_round(importer *im, int sheet, const round_index *x, int co
         const sheets_rec *r = &l->r[i], *f = &l->r[x->first[i]];
         if (r->v[col] && f->v[col] && strcmp(r->v[col], f->v[col])) {
             char msg[300];
-            snprintf(msg, sizeof msg, "同一%s的%s应相同（本行 %%s，前面为 %%s）", what, sheets_layouts[sheet].columns[col].header);
+            snprintf(msg, sizeof msg, _("the rows of one %s must have the same %s (this row %%s, an earlier one %%s)"), what, sheets_layouts[sheet].columns[col].header);
             rec_report(im, r, col, msg, r->v[col], f->v[col]);
         }
     }
@@ -760,7 +761,7 @@ static void survey_checks(importer *im)
 {
     sheets_model *m = &im->m;
     const sheets_list *orgs = &m->list[SHEET_ORG], *sv = &m->list[SHEET_SURVEY], *rm = &m->list[SHEET_REMEDY];
-    static const char round_msg[] = "轮次应为从 1 起的整数：首次测评为第 1 轮，补课后重新测评为第 2 轮（现为“%s”）%s";
+    const char *round_msg = _("the round must be a whole number from 1: the first survey is round 1, the survey again after remedial work round 2 (it is '%s')%s");
     for (size_t i = 0; i < sv->n; i++)
         if (sv->r[i].v[V_ROUND] && !strcmp(sv->r[i].v[V_ROUND], "0")) rec_report(im, &sv->r[i], V_ROUND, round_msg, "0", "");
     for (size_t i = 0; i < rm->n; i++)
@@ -778,24 +779,24 @@ static void survey_checks(importer *im)
         int group = r->v[V_GROUP] || r->v[V_GROUP_COUNT];
         int question = r->v[V_QUESTION] || r->v[V_SATISFIED] || r->v[V_BASIC] || r->v[V_UNSATISFIED];
         if (group && !(r->v[V_GROUP] && r->v[V_GROUP_COUNT]))
-            rec_report(im, r, r->v[V_GROUP] ? V_GROUP_COUNT : V_GROUP, "人员类别和人数应同时填写%s%s", "", "");
+            rec_report(im, r, r->v[V_GROUP] ? V_GROUP_COUNT : V_GROUP, _("give the group of respondents and their number together%s%s"), "", "");
         if (question && !(r->v[V_QUESTION] && r->v[V_SATISFIED] && r->v[V_BASIC] && r->v[V_UNSATISFIED]))
-            rec_report(im, r, V_QUESTION, "测评项目及其满意、基本满意、不满意人数应同时填写%s%s", "", "");
-        if (!group && !question) rec_report(im, r, V_QUESTION, "该行既无测评项目，也无人员类别%s%s", "", "");
+            rec_report(im, r, V_QUESTION, _("give the survey question with its numbers of satisfied, basically satisfied and unsatisfied together%s%s"), "", "");
+        if (!group && !question) rec_report(im, r, V_QUESTION, _("the row has neither a survey question nor a group of respondents%s%s"), "", "");
         if (rounds.first[i] >= 0 && r->v[V_QUESTION]) questions[rounds.first[i]] = 1;
     }
     for (size_t i = 0; i < sv->n; i++)
         if (rounds.first[i] == (long)i && !questions[i]) {
             const char *name = orgs->r[sv->r[i].target].v[O_NAME];
             char msg[200];
-            snprintf(msg, sizeof msg, "组织“%%s”第 %s 轮测评至少要有一个测评项目%%s", sv->r[i].v[V_ROUND] ? sv->r[i].v[V_ROUND] : "1");
+            snprintf(msg, sizeof msg, _("organisation '%%s': survey round %s needs at least one question%%s"), sv->r[i].v[V_ROUND] ? sv->r[i].v[V_ROUND] : "1");
             rec_report(im, &sv->r[i], V_QUESTION, msg, name ? name : "", "");
         }
     for (size_t i = 0; i < rm->n; i++)
         if (remedies.keys[i] && sheets_map_get(&rounds.map, remedies.keys[i]) < 0) {
             const char *name = orgs->r[rm->r[i].target].v[O_NAME];
             char msg[300];
-            snprintf(msg, sizeof msg, "组织“%%s”在“测评”表中没有第 %s 轮测评，补课无处归属；补课填在其前一轮测评的轮次下%%s",
+            snprintf(msg, sizeof msg, _("organisation '%%s' has no survey round %s in sheet 测评, so the remedial work belongs nowhere; give it the round of the survey before it%%s"),
                      rm->r[i].v[K_ROUND] ? rm->r[i].v[K_ROUND] : "1");
             rec_report(im, &rm->r[i], K_ROUND, msg, name ? name : "", "");
         }
@@ -812,9 +813,9 @@ static void cross_checks(importer *im)
 {
     sheets_model *m = &im->m;
     sheets_list *rect = &m->list[SHEET_RECT], *members = &m->list[SHEET_MEMBER], *orgs = &m->list[SHEET_ORG];
-    one_per_target(im, SHEET_EVAL, members->n, 0, E_MEMBER, "该党员已有评议意见（第 %s 行）；每名党员一行%s");
-    one_per_target(im, SHEET_ANALYSIS, members->n, 0, A_MEMBER, "该党员已有党性分析（第 %s 行）；每名党员一行%s");
-    one_per_target(im, SHEET_REPORT, orgs->n, 1, T_ORG, "该组织已有报告数字（第 %s 行）；每个组织一行%s");
+    one_per_target(im, SHEET_EVAL, members->n, 0, E_MEMBER, _("this member already has an evaluation (row %s); one row per member%s"));
+    one_per_target(im, SHEET_ANALYSIS, members->n, 0, A_MEMBER, _("this member already has a party-spirit analysis (row %s); one row per member%s"));
+    one_per_target(im, SHEET_REPORT, orgs->n, 1, T_ORG, _("this organisation already has report figures (row %s); one row per organisation%s"));
     same_per_target(im, SHEET_RECT, members->n, 0, R_PLAN_DATE, "整改方案");
     same_per_target(im, SHEET_RECT, orgs->n, 1, R_PLAN_DATE, "整改方案");
     check_aspects(im);
@@ -828,7 +829,7 @@ static void cross_checks(importer *im)
                 sheets_cell_name((unsigned)r->col[org_only[k]], r->row, cell);
                 snprintf(where, sizeof where, "%s!%s", r->where, cell);
                 diag_report(im->d, DIAG_WARNING, (diag_loc){where, 0, 0, NULL},
-                            "党员个人整改项没有“%s”一项（仅组织的整改方案有），未导入",
+                            _("a member's rectification item has no '%s' (only an organisation's plan has); not imported"),
                             sheets_layouts[SHEET_RECT].columns[org_only[k]].header);
             }
     }
@@ -839,21 +840,21 @@ static void cross_checks(importer *im)
         if (rect->r[i].resolved && rect->r[i].to_org && rect->r[i].v[R_FOCUS]) focus[rect->r[i].target] = 1;
     for (size_t o = 0; o < orgs->n; o++)
         if (plan[o] >= 0 && !focus[o])
-            rec_report(im, &rect->r[plan[o]], R_FOCUS, "组织“%s”的整改方案至少要有一条整改重点（填在“整改重点”列）%s",
+            rec_report(im, &rect->r[plan[o]], R_FOCUS, _("the rectification plan of organisation '%s' needs at least one focus (in column 整改重点)%s"),
                        orgs->r[o].v[O_NAME] ? orgs->r[o].v[O_NAME] : "", "");
     free(focus);
     /* a system belongs to the organisation's plan, a section to its report */
     static const struct {
         int sheet, col, parent;
         const char *msg;
-    } needs[] = {{SHEET_SYSTEM, Y_ORG, SHEET_RECT, "组织“%s”在“整改”表中没有整改方案，制度无处归属；请先填写该组织的整改方案%s"},
-                 {SHEET_SECTION, X_ORG, SHEET_REPORT, "组织“%s”在“报告”表中没有报告数字，正文无处归属；请先在“报告”表中填写%s"}};
+    } needs[] = {{SHEET_SYSTEM, Y_ORG, SHEET_RECT, N_("organisation '%s' has no rectification plan in sheet 整改, so the system belongs nowhere; give the organisation's plan first%s")},
+                 {SHEET_SECTION, X_ORG, SHEET_REPORT, N_("organisation '%s' has no report figures in sheet 报告, so the text belongs nowhere; fill in sheet 报告 first%s")}};
     for (size_t n = 0; n < sizeof needs / sizeof *needs; n++) {
         const sheets_list *l = &m->list[needs[n].sheet];
         long *parent = needs[n].parent == SHEET_RECT ? plan : first_rows(&m->list[needs[n].parent], orgs->n, 1);
         for (size_t i = 0; i < l->n; i++)
             if (l->r[i].resolved && parent[l->r[i].target] < 0)
-                rec_report(im, &l->r[i], needs[n].col, needs[n].msg, l->r[i].v[needs[n].col], "");
+                rec_report(im, &l->r[i], needs[n].col, _(needs[n].msg), l->r[i].v[needs[n].col], "");
         if (parent != plan) free(parent);
     }
     free(plan);
@@ -862,13 +863,13 @@ static void cross_checks(importer *im)
     const sheets_list *ev = &m->list[SHEET_EVAL];
     for (size_t i = 0; i < ev->n; i++)
         if (ev->r[i].v[E_OPINION] && !ev->r[i].v[E_RETURNED])
-            rec_report(im, &ev->r[i], E_RETURNED, "填写了回执上的本人意见，还应填写回执日期（收回回执的日期）%s%s", "", "");
+            rec_report(im, &ev->r[i], E_RETURNED, _("the member's opinion on the receipt is given, so give the receipt's date too (the day it came back)%s%s"), "", "");
     /* a special situation needs its explanation (the element's text) */
     for (size_t i = 0; i < members->n; i++) {
         sheets_rec *r = &members->r[i];
         if (r->v[M_SITUATION] && !r->v[M_SITUATION_TEXT])
             rec_report(im, r, r->col[M_SITUATION_TEXT] >= 0 ? M_SITUATION_TEXT : M_SITUATION,
-                       "有特殊情况“%s”的党员需要填写情况说明%s", r->v[M_SITUATION], "");
+                       _("a member with the special situation '%s' needs its explanation%s"), r->v[M_SITUATION], "");
     }
 }
 
@@ -920,7 +921,7 @@ static int campaign_file(const char *path, ws_buf *out, diag *d)
     for (xmlNodePtr n = root ? root->children : NULL; n; n = n->next)
         if (n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, "campaign")) c = n;
     if (!c) {
-        diag_report(d, DIAG_ERROR, (diag_loc){path, 0, 0, NULL}, "文件中没有 <campaign>（活动）记录");
+        diag_report(d, DIAG_ERROR, (diag_loc){path, 0, 0, NULL}, _("the file has no <campaign> record"));
         xmlFreeDoc(doc);
         return 1;
     }
@@ -953,7 +954,7 @@ int sheets_import(char *const *files, size_t n, const sheets_options *opt, diag 
             rc = sheets_read_csv(files[i], im.display, sheet, opt->encoding, &sink, d);
         } else {
             diag_report(d, DIAG_ERROR, (diag_loc){files[i], 0, 0, NULL},
-                        "不认识的文件类型：应为 .xlsx（Excel、WPS）、.ods（LibreOffice、WPS）或 .csv");
+                        _("unknown kind of file: give .xlsx (Excel, WPS), .ods (LibreOffice, WPS) or .csv"));
             rc = EXIT_USAGE;
         }
         if (rc > status) status = rc;
@@ -963,7 +964,7 @@ int sheets_import(char *const *files, size_t n, const sheets_options *opt, diag 
     if (status != EXIT_USAGE) {
         for (int k = 0; k < SHEET_KINDS; k++)
             if (!im.seen[k])
-                diag_report(d, DIAG_NOTE, (diag_loc){NULL, 0, 0, NULL}, "输入中没有“%s”表：这部分记录未导入",
+                diag_report(d, DIAG_NOTE, (diag_loc){NULL, 0, 0, NULL}, _("the input has no sheet '%s': those records are not imported"),
                             sheets_layouts[k].name);
         resolve(&im);
         cross_checks(&im);
@@ -974,14 +975,14 @@ int sheets_import(char *const *files, size_t n, const sheets_options *opt, diag 
         size_t nout = sheets_emit(&im.m, &out);
         char err[512];
         if (ws_make_dirs(opt->out_dir, err, sizeof err)) {
-            diag_report(d, DIAG_ERROR, (diag_loc){opt->out_dir, 0, 0, NULL}, "无法创建输出目录：%s", err);
+            diag_report(d, DIAG_ERROR, (diag_loc){opt->out_dir, 0, 0, NULL}, _("cannot create the output folder: %s"), err);
             status = EXIT_USAGE;
         }
         if (!status && campaign.len) {
             ws_buf path = {0};
             ws_buf_printf(&path, "%s/campaign.xml", opt->out_dir);
             if (ws_write_file_atomic(path.data, campaign.data, campaign.len, err, sizeof err)) {
-                diag_report(d, DIAG_ERROR, (diag_loc){path.data, 0, 0, NULL}, "无法写入：%s", err);
+                diag_report(d, DIAG_ERROR, (diag_loc){path.data, 0, 0, NULL}, _("cannot write: %s"), err);
                 status = EXIT_USAGE;
             }
             ws_buf_free(&path);
@@ -990,7 +991,7 @@ int sheets_import(char *const *files, size_t n, const sheets_options *opt, diag 
             ws_buf path = {0};
             ws_buf_printf(&path, "%s/%s", opt->out_dir, out[i].name);
             if (!status && ws_write_file_atomic(path.data, out[i].xml.data, out[i].xml.len, err, sizeof err)) {
-                diag_report(d, DIAG_ERROR, (diag_loc){path.data, 0, 0, NULL}, "无法写入：%s", err);
+                diag_report(d, DIAG_ERROR, (diag_loc){path.data, 0, 0, NULL}, _("cannot write: %s"), err);
                 status = EXIT_USAGE;
             }
             ws_buf_free(&path);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "sheets/sheets_int.h"
+#include "base/i18n.h"
 
 #define ROW_REPEAT_MAX 1000
 
@@ -89,7 +90,7 @@ int sheets_read_ods(const char *path, const char *display, const sheets_sink *s,
     if (!z) return status;
     sheets_part *p = sheets_part_open(z, "content.xml");
     if (!p) {
-        diag_report(d, DIAG_ERROR, (diag_loc){display, 0, 0, NULL}, "缺少 content.xml，不是 OpenDocument 电子表格（.ods）");
+        diag_report(d, DIAG_ERROR, (diag_loc){display, 0, 0, NULL}, _("no content.xml: not an OpenDocument spreadsheet (.ods)"));
         sheets_zip_close(z);
         return EXIT_DATA;
     }
@@ -117,7 +118,7 @@ int sheets_read_ods(const char *path, const char *display, const sheets_sink *s,
             char *name = attr(r, "table:name"), *sty = attr(r, "table:style-name");
             in_sheet = 0;
             if (style_hidden(&st, sty)) {
-                diag_report(d, DIAG_NOTE, (diag_loc){display, 0, 0, NULL}, "隐藏的工作表“%s”未导入", name ? name : "");
+                diag_report(d, DIAG_NOTE, (diag_loc){display, 0, 0, NULL}, _("hidden sheet '%s' not imported"), name ? name : "");
             } else if (!s->begin(s->ctx, name ? name : "")) {
                 in_sheet = 1;
                 stop = 0;
@@ -185,7 +186,7 @@ int sheets_read_ods(const char *path, const char *display, const sheets_sink *s,
             if (row.n) {
                 if (repeat > ROW_REPEAT_MAX) {
                     diag_report(d, DIAG_ERROR, (diag_loc){display, 0, 0, NULL},
-                                "第 %ld 行起同一行内容重复 %ld 次（至多 %d 次），拒绝读取", row.row, repeat, ROW_REPEAT_MAX);
+                                _("from row %ld on, the same row repeated %ld times (at most %d); not read"), row.row, repeat, ROW_REPEAT_MAX);
                     refused = 1;
                     break;
                 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "sheets/sheets_int.h"
+#include "base/i18n.h"
 
 #define REL_NS "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
@@ -88,7 +89,7 @@ static int read_workbook(xlsx *x)
 {
     sheets_part *p = sheets_part_open(x->z, "xl/workbook.xml");
     if (!p) {
-        diag_report(x->d, DIAG_ERROR, (diag_loc){x->display, 0, 0, NULL}, "缺少 xl/workbook.xml，不是 Excel 工作簿（.xlsx）");
+        diag_report(x->d, DIAG_ERROR, (diag_loc){x->display, 0, 0, NULL}, _("no xl/workbook.xml: not an Excel workbook (.xlsx)"));
         return 1;
     }
     xmlTextReaderPtr r = sheets_part_reader(p);
@@ -205,7 +206,7 @@ static int read_shared_strings(xlsx *x)
         if (!is_element(r, "si")) continue;
         if (x->nstrings >= SHEETS_STRINGS_MAX) {
             diag_report(x->d, DIAG_ERROR, (diag_loc){x->display, 0, 0, NULL},
-                        "共享字符串表超过 %d 条，拒绝读取", SHEETS_STRINGS_MAX);
+                        _("more than %d shared strings; not read"), SHEETS_STRINGS_MAX);
             sheets_part_close(p, x->z, 0, x->d);
             return 1;
         }
@@ -310,7 +311,7 @@ static int read_rows(xlsx *x, const char *name, const char *target, const sheets
 {
     sheets_part *p = sheets_part_open(x->z, target);
     if (!p) {
-        diag_report(x->d, DIAG_ERROR, (diag_loc){x->display, 0, 0, NULL}, "工作表“%s”的内容（%s）缺失", name, target);
+        diag_report(x->d, DIAG_ERROR, (diag_loc){x->display, 0, 0, NULL}, _("sheet '%s': its contents (%s) are missing"), name, target);
         return 1;
     }
     xmlTextReaderPtr r = sheets_part_reader(p);
@@ -324,7 +325,7 @@ static int read_rows(xlsx *x, const char *name, const char *target, const sheets
             xmlFree(rn);
             if (row.row < next_row || row.row > SHEETS_ROWS_MAX) {
                 diag_report(x->d, DIAG_ERROR, (diag_loc){x->display, 0, 0, NULL},
-                            "工作表“%s”的行号 %ld 无效或超过 %d 行", name, row.row, SHEETS_ROWS_MAX);
+                            _("sheet '%s': row number %ld is invalid or over %d rows"), name, row.row, SHEETS_ROWS_MAX);
                 sheets_row_free(&row);
                 sheets_part_close(p, x->z, 0, x->d);
                 return 1;
@@ -378,11 +379,11 @@ int sheets_read_xlsx(const char *path, const char *display, const sheets_sink *s
     for (size_t i = 0; !bad && i < x.nsheets; i++) {
         xlsx_sheet *sh = &x.sheets[i];
         if (sh->hidden) {
-            diag_report(d, DIAG_NOTE, (diag_loc){display, 0, 0, NULL}, "隐藏的工作表“%s”未导入", sh->name);
+            diag_report(d, DIAG_NOTE, (diag_loc){display, 0, 0, NULL}, _("hidden sheet '%s' not imported"), sh->name);
             continue;
         }
         if (!sh->target) {
-            diag_report(d, DIAG_ERROR, (diag_loc){display, 0, 0, NULL}, "工作表“%s”在 workbook.xml.rels 中没有对应的部件", sh->name);
+            diag_report(d, DIAG_ERROR, (diag_loc){display, 0, 0, NULL}, _("sheet '%s' has no part in workbook.xml.rels"), sh->name);
             bad = 1;
             break;
         }

@@ -15,6 +15,7 @@
 #include <zip.h>
 
 #include "sheets/sheets_int.h"
+#include "base/i18n.h"
 
 struct sheets_zip {
     zip_t *za;
@@ -35,7 +36,7 @@ static void xml_error(void *ctx, const xmlError *e)
 {
     part_stream *ps = ctx;
     if (ps->error[0] || !e || !e->message) return;
-    snprintf(ps->error, sizeof ps->error, "第 %d 行：%s", e->line, e->message);
+    snprintf(ps->error, sizeof ps->error, _("line %d: %s"), e->line, e->message);
     size_t n = strlen(ps->error);
     while (n && (ps->error[n - 1] == '\n' || ps->error[n - 1] == ' ')) ps->error[--n] = 0;
 }
@@ -76,21 +77,21 @@ sheets_zip *sheets_zip_open(const char *path, const char *display, diag *d, int 
     int zerr = 0;
     FILE *probe = fopen(path, "rb");
     if (!probe) {
-        diag_report(d, DIAG_ERROR, (diag_loc){display, 0, 0, NULL}, "无法读取文件：%m");
+        diag_report(d, DIAG_ERROR, (diag_loc){display, 0, 0, NULL}, _("cannot read the file: %m"));
         *status = EXIT_USAGE;
         return NULL;
     }
     fclose(probe);
     zip_t *za = zip_open(path, ZIP_RDONLY, &zerr);
     if (!za) {
-        diag_report(d, DIAG_ERROR, (diag_loc){display, 0, 0, NULL}, "不是有效的 ZIP 压缩包，无法作为工作簿读取");
+        diag_report(d, DIAG_ERROR, (diag_loc){display, 0, 0, NULL}, _("not a valid ZIP archive; cannot be read as a workbook"));
         *status = EXIT_DATA;
         return NULL;
     }
     zip_int64_t n = zip_get_num_entries(za, 0);
     if (n < 0 || n > SHEETS_ENTRIES_MAX) {
         diag_report(d, DIAG_ERROR, (diag_loc){display, 0, 0, NULL},
-                    "压缩包内文件过多（%lld 个，至多 %d 个），拒绝读取", (long long)n, SHEETS_ENTRIES_MAX);
+                    _("too many files in the archive (%lld, at most %d); not read"), (long long)n, SHEETS_ENTRIES_MAX);
         zip_discard(za);
         *status = EXIT_DATA;
         return NULL;
@@ -143,13 +144,13 @@ int sheets_part_close(sheets_part *p, sheets_zip *z, int read_status, diag *d)
     int bad = 1;
     diag_loc at = {z->display, 0, 0, NULL};
     if (p->ps.refused == 1)
-        diag_report(d, DIAG_ERROR, at, "%s 含有文档类型声明（DOCTYPE/ENTITY），工作簿中不应出现，拒绝读取", p->name);
+        diag_report(d, DIAG_ERROR, at, _("%s holds a document type declaration (DOCTYPE/ENTITY), which a workbook never has; not read"), p->name);
     else if (p->ps.refused == 2)
-        diag_report(d, DIAG_ERROR, at, "%s 解压后超过 %u MiB（可能是压缩炸弹），拒绝读取", p->name, SHEETS_PART_MAX >> 20);
+        diag_report(d, DIAG_ERROR, at, _("%s is over %u MiB uncompressed (perhaps a zip bomb); not read"), p->name, SHEETS_PART_MAX >> 20);
     else if (p->ps.refused == 3)
-        diag_report(d, DIAG_ERROR, at, "%s 解压失败，压缩包已损坏", p->name);
+        diag_report(d, DIAG_ERROR, at, _("%s cannot be uncompressed: the archive is damaged"), p->name);
     else if (read_status < 0)
-        diag_report(d, DIAG_ERROR, at, "%s 不是格式正确的 XML（%s）", p->name, p->ps.error[0] ? p->ps.error : "无法解析");
+        diag_report(d, DIAG_ERROR, at, _("%s is not well-formed XML (%s)"), p->name, p->ps.error[0] ? p->ps.error : _("cannot be parsed"));
     else
         bad = 0;
     xmlFreeTextReader(p->reader);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "base/i18n.h"
 
 enum { MAX_SIGN_LINES = 16, MAX_RULED_LINES = 100 };
 
@@ -175,7 +176,7 @@ static void signature(layout *L, cmark_node *n, int seal)
     text_line tl[MAX_SIGN_LINES];
     size_t nl = split_lines(lit ? lit : "", first, tl, MAX_SIGN_LINES);
     if (!nl) {
-        report(L, DIAG_WARNING, first - 1, "%s", "empty ```signature block: write the 署名, then the date on the last line");
+        report(L, DIAG_WARNING, first - 1, "%s", _("empty ```signature block: write the 署名, then the date on the last line"));
         return;
     }
     /* The last line is the date; a single line is a date only when it reads like one. */
@@ -332,7 +333,7 @@ static void receipt(layout *L, cmark_node *n)
     if (!lit) lit = "";
     if (layout_nesting(L) > 0) {
         report(L, DIAG_WARNING, cmark_node_get_start_line(n), "%s",
-               "a ```receipt inside a receipt: its contents are printed without a second cut line");
+               _("a ```receipt inside a receipt: its contents are printed without a second cut line"));
         ws_buf md = {0};
         for (long i = 0; i < cmark_node_get_start_line(n); i++) ws_buf_putc(&md, '\n');
         ws_buf_put(&md, lit, strlen(lit));
@@ -472,7 +473,7 @@ int formel_block(layout *L, cmark_node *n)
         while (*rest) {
             rest = first_word(rest, opt, sizeof opt);
             if (!strcmp(opt, "seal")) seal = 1;
-            else report(L, DIAG_WARNING, line, "```signature: unknown option '%s' (the only option is 'seal')", opt);
+            else report(L, DIAG_WARNING, line, _("```signature: unknown option '%s' (the only option is 'seal')"), opt);
         }
         signature(L, n, seal);
         return 1;
@@ -483,16 +484,16 @@ int formel_block(layout *L, cmark_node *n)
     }
     if (!strcmp(word, "receipt")) {
         if (layout_nesting(L) >= LAYOUT_MAX_NESTING) {
-            report(L, DIAG_WARNING, line, "```receipt nested more than %d deep: printed as code", LAYOUT_MAX_NESTING);
+            report(L, DIAG_WARNING, line, _("```receipt nested more than %d deep: printed as code"), LAYOUT_MAX_NESTING);
             return 0;
         }
         receipt(L, n);
         return 1;
     }
     if (!strcmp(word, "keep")) {
-        if (*rest) report(L, DIAG_WARNING, line, "```keep takes no options (got '%s')", rest);
+        if (*rest) report(L, DIAG_WARNING, line, _("```keep takes no options (got '%s')"), rest);
         if (layout_nesting(L) >= LAYOUT_MAX_NESTING) {
-            report(L, DIAG_WARNING, line, "```keep nested more than %d deep: printed as code", LAYOUT_MAX_NESTING);
+            report(L, DIAG_WARNING, line, _("```keep nested more than %d deep: printed as code"), LAYOUT_MAX_NESTING);
             return 0;
         }
         keep_block(L, n);
@@ -503,7 +504,7 @@ int formel_block(layout *L, cmark_node *n)
         long count = strtol(rest, &end, 10);
         while (*end == ' ' || *end == '\t') end++;
         if (!isdigit((unsigned char)*rest) || *end || count < 1 || count > MAX_RULED_LINES) {
-            report(L, DIAG_ERROR, line, "```lines needs a number of lines from 1 to 100, e.g. ```lines 8 (got '%s')",
+            report(L, DIAG_ERROR, line, _("```lines needs a number of lines from 1 to 100, e.g. ```lines 8 (got '%s')"),
                    rest);
             return 1;
         }
@@ -544,7 +545,7 @@ int formel_inline_code(layout *L, paragraph *p, const char *lit, inl_style st, l
         float w = formel_blank_width(lit, st.size, layout_char_pitch(L), sty->body.size);
         if (w < 0) {
             report(L, DIAG_WARNING, line,
-                   "`%s`: a blank needs a width in 字 from 0.5 to 100, e.g. `blank:6`; printed as code", lit);
+                   _("`%s`: a blank needs a width in 字 from 0.5 to 100, e.g. `blank:6`; printed as code"), lit);
             return 0;
         }
         paragraph_blank(p, w, (inl_style){st.role, st.size, INL_UNDERLINE});

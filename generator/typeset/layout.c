@@ -10,6 +10,7 @@
 #include "typeset/linebreak.h"
 #include "typeset/mdlimit.h"
 #include "base/util.h"
+#include "base/i18n.h"
 
 enum { MAX_LISTS = 32, MAX_PLACED = 16 };
 
@@ -788,7 +789,7 @@ int layout_markdown(layout *L, const char *md, size_t len)
     cmark_node *doc = cmark_parser_finish(parser);
     if (!doc) {
         diag_loc loc = {L->file, 0, 0, NULL};
-        diag_report(L->d, DIAG_ERROR, loc, "the Markdown could not be parsed");
+        diag_report(L->d, DIAG_ERROR, loc, _("the Markdown could not be parsed"));
         cmark_parser_free(parser);
         return -1;
     }

@@ -1,5 +1,6 @@
 /* mdlimit — see mdlimit.h. */
 #include "typeset/mdlimit.h"
+#include "base/i18n.h"
 
 #include <string.h>
 
@@ -19,7 +20,7 @@ int mdlimit_check(const char *md, size_t len, const char *file, diag *d)
             run += end - i + 1;
             if (run > MDLIMIT_PARAGRAPH) {
                 diag_report(d, DIAG_ERROR, (diag_loc){file, run_line, 1, NULL},
-                            "从这一行起的段落或标题超过 %u MiB（每段的上限），无法排版：请分段", MDLIMIT_PARAGRAPH >> 20);
+                            _("the paragraph or heading that starts on this line is over %u MiB (the limit for one paragraph) and cannot be typeset: split it into paragraphs"), MDLIMIT_PARAGRAPH >> 20);
                 return -1;
             }
         }

@@ -7,6 +7,7 @@
 
 #include "typeset/linebreak.h"
 #include "base/util.h"
+#include "base/i18n.h"
 
 #define EPS 0.01
 
@@ -214,7 +215,7 @@ static void report_missing(paragraph *p, const item *t)
     char u[5] = {0};
     ws_utf8_encode(t->cp, u);
     diag_loc loc = {p->file, t->line, 0, p->record};
-    diag_report(p->d, DIAG_WARNING, loc, "no installed font has the character %s (U+%04X); it is left out", u,
+    diag_report(p->d, DIAG_WARNING, loc, _("no installed font has the character %s (U+%04X); it is left out"), u,
                 (unsigned)t->cp);
 }
 

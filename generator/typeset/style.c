@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "base/i18n.h"
 
 #define PT_PER_MM (72.0f / 25.4f)
 
@@ -96,14 +97,14 @@ static int parse_length(const char *v, float *out, const char **why)
     const char *u;
     float x;
     if (parse_number(v, &x, &u) < 0 || x < 0) {
-        *why = "expected a length such as 37mm or 16pt";
+        *why = _("expected a length such as 37mm or 16pt");
         return -1;
     }
     if (!strcmp(u, "mm")) x *= PT_PER_MM;
     else if (!strcmp(u, "cm")) x *= 10 * PT_PER_MM;
     else if (!strcmp(u, "in")) x *= 72;
     else if (strcmp(u, "pt")) {
-        *why = "a length needs a unit: mm, cm, in or pt";
+        *why = _("a length needs a unit: mm, cm, in or pt");
         return -1;
     }
     *out = x;
@@ -115,7 +116,7 @@ static int parse_plain(const char *v, float *out, float lo, float hi, const char
     const char *u;
     float x;
     if (parse_number(v, &x, &u) < 0 || (*u && strcmp(u, unit)) || x < lo || x > hi) {
-        *why = "number out of range or with a wrong unit";
+        *why = _("number out of range or with a wrong unit");
         return -1;
     }
     *out = x;
@@ -128,7 +129,7 @@ static int parse_int(const char *v, int *out, int lo, int hi, const char **why)
     errno = 0;
     long x = strtol(v, &end, 10);
     if (end == v || *end || errno || x < lo || x > hi) {
-        *why = "expected a whole number in range";
+        *why = _("expected a whole number in range");
         return -1;
     }
     *out = (int)x;
@@ -140,7 +141,7 @@ static int parse_bool(const char *v, int *out, const char **why)
     if (!strcmp(v, "true") || !strcmp(v, "yes")) *out = 1;
     else if (!strcmp(v, "false") || !strcmp(v, "no")) *out = 0;
     else {
-        *why = "expected true or false";
+        *why = _("expected true or false");
         return -1;
     }
     return 0;
@@ -150,7 +151,7 @@ static int parse_role(const char *v, fonts_role *out, const char **why)
 {
     int r = fonts_role_from_name(v);
     if (r < 0) {
-        *why = "expected a font role: body, title, hei, kai, song or mono";
+        *why = _("expected a font role: body, title, hei, kai, song or mono");
         return -1;
     }
     *out = (fonts_role)r;
@@ -169,7 +170,7 @@ static int parse_align(const char *v, text_align *out, const char **why)
         *out = ALIGN_CENTRE;
         return 0;
     }
-    *why = "expected justify, left, centre or right";
+    *why = _("expected justify, left, centre or right");
     return -1;
 }
 
@@ -216,7 +217,7 @@ static int apply_key(style *s, const char *sec, const char *key, const char *v, 
         if (!strcmp(key, "role")) return parse_role(v, &b->role, why);
         if (!strcmp(key, "size")) {
             if (parse_length(v, &b->size, why) < 0) return -1;
-            if (b->size < 4 || b->size > 72) return *why = "font size must be 4pt..72pt", -1;
+            if (b->size < 4 || b->size > 72) return *why = _("font size must be 4pt..72pt"), -1;
             return 0;
         }
         if (!strcmp(key, "align")) return parse_align(v, &b->align, why);
@@ -237,7 +238,7 @@ static int apply_key(style *s, const char *sec, const char *key, const char *v, 
                                                   : NULL;
         if (!f) return 1;
         if (parse_length(v, f, why) < 0) return -1;
-        if (*f > 2000) return *why = "length larger than any paper", -1;
+        if (*f > 2000) return *why = _("length larger than any paper"), -1;
         return 0;
     }
     if (!strcmp(sec, "grid")) {
@@ -258,13 +259,13 @@ static int apply_key(style *s, const char *sec, const char *key, const char *v, 
                 if ((lr = fonts_role_from_name(role)) < 0) return 1;
             }
             set_list(&s->latin[lr], &s->nlatin[lr], v);
-            if (!s->nlatin[lr]) return *why = "expected a comma-separated list of font families", -1;
+            if (!s->nlatin[lr]) return *why = _("expected a comma-separated list of font families"), -1;
             return 0;
         }
         int r = fonts_role_from_name(key);
         if (r < 0) return 1;
         set_chain(s, (fonts_role)r, v);
-        if (!s->nfonts[r]) return *why = "expected a comma-separated list of font families", -1;
+        if (!s->nfonts[r]) return *why = _("expected a comma-separated list of font families"), -1;
         return 0;
     }
     if (!strcmp(sec, "text")) {
@@ -274,7 +275,7 @@ static int apply_key(style *s, const char *sec, const char *key, const char *v, 
         if (!strcmp(key, "line_end_punctuation")) {
             if (!strcmp(v, "half")) s->line_end_half = 1;
             else if (!strcmp(v, "full")) s->line_end_half = 0;
-            else return *why = "expected half or full", -1;
+            else return *why = _("expected half or full"), -1;
             return 0;
         }
         return 1;
@@ -285,7 +286,7 @@ static int apply_key(style *s, const char *sec, const char *key, const char *v, 
         if (!strcmp(key, "below")) return parse_length(v, &s->pn_below, why);
         if (!strcmp(key, "indent")) return parse_plain(v, &s->pn_indent, 0, 20, "", why);
         if (!strcmp(key, "format")) {
-            if (!strstr(v, "{n}")) return *why = "the format must contain {n}", -1;
+            if (!strstr(v, "{n}")) return *why = _("the format must contain {n}"), -1;
             free(s->pn_format);
             s->pn_format = ws_xstrdup(v);
             return 0;
@@ -297,7 +298,7 @@ static int apply_key(style *s, const char *sec, const char *key, const char *v, 
                     s->pn_side = (pn_side)i;
                     return 0;
                 }
-            return *why = "expected outside, centre, left, right or none", -1;
+            return *why = _("expected outside, centre, left, right or none"), -1;
         }
         return 1;
     }
@@ -344,13 +345,13 @@ style *style_parse(const char *text, size_t len, const char *file, diag *d)
         if (*t == '[') {
             char *close = strchr(t, ']');
             if (!close || close[1]) {
-                diag_report(d, DIAG_ERROR, loc, "malformed section header '%s'", t);
+                diag_report(d, DIAG_ERROR, loc, _("malformed section header '%s'"), t);
                 errors++;
             } else {
                 *close = 0;
                 char *name = trim(t + 1);
                 if (!known_section(name) || strlen(name) >= sizeof sec) {
-                    diag_report(d, DIAG_ERROR, loc, "unknown section [%s]", name);
+                    diag_report(d, DIAG_ERROR, loc, _("unknown section [%s]"), name);
                     errors++;
                     sec[0] = 0;
                     snprintf(sec, sizeof sec, "?");
@@ -371,16 +372,16 @@ style *style_parse(const char *text, size_t len, const char *file, diag *d)
         *eq = 0;
         char *key = trim(t), *val = trim(eq + 1);
         if (!sec[0]) {
-            diag_report(d, DIAG_ERROR, loc, "key '%s' outside any [section]", key);
+            diag_report(d, DIAG_ERROR, loc, _("key '%s' outside any [section]"), key);
             errors++;
         } else if (strcmp(sec, "?")) {
             const char *why = "";
             int rc = apply_key(s, sec, key, val, &why);
             if (rc == 1) {
-                diag_report(d, DIAG_ERROR, loc, "unknown key '%s' in [%s]", key, sec);
+                diag_report(d, DIAG_ERROR, loc, _("unknown key '%s' in [%s]"), key, sec);
                 errors++;
             } else if (rc < 0) {
-                diag_report(d, DIAG_ERROR, loc, "bad value '%s' for %s: %s", val, key, why);
+                diag_report(d, DIAG_ERROR, loc, _("bad value '%s' for %s: %s"), val, key, why);
                 errors++;
             }
         }
@@ -388,34 +389,34 @@ style *style_parse(const char *text, size_t len, const char *file, diag *d)
     }
     diag_loc floc = {file, 0, 0, NULL};
     if (!s->nfonts[ROLE_BODY]) {
-        diag_report(d, DIAG_ERROR, floc, "the style names no font for the body role ([fonts] body = ...)");
+        diag_report(d, DIAG_ERROR, floc, _("the style names no font for the body role ([fonts] body = ...)"));
         errors++;
     }
     if (s->left + s->block_w > s->page_w + 0.01f || s->top + s->block_h > s->page_h + 0.01f) {
-        diag_report(d, DIAG_ERROR, floc, "the text block does not fit on the page");
+        diag_report(d, DIAG_ERROR, floc, _("the text block does not fit on the page"));
         errors++;
     }
     if (s->block_w < 4 * s->body.size || s->block_h < 2 * s->body.size) {
-        diag_report(d, DIAG_ERROR, floc, "the text block is too small for %.4gpt body text", s->body.size);
+        diag_report(d, DIAG_ERROR, floc, _("the text block is too small for %.4gpt body text"), s->body.size);
         errors++;
     }
     if (s->grid_chars > 0 && (s->block_w / (float)s->grid_chars < 0.75f * s->body.size ||
                               s->block_w / (float)s->grid_chars > 1.5f * s->body.size)) {
-        diag_report(d, DIAG_ERROR, floc, "%d characters of %.4gpt cannot fill a %.1fmm line", s->grid_chars,
+        diag_report(d, DIAG_ERROR, floc, _("%d characters of %.4gpt cannot fill a %.1fmm line"), s->grid_chars,
                     s->body.size, s->block_w / PT_PER_MM);
         errors++;
     }
     if (s->grid_lines > 0 && s->block_h / (float)s->grid_lines < 1.05f * s->body.size) {
-        diag_report(d, DIAG_ERROR, floc, "%d lines of %.4gpt do not fit in a %.1fmm block", s->grid_lines,
+        diag_report(d, DIAG_ERROR, floc, _("%d lines of %.4gpt do not fit in a %.1fmm block"), s->grid_lines,
                     s->body.size, s->block_h / PT_PER_MM);
         errors++;
     }
     if (s->grid_lines == 0 && s->line_pitch > 0 && s->line_pitch < s->body.size) {
-        diag_report(d, DIAG_ERROR, floc, "line_pitch is smaller than the body size");
+        diag_report(d, DIAG_ERROR, floc, _("line_pitch is smaller than the body size"));
         errors++;
     }
     if (s->grid_lines == 0 && s->line_pitch <= 0) {
-        diag_report(d, DIAG_ERROR, floc, "without [grid] lines, line_pitch is required");
+        diag_report(d, DIAG_ERROR, floc, _("without [grid] lines, line_pitch is required"));
         errors++;
     }
     if (errors) {
@@ -452,7 +453,7 @@ style *style_load(const char *name_or_path, const char *datadir, diag *d)
     char err[256];
     if (ws_read_file(path, 1 << 20, &buf, err, sizeof err) < 0) {
         diag_loc loc = {path, 0, 0, NULL};
-        diag_report(d, DIAG_ERROR, loc, "cannot read style '%s': %s", name_or_path, err);
+        diag_report(d, DIAG_ERROR, loc, _("cannot read style '%s': %s"), name_or_path, err);
         ws_buf_free(&buf);
         return NULL;
     }
@@ -475,8 +476,8 @@ int style_apply_fonts(const style *s, fonts_set *fs, diag *d)
         fonts_set_latin_chain(fs, (fonts_role)r, (const char *const *)s->latin[r], s->nlatin[r], d);
         if (n == 0) {
             diag_loc loc = {s->path, 0, 0, NULL};
-            diag_report(d, DIAG_ERROR, loc, "no installed font for the %s role (tried: %s%s)",
-                        fonts_role_name((fonts_role)r), s->nfonts[r] ? s->fonts[r][0] : "nothing",
+            diag_report(d, DIAG_ERROR, loc, _("no installed font for the %s role (tried: %s%s)"),
+                        fonts_role_name((fonts_role)r), s->nfonts[r] ? s->fonts[r][0] : _("nothing"),
                         s->nfonts[r] > 1 ? ", ..." : "");
             rc = -1;
         }

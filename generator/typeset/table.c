@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "base/i18n.h"
 
 #define EPS 0.01f
 
@@ -480,8 +481,8 @@ static void report_too_wide(table_ctx *t, cmark_node *table, const table_col_nee
     const float mm = 72.0f / 25.4f;
     diag_loc loc = {layout_file(t->L), cmark_node_get_start_line(table), 0, NULL};
     diag_report(layout_diag(t->L), DIAG_ERROR, loc,
-                "the table's %d columns need at least %.0f mm but the measure is %.0f mm wide; the table is "
-                "left out (split it into narrower tables or shorten the cells)",
+                _("the table's %d columns need at least %.0f mm but the measure is %.0f mm wide; the table is "
+                "left out (split it into narrower tables or shorten the cells)"),
                 t->ncols, need_w / mm, layout_width(t->L) / mm);
 }
 
@@ -612,7 +613,7 @@ void table_layout(layout *L, cmark_node *table)
         balance_columns(&t, need);
         diag_loc loc = {layout_file(L), cmark_node_get_start_line(table), 0, layout_record(L)};
         diag_report(layout_diag(L), DIAG_WARNING, loc, "%s",
-                    "a cell holds a word or number wider than its column can be; it is broken inside");
+                    _("a cell holds a word or number wider than its column can be; it is broken inside"));
     }
 
     /* A narrow column is set left: justifying four or five characters opens gaps. A column

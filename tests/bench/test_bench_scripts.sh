@@ -35,7 +35,7 @@ npm_dir="${BENCH_PEERS_NPM:-$ROOT/bench/work/peers}"
 module="$npm_dir/node_modules/@myriaddreamin/typst-ts-node-compiler"
 if ! command -v node >/dev/null || [ ! -f "$module/package.json" ]; then
     for what in "the Typst notice compiles to a 2-page PDF" "it names the member" \
-                "its fonts are wenshu's, embedded" "its text is wenshu's notice's" "bench/peers.py --tiny runs"; do
+                "its Fandol faces are wenshu's, embedded" "and it uses no face outside the default style's" "its text is wenshu's notice's" "bench/peers.py --tiny runs"; do
         ok "$what # SKIP typst compiler not installed (make bench-peers installs it)"
     done
     done_testing
@@ -61,9 +61,14 @@ pages=$(pdfinfo "$TMP/typst.pdf" 2>/dev/null | sed -n 's/^Pages: *//p')
 assert_eq "$pages" "2" "the Typst notice compiles to a 2-page PDF"
 text=$(pdftotext "$TMP/typst.pdf" - 2>/dev/null)
 assert_contains "$text" "${name}同志：" "it names the member ($name)"
-fonts=$(pdffonts "$TMP/typst.pdf" 2>/dev/null | awk 'NR > 2 { n = split($1, a, "+"); print a[n], $(NF-4) }' | sort | tr '\n' ' ')
-assert_eq "$fonts" "UMingCN yes WenQuanYiZenHei yes " "its fonts are wenshu's, embedded"
+# The faces of the default style (templates/styles/gbt9704.style), the same files wenshu embeds:
+# the Fandol faces by name (Typst adds "-Identity-H" to a CFF font's name), each embedded.
 wpdf=$(find "$TMP/w" -name "${name}.pdf" | head -1)
+faces() { pdffonts "$1" 2>/dev/null | awk 'NR > 2 { n = split($1, a, "+"); sub(/-Identity-H$/, "", a[n]); print a[n], $(NF-4) }' | sort -u; }
+fonts=$(faces "$TMP/typst.pdf" | grep -E '^Fandol' | tr '\n' ' ')
+assert_eq "$fonts" "$(faces "$wpdf" | grep -E '^Fandol' | tr '\n' ' ')" "its Fandol faces are wenshu's, embedded ($fonts)"
+others=$(faces "$TMP/typst.pdf" | grep -vE '^(Fandol|LiberationSerif|UMingCN)' | tr '\n' ' ')
+assert_eq "$others" "" "and it uses no face outside the default style's (Fandol, Liberation Serif, UMing for rare characters)"
 assert_eq "$(pdftotext "$TMP/typst.pdf" - 2>/dev/null | tr -d ' \n\t\f')" "$(pdftotext "$wpdf" - 2>/dev/null | tr -d ' \n\t\f')" \
     "its text is wenshu's notice's, character for character"
 

@@ -59,7 +59,7 @@ who=$(mutool show "$TMP/w/合订本/$made" outline | sed -n 's/^[-+|]\t\t"\(.*\)
 assert_contains "$(mutool show "$TMP/v/合订本/$made" outline)" "\"$who\"" "the volume of that name in the full run holds the record ($who)"
 run "$WENSHU" build "${SAMPLES[@]}" -o "$TMP/w" --combined --volume 0
 assert_status 2 "--volume 0 is refused"
-assert_contains "$ERR" "--volume needs the number of records per combined volume" "with the reason"
+assert_contains "$ERR" "--volume 需要每册合订本的记录数（1 至 1000000）" "with the reason"
 
 # Each form's first document carries its record's name.
 checked=0 named=0
@@ -89,7 +89,7 @@ entries() { python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); print("
 assert_eq "$(entries "$TMP/one/manifest.json")" "$(entries "$TMP/b/manifest.json")" "its files and names are those of the run of every form"
 run "$WENSHU" build "${SAMPLES[@]}" -o "$TMP/one" --form 不存在的表
 assert_status 2 "an unknown --form is refused"
-assert_contains "$ERR" "--form 不存在的表: no such form (forms: " "the forms that exist are listed"
+assert_contains "$ERR" "--form 不存在的表：没有这个表单（现有表单：" "the forms that exist are listed"
 assert_contains "$ERR" "评议意见反馈通知书（feedback）" "by title and id"
 
 # WENSHU_PHASES=1 (the benchmark's) says where a run's time went; nothing is said without it.
@@ -116,7 +116,7 @@ cp -r "$WENSHU_DATADIR/." "$TMP/broken/"
 printf -- '---\nname: bad\ntitle: 坏表\nrecords: /wenshu/member[\nstyle: gbt9704\n---\n# 坏\n' > "$TMP/broken/templates/zz-bad.md"
 WENSHU_DATADIR="$TMP/broken" run "$WENSHU" build "${SAMPLES[@]}" "$ROOT/tests/records/fixtures/not-wellformed.xml" -o "$TMP/none" -q
 assert_status 2 "a broken template stops the run"
-assert_contains "$ERR" "not-wellformed.xml:5:9: error: Opening and ending tag mismatch" "the records are still checked"
+assert_contains "$ERR" "not-wellformed.xml:5:9: 错误：Opening and ending tag mismatch" "the records are still checked"
 assert_contains "$ERR" "zz-bad.md:4:" "and the template's error is reported"
 first_template=$(echo "$ERR" | grep -n 'zz-bad.md' | head -1 | cut -d: -f1)
 first_record=$(echo "$ERR" | grep -n 'not-wellformed.xml' | head -1 | cut -d: -f1)

@@ -77,8 +77,8 @@ wait "$pid"
 STATUS=$?
 ERR=$(cat "$TMP/chg.err")
 assert_status 1 "a file changed during the run gives exit status 1"
-assert_contains "$ERR" "unit-002.xml: error: record" "names the file and the record"
-assert_contains "$ERR" "the file changed while the build was running" "and says why"
+assert_contains "$ERR" "unit-002.xml: 错误：记录" "names the file and the record"
+assert_contains "$ERR" "生成过程中文件被修改；请重新运行生成" "and says why"
 assert "the first file's records are built" test "$(grep -c '"path"' "$OUTC/manifest.json")" -gt 10
 
 # Memory: planning holds one file's DOM, so ten times the files (of the same size) costs only

@@ -26,8 +26,8 @@ assert_contains "$(faces_of "$pdf")" "FandolKai-Regular" "a style file: the body
 
 run "$WENSHU" build "${INPUTS[@]}" -o "$TMP/o2" --form feedback --style nosuch
 assert_status 2 "a style that does not exist"
-assert_contains "$ERR" "cannot read style 'nosuch'" "names the style"
+assert_contains "$ERR" "无法读取样式 'nosuch'：" "names the style"
 assert_no_file "$TMP/o2/manifest.json" "and builds nothing"
 run "$WENSHU" build --help
-assert_contains "$OUT" "--style NAME|FILE" "--help lists --style"
+assert_contains "$OUT" "--style 样式|文件" "--help lists --style"
 done_testing

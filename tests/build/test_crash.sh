@@ -30,7 +30,7 @@ mkdir -p "$TMP/full"
 if mount -t tmpfs -o size=96k tmpfs "$TMP/full" 2>/dev/null; then
     run "$WENSHU" build "${INPUTS[@]}" -o "$TMP/full/out" -j 2
     assert_status 2 "a full disk is an I/O failure (it outweighs the records skipped)"
-    assert_contains "$ERR" "No space left" "and says why"
+    assert_contains "$ERR" "设备上没有空间" "and says why (the system's words, in Chinese too)"
     assert_eq "$(find "$TMP/full" -name '*.tmp.*' | wc -l)" "0" "no temporary file is left behind"
     partial=0
     while IFS= read -r -d '' f; do tail -c 8 "$f" | grep -q '%%EOF' || partial=$((partial + 1)); done \

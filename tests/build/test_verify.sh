@@ -65,11 +65,11 @@ json.dump(m, open(p, "w"), ensure_ascii=False)
 PY
 run "$WENSHU" verify "$OUTD"
 assert_status 1 "a manifest with a climbing path is refused"
-assert_contains "$ERR" "unsafe path" "and the reason is given"
+assert_contains "$ERR" "清单中有不安全的路径" "and the reason is given"
 printf '{"format": "wenshu-manifest-1", "files": [' >"$OUTD/manifest.json"
 run "$WENSHU" verify "$OUTD"
 assert_status 1 "a truncated manifest is reported as damaged"
-assert_contains "$ERR" "damaged" "the message says so"
+assert_contains "$ERR" "清单已损坏" "the message says so"
 cp "$TMP/manifest.orig" "$OUTD/manifest.json"
 
 run "$WENSHU" verify

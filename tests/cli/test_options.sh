@@ -18,42 +18,42 @@ for c in "${COMMANDS[@]}"; do
     assert_eq "$OUT" "$VERSION" "$c --version prints the version"
     run "$WENSHU" "$c" --help
     assert_status 0 "$c --help"
-    assert_contains "$OUT" "usage: wenshu $c" "$c --help prints the usage on stdout"
+    assert_contains "$OUT" "用法：wenshu $c" "$c --help prints the usage on stdout"
     assert_contains "$OUT" "--version" "$c --help lists --version"
     run "$WENSHU" "$c" -h
-    assert_contains "$OUT" "usage: wenshu $c" "$c -h is --help"
+    assert_contains "$OUT" "用法：wenshu $c" "$c -h is --help"
 done
 
 # A bad option: what is wrong, the synopsis and a hint — not the whole help — and exit 2.
 for c in "${COMMANDS[@]}"; do
     run "$WENSHU" "$c" --bogus
     assert_status 2 "$c --bogus is a usage error"
-    assert_contains "$ERR" "wenshu $c: unknown option '--bogus'" "$c: the option is named"
-    assert_contains "$ERR" "Try 'wenshu $c --help'" "$c: the hint names --help"
+    assert_contains "$ERR" "wenshu $c: 未知的选项 '--bogus'" "$c: the option is named"
+    assert_contains "$ERR" "运行 'wenshu $c --help' 可查看详细说明。" "$c: the hint names --help"
     assert "$c: at most three lines ($(wc -l <<<"$ERR"))" test "$(wc -l <<<"$ERR")" -le 3
-    assert_eq "$(grep -c '^usage: wenshu' <<<"$ERR")" "1" "$c: one usage line"
+    assert_eq "$(grep -c '^用法：wenshu' <<<"$ERR")" "1" "$c: one usage line"
     assert_not_contains "$ERR" "exit status" "$c: not the whole help"
     assert_eq "$OUT" "" "$c: nothing on stdout"
 done
 run "$WENSHU" check -qx "${SAMPLES[@]}"
 assert_status 2 "an unknown letter inside a bundle"
-assert_contains "$ERR" "unknown option '-x'" "the letter is named"
+assert_contains "$ERR" "未知的选项 '-x'" "the letter is named"
 run "$WENSHU" check --strict=1 "${SAMPLES[@]}"
 assert_status 2 "a value for an option that takes none"
-assert_contains "$ERR" "--strict takes no value" "says so"
+assert_contains "$ERR" "--strict 不带值" "says so"
 run "$WENSHU" render --s "$ROOT/tests/render/fixtures/grid.md" -o "$TMP/x.pdf"
 assert_status 2 "an ambiguous abbreviation"
-assert_contains "$ERR" "ambiguous option '--s'" "is called ambiguous"
+assert_contains "$ERR" "选项 '--s' 有歧义" "is called ambiguous"
 run "$WENSHU" merge "$ROOT/templates/feedback.md" "${SAMPLES[@]}" --record
 assert_status 2 "a missing value"
-assert_contains "$ERR" "--record needs an id" "says what the value is"
+assert_contains "$ERR" "--record 需要编号" "says what the value is"
 run "$WENSHU" build "${SAMPLES[@]}" -o "$TMP/b" --form=
 assert_status 2 "an empty value"
-assert_contains "$ERR" "--form needs a form name" "is refused like a missing one"
+assert_contains "$ERR" "--form 需要表单名称" "is refused like a missing one"
 run "$WENSHU" bogus
 assert_status 2 "an unknown command"
 assert "an unknown command: at most three lines" test "$(wc -l <<<"$ERR")" -le 3
-assert_contains "$ERR" "Try 'wenshu --help'" "with the hint"
+assert_contains "$ERR" "运行 'wenshu --help' 可查看详细说明。" "with the hint"
 
 # --opt=value, --opt value, -oFILE, -o FILE: the same PDF.
 MD="$ROOT/tests/render/fixtures/grid.md"
@@ -85,7 +85,7 @@ assert_eq "$ERR" "" "-q inside the bundle silences the summary"
 assert_file "$TMP/b1/manifest.json" "-oDIR is the output folder"
 run "$WENSHU" build "${SAMPLES[@]}" -qj0 -o "$TMP/b2"
 assert_status 2 "-qj0: the value of -j inside a bundle is checked"
-assert_contains "$ERR" "-j needs a number of worker processes from 1 to 1024, not '0'" "with the reason"
+assert_contains "$ERR" "-j 需要工作进程数（1 至 1024），不能是 '0'" "with the reason"
 run "$WENSHU" build "${SAMPLES[@]}" --jobs=2 --form=feedback --record=M01 -o "$TMP/b3" --quiet
 assert_status 0 "build --jobs=2 --form=NAME --record=ID"
 assert_eq "$(cat "$TMP/b3/manifest.json")" "$(cat "$TMP/b1/manifest.json")" "the same manifest as the short spellings"
@@ -112,10 +112,10 @@ run "$WENSHU" check -q -- campaign.xml members-mzj.xml -fly.xml
 assert_status 0 "after --, -fly.xml is a file"
 run "$WENSHU" check -- -q campaign.xml members-mzj.xml -fly.xml
 assert_status 2 "after --, -q is a file too (which does not exist)"
-assert_contains "$ERR" "-q: error: cannot read" "and is reported as one"
+assert_contains "$ERR" "-q: 错误：cannot read: 无法打开" "and is reported as one"
 run "$WENSHU" merge -- "$ROOT/templates/feedback.md" campaign.xml members-mzj.xml -fly.xml --record M01
 assert_status 2 "after --, --record is a file name too"
-assert_contains "$ERR" "--record: error: cannot read" "and is reported as one"
+assert_contains "$ERR" "--record: 错误：无法读取：没有那个文件或目录" "and is reported as one"
 cd "$ROOT" || exit 1
 
 done_testing

@@ -131,9 +131,9 @@ assert_eq "${M[blank4]}" "$(awk 'BEGIN { printf "%.1f", 4 * (442.21 - 14) / 30 }
 printf '正文。\n\n```lines many\n```\n\n姓名：`blank:abc`\n\n```signature stamp\n党支部\n2005年4月18日\n```\n' >"$TMP/bad.md"
 run "$WENSHU" render "$TMP/bad.md" -o "$TMP/bad.pdf"
 assert_status 1 "bad form elements: an error exits 1"
-assert_contains "$ERR" "bad.md:3: error: \`\`\`lines needs a number of lines" "lines without a count: error at its line"
-assert_contains "$ERR" "bad.md:6: warning: \`blank:abc\`" "a blank without a width: warning at its line"
-assert_contains "$ERR" "bad.md:8: warning: \`\`\`signature: unknown option 'stamp'" "unknown signature option: warning"
+assert_contains "$ERR" "bad.md:3: 错误：\`\`\`lines 需要 1 至 100 的行数，如 \`\`\`lines 8（现为 '" "lines without a count: error at its line"
+assert_contains "$ERR" "bad.md:6: 警告：\`blank:abc\`" "a blank without a width: warning at its line"
+assert_contains "$ERR" "bad.md:8: 警告：\`\`\`signature：未知的选项 'stamp'（唯一的选项是 'seal'）" "unknown signature option: warning"
 assert_contains "$(pdftotext -enc UTF-8 "$TMP/bad.pdf" -)" "blank:abc" "a malformed blank prints as the code it is"
 
 done_testing

@@ -71,7 +71,7 @@ assert_eq "${M[where]}" "[(0, False), (1, True)]" "the header row goes to the ne
 # --- too many columns: reported, not drawn off the page ---
 run "$WENSHU" render "$FIX/toowide.md" -o "$TMP/wide.pdf"
 assert_status 1 "toowide.md: a table that cannot fit is an error"
-assert_contains "$ERR" "toowide.md:5: error: the table's 30 columns need at least" "toowide: reported with file:line"
+assert_contains "$ERR" "toowide.md:5: 错误：表格的 30 列至少需要 " "toowide: reported with file:line"
 pdfcheck "$TMP/wide.pdf"
 assert_eq "$(pyq 'r["margins_mm"]["right"] >= 25.9')" "True" "toowide: nothing drawn beyond the block"
 assert_contains "$(pdftotext -enc UTF-8 "$TMP/wide.pdf" -)" "表格之后的段落照常排出" "toowide: the text after it is still there"

@@ -69,7 +69,7 @@ if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=2m tmpfs "$TMP/full" 2>/dev/null
     bounded "$WENSHU" build samples/*.xml -o "$TMP/full/out" -j 2
     assert_no_crash "a build onto a 2 MiB disk"
     assert_eq "$STATUS" 2 "a full disk ends the run with exit 2 (an output it cannot write)"
-    assert_contains "$ERR" "No space left on device" "full disk: the system's reason is reported"
+    assert_contains "$ERR" "设备上没有空间" "full disk: the system's reason is reported"
     assert_no_temp "$TMP/full" "full disk"
     assert_eq "$(broken_pdfs "$TMP/full")" 0 "full disk: every PDF written is complete"
     if [ -e "$TMP/full/out/manifest.json" ]; then

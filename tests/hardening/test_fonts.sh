@@ -43,14 +43,14 @@ style_with_fonts "$TMP/nofont.style" "No Such Family 宋体X"
 bounded "$WENSHU" render "$TMP/in.md" -o "$TMP/nofont.pdf" --style "$TMP/nofont.style"
 assert_no_crash "a style naming only a font family that is not installed"
 assert_status 2 "no installed font for a role is an error"
-assert_contains "$ERR" 'font family "No Such Family 宋体X" (body) is not installed' "missing family: named, with its role"
-assert_contains "$ERR" "nofont.style: error: no installed font for the body role (tried: No Such Family 宋体X)" "missing family: the style file and what was tried"
+assert_contains "$ERR" '字体 "No Such Family 宋体X"（body）未安装' "missing family: named, with its role"
+assert_contains "$ERR" "nofont.style: 错误：body 角色没有已安装的字体（已试：No Such Family 宋体X）" "missing family: the style file and what was tried"
 assert_no_file "$TMP/nofont.pdf" "missing family: no PDF"
 
 style_with_fonts "$TMP/fallback.style" "No Such Family, AR PL UMing CN"
 bounded "$WENSHU" render "$TMP/in.md" -o "$TMP/fallback.pdf" --style "$TMP/fallback.style"
 assert_status 0 "a missing family followed by an installed one still renders"
-assert_contains "$ERR" 'warning: font family "No Such Family"' "the missing family is still mentioned"
+assert_contains "$ERR" '警告：字体 "No Such Family"（' "the missing family is still mentioned"
 assert_pdf_whole "$TMP/fallback.pdf" "missing family with a fallback"
 
 # Only the fonts of $TMP/fonts exist for fontconfig from here on.
@@ -68,7 +68,7 @@ cp "$DEJAVU" "$TMP/fonts/"
 FONTCONFIG_FILE="$TMP/fonts.conf" bounded "$WENSHU" render "$TMP/in.md" -o "$TMP/nocjk.pdf" --style "$TMP/dejavu.style"
 assert_no_crash "a font without CJK characters"
 assert_status 0 "a font without CJK characters: warnings only"
-assert_contains "$ERR" "in.md:1: warning: no installed font has the character 通 (U+901A); it is left out" "no CJK: each missing character is named with its line"
+assert_contains "$ERR" "in.md:1: 警告：已安装的字体都没有字符 通（U+901A），该字符未印出" "no CJK: each missing character is named with its line"
 assert_pdf_whole "$TMP/nocjk.pdf" "no CJK"
 FONTCONFIG_FILE="$TMP/fonts.conf" bounded "$WENSHU" render "$TMP/in.md" -o "$TMP/nocjk-strict.pdf" --strict --style "$TMP/dejavu.style"
 assert_status 1 "no CJK under --strict is a data error"
@@ -79,7 +79,7 @@ head -c 1000 "$DEJAVU" >"$TMP/fonts/DejaVuSans.ttf"
 FONTCONFIG_FILE="$TMP/fonts.conf" bounded "$WENSHU" render "$TMP/latin.md" -o "$TMP/trunc.pdf" --style "$TMP/dejavu.style"
 assert_no_crash "a font file truncated to 1000 bytes"
 assert_status 2 "a truncated font leaves the role without a font"
-assert_contains "$ERR" "dejavu.style: error: no installed font for the body role (tried: DejaVu Sans)" "truncated font: reported as not installed"
+assert_contains "$ERR" "dejavu.style: 错误：body 角色没有已安装的字体（已试：DejaVu Sans）" "truncated font: reported as not installed"
 assert_no_file "$TMP/trunc.pdf" "truncated font: no PDF"
 
 # Fonts broken inside: fontconfig lists them, wenshu reads their tables, subsets them and writes.
@@ -97,7 +97,7 @@ for f in "$TMP"/broken/*.ttf; do
     # with a whole PDF.
     if [ "$name" = upem-zero ]; then
         assert_status 2 "corrupt font ($name): refused"
-        assert_contains "$ERR" "no installed font for the body role (tried: DejaVu Sans)" "corrupt font ($name): as not installed"
+        assert_contains "$ERR" "body 角色没有已安装的字体（已试：DejaVu Sans）" "corrupt font ($name): as not installed"
         assert_no_file "$TMP/$name.pdf" "corrupt font ($name): refused, so no PDF"
     else
         assert_status 0 "corrupt font ($name): rendered"

@@ -28,7 +28,7 @@ PY
 bounded "$WENSHU" check "$TMP/xbomb.xml"
 assert_no_crash "64 MiB of <x/> (16 million elements)"
 assert_status 1 "64 MiB of <x/> is refused"
-assert_contains "$ERR" "xbomb.xml:1:4000031: error: 文件的元素和属性超过 1 000 000 个（内存上限）" "refused at the node past the cap, with its position"
+assert_contains "$ERR" "xbomb.xml:1:4000031: 错误：文件的元素和属性超过 1 000 000 个（内存上限）" "refused at the node past the cap, with its position"
 # Memory bounds are the documented figures; AddressSanitizer's shadow memory and quarantine
 # multiply a process's footprint, so under it (make sanitize) the bounds are five times looser.
 mem_scale=1; [ -n "${SANITIZED:-}" ] && mem_scale=5
@@ -66,7 +66,7 @@ for c in "ref85 U+0085（写作 &#x85;）" "ref202e U+202E（写作 &#x202E;）"
     f=${c%% *} what=${c#* }
     bounded "$WENSHU" check -q "$S/campaign.xml" "$S/members-fly.xml" "$TMP/$f.xml"
     assert_status 1 "$what is refused"
-    assert_contains "$ERR" "$f.xml:7:13: error: record M01: 记录中不允许出现控制字符 $what，请删去" "$what: named at its place, with its record"
+    assert_contains "$ERR" "$f.xml:7:13: 错误：记录 M01：记录中不允许出现控制字符 $what，请删去" "$what: named at its place, with its record"
 done
 
 # No network access: a DOCTYPE naming a DTD on a server, an XInclude and a schemaLocation hint
@@ -117,7 +117,7 @@ PY
 LANG=zh_CN.UTF-8 bounded "$WENSHU" merge "$T/nest.md" "${DATA[@]}"
 assert_no_crash "40 nested {{#each}} of two items"
 assert_status 1 "40 nested loops: the records are refused, not hung"
-assert_contains "$ERR" "error: record M01: 模板对这条记录的求值超过 4000000 步（每条记录的上限；循环嵌套过深或表达式过大？），本记录未生成（{{#each \$members[position()<3]}}）" "the step budget names the record and the tag"
+assert_contains "$ERR" "错误：记录 M01：模板对这条记录的求值超过 4000000 步（每条记录的上限；循环嵌套过深或表达式过大？），本记录未生成（{{#each \$members[position()<3]}}）" "the step budget names the record and the tag"
 assert_contains "$ERR" "nest.md:6:" "…with the template's line"
 assert_contains "$ERR" "已有 3 条记录超出模板求值的步数上限，其余记录不再求值" "after 3 records the rest are refused at once"
 P1000=$(ls /work/baseline/set1000/*.xml 2>/dev/null | head -3)
@@ -137,13 +137,13 @@ PY
 bounded "$WENSHU" merge "$T/big.md" "${DATA[@]}"
 assert_no_crash "a merged document that would be 170 MB"
 assert_status 1 "a merged document over 16 MiB is an error"
-assert_contains "$ERR" "error: record O-JG: the merged document is larger than 16777216 bytes (a runaway loop?)" "…for that record, with the limit"
+assert_contains "$ERR" "错误：记录 O-JG：合并后的文档超过 16777216 字节（是否有失控的循环？）" "…for that record, with the limit"
 
 printf -- "$front{{ date:date-time() }}\n{{ date:year() }}\n{{ date:year('2005-03-01') }}\n" >"$T/clock.md"
 LANG=zh_CN.UTF-8 run "$WENSHU" merge "$T/clock.md" "${DATA[@]}"
 assert_status 2 "clock functions are a template error"
-assert_contains "$ERR" "clock.md:6:4: error: date:date-time() 读取系统时钟" "date:date-time() refused at its place"
-assert_contains "$ERR" "clock.md:7:13: error: date:year() 不带参数时读取系统时钟" "date:year() without a date refused"
+assert_contains "$ERR" "clock.md:6:4: 错误：date:date-time() 读取系统时钟" "date:date-time() refused at its place"
+assert_contains "$ERR" "clock.md:7:13: 错误：date:year() 不带参数时读取系统时钟" "date:year() without a date refused"
 assert_not_contains "$ERR" "clock.md:8" "date:year() of a given date is allowed"
 
 # ---- Markdown: 1 MiB per paragraph or heading
@@ -151,7 +151,7 @@ python3 -c "open('$TMP/para.md','w').write('# 标题\n\n' + '字' * (20 * 1024 *
 bounded "$WENSHU" render "$TMP/para.md" -o "$TMP/para.pdf"
 assert_no_crash "a 20 MiB one-paragraph Markdown file"
 assert_status 1 "a paragraph over 1 MiB is refused"
-assert_contains "$ERR" "para.md:3:1: error: 从这一行起的段落或标题超过 1 MiB（每段的上限）" "named with its line"
+assert_contains "$ERR" "para.md:3:1: 错误：从这一行起的段落或标题超过 1 MiB（每段的上限）" "named with its line"
 assert_no_file "$TMP/para.pdf" "no PDF left behind"
 
 # ---- manifest: 64 MiB at most, never read through a link
@@ -183,7 +183,7 @@ cp templates/feedback.md "$TMP/dd/templates/"
 bounded env WENSHU_DATADIR="$TMP/dd" "$WENSHU" build "${DATA[@]}" -o "$TMP/tl" -q -j 2 --time-limit 1
 assert_status 0 "--time-limit 1 with ordinary records: nothing is stopped"
 run "$WENSHU" build --help
-assert_contains "$OUT$ERR" "seconds one record may take on a worker (default 300)" "the wall-clock limit is 300 s unless --time-limit says otherwise"
+assert_contains "$OUT$ERR" "每条记录在工作进程中的时限（默认 300）" "the wall-clock limit is 300 s unless --time-limit says otherwise"
 run "$WENSHU" build "${DATA[@]}" -o "$TMP/tl0" --time-limit 0
 assert_status 2 "--time-limit 0 (no limit) is refused: every record has one"
 done_testing

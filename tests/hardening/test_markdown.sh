@@ -75,7 +75,7 @@ assert_contains "$(pdftotext -f "${pages:-1}" "$TMP/table.pdf" - | tr -d ' \n')"
 
 render_case wide "a 5 000-row table of 30 columns"
 assert_status 1 "a table too wide for the page is a data error"
-assert_contains "$ERR" "wide.md:1: error: the table's 30 columns need at least" "too wide: the message names the file and line"
+assert_contains "$ERR" "wide.md:1: 错误：表格的 30 列至少需要 " "too wide: the message names the file and line"
 
 render_case bigcell "a table row taller than a page (a 30 000-character cell)"
 assert_status 0 "a row taller than a page is typeset"
@@ -94,7 +94,7 @@ assert_eq "$(text_of astral | python3 -c 'import sys; print(len({c for c in sys.
 printf '# 标题\xef\xbf\xbf\n\na\xef\xbf\xbfb 正文\n' >"$TMP/ffff.md"
 render_case ffff "U+FFFF in a heading and a paragraph"
 assert_status 0 "U+FFFF is left out with a warning, the rest is typeset"
-assert_contains "$ERR" "ffff.md:1: warning: no installed font has the character" "U+FFFF: reported with its line"
+assert_contains "$ERR" "ffff.md:1: 警告：已安装的字体都没有字符 " "U+FFFF: reported with its line"
 assert_contains "$(text_of ffff)" "ab正文" "U+FFFF: the text around it is printed"
 
 # A header as tall as the page (a narrow column squeezed by an unbreakable number): repeating it

@@ -54,11 +54,11 @@ assert_no_file "$TMP/no" "missing folder: nothing is made"
 bounded "$WENSHU" build samples/campaign.xml samples/members-mzj.xml samples/members-fly.xml -o "$TMP/afile" -q
 assert_no_crash "build: OUT is an existing file"
 assert_status 2 "build: OUT that is a file is a usage/I-O error"
-assert_contains "$ERR" "$TMP/afile exists and is not a folder" "build: OUT is a file: says so"
+assert_contains "$ERR" "$TMP/afile 已存在，但不是文件夹" "build: OUT is a file: says so"
 assert_eq "$(stat -c %s "$TMP/afile")" 0 "build: OUT is a file: the file is untouched"
 bounded "$WENSHU" build samples/campaign.xml samples/members-mzj.xml samples/members-fly.xml -o "$TMP/afile/out" -q
 assert_status 2 "build: OUT under a file is an I/O error"
-assert_contains "$ERR" "cannot create folder $TMP/afile/out: Not a directory" "build: OUT under a file: the reason is given"
+assert_contains "$ERR" "无法创建文件夹 $TMP/afile/out：不是目录" "build: OUT under a file: the reason is given"
 if [ "$ro_ready" = 1 ]; then
     bounded "$WENSHU" build samples/campaign.xml samples/members-mzj.xml samples/members-fly.xml -o "$TMP/ro/out" -q
     assert_no_crash "build: OUT in a read-only folder"
@@ -72,7 +72,7 @@ if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=1m tmpfs "$TMP/rodir" 2>/dev/nul
     bounded "$WENSHU" build samples/campaign.xml samples/members-mzj.xml samples/members-fly.xml -o "$TMP/rodir/out" -q
     assert_no_crash "build: an existing OUT that has become read-only"
     assert_status 2 "build: an existing read-only OUT is an I/O error"
-    assert_contains "$ERR" "Read-only file system" "build: existing read-only OUT: the system's reason is given"
+    assert_contains "$ERR" "只读文件系统" "build: existing read-only OUT: the system's reason is given"
 fi
 
 # The temporary file's name (OUT.tmp.PID) is predictable: a symbolic link planted there must not be
@@ -104,7 +104,7 @@ if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=2m tmpfs "$TMP/full" 2>/dev/null
     bounded "$WENSHU" render samples/seed.md -o "$TMP/full/out.pdf"
     assert_no_crash "rendering onto a full disk"
     assert_status 2 "a full disk is an I/O error"
-    assert_contains "$ERR" "No space left on device" "full disk: the system's reason is given"
+    assert_contains "$ERR" "设备上没有空间" "full disk: the system's reason is given"
     assert_contains "$ERR" "$TMP/full/out.pdf" "full disk: the file is named"
     assert "full disk: the old PDF is still there, unchanged" cmp -s "$TMP/full/out.pdf" "$TMP/old.pdf"
     assert_no_temp "$TMP/full" "full disk"

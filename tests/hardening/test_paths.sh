@@ -35,7 +35,7 @@ bounded "$WENSHU" build "$C"/data/*.xml -o "$C/out" -j 2 -q
 cd "$ROOT"
 assert_no_crash "a build with hostile names"
 assert_status 1 "hostile names: the build finishes; the over-long name is a data error (exit 1)"
-assert_contains "$ERR" "members-mzj.xml:311:5: error: record M12: name is too long: at most 100 characters, not 1" "the name over 100 characters is reported with its place and record"
+assert_contains "$ERR" "members-mzj.xml:311:5: 错误：记录 M12：姓名太长：最多 100 个字，现有 101 个（党员 M12）" "the name over 100 characters is reported with its place and record"
 
 out_real=$(realpath "$C/out")
 outside=$(find "$C/out" -mindepth 1 -print0 | xargs -0 realpath -s -- | grep -v "^$out_real/" | head -3)
@@ -97,10 +97,10 @@ entry() { printf '    {"path": "%s", "form": "f", "record": "M01", "pages": 1, "
 bounded "$WENSHU" verify "$C/tampered/out"
 assert_no_crash "verify with a tampered manifest"
 assert_status 1 "verify refuses a manifest with paths outside OUT"
-assert_contains "$ERR" "manifest.json: line 4: unsafe path in the manifest" "the tampered line is named"
+assert_contains "$ERR" "manifest.json: 第 4 行：清单中有不安全的路径" "the tampered line is named"
 bounded "$WENSHU" build samples/campaign.xml samples/members-mzj.xml samples/members-fly.xml -o "$C/tampered/out" -q
 assert_no_crash "build over a tampered manifest"
 assert_status 0 "build ignores a tampered manifest and makes everything again"
-assert_contains "$ERR" "ignoring the previous manifest" "build says it ignores the tampered manifest"
+assert_contains "$ERR" "上次的清单不能用（" "build says it ignores the tampered manifest"
 assert_eq "$(cat "$C/tampered/victim")" "keep" "the file the tampered manifest names outside OUT is untouched"
 done_testing

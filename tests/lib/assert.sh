@@ -10,6 +10,9 @@ PDFCHECK="$SHARED/tools/pdfcheck.py"
 export WENSHU_DATADIR="${WENSHU_DATADIR:-$ROOT}"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/wenshu-test.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
+# wenshu build keeps the layouts of combined volumes' records in a cache folder (cli/volume_cache.h):
+# each test script its own, in its scratch folder, never the user's ~/.cache
+export WENSHU_CACHE_DIR="$TMP/cache"
 _tap_n=0
 
 ok()     { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n - $*"; }

@@ -28,6 +28,15 @@ done
 assert "a partial is installed" cmp -s "$S/templates/partials/test-partial.md" "$D/share/wenshu/templates/partials/test-partial.md"
 assert_file "$D/share/wenshu/schemas/campaign.xsd" "the schema is installed"
 assert_file "$D/share/man/man1/wenshu.1" "the manual page is installed"
+for l in zh_CN zh_SG; do
+    assert_file "$D/share/locale/$l/LC_MESSAGES/wenshu.mo" "the Chinese messages are installed for $l"
+done
+# The installed binary finds them (BIN/../share/locale), also where no zh_CN locale is generated.
+run env -i LANG=zh_CN.UTF-8 "$D/bin/wenshu" nosuchcommand
+assert_status 2 "an unknown command is a usage error"
+assert_contains "$ERR" "wenshu: 未知的命令 'nosuchcommand'" "the installed binary speaks Chinese under LANG=zh_CN.UTF-8"
+run env -i LANG=C.UTF-8 "$D/bin/wenshu" nosuchcommand
+assert_contains "$ERR" "wenshu: unknown command 'nosuchcommand'" "and English under LANG=C.UTF-8"
 
 # Without partials the install still succeeds: the empty folder is made, nothing copied into it.
 rm -rf "$S/templates/partials"

@@ -24,7 +24,7 @@ cat >"$TMP/xxe.xml" <<XML
 XML
 run "$WENSHU" check "$FX/base.xml" "$TMP/xxe.xml"
 assert_status 1 "XXE refused as a data error"
-assert_contains "$ERR" "$TMP/xxe.xml:2:1: error: DOCTYPE declaration refused" "XXE: DOCTYPE refused at its place"
+assert_contains "$ERR" "$TMP/xxe.xml:2:1: 错误：DOCTYPE declaration refused" "XXE: DOCTYPE refused at its place"
 assert_not_contains "$OUT$ERR" "TOPSECRET" "XXE: the local file's content appears nowhere"
 
 # XXE through a parameter entity and an external DTD subset.
@@ -39,7 +39,7 @@ assert_not_contains "$OUT$ERR" "TOPSECRET" "external DTD: nothing leaked"
 
 run "$WENSHU" check "$FX/hostile-billion-laughs.xml"
 assert_status 1 "billion laughs refused"
-assert_contains "$ERR" "hostile-billion-laughs.xml:2:1: error: DOCTYPE declaration refused" "billion laughs: clear message"
+assert_contains "$ERR" "hostile-billion-laughs.xml:2:1: 错误：DOCTYPE declaration refused" "billion laughs: clear message"
 rss=$(peak_rss_kb "$WENSHU" check "$FX/hostile-billion-laughs.xml")
 assert "billion laughs: peak memory ${rss} KiB under 100 MiB" test "$rss" -lt "$LIMIT_KB"
 
@@ -53,7 +53,7 @@ open(sys.argv[1], "w").write('<?xml version="1.0"?>\n<!DOCTYPE wenshu [<!ENTITY 
 PY
 run "$WENSHU" check "$TMP/quadratic.xml"
 assert_status 1 "quadratic blowup refused"
-assert_contains "$ERR" "quadratic.xml:2:1: error: DOCTYPE declaration refused" "quadratic blowup: clear message"
+assert_contains "$ERR" "quadratic.xml:2:1: 错误：DOCTYPE declaration refused" "quadratic blowup: clear message"
 rss=$(peak_rss_kb "$WENSHU" check "$TMP/quadratic.xml")
 assert "quadratic blowup: peak memory ${rss} KiB under 100 MiB" test "$rss" -lt "$LIMIT_KB"
 
@@ -62,7 +62,7 @@ python3 -c 'import sys; n=10000; open(sys.argv[1],"w").write("<wenshu xmlns=\"ur
 run "$WENSHU" check "$TMP/deep.xml"
 assert_status 1 "deep nesting refused"
 assert_contains "$ERR" "deep.xml:2:" "deep nesting: the line is given"
-assert_contains "$ERR" "error: elements nested more than 256 levels deep: refused" "deep nesting: clear message"
+assert_contains "$ERR" "错误：elements nested more than 256 levels deep: refused" "deep nesting: clear message"
 rss=$(peak_rss_kb "$WENSHU" check "$TMP/deep.xml")
 assert "deep nesting: peak memory ${rss} KiB under 100 MiB" test "$rss" -lt "$LIMIT_KB"
 
@@ -75,7 +75,7 @@ with open(sys.argv[1], "w") as f:
     f.write("</name></unit></wenshu>\n")' "$TMP/bigtext.xml"
 run "$WENSHU" check "$TMP/bigtext.xml"
 assert_status 1 "50 MB text node refused"
-assert_contains "$ERR" "bigtext.xml:2:43: error: text or attribute value longer than 1 048 576 bytes: refused" "50 MB text: clear message at the text's start"
+assert_contains "$ERR" "bigtext.xml:2:43: 错误：text or attribute value longer than 1 048 576 bytes: refused" "50 MB text: clear message at the text's start"
 rss=$(peak_rss_kb "$WENSHU" check "$TMP/bigtext.xml")
 assert "50 MB text: peak memory ${rss} KiB under 100 MiB" test "$rss" -lt "$LIMIT_KB"
 
@@ -83,40 +83,40 @@ assert "50 MB text: peak memory ${rss} KiB under 100 MiB" test "$rss" -lt "$LIMI
 truncate -s 70M "$TMP/huge.xml"
 run "$WENSHU" check "$TMP/huge.xml"
 assert_status 1 "a file over 64 MiB is a data error"
-assert_contains "$ERR" "huge.xml: error: file is 73400320 bytes, over the limit of 64 MiB" "size cap message"
+assert_contains "$ERR" "huge.xml: 错误：file is 73400320 bytes, over the limit of 64 MiB" "size cap message"
 
 run "$WENSHU" check "$FX/hostile-invalid-utf8.xml"
 assert_status 1 "invalid UTF-8 refused"
-assert_contains "$ERR" "hostile-invalid-utf8.xml:4:15: error: invalid UTF-8 (byte 0xB2): records files must be UTF-8" "invalid UTF-8: line, column, byte"
+assert_contains "$ERR" "hostile-invalid-utf8.xml:4:15: 错误：invalid UTF-8 (byte 0xB2): records files must be UTF-8" "invalid UTF-8: line, column, byte"
 
 run "$WENSHU" check "$FX/hostile-control-char.xml"
 assert_status 1 "control characters refused"
-assert_contains "$ERR" "hostile-control-char.xml:4:15: error: record U1: 记录中不允许出现控制字符 U+0007，请删去" "control character: line, column and record"
+assert_contains "$ERR" "hostile-control-char.xml:4:15: 错误：记录 U1：记录中不允许出现控制字符 U+0007，请删去" "control character: line, column and record"
 
 : >"$TMP/empty.xml"
 run "$WENSHU" check "$TMP/empty.xml"
 assert_status 1 "an empty file is a data error"
-assert_contains "$ERR" "empty.xml: error: file is empty" "empty file: clear message"
+assert_contains "$ERR" "empty.xml: 错误：file is empty" "empty file: clear message"
 
 mkdir "$TMP/adir"
 run "$WENSHU" check "$FX/base.xml" "$TMP/adir"
 assert_status 2 "a directory given as a file is an I/O failure"
-assert_contains "$ERR" "adir: error: cannot read: is a directory, not a file" "directory: clear message"
+assert_contains "$ERR" "adir: 错误：cannot read: 是文件夹，不是文件" "directory: clear message"
 
 run "$WENSHU" check "$FX/base.xml" "$TMP/no-such-file.xml"
 assert_status 2 "a missing file is an I/O failure"
-assert_contains "$ERR" "no-such-file.xml: error: cannot read: cannot open: No such file or directory" "missing file: clear message"
+assert_contains "$ERR" "no-such-file.xml: 错误：cannot read: 无法打开：没有那个文件或目录" "missing file: clear message"
 
 run "$WENSHU" check "$FX/not-wellformed.xml"
 assert_status 1 "malformed XML is a data error"
-assert_contains "$ERR" "not-wellformed.xml:5:9: error: Opening and ending tag mismatch: unit line 3 and unt" "malformed XML: libxml2's message in our format"
+assert_contains "$ERR" "not-wellformed.xml:5:9: 错误：Opening and ending tag mismatch: unit line 3 and unt" "malformed XML: libxml2's message in our format"
 
 run "$WENSHU" check "$FX/wrong-root.xml"
 assert_status 1 "a foreign document is a data error"
-assert_contains "$ERR" "wrong-root.xml:2:1: error: the root element must be <wenshu xmlns=\"urn:wenshu:campaign:1\">, not <records>" "wrong root: clear message"
+assert_contains "$ERR" "wrong-root.xml:2:1: 错误：the root element must be <wenshu xmlns=\"urn:wenshu:campaign:1\">, not <records>" "wrong root: clear message"
 
 WENSHU_DATADIR="$TMP/nowhere" run "$WENSHU" check "$FX/base.xml"
 assert_status 2 "a missing schema is an I/O failure"
-assert_contains "$ERR" "schemas/campaign.xsd: error: cannot read the records schema" "missing schema: clear message"
+assert_contains "$ERR" "schemas/campaign.xsd: 错误：无法读取记录格式文件（请把环境变量 WENSHU_DATADIR 设为含有 schemas/ 的文件夹）" "missing schema: clear message"
 
 done_testing

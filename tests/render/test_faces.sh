@@ -94,7 +94,7 @@ assert_status 0 "a style naming faces by file path renders"
 assert_contains "$(pdffonts "$TMP/p.pdf")" "FandolFang-Regular" "the body face comes from its path"
 printf '[fonts]\nbody = FandolSong:style=Black, FandolFang\n' >"$TMP/pat.style"
 run "$WENSHU" render "$FIX/faces.md" -o "$TMP/q.pdf" --style "$TMP/pat.style"
-assert_contains "$ERR" 'font family "FandolSong:style=Black" (body) is not installed' "a style that is not installed is not silently another"
+assert_contains "$ERR" '字体 "FandolSong:style=Black"（body）未安装' "a style that is not installed is not silently another"
 
 # Latin in a CFF face with subroutines (cut by hb-subset, then rewritten by cffprog): TeX Gyre
 # Termes from Debian's fonts-texgyre, when installed (not a dependency: 8 MB for this one check)

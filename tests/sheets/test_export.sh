@@ -9,8 +9,8 @@ PY=/usr/bin/python3 # Debian's python: it has openpyxl (make deps installs pytho
 # --- the samples exported
 run "$WENSHU" export samples/*.xml -o "$TMP/名册.xlsx"
 assert_status 0 "export of the samples"
-assert_contains "$OUT" "wenshu export: 3 file(s): 0 error(s), 0 warning(s)" "the summary"
-assert_contains "$ERR" "samples/campaign.xml:5: note: 活动记录（campaign）不写入工作簿：导入时用 --campaign samples/campaign.xml 指定" \
+assert_contains "$ERR" "wenshu export: 3 个文件：0 个错误，0 个警告" "the summary (on standard error)"
+assert_contains "$ERR" "samples/campaign.xml:5: 提示：活动记录（campaign）不写入工作簿：导入时用 --campaign samples/campaign.xml 指定" \
     "the campaign is not in the workbook, and import is told how to get it"
 run "$PY" - "$TMP/名册.xlsx" <<'PY'
 import datetime, sys, openpyxl
@@ -70,9 +70,9 @@ assert_contains "$(unzip -p "$TMP/dated.xlsx" docProps/core.xml)" "<dcterms:crea
 # --- the round trip: the same records, the same PDFs
 run "$WENSHU" import "$TMP/名册.xlsx" -o "$TMP/rec" --campaign samples/campaign.xml
 assert_status 0 "import of the export"
-assert_eq "$ERR" "" "no note or warning on import of an export (the 说明 sheet is skipped quietly)"
+assert_eq "$ERR" "wenshu import: 1 个文件：0 个错误，0 个警告" "no note or warning on import of an export (the 说明 sheet is skipped quietly): only the summary"
 run "$WENSHU" check "$TMP"/rec/*.xml
-assert_contains "$OUT" "38 records (1 campaign, 2 units, 5 organisations, 30 members): 0 errors, 0 warnings" "every record, checked clean"
+assert_contains "$ERR" "38 条记录（活动 1 个，单位 2 个，组织 5 个，党员 30 名）：0 个错误，0 个警告" "every record, checked clean"
 run "$PY" tests/sheets/compare_members.py --all samples "$TMP/rec"
 assert_status 0 "every unit, organisation and member equal to the samples', analysis, survey, report and all: $OUT"
 "$WENSHU" build samples/*.xml -o "$TMP/out-samples" -j2 -q >/dev/null 2>&1
@@ -141,7 +141,7 @@ open(sys.argv[1], "w", encoding="utf-8").write(src.replace("<job>临江市社会
 PY
 run "$WENSHU" export samples/campaign.xml samples/members-mzj.xml "$TMP/long.xml" -o "$TMP/long.xlsx"
 assert_status 1 "a text over 32 KiB"
-assert_contains "$ERR" "long.xml:5: error: record M25: “情况说明”的内容超过 32 KiB（约一万个汉字），表格的一格容纳不下" "said with file, the record's line and its id"
+assert_contains "$ERR" "long.xml:5: 错误：记录 M25：“情况说明”的内容超过 32 KiB（约一万个汉字），表格的一格容纳不下" "said with file, the record's line and its id"
 assert_no_file "$TMP/long.xlsx" "nothing written"
 run "$WENSHU" export samples/*.xml
 assert_status 2 "no -o"
@@ -152,7 +152,7 @@ assert_status 2 "an output that is not .xlsx"
 run "$WENSHU" export samples/*.xml -o "$TMP/no/such/dir/x.xlsx"
 assert_status 2 "an unwritable output"
 run "$WENSHU" export --help
-assert_contains "$OUT" "usage: wenshu export DATA... -o FILE.xlsx" "--help"
+assert_contains "$OUT" "用法：wenshu export 记录文件... -o 文件.xlsx" "--help"
 
 # --- import: a cell over 32 KiB, the new sheets' checks
 $PY - "$TMP" <<'PY'
@@ -186,17 +186,17 @@ wb.save(t + "/cells.xlsx")
 PY
 run "$WENSHU" import "$TMP/cells.xlsx" -o "$TMP/cells"
 assert_status 1 "cell errors in the new sheets"
-assert_contains "$ERR" "cells.xlsx:党员!J2: error: 学习笔记超过 32 KiB（约一万个汉字），超出一格的限度" "a cell over 32 KiB is an error at its cell, never cut"
-assert_contains "$ERR" "cells.xlsx:党性分析!C2: error: 存在问题每行应以问题的方面开头，如“学习：理论学习不够系统”" "a problem line without its aspect"
-assert_contains "$ERR" "cells.xlsx:测评!E2: error: 测评项目及其满意、基本满意、不满意人数应同时填写" "a question without all its counts"
-assert_contains "$ERR" "cells.xlsx:测评!D3: error: 参加人数应为0 至 10000000 的整数，如 34（现为“十”）" "a count that is not a number"
-assert_contains "$ERR" "cells.xlsx:测评!B3: error: 同一轮测评的测评日期应相同（本行 2005-05-30，前面为 2005-05-31）" "one survey round, one date"
-assert_contains "$ERR" "cells.xlsx:补课!B2: error: 组织“第一支部”在“测评”表中没有第 2 轮测评，补课无处归属；补课填在其前一轮测评的轮次下" \
+assert_contains "$ERR" "cells.xlsx:党员!J2: 错误：学习笔记超过 32 KiB（约一万个汉字），超出一格的限度" "a cell over 32 KiB is an error at its cell, never cut"
+assert_contains "$ERR" "cells.xlsx:党性分析!C2: 错误：存在问题每行应以问题的方面开头，如“学习：理论学习不够系统”" "a problem line without its aspect"
+assert_contains "$ERR" "cells.xlsx:测评!E2: 错误：测评项目及其满意、基本满意、不满意人数应同时填写" "a question without all its counts"
+assert_contains "$ERR" "cells.xlsx:测评!D3: 错误：参加人数应为0 至 10000000 的整数，如 34（现为“十”）" "a count that is not a number"
+assert_contains "$ERR" "cells.xlsx:测评!B3: 错误：同一轮测评的测评日期应相同（本行 2005-05-30，前面为 2005-05-31）" "one survey round, one date"
+assert_contains "$ERR" "cells.xlsx:补课!B2: 错误：组织“第一支部”在“测评”表中没有第 2 轮测评，补课无处归属；补课填在其前一轮测评的轮次下" \
     "a 补课 without the survey round it follows"
-assert_contains "$ERR" "cells.xlsx:补课!B3: error: 轮次应为从 1 起的整数：首次测评为第 1 轮，补课后重新测评为第 2 轮（现为“0”）" "round 0"
-assert_contains "$ERR" "cells.xlsx:会议!B2: error: 会议类型应为专题组织生活会、专题民主生活会之一（现为“座谈会”）" "a meeting that is not one of 分析评议's"
+assert_contains "$ERR" "cells.xlsx:补课!B3: 错误：轮次应为从 1 起的整数：首次测评为第 1 轮，补课后重新测评为第 2 轮（现为“0”）" "round 0"
+assert_contains "$ERR" "cells.xlsx:会议!B2: 错误：会议类型应为专题组织生活会、专题民主生活会之一（现为“座谈会”）" "a meeting that is not one of 分析评议's"
 assert_not_contains "$ERR" "会议!B3" "民主生活会 taken for 专题民主生活会"
-assert_contains "$ERR" "cells.xlsx:评议!A2: error: 填写了回执上的本人意见，还应填写回执日期（收回回执的日期）" "an opinion without the receipt's date"
+assert_contains "$ERR" "cells.xlsx:评议!A2: 错误：填写了回执上的本人意见，还应填写回执日期（收回回执的日期）" "an opinion without the receipt's date"
 assert_no_file "$TMP/cells" "nothing written"
 
 # --- a 50 000-member roster (made now by openpyxl): memory bounded (measured: about 55 MB)

@@ -19,7 +19,7 @@ REGEN="${WENSHU_REGEN_GOLDEN:-}"
 
 run "$WENSHU" check --strict "${SET[@]}"
 assert_status 0 "check --strict passes (送教上门 at 4 学时 and a 转出 member's hours are not warned about)"
-assert_contains "$OUT" "0 errors, 0 warnings" "no warning at all"
+assert_contains "$ERR" "0 个错误，0 个警告" "no warning at all"
 
 # ---- golden merged Markdown ----
 mkdir -p "$GOLDEN"

@@ -39,10 +39,10 @@ EOF
 LANG=zh_CN.UTF-8 run "$WENSHU" merge "$TMP/tpl/leak.md" "${SAMPLES[@]}"
 assert_status 2 "a public template printing situation text is refused when it loads"
 assert_eq "$OUT" "" "nothing is merged"
-assert_contains "$ERR" "$TMP/tpl/leak.md:8:12: error: 表单“民主评议情况通报”是公开张贴或发放的文件（表头 public: true），不能印出个人隐私内容：{{ situation }} 印出了 situation 的正文（党员特殊情况的说明，如病情、劳动关系、家庭情况）。可以统计人数、判断有无或印出其属性（如 @kind、@where），不能印出正文" "file:line:col and the Chinese message"
-assert_contains "$ERR" "leak.md:9:32: error: 表单“民主评议情况通报”是公开张贴或发放的文件（表头 public: true），不能印出个人隐私内容：{{ . }} 印出了 situation 的正文" "{{ . }} inside {{#each situation}}"
-assert_contains "$ERR" "leak.md:10:27: error: 表单“民主评议情况通报”是公开张贴或发放的文件（表头 public: true），不能印出个人隐私内容：{{ w:join(evaluation/receipt) }} 印出了 receipt 的正文（回执中的本人意见）" "the 回执 opinion"
-assert_eq "$(grep -c ': error: ' <<<"$ERR")" "3" "counting, testing and printing attributes are allowed (3 errors, no more)"
+assert_contains "$ERR" "$TMP/tpl/leak.md:8:12: 错误：表单“民主评议情况通报”是公开张贴或发放的文件（表头 public: true），不能印出个人隐私内容：{{ situation }} 印出了 situation 的正文（党员特殊情况的说明，如病情、劳动关系、家庭情况）。可以统计人数、判断有无或印出其属性（如 @kind、@where），不能印出正文" "file:line:col and the Chinese message"
+assert_contains "$ERR" "leak.md:9:32: 错误：表单“民主评议情况通报”是公开张贴或发放的文件（表头 public: true），不能印出个人隐私内容：{{ . }} 印出了 situation 的正文" "{{ . }} inside {{#each situation}}"
+assert_contains "$ERR" "leak.md:10:27: 错误：表单“民主评议情况通报”是公开张贴或发放的文件（表头 public: true），不能印出个人隐私内容：{{ w:join(evaluation/receipt) }} 印出了 receipt 的正文（回执中的本人意见）" "the 回执 opinion"
+assert_eq "$(grep -c ': 错误：' <<<"$ERR")" "3" "counting, testing and printing attributes are allowed (3 errors, no more)"
 run "$WENSHU" build -o "$TMP/leak-out" --form leak "${SAMPLES[@]}"
 cp "$TMP/tpl/leak.md" "$TMP/leak-copy.md"
 sed -i 's/^public: true$/public: false/' "$TMP/tpl/leak.md"
@@ -51,7 +51,7 @@ assert_status 0 "the same template not declared public merges (the member's own 
 sed 's/^public: true$/public: yes/' "$TMP/leak-copy.md" >"$TMP/tpl/yes.md"
 LANG=zh_CN.UTF-8 run "$WENSHU" merge "$TMP/tpl/yes.md" "${SAMPLES[@]}"
 assert_status 2 "public: takes true or false"
-assert_contains "$ERR" "yes.md:5:9: error: public: 只能写 true" "public: yes is refused at its position"
+assert_contains "$ERR" "yes.md:5:9: 错误：public: 只能写 true" "public: yes is refused at its position"
 # The barrier at merge time: expressions the load check cannot read (a wildcard, another axis, the
 # string value of an ancestor, a predicate on the text) find no private text in a public form.
 # The same template not declared public prints it, so each expression does reach the text.

@@ -40,7 +40,7 @@ printf '正文。\n\n`````keep\n外层。\n\n````keep\n内层。\n````\n`````\n\
 run "$WENSHU" render "$TMP/nest.md" -o "$TMP/nest.pdf" --style form
 assert_status 0 'nested keep blocks render'
 assert_contains "$(pdftotext "$TMP/nest.pdf" - | tr -d ' \n')" "正文。外层。内层。文字。" "nested kept text in order"
-assert_contains "$ERR" 'nest.md:11: warning: ```keep takes no options (got '"'now')" 'an option on a keep block is reported with its line'
+assert_contains "$ERR" "nest.md:11: 警告：\`\`\`keep 不带选项（现为 'now'）" 'an option on a keep block is reported with its line'
 
 # --- 特此报告。 alone at a page top: the lines before it come over, the 署名 is never below one line ---
 bad=""

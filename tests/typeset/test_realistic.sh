@@ -11,7 +11,7 @@ CHECK="$ROOT/tests/typeset/check_pages.py"
 
 run "$WENSHU" check "$SET/campaign.xml" "$SET/members.xml"
 assert_status 0 "the 交通局 set passes wenshu check"
-assert_contains "$OUT" "48 records (1 campaign, 2 units, 5 organisations, 40 members): 0 errors, 0 warnings" "no errors, no warnings"
+assert_contains "$ERR" "48 条记录（活动 1 个，单位 2 个，组织 5 个，党员 40 名）：0 个错误，0 个警告" "no errors, no warnings"
 
 run "$WENSHU" build "$SET/campaign.xml" "$SET/members.xml" -o "$TMP/out" -j 2 -q
 assert_status 0 "every form of the set builds"

@@ -113,7 +113,7 @@ cat >"$TMP/tab.md" <<'EOF2'
 EOF2
 run "$WENSHU" render "$TMP/tab.md" -o "$TMP/tab.pdf"
 assert_status 0 "a table with a token wider than any column renders (it used to be left out, exit 1)"
-assert_contains "$ERR" "tab.md:3: warning: a cell holds a word or number wider than its column can be; it is broken inside" "the forced break is a warning naming the table"
+assert_contains "$ERR" "tab.md:3: 警告：单元格中有比列宽还宽的词或数字，已在其中断行" "the forced break is a warning naming the table"
 txt=$(pdftotext "$TMP/tab.pdf" - | tr -d ' \n')
 assert_contains "$txt" "tongzhi_fankui_2005053100001.html" "the table is there, the URL whole in the text"
 assert_contains "$(pdftotext -layout "$TMP/tab.pdf" - | tr -d ' ')" "请于2005年" "a narrow column does not leave 请于 alone above the date (the date may break between its fields)"

@@ -94,7 +94,7 @@ static int fake_make(void *ctx, const build_item *it, const build_member *member
 {
     dlist_doc *doc = NULL;
     int rc = it->record[0] ? fake_layout(ctx, it, &doc, d)
-                           : pipeline_volume_bind(it, members, nmembers, fake_layout, ctx, &doc, d);
+                           : pipeline_volume_bind(it, members, nmembers, fake_layout, ctx, NULL, &doc, d);
     if (rc || !doc) {
         dlist_doc_free(doc);
         return -1;

@@ -181,7 +181,7 @@ int main(void)
     jobs_opts limited = {2, -1, hanging_work, record_done, count_tick, &s, NULL, NULL, 1};
     rc = jobs_run(6, &limited, err, sizeof err);
     char *timed = ws_buf_steal(&s.log);
-    CHECK_ONCE(rc == 0 && s.in_order && strstr(timed, "2:-1000:超过每条记录 1 秒的时限") &&
+    CHECK_ONCE(rc == 0 && s.in_order && strstr(timed, "2:-1000:over the time limit of 1 s per record") &&
                    strstr(timed, "5:0:item 5\n") && strstr(timed, "1:0:item 1\n"),
                "an item over --time-limit is reported and skipped, the others are made");
     free(timed);

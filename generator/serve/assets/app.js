@@ -8,11 +8,13 @@ let recordId = null;      // the chosen record's id
 let shown = "";
 let built = new Map();     // "form title\u0000record id" → path under OUT, from OUT/manifest.json           // the preview URL shown, so that it is reloaded only when it changes
 
-// "FILE:LINE:COL: error: record ID: message" (the lines `wenshu check` prints).
+// "FILE:LINE:COL: error: record ID: message" (the lines `wenshu check` prints), or in Chinese
+// "FILE:LINE:COL: 错误：记录 ID：message" (base/diag.c; the language of the server's environment).
+const SEVERITY = { "错误": "error", "警告": "warning", "提示": "note" };
 function parseProblem(text) {
-  const m = /^(.*?)(?::(\d+))?(?::(\d+))?: (error|warning|note): (?:record ([^:]+): )?([\s\S]*)$/.exec(text);
+  const m = /^(.*?)(?::(\d+))?(?::(\d+))?: (?:(error|warning|note): (?:record ([^:]+): )?|(错误|警告|提示)：(?:记录 ([^：]+)：)?)([\s\S]*)$/.exec(text);
   if (!m) return { text, file: "", line: "", severity: "error", record: "", message: text };
-  return { text, file: m[1], line: m[2] || "", severity: m[4], record: m[5] || "", message: m[6] };
+  return { text, file: m[1], line: m[2] || "", severity: m[4] || SEVERITY[m[6]], record: m[5] || m[7] || "", message: m[8] };
 }
 
 function el(tag, attrs, ...children) {
