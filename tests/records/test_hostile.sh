@@ -133,6 +133,6 @@ assert_contains "$ERR" "wrong-root.xml:2:1: 错误：根元素应为 <wenshu xml
 
 WENSHU_DATADIR="$TMP/nowhere" run "$WENSHU" check "$FX/base.xml"
 assert_status 2 "a missing schema is an I/O failure"
-assert_contains "$ERR" "schemas/campaign.xsd: 错误：cannot read the records schema" "missing schema: clear message"
+assert_contains "$ERR" "schemas/campaign.xsd: 错误：无法读取记录格式文件（请把环境变量 WENSHU_DATADIR 设为含有 schemas/ 的文件夹）" "missing schema: clear message"
 
 done_testing
