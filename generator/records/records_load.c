@@ -41,6 +41,7 @@ void records_safety_begin(records_safety *s, diag *d, const char *allowed_path)
 {
     s->d = d;
     s->errors = 0;
+    s->parse_err_line = s->parse_err_col = -1;
     allowed_schema[0] = 0;
     if (allowed_path && !realpath(allowed_path, allowed_schema))
         snprintf(allowed_schema, sizeof allowed_schema, "%s", allowed_path);
@@ -98,9 +99,15 @@ void records_xml_error(void *ctx, xmlErrorPtr e)
     /* Noise after facet errors in libxml2 2.9 (tech-notes §8): says nothing to a user. */
     if (strstr(e->message, "No precomputed value available")) return;
 
+    if (e->domain == XML_FROM_PARSER) {
+        if (e->line == s->parse_err_line && e->int2 == s->parse_err_col) return; /* the same place: a cascade */
+        s->parse_err_line = e->line;
+        s->parse_err_col = e->int2;
+    }
     char msg[1500];
     /* validity errors in a clerk's words (records_xsderr.c); the others as libxml2 words them */
-    if (!records_xsderr_message(e, msg, sizeof msg)) tidy_message(e->message, msg, sizeof msg);
+    if (!records_xsderr_message(e, msg, sizeof msg) && !records_xmlerr_message(e, msg, sizeof msg))
+        tidy_message(e->message, msg, sizeof msg);
     diag_loc loc = {0};
     if (e->node && s->src && e->domain == XML_FROM_SCHEMASV && ((xmlNodePtr)e->node)->doc == s->src->doc) {
         /* About the root's content: libxml2 reports one such error for an element; a file read in

@@ -34,4 +34,8 @@ const char *records_vocab_nearest_of(const char *name, const char *const *cands,
  * e is not a validity error (the caller keeps libxml2's wording), 1 when out is written. */
 int records_xsderr_message(const xmlError *e, char *out, size_t len);
 
+/* The same for a well-formedness error (domain XML_FROM_PARSER), records_xmlerr.c: what is wrong
+ * and what to type instead. Returns 0 when e is not a parser error. */
+int records_xmlerr_message(const xmlError *e, char *out, size_t len);
+
 #endif

@@ -125,7 +125,7 @@ assert_contains "$ERR" "no-such-file.xml: 错误：无法读取：无法打开�
 
 run "$WENSHU" check "$FX/not-wellformed.xml"
 assert_status 1 "malformed XML is a data error"
-assert_contains "$ERR" "not-wellformed.xml:5:9: 错误：Opening and ending tag mismatch: unit line 3 and unt" "malformed XML: libxml2's message in our format"
+assert_contains "$ERR" "not-wellformed.xml:5:9: 错误：第 3 行的开始标签 <unit> 在此处遇到结束标签 </unt>：开始标签和结束标签的名称必须相同（其中一个拼错了，或者漏写了结束标签）" "malformed XML: in a clerk's words, at its place"
 
 run "$WENSHU" check "$FX/wrong-root.xml"
 assert_status 1 "a foreign document is a data error"
