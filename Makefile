@@ -30,7 +30,7 @@ SERVE_ASSETS := $(wildcard generator/serve/assets/*.html generator/serve/assets/
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)
 
-.PHONY: FORCE all deps demo check test unit layers sanitize valgrind bench bench-peers bench-large fuzz install deb clean readme-image
+.PHONY: FORCE all deps demo check test unit layers sanitize valgrind bench bench-all bench-peers bench-large fuzz install deb clean readme-image
 all: wenshu
 
 $(BUILD)/%.o: generator/%.c $(HDRS) | $(BUILD)
@@ -137,6 +137,13 @@ valgrind: deps
 bench: deps
 	$(MAKE) wenshu
 	./bench/run.sh
+
+# Everything at once, for bench/RESULTS.md's section (f) on issue 22's targets: the cases of
+# `make bench`, then bench-peers and bench-large (100 000 members in one file) in the same run.
+bench-all: deps
+	@command -v node >/dev/null && command -v npm >/dev/null || $(MAKE) deps DEB_PKGS="$(PEER_DEB_PKGS)"
+	$(MAKE) wenshu
+	./bench/run.sh --all
 
 # wenshu beside Typst (its compiler from the npm registry, into bench/work/peers): bench/PEERS.md.
 # Node.js and npm come from Debian, installed here only: nothing else needs them.

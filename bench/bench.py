@@ -31,6 +31,7 @@ import argparse
 import ctypes
 import ctypes.util
 import datetime
+import json
 import os
 import platform
 import re
@@ -232,13 +233,13 @@ def loadavg():
         return " ".join(f.read().split()[:3])
 
 
-def generate(name, members, orgs):
+def generate(name, members, orgs, extra=()):
     d = os.path.join(WORK, name)
     stamp = os.path.join(d, ".done")
     if not os.path.exists(stamp):
         shutil.rmtree(d, ignore_errors=True)
         subprocess.run([sys.executable, os.path.join(ROOT, "samples", "gen.py"), "--members", str(members),
-                        "--orgs", str(orgs), "-o", d], check=True)
+                        "--orgs", str(orgs), "-o", d] + list(extra), check=True)
         open(stamp, "w").close()
     return sorted(os.path.join(d, f) for f in os.listdir(d) if f.endswith(".xml"))
 
@@ -305,7 +306,7 @@ def microbench(data, count, repeat):
         files.append(os.path.join(mddir, f"{i}.md"))
         with open(files[-1], "w", encoding="utf-8") as f:
             f.write(part)
-    env = dict(os.environ, WENSHU_DATADIR=ROOT)
+    env = dict(os.environ, WENSHU_DATADIR=ROOT, MICROBENCH_TEMPLATE=os.path.join(ROOT, "templates", "feedback.md"))
     out = subprocess.run([exe, "gbt9704", str(repeat)] + files, capture_output=True, text=True, check=True, env=env).stdout
     words = out.split()
     return {words[i]: float(words[i + 1]) for i in range(0, len(words) - 1, 2)}
@@ -557,6 +558,49 @@ def watch_lines(res, saves):
     return lines + [""]
 
 
+def province_lines(res_a):
+    """`make bench-all`: Typst beside wenshu (bench/peers.py) and 100 000 members in one file
+    (bench/large.py), run now, after the cases above; their full reports are PEERS.md and LARGE.md."""
+    for script in ("peers.py", "large.py"):
+        log(f"bench-all: running bench/{script}")
+        rc = subprocess.run([sys.executable, os.path.join(ROOT, "bench", script)]).returncode
+        if rc:
+            sys.exit(f"bench-all: bench/{script} failed (exit {rc})")
+    with open(os.path.join(WORK, "peers-summary.json"), encoding="utf-8") as f:
+        p = json.load(f)
+    with open(os.path.join(WORK, "large-summary.json"), encoding="utf-8") as f:
+        g = json.load(f)
+    w1 = res_a["wenshu -j 1"]
+    cpu_ms = 1000 * w1["cpu"] / max(1, w1["records"])
+    b = g["build"]
+    return [
+        "## (f) Province scale: issue 22's targets, from this run",
+        "",
+        f"`make bench-all` ran bench/peers.py (started {p['started']}; bench/PEERS.md) and bench/large.py "
+        f"(started {g['started']}; bench/LARGE.md) after the cases above.",
+        "",
+        "| target | measured | |",
+        "|---|---|---|",
+        f"| ≤ 1.0 ms CPU per 评议意见反馈通知书 at -j 1 | {cpu_ms:.2f} ms (case a) | "
+        f"{'met' if cpu_ms <= 1.0 else 'NOT met'} |",
+        f"| combined volume of {p['records']} notices ≥ 10 × faster than Typst's combined document (CPU) | "
+        f"layouts kept: {p['typst_volume_cpu_s'] / p['volume_kept_cpu_s']:.1f} × ({p['volume_kept_cpu_s']:.3f} against "
+        f"{p['typst_volume_cpu_s']:.3f} s); every record laid out: {p['typst_volume_cpu_s'] / p['volume_cold_cpu_s']:.1f} × "
+        f"({p['volume_cold_cpu_s']:.3f} s) | {'met' if p['typst_volume_cpu_s'] / p['volume_kept_cpu_s'] >= 10 else 'NOT met'} "
+        f"with layouts kept |",
+        f"| Typst per record beside wenshu | Typst {p['typst_per_cpu_ms']:.2f} ms CPU a notice, wenshu "
+        f"{p['wenshu_per_cpu_ms']:.2f} ms: {p['typst_per_cpu_ms'] / p['wenshu_per_cpu_ms']:.1f} × | |",
+        f"| {g['members']} members in {'one file' if g['files'] == 1 else str(g['files']) + ' files'} "
+        f"({g['set_bytes'] / 1e6:.0f} MB) within 150 MB a process | check {g['check']['rss_kb'] / 1024:.0f} MB; "
+        f"build -j 2 {b['rss_kb'] / 1024:.0f} MB the largest process, {b['pss_kb'] / 1024:.0f} MB all together; "
+        f"{g['pdfs']} PDFs, {g['pdf_bytes'] / 1e9:.2f} GB | "
+        f"{'met' if max(g['check']['rss_kb'], b['rss_kb']) <= 150 * 1024 else 'NOT met'} |",
+        f"| 8 shards equal the single run | {g['shards']['pdfs']} PDFs; merged manifest "
+        f"{'the same' if g['shards']['same'] else 'DIFFERENT'} | {'met' if g['shards']['same'] else 'NOT met'} |",
+        "",
+    ]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--runs", type=int, default=int(os.environ.get("RUNS", "5")))
@@ -566,6 +610,8 @@ def main():
     ap.add_argument("--saves", type=int, default=40, help="saves per form in case d")
     ap.add_argument("--styles-only", action="store_true",
                     help="only case (e), the default style beside the old one; prints it, writes nothing")
+    ap.add_argument("--all", action="store_true",
+                    help="also bench/peers.py and bench/large.py, and a section on issue 22's targets from this run")
     a = ap.parse_args()
     if a.watch_only:
         if not os.access(WENSHU, os.X_OK):
@@ -670,6 +716,8 @@ def main():
         f"PSS of all processes together {mem['tree_kb'] / 1024:.1f} MB (target 3: ≤ 100 MB).",
         "",
     ] + watch_lines(watch, a.saves)
+    if a.all:
+        lines += province_lines(res_a)
     text = "\n".join(lines)
     if a.no_results:
         print(text)

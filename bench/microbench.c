@@ -4,7 +4,10 @@
  *
  *   microbench STYLE REPEAT FILE.md...
  * (bench/bench.py builds it against build/libwenshu.a and feeds it merged records: `wenshu merge`
- * split per record). Prints one line of "key value" pairs, times in ms per record. */
+ * split per record). With MICROBENCH_TEMPLATE set to the form the records were merged with, the
+ * writer gets what its fixed text draws (pdfout_options.first), as `wenshu build` gives it; the
+ * font work below is then the programs' subsets and whole deflate, as without. Prints one line
+ * of "key value" pairs, times in ms per record. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -15,6 +18,8 @@
 #include <time.h>
 
 #include "cli/commands.h"
+#include "serve/preview.h"
+#include "template/template.h"
 #include "fonts/cpset.h"
 #include "typeset/blocks.h"
 #include "typeset/layout.h"
@@ -96,6 +101,9 @@ int main(int argc, char **argv)
             return 2;
         }
     }
+    const char *tpath = getenv("MICROBENCH_TEMPLATE");
+    template *t = tpath && *tpath ? template_load(tpath, NULL, d) : NULL;
+    fonts_cpset **first = t ? preview_fixed_faces(t, st, fs) : NULL;
     /* the levels pdffont.c uses: TrueType programs, CFF programs */
     struct libdeflate_compressor *c[2] = {libdeflate_alloc_compressor(PDFFONT_LEVEL_OF(0)),
                                           libdeflate_alloc_compressor(PDFFONT_LEVEL_OF(1))};
@@ -110,7 +118,7 @@ int main(int argc, char **argv)
             layout_free(L);
             double t1 = cpu_ms();
             ws_buf pdf = {0};
-            pdfout_options opt = {0, NULL};
+            pdfout_options opt = {0, NULL, first};
             pdfout_render(doc, fs, &opt, &pdf, d);
             double t2 = cpu_ms();
             layout_ms += t1 - t0;
@@ -131,6 +139,8 @@ int main(int argc, char **argv)
     libdeflate_free_compressor(c[1]);
     for (int i = 0; i < nfiles; i++) ws_buf_free(&md[i]);
     free(md);
+    pdfout_faces_free(first, fonts_nfaces(fs));
+    template_free(t);
     fonts_free(fs);
     style_free(st);
     diag_free(d);

@@ -229,6 +229,12 @@ def main():
     pair_vol = [t["wall"] / w["wall"] for w, t in zip(wv, tv)]
     pair_vol_cpu = [t["cpu"] / w["cpu"] for w, t in zip(wv, tv)]
     pair_cold_cpu = [t["cpu"] / w["cpu"] for w, t in zip(wc, tv)]
+    with open(os.path.join(WORK, "peers-summary.json"), "w", encoding="utf-8") as f:  # for `make bench-all`
+        json.dump({"started": f"{started:%Y-%m-%d %H:%M} UTC", "records": n,
+                   "wenshu_per_cpu_ms": 1000 * median(wp, "cpu") / n, "typst_per_cpu_ms": 1000 * median(tp, "cpu") / n,
+                   "volume_kept_cpu_s": median(wv, "cpu"), "volume_cold_cpu_s": median(wc, "cpu"),
+                   "typst_volume_cpu_s": median(tv, "cpu"),
+                   "pairs_kept": pair_vol_cpu, "pairs_cold": pair_cold_cpu}, f, indent=1)
     m = bench.machine()
     show = bench.show_cmd
     lines = [

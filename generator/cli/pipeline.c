@@ -20,6 +20,7 @@
 
 #include <libxml/tree.h>
 
+#include "base/i18n.h"
 #include "batch/keys.h"
 #include "batch/manifest.h"
 #include "batch/outpath.h"
@@ -41,6 +42,8 @@ typedef struct {
     int uses_members;        /* the template or a partial it includes reads $members */
     int uses_organisations;  /* ... or $organisations (the tree below the record, from the index) */
     uint8_t key[SHA256_LEN]; /* template, partials, style, fonts, shared context */
+    fonts_cpset **first;     /* what its fixed text draws per face (pdfout_options.first); made on first use */
+    int first_done;
 } form;
 
 typedef struct {
@@ -366,9 +369,16 @@ static int make_item(void *ctx, const build_item *it, const build_member *member
         dlist_doc_free(doc);
         return -1;
     }
-    /* a volume's thousand pages: their contents at a quicker level (pdfout.h) */
-    pdfout_options opt = {archive, NULL};
-    rc = pdfout_render_level(doc, ls->fs, &opt, it->record[0] ? 0 : PIPELINE_VOLUME_CONTENT_LEVEL, pdf, d);
+    /* a volume's thousand pages: their contents at a quicker level (pdfout.h); a record's document
+     * puts its form's fixed glyphs first, deflated once per worker (pdfout_options.first) */
+    form *f = &c->forms[id->form];
+    int volume = !it->record[0];
+    if (!volume && !f->first_done) { /* in the worker: the parent never writes documents */
+        f->first = preview_fixed_faces(f->t, ls->st, ls->fs);
+        f->first_done = 1;
+    }
+    pdfout_options opt = {archive, NULL, volume ? NULL : f->first};
+    rc = pdfout_render_level(doc, ls->fs, &opt, volume ? PIPELINE_VOLUME_CONTENT_LEVEL : 0, pdf, d);
     *pages = (long)doc->npages;
     dlist_doc_free(doc);
     return rc;
@@ -384,7 +394,10 @@ static void close_ctx(source_ctx *c)
     free(c->sel_done);
     free(c->out);
     free(c->identity);
-    for (size_t i = 0; i < c->nforms; i++) template_free(c->forms[i].t);
+    for (size_t i = 0; i < c->nforms; i++) {
+        template_free(c->forms[i].t);
+        if (c->forms[i].first) pdfout_faces_free(c->forms[i].first, fonts_nfaces(c->styles[c->forms[i].style].fs));
+    }
     free(c->forms);
     for (size_t i = 0; i < c->nstyles; i++) {
         fonts_free(c->styles[i].fs);
@@ -412,7 +425,8 @@ typedef struct {
 typedef struct {
     source_ctx *c;
     build_plan *plan;      /* where items go, in order, once their keys are complete */
-    manifest bad;          /* ids of records skipped for errors, as a set */
+    manifest bad;          /* records skipped, as a set keyed by file, line and id (path); record:
+                              the summary's line about it */
     digest_cache index;    /* nodes of the index: organisations, units */
     digest_cache file;     /* nodes of the file being planned; emptied with each file */
     int have_root;
@@ -520,9 +534,23 @@ static void plan_form(planner *pl, size_t fi, size_t piece, size_t k, xmlDocPtr 
     if (template_select(f->t, doc, &recs, &n, d)) return;
     for (size_t r = 0; r < n; r++) {
         char *id = template_record_id(recs[r]);
-        if (records_is_bad(c->ix, id)) {
-            manifest_entry e = {id, NULL, NULL, 0, 0, {0}, {0}, 0};
+        long line = xmlGetLineNo(recs[r]);
+        int why = records_skip_reason(c->ix, id, fi, line);
+        if (why != RECORDS_SKIP_NONE) {
+            /* keyed so that the set sorts in input order, and a repeated id counts per record */
+            char key[400];
+            snprintf(key, sizeof key, "%08zu:%010ld:%s", fi, line, id);
+            char *name = records_name_of(recs[r]);
+            ws_buf text = {0};
+            const char *file = c->files && c->files[fi] ? c->files[fi] : "?";
+            if (*name)
+                ws_buf_printf(&text, _("%s %s (%s:%ld): %s"), id, name, file, line, records_skip_reason_text(why));
+            else
+                ws_buf_printf(&text, _("%s (%s:%ld): %s"), id, file, line, records_skip_reason_text(why));
+            manifest_entry e = {key, NULL, text.data, 0, 0, {0}, {0}, 0};
             manifest_add(&pl->bad, &e);
+            ws_buf_free(&text);
+            free(name);
             free(id);
             continue;
         }
@@ -661,6 +689,7 @@ static int load_forms(source_ctx *c, const build_options *o, const char *dir, ch
     for (size_t i = 0; i < nnames; i++) {
         ws_buf path = {0};
         ws_buf_printf(&path, "%s/%s", dir, names[i]);
+        records_vocab_load(cli_schema_path()); /* template fields are checked against the schema */
         template *t = template_load(path.data, NULL, d);
         ws_buf_free(&path);
         if (!t) return -1;
@@ -761,7 +790,18 @@ int pipeline_open(char *const *data, size_t ndata, const build_options *o, build
     again = NULL;
     flush_pending(&pl, plan);
     manifest_sort(&pl.bad);
-    batch_plan_note_skipped(plan, pl.bad.n);
+    {
+        /* the summary lists every input not read and every record left out, with the reason */
+        const char *unread[64];
+        size_t nunread = records_unread(c->ix, unread, 64);
+        for (size_t i = 0; i < nunread; i++) {
+            ws_buf text = {0};
+            ws_buf_printf(&text, _("%s: could not be read; none of its records is built"), unread[i]);
+            batch_plan_note_not_built(plan, text.data, 0);
+            ws_buf_free(&text);
+        }
+        for (size_t i = 0; i < pl.bad.n; i++) batch_plan_note_not_built(plan, pl.bad.v[i].record, 1);
+    }
     manifest_free(&pl.bad);
     digest_cache_free(&pl.index);
     free(planned);

@@ -399,6 +399,12 @@ unsigned cffprog_glyph_count(hb_blob_t *cff)
 hb_blob_t *cffprog_build(hb_blob_t *cff, const uint32_t *gids, unsigned ngids, const uint16_t *src, const int *adv, unsigned n,
                          unsigned char *ok, cffprog_cache **cache)
 {
+    return cffprog_build_first(cff, gids, ngids, 0, src, adv, n, ok, cache, NULL);
+}
+
+hb_blob_t *cffprog_build_first(hb_blob_t *cff, const uint32_t *gids, unsigned ngids, unsigned nfirst, const uint16_t *src,
+                               const int *adv, unsigned n, unsigned char *ok, cffprog_cache **cache, size_t fixed[2])
+{
     unsigned len;
     const unsigned char *p = (const unsigned char *)hb_blob_get_data(cff, &len);
     span t = {p, len};
@@ -407,7 +413,7 @@ hb_blob_t *cffprog_build(hb_blob_t *cff, const uint32_t *gids, unsigned ngids, c
     dict td = {0};
     font_dict *fds = NULL;
     unsigned nfd = 0;
-    unsigned char *fdsel = NULL;
+    unsigned char *fdsel = NULL, *fdsel_src = NULL;
     span *glyphs = NULL;
     ws_buf extra = {0}, out = {0}, body = {0};
     size_t *body_off = NULL;
@@ -487,12 +493,15 @@ hb_blob_t *cffprog_build(hb_blob_t *cff, const uint32_t *gids, unsigned ngids, c
     }
     glyphs = ws_xmalloc(total * sizeof *glyphs);
     body_off = ws_xmalloc((nglyphs + 1) * sizeof *body_off);
+    fdsel_src = ws_xmalloc(cs.count);
+    memcpy(fdsel_src, fdsel, cs.count);
     int all_stripped = 1;
     for (unsigned g = 0; g < nglyphs; g++) {
-        if (gids && (gids[g] >= cs.count || (g && gids[g] <= gids[g - 1]))) goto out_body;
+        /* two runs of ascending ids: the first nfirst, then the rest */
+        if (gids && (gids[g] >= cs.count || (g && g != nfirst && gids[g] <= gids[g - 1]))) goto out_body;
         span s;
         if (index_get(&cs, gids ? gids[g] : g, &s) < 0) goto out_body;
-        fdsel[g] = fdsel[gids ? gids[g] : g]; /* ascending ids: the source entry is not yet overwritten */
+        fdsel[g] = fdsel_src[gids ? gids[g] : g];
         if (c) {
             all_stripped &= cache_get(c, gids[g], s);
             continue;
@@ -637,6 +646,13 @@ hb_blob_t *cffprog_build(hb_blob_t *cff, const uint32_t *gids, unsigned ngids, c
     put_index(&out, fdspan, nfd);
     for (unsigned i = 0; i < nfd; i++) put_private(&out, &fds[i]);
     if (out.len == o_priv) {
+        if (fixed) { /* the charstrings of the first glyphs: the INDEX's data ends at FDArray */
+            size_t data = 0, first = 0;
+            for (unsigned g = 0; g < total; g++) data += glyphs[g].len;
+            for (unsigned g = 0; g < nfirst && g < nglyphs; g++) first += glyphs[g].len;
+            fixed[0] = o_fdarray - data;
+            fixed[1] = first;
+        }
         size_t olen = out.len;
         char *data = ws_buf_steal(&out);
         result = hb_blob_create(data, (unsigned)olen, HB_MEMORY_MODE_WRITABLE, data, free);
@@ -658,6 +674,7 @@ out:
     free(fds);
     dict_free(&td);
     free(fdsel);
+    free(fdsel_src);
     free(glyphs);
     free(extra_off);
     ws_buf_free(&extra);

@@ -18,6 +18,8 @@
 #ifndef WENSHU_CFFPROG_INT_H
 #define WENSHU_CFFPROG_INT_H
 
+#include <stddef.h>
+
 #include <hb.h>
 
 /* The charstrings of one face as cffprog_build writes them (without hints: cffhint_int.h), by
@@ -39,6 +41,12 @@ void cffprog_cache_free(cffprog_cache *c);
  * cache (with gids only; may be NULL): *cache is the face's cache, made here when NULL. */
 hb_blob_t *cffprog_build(hb_blob_t *cff, const uint32_t *gids, unsigned ngids, const uint16_t *src, const int *adv, unsigned n,
                          unsigned char *ok, cffprog_cache **cache);
+
+/* cffprog_build with gids in two runs, each ascending: the first nfirst (.notdef and the glyphs
+ * a caller wants in front), then the rest. fixed (may be NULL) receives the offset and length
+ * in the program of the first run's charstrings, bytes that depend on those glyphs alone. */
+hb_blob_t *cffprog_build_first(hb_blob_t *cff, const uint32_t *gids, unsigned ngids, unsigned nfirst, const uint16_t *src,
+                               const int *adv, unsigned n, unsigned char *ok, cffprog_cache **cache, size_t fixed[2]);
 
 /* The number of glyphs of a CFF table (its CharStrings count), 0 when unreadable. */
 unsigned cffprog_glyph_count(hb_blob_t *cff);

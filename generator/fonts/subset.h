@@ -40,6 +40,9 @@ typedef struct {
     int16_t *width;     /* per CID: advance in 1/1000 em, as fonts.h measures it */
     int identity;       /* gid[c] == c for every mapped CID: /CIDToGIDMap /Identity */
     char base_font[80]; /* "ABCDEF+PostScriptName"; the tag is derived from the content */
+    /* program bytes [fixed_off, fixed_off + fixed_len) depend only on the face and on the glyphs
+     * of subset_build_first's first characters: deflated once per process (pdf/); 0: none */
+    size_t fixed_off, fixed_len;
     subset_lookup *lookup;
 } subset_font;
 
@@ -47,6 +50,15 @@ typedef struct {
  * variants in variants (VARIANT_KEY values; NULL for none). Returns 0, or -1 after reporting
  * through d. */
 int subset_build(fonts_set *fs, int face, const fonts_cpset *cps, const fonts_cpset *variants, subset_font *out, diag *d);
+
+/* subset_build, with the glyphs of the characters in both cps and first (NULL: none) right after
+ * .notdef, in glyph order, and the other glyphs after them, also in glyph order — their CIDs
+ * follow that order. For a CFF face written directly (cffprog_int.h), the charstrings of those
+ * front glyphs are then fixed_off/fixed_len: the same bytes in every document that draws the
+ * same characters of first (a form's fixed text, pdfout.h), whatever else it draws. Other faces
+ * ignore first. */
+int subset_build_first(fonts_set *fs, int face, const fonts_cpset *cps, const fonts_cpset *variants, const fonts_cpset *first,
+                       subset_font *out, diag *d);
 void subset_free(subset_font *sf);
 
 #define SUBSET_NO_CID UINT32_MAX

@@ -114,8 +114,12 @@ HPDF_Dict pdffont_add(HPDF_Doc pdf, fonts_set *fs, int face, const subset_font *
     int v[4];
     if (fonts_bbox(fs, face, v) == 0) box = (HPDF_Box){(HPDF_REAL)v[0], (HPDF_REAL)v[1], (HPDF_REAL)v[2], (HPDF_REAL)v[3]};
 
-    HPDF_Dict file = flate_stream(pdf, sf->program, sf->program_len, PDFFONT_LEVEL_OF(fi->cff));
+    /* a program's charstrings of a form's fixed text (subset.h) are deflated once per process */
+    HPDF_Dict file = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
     if (!file) return NULL;
+    file->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    if (pdfdeflate_into_split(file, sf->program, sf->program_len, sf->fixed_off, sf->fixed_len, PDFFONT_LEVEL_OF(fi->cff)) < 0)
+        return NULL;
     if (fi->cff) /* a bare CID-keyed CFF program (fonts/cffprog_int.h) */
         HPDF_Dict_AddName(file, "Subtype", "CIDFontType0C");
     else

@@ -278,6 +278,24 @@ static int collect(const dlist_doc *doc, fonts_set *fs, fonts_cpset **used, font
     return bad_face ? -1 : 0;
 }
 
+fonts_cpset **pdfout_faces_drawn(const dlist_doc *doc, fonts_set *fs)
+{
+    size_t nfaces = fonts_nfaces(fs);
+    fonts_cpset **used = ws_xcalloc(nfaces ? nfaces : 1, sizeof *used);
+    fonts_cpset **variants = ws_xcalloc(nfaces ? nfaces : 1, sizeof *variants);
+    diag *quiet = diag_new(NULL); /* missing characters are reported with the documents */
+    collect(doc, fs, used, variants, nfaces, quiet);
+    diag_free(quiet);
+    pdfout_faces_free(variants, nfaces);
+    return used;
+}
+
+void pdfout_faces_free(fonts_cpset **sets, size_t nfaces)
+{
+    for (size_t f = 0; sets && f < nfaces; f++) fonts_cpset_free(sets[f]);
+    free(sets);
+}
+
 /* /ID for archive copies: a digest of everything that decides the file's content. */
 /* A document without a date of its own is dated SOURCE_DATE_EPOCH (reproducible builds), in
  * UTC; without either it carries no date at all — never the clock's. */
@@ -341,16 +359,11 @@ static void content_id(const dlist_doc *doc, const dlist_meta *m, const subset_f
     memcpy(id, digest, 16);
 }
 
-int pdfout_render(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt, ws_buf *out, diag *d)
+/* pdfout_render_level; with splice, the streams' bytes go around libharu (pdfdeflate_splice_begin)
+ * and 1 is returned, with nothing written or reported, when pdfpack cannot put them back. */
+static int render(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt, int content_level, ws_buf *out,
+                  diag *d, int splice)
 {
-    return pdfout_render_level(doc, fs, opt, 0, out, d);
-}
-
-int pdfout_render_level(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt, int content_level, ws_buf *out,
-                        diag *d)
-{
-    static const pdfout_options defaults = {0, NULL};
-    if (!opt) opt = &defaults;
     if (!doc->npages) {
         diag_report(d, DIAG_ERROR, (diag_loc){0}, _("the document has no pages; nothing to write"));
         return -1;
@@ -365,9 +378,11 @@ int pdfout_render_level(const dlist_doc *doc, fonts_set *fs, const pdfout_option
     ws_buf content = {0};
     int rc = -1;
 
+    if (splice) pdfdeflate_splice_begin();
     if (collect(doc, fs, used, variants, nfaces, d) < 0) goto done;
     for (size_t f = 0; f < nfaces; f++)
-        if (used[f] && fonts_cpset_count(used[f]) && subset_build(fs, (int)f, used[f], variants[f], &subsets[f], d) < 0)
+        if (used[f] && fonts_cpset_count(used[f]) &&
+            subset_build_first(fs, (int)f, used[f], variants[f], opt->first ? opt->first[f] : NULL, &subsets[f], d) < 0)
             goto done;
 
     pdf = HPDF_New(on_hpdf_error, &err);
@@ -435,15 +450,19 @@ int pdfout_render_level(const dlist_doc *doc, fonts_set *fs, const pdfout_option
     HPDF_Free(pdf);
     pdf = NULL;
     /* Plain copies in PDF 1.5's compact form; archive copies stay PDF 1.4 (PDF/A-1). */
-    if (opt->archive || pdfpack_repack(tmp, got, out) < 0) ws_buf_put(out, tmp, got);
-    free(tmp);
     rc = 0;
+    if (opt->archive || pdfpack_repack(tmp, got, out) < 0) {
+        if (splice) rc = 1; /* placeholders in tmp: made again without them */
+        else ws_buf_put(out, tmp, got);
+    }
+    free(tmp);
     goto done;
 
 hpdf_failed:
     diag_report(d, DIAG_ERROR, (diag_loc){0}, _("libharu failed while writing the PDF (error 0x%04X, detail %u)"),
                 (unsigned)err.status, (unsigned)err.detail);
 done:
+    if (splice) pdfdeflate_splice_end();
     if (pdf) HPDF_Free(pdf);
     for (size_t f = 0; f < nfaces; f++) {
         fonts_cpset_free(used[f]);
@@ -456,6 +475,20 @@ done:
     free(pages);
     ws_buf_free(&content);
     return rc;
+}
+
+int pdfout_render_level(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt, int content_level, ws_buf *out,
+                        diag *d)
+{
+    static const pdfout_options defaults = {0, NULL, NULL};
+    if (!opt) opt = &defaults;
+    int rc = render(doc, fs, opt, content_level, out, d, !opt->archive);
+    return rc == 1 ? render(doc, fs, opt, content_level, out, d, 0) : rc;
+}
+
+int pdfout_render(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt, ws_buf *out, diag *d)
+{
+    return pdfout_render_level(doc, fs, opt, 0, out, d);
 }
 
 int pdfout_write_file(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt, const char *path, diag *d)

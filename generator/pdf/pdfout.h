@@ -18,13 +18,25 @@
 
 #include "base/diag.h"
 #include "typeset/dlist.h"
+#include "fonts/cpset.h"
 #include "fonts/fonts.h"
 #include "base/util.h"
 
 typedef struct {
     int archive;          /* 1: PDF/A-1b (OutputIntent, XMP, CIDSet, content-derived /ID) */
     const char *icc_path; /* sRGB ICC v2 profile for archive copies; NULL: the Debian default */
+    /* Per face of the font set (NULL, or a NULL entry: none), characters whose glyphs go first in
+     * the face's subset (subset_build_first): what a form's fixed text draws
+     * (pdfout_faces_drawn), so that in every document of the form those glyphs' charstrings are
+     * the same bytes, deflated once per process (pdfdeflate_into_split) — most of a notice's
+     * font program. The document looks and reads the same either way; only its CIDs differ. */
+    fonts_cpset *const *first;
 } pdfout_options;
+
+/* The characters each face of fs draws in doc, one set per face (NULL where it draws none), for
+ * pdfout_options.first. Free with pdfout_faces_free(sets, fonts_nfaces(fs)). */
+fonts_cpset **pdfout_faces_drawn(const dlist_doc *doc, fonts_set *fs);
+void pdfout_faces_free(fonts_cpset **sets, size_t nfaces);
 
 /* Renders doc into out (PDF bytes). Returns 0, or -1 after reporting through d. */
 int pdfout_render(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt, ws_buf *out, diag *d);

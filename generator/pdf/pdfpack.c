@@ -92,6 +92,37 @@ static char *deflated(const char *data, size_t len, size_t *out_len)
     return z;
 }
 
+/* Where a stream object's data begins: after "stream" and its end of line, the keyword found
+ * after the dictionary's last ">>"; NULL when there is none. */
+static const char *stream_data(const char *body, size_t len)
+{
+    const char *end = body + len;
+    for (const char *p = body; p + 8 <= end; p++) {
+        if (p[0] != '>' || p[1] != '>') continue;
+        const char *q = p + 2;
+        while (q < end && is_space(*q)) q++;
+        if (end - q < 7 || memcmp(q, "stream", 6)) continue;
+        q += 6;
+        if (*q == '\r' && q + 1 < end && q[1] == '\n') return q + 2;
+        if (*q == '\n') return q + 1;
+    }
+    return NULL;
+}
+
+/* The object number of the indirect "/Length N 0 R" in a stream's dictionary (body up to data),
+ * -1 when it is not one. */
+static long long length_ref(const char *body, const char *data)
+{
+    for (const char *p = body; p + 7 < data; p++) {
+        if (memcmp(p, "/Length", 7) || (!is_space(p[7]))) continue;
+        const char *q = p + 7;
+        long long num = read_uint(&q, data), gen = read_uint(&q, data);
+        while (q < data && is_space(*q)) q++;
+        return num > 0 && gen == 0 && q < data && *q == 'R' ? num : -1;
+    }
+    return -1;
+}
+
 /* The trailer's entries other than /Size (which the xref stream gives anew), as text. */
 static int trailer_entries(const char *t, const char *end, ws_buf *out)
 {
@@ -194,16 +225,32 @@ int pdfpack_repack(const char *pdf, size_t len, ws_buf *out)
         o->stream = ends_with(q, n, "endstream");
     }
 
-    /* Streams first, byte for byte; then one object stream with everything else. */
+    /* Streams first, byte for byte — but for a placeholder (pdfdeflate_int.h), whose piece is
+     * put in its place and whose length replaces the value of the stream's /Length object —;
+     * then one object stream with everything else. */
     size_t objstm = size, xrefstm = size + 1, new_size = size + 2;
     uint64_t *where = ws_xcalloc(new_size, sizeof *where); /* type 1: offset; type 2: index */
     unsigned char *type = ws_xcalloc(new_size, 1);
+    size_t *length_of = ws_xcalloc(new_size, sizeof *length_of); /* object -> its new value + 1 */
     ws_buf_puts(out, "%PDF-1.5\n%\xE2\xE3\xCF\xD3\n");
     for (size_t i = 0; i < nobjs; i++) {
         if (!objs[i].stream) continue;
         type[objs[i].num] = 1;
         where[objs[i].num] = out->len;
-        ws_buf_put(out, pdf + objs[i].off, objs[i].end - objs[i].off);
+        const char *o = pdf + objs[i].off, *oe = pdf + objs[i].end;
+        const char *data = stream_data(objs[i].body, objs[i].body_len);
+        size_t ph_len = 0, piece_len = 0;
+        const unsigned char *piece = data ? pdfdeflate_piece(data, (size_t)(oe - data), &ph_len, &piece_len) : NULL;
+        long long length_obj = piece ? length_ref(objs[i].body, data) : -1;
+        if (piece && (length_obj <= 0 || (size_t)length_obj >= size || length_of[length_obj])) goto fail_spliced;
+        if (!piece) {
+            ws_buf_put(out, o, (size_t)(oe - o));
+            continue;
+        }
+        length_of[length_obj] = piece_len + 1;
+        ws_buf_put(out, o, (size_t)(data - o));
+        ws_buf_put(out, piece, piece_len);
+        ws_buf_put(out, data + ph_len, (size_t)(oe - data - ph_len));
     }
     ws_buf head = {0}, bodies = {0};
     size_t packed = 0;
@@ -212,7 +259,8 @@ int pdfpack_repack(const char *pdf, size_t len, ws_buf *out)
         type[objs[i].num] = 2;
         where[objs[i].num] = packed++;
         ws_buf_printf(&head, "%zu %zu ", objs[i].num, bodies.len);
-        ws_buf_put(&bodies, objs[i].body, objs[i].body_len);
+        if (length_of[objs[i].num]) ws_buf_printf(&bodies, "%zu", length_of[objs[i].num] - 1);
+        else ws_buf_put(&bodies, objs[i].body, objs[i].body_len);
         ws_buf_putc(&bodies, '\n');
     }
     ws_buf_put(&head, bodies.data ? bodies.data : "", bodies.len);
@@ -257,10 +305,17 @@ int pdfpack_repack(const char *pdf, size_t len, ws_buf *out)
     ws_buf_free(&bodies);
     free(where);
     free(type);
+    free(length_of);
     ws_buf_free(&rest);
     free(objs);
     if (!ok) out->len = start;
     return ok ? 0 : -1;
+
+fail_spliced:
+    free(where);
+    free(type);
+    free(length_of);
+    out->len = start;
 
 fail_rest:
     ws_buf_free(&rest);

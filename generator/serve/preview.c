@@ -251,12 +251,32 @@ int preview_render(preview *p, size_t k, const char *id, ws_buf *pdf, char **cho
     if (layout_markdown(L, md.data ? md.data : "", md.len) < 0) goto out;
     doc = layout_finish(L);
     preview_doc_meta(t, preview_form_title(p, k), rid, rec, doc, d);
-    pdfout_options opt = {0, NULL};
+    fonts_cpset **first = preview_fixed_faces(t, ps->st, ps->fs);
+    pdfout_options opt = {0, NULL, first};
     rc = pdfout_render(doc, ps->fs, &opt, pdf, d);
+    pdfout_faces_free(first, fonts_nfaces(ps->fs));
 out:
     dlist_doc_free(doc);
     layout_free(L);
     ws_buf_free(&md);
     free(rid);
     return rc;
+}
+
+fonts_cpset **preview_fixed_faces(template *t, style *st, fonts_set *fs)
+{
+    ws_buf md = {0};
+    template_fixed_text(t, &md);
+    diag *quiet = diag_new(NULL); /* a record's own layout reports what is wrong with the form */
+    layout *L = typeset_layout_new(st, fs, quiet, template_path(t));
+    fonts_cpset **sets = NULL;
+    if (layout_markdown(L, md.data ? md.data : "", md.len) == 0) {
+        dlist_doc *doc = layout_finish(L);
+        if (doc && doc->npages) sets = pdfout_faces_drawn(doc, fs);
+        dlist_doc_free(doc);
+    }
+    layout_free(L);
+    diag_free(quiet);
+    ws_buf_free(&md);
+    return sets;
 }

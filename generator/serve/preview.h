@@ -16,9 +16,12 @@
 
 #include "base/diag.h"
 #include "base/util.h"
+#include "fonts/cpset.h"
+#include "fonts/fonts.h"
 #include "records/records.h"
 #include "template/template.h"
 #include "typeset/dlist.h"
+#include "typeset/style.h"
 
 typedef struct preview preview;
 
@@ -63,5 +66,11 @@ int preview_render(preview *p, size_t k, const char *id, ws_buf *pdf, char **cho
  * as `wenshu build` (cli/pipeline.c) and the preview both set it: one function, so that a
  * preview stays byte-identical to the built file. */
 void preview_doc_meta(template *t, const char *form, const char *record, xmlNodePtr rec, dlist_doc *doc, diag *d);
+
+/* What the fixed text of form t (template_fixed_text) draws in each face of fs, laid out with st
+ * as its documents are: pdfout_options.first for every document of the form, in `wenshu build`
+ * as in the preview, so that both make the same bytes. NULL when it draws nothing (or cannot be
+ * laid out alone); free with pdfout_faces_free(sets, fonts_nfaces(fs)). */
+fonts_cpset **preview_fixed_faces(template *t, style *st, fonts_set *fs);
 
 #endif

@@ -73,6 +73,11 @@ template *template_load_string(const char *path, const char *text, size_t len, c
 
 void template_free(template *t);
 
+/* Appends the Markdown the template prints for every record: its literal text outside blocks
+ * ({{#each}}, {{#if}}) and that of the partials it includes there, with the values left out.
+ * Laid out, it shows which glyphs every document of the form draws (pdfout.h's "first"). */
+void template_fixed_text(const template *t, ws_buf *out);
+
 /* Front matter. */
 const char *template_path(const template *t);
 const char *template_name(const template *t);    /* e.g. "feedback" */

@@ -129,13 +129,16 @@ assert_contains "$(pdftotext "$vol" - 2>/dev/null)" "（已修订）" "and it ho
 export WENSHU_CACHE_DIR="$TMP/cache3"
 L="$WENSHU_CACHE_DIR/layouts"
 run "$WENSHU" build "${SAMPLES[@]}" -o "$TMP/c" -j 2 -q --combined --form rectification-member,feedback
+c_files=$(ls "$L")
 run "$WENSHU" build "${SAMPLES[@]}" -o "$TMP/d" -j 2 -q --combined --form feedback
 assert_eq "$(ls "$L" | wc -l)" "3" "default bound: three volumes, three cache files"
 fd=$(cd "$L" && for f in *; do for g in *; do [ "$f" != "$g" ] && cmp -s "$f" "$g" && echo "$f"; done; done | sort)
 assert_eq "$(wc -l <<<"$fd")" "2" "(C's and D's feedback files have the same bytes)"
 fr=$(ls "$L" | grep -vxF "$fd")
-fc=$(head -1 <<<"$fd")
-fdd=$(tail -1 <<<"$fd")
+# Which of the two is D's: the one that was not there after C's build (the names are digests of
+# the output folders' paths, so their order says nothing).
+fdd=$(grep -vxF "$c_files" <<<"$fd")
+fc=$(grep -vxF "$fdd" <<<"$fd")
 size() { stat -c %s "$L/$1"; }
 # C's feedback file the oldest used, then D's, then rectification: with room for two, a new
 # volume evicts the oldest.

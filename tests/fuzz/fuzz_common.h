@@ -64,7 +64,7 @@ static inline void fuzz_lay_out_and_render(style *st, fonts_set *fs, const char 
     if (layout_markdown(L, md, len) == 0) {
         dlist_doc *doc = layout_finish(L);
         ws_buf pdf = {0};
-        pdfout_options opt = {0, NULL};
+        pdfout_options opt = {0, NULL, NULL};
         pdfout_render(doc, fs, &opt, &pdf, d);
         ws_buf_free(&pdf);
         dlist_doc_free(doc);
