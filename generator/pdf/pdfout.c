@@ -28,6 +28,11 @@
 /* Page content streams: libdeflate at this level (pdfdeflate_into) rather than libharu's zlib. */
 #define CONTENT_LEVEL 6
 
+/* Documents of at most this many pages get libharu's memory from a pool of blocks this size
+ * (render; libharu bounds a block to 1 MiB). */
+#define POOLED_PAGES 16
+#define POOL_BLOCK (64u << 10)
+
 typedef struct {
     HPDF_STATUS status, detail;
 } hpdf_err;
@@ -385,7 +390,11 @@ static int render(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt
             subset_build_first(fs, (int)f, used[f], variants[f], opt->first ? opt->first[f] : NULL, &subsets[f], d) < 0)
             goto done;
 
-    pdf = HPDF_New(on_hpdf_error, &err);
+    /* A document of a few pages takes libharu's memory from a pool freed as a whole with the
+     * document: some thousand small objects a notice, each a malloc and a free otherwise. A
+     * long one (a volume) allocates one by one, so that what libharu frees (its lists grow by
+     * copying) is given back at once, not held to the end. */
+    pdf = HPDF_NewEx(on_hpdf_error, NULL, NULL, doc->npages <= POOLED_PAGES ? POOL_BLOCK : 0, &err);
     if (!pdf) {
         diag_report(d, DIAG_ERROR, (diag_loc){0}, _("cannot create a PDF document (libharu)"));
         goto done;
