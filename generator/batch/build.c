@@ -227,6 +227,8 @@ int build_run(build_plan *p, const build_source *src, const build_options *o, di
     sum.unchanged = r.unchanged;
     sum.failed = r.failed;
     sum.skipped = p->skipped;
+    sum.not_built = p->skipped_lines;
+    sum.nnot_built = p->nskipped_lines;
     sum.sharded = o->shard_n != 0;
     sum.seconds = run_clock() - t0;
     sum.manifest = ws_xstrdup(written);

@@ -113,6 +113,10 @@ typedef struct {
 typedef struct {
     size_t built, unchanged, failed; /* outputs made, skipped as unchanged, that failed */
     size_t skipped;  /* records the source skipped for errors (batch_plan_note_skipped) */
+    /* what the source said of each record or file it left out (batch_plan_note_not_built), in
+     * its order; owned by the plan, valid while it lives */
+    char *const *not_built;
+    size_t nnot_built;
     double seconds;  /* the whole of build_run */
     char *manifest;  /* the manifest written (or to be written): OUT/manifest.json, or a shard's
                         OUT/manifest.K-of-N.json; free() it */
@@ -162,6 +166,9 @@ void batch_plan_free(build_plan *p);
 void batch_plan_add(build_plan *p, const build_item *it);
 /* The number of records the source skipped because of errors (for the summary). */
 void batch_plan_note_skipped(build_plan *p, size_t n);
+/* One line for the summary about a record (or a whole input) left out and why, e.g. "M07 王芳
+ * (a.xml:12): the record has errors (see above)"; counted as skipped when it is a record. */
+void batch_plan_note_not_built(build_plan *p, const char *line, int is_record);
 size_t batch_plan_count(const build_plan *p);
 const build_item *batch_plan_item(const build_plan *p, size_t i);
 

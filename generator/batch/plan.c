@@ -59,6 +59,8 @@ void batch_plan_free(build_plan *p)
     free(p->items);
     for (size_t i = 0; i < p->shared.cap; i++) free(p->shared.v[i]);
     free(p->shared.v);
+    for (size_t i = 0; i < p->nskipped_lines; i++) free(p->skipped_lines[i]);
+    free(p->skipped_lines);
     free(p);
 }
 
@@ -85,6 +87,13 @@ void batch_plan_add(build_plan *p, const build_item *it)
 void batch_plan_note_skipped(build_plan *p, size_t n)
 {
     p->skipped += n;
+}
+
+void batch_plan_note_not_built(build_plan *p, const char *line, int is_record)
+{
+    p->skipped_lines = ws_xrealloc(p->skipped_lines, (p->nskipped_lines + 1) * sizeof *p->skipped_lines);
+    p->skipped_lines[p->nskipped_lines++] = ws_xstrdup(line);
+    if (is_record) p->skipped++;
 }
 
 size_t batch_plan_count(const build_plan *p)

@@ -29,6 +29,8 @@ struct build_plan {
     build_item *items;
     size_t n, cap;
     size_t skipped;
+    char **skipped_lines; /* one line per record not built, for the summary (batch_plan_note_not_built) */
+    size_t nskipped_lines;
     size_t nrecords;     /* items [0, nrecords) are records, the rest combined files (plan_assign_paths) */
     plan_strset shared;  /* form, form_alias and org strings of the items */
 };

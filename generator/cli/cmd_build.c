@@ -20,9 +20,9 @@
 #include "batch/outlock.h"
 #include "cli/commands.h"
 #include "base/diag.h"
+#include "base/i18n.h"
 #include "batch/jobs.h"
 #include "base/util.h"
-#include "base/i18n.h"
 
 
 static void usage(FILE *out)
@@ -173,6 +173,9 @@ static void print_summary(const build_summary *s)
     if (s->sharded)
         fputs(s->merged ? _(" (all shards done, merged into manifest.json)") : _(" (merged when the other shards finish)"), stderr);
     fputc('\n', stderr);
+    /* every record (and input) left out, by id and name, with the reason (cli/pipeline.c) */
+    if (s->nnot_built) fprintf(stderr, "%s\n", _("not built:"));
+    for (size_t i = 0; i < s->nnot_built; i++) fprintf(stderr, "  %s\n", s->not_built[i]);
 }
 
 #define FAIL(...)                                            \

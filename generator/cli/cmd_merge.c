@@ -109,7 +109,7 @@ int cmd_merge(int argc, char **argv)
                     continue;
                 }
                 found++;
-                if (records_is_bad(ix, id)) {
+                if (records_skip_reason(ix, id, (size_t)(f - 1), xmlGetLineNo(recs[i])) != RECORDS_SKIP_NONE) {
                     diag_report(d, DIAG_ERROR, (diag_loc){pos[f], recs[i]->line, 0, id},
                                 _("not merged: the record has errors (see above)"));
                     free(id);

@@ -20,6 +20,7 @@
 
 #include <libxml/tree.h>
 
+#include "base/i18n.h"
 #include "batch/keys.h"
 #include "batch/manifest.h"
 #include "batch/outpath.h"
@@ -423,7 +424,8 @@ typedef struct {
 /* What planning keeps while it walks the files. */
 typedef struct {
     source_ctx *c;
-    manifest bad;          /* ids of records skipped for errors, as a set */
+    manifest bad;          /* records skipped, as a set keyed by file, line and id (path); record:
+                              the summary's line about it */
     digest_cache index;    /* nodes of the index: organisations, units */
     digest_cache file;     /* nodes of the file being planned; emptied with each file */
     int have_root;
@@ -531,9 +533,23 @@ static void plan_form(planner *pl, size_t fi, size_t piece, size_t k, xmlDocPtr 
     if (template_select(f->t, doc, &recs, &n, d)) return;
     for (size_t r = 0; r < n; r++) {
         char *id = template_record_id(recs[r]);
-        if (records_is_bad(c->ix, id)) {
-            manifest_entry e = {id, NULL, NULL, 0, 0, {0}, {0}, 0};
+        long line = xmlGetLineNo(recs[r]);
+        int why = records_skip_reason(c->ix, id, fi, line);
+        if (why != RECORDS_SKIP_NONE) {
+            /* keyed so that the set sorts in input order, and a repeated id counts per record */
+            char key[400];
+            snprintf(key, sizeof key, "%08zu:%010ld:%s", fi, line, id);
+            char *name = records_name_of(recs[r]);
+            ws_buf text = {0};
+            const char *file = c->files && c->files[fi] ? c->files[fi] : "?";
+            if (*name)
+                ws_buf_printf(&text, _("%s %s (%s:%ld): %s"), id, name, file, line, records_skip_reason_text(why));
+            else
+                ws_buf_printf(&text, _("%s (%s:%ld): %s"), id, file, line, records_skip_reason_text(why));
+            manifest_entry e = {key, NULL, text.data, 0, 0, {0}, {0}, 0};
             manifest_add(&pl->bad, &e);
+            ws_buf_free(&text);
+            free(name);
             free(id);
             continue;
         }
@@ -661,6 +677,7 @@ static int load_forms(source_ctx *c, const build_options *o, const char *dir, ch
     for (size_t i = 0; i < nnames; i++) {
         ws_buf path = {0};
         ws_buf_printf(&path, "%s/%s", dir, names[i]);
+        records_vocab_load(cli_schema_path()); /* template fields are checked against the schema */
         template *t = template_load(path.data, NULL, d);
         ws_buf_free(&path);
         if (!t) return -1;
@@ -761,7 +778,18 @@ int pipeline_open(char *const *data, size_t ndata, const build_options *o, build
     again = NULL;
     flush_pending(&pl, plan);
     manifest_sort(&pl.bad);
-    batch_plan_note_skipped(plan, pl.bad.n);
+    {
+        /* the summary lists every input not read and every record left out, with the reason */
+        const char *unread[64];
+        size_t nunread = records_unread(c->ix, unread, 64);
+        for (size_t i = 0; i < nunread; i++) {
+            ws_buf text = {0};
+            ws_buf_printf(&text, _("%s: could not be read; none of its records is built"), unread[i]);
+            batch_plan_note_not_built(plan, text.data, 0);
+            ws_buf_free(&text);
+        }
+        for (size_t i = 0; i < pl.bad.n; i++) batch_plan_note_not_built(plan, pl.bad.v[i].record, 1);
+    }
     manifest_free(&pl.bad);
     digest_cache_free(&pl.index);
     free(planned);

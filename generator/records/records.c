@@ -17,12 +17,17 @@
 
 typedef enum { REC_CAMPAIGN, REC_UNIT, REC_ORG, REC_MEMBER, REC_KINDS } rec_kind;
 static const char *const kind_names[REC_KINDS] = {"campaign", "unit", "organisation", "member"};
-static const char *const kind_articles[REC_KINDS] = {"a", "a", "an", "a"};
+/* How messages name a kind of record (kind_names are the element names, matched as data). */
+static const char *const kind_words[REC_KINDS] = {N_("campaign"), N_("unit"), N_("organisation"), N_("member")};
+static const char *const kind_with_article[REC_KINDS] = {N_("a campaign"), N_("a unit"), N_("an organisation"),
+                                                         N_("a member")};
 
 typedef struct {
     char *id; /* NULL: empty slot */
+    char *name; /* a member's <name>, for checking the names written beside its id; else NULL */
     int defined, bad;
     int lost; /* 1 + the file that could not be read whose bytes name this id; 0: none */
+    int reason; /* why bad: RECORDS_SKIP_ERRORS or RECORDS_SKIP_CONSEQUENCE (the first that applied) */
     rec_kind kind;
     int file;
     long line, col;
@@ -31,14 +36,24 @@ typedef struct {
 
 typedef struct {
     char *from, *target, *what;
+    char *name; /* the text of a person element beside @member (secretary, …), NULL otherwise */
     rec_kind want;
     int file;
     long line, col;
 } id_ref;
 
+/* A record that repeats an id defined earlier: skipped, while the first is kept when sound. */
+typedef struct {
+    int file;
+    long line;
+} id_repeat;
+
 struct records_index {
     char **paths;
     size_t npaths;
+    id_repeat *repeats;
+    size_t nrepeats;
+    char *unread;  /* unread[i]: input i could not be read or parsed, whole or after some pieces */
     id_entry *tab;
     size_t cap, count;
     id_ref *refs;
@@ -57,7 +72,6 @@ struct records_index {
     size_t scratch_n;
     campaign_facts facts;
     records_stats stats;
-    unsigned char *failed; /* per file: it could not be read (whole, or after some pieces) */
 };
 
 /* ------------------------------------------------------------------ id table (open addressing) */
@@ -102,10 +116,15 @@ static id_entry *entry_put(records_index *ix, const char *id)
     return e;
 }
 
-static void mark_bad(void *ud, const char *id)
+static void mark_bad_for(records_index *ix, const char *id, int reason)
 {
-    if (id && *id) entry_put(ud, id)->bad = 1;
+    if (!id || !*id) return;
+    id_entry *e = entry_put(ix, id);
+    e->bad = 1;
+    if (!e->reason) e->reason = reason;
 }
+
+static void mark_bad(void *ud, const char *id) { mark_bad_for(ud, id, RECORDS_SKIP_ERRORS); }
 
 /* ------------------------------------------------------------------ collecting one file */
 
@@ -129,6 +148,12 @@ static void add_ref(records_index *ix, const records_src *src, int file, xmlNode
     r->from = loc.record ? ws_xstrdup(loc.record) : NULL;
     r->target = ws_xstrdup(target);
     r->what = ws_xstrdup(attr);
+    r->name = NULL;
+    if (want == REC_MEMBER) {
+        xmlChar *text = xmlNodeGetContent(node);
+        if (text && *text) r->name = ws_xstrdup((const char *)text);
+        xmlFree(text);
+    }
     r->want = want;
     r->file = file;
     r->line = loc.line;
@@ -159,13 +184,27 @@ static void define_record(records_index *ix, const records_src *src, int file, x
     diag_loc loc = records_locate(src, n, NULL);
     id_entry *e = entry_put(ix, id);
     if (e->defined) {
-        diag_report(d, DIAG_ERROR, loc, "id '%s' is already used by the %s at %s:%ld", id, kind_names[e->kind],
-                    ix->paths[e->file], e->line);
-        e->bad = 1;
+        /* Both records are named (this one by the message's place); only this one is skipped,
+         * so that a sound first record is still built. */
+        diag_report(d, DIAG_ERROR, loc,
+                    _("the id %s is already used by the record at %s:%ld: give this record an id of its own; "
+                      "it is not built (the first one is not affected)"),
+                    id, ix->paths[e->file], e->line);
+        ix->repeats = ws_xrealloc(ix->repeats, (ix->nrepeats + 1) * sizeof *ix->repeats);
+        ix->repeats[ix->nrepeats++] = (id_repeat){file, loc.line};
         return;
     }
     e->defined = 1;
     e->kind = kind;
+    if (kind == REC_MEMBER) {
+        for (xmlNodePtr c = n->children; c; c = c->next)
+            if (c->type == XML_ELEMENT_NODE && !strcmp((const char *)c->name, "name")) {
+                xmlChar *text = xmlNodeGetContent(c);
+                if (text) e->name = ws_xstrdup((const char *)text);
+                xmlFree(text);
+                break;
+            }
+    }
     e->file = file;
     e->line = loc.line;
     e->col = loc.col;
@@ -257,7 +296,7 @@ static void collect(records_index *ix, const records_src *src, int file, diag *d
             if (ix->campaign) {
                 id_entry *first = entry_get(ix, attr_value(ix->campaign, "id"));
                 diag_report(d, DIAG_ERROR, records_locate(src, n, NULL),
-                            "a second campaign: the records of a run describe exactly one (the first is at %s:%ld)",
+                            _("a second campaign: the records of a run describe exactly one (the first is at %s:%ld)"),
                             first ? ix->paths[first->file] : "?", first ? first->line : 0L);
                 continue;
             }
@@ -297,15 +336,16 @@ static xmlSchemaPtr load_schema(records_safety *s, diag *d, const char *path)
 {
     if (access(path, R_OK) != 0) {
         diag_report(d, DIAG_ERROR, (diag_loc){.file = path},
-                    "cannot read the records schema (set WENSHU_DATADIR to the folder holding schemas/)");
+                    _("cannot read the records schema (set WENSHU_DATADIR to the folder holding schemas/)"));
         return NULL;
     }
+    records_vocab_load(path); /* the fields' labels, for the messages of the reading threads */
     xmlSchemaParserCtxtPtr pc = xmlSchemaNewParserCtxt(path);
     if (!pc) return NULL;
     xmlSchemaSetParserStructuredErrors(pc, records_xml_error, s);
     xmlSchemaPtr schema = xmlSchemaParse(pc);
     xmlSchemaFreeParserCtxt(pc);
-    if (!schema) diag_report(d, DIAG_ERROR, (diag_loc){.file = path}, "the records schema is not usable");
+    if (!schema) diag_report(d, DIAG_ERROR, (diag_loc){.file = path}, _("the records schema is not usable"));
     return schema;
 }
 
@@ -337,32 +377,38 @@ static void check_references(records_index *ix, diag *d)
             size_t f = (size_t)t->lost - 1;
             id_entry *from = r->from ? entry_get(ix, r->from) : NULL;
             if (r->from && !(from && from->bad)) {
-                if (lost[f] < 20) ws_buf_printf(&lost_ids[f], "%s%s", lost_ids[f].len ? "、" : "", r->from);
+                if (lost[f] < 20)
+                    ws_buf_printf(&lost_ids[f], "%s%s%s%s", lost_ids[f].len ? " " : "", r->from,
+                                  from && from->name ? " " : "", from && from->name ? from->name : "");
                 lost[f]++;
-                mark_bad(ix, r->from);
+                mark_bad_for(ix, r->from, RECORDS_SKIP_CONSEQUENCE);
             }
             continue;
         }
         if (!t || !t->defined) {
-            diag_report(d, DIAG_ERROR, loc, "@%s refers to '%s', but no %s has that id in any input", r->what,
-                        r->target, kind_names[r->want]);
+            diag_report(d, DIAG_ERROR, loc, _("@%s refers to '%s', but no %s has that id in any input"), r->what,
+                        r->target, _(kind_words[r->want]));
         } else if (t->kind != r->want) {
-            diag_report(d, DIAG_ERROR, loc, "@%s refers to '%s', which is %s %s, not %s %s", r->what, r->target,
-                        kind_articles[t->kind], kind_names[t->kind], kind_articles[r->want], kind_names[r->want]);
+            diag_report(d, DIAG_ERROR, loc, _("@%s refers to '%s', which is %s, not %s"), r->what, r->target,
+                        _(kind_with_article[t->kind]), _(kind_with_article[r->want]));
         } else {
+            /* a name written beside a member's id must be that member's: a mismatch means one of
+             * the two is wrong, and the form would print the name with the wrong member's data */
+            if (r->name && t->name && strcmp(r->name, t->name))
+                diag_report(d, DIAG_WARNING, loc, _("\"%s\" is written beside the member id %s, but %s is %s: correct the name or the id"),
+                            r->name, r->target, r->target, t->name);
             continue;
         }
         if (r->from) mark_bad(ix, r->from);
     }
     for (size_t f = 0; f < ix->npaths; f++) {
         if (lost[f])
-            diag_report(d, DIAG_ERROR, (diag_loc){.file = ix->paths[f]},
-                        P_("because the file could not be read, %zu record of other files that refers to a record "
-                           "in it cannot be checked and is not made: %s%s",
-                           "because the file could not be read, %zu records of other files that refer to records "
-                           "in it cannot be checked and are not made: %s%s",
+            diag_report(d, DIAG_ERROR, (diag_loc){0},
+                        P_("because %s could not be read, %zu record that refers to a record in it is not built: %s%s",
+                           "because %s could not be read, the %zu records that refer to records in it are not "
+                           "built: %s%s",
                            lost[f]),
-                        lost[f], lost_ids[f].data, lost[f] > 20 ? "…" : "");
+                        ix->paths[f], lost[f], lost_ids[f].data, lost[f] > 20 ? " …" : "");
         ws_buf_free(&lost_ids[f]);
     }
     free(lost);
@@ -384,7 +430,7 @@ static void check_cycles(records_index *ix, diag *d)
             if (p == e) {
                 diag_report(d, DIAG_ERROR,
                             (diag_loc){.file = ix->paths[e->file], .line = e->line, .col = e->col, .record = e->id},
-                            "the @parent chain of organisation '%s' loops back to itself", e->id);
+                            _("the @parent chain of organisation '%s' loops back to itself"), e->id);
                 e->bad = 1;
                 break;
             }
@@ -422,6 +468,7 @@ records_index_pass *records_index_begin(const char *schema_path, char *const *pa
     ix->root = xmlNewDocNode(ix->doc, NULL, BAD_CAST "wenshu", NULL);
     xmlDocSetRootElement(ix->doc, ix->root);
     ix->stats.files = n;
+    ix->unread = ws_xcalloc(n ? n : 1, 1);
     p->s.bad = mark_bad;
     p->s.ud = ix;
     /* Reading, parsing and validating run ahead on threads of their own (records_read.c). */
@@ -441,7 +488,6 @@ records_index *records_index_finish(records_index_pass *p, int members, diag *d)
     /* Per file, the pieces read before the campaign was found (their per-record rules need its
      * dates and targets): a run of the file's first pieces, checked again at the end. */
     size_t *deferred = ws_xcalloc(n ? n : 1, sizeof *deferred);
-    ix->failed = ws_xcalloc(n ? n : 1, 1);
     unsigned char *seen = ws_xcalloc(n ? n : 1, 1);
     size_t loaded = 0;
     records_src src;
@@ -451,13 +497,16 @@ records_index *records_index_finish(records_index_pass *p, int members, diag *d)
         if (st != LOAD_OK) {
             if (st == LOAD_IO_ERROR) ix->stats.io_failures++;
             else ix->stats.data_failures++;
-            ix->failed[i] = 1;
+            ix->unread[i] = 1;
             lost_ctx lc = {ix, (int)i};
             records_harvest_ids(ix->paths[i], note_lost, &lc);
             /* A file found not well-formed after some of its pieces were read: none of its
              * records is made, as when a file cannot be read at all. */
             for (size_t k = 0; seen[i] && k < ix->cap; k++)
-                if (ix->tab[k].id && ix->tab[k].defined && ix->tab[k].file == (int)i) ix->tab[k].bad = 1;
+                if (ix->tab[k].id && ix->tab[k].defined && ix->tab[k].file == (int)i) {
+                    if (!ix->tab[k].bad) ix->tab[k].reason = RECORDS_SKIP_ERRORS;
+                    ix->tab[k].bad = 1;
+                }
             records_reader_recycle(p->rd, &src);
             continue;
         }
@@ -475,7 +524,7 @@ records_index *records_index_finish(records_index_pass *p, int members, diag *d)
     /* Pieces read before the campaign was found, read again (the file was read once: what the
      * reading says was said then). */
     for (size_t f = 0; f < n && ix->facts.have; f++) {
-        if (!deferred[f] || ix->failed[f]) continue;
+        if (!deferred[f] || ix->unread[f]) continue;
         diag *quiet = diag_new(NULL);
         records_safety qs = *s;
         qs.d = quiet;
@@ -499,7 +548,7 @@ records_index *records_index_finish(records_index_pass *p, int members, diag *d)
 
     if (!ix->campaign && loaded) /* when nothing could be read, saying so is enough */
         diag_report(d, DIAG_ERROR, (diag_loc){0},
-                    "no <campaign> record in any input: a run needs exactly one (see samples/campaign.xml)");
+                    _("no <campaign> record in any input: a run needs exactly one (see samples/campaign.xml)"));
     check_references(ix, d);
     check_cycles(ix, d);
 
@@ -519,15 +568,20 @@ void records_index_free(records_index *ix)
     if (!ix) return;
     for (size_t i = 0; i < ix->npaths; i++) free(ix->paths[i]);
     free(ix->paths);
-    for (size_t i = 0; i < ix->cap; i++) free(ix->tab[i].id);
+    free(ix->repeats);
+    free(ix->unread);
+    for (size_t i = 0; i < ix->cap; i++) {
+        free(ix->tab[i].id);
+        free(ix->tab[i].name);
+    }
     free(ix->tab);
     for (size_t i = 0; i < ix->nrefs; i++) {
         free(ix->refs[i].from);
         free(ix->refs[i].target);
         free(ix->refs[i].what);
+        free(ix->refs[i].name);
     }
     free(ix->refs);
-    free(ix->failed);
     for (size_t i = 0; i < ix->nmembers; i++) {
         free(ix->member_xml[i]);
         free(ix->member_org[i]);
@@ -716,6 +770,46 @@ int records_is_bad(const records_index *ix, const char *id)
 {
     id_entry *e = ix ? entry_get(ix, id) : NULL;
     return e && e->bad;
+}
+
+int records_skip_reason(const records_index *ix, const char *id, size_t file, long line)
+{
+    id_entry *e = ix ? entry_get(ix, id) : NULL;
+    if (!e) return RECORDS_SKIP_NONE;
+    if (e->bad) return e->reason ? e->reason : RECORDS_SKIP_ERRORS;
+    for (size_t i = 0; i < ix->nrepeats; i++)
+        if ((size_t)ix->repeats[i].file == file && ix->repeats[i].line == line) return RECORDS_SKIP_DUPLICATE;
+    return RECORDS_SKIP_NONE;
+}
+
+const char *records_skip_reason_text(int reason)
+{
+    switch (reason) {
+    case RECORDS_SKIP_ERRORS: return _("the record has errors (see above)");
+    case RECORDS_SKIP_DUPLICATE: return _("its id is already used by an earlier record");
+    case RECORDS_SKIP_CONSEQUENCE: return _("it refers to a record in a file that could not be read");
+    default: return "";
+    }
+}
+
+size_t records_unread(const records_index *ix, const char **paths, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; ix && i < ix->npaths; i++)
+        if (ix->unread[i] && n < max) paths[n++] = ix->paths[i];
+    return n;
+}
+
+char *records_name_of(xmlNodePtr rec)
+{
+    for (xmlNodePtr c = rec ? rec->children : NULL; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && !strcmp((const char *)c->name, "name")) {
+            xmlChar *v = xmlNodeGetContent(c);
+            char *s = ws_xstrdup(v ? (const char *)v : "");
+            xmlFree(v);
+            return s;
+        }
+    return ws_xstrdup("");
 }
 
 void records_index_stats(const records_index *ix, records_stats *out)

@@ -106,6 +106,17 @@ size_t records_organisations(const records_index *ix, const char *id, xmlNodePtr
 /* Whether the record with this id (member or organisation) had errors and must be skipped. */
 int records_is_bad(const records_index *ix, const char *id);
 
+/* Why the record with this id, at this line of input `file` (its index among the paths given to
+ * the index pass), is not built — RECORDS_SKIP_NONE when it is. A record repeating an id defined
+ * earlier is skipped (RECORDS_SKIP_DUPLICATE) while the first, when sound, is kept. */
+enum { RECORDS_SKIP_NONE, RECORDS_SKIP_ERRORS, RECORDS_SKIP_DUPLICATE, RECORDS_SKIP_CONSEQUENCE };
+int records_skip_reason(const records_index *ix, const char *id, size_t file, long line);
+const char *records_skip_reason_text(int reason); /* in the messages' language */
+/* The inputs that could not be read or parsed (their records are unknown), at most max. */
+size_t records_unread(const records_index *ix, const char **paths, size_t max);
+/* The text of a record's <name> child, "" when it has none. free() it. */
+char *records_name_of(xmlNodePtr rec);
+
 /* Where a record of a file (unqualified) sits in the organisation tree, as the index holds it.
  * These are the only walks of the tree outside this module; a caller keeps no idea of @org,
  * @unit or @parent of its own.
@@ -129,6 +140,17 @@ xmlNodePtr records_indexed(const records_index *ix, xmlNodePtr rec);
  * the count. */
 #define RECORDS_MAX_OWNERS (2 * 64)
 size_t records_member_owners(const records_index *ix, xmlNodePtr member, xmlNodePtr *owners, size_t max);
+
+/* The vocabulary of the records schema (records_vocab.c): the names of its elements and
+ * attributes and their Chinese labels. Loaded once per process from schema_path (later calls do
+ * nothing); records_index_begin loads it, and a caller that checks templates before reading
+ * records loads it first. 0, or -1 when the schema cannot be read (reported by the index pass). */
+int records_vocab_load(const char *schema_path);
+int records_vocab_loaded(void);
+/* Whether the schema declares an element (attribute 0) or attribute (1) of this name anywhere. */
+int records_vocab_has(const char *name, int attribute);
+/* The declared element or attribute name nearest to a misspelt one (edit distance), or NULL. */
+const char *records_vocab_nearest(const char *name, int attribute);
 
 /* Counts of what an index build saw, for the summary of `wenshu check`. */
 typedef struct {

@@ -82,6 +82,10 @@ typedef struct {
     /* Errors about the root element's content (libxml2 reports one per element): once a piece
      * of a file reported one, the file's later pieces, which repeat the root, report none. */
     int root_reported;
+    /* where the last well-formedness error was: libxml2 reports a cascade of them at one place
+     * (a missing quote: "AttValue", "attributes construct error", "Couldn't find end of Start
+     * Tag"); only the first says what is wrong */
+    long parse_err_line, parse_err_col;
     void *saved_loader, *saved_serror, *saved_sctx;
 } records_safety;
 void records_safety_begin(records_safety *s, diag *d, const char *allowed_path);

@@ -18,6 +18,7 @@
 
 #include "base/i18n.h"
 #include "records/records_int.h"
+#include "records/records_xsd_int.h"
 
 /* ------------------------------------------------------------------ global libxml2 state */
 
@@ -40,6 +41,7 @@ void records_safety_begin(records_safety *s, diag *d, const char *allowed_path)
 {
     s->d = d;
     s->errors = 0;
+    s->parse_err_line = s->parse_err_col = -1;
     allowed_schema[0] = 0;
     if (allowed_path && !realpath(allowed_path, allowed_schema))
         snprintf(allowed_schema, sizeof allowed_schema, "%s", allowed_path);
@@ -97,8 +99,15 @@ void records_xml_error(void *ctx, xmlErrorPtr e)
     /* Noise after facet errors in libxml2 2.9 (tech-notes §8): says nothing to a user. */
     if (strstr(e->message, "No precomputed value available")) return;
 
+    if (e->domain == XML_FROM_PARSER) {
+        if (e->line == s->parse_err_line && e->int2 == s->parse_err_col) return; /* the same place: a cascade */
+        s->parse_err_line = e->line;
+        s->parse_err_col = e->int2;
+    }
     char msg[1500];
-    tidy_message(e->message, msg, sizeof msg);
+    /* validity errors in a clerk's words (records_xsderr.c); the others as libxml2 words them */
+    if (!records_xsderr_message(e, msg, sizeof msg) && !records_xmlerr_message(e, msg, sizeof msg))
+        tidy_message(e->message, msg, sizeof msg);
     diag_loc loc = {0};
     if (e->node && s->src && e->domain == XML_FROM_SCHEMASV && ((xmlNodePtr)e->node)->doc == s->src->doc) {
         /* About the root's content: libxml2 reports one such error for an element; a file read in
@@ -112,7 +121,8 @@ void records_xml_error(void *ctx, xmlErrorPtr e)
     if (e->node && s->src && (e->domain == XML_FROM_SCHEMASV || e->domain == XML_FROM_SCHEMASP) &&
         ((xmlNodePtr)e->node)->doc == s->src->doc) {
         char attr[100];
-        loc = records_locate(s->src, (xmlNodePtr)e->node, message_attribute(msg, attr, sizeof attr) ? attr : NULL);
+        loc = records_locate(s->src, (xmlNodePtr)e->node,
+                             message_attribute(e->message, attr, sizeof attr) ? attr : NULL);
     }
     if (!loc.line) {
         loc.file = e->file ? e->file : s->src ? s->src->path : NULL;

@@ -169,6 +169,7 @@ static void *thread_main(void *arg)
         if (closing) break;
         records_stream *st = records_stream_open(rd->paths[i], RECORDS_PIECE_RECORDS, RECORDS_PIECE_BYTES);
         ts.root_reported = 0;
+        ts.parse_err_line = ts.parse_err_col = -1;
         for (int ended = 0; !ended;) {
             piece_result *r = make_piece(i, st, vc, &ts);
             ended = r->status != LOAD_OK || r->src.last;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "records/records_int.h"
 #include "base/unicode.h"
 
@@ -137,7 +138,7 @@ static void date_within(ctx *c, xmlNodePtr n, const char *at, long lo, long hi, 
     if (!v || (!lo && !hi)) return;
     if ((lo && v < lo) || (hi && v > hi)) {
         char a[16], b[16], x[16];
-        report(c, DIAG_ERROR, n, at, "%s %s is outside %s (%s to %s)", what, fmt_date(v, x), window,
+        report(c, DIAG_ERROR, n, at, _("%s %s is outside %s (%s to %s)"), what, fmt_date(v, x), window,
                lo ? fmt_date(lo, a) : "…", hi ? fmt_date(hi, b) : "…");
     }
 }
@@ -145,7 +146,7 @@ static void date_within(ctx *c, xmlNodePtr n, const char *at, long lo, long hi, 
 static void date_in_phase(ctx *c, xmlNodePtr n, const char *at, int phase, const char *what)
 {
     char window[64];
-    snprintf(window, sizeof window, "the %s phase", records_phase_names[phase]);
+    snprintf(window, sizeof window, _("the %s phase"), records_phase_names[phase]);
     date_within(c, n, at, c->cf->start[phase], c->cf->end[phase], what, window);
 }
 
@@ -154,13 +155,13 @@ static void date_not_before(ctx *c, xmlNodePtr n, const char *at, long floor, co
     long v = records_parse_date(at ? attr(n, at) : simple_text(n));
     if (v && floor && v < floor) {
         char a[16], b[16];
-        report(c, DIAG_ERROR, n, at, "%s %s is before %s %s", what, fmt_date(v, a), floor_what, fmt_date(floor, b));
+        report(c, DIAG_ERROR, n, at, _("%s %s is before %s %s"), what, fmt_date(v, a), floor_what, fmt_date(floor, b));
     }
 }
 
 static void check_opinions(ctx *c, xmlNodePtr rec)
 {
-    EACH(o, child(rec, "opinions"), "opinion") date_in_phase(c, o, "date", PHASE_REVIEW, "opinion collected on");
+    EACH(o, child(rec, "opinions"), "opinion") date_in_phase(c, o, "date", PHASE_REVIEW, _("opinion collected on"));
 }
 
 /* ------------------------------------------------------------------ rectification */
@@ -175,20 +176,21 @@ static void check_plan(ctx *c, xmlNodePtr plan, const char *what, int own_items)
     EACH(item, plan, "item") {
         k++;
         char ex[64], label[140];
-        snprintf(label, sizeof label, "rectification item %d (%s)", k, excerpt(simple_text(child(item, "problem")), ex));
+        snprintf(label, sizeof label, _("rectification item %d (%s)"), k, excerpt(simple_text(child(item, "problem")), ex));
         static const char *const needed[] = {"measure", "deadline", "responsible"};
-        static const char *const needed_en[] = {"measure (整改措施)", "deadline (整改时限)", "responsible person (责任人)"};
+        static const char *const needed_en[] = {N_("measure (整改措施)"), N_("deadline (整改时限)"),
+                                                N_("responsible person (责任人)")};
         for (int i = 0; i < 3 - own_items; i++)
-            if (!child(item, needed[i])) report(c, DIAG_ERROR, item, NULL, "%s has no %s", label, needed_en[i]);
+            if (!child(item, needed[i])) report(c, DIAG_ERROR, item, NULL, _("%s has no %s"), label, _(needed_en[i]));
         char what[160];
-        snprintf(what, sizeof what, "%s: deadline", label);
-        date_not_before(c, child(item, "deadline"), NULL, plan_date, what, "the plan's date");
-        snprintf(what, sizeof what, "%s: completed", label);
-        date_not_before(c, item, "completed", plan_date, what, "the plan's date");
+        snprintf(what, sizeof what, _("%s: deadline"), label);
+        date_not_before(c, child(item, "deadline"), NULL, plan_date, what, _("the plan's date"));
+        snprintf(what, sizeof what, _("%s: completed"), label);
+        date_not_before(c, item, "completed", plan_date, what, _("the plan's date"));
         const char *status = attr(item, "status");
         if (status && !strcmp(status, "暂不能解决") && !child(item, "explanation"))
             report(c, DIAG_ERROR, item, "status",
-                   "%s is 暂不能解决 but has no explanation: the public must be told why (向群众作出说明)", label);
+                   _("%s is 暂不能解决 but has no explanation: the public must be told why (向群众作出说明)"), label);
     }
 }
 
@@ -198,8 +200,8 @@ static void check_plan(ctx *c, xmlNodePtr plan, const char *what, int own_items)
 static int check_survey(ctx *c, xmlNodePtr sv, long *unsat_out, long *total_out)
 {
     const campaign_facts *cf = c->cf;
-    date_within(c, sv, "date", cf->start[PHASE_RECTIFY], cf->report_due, "satisfaction survey on",
-                "整改提高 up to the report's due date");
+    date_within(c, sv, "date", cf->start[PHASE_RECTIFY], cf->report_due, _("satisfaction survey on"),
+                _("整改提高 up to the report's due date"));
     long respondents = attr(sv, "respondents") ? count_of(attr(sv, "respondents")) : -1;
     long groups = 0, any_group = 0;
     EACH(g, sv, "group") {
@@ -207,7 +209,7 @@ static int check_survey(ctx *c, xmlNodePtr sv, long *unsat_out, long *total_out)
         groups += attr(g, "count") ? count_of(attr(g, "count")) : 0;
     }
     if (any_group && respondents >= 0 && groups != respondents)
-        report(c, DIAG_ERROR, sv, "respondents", "the survey's groups add up to %ld, but respondents is %ld", groups,
+        report(c, DIAG_ERROR, sv, "respondents", _("the survey's groups add up to %ld, but respondents is %ld"), groups,
                respondents);
     long unsat = 0, total = 0;
     EACH(q, sv, "question") {
@@ -216,7 +218,7 @@ static int check_survey(ctx *c, xmlNodePtr sv, long *unsat_out, long *total_out)
         long u = attr(q, "unsatisfied") ? count_of(attr(q, "unsatisfied")) : 0;
         if (respondents >= 0 && s + b + u > respondents) {
             char ex[64];
-            report(c, DIAG_ERROR, q, NULL, "survey question '%s' has %ld answers but only %ld respondents",
+            report(c, DIAG_ERROR, q, NULL, _("survey question '%s' has %ld answers but only %ld respondents"),
                    excerpt(simple_text(q), ex), s + b + u, respondents);
         }
         unsat += u;
@@ -241,19 +243,19 @@ static void check_surveys(ctx *c, xmlNodePtr org)
         int needs = check_survey(c, sv, &unsat, &total);
         long date = records_parse_date(attr(sv, "date"));
         xmlNodePtr rem = child(sv, "remedy");
-        if (rem) date_not_before(c, rem, "date", date, "补课 (remedy) on", "its survey's date");
+        if (rem) date_not_before(c, rem, "date", date, _("补课 (remedy) on"), _("its survey's date"));
         if (rem && !needs)
             report(c, DIAG_WARNING, rem, NULL,
-                   "补课 recorded after a survey where 不满意 is not the majority: is this the right survey?");
+                   _("补课 recorded after a survey where 不满意 is not the majority: is this the right survey?"));
         if (prev) {
             if (prev_needs && !child(prev, "remedy"))
                 report(c, DIAG_ERROR, sv, NULL,
-                       "a re-survey, but the survey before it (which needs 补课) records no 补课 measures "
-                       "(remedy)");
+                       _("a re-survey, but the survey before it (which needs 补课) records no 补课 measures "
+                         "(remedy)"));
             else if (date && prev_after && date <= prev_after) {
                 char a[16], b[16];
-                report(c, DIAG_ERROR, sv, "date", "the re-survey on %s is not after %s (%s)", fmt_date(date, a),
-                       fmt_date(prev_after, b), child(prev, "remedy") ? "the 补课 measures" : "the previous survey");
+                report(c, DIAG_ERROR, sv, "date", _("the re-survey on %s is not after %s (%s)"), fmt_date(date, a),
+                       fmt_date(prev_after, b), child(prev, "remedy") ? _("the 补课 measures") : _("the previous survey"));
             }
         }
         prev = sv;
@@ -263,10 +265,10 @@ static void check_surveys(ctx *c, xmlNodePtr org)
     if (prev && prev_needs)
         report(c, DIAG_WARNING, prev, NULL,
                child(prev, "remedy")
-                   ? "satisfaction survey: 不满意 is the majority (%ld of %ld answers); 补课 is recorded but no "
-                     "re-survey after it yet"
-                   : "satisfaction survey: 不满意 is the majority (%ld of %ld answers): 必须及时补课 (the campaign "
-                     "must be made up)",
+                   ? _("satisfaction survey: 不满意 is the majority (%ld of %ld answers); 补课 is recorded but no "
+                       "re-survey after it yet")
+                   : _("satisfaction survey: 不满意 is the majority (%ld of %ld answers): 必须及时补课 (the campaign "
+                       "must be made up)"),
                unsat, total);
 }
 
@@ -276,7 +278,7 @@ static void check_report(ctx *c, xmlNodePtr r)
     long due = c->cf->report_due, v = records_parse_date(attr(r, "date"));
     if (due && v > due) {
         char a[16], b[16];
-        report(c, DIAG_WARNING, r, "date", "the report is dated %s, after the due date %s", fmt_date(v, a),
+        report(c, DIAG_WARNING, r, "date", _("the report is dated %s, after the due date %s"), fmt_date(v, a),
                fmt_date(due, b));
     }
     long members = count_of(attr(r, "members") ? attr(r, "members") : "0");
@@ -284,10 +286,10 @@ static void check_report(ctx *c, xmlNodePtr r)
     long problems = count_of(attr(r, "problems") ? attr(r, "problems") : "0");
     long done = count_of(attr(r, "completed") ? attr(r, "completed") : "0");
     if (part > members)
-        report(c, DIAG_ERROR, r, "participants", "the report counts %ld participants but only %ld members", part,
+        report(c, DIAG_ERROR, r, "participants", _("the report counts %ld participants but only %ld members"), part,
                members);
     if (done > problems)
-        report(c, DIAG_ERROR, r, "completed", "the report counts %ld items completed but only %ld problems found",
+        report(c, DIAG_ERROR, r, "completed", _("the report counts %ld items completed but only %ld problems found"),
                done, problems);
 }
 
@@ -295,15 +297,15 @@ static void check_organisation(ctx *c, xmlNodePtr org)
 {
     const campaign_facts *cf = c->cf;
     check_opinions(c, org);
-    check_plan(c, child(org, "rectification-plan"), "rectification plan dated", 0);
+    check_plan(c, child(org, "rectification-plan"), _("rectification plan dated"), 0);
     EACH(mt, org, "meeting") {
         char what[80];
-        snprintf(what, sizeof what, "%s on", attr(mt, "kind") ? attr(mt, "kind") : "meeting");
+        snprintf(what, sizeof what, _("%s on"), attr(mt, "kind") ? attr(mt, "kind") : _("meeting"));
         date_in_phase(c, mt, "date", PHASE_REVIEW, what);
     }
     EACH(p, org, "publication")
-        date_within(c, p, "date", cf->start[PHASE_REVIEW], cf->report_due, "publication on",
-                    "分析评议 up to the report's due date");
+        date_within(c, p, "date", cf->start[PHASE_REVIEW], cf->report_due, _("publication on"),
+                    _("分析评议 up to the report's due date"));
     check_surveys(c, org);
     check_report(c, child(org, "report"));
 }
@@ -313,9 +315,9 @@ static void check_organisation(ctx *c, xmlNodePtr org)
 static void check_analysis(ctx *c, xmlNodePtr member, xmlNodePtr an)
 {
     if (!an) return;
-    date_in_phase(c, an, "date", PHASE_REVIEW, "analysis dated");
-    date_in_phase(c, an, "revised", PHASE_REVIEW, "analysis revised on");
-    date_not_before(c, an, "revised", records_parse_date(attr(an, "date")), "analysis revised on", "its first date");
+    date_in_phase(c, an, "date", PHASE_REVIEW, _("analysis dated"));
+    date_in_phase(c, an, "revised", PHASE_REVIEW, _("analysis revised on"));
+    date_not_before(c, an, "revised", records_parse_date(attr(an, "date")), _("analysis revised on"), _("its first date"));
     xmlNodePtr text = child(an, "text");
     if (!text) return;
     size_t han = 0;
@@ -329,8 +331,8 @@ static void check_analysis(ctx *c, xmlNodePtr member, xmlNodePtr an)
     long target = is_leader ? c->cf->target_leader : c->cf->target_member;
     if (target > 0 && ((long)han * 2 < target || (long)han * 2 > target * 3))
         report(c, DIAG_WARNING, text, NULL,
-               "the analysis has %zu Chinese characters, far from the target of about %ld for %s", han, target,
-               is_leader ? "党员领导干部" : "普通党员");
+               _("the analysis has %zu Chinese characters, far from the target of about %ld for %s"), han, target,
+               is_leader ? _("a leading cadre (党员领导干部)") : _("an ordinary member (普通党员)"));
 }
 
 /* The study total against the sessions listed, where the two cannot both be true. Sessions are
@@ -355,12 +357,14 @@ static void check_study_sum(ctx *c, xmlNodePtr m, xmlNodePtr study)
         if (attr(s, "kind") && !strcmp(attr(s, "kind"), "年老体弱")) elderly = 1;
     if (!sessions) return;
     if (hours + 1e-9 < sum)
-        report(c, DIAG_WARNING, study, "hours", "学习记录为%g学时，少于所列%d次学习的学时之和%g学时，两者不能都对，请核对",
+        report(c, DIAG_WARNING, study, "hours", _("the study record gives %g hours, fewer than the %d sessions listed add up to (%g hours): both "
+                 "cannot be right, please check"),
                hours, sessions, sum);
     else if (at_home == sessions && !elderly && hours > sum + 1e-9)
         report(c, DIAG_WARNING, study, "hours",
-               "学习全部是送教上门（%d次，共%g学时），学习记录却为%g学时；提纲将印出“送教上门%d次，共%g学时”，"
-               "请把学时改为各次之和，或补记其他学习",
+               _("all study was taught at home (%d sessions, %g hours in all), but the study record gives %g "
+                 "hours; the outline will print \"送教上门%d次，共%g学时\": set the hours to the sessions' sum, or "
+                 "record the other study"),
                sessions, sum, hours, sessions, hours);
 }
 
@@ -375,25 +379,25 @@ static void check_member(ctx *c, xmlNodePtr m)
         if (!strcmp(kind, "流动党员")) {
             if (!attr(s, "scope") || !attr(s, "where"))
                 report(c, DIAG_ERROR, s, NULL,
-                       "a 流动党员 needs scope (市内 or 市外) and where (the organisation they take part in)");
+                       _("a 流动党员 needs scope (市内 or 市外) and where (the organisation they take part in)"));
             if (attr(s, "scope") && !strcmp(attr(s, "scope"), "市外")) exempt = 1;
         }
         if (!strcmp(kind, "现役军人")) exempt = 1;
         if (!strcmp(kind, "转出")) {
             exempt = 1;
             if (!attr(s, "where"))
-                report(c, DIAG_ERROR, s, NULL, "a member transferred out (转出) needs where (the organisation they take part in)");
+                report(c, DIAG_ERROR, s, NULL, _("a member transferred out (转出) needs where (the organisation they take part in)"));
         }
         if (!strcmp(kind, "年老体弱")) home_taught = 1;
     }
     long birth = records_parse_date(simple_text(child(m, "birth")));
     long joined = records_parse_date(simple_text(child(m, "joined")));
     if (birth && joined && joined < birth + 180000)
-        report(c, DIAG_ERROR, child(m, "joined"), NULL, "joined the Party before the age of 18");
+        report(c, DIAG_ERROR, child(m, "joined"), NULL, _("joined the Party before the age of 18"));
 
     xmlNodePtr study = child(m, "study");
     if (study) {
-        EACH(sess, study, "session") date_in_phase(c, sess, "date", PHASE_STUDY, "study session on");
+        EACH(sess, study, "session") date_in_phase(c, sess, "date", PHASE_STUDY, _("study session on"));
         EACH(sess, study, "session")
             if (attr(sess, "form") && !strcmp(attr(sess, "form"), "送教上门")) home_taught = 1;
         const char *h = attr(study, "hours");
@@ -402,27 +406,27 @@ static void check_member(ctx *c, xmlNodePtr m)
          * 40 学时 of 集中学习 are not asked of them; nor of members taking part elsewhere, whose
          * hours here are those before they left (转出, 流动党员 市外, 现役军人). */
         if (h && cf->min_hours > 0 && hours < cf->min_hours && !home_taught && !exempt)
-            report(c, DIAG_WARNING, study, "hours", "study hours %g are under the minimum of %g", hours, cf->min_hours);
+            report(c, DIAG_WARNING, study, "hours", _("study hours %g are under the minimum of %g"), hours, cf->min_hours);
         check_study_sum(c, m, study);
     } else if (!exempt && cf->min_hours > 0) {
-        report(c, DIAG_WARNING, m, NULL, "no study record (the minimum is %g hours)", cf->min_hours);
+        report(c, DIAG_WARNING, m, NULL, _("no study record (the minimum is %g hours)"), cf->min_hours);
     }
     check_opinions(c, m);
     check_analysis(c, m, child(m, "analysis"));
     xmlNodePtr ev = child(m, "evaluation");
     if (ev) {
-        date_in_phase(c, ev, "date", PHASE_REVIEW, "evaluation dated");
-        date_in_phase(c, ev, "fed-back", PHASE_REVIEW, "evaluation fed back on");
-        date_not_before(c, ev, "fed-back", records_parse_date(attr(ev, "date")), "evaluation fed back on",
-                        "the evaluation's date");
+        date_in_phase(c, ev, "date", PHASE_REVIEW, _("evaluation dated"));
+        date_in_phase(c, ev, "fed-back", PHASE_REVIEW, _("evaluation fed back on"));
+        date_not_before(c, ev, "fed-back", records_parse_date(attr(ev, "date")), _("evaluation fed back on"),
+                        _("the evaluation's date"));
         xmlNodePtr rc = child(ev, "receipt");
         if (rc && !attr(ev, "fed-back"))
-            report(c, DIAG_ERROR, rc, NULL, "a receipt (回执) returned, but the evaluation has no fed-back date");
+            report(c, DIAG_ERROR, rc, NULL, _("a receipt (回执) returned, but the evaluation has no fed-back date"));
         else if (rc)
-            date_not_before(c, rc, "returned", records_parse_date(attr(ev, "fed-back")), "receipt returned on",
-                            "the feedback's date");
+            date_not_before(c, rc, "returned", records_parse_date(attr(ev, "fed-back")), _("receipt returned on"),
+                            _("the feedback's date"));
     }
-    check_plan(c, child(m, "rectification"), "individual rectification plan dated", 1);
+    check_plan(c, child(m, "rectification"), _("individual rectification plan dated"), 1);
 }
 
 /* ------------------------------------------------------------------ campaign and entry points */
@@ -462,14 +466,14 @@ void records_rules_check_campaign(const records_src *src, xmlNodePtr campaign, c
         for (int i = 0; name && i < PHASE_COUNT; i++)
             if (!strcmp(name, records_phase_names[i])) phase[i] = ph;
         long s = records_parse_date(attr(ph, "start")), e = records_parse_date(attr(ph, "end"));
-        if (s && e && e < s) report(&c, DIAG_ERROR, ph, "end", "phase %s ends before it starts", name ? name : "?");
+        if (s && e && e < s) report(&c, DIAG_ERROR, ph, "end", _("phase %s ends before it starts"), name ? name : "?");
     }
     for (int i = 0; i + 1 < PHASE_COUNT; i++)
         if (phase[i + 1] && cf->end[i] && cf->start[i + 1] && cf->start[i + 1] <= cf->end[i])
-            report(&c, DIAG_ERROR, phase[i + 1], "start", "phase %s must start after %s ends",
+            report(&c, DIAG_ERROR, phase[i + 1], "start", _("phase %s must start after %s ends"),
                    records_phase_names[i + 1], records_phase_names[i]);
     if (cf->report_due && cf->end[PHASE_RECTIFY] && cf->report_due < cf->end[PHASE_RECTIFY])
-        report(&c, DIAG_ERROR, child(campaign, "report-due"), NULL, "the report is due before 整改提高 ends");
+        report(&c, DIAG_ERROR, child(campaign, "report-due"), NULL, _("the report is due before 整改提高 ends"));
 }
 
 void records_rules_check_records(const records_src *src, xmlNodePtr root, const campaign_facts *cf, diag *d,
@@ -482,7 +486,7 @@ void records_rules_check_records(const records_src *src, xmlNodePtr root, const 
         else if (is(n, "unit")) {
             const char *b = attr(n, "batch");
             if (b && cf->batch[0] && strcmp(b, cf->batch))
-                report(&c, DIAG_ERROR, n, "batch", "the unit takes part in %s, but this campaign is %s", b, cf->batch);
+                report(&c, DIAG_ERROR, n, "batch", _("the unit takes part in %s, but this campaign is %s"), b, cf->batch);
         }
     }
 }

@@ -117,7 +117,9 @@ static void record_json(serve_ctx *ctx, ws_buf *j, xmlNodePtr rec, size_t file, 
     serve_json_str(j, unitid);
     ws_buf_puts(j, ",\"unitName\":");
     serve_json_str(j, unitname);
-    ws_buf_printf(j, ",\"bad\":%s,\"forms\":[", records_is_bad(ix, id) ? "true" : "false");
+    /* a later record repeating an id is bad too, while the first is not */
+    int bad = records_skip_reason(ix, id, file, xmlGetLineNo(rec)) != RECORDS_SKIP_NONE;
+    ws_buf_printf(j, ",\"bad\":%s,\"forms\":[", bad ? "true" : "false");
     int first = 1;
     for (size_t k = 0; k < nforms; k++)
         if (forms[k]) {

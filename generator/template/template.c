@@ -9,6 +9,7 @@
 
 #include <libxml/xpathInternals.h>
 
+#include "base/i18n.h"
 #include "template/template_int.h"
 
 /* ---- lists and the template's own strings ---- */
@@ -110,7 +111,7 @@ xmlXPathCompExprPtr tpl_compile_expr(src *s, size_t off, size_t len, xpath_scope
     size_t at = 0;
     xmlXPathCompExprPtr comp = NULL;
     if (tpl_lint(t, expr, len, scope, msg, sizeof msg, &at) < 0) {
-        tpl_src_error(s, off + at, "%s in %s", msg, what);
+        tpl_src_error(s, off + at, _("%s in %s"), msg, what);
         goto done;
     }
     t->err_code = 0;
@@ -118,7 +119,7 @@ xmlXPathCompExprPtr tpl_compile_expr(src *s, size_t off, size_t len, xpath_scope
     comp = xmlXPathCtxtCompile(t->xc, BAD_CAST expr);
     if (!comp || t->err_code) {
         size_t o = t->err_offset >= 0 && (size_t)t->err_offset <= len ? (size_t)t->err_offset : 0;
-        tpl_src_error(s, off + o, "%s in %s", tpl_xpath_error_text(t->err_code ? t->err_code : XPATH_EXPR_ERROR), what);
+        tpl_src_error(s, off + o, _("%s in %s"), tpl_xpath_error_text(t->err_code ? t->err_code : XPATH_EXPR_ERROR), what);
         if (comp) xmlXPathFreeCompExpr(comp);
         comp = NULL;
         goto done;
@@ -129,11 +130,11 @@ xmlXPathCompExprPtr tpl_compile_expr(src *s, size_t off, size_t len, xpath_scope
     xmlXPathObjectPtr r = tpl_eval(t, comp, NULL);
     t->dry = 0;
     if (!r) {
-        tpl_src_error(s, off, "%s in %s", tpl_xpath_error_text(t->err_code), what);
+        tpl_src_error(s, off, _("%s in %s"), tpl_xpath_error_text(t->err_code), what);
         xmlXPathFreeCompExpr(comp);
         comp = NULL;
     } else if (want_nodes && r->type != XPATH_NODESET) {
-        tpl_src_error(s, off, "this must select nodes (elements), but gives a %s, in %s",
+        tpl_src_error(s, off, _("this must select nodes (elements), but gives a %s, in %s"),
                   r->type == XPATH_NUMBER ? "number" : r->type == XPATH_STRING ? "string" : "boolean", what);
         xmlXPathFreeCompExpr(comp);
         comp = NULL;
@@ -155,7 +156,7 @@ template *template_load_string(const char *path, const char *text, size_t len, c
     t->ix = ix;
     t->max_output = TEMPLATE_MAX_OUTPUT;
     if (tpl_context_init(t) < 0) {
-        diag_report(d, DIAG_ERROR, (diag_loc){path, 0, 0, NULL}, "cannot set up XPath");
+        diag_report(d, DIAG_ERROR, (diag_loc){path, 0, 0, NULL}, _("cannot set up XPath"));
         template_free(t);
         return NULL;
     }
@@ -163,7 +164,7 @@ template *template_load_string(const char *path, const char *text, size_t len, c
     tpl_src_init(&s, t, d, path, text, len);
     size_t bad_at;
     if (!ws_utf8_valid(text, len, &bad_at)) {
-        tpl_src_error(&s, bad_at, "not valid UTF-8 (save the file as UTF-8)");
+        tpl_src_error(&s, bad_at, _("not valid UTF-8 (save the file as UTF-8)"));
         free(s.lines);
         template_free(t);
         return NULL;
@@ -204,7 +205,7 @@ template *template_load(const char *path, const records_index *ix, diag *d)
     ws_buf text = {0};
     char err[300];
     if (ws_read_file(path, TEMPLATE_MAX_FILE, &text, err, sizeof err) < 0) {
-        diag_report(d, DIAG_ERROR, (diag_loc){path, 0, 0, NULL}, "cannot read the template: %s", err);
+        diag_report(d, DIAG_ERROR, (diag_loc){path, 0, 0, NULL}, _("cannot read the template: %s"), err);
         ws_buf_free(&text);
         return NULL;
     }

@@ -7,6 +7,7 @@
 #include <libxml/xpathInternals.h>
 
 #include "template/mdescape.h"
+#include "base/i18n.h"
 #include "template/template_int.h"
 #include "template/xpathfn.h"
 
@@ -15,28 +16,28 @@
 const char *tpl_xpath_error_text(int code)
 {
     switch (code) {
-    case XPATH_NUMBER_ERROR: return "malformed number";
-    case XPATH_UNFINISHED_LITERAL_ERROR: return "unfinished string";
-    case XPATH_START_LITERAL_ERROR: return "a string must start with a quote";
-    case XPATH_VARIABLE_REF_ERROR: return "malformed variable name";
-    case XPATH_UNDEF_VARIABLE_ERROR: return "undefined variable";
-    case XPATH_INVALID_PREDICATE_ERROR: return "malformed [condition]";
-    case XPATH_EXPR_ERROR: return "invalid expression";
-    case XPATH_UNCLOSED_ERROR: return "something is not closed";
-    case XPATH_UNKNOWN_FUNC_ERROR: return "unknown function";
-    case XPATH_INVALID_OPERAND: return "invalid operand";
-    case XPATH_INVALID_TYPE: return "wrong type of value (a function wants nodes, e.g. count() or w:join())";
-    case XPATH_INVALID_ARITY: return "wrong number of arguments";
-    case XPATH_INVALID_CTXT_SIZE: return "invalid context size";
-    case XPATH_INVALID_CTXT_POSITION: return "invalid context position";
-    case XPATH_MEMORY_ERROR: return "out of memory";
-    case XPATH_UNDEF_PREFIX_ERROR: return "unknown namespace prefix";
-    case XPATH_ENCODING_ERROR: return "encoding error";
-    case XPATH_INVALID_CHAR_ERROR: return "invalid character";
-    case XPATH_STACK_ERROR: return "stack usage error";
-    case XPATH_OP_LIMIT_EXCEEDED: return "the expression takes too many steps (more than 50 million)";
-    case XPATH_RECURSION_LIMIT_EXCEEDED: return "the expression is nested too deeply";
-    default: return "XPath error";
+    case XPATH_NUMBER_ERROR: return _("malformed number");
+    case XPATH_UNFINISHED_LITERAL_ERROR: return _("unfinished string");
+    case XPATH_START_LITERAL_ERROR: return _("a string must start with a quote");
+    case XPATH_VARIABLE_REF_ERROR: return _("malformed variable name");
+    case XPATH_UNDEF_VARIABLE_ERROR: return _("undefined variable");
+    case XPATH_INVALID_PREDICATE_ERROR: return _("malformed [condition]");
+    case XPATH_EXPR_ERROR: return _("invalid expression");
+    case XPATH_UNCLOSED_ERROR: return _("something is not closed");
+    case XPATH_UNKNOWN_FUNC_ERROR: return _("unknown function");
+    case XPATH_INVALID_OPERAND: return _("invalid operand");
+    case XPATH_INVALID_TYPE: return _("wrong type of value (a function wants nodes, e.g. count() or w:join())");
+    case XPATH_INVALID_ARITY: return _("wrong number of arguments");
+    case XPATH_INVALID_CTXT_SIZE: return _("invalid context size");
+    case XPATH_INVALID_CTXT_POSITION: return _("invalid context position");
+    case XPATH_MEMORY_ERROR: return _("out of memory");
+    case XPATH_UNDEF_PREFIX_ERROR: return _("unknown namespace prefix");
+    case XPATH_ENCODING_ERROR: return _("encoding error");
+    case XPATH_INVALID_CHAR_ERROR: return _("invalid character");
+    case XPATH_STACK_ERROR: return _("stack usage error");
+    case XPATH_OP_LIMIT_EXCEEDED: return _("the expression takes too many steps (more than 50 million)");
+    case XPATH_RECURSION_LIMIT_EXCEEDED: return _("the expression is nested too deeply");
+    default: return _("XPath error");
     }
 }
 
@@ -292,14 +293,14 @@ static int fail(rstate *rs, const tnode *n, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     quote_tag(n, tag, sizeof tag);
-    diag_report(rs->d, DIAG_ERROR, (diag_loc){n->file, n->line, n->col, rs->record_id}, "%s in %s", msg, tag);
+    diag_report(rs->d, DIAG_ERROR, (diag_loc){n->file, n->line, n->col, rs->record_id}, _("%s in %s"), msg, tag);
     return -1;
 }
 
 /* The record's step budget (TEMPLATE_MAX_STEPS) is spent: said once, at the tag where it ran out. */
 static int out_of_steps(rstate *rs, const tnode *n)
 {
-    return fail(rs, n, "模板对这条记录的求值超过 %lu 步（每条记录的上限；循环嵌套过深或表达式过大？），本记录未生成",
+    return fail(rs, n, _("evaluating the template for this record took more than %lu steps (the limit per record; loops nested too deep or an expression too large?): the record is not built"),
                 TEMPLATE_MAX_STEPS);
 }
 
@@ -329,7 +330,7 @@ static int render_list(rstate *rs, const tnode_list *l, ws_buf *out);
 static int over_budget(rstate *rs, const tnode *n, ws_buf *out)
 {
     if (out->len - rs->start + rs->outside <= rs->t->max_output) return 0;
-    return fail(rs, n, "the merged document is larger than %zu bytes (a runaway loop?)", rs->t->max_output);
+    return fail(rs, n, _("the merged document is larger than %zu bytes (a runaway loop?)"), rs->t->max_output);
 }
 
 static int render_each(rstate *rs, const tnode *n, ws_buf *out)
@@ -338,7 +339,7 @@ static int render_each(rstate *rs, const tnode *n, ws_buf *out)
     xmlXPathObjectPtr r = eval_node(rs, n);
     if (!r) return -1;
     if (r->type != XPATH_NODESET) {
-        fail(rs, n, "{{#each}} needs nodes, but the expression gives %s", type_name(r->type));
+        fail(rs, n, _("{{#each}} needs nodes, but the expression gives %s"), type_name(r->type));
         xmlXPathFreeObject(r);
         return -1;
     }
@@ -347,9 +348,9 @@ static int render_each(rstate *rs, const tnode *n, ws_buf *out)
     if (count == 0) {
         rc = render_list(rs, &n->alt, out);
     } else if (count > TEMPLATE_MAX_ITEMS) {
-        rc = fail(rs, n, "{{#each}} selects %d items, more than the limit of %d", count, TEMPLATE_MAX_ITEMS);
+        rc = fail(rs, n, _("{{#each}} selects %d items, more than the limit of %d"), count, TEMPLATE_MAX_ITEMS);
     } else if (t->nloops == TEMPLATE_MAX_LOOPS) {
-        rc = fail(rs, n, "loops nested more than %d deep", TEMPLATE_MAX_LOOPS);
+        rc = fail(rs, n, _("loops nested more than %d deep"), TEMPLATE_MAX_LOOPS);
     } else {
         xmlNodePtr saved_node = rs->node;
         int saved_pos = rs->position, saved_size = rs->size;
@@ -425,7 +426,7 @@ static int render_node(rstate *rs, const tnode *n, ws_buf *out)
         size_t len = s ? strlen((const char *)s) : 0;
         if (len > rs->t->max_output) {
             xmlFree(s);
-            return fail(rs, n, "the value is larger than %zu bytes", rs->t->max_output);
+            return fail(rs, n, _("the value is larger than %zu bytes"), rs->t->max_output);
         }
         if (rs->plain)
             mdescape_plain(out, (const char *)s, len);
@@ -455,7 +456,7 @@ static int render_list(rstate *rs, const tnode_list *l, ws_buf *out)
 {
     if (++rs->depth > 2 * TEMPLATE_MAX_LOOPS + 8) {
         rs->depth--;
-        return l->n ? fail(rs, l->v[0], "blocks and partials nested too deeply") : -1;
+        return l->n ? fail(rs, l->v[0], _("blocks and partials nested too deeply")) : -1;
     }
     int rc = 0;
     for (size_t i = 0; i < l->n && rc == 0; i++) rc = render_node(rs, l->v[i], out);
@@ -474,7 +475,7 @@ static int render(template *t, const tnode_list *l, xmlNodePtr record, int plain
     t->out_of_steps = 0;
     int rc;
     if (t->steps_exhausted >= TEMPLATE_MAX_EXHAUSTED && l->n)
-        rc = fail(rs, l->v[0], "已有 %d 条记录超出模板求值的步数上限，其余记录不再求值", TEMPLATE_MAX_EXHAUSTED);
+        rc = fail(rs, l->v[0], _("%d records have gone over the template's step limit: the remaining records are not evaluated"), TEMPLATE_MAX_EXHAUSTED);
     else
         rc = render_list(rs, l, out);
     t->steps_exhausted += t->out_of_steps;
@@ -528,19 +529,19 @@ int template_select(template *t, xmlDocPtr doc, xmlNodePtr **out_nodes, size_t *
     if (t->is_public) tpl_privacy_show();
     diag_loc loc = {t->path, t->records_line, t->records_col, NULL};
     if (!r) {
-        diag_report(d, DIAG_ERROR, loc, "%s in records: %s", tpl_xpath_error_text(t->err_code), t->records_src);
+        diag_report(d, DIAG_ERROR, loc, _("%s in records: %s"), tpl_xpath_error_text(t->err_code), t->records_src);
         return -1;
     }
     int rc = 0;
     if (r->type != XPATH_NODESET) {
-        diag_report(d, DIAG_ERROR, loc, "records: must select elements, but gives %s", type_name(r->type));
+        diag_report(d, DIAG_ERROR, loc, _("records: must select elements, but gives %s"), type_name(r->type));
         rc = -1;
     } else if (r->nodesetval && r->nodesetval->nodeNr) {
         xmlNodeSetPtr ns = r->nodesetval;
         *out_nodes = ws_xmalloc((size_t)ns->nodeNr * sizeof **out_nodes);
         for (int i = 0; i < ns->nodeNr; i++) {
             if (ns->nodeTab[i]->type != XML_ELEMENT_NODE) {
-                diag_report(d, DIAG_ERROR, loc, "records: must select elements, not text or attributes: %s",
+                diag_report(d, DIAG_ERROR, loc, _("records: must select elements, not text or attributes: %s"),
                             t->records_src);
                 rc = -1;
                 break;
@@ -583,7 +584,7 @@ int template_output_name(template *t, xmlNodePtr record, ws_buf *out, diag *d)
     sanitize_file_name(out, from);
     if (out->len == from) {
         char *id = template_record_id(record);
-        diag_report(d, DIAG_ERROR, (diag_loc){t->path, 0, 0, id}, "output: gives an empty file name");
+        diag_report(d, DIAG_ERROR, (diag_loc){t->path, 0, 0, id}, _("output: gives an empty file name"));
         free(id);
         return -1;
     }

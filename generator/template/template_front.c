@@ -6,6 +6,7 @@
 
 #include <libxml/xpathInternals.h>
 
+#include "base/i18n.h"
 #include "template/template_int.h"
 
 /* ---- front matter ---- */
@@ -52,14 +53,14 @@ static int fm_parse_value(src *s, size_t p, size_t eol, fm_value *v)
             ws_buf_putc(&b, x[i]);
         }
         if (i >= end) {
-            tpl_src_error(s, p, "the value's quote %c is never closed", q);
+            tpl_src_error(s, p, _("the value's quote %c is never closed"), q);
             ws_buf_free(&b);
             return -1;
         }
         size_t after = i + 1;
         while (after < end && (x[after] == ' ' || x[after] == '\t')) after++;
         if (after < end && x[after] != '#') {
-            tpl_src_error(s, after, "unexpected text after the quoted value");
+            tpl_src_error(s, after, _("unexpected text after the quoted value"));
             ws_buf_free(&b);
             return -1;
         }
@@ -86,7 +87,7 @@ static int fm_parse_value(src *s, size_t p, size_t eol, fm_value *v)
     }
     while (end > p && isspace((unsigned char)x[end - 1])) end--;
     if (p < end && strchr("[{&*!|>%@`", x[p]) && !(x[p] == '{' && p + 1 < end && x[p + 1] == '{')) {
-        tpl_src_error(s, p, "a value starting with '%c' must be quoted (\"…\"): only simple 'key: value' lines are understood",
+        tpl_src_error(s, p, _("a value starting with '%c' must be quoted (\"…\"): only simple 'key: value' lines are understood"),
                   x[p]);
         return -1;
     }
@@ -164,8 +165,8 @@ size_t tpl_parse_front_matter(src *s, size_t start)
     size_t e = eol;
     while (e > p && isspace((unsigned char)x[e - 1])) e--;
     if (e - p != 3 || memcmp(x + p, "---", 3)) {
-        tpl_src_error(s, p, "a template starts with its front matter: a line '---', then name:, title:, records: …, "
-                        "then '---'");
+        tpl_src_error(s, p, _("a template starts with its front matter: a line '---', then name:, title:, records: …, "
+                        "then '---'"));
         return 0;
     }
     seen_key seen[16];
@@ -185,7 +186,7 @@ size_t tpl_parse_front_matter(src *s, size_t start)
         size_t i = p;
         while (i < le && x[i] == ' ') i++;
         if (i < le && x[i] == '\t') {
-            tpl_src_error(s, i, "indent with spaces, not tabs");
+            tpl_src_error(s, i, _("indent with spaces, not tabs"));
             bad = 1;
             p = eol + 1;
             continue;
@@ -198,7 +199,7 @@ size_t tpl_parse_front_matter(src *s, size_t start)
         size_t k = i;
         while (k < le && (isalnum((unsigned char)x[k]) || x[k] == '_' || x[k] == '-')) k++;
         if (k == i || k >= le || x[k] != ':' || (k + 1 < le && x[k + 1] != ' ' && x[k + 1] != '\t')) {
-            tpl_src_error(s, i, "expected 'key: value' (a key, a colon, a space, the value)");
+            tpl_src_error(s, i, _("expected 'key: value' (a key, a colon, a space, the value)"));
             bad = 1;
             p = eol + 1;
             continue;
@@ -213,7 +214,8 @@ size_t tpl_parse_front_matter(src *s, size_t start)
             pdf_indent = indent;
             nested = 1;
         } else {
-            tpl_src_error(s, i, in_pdf ? "inconsistent indentation under 'pdf:'" : "unexpected indentation (only the keys of 'pdf:' are indented)");
+            tpl_src_error(s, i, in_pdf ? _("inconsistent indentation under 'pdf:'")
+                                 : _("unexpected indentation (only the keys of 'pdf:' are indented)"));
             bad = 1;
             p = eol + 1;
             continue;
@@ -224,8 +226,8 @@ size_t tpl_parse_front_matter(src *s, size_t start)
         for (size_t n = 0; n < nknown; n++)
             if (!strcmp(known[n], key)) which = (int)n;
         if (which < 0) {
-            tpl_src_error(s, i, nested ? "unknown key '%s' under pdf: (known: title, subject, keywords, author, date)"
-                                   : "unknown key '%s' in the front matter (known: name, title, records, output, style, pdf, public)",
+            tpl_src_error(s, i, nested ? _("unknown key '%s' under pdf: (known: title, subject, keywords, author, date)")
+                                   : _("unknown key '%s' in the front matter (known: name, title, records, output, style, pdf, public)"),
                       key);
             bad = 1;
             p = eol + 1;
@@ -234,7 +236,7 @@ size_t tpl_parse_front_matter(src *s, size_t start)
         int dup = 0;
         for (int n = 0; n < nseen; n++)
             if (seen[n].nested == nested && !strcmp(seen[n].key, known[which])) {
-                tpl_src_error(s, i, "'%s' is given twice (first on line %ld)", key, seen[n].line);
+                tpl_src_error(s, i, _("'%s' is given twice (first on line %ld)"), key, seen[n].line);
                 dup = bad = 1;
             }
         long line, col;
@@ -248,14 +250,14 @@ size_t tpl_parse_front_matter(src *s, size_t start)
         }
         if (!nested && which == 5) { /* pdf: */
             if (*v.text) {
-                tpl_src_error(s, v.off, "pdf: takes indented keys on the following lines (title, subject, keywords, author, date)");
+                tpl_src_error(s, v.off, _("pdf: takes indented keys on the following lines (title, subject, keywords, author, date)"));
                 bad = 1;
             }
             free(v.text);
             in_pdf = 1;
             pdf_indent = -1;
         } else if (!*v.text) {
-            tpl_src_error(s, i, "'%s' needs a value", key);
+            tpl_src_error(s, i, _("'%s' needs a value"), key);
             free(v.text);
             bad = 1;
         } else if (dup) {
@@ -268,36 +270,37 @@ size_t tpl_parse_front_matter(src *s, size_t start)
         p = eol + 1;
     }
     if (!body) {
-        tpl_src_error(s, start, "the front matter is never closed by a line '---'");
+        tpl_src_error(s, start, _("the front matter is never closed by a line '---'"));
         bad = 1;
     }
     if (body) {
-        static const char *const hint[] = {"the form's id, e.g. name: feedback", "the form's Chinese name, e.g. title: 民主评议意见反馈表",
-                                           "which elements get a document each, e.g. records: //member"};
+        static const char *const hint[] = {N_("the form's id, e.g. name: feedback"),
+                                           N_("the form's Chinese name, e.g. title: 民主评议意见反馈表"),
+                                           N_("which elements get a document each, e.g. records: //member")};
         for (int n = 0; n < 3; n++)
             if (!vals[n].text) {
-                tpl_src_error(s, start, "the front matter has no '%s:' (%s)", top_keys[n], hint[n]);
+                tpl_src_error(s, start, _("the front matter has no '%s:' (%s)"), top_keys[n], _(hint[n]));
                 bad = 1;
             }
     }
     {
         if (vals[0].text && !valid_ident(vals[0].text, 0)) {
-            tpl_src_error(s, vals[0].off, "name: is the form's id in file names: lowercase ASCII letters, digits, '-' and '_' (e.g. feedback), not '%s'",
+            tpl_src_error(s, vals[0].off, _("name: is the form's id in file names: lowercase ASCII letters, digits, '-' and '_' (e.g. feedback), not '%s'"),
                       vals[0].text);
             bad = 1;
         }
         if (vals[4].text && !valid_ident(vals[4].text, 0)) {
-            tpl_src_error(s, vals[4].off, "style: is a style name such as gbt9704, not '%s'", vals[4].text);
+            tpl_src_error(s, vals[4].off, _("style: is a style name such as gbt9704, not '%s'"), vals[4].text);
             bad = 1;
         }
         if (vals[6].text && strcmp(vals[6].text, "true") && strcmp(vals[6].text, "false")) {
-            tpl_src_error(s, vals[6].off, "public: 只能写 true（公开张贴或发放的表单，不得印出个人隐私内容）或 false，不能写“%s”",
+            tpl_src_error(s, vals[6].off, _("public: is true (a form posted or handed to the public, which may not print private text) or false, not \"%s\""),
                       vals[6].text);
             bad = 1;
         }
         for (int n = 0; n < TOP_NKEYS; n++)
             if (n != 3 && n != 5 && vals[n].text && strstr(vals[n].text, "{{")) {
-                tpl_src_error(s, vals[n].off, "%s: cannot contain {{ }} (only output: and the pdf: values can)", top_keys[n]);
+                tpl_src_error(s, vals[n].off, _("%s: cannot contain {{ }} (only output: and the pdf: values can)"), top_keys[n]);
                 bad = 1;
             }
     }

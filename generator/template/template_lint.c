@@ -10,6 +10,8 @@
 
 #include <libxml/xpathInternals.h>
 
+#include "base/i18n.h"
+#include "records/records.h"
 #include "template/template_int.h"
 #include "template/xpathfn.h"
 
@@ -74,6 +76,7 @@ int tpl_lint(template *t, const char *e, size_t len, xpath_scope scope, char *ms
 {
     bracket st[64];
     int depth = 0, operand = 0;
+    int attr_step = 0; /* the next name test names an attribute (after @ or attribute::) */
     size_t i = 0;
 #define FAIL(at, ...)                                                                                             \
     do {                                                                                                          \
@@ -94,7 +97,7 @@ int tpl_lint(template *t, const char *e, size_t len, xpath_scope scope, char *ms
         }
         if (c == '\'' || c == '"') {
             const char *close = memchr(e + i + 1, c, len - i - 1);
-            if (!close) FAIL(i, "unterminated string: %c has no closing %c", c, c);
+            if (!close) FAIL(i, _("unterminated string: %c has no closing %c"), c, c);
             MARK_ARG();
             i = (size_t)(close - e) + 1;
             operand = 1;
@@ -109,24 +112,24 @@ int tpl_lint(template *t, const char *e, size_t len, xpath_scope scope, char *ms
         if (c == '$') {
             size_t s = i + 1, k = s;
             while (k < len && name_char((unsigned char)e[k])) k++;
-            if (k == s || !name_start((unsigned char)e[s])) FAIL(i, "'$' must be followed by a variable name");
+            if (k == s || !name_start((unsigned char)e[s])) FAIL(i, _("'$' must be followed by a variable name"));
             if (!known_variable(e + s, k - s, scope) && memchr(e + s, '-', k - s))
-                FAIL(i, "unknown variable '$%.*s' (a '-' belongs to the name: write spaces around a minus)",
+                FAIL(i, _("unknown variable '$%.*s' (a '-' belongs to the name: write spaces around a minus)"),
                      (int)(k - s), e + s);
             if (!known_variable(e + s, k - s, scope))
-                FAIL(i, "unknown variable '$%.*s' (%s)", (int)(k - s), e + s,
-                     scope == SCOPE_RECORDS ? "records: may use $campaign and $form"
+                FAIL(i, _("unknown variable '$%.*s' (%s)"), (int)(k - s), e + s,
+                     scope == SCOPE_RECORDS ? _("records: may use $campaign and $form")
                      : scope == SCOPE_RECORD
-                         ? "known: $record, $organisation, $unit, $campaign, $form; $position and $count only "
-                           "inside {{#each}}"
-                         : "known: $record, $organisation, $unit, $campaign, $form, $position, $count");
+                         ? _("known: $record, $organisation, $unit, $campaign, $form; $position and $count only "
+                             "inside {{#each}}")
+                         : _("known: $record, $organisation, $unit, $campaign, $form, $position, $count"));
             MARK_ARG();
             i = k;
             operand = 1;
             continue;
         }
         if (c == '(' || c == '[') {
-            if (depth == (int)(sizeof st / sizeof *st)) FAIL(i, "brackets nested too deeply");
+            if (depth == (int)(sizeof st / sizeof *st)) FAIL(i, _("brackets nested too deeply"));
             MARK_ARG();
             st[depth++] = (bracket){.open = (char)c, .at = i, .min = -1};
             operand = 0;
@@ -135,12 +138,12 @@ int tpl_lint(template *t, const char *e, size_t len, xpath_scope scope, char *ms
         }
         if (c == ')' || c == ']') {
             char want = c == ')' ? '(' : '[';
-            if (!depth) FAIL(i, "'%c' without a matching '%c'", c, want);
+            if (!depth) FAIL(i, _("'%c' without a matching '%c'"), c, want);
             bracket *b = &st[depth - 1];
-            if (b->open != want) FAIL(i, "'%c' where '%c' was expected (to close the '%c' at %zu)", c,
+            if (b->open != want) FAIL(i, _("'%c' where '%c' was expected (to close the '%c' at %zu)"), c,
                                       b->open == '(' ? ')' : ']', b->open, b->at + 1);
             if (b->clock && !b->has_arg)
-                FAIL(b->at, "%s() 不带参数时读取系统时钟，输出会随运行时间变化而增量构建察觉不到：请传入记录中的日期",
+                FAIL(b->at, _("%s() without an argument reads the system clock: the output would change from run to run without the incremental build noticing; pass a date from the records"),
                      b->fname);
             if (b->is_call && b->min >= 0) {
                 int n = b->has_arg ? b->args + 1 : 0;
@@ -149,11 +152,12 @@ int tpl_lint(template *t, const char *e, size_t len, xpath_scope scope, char *ms
                     if (b->min == b->max)
                         snprintf(want_args, sizeof want_args, "%d", b->min);
                     else if (b->max < 0)
-                        snprintf(want_args, sizeof want_args, "at least %d", b->min);
+                        snprintf(want_args, sizeof want_args, _("at least %d"), b->min);
                     else
-                        snprintf(want_args, sizeof want_args, "%d to %d", b->min, b->max);
-                    FAIL(b->at, "%s() takes %s argument%s, not %d", b->fname, want_args,
-                         b->max == 1 && b->min == 1 ? "" : "s", n);
+                        snprintf(want_args, sizeof want_args, _("%d to %d"), b->min, b->max);
+                    if (b->max == 1 && b->min == 1)
+                        FAIL(b->at, _("%s() takes %s argument, not %d"), b->fname, want_args, n);
+                    FAIL(b->at, _("%s() takes %s arguments, not %d"), b->fname, want_args, n);
                 }
             }
             depth--;
@@ -162,7 +166,7 @@ int tpl_lint(template *t, const char *e, size_t len, xpath_scope scope, char *ms
             continue;
         }
         if (c == ',') {
-            if (!depth || st[depth - 1].open != '(' || !st[depth - 1].is_call) FAIL(i, "',' outside a function's arguments");
+            if (!depth || st[depth - 1].open != '(' || !st[depth - 1].is_call) FAIL(i, _("',' outside a function's arguments"));
             st[depth - 1].args++;
             operand = 0;
             i++;
@@ -186,6 +190,7 @@ int tpl_lint(template *t, const char *e, size_t len, xpath_scope scope, char *ms
             size_t local_len = k - local;
             MARK_ARG();
             if (after + 1 < len && e[after] == ':' && e[after + 1] == ':') { /* an axis */
+                attr_step = local_len == 9 && !memcmp(e + s, "attribute", 9);
                 i = after + 2;
                 operand = 0;
                 continue;
@@ -204,7 +209,7 @@ int tpl_lint(template *t, const char *e, size_t len, xpath_scope scope, char *ms
                     if (strlen(node_types[n]) == local_len && !memcmp(node_types[n], e + s, local_len)) node_type = 1;
                 if (!node_type) {
                     char prefix[64] = "", fname[160];
-                    if (prefix_len >= sizeof prefix || local_len >= 64) FAIL(s, "name too long");
+                    if (prefix_len >= sizeof prefix || local_len >= 64) FAIL(s, _("name too long"));
                     memcpy(prefix, e + s, prefix_len);
                     prefix[prefix_len] = 0;
                     char lname[64];
@@ -214,13 +219,13 @@ int tpl_lint(template *t, const char *e, size_t len, xpath_scope scope, char *ms
                     const xmlChar *uri = NULL;
                     if (prefix_len) {
                         uri = xmlXPathNsLookup(t->xc, BAD_CAST prefix);
-                        if (!uri) FAIL(s, "unknown prefix '%s:' in %s() (known: w:, str:, math:, set:, date:)", prefix, fname);
+                        if (!uri) FAIL(s, _("unknown prefix '%s:' in %s() (known: w:, str:, math:, set:, date:)"), prefix, fname);
                     }
                     if (!xmlXPathFunctionLookupNS(t->xc, BAD_CAST lname, uri)) {
                         if (uri && !strcmp((const char *)uri, WENSHU_FN_NS))
-                            FAIL(s, "unknown function %s() (the w: functions are date, year-month, age, cn, "
-                                    "heading-number, chars, han, percent, default, join, join-cn, unit-organisations)", fname);
-                        FAIL(s, "unknown function %s()", fname);
+                            FAIL(s, _("unknown function %s() (the w: functions are date, year-month, age, cn, "
+                                    "heading-number, chars, han, percent, default, join, join-cn, unit-organisations)"), fname);
+                        FAIL(s, _("unknown function %s()"), fname);
                     }
                     int mn = -1, mx = -1;
                     if (uri && !strcmp((const char *)uri, WENSHU_FN_NS))
@@ -228,9 +233,9 @@ int tpl_lint(template *t, const char *e, size_t len, xpath_scope scope, char *ms
                     else if (!uri)
                         for (size_t n = 0; n < sizeof core / sizeof *core; n++)
                             if (!strcmp(core[n].name, lname)) mn = core[n].min, mx = core[n].max;
-                    if (depth == (int)(sizeof st / sizeof *st)) FAIL(i, "brackets nested too deeply");
+                    if (depth == (int)(sizeof st / sizeof *st)) FAIL(i, _("brackets nested too deeply"));
                     if (reads_clock((const char *)uri, lname) && !strcmp(lname, "date-time"))
-                        FAIL(s, "%s() 读取系统时钟，输出会随运行时间变化而增量构建察觉不到：请改用记录中的日期", fname);
+                        FAIL(s, _("%s() reads the system clock: the output would change from run to run without the incremental build noticing; use a date from the records"), fname);
                     st[depth++] = (bracket){.open = '(', .at = after, .is_call = 1, .min = mn, .max = mx,
                                             .clock = reads_clock((const char *)uri, lname)};
                     snprintf(st[depth - 1].fname, sizeof st[depth - 1].fname, "%s", fname);
@@ -239,11 +244,31 @@ int tpl_lint(template *t, const char *e, size_t len, xpath_scope scope, char *ms
                     continue;
                 }
             }
+            /* A name test: the records have only the elements and attributes the schema
+             * declares, so any other name selects nothing and prints an empty field — most often
+             * a misspelling ({{ nmae }}). Checked when the schema's vocabulary is loaded. */
+            int node_test = after < len && e[after] == '('; /* node(), text(): no name */
+            if (!prefix_len && !node_test && e[local] != '*' && local_len < 64 && records_vocab_loaded()) {
+                char nm[64];
+                memcpy(nm, e + local, local_len);
+                nm[local_len] = 0;
+                if (!records_vocab_has(nm, attr_step)) {
+                    const char *near = records_vocab_nearest(nm, attr_step);
+                    if (attr_step && near)
+                        FAIL(s, _("the records have no attribute @%s; did you mean @%s?"), nm, near);
+                    if (attr_step)
+                        FAIL(s, _("the records have no attribute @%s (see schemas/campaign.xsd)"), nm);
+                    if (near) FAIL(s, _("the records have no element %s; did you mean %s?"), nm, near);
+                    FAIL(s, _("the records have no element %s (see schemas/campaign.xsd)"), nm);
+                }
+            }
+            attr_step = 0;
             i = k; /* a name test or node type test */
             operand = 1;
             continue;
         }
         if (c == '*') {
+            attr_step = 0;
             if (!operand) MARK_ARG();
             operand = !operand; /* a name test after an operator, multiplication after an operand */
             i++;
@@ -256,12 +281,13 @@ int tpl_lint(template *t, const char *e, size_t len, xpath_scope scope, char *ms
             continue;
         }
         if (c == '@' || c == '/') MARK_ARG();
+        attr_step = c == '@';
         operand = 0; /* operators and anything libxml2 will judge */
         i++;
     }
     if (depth) {
         bracket *b = &st[depth - 1];
-        FAIL(b->at, "'%c' is never closed (missing '%c')", b->open, b->open == '(' ? ')' : ']');
+        FAIL(b->at, _("'%c' is never closed (missing '%c')"), b->open, b->open == '(' ? ')' : ']');
     }
     return 0;
 #undef FAIL

@@ -8,6 +8,7 @@
 #include <libxml/xpathInternals.h>
 
 #include "template/mdescape.h"
+#include "base/i18n.h"
 #include "template/template_int.h"
 
 /* ---- tokens ---- */
@@ -74,7 +75,7 @@ int tpl_tokenize(src *s, size_t from, size_t to, tokens *tk, int values_only)
         if (open + 2 < to && x[open + 2] == '{') {
             long c = find_close(x, open + 3, to, "}}}", &open_quote);
             if (c < 0) {
-                tpl_src_error(s, open, open_quote ? "unterminated string in '{{{ … }}}'" : "'{{{' without '}}}' on the same line");
+                tpl_src_error(s, open, open_quote ? _("unterminated string in '{{{ … }}}'") : _("'{{{' without '}}}' on the same line"));
                 bad = 1;
                 p = skip_line(x, open, to);
                 continue;
@@ -86,7 +87,7 @@ int tpl_tokenize(src *s, size_t from, size_t to, tokens *tk, int values_only)
         } else if (open + 2 < to && x[open + 2] == '!') {
             const char *c = memmem(x + open + 3, to - open - 3, "}}", 2);
             if (!c) {
-                tpl_src_error(s, open, "comment '{{!' is never closed with '}}'");
+                tpl_src_error(s, open, _("comment '{{!' is never closed with '}}'"));
                 return -1;
             }
             t.kind = TK_COMMENT;
@@ -94,7 +95,7 @@ int tpl_tokenize(src *s, size_t from, size_t to, tokens *tk, int values_only)
         } else {
             long c = find_close(x, open + 2, to, "}}", &open_quote);
             if (c < 0) {
-                tpl_src_error(s, open, open_quote ? "unterminated string in '{{ … }}'" : "'{{' without '}}' on the same line");
+                tpl_src_error(s, open, open_quote ? _("unterminated string in '{{ … }}'") : _("'{{' without '}}' on the same line"));
                 bad = 1;
                 p = skip_line(x, open, to);
                 continue;
@@ -112,7 +113,7 @@ int tpl_tokenize(src *s, size_t from, size_t to, tokens *tk, int values_only)
                 trim_span(x, &rest, &rest_len);
                 int each = word_is(kw, kwlen, "each"), cond = word_is(kw, kwlen, "if");
                 if (!each && !cond) {
-                    tpl_src_error(s, open, "unknown block '%c%.*s' (blocks are {{#each …}} and {{#if …}})", lead,
+                    tpl_src_error(s, open, _("unknown block '%c%.*s' (blocks are {{#each …}} and {{#if …}})"), lead,
                               (int)kwlen, kw);
                     bad = 1;
                     p = t.end;
@@ -121,9 +122,9 @@ int tpl_tokenize(src *s, size_t from, size_t to, tokens *tk, int values_only)
                 if (lead == '#') {
                     if (!rest_len || rest == w) {
                         if (rest_len)
-                            tpl_src_error(s, open, "write a space after '#%.*s'", (int)kwlen, kw);
+                            tpl_src_error(s, open, _("write a space after '#%.*s'"), (int)kwlen, kw);
                         else
-                            tpl_src_error(s, open, "'{{#%.*s}}' needs an expression, e.g. {{#%.*s opinion}}", (int)kwlen,
+                            tpl_src_error(s, open, _("'{{#%.*s}}' needs an expression, e.g. {{#%.*s opinion}}"), (int)kwlen,
                                       kw, (int)kwlen, kw);
                         bad = 1;
                         p = t.end;
@@ -134,7 +135,7 @@ int tpl_tokenize(src *s, size_t from, size_t to, tokens *tk, int values_only)
                     t.arglen = rest_len;
                 } else {
                     if (rest_len) {
-                        tpl_src_error(s, open, "'{{/%.*s}}' takes nothing after the name", (int)kwlen, kw);
+                        tpl_src_error(s, open, _("'{{/%.*s}}' takes nothing after the name"), (int)kwlen, kw);
                         bad = 1;
                     }
                     t.kind = each ? TK_END_EACH : TK_END_IF;
@@ -148,7 +149,7 @@ int tpl_tokenize(src *s, size_t from, size_t to, tokens *tk, int values_only)
                     ok = isalnum((unsigned char)ch) || ch == '-' || ch == '_';
                 }
                 if (!ok) {
-                    tpl_src_error(s, open, "a partial's name is letters, digits, '-' and '_' (the file partials/NAME.md): {{> %.*s}}",
+                    tpl_src_error(s, open, _("a partial's name is letters, digits, '-' and '_' (the file partials/NAME.md): {{> %.*s}}"),
                               (int)nn, x + na);
                     bad = 1;
                     p = t.end;
@@ -160,7 +161,7 @@ int tpl_tokenize(src *s, size_t from, size_t to, tokens *tk, int values_only)
             } else if (word_is(x + a, n, "else")) {
                 t.kind = TK_ELSE;
             } else if (!n) {
-                tpl_src_error(s, open, "empty '{{ }}': write an XPath expression inside, e.g. {{ name }}");
+                tpl_src_error(s, open, _("empty '{{ }}': write an XPath expression inside, e.g. {{ name }}"));
                 bad = 1;
                 p = t.end;
                 continue;
@@ -172,10 +173,10 @@ int tpl_tokenize(src *s, size_t from, size_t to, tokens *tk, int values_only)
         }
         if (t.kind == TK_RAW) trim_span(x, &t.arg, &t.arglen);
         if (t.kind == TK_RAW && !t.arglen) {
-            tpl_src_error(s, open, "empty '{{{ }}}'");
+            tpl_src_error(s, open, _("empty '{{{ }}}'"));
             bad = 1;
         } else if (values_only && is_block(t.kind) && t.kind != TK_COMMENT) {
-            tpl_src_error(s, open, "only {{ expressions }} are allowed in front matter values, not blocks or partials");
+            tpl_src_error(s, open, _("only {{ expressions }} are allowed in front matter values, not blocks or partials"));
             bad = 1;
         } else {
             tk_push(tk, t);
@@ -315,18 +316,18 @@ static tpartial *load_partial(src *s, const token *tk, const char **chain, int c
             ws_buf cyc = {0};
             for (int k = 0; k < chain_len; k++) ws_buf_printf(&cyc, "%s → ", chain[k]);
             ws_buf_puts(&cyc, name);
-            tpl_src_error(s, tk->start, "partial '%s' includes itself: %s", name, cyc.data);
+            tpl_src_error(s, tk->start, _("partial '%s' includes itself: %s"), name, cyc.data);
             ws_buf_free(&cyc);
             return NULL;
         }
         return p->failed ? NULL : p;
     }
     if (!t->partials_dir) {
-        tpl_src_error(s, tk->start, "{{> %s}}: partials are not available here", name);
+        tpl_src_error(s, tk->start, _("{{> %s}}: partials are not available here"), name);
         return NULL;
     }
     if (chain_len >= 16) {
-        tpl_src_error(s, tk->start, "partials nested more than 16 deep");
+        tpl_src_error(s, tk->start, _("partials nested more than 16 deep"));
         return NULL;
     }
     tpartial *p = ws_xcalloc(1, sizeof *p);
@@ -344,7 +345,7 @@ static tpartial *load_partial(src *s, const token *tk, const char **chain, int c
     int dir_ok = lstat(t->partials_dir, &st) == 0 && S_ISDIR(st.st_mode);
     if (!dir_ok) snprintf(err, sizeof err, "%s 不是文件夹（符号链接不被跟随）", t->partials_dir);
     if (!dir_ok || ws_read_file_nofollow(path, TEMPLATE_MAX_FILE, &text, err, sizeof err) < 0) {
-        tpl_src_error(s, tk->start, "partial '%s': cannot read %s: %s", name, path, err);
+        tpl_src_error(s, tk->start, _("partial '%s': cannot read %s: %s"), name, path, err);
         p->failed = 1;
         ws_buf_free(&text);
         return NULL;
@@ -353,7 +354,7 @@ static tpartial *load_partial(src *s, const token *tk, const char **chain, int c
     if (!ws_utf8_valid(text.data, text.len, &bad)) {
         src err_src;
         tpl_src_init(&err_src, t, s->d, path, text.data, text.len);
-        tpl_src_error(&err_src, bad, "not valid UTF-8 (save the file as UTF-8)");
+        tpl_src_error(&err_src, bad, _("not valid UTF-8 (save the file as UTF-8)"));
         free(err_src.lines);
         s->errors++;
         p->failed = 1;
@@ -444,7 +445,7 @@ int tpl_build_body(src *s, size_t from, size_t to, tnode_list *body, xpath_scope
         case TK_EACH:
         case TK_IF: {
             if (depth == TEMPLATE_MAX_LOOPS) {
-                tpl_src_error(s, t->start, "blocks nested more than %d deep", TEMPLATE_MAX_LOOPS);
+                tpl_src_error(s, t->start, _("blocks nested more than %d deep"), TEMPLATE_MAX_LOOPS);
                 rc = -1;
                 goto out;
             }
@@ -459,11 +460,11 @@ int tpl_build_body(src *s, size_t from, size_t to, tnode_list *body, xpath_scope
         }
         case TK_ELSE:
             if (!depth) {
-                tpl_src_error(s, t->start, "{{else}} outside {{#if}} or {{#each}}");
+                tpl_src_error(s, t->start, _("{{else}} outside {{#if}} or {{#each}}"));
             } else if (stack[depth - 1].in_else) {
                 long l, c;
                 tpl_src_pos(s, stack[depth - 1].at, &l, &c);
-                tpl_src_error(s, t->start, "a second {{else}} in the %s opened at line %ld", block_name(stack[depth - 1].kind), l);
+                tpl_src_error(s, t->start, _("a second {{else}} in the %s opened at line %ld"), block_name(stack[depth - 1].kind), l);
             } else {
                 stack[depth - 1].in_else = 1;
                 /* The {{else}} of an each runs when nothing was selected: no loop variables there. */
@@ -475,11 +476,11 @@ int tpl_build_body(src *s, size_t from, size_t to, tnode_list *body, xpath_scope
             tk_kind want = t->kind == TK_END_EACH ? TK_EACH : TK_IF;
             const char *closer = t->kind == TK_END_EACH ? "{{/each}}" : "{{/if}}";
             if (!depth) {
-                tpl_src_error(s, t->start, "%s without an open %s", closer, block_name(want));
+                tpl_src_error(s, t->start, _("%s without an open %s"), closer, block_name(want));
             } else if (stack[depth - 1].kind != want) {
                 long l, c;
                 tpl_src_pos(s, stack[depth - 1].at, &l, &c);
-                tpl_src_error(s, t->start, "%s closes the %s opened at line %ld, column %ld (close it with %s first)",
+                tpl_src_error(s, t->start, _("%s closes the %s opened at line %ld, column %ld (close it with %s first)"),
                           closer, block_name(stack[depth - 1].kind), l, c,
                           stack[depth - 1].kind == TK_EACH ? "{{/each}}" : "{{/if}}");
                 /* Recover as if both were closed, so later errors are still meaningful. */
@@ -510,7 +511,7 @@ int tpl_build_body(src *s, size_t from, size_t to, tnode_list *body, xpath_scope
     }
     while (depth > 0) {
         depth--;
-        tpl_src_error(s, stack[depth].at, "%s is never closed (add %s)", block_name(stack[depth].kind),
+        tpl_src_error(s, stack[depth].at, _("%s is never closed (add %s)"), block_name(stack[depth].kind),
                   stack[depth].kind == TK_EACH ? "{{/each}}" : "{{/if}}");
     }
 out:

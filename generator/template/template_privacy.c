@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "template/template_int.h"
 
 /* THE list of private elements (local names), and what each holds, for messages. Only here:
@@ -31,8 +32,8 @@
 static const struct {
     const char *name, *what;
 } private_fields[] = {
-    {"situation", "党员特殊情况的说明，如病情、劳动关系、家庭情况"},
-    {"receipt", "回执中的本人意见"},
+    {"situation", N_("the explanation of a member's special situation, such as an illness, an employment ended, a family matter")},
+    {"receipt", N_("the member's own opinion written on the receipt (回执)")},
 };
 /* PRIVATE-FIELDS-END */
 
@@ -192,9 +193,11 @@ static int check_node(const tnode *n, int ctx, diag *d, const char *form)
         int k = node_reads(n, ctx);
         if (k >= 0) {
             diag_report(d, DIAG_ERROR, (diag_loc){n->file, n->line, n->col, NULL},
-                        "表单“%s”是公开张贴或发放的文件（表头 public: true），不能印出个人隐私内容：{{ %.*s }} 印出了 %s 的正文"
-                        "（%s）。可以统计人数、判断有无或印出其属性（如 @kind、@where），不能印出正文",
-                        form, (int)n->len, n->src, private_fields[k].name, private_fields[k].what);
+                        _("the form \"%s\" is posted or handed to the public (public: true in its front matter) "
+                          "and may not print private text: {{ %.*s }} prints the text of %s (%s). It may count "
+                          "them, test whether there are any, or print their attributes (such as @kind, @where), "
+                          "but not their text"),
+                        form, (int)n->len, n->src, private_fields[k].name, _(private_fields[k].what));
             bad = 1;
         }
         break;

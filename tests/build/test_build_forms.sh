@@ -116,7 +116,7 @@ cp -r "$WENSHU_DATADIR/." "$TMP/broken/"
 printf -- '---\nname: bad\ntitle: 坏表\nrecords: /wenshu/member[\nstyle: gbt9704\n---\n# 坏\n' > "$TMP/broken/templates/zz-bad.md"
 WENSHU_DATADIR="$TMP/broken" run "$WENSHU" build "${SAMPLES[@]}" "$ROOT/tests/records/fixtures/not-wellformed.xml" -o "$TMP/none" -q
 assert_status 2 "a broken template stops the run"
-assert_contains "$ERR" "not-wellformed.xml:5:9: 错误：Opening and ending tag mismatch" "the records are still checked"
+assert_contains "$ERR" "not-wellformed.xml:5:9: 错误：第 3 行的开始标签 <unit> 在此处遇到结束标签 </unt>" "the records are still checked"
 assert_contains "$ERR" "zz-bad.md:4:" "and the template's error is reported"
 first_template=$(echo "$ERR" | grep -n 'zz-bad.md' | head -1 | cut -d: -f1)
 first_record=$(echo "$ERR" | grep -n 'not-wellformed.xml' | head -1 | cut -d: -f1)

@@ -161,7 +161,7 @@ printf -- '---\nname: t\ntitle: 测试\nrecords: //member\n---\n{{> secret}}\n' 
 ln -s /etc/passwd "$P/templates/partials/secret.md"
 run env WENSHU_DATADIR="$P" "$WENSHU" merge "$P/templates/t.md" "${SAMPLES[@]}"
 assert_status 2 "a partial that is a link is not read"
-assert_contains "$ERR" "partial 'secret': cannot read" "…named with the partial"
+assert_contains "$ERR" "片段“secret”：无法读取" "…named with the partial"
 assert_not_contains "$OUT" "root:" "nothing of /etc/passwd is printed"
 
 # ---- OUT in step with the data

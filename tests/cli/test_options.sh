@@ -112,7 +112,7 @@ run "$WENSHU" check -q -- campaign.xml members-mzj.xml -fly.xml
 assert_status 0 "after --, -fly.xml is a file"
 run "$WENSHU" check -- -q campaign.xml members-mzj.xml -fly.xml
 assert_status 2 "after --, -q is a file too (which does not exist)"
-assert_contains "$ERR" "-q: 错误：cannot read: 无法打开" "and is reported as one"
+assert_contains "$ERR" "-q: 错误：无法读取：无法打开" "and is reported as one"
 run "$WENSHU" merge -- "$ROOT/templates/feedback.md" campaign.xml members-mzj.xml -fly.xml --record M01
 assert_status 2 "after --, --record is a file name too"
 assert_contains "$ERR" "--record: 错误：无法读取：没有那个文件或目录" "and is reported as one"

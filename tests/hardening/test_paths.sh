@@ -35,7 +35,7 @@ bounded "$WENSHU" build "$C"/data/*.xml -o "$C/out" -j 2 -q
 cd "$ROOT"
 assert_no_crash "a build with hostile names"
 assert_status 1 "hostile names: the build finishes; the over-long name is a data error (exit 1)"
-assert_contains "$ERR" "members-mzj.xml:311:5: 错误：记录 M12：Element 'name': [facet 'maxLength']" "the name over 100 characters is reported with its place and record"
+assert_contains "$ERR" "members-mzj.xml:311:5: 错误：记录 M12：姓名太长：最多 100 个字，现有 101 个（党员 M12）" "the name over 100 characters is reported with its place and record"
 
 out_real=$(realpath "$C/out")
 outside=$(find "$C/out" -mindepth 1 -print0 | xargs -0 realpath -s -- | grep -v "^$out_real/" | head -3)

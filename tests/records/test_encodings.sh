@@ -66,7 +66,7 @@ assert_contains "$ERR" '<?xml version="1.0" encoding="GBK"?>' "or how to name it
 assert_eq "$(grep -c 'undeclared.xml:[0-9]' <<<"$ERR")" 1 "one message about the file itself"
 # The campaign's committee and the organisations name members of that file: one consequence line.
 assert_eq "$(grep -c "refers to '" <<<"$ERR")" 0 "no error per record that refers into the unreadable file"
-assert_contains "$ERR" "undeclared.xml: error: because the file could not be read, 5 records of other files that refer to records in it cannot be checked and are not made: " "the consequence names the file, and counts the records"
+assert_contains "$ERR" "error: because $TMP/undeclared.xml could not be read, the 5 records that refer to records in it are not built: " "the consequence names the file, and counts the records"
 assert_contains "$ERR" "O-ZB1" "and the records not made"
 assert_eq "$(grep -c 'error: ' <<<"$ERR")" 2 "two errors in all: the cause and its consequence"
 

@@ -125,7 +125,7 @@ assert_contains "$ERR" "no-such-file.xml: 错误：无法读取：无法打开�
 
 run "$WENSHU" check "$FX/not-wellformed.xml"
 assert_status 1 "malformed XML is a data error"
-assert_contains "$ERR" "not-wellformed.xml:5:9: 错误：Opening and ending tag mismatch: unit line 3 and unt" "malformed XML: libxml2's message in our format"
+assert_contains "$ERR" "not-wellformed.xml:5:9: 错误：第 3 行的开始标签 <unit> 在此处遇到结束标签 </unt>：开始标签和结束标签的名称必须相同（其中一个拼错了，或者漏写了结束标签）" "malformed XML: in a clerk's words, at its place"
 
 run "$WENSHU" check "$FX/wrong-root.xml"
 assert_status 1 "a foreign document is a data error"
@@ -133,6 +133,6 @@ assert_contains "$ERR" "wrong-root.xml:2:1: 错误：根元素应为 <wenshu xml
 
 WENSHU_DATADIR="$TMP/nowhere" run "$WENSHU" check "$FX/base.xml"
 assert_status 2 "a missing schema is an I/O failure"
-assert_contains "$ERR" "schemas/campaign.xsd: 错误：cannot read the records schema" "missing schema: clear message"
+assert_contains "$ERR" "schemas/campaign.xsd: 错误：无法读取记录格式文件（请把环境变量 WENSHU_DATADIR 设为含有 schemas/ 的文件夹）" "missing schema: clear message"
 
 done_testing

@@ -16,7 +16,7 @@ assert_status 0 "file order does not matter"
 
 run "$WENSHU" check samples/members-mzj.xml
 assert_status 1 "member files alone lack their campaign and organisations"
-assert_contains "$ERR" "samples/members-mzj.xml:6:20: 错误：记录 M01：@org refers to 'O-ZB1', but no organisation has that id in any input" "references are resolved across files only"
+assert_contains "$ERR" "samples/members-mzj.xml:6:20: 错误：记录 M01：@org 引用的编号“O-ZB1”在所有输入文件中都找不到（应是某个党组织的编号）" "references are resolved across files only"
 
 for ch in 𠀾 堃 喆 赟 䶮; do
     assert "samples hold the rare character $ch" grep -q "$ch" samples/members-mzj.xml

@@ -47,11 +47,11 @@ read -r mline mcol bline <"$TMP/bad.xml.where"
 run "$WENSHU" check "$TMP/bad.xml"
 assert_status 1 "errors far down one large file"
 assert "the first error is past line 70 000 (line $mline)" [ "$mline" -gt 70000 ]
-assert_contains "$ERR" "bad.xml:$mline:$mcol: error: record M003000: Element 'member', attribute 'gender'" \
+assert_contains "$ERR" "bad.xml:$mline:$mcol: 错误：记录 M003000：性别只能填“男”或“女”，而不是“X”" \
     "an attribute's error on line $mline: exact line and column, with its record"
-assert_contains "$ERR" "bad.xml:$bline:5: error: record M019000: Element 'birth'" \
+assert_contains "$ERR" "bad.xml:$bline:5: 错误：记录 M019000：出生日期应写成 1979-06-03 这样的日期（年-月-日），而不是“19xx-" \
     "an element's error on line $bline: exact line and column, with its record"
-assert_eq "$(grep -c ': error: ' <<<"$ERR")" 2 "each error once, nothing else"
+assert_eq "$(grep -c ': 错误：' <<<"$ERR")" 2 "each error once, nothing else"
 
 # A file cut into pieces makes the documents the same records make one piece per file.
 python3 samples/gen.py --members 1100 --orgs 20 --one-file -o "$TMP/one" >/dev/null

@@ -92,7 +92,7 @@ sed 's|<birth>1980-01-19</birth>|<birth>1980-13-45</birth>|' "${DATA[1]}" >"${DA
 assert "a records file's save reloads the page" wait_for 5 more_reloads
 code "${URL}api/state" >/dev/null
 assert_eq "$(python3 -c 'import json,sys; s=json.load(sys.stdin)["model"]; r=[x for x in s["records"] if x["id"]=="M25"][0]; print(r["bad"], [p for p in s["problems"] if "记录 M25：" in p][0])' <"$TMP/body")" \
-    "True $TMP/data/samples/members-fly.xml:7:5: 错误：记录 M25：Element 'birth': '1980-13-45' is not a valid value of the atomic type 'xs:date'." \
+    "True $TMP/data/samples/members-fly.xml:7:5: 错误：记录 M25：出生日期应写成 1979-06-03 这样的日期（年-月-日），而不是“1980-13-45”（党员 M25 韦晓军）" \
     "the record is marked bad and its problem has file, line and message"
 assert_eq "$(code "${URL}api/pdf?form=feedback&record=M25")" "422" "a record with errors is not previewed"
 assert_contains "$(cat "$TMP/body")" "该记录有错误" "the answer says why"

@@ -46,7 +46,7 @@ good=$(sum_of "$PDF")
 lines=$(wc -l <"$T")
 cp "$T" "$TMP/good.md"
 printf '{{#each opinion}}\n' >>"$T"
-assert "the error is printed with the template's line" wait_for 5 grep_q "$TMP/watch.err" "feedback.md:$((lines + 1)):1: 错误：{{#each}} is never closed"
+assert "the error is printed with the template's line" wait_for 5 grep_q "$TMP/watch.err" "feedback.md:$((lines + 1)):1: 错误：{{#each}} 没有结束（请补上 {{/each}}）"
 assert "and says the PDF was kept" wait_for 5 grep_q "$TMP/watch.err" "模板有错误，$PDF 未更新（保留上次生成的版本）"
 sleep 0.3
 assert_eq "$(sum_of "$PDF")" "$good" "the last good PDF is kept"

@@ -36,7 +36,7 @@ public: true
 {{#if evaluation/receipt}}{{ w:join(evaluation/receipt) }}{{/if}}
 {{/each}}
 EOF
-run "$WENSHU" merge "$TMP/tpl/leak.md" "${SAMPLES[@]}"
+LANG=zh_CN.UTF-8 run "$WENSHU" merge "$TMP/tpl/leak.md" "${SAMPLES[@]}"
 assert_status 2 "a public template printing situation text is refused when it loads"
 assert_eq "$OUT" "" "nothing is merged"
 assert_contains "$ERR" "$TMP/tpl/leak.md:8:12: 错误：表单“民主评议情况通报”是公开张贴或发放的文件（表头 public: true），不能印出个人隐私内容：{{ situation }} 印出了 situation 的正文（党员特殊情况的说明，如病情、劳动关系、家庭情况）。可以统计人数、判断有无或印出其属性（如 @kind、@where），不能印出正文" "file:line:col and the Chinese message"
@@ -49,7 +49,7 @@ sed -i 's/^public: true$/public: false/' "$TMP/tpl/leak.md"
 run "$WENSHU" merge "$TMP/tpl/leak.md" "${SAMPLES[@]}"
 assert_status 0 "the same template not declared public merges (the member's own forms may print it)"
 sed 's/^public: true$/public: yes/' "$TMP/leak-copy.md" >"$TMP/tpl/yes.md"
-run "$WENSHU" merge "$TMP/tpl/yes.md" "${SAMPLES[@]}"
+LANG=zh_CN.UTF-8 run "$WENSHU" merge "$TMP/tpl/yes.md" "${SAMPLES[@]}"
 assert_status 2 "public: takes true or false"
 assert_contains "$ERR" "yes.md:5:9: 错误：public: 只能写 true" "public: yes is refused at its position"
 # The barrier at merge time: expressions the load check cannot read (a wildcard, another axis, the

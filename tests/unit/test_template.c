@@ -535,12 +535,12 @@ static void test_errors(void)
     /* public: true — private text (situation, receipt) may be counted, tested and its attributes
      * printed, never printed itself (template_privacy.c) */
 #define PUBLIC_FM "---\nname: t\ntitle: 通报\nrecords: //member\npublic: true\n---\n"
-    CHECK(strstr(load_error(PUBLIC_FM "{{ situation }}\n"), "t.md:7:1: error: 表单“通报”是公开张贴或发放的文件"),
+    CHECK(strstr(load_error(PUBLIC_FM "{{ situation }}\n"), "t.md:7:1: error: the form \"通报\" is posted or handed to the public"),
           "public: situation printed: %s", load_error(PUBLIC_FM "{{ situation }}\n"));
     CHECK(strstr(load_error(PUBLIC_FM "{{ normalize-space(situation[@kind='x']) }}\n"), "t.md:7:1: error:"), "public: a string function passes the text through");
     CHECK(strstr(load_error(PUBLIC_FM "{{ situation/text() }}\n"), "t.md:7:1: error:"), "public: text() of situation");
     CHECK(strstr(load_error(PUBLIC_FM "{{#each situation}}\n{{ string() }}\n{{/each}}\n"), "t.md:8:1: error:"), "public: string() inside #each situation");
-    CHECK(strstr(load_error(PUBLIC_FM "{{#if x}}{{ $record/evaluation/receipt }}{{/if}}\n"), "印出了 receipt 的正文"), "public: receipt inside #if");
+    CHECK(strstr(load_error(PUBLIC_FM "{{#if x}}{{ $record/evaluation/receipt }}{{/if}}\n"), "prints the text of receipt"), "public: receipt inside #if");
     CHECK(strstr(load_error("---\nname: t\ntitle: 通报\nrecords: //member\npublic: true\noutput: \"{{ situation }}\"\n---\nx\n"), "t.md:6:10: error:"),
           "public: the file name may not carry it either: %s", load_error("---\nname: t\ntitle: 通报\nrecords: //member\npublic: true\noutput: \"{{ situation }}\"\n---\nx\n"));
     CHECK(!*load_error(PUBLIC_FM "{{ count(situation) }}{{ situation/@where }}{{ w:join(situation/@kind) }}{{#if situation = 'x'}}a{{/if}}"
@@ -549,7 +549,7 @@ static void test_errors(void)
           load_error(PUBLIC_FM "{{ count(situation) }}{{ situation/@where }}{{ w:join(situation/@kind) }}{{#if situation = 'x'}}a{{/if}}"
                      "{{ name[../situation] }}{{#each situation}}{{ @kind }}{{ ../name }}{{/each}}{{ string-length(situation) }}\n"));
     CHECK(!*load_error("---\nname: t\ntitle: x\nrecords: //member\npublic: false\n---\n{{ situation }}\n"), "public: false prints anything");
-    CHECK(strstr(load_error("---\nname: t\ntitle: x\nrecords: //member\npublic: ja\n---\n"), "t.md:5:9: error: public: 只能写 true"), "public: ja");
+    CHECK(strstr(load_error("---\nname: t\ntitle: x\nrecords: //member\npublic: ja\n---\n"), "t.md:5:9: error: public: is true"), "public: ja");
 #undef PUBLIC_FM
     CHECK(strstr(load_error("---\nname: t\ntitle: x\nrecords: //r\npdf:\n  titel: a\n---\n"),
                  "t.md:6:3: error: unknown key 'titel' under pdf:"),
