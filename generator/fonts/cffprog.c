@@ -353,6 +353,10 @@ struct cffprog_cache {
     uint32_t *off, *len; /* of glyph g's rewritten charstring in data */
     unsigned char *state; /* 0: not yet rewritten; 1: without hints; 2: kept as it is */
     ws_buf data;
+    /* The source's FDSelect, one font dict index per glyph, each below nfd: decoded and checked
+     * once per face, not per document (a CJK face has 30 000 glyphs or more). NULL until then. */
+    unsigned char *fdsel;
+    unsigned nfd;
 };
 
 void cffprog_cache_free(cffprog_cache *c)
@@ -361,6 +365,7 @@ void cffprog_cache_free(cffprog_cache *c)
     free(c->off);
     free(c->len);
     free(c->state);
+    free(c->fdsel);
     ws_buf_free(&c->data);
     free(c);
 }
@@ -402,6 +407,38 @@ hb_blob_t *cffprog_build(hb_blob_t *cff, const uint32_t *gids, unsigned ngids, c
     return cffprog_build_first(cff, gids, ngids, 0, src, adv, n, ok, cache, NULL);
 }
 
+/* The FDSelect at so (format 0 or 3) as one font dict index per glyph, each checked below nfd;
+ * NULL if it is malformed. */
+static unsigned char *fdselect_decode(span t, size_t so, unsigned count, unsigned nfd)
+{
+    const unsigned char *p = t.p;
+    size_t len = t.len;
+    unsigned char *sel = ws_xcalloc(count + 1, 1);
+    if (so >= len) goto bad;
+    if (p[so] == 0) {
+        if (so + 1 + count > len) goto bad;
+        memcpy(sel, p + so + 1, count);
+    } else if (p[so] == 3) {
+        if (so + 3 > len) goto bad;
+        unsigned nr = rdn(p + so + 1, 2);
+        if (!nr || so + 3 + 3 * (size_t)nr + 2 > len) goto bad;
+        for (unsigned r = 0; r < nr; r++) {
+            const unsigned char *rp = p + so + 3 + 3 * r;
+            unsigned first = rdn(rp, 2), next = rdn(rp + 3, 2);
+            if (first > next || next > count) goto bad;
+            memset(sel + first, rp[2], next - first);
+        }
+    } else {
+        goto bad;
+    }
+    for (unsigned g = 0; g < count; g++)
+        if (sel[g] >= nfd) goto bad;
+    return sel;
+bad:
+    free(sel);
+    return NULL;
+}
+
 hb_blob_t *cffprog_build_first(hb_blob_t *cff, const uint32_t *gids, unsigned ngids, unsigned nfirst, const uint16_t *src,
                                const int *adv, unsigned n, unsigned char *ok, cffprog_cache **cache, size_t fixed[2])
 {
@@ -439,7 +476,9 @@ hb_blob_t *cffprog_build_first(hb_blob_t *cff, const uint32_t *gids, unsigned ng
     if (gids && gsubrs.count) goto out; /* a face with subroutines is cut by hb-subset */
     if (total > 0xFFFF) goto out;
 
-    fdsel = ws_xcalloc((cs.count > total ? cs.count : total) + 1, 1);
+    /* this face's cache, if there is one already (a cache of another face is refused below) */
+    cffprog_cache *known = gids && cache && *cache && (*cache)->count == cs.count ? *cache : NULL;
+    fdsel = ws_xcalloc(total + 1, 1);
     if (e_ros) { /* CID-keyed: font dicts and FDSelect from the source */
         const dict_entry *e_fa = dict_find(&td, OP_FDARRAY), *e_fs = dict_find(&td, OP_FDSELECT);
         if (!e_fa || !e_fs || e_fa->n != 1 || e_fs->n != 1 || e_fa->v[0] < 0 || e_fs->v[0] < 0 ||
@@ -450,30 +489,13 @@ hb_blob_t *cffprog_build_first(hb_blob_t *cff, const uint32_t *gids, unsigned ng
         for (unsigned i = 0; i < nfd; i++)
             if (index_get(&fdarray, i, &tp) < 0 || dict_parse(tp, &fds[i].fd) < 0 || read_private(t, dict_find(&fds[i].fd, OP_PRIVATE), &fds[i]) < 0)
                 goto out;
-        size_t so = (size_t)e_fs->v[0];
-        if (so >= len) goto out;
-        if (p[so] == 0) {
-            if (so + 1 + cs.count > len) goto out;
-            memcpy(fdsel, p + so + 1, cs.count);
-        } else if (p[so] == 3) {
-            if (so + 3 > len) goto out;
-            unsigned nr = rdn(p + so + 1, 2);
-            if (!nr || so + 3 + 3 * (size_t)nr + 2 > len) goto out;
-            for (unsigned r = 0; r < nr; r++) {
-                const unsigned char *rp = p + so + 3 + 3 * r;
-                unsigned first = rdn(rp, 2), next = rdn(rp + 3, 2);
-                if (first > next || next > cs.count) goto out;
-                memset(fdsel + first, rp[2], next - first);
-            }
-        } else {
+        if (!(known && known->fdsel && known->nfd == nfd) && !(fdsel_src = fdselect_decode(t, (size_t)e_fs->v[0], cs.count, nfd)))
             goto out;
-        }
-        for (unsigned g = 0; g < cs.count; g++)
-            if (fdsel[g] >= nfd) goto out;
     } else { /* name-keyed: one font dict holding the Top DICT's Private */
         nfd = 1;
         fds = ws_xcalloc(1, sizeof *fds);
         if (read_private(t, dict_find(&td, OP_PRIVATE), &fds[0]) < 0) goto out;
+        if (!(known && known->fdsel && known->nfd == nfd)) fdsel_src = ws_xcalloc(cs.count + 1, 1);
     }
 
     for (unsigned i = 0; gids && i < nfd; i++)
@@ -490,18 +512,24 @@ hb_blob_t *cffprog_build_first(hb_blob_t *cff, const uint32_t *gids, unsigned ng
             c->state = ws_xcalloc(cs.count, 1);
         }
         c = *cache;
+        if (!c->fdsel || c->nfd != nfd) { /* checked above: kept for the face's next documents */
+            free(c->fdsel);
+            c->fdsel = fdsel_src;
+            c->nfd = nfd;
+            fdsel_src = NULL;
+        }
     }
+    /* the source's FDSelect: this call's own, or the face's checked one */
+    const unsigned char *src_sel = fdsel_src ? fdsel_src : c->fdsel;
     glyphs = ws_xmalloc(total * sizeof *glyphs);
     body_off = ws_xmalloc((nglyphs + 1) * sizeof *body_off);
-    fdsel_src = ws_xmalloc(cs.count);
-    memcpy(fdsel_src, fdsel, cs.count);
     int all_stripped = 1;
     for (unsigned g = 0; g < nglyphs; g++) {
         /* two runs of ascending ids: the first nfirst, then the rest */
         if (gids && (gids[g] >= cs.count || (g && g != nfirst && gids[g] <= gids[g - 1]))) goto out_body;
         span s;
         if (index_get(&cs, gids ? gids[g] : g, &s) < 0) goto out_body;
-        fdsel[g] = fdsel_src[gids ? gids[g] : g];
+        fdsel[g] = src_sel[gids ? gids[g] : g];
         if (c) {
             all_stripped &= cache_get(c, gids[g], s);
             continue;

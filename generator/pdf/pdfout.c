@@ -19,6 +19,7 @@
 #include "base/sha256.h"
 #include "fonts/cpset.h"
 #include "fonts/subset.h"
+#include "pdf/pdfarena_int.h"
 #include "pdf/pdfdeflate_int.h"
 #include "pdf/pdffont_int.h"
 #include "pdf/pdfmeta_int.h"
@@ -27,6 +28,9 @@
 
 /* Page content streams: libdeflate at this level (pdfdeflate_into) rather than libharu's zlib. */
 #define CONTENT_LEVEL 6
+
+/* Documents of at most this many pages get libharu's memory from an arena (pdfarena_int.h). */
+#define POOLED_PAGES 16
 
 typedef struct {
     HPDF_STATUS status, detail;
@@ -375,6 +379,7 @@ static int render(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt
     HPDF_Page *pages = ws_xcalloc(doc->npages, sizeof *pages);
     hpdf_err err = {0, 0};
     HPDF_Doc pdf = NULL;
+    int pooled = 0; /* libharu's memory in this thread's arena (pdfarena_end once it is freed) */
     ws_buf content = {0};
     int rc = -1;
 
@@ -385,7 +390,13 @@ static int render(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt
             subset_build_first(fs, (int)f, used[f], variants[f], opt->first ? opt->first[f] : NULL, &subsets[f], d) < 0)
             goto done;
 
-    pdf = HPDF_New(on_hpdf_error, &err);
+    /* A document of a few pages takes libharu's memory from an arena freed as a whole with the
+     * document: some thousand small objects a notice, each a malloc and a free otherwise. A
+     * long one (a volume) allocates one by one, so that what libharu frees (its lists grow by
+     * copying) is given back at once, not held to the end. */
+    pooled = doc->npages <= POOLED_PAGES;
+    if (pooled) pdfarena_begin();
+    pdf = pooled ? HPDF_NewEx(on_hpdf_error, pdfarena_alloc, pdfarena_free, 0, &err) : HPDF_New(on_hpdf_error, &err);
     if (!pdf) {
         diag_report(d, DIAG_ERROR, (diag_loc){0}, _("cannot create a PDF document (libharu)"));
         goto done;
@@ -449,6 +460,8 @@ static int render(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt
      * otherwise be held three times at once. */
     HPDF_Free(pdf);
     pdf = NULL;
+    if (pooled) pdfarena_end();
+    pooled = 0;
     /* Plain copies in PDF 1.5's compact form; archive copies stay PDF 1.4 (PDF/A-1). */
     rc = 0;
     if (opt->archive || pdfpack_repack(tmp, got, out) < 0) {
@@ -464,6 +477,7 @@ hpdf_failed:
 done:
     if (splice) pdfdeflate_splice_end();
     if (pdf) HPDF_Free(pdf);
+    if (pooled) pdfarena_end();
     for (size_t f = 0; f < nfaces; f++) {
         fonts_cpset_free(used[f]);
         fonts_cpset_free(variants[f]);

@@ -376,6 +376,49 @@ static int starts(const char *p, size_t avail, const char *lit)
     return avail >= n && !memcmp(p, lit, n);
 }
 
+/* The quick way through text between tags and through tag and attribute names and values
+ * (not a record's own start tag, whose bytes are kept): from p[i], the characters that need
+ * nothing but counting (no '<', '>', reference, quote or '=', refused or malformed character;
+ * none that ends the record's or the run's allowance) are taken with the same bookkeeping
+ * scan_block does per character — line, column, run, blank, the last two lead bytes, a start
+ * tag's last character. Returns where it stopped; the character there (if any) goes the long
+ * way, so every state change and every report is made there as before. */
+static size_t scan_text_run(scan *sc, const char *p, size_t len, size_t i, size_t stop, size_t at)
+{
+    size_t end = stop;
+    if (!sc->whole && sc->depth >= 2) { /* scan_block's check: at + i - rec_start <= RECORDS_MAX_RECORD */
+        size_t last = sc->rec_start + RECORDS_MAX_RECORD;
+        if (last < at) return i;
+        if (last - at + 1 < end) end = last - at + 1;
+    }
+    size_t j = i;
+    int stag = sc->st == SC_STAG;
+    while (j < end && sc->run < RECORDS_MAX_RUN) {
+        unsigned char c = (unsigned char)p[j];
+        uint32_t cp = c;
+        int n = 1;
+        if (c >= 0xE4 && c <= 0xE9 && len - j >= 3 && ((unsigned char)p[j + 1] & 0xC0) == 0x80 &&
+            ((unsigned char)p[j + 2] & 0xC0) == 0x80) {
+            n = 3; /* U+4000-U+9FFF, the ideographs: well-formed, none of them refused */
+        } else if (c >= 0x80) {
+            n = ws_utf8_decode(p + j, len - j, &cp);
+            if (n < 0 || refused_char(cp)) break;
+        } else if (c < 0x20 ? c != '\t' && c != '\n' && c != '\r' : c == '<' || c == '>' || c == '&' || c == 0x7F ||
+                                                                 (stag && (c == '"' || c == '\'' || c == '='))) {
+            break;
+        }
+        if (stag) sc->prev = (char)c;
+        if (sc->run++ == 0) sc->run_line = sc->line, sc->run_col = sc->col;
+        if (sc->blank && c != ' ' && c != '\t' && c != '\n' && c != '\r') sc->blank = 0;
+        if (c == '\n') sc->line++, sc->col = 1;
+        else sc->col++;
+        sc->h2 = sc->h1;
+        sc->h1 = (char)c;
+        j += (size_t)n;
+    }
+    return j;
+}
+
 /* Scans p[0..len) (at offset `at` of the file); with more to come, stops LOOKAHEAD bytes short
  * of the end and returns how far it got. -1 after reporting a refused byte. */
 static long scan_block(scan *sc, const char *p, size_t len, size_t at, int eof)
@@ -383,6 +426,13 @@ static long scan_block(scan *sc, const char *p, size_t len, size_t at, int eof)
     size_t stop = eof ? len : len > LOOKAHEAD ? len - LOOKAHEAD : 0;
     size_t i = 0;
     while (i < stop) {
+        if (sc->st == SC_TEXT || sc->st == SC_ETAG || (sc->st == SC_STAG && !sc->in_record_tag)) {
+            size_t j = scan_text_run(sc, p, len, i, stop, at);
+            if (j > i) {
+                i = j;
+                continue;
+            }
+        }
         unsigned char c = (unsigned char)p[i];
         size_t avail = len - i;
         uint32_t cp = c;
