@@ -186,7 +186,8 @@ def main():
             rows[key].append(run(label, i, comb_cmd))
             with open(os.path.join(WORK, f"{label}.{i}.0.log"), encoding="utf-8") as f:
                 summary = f.read()
-            if not re.search(rf"生成 1 个文件，{n} 个未变无需重做", summary):
+            # the summary in either language (the caller's locale decides it)
+            if not re.search(rf"生成 1 个文件，{n} 个未变无需重做|1 file made, {n} unchanged", summary):
                 sys.exit(f"bench-peers: the combined run remade more than its volume: {summary.strip()}")
 
         rows["t-vol"].append(dict(run("peers-typst-volume", i, [node, peers_js, vol_job]),
