@@ -58,7 +58,7 @@ static int cmp_entry(const void *a, const void *b)
 static void sort(statcache *c)
 {
     if (c->sorted) return;
-    qsort(c->v, c->n, sizeof *c->v, cmp_entry);
+    if (c->n) qsort(c->v, c->n, sizeof *c->v, cmp_entry); /* v is NULL when empty */
     size_t k = 0;
     for (size_t i = 0; i < c->n; i++) {
         if (k && !strcmp(c->v[k - 1].path, c->v[i].path)) {
