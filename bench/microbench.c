@@ -103,7 +103,8 @@ int main(int argc, char **argv)
     }
     const char *tpath = getenv("MICROBENCH_TEMPLATE");
     template *t = tpath && *tpath ? template_load(tpath, NULL, d) : NULL;
-    fonts_cpset **first = t ? preview_fixed_faces(t, st, fs) : NULL;
+    size_t nfirst = 0;
+    fonts_cpset **first = t ? preview_fixed_faces(t, st, fs, &nfirst) : NULL;
     /* the levels pdffont.c uses: TrueType programs, CFF programs */
     struct libdeflate_compressor *c[2] = {libdeflate_alloc_compressor(PDFFONT_LEVEL_OF(0)),
                                           libdeflate_alloc_compressor(PDFFONT_LEVEL_OF(1))};
@@ -118,7 +119,7 @@ int main(int argc, char **argv)
             layout_free(L);
             double t1 = cpu_ms();
             ws_buf pdf = {0};
-            pdfout_options opt = {0, NULL, first};
+            pdfout_options opt = {0, NULL, first, nfirst};
             pdfout_render(doc, fs, &opt, &pdf, d);
             double t2 = cpu_ms();
             layout_ms += t1 - t0;
@@ -139,7 +140,7 @@ int main(int argc, char **argv)
     libdeflate_free_compressor(c[1]);
     for (int i = 0; i < nfiles; i++) ws_buf_free(&md[i]);
     free(md);
-    pdfout_faces_free(first, fonts_nfaces(fs));
+    pdfout_faces_free(first, nfirst);
     template_free(t);
     fonts_free(fs);
     style_free(st);

@@ -173,7 +173,7 @@ int cmd_render(int argc, char **argv)
         goto done;
     }
     doc = layout_finish(L);
-    pdfout_options opt = {archive, NULL, NULL};
+    pdfout_options opt = {archive, NULL, NULL, 0};
     if (!strcmp(out, "-")) {
         ws_buf pdf = {0};
         int rc = pdfout_render(doc, fs, &opt, &pdf, d);

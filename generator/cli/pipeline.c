@@ -43,6 +43,7 @@ typedef struct {
     int uses_organisations;  /* ... or $organisations (the tree below the record, from the index) */
     uint8_t key[SHA256_LEN]; /* template, partials, style, fonts, shared context */
     fonts_cpset **first;     /* what its fixed text draws per face (pdfout_options.first); made on first use */
+    size_t nfirst;           /* its entries: the faces the set had then */
     int first_done;
 } form;
 
@@ -374,10 +375,10 @@ static int make_item(void *ctx, const build_item *it, const build_member *member
     form *f = &c->forms[id->form];
     int volume = !it->record[0];
     if (!volume && !f->first_done) { /* in the worker: the parent never writes documents */
-        f->first = preview_fixed_faces(f->t, ls->st, ls->fs);
+        f->first = preview_fixed_faces(f->t, ls->st, ls->fs, &f->nfirst);
         f->first_done = 1;
     }
-    pdfout_options opt = {archive, NULL, volume ? NULL : f->first};
+    pdfout_options opt = {archive, NULL, volume ? NULL : f->first, volume ? 0 : f->nfirst};
     rc = pdfout_render_level(doc, ls->fs, &opt, volume ? PIPELINE_VOLUME_CONTENT_LEVEL : 0, pdf, d);
     *pages = (long)doc->npages;
     dlist_doc_free(doc);
@@ -396,7 +397,7 @@ static void close_ctx(source_ctx *c)
     free(c->identity);
     for (size_t i = 0; i < c->nforms; i++) {
         template_free(c->forms[i].t);
-        if (c->forms[i].first) pdfout_faces_free(c->forms[i].first, fonts_nfaces(c->styles[c->forms[i].style].fs));
+        if (c->forms[i].first) pdfout_faces_free(c->forms[i].first, c->forms[i].nfirst);
     }
     free(c->forms);
     for (size_t i = 0; i < c->nstyles; i++) {

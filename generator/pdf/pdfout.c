@@ -282,9 +282,10 @@ static int collect(const dlist_doc *doc, fonts_set *fs, fonts_cpset **used, font
     return bad_face ? -1 : 0;
 }
 
-fonts_cpset **pdfout_faces_drawn(const dlist_doc *doc, fonts_set *fs)
+fonts_cpset **pdfout_faces_drawn(const dlist_doc *doc, fonts_set *fs, size_t *n)
 {
     size_t nfaces = fonts_nfaces(fs);
+    *n = nfaces;
     fonts_cpset **used = ws_xcalloc(nfaces ? nfaces : 1, sizeof *used);
     fonts_cpset **variants = ws_xcalloc(nfaces ? nfaces : 1, sizeof *variants);
     diag *quiet = diag_new(NULL); /* missing characters are reported with the documents */
@@ -387,7 +388,7 @@ static int render(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt
     if (collect(doc, fs, used, variants, nfaces, d) < 0) goto done;
     for (size_t f = 0; f < nfaces; f++)
         if (used[f] && fonts_cpset_count(used[f]) &&
-            subset_build_first(fs, (int)f, used[f], variants[f], opt->first ? opt->first[f] : NULL, &subsets[f], d) < 0)
+            subset_build_first(fs, (int)f, used[f], variants[f], opt->first && f < opt->nfirst ? opt->first[f] : NULL, &subsets[f], d) < 0)
             goto done;
 
     /* A document of a few pages takes libharu's memory from an arena freed as a whole with the
@@ -494,7 +495,7 @@ done:
 int pdfout_render_level(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt, int content_level, ws_buf *out,
                         diag *d)
 {
-    static const pdfout_options defaults = {0, NULL, NULL};
+    static const pdfout_options defaults = {0, NULL, NULL, 0};
     if (!opt) opt = &defaults;
     int rc = render(doc, fs, opt, content_level, out, d, !opt->archive);
     return rc == 1 ? render(doc, fs, opt, content_level, out, d, 0) : rc;

@@ -31,11 +31,15 @@ typedef struct {
      * the same bytes, deflated once per process (pdfdeflate_into_split) — most of a notice's
      * font program. The document looks and reads the same either way; only its CIDs differ. */
     fonts_cpset *const *first;
+    /* The entries of first: faces the set gained after first was made (a fallback face found
+     * for a rare character of a later record) have none. */
+    size_t nfirst;
 } pdfout_options;
 
 /* The characters each face of fs draws in doc, one set per face (NULL where it draws none), for
- * pdfout_options.first. Free with pdfout_faces_free(sets, fonts_nfaces(fs)). */
-fonts_cpset **pdfout_faces_drawn(const dlist_doc *doc, fonts_set *fs);
+ * pdfout_options.first; *n gets the number of entries (the faces fs has now). Free with
+ * pdfout_faces_free(sets, *n). */
+fonts_cpset **pdfout_faces_drawn(const dlist_doc *doc, fonts_set *fs, size_t *n);
 void pdfout_faces_free(fonts_cpset **sets, size_t nfaces);
 
 /* Renders doc into out (PDF bytes). Returns 0, or -1 after reporting through d. */

@@ -251,10 +251,11 @@ int preview_render(preview *p, size_t k, const char *id, ws_buf *pdf, char **cho
     if (layout_markdown(L, md.data ? md.data : "", md.len) < 0) goto out;
     doc = layout_finish(L);
     preview_doc_meta(t, preview_form_title(p, k), rid, rec, doc, d);
-    fonts_cpset **first = preview_fixed_faces(t, ps->st, ps->fs);
-    pdfout_options opt = {0, NULL, first};
+    size_t nfirst;
+    fonts_cpset **first = preview_fixed_faces(t, ps->st, ps->fs, &nfirst);
+    pdfout_options opt = {0, NULL, first, nfirst};
     rc = pdfout_render(doc, ps->fs, &opt, pdf, d);
-    pdfout_faces_free(first, fonts_nfaces(ps->fs));
+    pdfout_faces_free(first, nfirst);
 out:
     dlist_doc_free(doc);
     layout_free(L);
@@ -263,8 +264,9 @@ out:
     return rc;
 }
 
-fonts_cpset **preview_fixed_faces(template *t, style *st, fonts_set *fs)
+fonts_cpset **preview_fixed_faces(template *t, style *st, fonts_set *fs, size_t *n)
 {
+    *n = 0;
     ws_buf md = {0};
     template_fixed_text(t, &md);
     diag *quiet = diag_new(NULL); /* a record's own layout reports what is wrong with the form */
@@ -272,7 +274,7 @@ fonts_cpset **preview_fixed_faces(template *t, style *st, fonts_set *fs)
     fonts_cpset **sets = NULL;
     if (layout_markdown(L, md.data ? md.data : "", md.len) == 0) {
         dlist_doc *doc = layout_finish(L);
-        if (doc && doc->npages) sets = pdfout_faces_drawn(doc, fs);
+        if (doc && doc->npages) sets = pdfout_faces_drawn(doc, fs, n);
         dlist_doc_free(doc);
     }
     layout_free(L);

@@ -70,7 +70,7 @@ void preview_doc_meta(template *t, const char *form, const char *record, xmlNode
 /* What the fixed text of form t (template_fixed_text) draws in each face of fs, laid out with st
  * as its documents are: pdfout_options.first for every document of the form, in `wenshu build`
  * as in the preview, so that both make the same bytes. NULL when it draws nothing (or cannot be
- * laid out alone); free with pdfout_faces_free(sets, fonts_nfaces(fs)). */
-fonts_cpset **preview_fixed_faces(template *t, style *st, fonts_set *fs);
+ * laid out alone); *n gets its entries; free with pdfout_faces_free(sets, *n). */
+fonts_cpset **preview_fixed_faces(template *t, style *st, fonts_set *fs, size_t *n);
 
 #endif

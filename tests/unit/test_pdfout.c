@@ -250,7 +250,7 @@ int main(void)
     fonts_cpset_free(cps);
 
     ws_buf a = {0}, b = {0}, c = {0};
-    pdfout_options plain = {0, NULL, NULL}, archive = {1, NULL, NULL};
+    pdfout_options plain = {0, NULL, NULL, 0}, archive = {1, NULL, NULL, 0};
     /* CHECK evaluates its condition twice: nothing with side effects inside it */
     int ra = pdfout_render(doc, fs, &plain, &a, d), rb = pdfout_render(doc, fs, &plain, &b, d);
     int rc = pdfout_render(doc, fs, &archive, &c, d);
