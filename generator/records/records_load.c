@@ -79,19 +79,6 @@ static void tidy_message(const char *in, char *out, size_t outlen)
         snprintf(out, outlen, _("elements nested more than %u levels deep: refused"), xmlParserMaxDepth);
 }
 
-/* "Element 'member', attribute 'gender': …" — the attribute a schema error is about. */
-static int message_attribute(const char *msg, char *attr, size_t len)
-{
-    const char *a = strstr(msg, "attribute '");
-    if (!a) return 0;
-    a += strlen("attribute '");
-    const char *q = strchr(a, '\'');
-    if (!q || (size_t)(q - a) >= len) return 0;
-    memcpy(attr, a, (size_t)(q - a));
-    attr[q - a] = 0;
-    return 1;
-}
-
 void records_xml_error(void *ctx, xmlErrorPtr e)
 {
     records_safety *s = ctx;
@@ -122,7 +109,7 @@ void records_xml_error(void *ctx, xmlErrorPtr e)
         ((xmlNodePtr)e->node)->doc == s->src->doc) {
         char attr[100];
         loc = records_locate(s->src, (xmlNodePtr)e->node,
-                             message_attribute(e->message, attr, sizeof attr) ? attr : NULL);
+                             records_xsderr_attribute(e->message, attr, sizeof attr) ? attr : NULL);
     }
     if (!loc.line) {
         loc.file = e->file ? e->file : s->src ? s->src->path : NULL;

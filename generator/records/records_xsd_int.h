@@ -34,6 +34,10 @@ const char *records_vocab_nearest_of(const char *name, const char *const *cands,
  * e is not a validity error (the caller keeps libxml2's wording), 1 when out is written. */
 int records_xsderr_message(const xmlError *e, char *out, size_t len);
 
+/* The attribute a schema error is about, as libxml2 names it in its text ("…, attribute
+ * 'gender': …"), into attr; 0 when the text names none (or it does not fit). */
+int records_xsderr_attribute(const char *msg, char *attr, size_t len);
+
 /* The same for a well-formedness error (domain XML_FROM_PARSER), records_xmlerr.c: what is wrong
  * and what to type instead. Returns 0 when e is not a parser error. */
 int records_xmlerr_message(const xmlError *e, char *out, size_t len);

@@ -42,7 +42,7 @@ static void tidy(const char *in, char *out, size_t len)
 }
 
 /* The attribute an error is about: libxml2 names it in its text, "…, attribute 'gender': …". */
-static int attribute_named(const char *msg, char *attr, size_t len)
+int records_xsderr_attribute(const char *msg, char *attr, size_t len)
 {
     const char *a = msg ? strstr(msg, "attribute '") : NULL;
     if (!a) return 0;
@@ -356,7 +356,7 @@ int records_xsderr_message(const xmlError *e, char *out, size_t len)
     }
 
     char attr[100] = "", rec[3 * VALUE], label[LABEL], value[VALUE];
-    int on_attr = attribute_named(e->message, attr, sizeof attr);
+    int on_attr = records_xsderr_attribute(e->message, attr, sizeof attr);
     record_suffix(node, rec, sizeof rec);
     xmlNodePtr edecl = records_vocab_element(node);
     xmlNodePtr decl = on_attr ? records_vocab_child(edecl, attr, 1) : edecl;
