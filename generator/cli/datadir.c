@@ -11,6 +11,19 @@
 #define WENSHU_PREFIX "/usr/local"
 #endif
 
+/* The folder holding the running binary, into exe (PATH_MAX bytes): 1, or 0 where /proc/self/exe
+ * cannot be read (then the callers fall back to PREFIX). */
+static int exe_folder(char exe[PATH_MAX])
+{
+    ssize_t n = readlink("/proc/self/exe", exe, PATH_MAX - 1);
+    if (n <= 0) return 0;
+    exe[n] = 0;
+    char *slash = strrchr(exe, '/');
+    if (!slash) return 0;
+    *slash = 0;
+    return 1;
+}
+
 const char *cli_datadir(void)
 {
     static char dir[PATH_MAX];
@@ -23,23 +36,17 @@ const char *cli_datadir(void)
     if (dir[0]) return dir;
     /* A source tree: the binary sits next to templates/ and schemas/. */
     char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = 0;
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = 0;
-            char probe[PATH_MAX + 32];
-            for (int up = 0; up < 2; up++) {
-                snprintf(probe, sizeof probe, "%s/schemas/campaign.xsd", exe);
-                if (access(probe, R_OK) == 0) {
-                    snprintf(dir, sizeof dir, "%s", exe);
-                    return dir;
-                }
-                slash = strrchr(exe, '/'); /* build/wenshu: try the parent */
-                if (!slash) break;
-                *slash = 0;
+    if (exe_folder(exe)) {
+        char probe[PATH_MAX + 32];
+        for (int up = 0; up < 2; up++) {
+            snprintf(probe, sizeof probe, "%s/schemas/campaign.xsd", exe);
+            if (access(probe, R_OK) == 0) {
+                snprintf(dir, sizeof dir, "%s", exe);
+                return dir;
             }
+            char *slash = strrchr(exe, '/'); /* build/wenshu: try the parent */
+            if (!slash) break;
+            *slash = 0;
         }
     }
     snprintf(dir, sizeof dir, "%s/share/wenshu", WENSHU_PREFIX);
@@ -67,20 +74,14 @@ const char *cli_localedir(void)
         return dir;
     }
     char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = 0;
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = 0;
-            static const char *const below[] = {"locale", "build/locale", "../share/locale"};
-            for (size_t i = 0; i < sizeof below / sizeof *below; i++) {
-                char probe[PATH_MAX + 64];
-                snprintf(probe, sizeof probe, "%s/%s/zh_CN/LC_MESSAGES/wenshu.mo", exe, below[i]);
-                if (access(probe, R_OK) == 0) {
-                    snprintf(dir, sizeof dir, "%s/%s", exe, below[i]);
-                    return dir;
-                }
+    if (exe_folder(exe)) {
+        static const char *const below[] = {"locale", "build/locale", "../share/locale"};
+        for (size_t i = 0; i < sizeof below / sizeof *below; i++) {
+            char probe[PATH_MAX + 64];
+            snprintf(probe, sizeof probe, "%s/%s/zh_CN/LC_MESSAGES/wenshu.mo", exe, below[i]);
+            if (access(probe, R_OK) == 0) {
+                snprintf(dir, sizeof dir, "%s/%s", exe, below[i]);
+                return dir;
             }
         }
     }
