@@ -822,17 +822,16 @@ void records_index_stats(const records_index *ix, records_stats *out)
  * namespace it carries no more information. */
 void records_unqualify(xmlDocPtr doc)
 {
-    xmlNodePtr n = doc ? xmlDocGetRootElement(doc) : NULL;
-    while (n) {
+    for (xmlNodePtr n = doc ? xmlDocGetRootElement(doc) : NULL; n; n = records_next_element(n))
         if (n->type == XML_ELEMENT_NODE) n->ns = NULL;
-        if (n->children && n->type == XML_ELEMENT_NODE) {
-            n = n->children;
-            continue;
-        }
-        while (n && !n->next) {
-            n = n->parent;
-            if (n && n->type != XML_ELEMENT_NODE) n = NULL;
-        }
-        if (n) n = n->next;
+}
+
+xmlNodePtr records_next_element(xmlNodePtr n)
+{
+    if (n->type == XML_ELEMENT_NODE && n->children) return n->children;
+    while (n && !n->next) {
+        n = n->parent;
+        if (n && n->type != XML_ELEMENT_NODE) n = NULL;
     }
+    return n ? n->next : NULL;
 }

@@ -62,6 +62,12 @@ void records_file_close(records_file *f);
  * authors write //member rather than //c:member. Attributes are untouched. */
 void records_unqualify(xmlDocPtr doc);
 
+/* The element after n in document order, within the tree of elements under n's root: children
+ * first, then siblings, then the siblings of ancestors; NULL at the end. Only elements are
+ * descended into (text, comments and entity nodes have no children that matter here). Walks
+ * without recursion, so that a deeply nested hostile file cannot exhaust the stack. */
+xmlNodePtr records_next_element(xmlNodePtr n);
+
 typedef struct records_index records_index;
 
 /* Pass over all inputs: parse each (safely), validate against the XSD `schema` (the path of

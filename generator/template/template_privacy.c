@@ -270,8 +270,7 @@ static void scan_document(xmlDocPtr doc)
     scanned.n = 0;
     scanned.doc = doc;
     doc->_private = &scanned_token;
-    xmlNodePtr n = xmlDocGetRootElement(doc);
-    while (n) {
+    for (xmlNodePtr n = xmlDocGetRootElement(doc); n; n = records_next_element(n)) {
         if (n->type == XML_ELEMENT_NODE && is_private_name(n->name)) {
             if (scanned.n == scanned.cap) {
                 scanned.cap = scanned.cap ? scanned.cap * 2 : 64;
@@ -281,15 +280,6 @@ static void scan_document(xmlDocPtr doc)
             }
             scanned.els[scanned.n++] = n;
         }
-        if (n->type == XML_ELEMENT_NODE && n->children) {
-            n = n->children;
-            continue;
-        }
-        while (n && !n->next) {
-            n = n->parent;
-            if (n && n->type != XML_ELEMENT_NODE) n = NULL;
-        }
-        if (n) n = n->next;
     }
 }
 
