@@ -364,6 +364,16 @@ static void content_id(const dlist_doc *doc, const dlist_meta *m, const subset_f
     memcpy(id, digest, 16);
 }
 
+/* Whether every character in used is one of first's, drawn at its own width (no variants): the
+ * face's subset is then the same in every document of the form that draws the same of them. */
+static int all_fixed(const fonts_cpset *used, const fonts_cpset *variants, const fonts_cpset *first)
+{
+    if (!first || (variants && fonts_cpset_count(variants))) return 0;
+    for (uint32_t cp = FONTS_CPSET_START; fonts_cpset_next(used, &cp);)
+        if (!fonts_cpset_has(first, cp)) return 0;
+    return 1;
+}
+
 /* pdfout_render_level; with splice, the streams' bytes go around libharu (pdfdeflate_splice_begin)
  * and 1 is returned, with nothing written or reported, when pdfpack cannot put them back. */
 static int render(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt, int content_level, ws_buf *out,
@@ -409,7 +419,8 @@ static int render(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt
     HPDF_Xref_Add(pdf->xref, fonts);
     for (size_t f = 0; f < nfaces; f++) {
         if (!subsets[f].program) continue;
-        HPDF_Dict font = pdffont_add(pdf, fs, (int)f, &subsets[f], opt->archive);
+        HPDF_Dict font = pdffont_add(pdf, fs, (int)f, &subsets[f], opt->archive,
+                                     all_fixed(used[f], variants[f], opt->first && f < opt->nfirst ? opt->first[f] : NULL));
         if (!font) goto hpdf_failed;
         char name[24];
         snprintf(name, sizeof name, "F%zu", f);
