@@ -26,8 +26,11 @@
 #include "pdf/pdfpack.h"
 #include "base/i18n.h"
 
-/* Page content streams: libdeflate at this level (pdfdeflate_into) rather than libharu's zlib. */
-#define CONTENT_LEVEL 6
+/* Page content streams: libdeflate at this level (pdfdeflate_into) rather than libharu's zlib.
+ * Level 1: a notice's two pages (5.7 KB) come out 124 bytes larger than at 6 for half the
+ * instructions (0.25 M against 0.52 M); the bytes are paid back many times by the fonts kept
+ * at level 12 (pdfdeflate_int.h; bench/PROFILE.md, seventh round). */
+#define CONTENT_LEVEL 1
 
 /* Documents of at most this many pages get libharu's memory from an arena (pdfarena_int.h). */
 #define POOLED_PAGES 16

@@ -10,15 +10,13 @@
 
 #include "pdf/pdfdeflate_int.h"
 
-/* Dictionaries are small and compress well; the object stream is a few KB per document and the
- * xref stream a few hundred bytes, so the strongest level that stays quick. A combined volume's
- * are far larger (1 000 pages and 3 000 bookmarks of 500 notices: 760 KB of objects, 54 KB of
- * xref), where level 9 takes 120 ms on the objects, level 6 15 ms and level 1 1.4–3.4 ms for 92,
- * 97 and 109 KB, and level 9 some 15 ms on the xref: above PACK_LARGE bytes, level 1 (1 % more
- * of the volume). */
-#define PACK_LEVEL 9
-#define PACK_LEVEL_LARGE 1
-#define PACK_LARGE (16 * 1024)
+/* Dictionaries are small and compress well. A notice's object stream (5 KB) is 119 bytes larger
+ * at level 1 than at 9 for half the instructions (0.19 M against 0.38 M), which the fonts kept at
+ * level 12 pay back (pdfdeflate_int.h; bench/PROFILE.md, seventh round). A combined volume's are
+ * far larger (1 000 pages and 3 000 bookmarks of 500 notices: 760 KB of objects, 54 KB of xref),
+ * where level 9 takes 120 ms on the objects, level 6 15 ms and level 1 1.4–3.4 ms for 92, 97 and
+ * 109 KB: level 1 there too, as before. */
+#define PACK_LEVEL 1
 
 typedef struct {
     size_t num;
@@ -81,7 +79,7 @@ static void put_be(ws_buf *b, uint64_t v, int n)
 /* data deflated in the zlib format FlateDecode reads; NULL on failure. */
 static char *deflated(const char *data, size_t len, size_t *out_len)
 {
-    struct libdeflate_compressor *c = pdfdeflate_compressor(len > PACK_LARGE ? PACK_LEVEL_LARGE : PACK_LEVEL);
+    struct libdeflate_compressor *c = pdfdeflate_compressor(PACK_LEVEL);
     size_t cap = libdeflate_zlib_compress_bound(c, len);
     char *z = ws_xmalloc(cap);
     *out_len = libdeflate_zlib_compress(c, data, len, z, cap);
