@@ -10,6 +10,11 @@
 #define DEFAULT_WIDTH 1000 /* hanzi and full-width marks: every CJK face we use */
 /* ToUnicode, CIDSet, CIDToGIDMap: a few KB of text that compresses well, fast at any level */
 #define SMALL_STREAM_LEVEL 6
+/* Programs (without a fixed part) and ToUnicode maps up to this size go through
+ * pdfdeflate_into_kept at their usual level: a face that draws a few characters often draws the
+ * same ones in every document (FandolSong's digits and dash in a feedback notice), and a miss
+ * costs a hash and a copy of a few KB. */
+#define SMALL_KEPT 8192
 
 void pdffont_hex4(ws_buf *b, unsigned v)
 {
@@ -116,13 +121,16 @@ HPDF_Dict pdffont_add(HPDF_Doc pdf, fonts_set *fs, int face, const subset_font *
     if (fonts_bbox(fs, face, v) == 0) box = (HPDF_Box){(HPDF_REAL)v[0], (HPDF_REAL)v[1], (HPDF_REAL)v[2], (HPDF_REAL)v[3]};
 
     /* a program's charstrings of a form's fixed text (subset.h) are deflated once per process;
-     * so is a whole program of fixed glyphs */
+     * so is a whole program of fixed glyphs, and a small one (a face drawing a few characters,
+     * often the same ones) at its usual level */
     HPDF_Dict file = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
     if (!file) return NULL;
     file->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
     int rc;
     if (fixed)
         rc = pdfdeflate_into_kept(file, sf->program, sf->program_len, PDFDEFLATE_KEPT_LEVEL);
+    else if (!sf->fixed_len && sf->program_len <= SMALL_KEPT)
+        rc = pdfdeflate_into_kept(file, sf->program, sf->program_len, PDFFONT_LEVEL_OF(fi->cff));
     else
         rc = pdfdeflate_into_split(file, sf->program, sf->program_len, sf->fixed_off, sf->fixed_len, PDFFONT_LEVEL_OF(fi->cff));
     if (rc < 0) return NULL;
@@ -191,7 +199,7 @@ HPDF_Dict pdffont_add(HPDF_Doc pdf, fonts_set *fs, int face, const subset_font *
     ws_buf cmap = {0};
     pdffont_tounicode(sf, &cmap);
     HPDF_Dict tu = flate_stream(pdf, cmap.data, cmap.len, fixed ? PDFDEFLATE_KEPT_LEVEL : SMALL_STREAM_LEVEL,
-                                fixed);
+                                fixed || cmap.len <= SMALL_KEPT);
     ws_buf_free(&cmap);
     if (!tu) return NULL;
 
