@@ -26,11 +26,20 @@
 #include "pdf/pdfpack.h"
 #include "base/i18n.h"
 
-/* Page content streams: libdeflate at this level (pdfdeflate_into) rather than libharu's zlib.
- * Level 1: a notice's two pages (5.7 KB) come out 124 bytes larger than at 6 for half the
- * instructions (0.25 M against 0.52 M); the bytes are paid back many times by the fonts kept
- * at level 12 (pdfdeflate_int.h; bench/PROFILE.md, seventh round). */
-#define CONTENT_LEVEL 1
+/* Page content streams: libdeflate at this level (pdfdeflate_into) rather than libharu's zlib. */
+#define CONTENT_LEVEL 6
+
+/* A document whose fixed glyphs are kept apart (subset.h) and deflated at level 12 once per
+ * process (pdfdeflate_int.h) is made many times with the same form; its fixed part comes out
+ * about one byte in FIXED_SAVES_ONE_IN smaller than at 9. Where that pays for them, its page
+ * contents and object stream are deflated at CHEAP_LEVEL, half the instructions of levels 6 and 9
+ * for about CHEAP_COST_DOC bytes a document and CHEAP_COST_PAGE a page more (a feedback notice:
+ * 66 KB of fixed glyphs, 390 bytes saved, 245 spent on two pages, 0.47 M instructions fewer;
+ * bench/PROFILE.md, seventh round). Other documents keep the stronger levels and are no larger. */
+#define CHEAP_LEVEL 1
+#define FIXED_SAVES_ONE_IN 170
+#define CHEAP_COST_DOC 120
+#define CHEAP_COST_PAGE 65
 
 /* Documents of at most this many pages get libharu's memory from an arena (pdfarena_int.h). */
 #define POOLED_PAGES 16
@@ -404,6 +413,11 @@ static int render(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt
             subset_build_first(fs, (int)f, used[f], variants[f], opt->first && f < opt->nfirst ? opt->first[f] : NULL, &subsets[f], d) < 0)
             goto done;
 
+    size_t fixed_bytes = 0;
+    for (size_t f = 0; f < nfaces; f++) fixed_bytes += subsets[f].fixed_len;
+    int cheap = fixed_bytes / FIXED_SAVES_ONE_IN >= CHEAP_COST_DOC + CHEAP_COST_PAGE * doc->npages;
+    if (content_level <= 0) content_level = cheap ? CHEAP_LEVEL : CONTENT_LEVEL;
+
     /* A document of a few pages takes libharu's memory from an arena freed as a whole with the
      * document: some thousand small objects a notice, each a malloc and a free otherwise. A
      * long one (a volume) allocates one by one, so that what libharu frees (its lists grow by
@@ -442,8 +456,7 @@ static int render(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt
         content.len = 0;
         put_page(&content, &doc->pages[p], subsets, nfaces);
         HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
-        if (pdfdeflate_into(attr->contents, content.data, content.len,
-                            content_level > 0 ? content_level : CONTENT_LEVEL) < 0)
+        if (pdfdeflate_into(attr->contents, content.data, content.len, content_level) < 0)
             goto hpdf_failed;
     }
 
@@ -479,7 +492,7 @@ static int render(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt
     pooled = 0;
     /* Plain copies in PDF 1.5's compact form; archive copies stay PDF 1.4 (PDF/A-1). */
     rc = 0;
-    if (opt->archive || pdfpack_repack(tmp, got, out) < 0) {
+    if (opt->archive || pdfpack_repack_level(tmp, got, cheap ? CHEAP_LEVEL : PDFPACK_LEVEL, out) < 0) {
         if (splice) rc = 1; /* placeholders in tmp: made again without them */
         else ws_buf_put(out, tmp, got);
     }
