@@ -112,8 +112,10 @@ static HPDF_Array widths_array(HPDF_Doc pdf, const subset_font *sf)
     return w;
 }
 
-HPDF_Dict pdffont_add(HPDF_Doc pdf, fonts_set *fs, int face, const subset_font *sf, int archive, int fixed)
+HPDF_Dict pdffont_add(HPDF_Doc pdf, fonts_set *fs, int face, const subset_font *sf, int archive, unsigned how)
 {
+    int fixed = (how & PDFFONT_FIXED) != 0, small = !sf->fixed_len && sf->program_len <= SMALL_KEPT;
+    int small_level = how & PDFFONT_CHEAP ? 1 : SMALL_STREAM_LEVEL;
     const face_info *fi = fonts_face(fs, face);
     /* FontBBox from the 'head' table; without one, the em box between descender and ascender */
     HPDF_Box box = {0, (HPDF_REAL)fi->descender, 1000, (HPDF_REAL)fi->ascender};
@@ -122,15 +124,15 @@ HPDF_Dict pdffont_add(HPDF_Doc pdf, fonts_set *fs, int face, const subset_font *
 
     /* a program's charstrings of a form's fixed text (subset.h) are deflated once per process;
      * so is a whole program of fixed glyphs, and a small one (a face drawing a few characters,
-     * often the same ones) at its usual level */
+     * often the same ones) at its usual level or, in a cheap document, at 1 */
     HPDF_Dict file = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
     if (!file) return NULL;
     file->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
     int rc;
     if (fixed)
         rc = pdfdeflate_into_kept(file, sf->program, sf->program_len, PDFDEFLATE_KEPT_LEVEL);
-    else if (!sf->fixed_len && sf->program_len <= SMALL_KEPT)
-        rc = pdfdeflate_into_kept(file, sf->program, sf->program_len, PDFFONT_LEVEL_OF(fi->cff));
+    else if (small)
+        rc = pdfdeflate_into_kept(file, sf->program, sf->program_len, how & PDFFONT_CHEAP ? 1 : PDFFONT_LEVEL_OF(fi->cff));
     else
         rc = pdfdeflate_into_split(file, sf->program, sf->program_len, sf->fixed_off, sf->fixed_len, PDFFONT_LEVEL_OF(fi->cff));
     if (rc < 0) return NULL;
@@ -198,7 +200,7 @@ HPDF_Dict pdffont_add(HPDF_Doc pdf, fonts_set *fs, int face, const subset_font *
 
     ws_buf cmap = {0};
     pdffont_tounicode(sf, &cmap);
-    HPDF_Dict tu = flate_stream(pdf, cmap.data, cmap.len, fixed ? PDFDEFLATE_KEPT_LEVEL : SMALL_STREAM_LEVEL,
+    HPDF_Dict tu = flate_stream(pdf, cmap.data, cmap.len, fixed ? PDFDEFLATE_KEPT_LEVEL : small_level,
                                 fixed || cmap.len <= SMALL_KEPT);
     ws_buf_free(&cmap);
     if (!tu) return NULL;

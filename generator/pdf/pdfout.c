@@ -33,9 +33,10 @@
  * process (pdfdeflate_int.h) is made many times with the same form; its fixed part comes out
  * about one byte in FIXED_SAVES_ONE_IN smaller than at 9. Where that pays for them, its page
  * contents and object stream are deflated at CHEAP_LEVEL, half the instructions of levels 6 and 9
- * for about CHEAP_COST_DOC bytes a document and CHEAP_COST_PAGE a page more (a feedback notice:
- * 66 KB of fixed glyphs, 390 bytes saved, 245 spent on two pages, 0.47 M instructions fewer;
- * bench/PROFILE.md, seventh round). Other documents keep the stronger levels and are no larger. */
+ * for about CHEAP_COST_DOC bytes a document and CHEAP_COST_PAGE a page more; so are its ToUnicode
+ * maps and small font programs (PDFFONT_CHEAP: some 20 bytes more in all). A feedback notice: 66
+ * KB of fixed glyphs, 390 bytes saved, 265 spent on two pages, 0.6 M instructions fewer
+ * (bench/PROFILE.md, seventh round). Other documents keep the stronger levels: no larger. */
 #define CHEAP_LEVEL 1
 #define FIXED_SAVES_ONE_IN 170
 #define CHEAP_COST_DOC 120
@@ -436,8 +437,9 @@ static int render(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt
     HPDF_Xref_Add(pdf->xref, fonts);
     for (size_t f = 0; f < nfaces; f++) {
         if (!subsets[f].program) continue;
-        HPDF_Dict font = pdffont_add(pdf, fs, (int)f, &subsets[f], opt->archive,
-                                     all_fixed(used[f], variants[f], opt->first && f < opt->nfirst ? opt->first[f] : NULL));
+        unsigned how = cheap ? PDFFONT_CHEAP : 0;
+        if (all_fixed(used[f], variants[f], opt->first && f < opt->nfirst ? opt->first[f] : NULL)) how |= PDFFONT_FIXED;
+        HPDF_Dict font = pdffont_add(pdf, fs, (int)f, &subsets[f], opt->archive, how);
         if (!font) goto hpdf_failed;
         char name[24];
         snprintf(name, sizeof name, "F%zu", f);
