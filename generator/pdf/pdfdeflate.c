@@ -125,6 +125,89 @@ int pdfdeflate_into(HPDF_Dict stream, const void *data, size_t len, int level)
     return rc;
 }
 
+/* ---- Streams kept across documents: see pdfdeflate_int.h ---- */
+
+typedef struct {
+    uint64_t hash;
+    int level;
+    unsigned char *raw, *z; /* raw_len and z_len bytes */
+    size_t raw_len, z_len;
+} kept_stream;
+
+#define KEPT_STREAMS 64
+static kept_stream streams_kept[KEPT_STREAMS]; /* most recently used first; raw NULL: empty */
+static size_t streams_kept_bytes;
+
+/* A 64-bit hash of the bytes, eight at a time: only to skip a memcmp with streams that differ. */
+static uint64_t kept_hash(const unsigned char *p, size_t len)
+{
+    uint64_t h = 0x9E3779B97F4A7C15u ^ len;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        h = (h ^ w) * 0xFF51AFD7ED558CCDu;
+        h ^= h >> 32;
+    }
+    for (; i < len; i++) h = (h ^ p[i]) * 0x100000001B3u;
+    return h ^ h >> 29;
+}
+
+/* The zlib stream of data at level, len >= 1; NULL on failure. */
+static unsigned char *kept_deflate(const unsigned char *data, size_t len, int level, size_t *z_len)
+{
+    /* the strong levels' compressors are large: made for this stream only (see the header) */
+    struct libdeflate_compressor *own = level >= 10 ? libdeflate_alloc_compressor(level > 12 ? 12 : level) : NULL;
+    struct libdeflate_compressor *c = own ? own : pdfdeflate_compressor(level);
+    size_t cap = libdeflate_zlib_compress_bound(c, len);
+    unsigned char *z = ws_xmalloc(cap);
+    *z_len = libdeflate_zlib_compress(c, data, len, z, cap);
+    if (own) libdeflate_free_compressor(own);
+    if (!*z_len) {
+        free(z);
+        return NULL;
+    }
+    return z;
+}
+
+static void kept_forget(size_t i)
+{
+    streams_kept_bytes -= streams_kept[i].raw_len + streams_kept[i].z_len;
+    free(streams_kept[i].raw);
+    free(streams_kept[i].z);
+    streams_kept[i].raw = NULL;
+}
+
+int pdfdeflate_into_kept(HPDF_Dict stream, const void *data, size_t len, int level)
+{
+    const unsigned char *p = data;
+    if (!len || 2 * len > PDFDEFLATE_KEPT_BYTES || stream->write_fn) return pdfdeflate_into(stream, data, len, level);
+    uint64_t h = kept_hash(p, len);
+    size_t i = 0;
+    while (i < KEPT_STREAMS && streams_kept[i].raw &&
+           !(streams_kept[i].hash == h && streams_kept[i].level == level && streams_kept[i].raw_len == len &&
+             !memcmp(streams_kept[i].raw, p, len)))
+        i++;
+    kept_stream k;
+    if (i < KEPT_STREAMS && streams_kept[i].raw) {
+        k = streams_kept[i];
+    } else {
+        size_t z_len;
+        unsigned char *z = kept_deflate(p, len, level, &z_len);
+        if (!z) return pdfdeflate_into(stream, data, len, level);
+        if (i == KEPT_STREAMS) kept_forget(--i);
+        /* the least recently used go until the new one fits */
+        while (i && streams_kept_bytes + len + z_len > PDFDEFLATE_KEPT_BYTES) kept_forget(--i);
+        k = (kept_stream){h, level, ws_xmalloc(len), z, len, z_len};
+        memcpy(k.raw, p, len);
+        streams_kept_bytes += len + z_len;
+    }
+    memmove(streams_kept + 1, streams_kept, i * sizeof *streams_kept);
+    streams_kept[0] = k;
+    const unsigned char *part[1] = {k.z};
+    return emit(stream, part, &k.z_len, 1);
+}
+
 /* ---- Deflating a program whose middle is the same in many documents ----
  *
  * A deflate stream is a sequence of blocks, and a block that ends on a byte boundary and is not
@@ -307,7 +390,9 @@ static size_t deflate_unfinal(unsigned char *z, size_t len)
  * Returns the length, 0 on failure. */
 static size_t raw_deflate(const unsigned char *data, size_t len, int level, int more, unsigned char **z, size_t *cap)
 {
-    struct libdeflate_compressor *c = pdfdeflate_compressor(level);
+    /* the strong levels' compressors are large: made for this call only (pdfdeflate_int.h) */
+    struct libdeflate_compressor *own = level >= 10 ? libdeflate_alloc_compressor(level > 12 ? 12 : level) : NULL;
+    struct libdeflate_compressor *c = own ? own : pdfdeflate_compressor(level);
     size_t need = libdeflate_deflate_compress_bound(c, len) + 5;
     if (need > *cap) {
         free(*z);
@@ -316,6 +401,7 @@ static size_t raw_deflate(const unsigned char *data, size_t len, int level, int 
         if (!*z) abort();
     }
     size_t n = libdeflate_deflate_compress(c, data, len, *z, *cap - 5);
+    if (own) libdeflate_free_compressor(own);
     return n && more ? deflate_unfinal(*z, n) : n;
 }
 

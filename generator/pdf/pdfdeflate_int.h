@@ -17,11 +17,28 @@ struct libdeflate_compressor *pdfdeflate_compressor(int level);
  * then says /Filter /FlateDecode; libharu does not compress it again. Returns 0 or -1. */
 int pdfdeflate_into(HPDF_Dict stream, const void *data, size_t len, int level);
 
-/* The level of the fixed parts of pdfdeflate_into_split, deflated once per process. 9 makes a
- * notice's fixed glyphs about 0.4 KB smaller than level 1; 10 would save 0.5 KB more, but its
- * compressor holds 8.8 MB (level 9's 0.65 KB, and pdfpack keeps one anyway): 9 MB more at the
- * peak of every worker. */
-#define PDFDEFLATE_FIXED_LEVEL 9
+/* The level of the streams pdffont.c keeps for a face whose every glyph is fixed. They are
+ * deflated once per process, so the strongest level costs once what it saves in every document:
+ * a feedback notice's two title faces (whole programs, before a fixed part at 9 between stored
+ * blocks) and their ToUnicode maps (before at 6) come out 98 bytes smaller. Its compressor
+ * (8.8 MB allocated, mostly untouched for a stream of a few KB) is made for a stream not yet
+ * kept and freed at once: such streams are few in a process. */
+#define PDFDEFLATE_KEPT_LEVEL 12
+
+/* pdfdeflate_into for a stream whose bytes the caller expects to recur unchanged in many
+ * documents (a face whose every glyph is the form's fixed text: its program and its ToUnicode
+ * map): deflated at level on first sight and kept for the process, compared byte for byte (at
+ * most PDFDEFLATE_KEPT_BYTES of raw and coded bytes, the least recently used forgotten first).
+ * The coded bytes are those of libdeflate at level, whatever the process made before. */
+int pdfdeflate_into_kept(HPDF_Dict stream, const void *data, size_t len, int level);
+#define PDFDEFLATE_KEPT_BYTES (4u << 20)
+
+/* The level of the fixed parts of pdfdeflate_into_split, deflated once per process. 12 makes a
+ * feedback notice's fixed glyphs (66 KB) 0.4 KB smaller than 9 for some 10 ms once per process.
+ * Its compressor (8.8 MB allocated) is made for the call and freed at once, not kept: most of it
+ * is never touched, and a worker's peak RSS grows by about 1.5 MB, not 9 (bench/PROFILE.md,
+ * seventh round). */
+#define PDFDEFLATE_FIXED_LEVEL 12
 
 /* pdfdeflate_into for data whose bytes [fixed_off, fixed_off + fixed_len) recur unchanged in
  * many documents (a form's fixed glyphs at the front of a font program: subset.h): they become

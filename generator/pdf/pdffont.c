@@ -10,6 +10,11 @@
 #define DEFAULT_WIDTH 1000 /* hanzi and full-width marks: every CJK face we use */
 /* ToUnicode, CIDSet, CIDToGIDMap: a few KB of text that compresses well, fast at any level */
 #define SMALL_STREAM_LEVEL 6
+/* Programs (without a fixed part) and ToUnicode maps up to this size go through
+ * pdfdeflate_into_kept at their usual level: a face that draws a few characters often draws the
+ * same ones in every document (FandolSong's digits and dash in a feedback notice), and a miss
+ * costs a hash and a copy of a few KB. */
+#define SMALL_KEPT 8192
 
 void pdffont_hex4(ws_buf *b, unsigned v)
 {
@@ -80,12 +85,13 @@ static HPDF_Dict indirect_dict(HPDF_Doc pdf)
     return d;
 }
 
-static HPDF_Dict flate_stream(HPDF_Doc pdf, const void *data, size_t len, int level)
+/* kept: pdfdeflate_into_kept */
+static HPDF_Dict flate_stream(HPDF_Doc pdf, const void *data, size_t len, int level, int kept)
 {
     HPDF_Dict s = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
     if (!s) return NULL;
     s->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-    return pdfdeflate_into(s, data, len, level) == 0 ? s : NULL;
+    return (kept ? pdfdeflate_into_kept(s, data, len, level) : pdfdeflate_into(s, data, len, level)) == 0 ? s : NULL;
 }
 
 /* /W: runs of consecutive CIDs whose width differs from /DW, as "first [w w ...]". */
@@ -106,20 +112,30 @@ static HPDF_Array widths_array(HPDF_Doc pdf, const subset_font *sf)
     return w;
 }
 
-HPDF_Dict pdffont_add(HPDF_Doc pdf, fonts_set *fs, int face, const subset_font *sf, int archive)
+HPDF_Dict pdffont_add(HPDF_Doc pdf, fonts_set *fs, int face, const subset_font *sf, int archive, unsigned how)
 {
+    int fixed = (how & PDFFONT_FIXED) != 0, small = !sf->fixed_len && sf->program_len <= SMALL_KEPT;
+    int small_level = how & PDFFONT_CHEAP ? 1 : SMALL_STREAM_LEVEL;
     const face_info *fi = fonts_face(fs, face);
     /* FontBBox from the 'head' table; without one, the em box between descender and ascender */
     HPDF_Box box = {0, (HPDF_REAL)fi->descender, 1000, (HPDF_REAL)fi->ascender};
     int v[4];
     if (fonts_bbox(fs, face, v) == 0) box = (HPDF_Box){(HPDF_REAL)v[0], (HPDF_REAL)v[1], (HPDF_REAL)v[2], (HPDF_REAL)v[3]};
 
-    /* a program's charstrings of a form's fixed text (subset.h) are deflated once per process */
+    /* a program's charstrings of a form's fixed text (subset.h) are deflated once per process;
+     * so is a whole program of fixed glyphs, and a small one (a face drawing a few characters,
+     * often the same ones) at its usual level or, in a cheap document, at 1 */
     HPDF_Dict file = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
     if (!file) return NULL;
     file->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-    if (pdfdeflate_into_split(file, sf->program, sf->program_len, sf->fixed_off, sf->fixed_len, PDFFONT_LEVEL_OF(fi->cff)) < 0)
-        return NULL;
+    int rc;
+    if (fixed)
+        rc = pdfdeflate_into_kept(file, sf->program, sf->program_len, PDFDEFLATE_KEPT_LEVEL);
+    else if (small)
+        rc = pdfdeflate_into_kept(file, sf->program, sf->program_len, how & PDFFONT_CHEAP ? 1 : PDFFONT_LEVEL_OF(fi->cff));
+    else
+        rc = pdfdeflate_into_split(file, sf->program, sf->program_len, sf->fixed_off, sf->fixed_len, PDFFONT_LEVEL_OF(fi->cff));
+    if (rc < 0) return NULL;
     if (fi->cff) /* a bare CID-keyed CFF program (fonts/cffprog_int.h) */
         HPDF_Dict_AddName(file, "Subtype", "CIDFontType0C");
     else
@@ -145,7 +161,7 @@ HPDF_Dict pdffont_add(HPDF_Doc pdf, fonts_set *fs, int face, const subset_font *
         bits[0] |= 0x80; /* CID 0, .notdef, is always in the program */
         for (unsigned c = 1; c < sf->ncid; c++)
             if (sf->unicode[c]) bits[c / 8] |= (unsigned char)(0x80 >> (c % 8));
-        HPDF_Dict set = flate_stream(pdf, bits, nbytes, SMALL_STREAM_LEVEL);
+        HPDF_Dict set = flate_stream(pdf, bits, nbytes, SMALL_STREAM_LEVEL, 0);
         free(bits);
         if (!set) return NULL;
         HPDF_Dict_Add(desc, "CIDSet", set);
@@ -176,7 +192,7 @@ HPDF_Dict pdffont_add(HPDF_Doc pdf, fonts_set *fs, int face, const subset_font *
             map[2 * c] = (unsigned char)(g >> 8);
             map[2 * c + 1] = (unsigned char)g;
         }
-        HPDF_Dict m = flate_stream(pdf, map, (size_t)sf->ncid * 2, SMALL_STREAM_LEVEL);
+        HPDF_Dict m = flate_stream(pdf, map, (size_t)sf->ncid * 2, SMALL_STREAM_LEVEL, 0);
         free(map);
         if (!m) return NULL;
         HPDF_Dict_Add(cidfont, "CIDToGIDMap", m);
@@ -184,7 +200,8 @@ HPDF_Dict pdffont_add(HPDF_Doc pdf, fonts_set *fs, int face, const subset_font *
 
     ws_buf cmap = {0};
     pdffont_tounicode(sf, &cmap);
-    HPDF_Dict tu = flate_stream(pdf, cmap.data, cmap.len, SMALL_STREAM_LEVEL);
+    HPDF_Dict tu = flate_stream(pdf, cmap.data, cmap.len, fixed ? PDFDEFLATE_KEPT_LEVEL : small_level,
+                                fixed || cmap.len <= SMALL_KEPT);
     ws_buf_free(&cmap);
     if (!tu) return NULL;
 

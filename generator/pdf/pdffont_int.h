@@ -15,8 +15,16 @@
 #include "fonts/subset.h"
 #include "base/util.h"
 
-/* Returns the Type0 font dictionary (an indirect object of pdf), or NULL when libharu failed. */
-HPDF_Dict pdffont_add(HPDF_Doc pdf, fonts_set *fs, int face, const subset_font *sf, int archive);
+/* Returns the Type0 font dictionary (an indirect object of pdf), or NULL when libharu failed.
+ * how: PDFFONT_* bits. */
+HPDF_Dict pdffont_add(HPDF_Doc pdf, fonts_set *fs, int face, const subset_font *sf, int archive, unsigned how);
+/* Every character the document draws in face is one of the form's fixed text (pdfout.h's first),
+ * so that the program and the ToUnicode map are the same bytes in every document of the form:
+ * they are deflated once per process, at PDFDEFLATE_KEPT_LEVEL (pdfdeflate_into_kept). */
+#define PDFFONT_FIXED 1u
+/* The document takes the cheap levels (pdfout.c, CHEAP_LEVEL): its ToUnicode maps and small
+ * programs without a fixed part (up to 8 KB: a few characters of a face) at level 1. */
+#define PDFFONT_CHEAP 2u
 
 /* The deflate level of font programs, most of a PDF's bytes: level 6 makes a notice 2.3 KB (4 %)
  * smaller than level 1 for 0.55 ms more per document (bench/PROFILE.md, fourth round), under the

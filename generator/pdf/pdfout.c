@@ -29,6 +29,19 @@
 /* Page content streams: libdeflate at this level (pdfdeflate_into) rather than libharu's zlib. */
 #define CONTENT_LEVEL 6
 
+/* A document whose fixed glyphs are kept apart (subset.h) and deflated at level 12 once per
+ * process (pdfdeflate_int.h) is made many times with the same form; its fixed part comes out
+ * about one byte in FIXED_SAVES_ONE_IN smaller than at 9. Where that pays for them, its page
+ * contents and object stream are deflated at CHEAP_LEVEL, half the instructions of levels 6 and 9
+ * for about CHEAP_COST_DOC bytes a document and CHEAP_COST_PAGE a page more; so are its ToUnicode
+ * maps and small font programs (PDFFONT_CHEAP: some 20 bytes more in all). A feedback notice: 66
+ * KB of fixed glyphs, 390 bytes saved, 265 spent on two pages, 0.6 M instructions fewer
+ * (bench/PROFILE.md, seventh round). Other documents keep the stronger levels: no larger. */
+#define CHEAP_LEVEL 1
+#define FIXED_SAVES_ONE_IN 170
+#define CHEAP_COST_DOC 120
+#define CHEAP_COST_PAGE 65
+
 /* Documents of at most this many pages get libharu's memory from an arena (pdfarena_int.h). */
 #define POOLED_PAGES 16
 
@@ -364,6 +377,16 @@ static void content_id(const dlist_doc *doc, const dlist_meta *m, const subset_f
     memcpy(id, digest, 16);
 }
 
+/* Whether every character in used is one of first's, drawn at its own width (no variants): the
+ * face's subset is then the same in every document of the form that draws the same of them. */
+static int all_fixed(const fonts_cpset *used, const fonts_cpset *variants, const fonts_cpset *first)
+{
+    if (!first || (variants && fonts_cpset_count(variants))) return 0;
+    for (uint32_t cp = FONTS_CPSET_START; fonts_cpset_next(used, &cp);)
+        if (!fonts_cpset_has(first, cp)) return 0;
+    return 1;
+}
+
 /* pdfout_render_level; with splice, the streams' bytes go around libharu (pdfdeflate_splice_begin)
  * and 1 is returned, with nothing written or reported, when pdfpack cannot put them back. */
 static int render(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt, int content_level, ws_buf *out,
@@ -391,6 +414,11 @@ static int render(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt
             subset_build_first(fs, (int)f, used[f], variants[f], opt->first && f < opt->nfirst ? opt->first[f] : NULL, &subsets[f], d) < 0)
             goto done;
 
+    size_t fixed_bytes = 0;
+    for (size_t f = 0; f < nfaces; f++) fixed_bytes += subsets[f].fixed_len;
+    int cheap = fixed_bytes / FIXED_SAVES_ONE_IN >= CHEAP_COST_DOC + CHEAP_COST_PAGE * doc->npages;
+    if (content_level <= 0) content_level = cheap ? CHEAP_LEVEL : CONTENT_LEVEL;
+
     /* A document of a few pages takes libharu's memory from an arena freed as a whole with the
      * document: some thousand small objects a notice, each a malloc and a free otherwise. A
      * long one (a volume) allocates one by one, so that what libharu frees (its lists grow by
@@ -409,7 +437,9 @@ static int render(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt
     HPDF_Xref_Add(pdf->xref, fonts);
     for (size_t f = 0; f < nfaces; f++) {
         if (!subsets[f].program) continue;
-        HPDF_Dict font = pdffont_add(pdf, fs, (int)f, &subsets[f], opt->archive);
+        unsigned how = cheap ? PDFFONT_CHEAP : 0;
+        if (all_fixed(used[f], variants[f], opt->first && f < opt->nfirst ? opt->first[f] : NULL)) how |= PDFFONT_FIXED;
+        HPDF_Dict font = pdffont_add(pdf, fs, (int)f, &subsets[f], opt->archive, how);
         if (!font) goto hpdf_failed;
         char name[24];
         snprintf(name, sizeof name, "F%zu", f);
@@ -428,8 +458,7 @@ static int render(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt
         content.len = 0;
         put_page(&content, &doc->pages[p], subsets, nfaces);
         HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
-        if (pdfdeflate_into(attr->contents, content.data, content.len,
-                            content_level > 0 ? content_level : CONTENT_LEVEL) < 0)
+        if (pdfdeflate_into(attr->contents, content.data, content.len, content_level) < 0)
             goto hpdf_failed;
     }
 
@@ -465,7 +494,7 @@ static int render(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt
     pooled = 0;
     /* Plain copies in PDF 1.5's compact form; archive copies stay PDF 1.4 (PDF/A-1). */
     rc = 0;
-    if (opt->archive || pdfpack_repack(tmp, got, out) < 0) {
+    if (opt->archive || pdfpack_repack_level(tmp, got, cheap ? CHEAP_LEVEL : PDFPACK_LEVEL, out) < 0) {
         if (splice) rc = 1; /* placeholders in tmp: made again without them */
         else ws_buf_put(out, tmp, got);
     }

@@ -11,12 +11,11 @@
 #include "pdf/pdfdeflate_int.h"
 
 /* Dictionaries are small and compress well; the object stream is a few KB per document and the
- * xref stream a few hundred bytes, so the strongest level that stays quick. A combined volume's
- * are far larger (1 000 pages and 3 000 bookmarks of 500 notices: 760 KB of objects, 54 KB of
- * xref), where level 9 takes 120 ms on the objects, level 6 15 ms and level 1 1.4–3.4 ms for 92,
- * 97 and 109 KB, and level 9 some 15 ms on the xref: above PACK_LARGE bytes, level 1 (1 % more
- * of the volume). */
-#define PACK_LEVEL 9
+ * xref stream a few hundred bytes, so pdfpack_repack takes the strongest level that stays quick
+ * (PDFPACK_LEVEL, 9). A combined volume's are far larger (1 000 pages and 3 000 bookmarks of 500
+ * notices: 760 KB of objects, 54 KB of xref), where level 9 takes 120 ms on the objects, level 6
+ * 15 ms and level 1 1.4–3.4 ms for 92, 97 and 109 KB, and level 9 some 15 ms on the xref: above
+ * PACK_LARGE bytes, level 1 (1 % more of the volume). */
 #define PACK_LEVEL_LARGE 1
 #define PACK_LARGE (16 * 1024)
 
@@ -79,9 +78,9 @@ static void put_be(ws_buf *b, uint64_t v, int n)
 }
 
 /* data deflated in the zlib format FlateDecode reads; NULL on failure. */
-static char *deflated(const char *data, size_t len, size_t *out_len)
+static char *deflated(const char *data, size_t len, int level, size_t *out_len)
 {
-    struct libdeflate_compressor *c = pdfdeflate_compressor(len > PACK_LARGE ? PACK_LEVEL_LARGE : PACK_LEVEL);
+    struct libdeflate_compressor *c = pdfdeflate_compressor(len > PACK_LARGE ? PACK_LEVEL_LARGE : level);
     size_t cap = libdeflate_zlib_compress_bound(c, len);
     char *z = ws_xmalloc(cap);
     *out_len = libdeflate_zlib_compress(c, data, len, z, cap);
@@ -160,6 +159,11 @@ static int trailer_entries(const char *t, const char *end, ws_buf *out)
 }
 
 int pdfpack_repack(const char *pdf, size_t len, ws_buf *out)
+{
+    return pdfpack_repack_level(pdf, len, PDFPACK_LEVEL, out);
+}
+
+int pdfpack_repack_level(const char *pdf, size_t len, int level, ws_buf *out)
 {
     size_t start = out->len;
     if (len < 64 || memcmp(pdf, "%PDF-1.", 7)) return -1;
@@ -265,7 +269,7 @@ int pdfpack_repack(const char *pdf, size_t len, ws_buf *out)
     }
     ws_buf_put(&head, bodies.data ? bodies.data : "", bodies.len);
     size_t zlen = 0;
-    char *z = head.len ? deflated(head.data, head.len, &zlen) : NULL;
+    char *z = head.len ? deflated(head.data, head.len, level, &zlen) : NULL;
     int ok = z != NULL;
     if (ok) {
         type[objstm] = 1;
@@ -286,7 +290,7 @@ int pdfpack_repack(const char *pdf, size_t len, ws_buf *out)
             put_be(&x, type[n] == 2 ? where[n] : n == 0 ? 65535 : 0, w3);
         }
         size_t xzlen = 0;
-        char *xz = deflated(x.data, x.len, &xzlen);
+        char *xz = deflated(x.data, x.len, level, &xzlen);
         ok = xz != NULL;
         if (ok) {
             size_t at = out->len;

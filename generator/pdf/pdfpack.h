@@ -17,6 +17,13 @@
 
 #include "base/util.h"
 
+/* The deflate level of the object and xref streams of pdfpack_repack. */
+#define PDFPACK_LEVEL 9
+
 int pdfpack_repack(const char *pdf, size_t len, ws_buf *out);
+
+/* pdfpack_repack with the object and xref streams of up to 16 KB deflated at level (1..12); larger
+ * ones (a volume's) at level 1 in either. */
+int pdfpack_repack_level(const char *pdf, size_t len, int level, ws_buf *out);
 
 #endif
