@@ -18,7 +18,10 @@
  * is pre-scanned every time, as before.
  *
  * The table is small and bounded (RECORDS_SCANNED_MAX files; past it nothing more is noted), and
- * guarded by a mutex: the reading threads of records_read.c use it together. */
+ * guarded by a mutex: the reading threads of records_read.c use it together. The mutex is only
+ * ever tried, never waited for: a process forked while another thread held it (a worker of
+ * `wenshu serve`, say) would otherwise wait forever. A busy table counts as "not known" and a
+ * note is dropped, which costs a pre-scan, never a check. */
 #include <pthread.h>
 #include <string.h>
 #include <time.h>
@@ -53,7 +56,7 @@ static int same(const scanned *e, const struct stat *sb, int whole)
 
 int records_scanned_known(const struct stat *sb, int whole)
 {
-    pthread_mutex_lock(&lock);
+    if (pthread_mutex_trylock(&lock) != 0) return 0;
     int known = 0;
     for (size_t i = 0; i < ntable && !known; i++) known = same(&table[i], sb, whole);
     pthread_mutex_unlock(&lock);
@@ -67,7 +70,7 @@ void records_scanned_note(const struct stat *sb, int whole)
     if (now.tv_sec - sb->st_mtim.tv_sec < RECORDS_SCANNED_SETTLED ||
         now.tv_sec - sb->st_ctim.tv_sec < RECORDS_SCANNED_SETTLED)
         return;
-    pthread_mutex_lock(&lock);
+    if (pthread_mutex_trylock(&lock) != 0) return;
     int known = 0;
     for (size_t i = 0; i < ntable && !known; i++) known = same(&table[i], sb, whole);
     if (!known && ntable < RECORDS_SCANNED_MAX)
