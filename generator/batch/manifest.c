@@ -108,20 +108,46 @@ void manifest_free(manifest *m)
     *m = (manifest){0};
 }
 
+/* s as a JSON string: runs of bytes that need no escape are copied whole. */
 static void put_json_string(ws_buf *b, const char *s)
 {
     ws_buf_putc(b, '"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    const unsigned char *p = (const unsigned char *)s, *run = p;
+    for (; *p; p++) {
+        if (*p != '"' && *p != '\\' && *p >= 0x20 && *p != 0x7F) continue;
+        ws_buf_put(b, run, (size_t)(p - run));
         if (*p == '"' || *p == '\\') {
-            ws_buf_putc(b, '\\');
-            ws_buf_putc(b, (char)*p);
-        } else if (*p < 0x20 || *p == 0x7F) {
-            ws_buf_printf(b, "\\u%04x", *p);
+            char esc[2] = {'\\', (char)*p};
+            ws_buf_put(b, esc, 2);
         } else {
-            ws_buf_putc(b, (char)*p);
+            ws_buf_printf(b, "\\u%04x", *p);
         }
+        run = p + 1;
     }
+    ws_buf_put(b, run, (size_t)(p - run));
     ws_buf_putc(b, '"');
+}
+
+/* key (a literal) then v in decimal: what printf's ", key: %lld" gives, without printf (put_entry
+ * runs for every entry at every checkpoint). */
+static void put_num(ws_buf *b, const char *key, long long v)
+{
+    char d[24];
+    size_t i = sizeof d;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    do d[--i] = (char)('0' + u % 10); while (u /= 10);
+    if (v < 0) d[--i] = '-';
+    ws_buf_puts(b, key);
+    ws_buf_put(b, d + i, sizeof d - i);
+}
+
+static void put_unum(ws_buf *b, const char *key, unsigned long long u)
+{
+    char d[24];
+    size_t i = sizeof d;
+    do d[--i] = (char)('0' + u % 10); while (u /= 10);
+    ws_buf_puts(b, key);
+    ws_buf_put(b, d + i, sizeof d - i);
 }
 
 static void put_entry(ws_buf *out, const manifest_entry *e, int first)
@@ -132,9 +158,14 @@ static void put_entry(ws_buf *out, const manifest_entry *e, int first)
     put_json_string(out, e->form);
     ws_buf_puts(out, ", \"record\": ");
     put_json_string(out, e->record);
-    if (!*e->record && e->volume) ws_buf_printf(out, ", \"volume\": %zu", e->volume);
-    ws_buf_printf(out, ", \"pages\": %ld, \"bytes\": %llu, \"sha256\": \"%s\", \"key\": \"%s\"}", e->pages,
-                  (unsigned long long)e->bytes, e->sha256, e->key);
+    if (!*e->record && e->volume) put_unum(out, ", \"volume\": ", e->volume);
+    put_num(out, ", \"pages\": ", e->pages);
+    put_unum(out, ", \"bytes\": ", (unsigned long long)e->bytes);
+    ws_buf_puts(out, ", \"sha256\": \"");
+    ws_buf_puts(out, e->sha256);
+    ws_buf_puts(out, "\", \"key\": \"");
+    ws_buf_puts(out, e->key);
+    ws_buf_puts(out, "\"}");
 }
 
 /* Receives the text a piece at a time; returns 0 to go on, -1 to stop. */

@@ -203,17 +203,59 @@ static void free_names(char **names, size_t n)
     free(names);
 }
 
+/* A string of the node bytes below, ended by a NUL (which XML text cannot hold). */
+static void put_z(ws_buf *b, const xmlChar *str)
+{
+    ws_buf_put(b, str ? (const char *)str : "", (str ? strlen((const char *)str) : 0) + 1);
+}
+
+/* The bytes a node's digest covers: everything in it a document could read — each node's kind,
+ * name, namespace (prefix and URI) and text, each attribute and namespace declaration, in
+ * document order. Every node starts with its kind ('A' + type, 'B'..'V'), strings end with a NUL,
+ * attributes and declarations with their own markers ('a', 'n') and an element with '/' after its
+ * children, so two different trees never give the same bytes. It replaced serialising the node
+ * as XML (xmlNodeDump), which escaped and formatted the same content at 0.08 M instructions a
+ * member in planning (bench/PROFILE.md, seventh round); the digests, hence the keys, changed
+ * with it, as they do with every new program anyway (cli_program_identity is in every key). */
+static void node_bytes(ws_buf *b, xmlNodePtr n)
+{
+    ws_buf_putc(b, (char)('A' + (int)n->type));
+    put_z(b, n->name);
+    if (n->type != XML_ELEMENT_NODE) {
+        /* text, CDATA, comments, processing instructions; an entity reference by its name (its
+         * children are the entity's declaration, not this node's content) */
+        if (n->type != XML_ENTITY_REF_NODE) put_z(b, n->content);
+        return;
+    }
+    put_z(b, n->ns ? n->ns->prefix : NULL);
+    put_z(b, n->ns ? n->ns->href : NULL);
+    for (xmlNsPtr d = n->nsDef; d; d = d->next) {
+        ws_buf_putc(b, 'n');
+        put_z(b, d->prefix);
+        put_z(b, d->href);
+    }
+    for (xmlAttrPtr a = n->properties; a; a = a->next) {
+        ws_buf_putc(b, 'a');
+        put_z(b, a->name);
+        put_z(b, a->ns ? a->ns->href : NULL);
+        for (xmlNodePtr c = a->children; c; c = c->next) node_bytes(b, c);
+        ws_buf_putc(b, '/');
+    }
+    for (xmlNodePtr c = n->children; c; c = c->next) node_bytes(b, c);
+    ws_buf_putc(b, '/');
+}
+
 static void hash_node(sha256_state *s, xmlNodePtr node)
 {
     if (!node) {
         sha256_add_str(s, "(none)");
         return;
     }
-    xmlBufferPtr buf = xmlBufferCreate();
-    xmlNodeDump(buf, node->doc, node, 0, 0);
-    sha256_add(s, xmlBufferContent(buf), (size_t)xmlBufferLength(buf));
+    ws_buf b = {0};
+    node_bytes(&b, node);
+    sha256_add(s, b.data, b.len);
     sha256_add_str(s, "");
-    xmlBufferFree(buf);
+    ws_buf_free(&b);
 }
 
 static int find_style(source_ctx *c, const char *name, diag *d)

@@ -5,6 +5,7 @@
 #define WENSHU_RECORDS_RULES_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
@@ -103,6 +104,11 @@ void records_src_free(records_src *src);
  * and DOCTYPE/ENTITY declarations. 1 when sound; 0 after reporting a data error through s->d;
  * -1 after reporting a read error. */
 int records_prescan(int fd, const char *path, int whole, records_safety *s);
+
+/* Whether a pre-scan with this whole of the file fstat gave sb for passed before, the file
+ * unchanged since (records_scanned.c); records_scanned_note records one that passed. */
+int records_scanned_known(const struct stat *sb, int whole);
+void records_scanned_note(const struct stat *sb, int whole);
 
 /* Reading one records file as a sequence of pieces (records_stream.c). Each piece is a document
  * with the file's root element (its namespaces and attributes) holding a run of the file's

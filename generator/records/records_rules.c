@@ -143,11 +143,16 @@ static void date_within(ctx *c, xmlNodePtr n, const char *at, long lo, long hi, 
     }
 }
 
+/* The phase's name is translated and formatted only for a date outside it: this runs for every
+ * dated element of every record, and gettext and snprintf were most of its cost. */
 static void date_in_phase(ctx *c, xmlNodePtr n, const char *at, int phase, const char *what)
 {
+    long lo = c->cf->start[phase], hi = c->cf->end[phase];
+    long v = records_parse_date(at ? attr(n, at) : simple_text(n));
+    if (!v || !((lo && v < lo) || (hi && v > hi))) return;
     char window[64];
     snprintf(window, sizeof window, _("the %s phase"), records_phase_names[phase]);
-    date_within(c, n, at, c->cf->start[phase], c->cf->end[phase], what, window);
+    date_within(c, n, at, lo, hi, what, window);
 }
 
 static void date_not_before(ctx *c, xmlNodePtr n, const char *at, long floor, const char *what, const char *floor_what)

@@ -302,8 +302,13 @@ static records_load_status start(records_stream *st, records_safety *s)
         if (c != LOAD_OK) return c;
     }
 
-    int scan = records_prescan(st->fd, st->path, !st->max_records, s);
-    if (scan != 1) return scan < 0 ? LOAD_IO_ERROR : LOAD_DATA_ERROR;
+    /* Not again for a file whose pre-scan passed and that has not changed since (the planning
+     * pass and the workers of a build read what the index pass pre-scanned). */
+    if (!records_scanned_known(&sb, !st->max_records)) {
+        int scan = records_prescan(st->fd, st->path, !st->max_records, s);
+        if (scan != 1) return scan < 0 ? LOAD_IO_ERROR : LOAD_DATA_ERROR;
+        records_scanned_note(&sb, !st->max_records);
+    }
     if (lseek(st->fd, 0, SEEK_SET) < 0) return fail_io(st->path, s, strerror(errno));
 
     xmlSAXHandler sax;
