@@ -362,6 +362,22 @@ static void note_lost(void *ud, const char *id)
     if (!e->lost) e->lost = l->file + 1;
 }
 
+/* The references are needed only until check_references has judged them: freed then, as they
+ * are one or more per member (~180 bytes each, 18 MB for 100 000 members) and a build plans
+ * and forks its workers after the index is finished. */
+static void free_refs(records_index *ix)
+{
+    for (size_t i = 0; i < ix->nrefs; i++) {
+        free(ix->refs[i].from);
+        free(ix->refs[i].target);
+        free(ix->refs[i].what);
+        free(ix->refs[i].name);
+    }
+    free(ix->refs);
+    ix->refs = NULL;
+    ix->nrefs = ix->refcap = 0;
+}
+
 static void check_references(records_index *ix, diag *d)
 {
     /* A reference to an id defined nowhere but named in a file that could not be read is a
@@ -550,6 +566,7 @@ records_index *records_index_finish(records_index_pass *p, int members, diag *d)
         diag_report(d, DIAG_ERROR, (diag_loc){0},
                     _("no <campaign> record in any input: a run needs exactly one (see samples/campaign.xml)"));
     check_references(ix, d);
+    free_refs(ix);
     check_cycles(ix, d);
 
     xmlSchemaFree(p->schema);
@@ -575,13 +592,7 @@ void records_index_free(records_index *ix)
         free(ix->tab[i].name);
     }
     free(ix->tab);
-    for (size_t i = 0; i < ix->nrefs; i++) {
-        free(ix->refs[i].from);
-        free(ix->refs[i].target);
-        free(ix->refs[i].what);
-        free(ix->refs[i].name);
-    }
-    free(ix->refs);
+    free_refs(ix);
     for (size_t i = 0; i < ix->nmembers; i++) {
         free(ix->member_xml[i]);
         free(ix->member_org[i]);
