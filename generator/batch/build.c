@@ -200,6 +200,12 @@ int build_run(build_plan *p, const build_source *src, const build_options *o, di
 #endif
     int jobs_failed = run_make(&r, err, sizeof err);
     double made_to = run_clock();
+    if (o->release) {
+        o->release(o->release_ctx);
+#if defined(__GLIBC__)
+        malloc_trim(0); /* what the source freed, back before the manifest's entries grow */
+#endif
+    }
     if (o->timing) o->timing->make = made_to - made_from;
     if (jobs_failed) {
         diag_report(d, DIAG_ERROR, (diag_loc){0}, "%s", err);
