@@ -187,7 +187,9 @@ int build_run(build_plan *p, const build_source *src, const build_options *o, di
     }
     free(selected);
 
-    /* The rest, on the workers. */
+    /* The rest, on the workers. Each output adds one entry to r.made (its own, or the previous
+     * one when it fails): their room is taken at once, the parent's only growth per file. */
+    manifest_reserve(&r.made, r.made.n + r.ntodo);
     r.checkpoint_path = o->shard_n ? partial.data : mpath.data;
     int status = EXIT_OK;
     double made_from = run_clock();

@@ -47,6 +47,13 @@ static void entry_free(const manifest *m, manifest_entry *e)
     free(e->record);
 }
 
+void manifest_reserve(manifest *m, size_t n)
+{
+    if (n <= m->cap) return;
+    m->v = ws_xrealloc(m->v, n * sizeof *m->v);
+    m->cap = n;
+}
+
 void manifest_keep(manifest *m, const unsigned char *keep)
 {
     size_t k = 0;

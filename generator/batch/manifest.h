@@ -52,6 +52,10 @@ typedef struct {
 
 /* Adds a copy of e (its strings are copied, or borrowed when m->borrowed; NULL strings become ""). */
 void manifest_add(manifest *m, const manifest_entry *e);
+/* Makes room for n entries in all, so that adding up to that many moves nothing: a large
+ * array is then mapped once and its pages become resident only as entries fill them, where
+ * doubling it leaves the earlier copies' pages resident in the heap. */
+void manifest_reserve(manifest *m, size_t n);
 /* Keeps the entries i with keep[i], in their order, and frees the others. */
 void manifest_keep(manifest *m, const unsigned char *keep);
 /* Sorts by path; of entries with the same path the last added wins, the others are dropped. */
