@@ -147,6 +147,12 @@ typedef struct {
     const char *version;    /* the program's identity (cli_program_identity), mixed into every key */
     const char *stat_cache; /* the side file of the stat fast path (statcache.h); NULL: every output is hashed */
     const build_reporter *reporter; /* progress; NULL: none */
+    /* Called once when the workers are done (not at all when build_run stops before them): src is
+     * not used after it, so the caller may free what only the making needed (the records' index,
+     * the templates, the fonts) before the manifest is written and a shard merges the parts —
+     * which holds every output's entry. NULL: nothing. */
+    void (*release)(void *ctx);
+    void *release_ctx;
     /* When set, build_run fills it in: seconds spent before the workers start (naming, keys,
      * what is unchanged), with the workers, and after them (the last batch, the manifest); and
      * of the unchanged outputs, how many were trusted by their stat and how many were read and

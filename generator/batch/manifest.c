@@ -25,19 +25,43 @@ void manifest_add(manifest *m, const manifest_entry *e)
     }
     manifest_entry *c = &m->v[m->n++];
     *c = *e;
-    c->path = dup_or_empty(e->path);
-    c->form = dup_or_empty(e->form);
-    c->record = dup_or_empty(e->record);
+    if (m->borrowed) {
+        if (!c->path) c->path = "";
+        if (!c->form) c->form = "";
+        if (!c->record) c->record = "";
+    } else {
+        c->path = dup_or_empty(e->path);
+        c->form = dup_or_empty(e->form);
+        c->record = dup_or_empty(e->record);
+    }
     c->sha256[SHA256_HEX_LEN] = 0;
     c->key[SHA256_HEX_LEN] = 0;
     m->sorted = 0;
 }
 
-static void entry_free(manifest_entry *e)
+static void entry_free(const manifest *m, manifest_entry *e)
 {
+    if (m->borrowed) return;
     free(e->path);
     free(e->form);
     free(e->record);
+}
+
+void manifest_reserve(manifest *m, size_t n)
+{
+    if (n <= m->cap) return;
+    m->v = ws_xrealloc(m->v, n * sizeof *m->v);
+    m->cap = n;
+}
+
+void manifest_keep(manifest *m, const unsigned char *keep)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        if (keep[i]) m->v[k++] = m->v[i];
+        else entry_free(m, &m->v[i]);
+    }
+    m->n = k;
 }
 
 /* Sort by path, then by insertion order, so that "last added wins" is well defined. The entries
@@ -79,7 +103,7 @@ void manifest_sort(manifest *m)
     size_t k = 0;
     for (size_t i = 0; i < m->n; i++) {
         if (i + 1 < m->n && !strcmp(m->v[i].path, m->v[i + 1].path)) {
-            entry_free(&m->v[i]);
+            entry_free(m, &m->v[i]);
             continue;
         }
         m->v[k++] = m->v[i];
@@ -103,7 +127,7 @@ const manifest_entry *manifest_find(const manifest *m, const char *path)
 
 void manifest_free(manifest *m)
 {
-    for (size_t i = 0; i < m->n; i++) entry_free(&m->v[i]);
+    for (size_t i = 0; i < m->n; i++) entry_free(m, &m->v[i]);
     free(m->v);
     *m = (manifest){0};
 }

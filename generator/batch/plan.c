@@ -195,6 +195,37 @@ int plan_selected(const build_plan *p, const build_options *o, size_t i)
     return sel;
 }
 
+void plan_keep_shard(build_plan *p, const build_options *o)
+{
+    if (!o->shard_n || p->packed) return;
+    /* The combined files this shard makes: the records they bind stay too. */
+    size_t *combs = NULL, ncombs = 0;
+    for (size_t i = p->nrecords; i < p->n; i++)
+        if (plan_selected(p, o, i)) {
+            combs = ws_xrealloc(combs, (ncombs + 1) * sizeof *combs);
+            combs[ncombs++] = i;
+        }
+    size_t k = 0, kept_records = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        build_item *it = &p->items[i];
+        int keep = i >= p->nrecords ? 1 : plan_shard_of(it->form, it->record, o->shard_n) == o->shard_k - 1;
+        for (size_t c = 0; c < ncombs && !keep; c++) keep = plan_is_member(o, &p->items[combs[c]], it);
+        if (!keep) {
+            item_free(it);
+            continue;
+        }
+        if (i < p->nrecords) kept_records++;
+        p->items[k] = *it;
+        p->items[k].index = k;
+        k++;
+    }
+    free(combs);
+    p->n = k;
+    p->nrecords = kept_records;
+    /* the array's unused end goes back (a large realloc shrinks in place or moves by mremap) */
+    if (p->n) p->items = ws_xrealloc(p->items, (p->cap = p->n) * sizeof *p->items);
+}
+
 build_member *plan_members(const build_plan *p, const build_options *o, const build_item *comb, size_t *n)
 {
     build_member *v = NULL;

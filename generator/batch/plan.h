@@ -53,6 +53,14 @@ int plan_check_filters(const build_plan *p, const build_options *o, diag *d);
  * volume of `volume` records (0: BUILD_VOLUME_DEFAULT), and names them. Call once. */
 void plan_assign_paths(build_plan *p, int combined, size_t volume);
 
+/* A shard run (o->shard_n) keeps, after plan_assign_paths, only the items it may make — its
+ * records, its combined files and the records they bind — and frees the rest: their names are
+ * decided (over every record, so they never depend on --shard), and the keys, the selection, the
+ * workers and the manifest need nothing of other shards' records. Which shard an item belongs
+ * to is unchanged (plan_shard_of), and so is everything the run makes and reports. Items keep
+ * their order and ordinals; nrecords counts the records kept. */
+void plan_keep_shard(build_plan *p, const build_options *o);
+
 /* Whether this run (o's filters and shard) makes item i. */
 int plan_selected(const build_plan *p, const build_options *o, size_t i);
 

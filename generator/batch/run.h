@@ -31,7 +31,7 @@ typedef struct {
     statcache stats_now; /* what this run knows of its outputs' files: noted as they are checked or made */
 
     /* Filled by run_make (and build.c's count of unchanged outputs). */
-    manifest made;      /* entries for this run's selected outputs */
+    manifest made;      /* entries for this run's selected outputs (borrowed strings: the plan's, old's) */
     size_t built, unchanged, failed;
     size_t io_failed; /* of those failed: outputs that could not be written (disk full, …) */
     long worker_errors, worker_warnings;

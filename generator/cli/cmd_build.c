@@ -188,6 +188,13 @@ static void print_summary(const build_summary *s)
     } while (0)
 
 enum { OPT_FORM = CLI_LONG_ONLY, OPT_RECORD, OPT_SHARD, OPT_MERGE, OPT_COMBINED, OPT_VOLUME, OPT_FORCE, OPT_ARCHIVE, OPT_STRICT, OPT_WAIT, OPT_TIME_LIMIT, OPT_KEEP_ORPHANS, OPT_STYLE };
+/* build_options.release: the workers are done, and the records' index, the templates and the
+ * fonts go before the manifest is written (a shard's merge holds every output's entry). */
+static void release_source(void *ctx)
+{
+    pipeline_close(ctx);
+}
+
 static const cli_option build_options_table[] = {
     {"output", 'o', 1, N_("an output folder")},
     {"form", OPT_FORM, 1, N_("a form name")},
@@ -318,6 +325,8 @@ int cmd_build(int argc, char **argv)
     build_summary summary;
     char *stat_cache = volume_cache_stat_path(o.out);
     o.stat_cache = stat_cache;
+    o.release = release_source;
+    o.release_ctx = &src;
     status = build_run(plan, &src, &o, d, &summary);
     volume_cache_stat_done(stat_cache);
     free(stat_cache);

@@ -24,6 +24,7 @@
 #include "batch/keys.h"
 #include "batch/manifest.h"
 #include "batch/outpath.h"
+#include "batch/plan.h"
 #include "cli/commands.h"
 #include "cli/pipeline_volume.h"
 #include "fonts/fonts.h"
@@ -468,6 +469,7 @@ typedef struct {
 typedef struct {
     source_ctx *c;
     build_plan *plan;      /* where items go, in order, once their keys are complete */
+    const build_options *o; /* its --shard and --combined: whose keys are worth computing */
     manifest bad;          /* records skipped, as a set keyed by file, line and id (path); record:
                               the summary's line about it */
     digest_cache index;    /* nodes of the index: organisations, units */
@@ -567,6 +569,17 @@ static const char *form_title(const form *f)
     return title && *title ? title : template_name(f->t);
 }
 
+/* Whether a shard run leaves the form's record id to another shard, and binds it into no
+ * combined file of its own (plan.h: the combined file goes to the shard of its form). */
+static int others_record(const planner *pl, const form *f, const char *id)
+{
+    const build_options *o = pl->o;
+    if (!o || !o->shard_n || o->shard_k < 1 || o->shard_k > o->shard_n) return 0;
+    const char *title = form_title(f);
+    if (plan_shard_of(title, id, o->shard_n) == o->shard_k - 1) return 0;
+    return !o->combined || plan_shard_of(title, "", o->shard_n) != o->shard_k - 1;
+}
+
 /* Notes the items of one form's records in one piece of a file. */
 static void plan_form(planner *pl, size_t fi, size_t piece, size_t k, xmlDocPtr doc, diag *d)
 {
@@ -610,7 +623,16 @@ static void plan_form(planner *pl, size_t fi, size_t piece, size_t k, xmlDocPtr 
                             .org = org,
                             .name = name.data ? ws_buf_steal(&name) : ws_xstrdup(""),
                             .data = idp};
-        record_key(pl, f, recs[r], orgnode, p.it.key, &p.open, &p.owner);
+        /* Another shard's record is planned for its name alone (names are resolved over every
+         * record of a folder) and dropped after naming (plan_keep_shard): its key, most of a
+         * record's planning, is computed only when this shard's combined file binds it. */
+        if (others_record(pl, f, id)) {
+            memset(p.it.key, 0, sizeof p.it.key);
+            p.open = NULL;
+            p.owner = NULL;
+        } else {
+            record_key(pl, f, recs[r], orgnode, p.it.key, &p.open, &p.owner);
+        }
         ws_buf_free(&name);
         /* An item whose key is complete, with none waiting before it, goes to the plan at once
          * (in order all the same): a form that does not read $members then holds no pending
@@ -812,7 +834,7 @@ int pipeline_open(char *const *data, size_t ndata, const build_options *o, build
 
     /* The records: every piece of every DATA file in turn, each form's selection, in document
      * order. One piece at a time. */
-    planner pl = {.c = c, .plan = plan};
+    planner pl = {.c = c, .plan = plan, .o = o};
     int any_members = 0;
     for (size_t k = 0; k < c->nforms; k++) any_members |= planned[k] && c->forms[k].uses_members;
     records_piece piece;

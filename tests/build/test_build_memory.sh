@@ -5,8 +5,9 @@
 # member. Measured from outside: wait4's ru_maxrss is the peak resident set of the largest
 # process of the tree (the parent and the workers it reaped), which no load on the machine can
 # make a sampler miss. The bound, 1 500 bytes a member, keeps 100 000 members near 150 MB a
-# process (measured 2026-12: ~760 bytes a member here; 1 200 at the fork before the plan's strings
-# were packed and the heap trimmed before forking).
+# process (measured 2026-12: ~430 bytes a member here; ~760 before the index dropped its checked
+# references and its half-empty table of entries and names were resolved a folder at a time;
+# 1 200 at the fork before the plan's strings were packed and the heap trimmed before forking).
 source "$(dirname "$0")/../lib/assert.sh"
 
 if [ -n "${SANITIZED:-}" ]; then
