@@ -146,9 +146,20 @@ static item *push(paragraph *p, int kind, uint32_t cp, inl_style st, long line)
 void paragraph_text(paragraph *p, const char *s, size_t len, inl_style st, long line)
 {
     size_t i = 0;
+    const unsigned char *u = (const unsigned char *)s;
     while (i < len) {
         uint32_t cp;
-        i += (size_t)ws_utf8_decode_lossy(s + i, len - i, &cp);
+        if (u[i] < 0x80) { /* ASCII */
+            cp = u[i++];
+        } else if ((u[i] & 0xF0) == 0xE0 && u[i] != 0xE0 && u[i] != 0xED && i + 2 < len && (u[i + 1] & 0xC0) == 0x80 &&
+                   (u[i + 2] & 0xC0) == 0x80) {
+            /* three bytes, U+1000..U+FFFF but the surrogates (E0 and ED, whose second byte is
+             * restricted, go the long way): nearly every Chinese character and mark */
+            cp = (uint32_t)(u[i] & 0x0F) << 12 | (uint32_t)(u[i + 1] & 0x3F) << 6 | (u[i + 2] & 0x3F);
+            i += 3;
+        } else {
+            i += (size_t)ws_utf8_decode_lossy(s + i, len - i, &cp);
+        }
         if (cp == '\t' || cp == '\n' || cp == '\r') cp = ' ';
         if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) continue;
         push(p, IT_CHAR, cp, st, line);
@@ -777,12 +788,6 @@ static int balance_words(paragraph *p, const paragraph_opts *o, float w)
     return c < HUGE_VAL && balance_lines(p, o, w, want, 1) < HUGE_VAL;
 }
 
-static void key_put(paragraph *p, uint32_t w)
-{
-    GROW(p->key, p->nkey, p->capkey);
-    p->key[p->nkey++] = w;
-}
-
 static uint32_t float_bits(float f)
 {
     uint32_t w;
@@ -798,20 +803,27 @@ static uint32_t float_bits(float f)
  * an item does not fit the encoding (the layout is then made and not kept). */
 static int memo_key(paragraph *p, const paragraph_opts *o)
 {
-    p->nkey = 0;
-    unsigned long serial = fonts_serial(p->fs);
-    key_put(p, (uint32_t)serial);
-    key_put(p, (uint32_t)((unsigned long long)serial >> 32));
-    key_put(p, float_bits(o->width));
-    key_put(p, float_bits(o->indent));
-    key_put(p, float_bits(o->hang));
-    key_put(p, float_bits(o->tracking));
-    key_put(p, float_bits(o->cjk_latin));
-    key_put(p, (uint32_t)o->align);
-    key_put(p, (uint32_t)o->normalise);
-    key_put(p, (uint32_t)o->line_end_half);
-    key_put(p, (uint32_t)o->balance);
-    key_put(p, (uint32_t)o->words);
+    enum { HEAD = 12 };
+    size_t most = HEAD + 3 * p->n; /* every item: its word, a size, a blank's width */
+    if (p->capkey < most) {
+        p->capkey = most;
+        p->key = ws_xrealloc(p->key, p->capkey * sizeof *p->key);
+    }
+    uint32_t *k = p->key;
+    unsigned long long serial = fonts_serial(p->fs);
+    k[0] = (uint32_t)serial;
+    k[1] = (uint32_t)(serial >> 32);
+    k[2] = float_bits(o->width);
+    k[3] = float_bits(o->indent);
+    k[4] = float_bits(o->hang);
+    k[5] = float_bits(o->tracking);
+    k[6] = float_bits(o->cjk_latin);
+    k[7] = (uint32_t)o->align;
+    k[8] = (uint32_t)o->normalise;
+    k[9] = (uint32_t)o->line_end_half;
+    k[10] = (uint32_t)o->balance;
+    k[11] = (uint32_t)o->words;
+    size_t nk = HEAD;
     float size = -1;
     for (size_t i = 0; i < p->n; i++) {
         const item *t = &p->it[i];
@@ -820,10 +832,11 @@ static int memo_key(paragraph *p, const paragraph_opts *o)
         /* cp: bits 0-20, kind 21-23, role 24-26, flags 27-30; bit 31: a new size follows */
         uint32_t w = t->cp | kind << 21 | (uint32_t)t->role << 24 | t->flags << 27;
         if (t->size != size || i == 0) w |= 1u << 31;
-        key_put(p, w);
-        if (w >> 31) key_put(p, float_bits(size = t->size));
-        if (kind == IT_BLANK) key_put(p, float_bits(t->adv));
+        k[nk++] = w;
+        if (w >> 31) k[nk++] = float_bits(size = t->size);
+        if (kind == IT_BLANK) k[nk++] = float_bits(t->adv);
     }
+    p->nkey = nk;
     return 1;
 }
 
