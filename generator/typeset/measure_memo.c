@@ -16,6 +16,19 @@ typedef struct {
 } slot;
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t fork_once = PTHREAD_ONCE_INIT;
+
+/* A fork while another thread holds the lock would leave the child's copy locked for ever: the
+ * lock is taken around every fork and released on both sides (registered on first use). */
+static void fork_prepare(void) { pthread_mutex_lock(&lock); }
+static void fork_release(void) { pthread_mutex_unlock(&lock); }
+static void fork_register(void) { pthread_atfork(fork_prepare, fork_release, fork_release); }
+
+static void take_lock(void)
+{
+    pthread_once(&fork_once, fork_register);
+    pthread_mutex_lock(&lock);
+}
 static slot slots[MEASURE_MEMO_SLOTS];
 static size_t next_slot; /* the one replaced next */
 static unsigned long hits;
@@ -49,7 +62,7 @@ int measure_memo_get(const layout *L, const char *md, size_t len, float *height,
     unsigned char *k = make_key(L, md, len, &klen);
     if (!k) return 0;
     int hit = 0;
-    pthread_mutex_lock(&lock);
+    take_lock();
     for (size_t i = 0; i < MEASURE_MEMO_SLOTS && !hit; i++)
         if (slots[i].key && slots[i].len == klen && !memcmp(slots[i].key, k, klen)) {
             *height = slots[i].height;
@@ -67,7 +80,7 @@ void measure_memo_put(const layout *L, const char *md, size_t len, float height,
     size_t klen;
     unsigned char *k = make_key(L, md, len, &klen);
     if (!k) return;
-    pthread_mutex_lock(&lock);
+    take_lock();
     slot *s = &slots[next_slot];
     next_slot = (next_slot + 1) % MEASURE_MEMO_SLOTS;
     free(s->key);
@@ -77,7 +90,7 @@ void measure_memo_put(const layout *L, const char *md, size_t len, float height,
 
 unsigned long measure_memo_hits(void)
 {
-    pthread_mutex_lock(&lock);
+    take_lock();
     unsigned long n = hits;
     pthread_mutex_unlock(&lock);
     return n;
@@ -85,7 +98,7 @@ unsigned long measure_memo_hits(void)
 
 void measure_memo_clear(void)
 {
-    pthread_mutex_lock(&lock);
+    take_lock();
     for (size_t i = 0; i < MEASURE_MEMO_SLOTS; i++) {
         free(slots[i].key);
         slots[i] = (slot){0};

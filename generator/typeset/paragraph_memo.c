@@ -19,6 +19,19 @@ typedef struct entry {
 } entry;
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t fork_once = PTHREAD_ONCE_INIT;
+
+/* A fork while another thread holds the lock would leave the child's copy locked for ever: the
+ * lock is taken around every fork and released on both sides (registered on first use). */
+static void fork_prepare(void) { pthread_mutex_lock(&lock); }
+static void fork_release(void) { pthread_mutex_unlock(&lock); }
+static void fork_register(void) { pthread_atfork(fork_prepare, fork_release, fork_release); }
+
+static void take_lock(void)
+{
+    pthread_once(&fork_once, fork_register);
+    pthread_mutex_lock(&lock);
+}
 static entry *buckets[NBUCKETS];
 static entry *newest, *oldest;
 static size_t kept_bytes, kept_entries;
@@ -88,7 +101,7 @@ static void drop(entry *e)
 int paragraph_memo_get(const paragraph_memo_key *k, paragraph_line **lines, size_t *nl, size_t *capl,
                        paragraph_glyph **g, size_t *ng, size_t *capg)
 {
-    pthread_mutex_lock(&lock);
+    take_lock();
     entry *e = *slot_of(k);
     if (!e) {
         misses++;
@@ -121,7 +134,7 @@ void paragraph_memo_put(const paragraph_memo_key *k, const paragraph_line *lines
 {
     size_t bytes = sizeof(entry) + nl * sizeof *lines + ng * sizeof *g + k->len;
     if (bytes > PARAGRAPH_MEMO_BYTES / 8) return; /* a long text: seldom repeated, and it would push out many */
-    pthread_mutex_lock(&lock);
+    take_lock();
     entry **pp = slot_of(k);
     if (*pp) {
         pthread_mutex_unlock(&lock);
@@ -147,7 +160,7 @@ void paragraph_memo_put(const paragraph_memo_key *k, const paragraph_line *lines
 
 paragraph_memo_stats paragraph_memo_stat(void)
 {
-    pthread_mutex_lock(&lock);
+    take_lock();
     paragraph_memo_stats s = {hits, misses, kept_entries, kept_bytes};
     pthread_mutex_unlock(&lock);
     return s;
@@ -155,7 +168,7 @@ paragraph_memo_stats paragraph_memo_stat(void)
 
 void paragraph_memo_clear(void)
 {
-    pthread_mutex_lock(&lock);
+    take_lock();
     while (oldest) drop(oldest);
     hits = misses = 0;
     pthread_mutex_unlock(&lock);

@@ -20,8 +20,9 @@
  *  - the memory is bounded: at most PARAGRAPH_MEMO_BYTES of keys and values, the least recently
  *    used going first.
  * One memo serves every thread of the process (the preview server lays out on several): a mutex
- * guards it, held only while looking up, copying out or storing. A forked worker inherits the
- * parent's memo, valid there too (the same font sets, the same serials). */
+ * guards it, held only while looking up, copying out or storing, and taken around fork() so that
+ * a child never starts with it held. A forked worker inherits the parent's memo, valid there too
+ * (the same font sets, the same serials). */
 #ifndef WENSHU_PARAGRAPH_MEMO_H
 #define WENSHU_PARAGRAPH_MEMO_H
 
