@@ -51,6 +51,7 @@ struct fonts_set {
     size_t nlatin[ROLE_COUNT];
     choice_page *choice[ROLE_COUNT][NPAGES];
     choice_page *fallback[NPAGES]; /* beyond every chain; shared by all roles */
+    unsigned long serial;          /* fonts_serial */
 };
 
 static const char *const role_names[ROLE_COUNT] = {"body", "title", "hei", "kai", "song", "mono"};
@@ -95,12 +96,20 @@ static void forget_matches(void)
     nmatches = 0;
 }
 
+/* The last serial given (fonts_serial); like live_fontsets, font sets are made and their chains
+ * set on one thread. */
+static unsigned long last_serial;
+
 fonts_set *fonts_new(void)
 {
     if (!FcInit()) return NULL;
     live_fontsets++;
-    return ws_xcalloc(1, sizeof(fonts_set));
+    fonts_set *fs = ws_xcalloc(1, sizeof(fonts_set));
+    fs->serial = ++last_serial;
+    return fs;
 }
+
+unsigned long fonts_serial(const fonts_set *fs) { return fs->serial; }
 
 void fonts_free(fonts_set *fs)
 {
@@ -287,6 +296,7 @@ static int set_faces(fonts_set *fs, fonts_role role, int **chain, size_t *nchain
     free(*chain);
     *chain = ws_xmalloc((n ? n : 1) * sizeof(int));
     *nchain = 0;
+    fs->serial = ++last_serial; /* the answers change: what was kept under the old serial is not used */
     for (size_t p = 0; p < NPAGES; p++) {
         free(fs->choice[role][p]);
         fs->choice[role][p] = NULL;

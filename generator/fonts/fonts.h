@@ -40,6 +40,12 @@ typedef struct {
 fonts_set *fonts_new(void);
 void fonts_free(fonts_set *fs);
 
+/* A number no other font set of the process has had, renewed whenever a chain is set: a key for
+ * caches of results that depend on a set's answers (typeset/paragraph_memo.h), which a set's
+ * address is not (a freed set's address may come back for another). A set's answer for a code
+ * point, once given, stays the same while the serial does. */
+unsigned long fonts_serial(const fonts_set *fs);
+
 /* Sets a role's chain. Each family is resolved through fontconfig; a family that is not
  * installed is reported (warning) and skipped. Returns the number of faces in the chain
  * (0: the role has nothing — an error for the caller to report). Faces are shared between

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "typeset/measure_memo.h"
 #include "base/util.h"
 #include "base/i18n.h"
 
@@ -309,17 +310,21 @@ static void cut_line(layout *L)
 }
 
 /* How tall the Markdown comes out, laid out alone from a page top (nothing reported), as
- * the receipt's contents: one level deeper than L, like the real pass. */
+ * the receipt's contents: one level deeper than L, like the real pass. Kept per process
+ * (measure_memo.h: the same receipt comes back for every record of an organisation). */
 static float measured_height(layout *L, const char *md, size_t len, int *pages)
 {
+    float h;
+    if (measure_memo_get(L, md, len, &h, pages)) return h;
     const style *st = layout_style(L);
     diag *quiet = diag_new(NULL);
     layout *M = layout_new_like(L, quiet);
     layout_markdown_nested(M, md, len);
     *pages = (int)layout_page_index(M) + 1;
-    float h = st->page_h - st->top - layout_cursor(M);
+    h = st->page_h - st->top - layout_cursor(M);
     layout_free(M);
     diag_free(quiet);
+    measure_memo_put(L, md, len, h, *pages);
     return h;
 }
 

@@ -86,6 +86,7 @@ struct layout {
 
 const style *layout_style(const layout *L) { return L->st; }
 fonts_set *layout_fonts(const layout *L) { return L->fs; }
+const typeset_block_handlers *layout_handlers(const layout *L) { return L->h; }
 diag *layout_diag(const layout *L) { return L->d; }
 const char *layout_file(const layout *L) { return L->file; }
 dlist_doc *layout_doc(layout *L) { return L->doc; }

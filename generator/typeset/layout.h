@@ -87,6 +87,7 @@ layout *layout_new_like(const layout *L, diag *d);
 
 const style *layout_style(const layout *L);
 fonts_set *layout_fonts(const layout *L);
+const typeset_block_handlers *layout_handlers(const layout *L); /* never NULL */
 diag *layout_diag(const layout *L);
 const char *layout_file(const layout *L);
 dlist_doc *layout_doc(layout *L);          /* e.g. to set meta fields */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "typeset/linebreak.h"
+#include "typeset/paragraph_memo.h"
 #include "base/util.h"
 #include "base/i18n.h"
 
@@ -51,6 +52,7 @@ struct paragraph {
     size_t *starts;
     unsigned char *hard; /* line ended by a hard break */
     unsigned char *quality; /* linebreak_title_breaks of the text, for o->words and o->balance */
+    int have_quality;       /* quality holds this layout's (word_quality) */
     size_t capq;
     size_t nbreak, capbreak;
     paragraph_glyph *g;
@@ -63,6 +65,9 @@ struct paragraph {
     size_t nreported;
     long missing;
     int prepared;
+    int lacking;    /* the last prepare met a character no font has (its layout is not kept) */
+    uint32_t *key;  /* the paragraph_memo key of the layout being made */
+    size_t nkey, capkey;
 };
 
 #define GROW(arr, n, cap)                                        \
@@ -98,6 +103,7 @@ void paragraph_free(paragraph *p)
     free(p->g);
     free(p->lines);
     free(p->blanks);
+    free(p->key);
     free(p);
 }
 
@@ -140,9 +146,20 @@ static item *push(paragraph *p, int kind, uint32_t cp, inl_style st, long line)
 void paragraph_text(paragraph *p, const char *s, size_t len, inl_style st, long line)
 {
     size_t i = 0;
+    const unsigned char *u = (const unsigned char *)s;
     while (i < len) {
         uint32_t cp;
-        i += (size_t)ws_utf8_decode_lossy(s + i, len - i, &cp);
+        if (u[i] < 0x80) { /* ASCII */
+            cp = u[i++];
+        } else if ((u[i] & 0xF0) == 0xE0 && u[i] != 0xE0 && u[i] != 0xED && i + 2 < len && (u[i + 1] & 0xC0) == 0x80 &&
+                   (u[i + 2] & 0xC0) == 0x80) {
+            /* three bytes, U+1000..U+FFFF but the surrogates (E0 and ED, whose second byte is
+             * restricted, go the long way): nearly every Chinese character and mark */
+            cp = (uint32_t)(u[i] & 0x0F) << 12 | (uint32_t)(u[i + 1] & 0x3F) << 6 | (u[i + 2] & 0x3F);
+            i += 3;
+        } else {
+            i += (size_t)ws_utf8_decode_lossy(s + i, len - i, &cp);
+        }
         if (cp == '\t' || cp == '\n' || cp == '\r') cp = ' ';
         if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) continue;
         push(p, IT_CHAR, cp, st, line);
@@ -247,6 +264,7 @@ static void prepare(paragraph *p, const paragraph_opts *o)
         p->X = ws_xrealloc(p->X, p->scap * sizeof *p->X);
         p->Y = ws_xrealloc(p->Y, p->scap * sizeof *p->Y);
     }
+    p->have_quality = 0; /* word boundaries (o->words, o->balance): word_quality, when asked */
     /* Soft breaks from earlier runs are re-resolved: the kind is what the source said. */
     for (size_t i = 0; i < n; i++) {
         item *t = &p->it[i];
@@ -282,6 +300,7 @@ static void prepare(paragraph *p, const paragraph_opts *o)
     }
     /* Text pasted from word processors often opens paragraphs with 　　 (U+3000) for the
      * indent: a paragraph with an indent of its own leaves them out. */
+    p->lacking = 0;
     size_t lead = 0;
     if (o->indent > 0)
         while (lead < n && p->it[lead].kind == IT_CHAR && (p->it[lead].cp == 0x3000 || linebreak_is_space(p->it[lead].cp)))
@@ -305,6 +324,7 @@ static void prepare(paragraph *p, const paragraph_opts *o)
         t->face = fonts_face_for(p->fs, t->role, cp);
         if (t->face < 0) {
             t->adv = 0;
+            p->lacking = 1;
             if (!p->prepared) report_missing(p, t);
             continue;
         }
@@ -450,11 +470,28 @@ static int url_point(uint32_t c)
     return c == '/' || c == '.' || c == '-' || c == '_' || c == '?' || c == '&' || c == '=' || c == '#';
 }
 
+/* linebreak_title_breaks of the prepared text, made on first use in a layout: the dictionary
+ * segmenter costs about as much as all the rest of a short paragraph's layout, and a heading or
+ * an addressee that fits on one line never asks for it. */
+static const unsigned char *word_quality(paragraph *p)
+{
+    if (!p->have_quality) {
+        if (p->capq < p->n + 1) {
+            p->capq = p->n + 1;
+            p->quality = ws_xrealloc(p->quality, p->capq);
+        }
+        memset(p->quality, 2, p->n + 1);
+        linebreak_title_breaks(p->cps, p->n, p->quality);
+        p->have_quality = 1;
+    }
+    return p->quality;
+}
+
 /* Greedy breaking with 先挤进后推出, at measure width w. */
 static void break_lines(paragraph *p, const paragraph_opts *o, float w)
 {
     size_t n = p->n, s = 0;
-    const unsigned char *q = o->words ? p->quality : NULL;
+    int q = o->words;
     p->nbreak = 0;
     while (s < n) {
         while (s < n && p->it[s].kind != IT_HARD && p->it[s].kind != IT_BLANK && is_blankish(&p->it[s])) s++;
@@ -514,10 +551,10 @@ static void break_lines(paragraph *p, const paragraph_opts *o, float w)
         }
         /* Between words (o->words): a break inside one moves back to the word's start when
          * the line loses at most 3 字 by it. */
-        if (q && b < n && !q[b]) {
+        if (q && b < n && !word_quality(p)[b]) {
             double here = line_width(p, o, s, b);
             for (size_t k = b - 1; k > s && here - line_width(p, o, s, k) <= 3.0 * p->it[s].size + EPS; k--)
-                if (can_break(p, k) && q[k]) {
+                if (can_break(p, k) && word_quality(p)[k]) {
                     b = k;
                     break;
                 }
@@ -676,6 +713,7 @@ static const double break_cost[5] = {1000, 24, 10, 2, 0};
 static double balance_lines(paragraph *p, const paragraph_opts *o, float w, size_t lines, int commit)
 {
     size_t n = p->n;
+    const unsigned char *q = word_quality(p);
     double em = p->it[0].size > 0 ? p->it[0].size : 1;
     size_t m = 0; /* candidate ends: positions 1..n-1 that may break, then n */
     size_t *pos = ws_xmalloc((n + 1) * sizeof *pos);
@@ -706,7 +744,7 @@ static double balance_lines(paragraph *p, const paragraph_opts *o, float w, size
                         if (visible(&p->it[k]) && !linebreak_no_line_start(p->it[k].cp)) chars++;
                     if (chars < 2) continue;
                 }
-                double c = prev + (lw / em) * (lw / em) + (a ? break_cost[p->quality[s] > 4 ? 4 : p->quality[s]] : 0);
+                double c = prev + (lw / em) * (lw / em) + (a ? break_cost[q[s] > 4 ? 4 : q[s]] : 0);
                 if (c < best) {
                     best = c;
                     arg = a;
@@ -750,22 +788,71 @@ static int balance_words(paragraph *p, const paragraph_opts *o, float w)
     return c < HUGE_VAL && balance_lines(p, o, w, want, 1) < HUGE_VAL;
 }
 
+static uint32_t float_bits(float f)
+{
+    uint32_t w;
+    memcpy(&w, &f, sizeof w);
+    return w;
+}
+
+/* The paragraph_memo key of laying out p's content with o: everything paragraph_layout's lines
+ * and glyphs depend on (paragraph_memo.h). The font set by its serial; every option; per item
+ * the kind it was given (a soft break a previous layout resolved to nothing is a soft break
+ * again: prepare starts from that), code point, role, flags, size and a blank's width. Not the
+ * source line: it only names a missing character, and such layouts are not kept. Returns 0 when
+ * an item does not fit the encoding (the layout is then made and not kept). */
+static int memo_key(paragraph *p, const paragraph_opts *o)
+{
+    enum { HEAD = 12 };
+    size_t most = HEAD + 3 * p->n; /* every item: its word, a size, a blank's width */
+    if (p->capkey < most) {
+        p->capkey = most;
+        p->key = ws_xrealloc(p->key, p->capkey * sizeof *p->key);
+    }
+    uint32_t *k = p->key;
+    unsigned long long serial = fonts_serial(p->fs);
+    k[0] = (uint32_t)serial;
+    k[1] = (uint32_t)(serial >> 32);
+    k[2] = float_bits(o->width);
+    k[3] = float_bits(o->indent);
+    k[4] = float_bits(o->hang);
+    k[5] = float_bits(o->tracking);
+    k[6] = float_bits(o->cjk_latin);
+    k[7] = (uint32_t)o->align;
+    k[8] = (uint32_t)o->normalise;
+    k[9] = (uint32_t)o->line_end_half;
+    k[10] = (uint32_t)o->balance;
+    k[11] = (uint32_t)o->words;
+    size_t nk = HEAD;
+    float size = -1;
+    for (size_t i = 0; i < p->n; i++) {
+        const item *t = &p->it[i];
+        unsigned kind = t->kind == IT_ZERO ? IT_SOFT : t->kind;
+        if (t->cp > 0x1FFFFF || (unsigned)t->role > 7 || t->flags > 15) return 0;
+        /* cp: bits 0-20, kind 21-23, role 24-26, flags 27-30; bit 31: a new size follows */
+        uint32_t w = t->cp | kind << 21 | (uint32_t)t->role << 24 | t->flags << 27;
+        if (t->size != size || i == 0) w |= 1u << 31;
+        k[nk++] = w;
+        if (w >> 31) k[nk++] = float_bits(size = t->size);
+        if (kind == IT_BLANK) k[nk++] = float_bits(t->adv);
+    }
+    p->nkey = nk;
+    return 1;
+}
+
 size_t paragraph_layout(paragraph *p, const paragraph_opts *o)
 {
     p->ng = 0;
     p->nl = 0;
     if (!p->n) return 0;
+    paragraph_memo_key k = {0};
+    if (memo_key(p, o)) {
+        k = (paragraph_memo_key){p->key, p->nkey * sizeof *p->key, 0};
+        k.hash = paragraph_memo_hash(k.bytes, k.len);
+        if (paragraph_memo_get(&k, &p->lines, &p->nl, &p->capl, &p->g, &p->ng, &p->capg)) return p->nl;
+    }
     prepare(p, o);
     float w = o->width;
-    if (o->words || o->balance) {
-        /* Word boundaries: one segmenter pass, for the short texts that ask for it. */
-        if (p->capq < p->n + 1) {
-            p->capq = p->n + 1;
-            p->quality = ws_xrealloc(p->quality, p->capq);
-        }
-        memset(p->quality, 2, p->n + 1);
-        linebreak_title_breaks(p->cps, p->n, p->quality);
-    }
     break_lines(p, o, w);
     if (o->balance && p->nbreak >= 2 && balance_words(p, o, w)) {
         /* lines set by balance_words */
@@ -782,6 +869,7 @@ size_t paragraph_layout(paragraph *p, const paragraph_opts *o)
         break_lines(p, o, hi);
     }
     for (size_t i = 0; i < p->nbreak; i++) place_line(p, o, i, w);
+    if (k.bytes && !p->lacking) paragraph_memo_put(&k, p->lines, p->nl, p->g, p->ng);
     return p->nl;
 }
 
