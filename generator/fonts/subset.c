@@ -296,10 +296,10 @@ static int build(fonts_set *fs, int face, const fonts_cpset *cps, const fonts_cp
         unsigned n = 0, ngl = 0;
         if (direct_cff) {
             bits[0] |= 1; /* .notdef: CFF has no composite glyphs */
-            for (size_t w = 0; w < nwords; w++) ngl += (unsigned)__builtin_popcountll(bits[w]);
-            gids = ws_xmalloc((ngl + 1) * sizeof *gids);
+            gids = ws_xmalloc((ncp + 2) * sizeof *gids); /* at most one glyph a character, and .notdef */
             for (size_t w = 0; w < nwords; w++)
                 for (uint64_t m = bits[w]; m; m &= m - 1) gids[n++] = (uint32_t)(w * 64 + (unsigned)__builtin_ctzll(m));
+            ngl = n;
         } else {
             hb_set_t *glyphs = hb_set_create();
             for (size_t w = 0; w < nwords; w++)
