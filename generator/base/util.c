@@ -64,17 +64,31 @@ void ws_buf_put(ws_buf *b, const void *p, size_t n)
 }
 
 void ws_buf_puts(ws_buf *b, const char *s) { ws_buf_put(b, s, strlen(s)); }
-void ws_buf_putc(ws_buf *b, char c) { ws_buf_put(b, &c, 1); }
+void ws_buf_putc(ws_buf *b, char c)
+{
+    if (b->len + 2 > b->cap) ws_buf_reserve(b, 1);
+    b->data[b->len++] = c;
+    b->data[b->len] = 0;
+}
 
+/* Formats straight into the room left (at least 64 bytes are made free first), so most calls
+ * run vsnprintf once; a longer result is formatted again once the room is there. */
 void ws_buf_vprintf(ws_buf *b, const char *fmt, va_list ap)
 {
     va_list ap2;
     va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
+    ws_buf_reserve(b, 64);
+    size_t room = b->cap - b->len;
+    int n = vsnprintf(b->data + b->len, room, fmt, ap);
+    if (n >= 0 && (size_t)n >= room) {
+        ws_buf_reserve(b, (size_t)n);
+        n = vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
+    }
     va_end(ap2);
-    if (n < 0) return;
-    ws_buf_reserve(b, (size_t)n);
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    if (n < 0) {
+        b->data[b->len] = 0; /* nothing added */
+        return;
+    }
     b->len += (size_t)n;
 }
 

@@ -130,7 +130,9 @@ static int dict_parse(span s, dict *d)
                 if (p >= end) goto bad;
                 op = 1200 + *p++;
             }
-            d->e = ws_xrealloc(d->e, (size_t)(d->n + 1) * sizeof *d->e);
+            /* room for 4, 8, 16... entries: grown when n reaches a power of two (4 or more) */
+            if (!d->n || (d->n >= 4 && !(d->n & (d->n - 1))))
+                d->e = ws_xrealloc(d->e, (size_t)(d->n ? 2 * d->n : 4) * sizeof *d->e);
             dict_entry *e = &d->e[d->n++];
             e->op = op;
             e->bytes = (span){start, (size_t)(p - start)};

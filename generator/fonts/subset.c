@@ -275,39 +275,81 @@ static int build(fonts_set *fs, int face, const fonts_cpset *cps, const fonts_cp
     hb_subset_plan_t *plan = NULL;
     hb_face_t *sub = NULL;
     unsigned nglyphs, nfirst = 0; /* nfirst: the front run's glyphs, .notdef included; 0: no front run */
+    /* Each character with its glyph, in code point order: the glyph looked up once. */
+    unsigned ncp = hb_set_get_population(cps->set);
+    uint32_t *cpv = ws_xmalloc((ncp + 1) * sizeof *cpv);
+    int *glv = ws_xmalloc((ncp + 1) * sizeof *glv), maxg = 0;
+    ncp = 0;
+    for (hb_codepoint_t cp = HB_SET_VALUE_INVALID; hb_set_next(cps->set, &cp); ncp++) {
+        cpv[ncp] = cp;
+        glv[ncp] = fonts_glyph(fs, face, cp);
+        if (glv[ncp] > maxg) maxg = glv[ncp];
+    }
     if (direct) {
-        hb_set_t *glyphs = hb_set_create();
-        for (hb_codepoint_t cp = HB_SET_VALUE_INVALID; hb_set_next(cps->set, &cp);) {
-            int g = fonts_glyph(fs, face, cp);
-            if (g > 0) hb_set_add(glyphs, (hb_codepoint_t)g);
-        }
-        if (direct_cff) hb_set_add(glyphs, 0); /* CFF has no composite glyphs */
-        else if (fontprog_closure(prog, glyphs) < 0) {
+        /* The glyphs as bits (one word per 64 glyph ids up to the largest used), read back in
+         * glyph order. */
+        size_t nwords = (size_t)maxg / 64 + 1;
+        uint64_t *bits = ws_xcalloc(nwords, sizeof *bits);
+        for (unsigned i = 0; i < ncp; i++)
+            if (glv[i] > 0) bits[glv[i] / 64] |= 1ULL << (glv[i] % 64);
+        uint32_t *gids;
+        unsigned n = 0, ngl = 0;
+        if (direct_cff) {
+            bits[0] |= 1; /* .notdef: CFF has no composite glyphs */
+            gids = ws_xmalloc((ncp + 2) * sizeof *gids); /* at most one glyph a character, and .notdef */
+            for (size_t w = 0; w < nwords; w++)
+                for (uint64_t m = bits[w]; m; m &= m - 1) gids[n++] = (uint32_t)(w * 64 + (unsigned)__builtin_ctzll(m));
+            ngl = n;
+        } else {
+            hb_set_t *glyphs = hb_set_create();
+            for (size_t w = 0; w < nwords; w++)
+                for (uint64_t m = bits[w]; m; m &= m - 1) hb_set_add(glyphs, (hb_codepoint_t)(w * 64 + (unsigned)__builtin_ctzll(m)));
+            if (fontprog_closure(prog, glyphs) < 0) {
+                hb_set_destroy(glyphs);
+                free(bits);
+                free(cpv);
+                free(glv);
+                return 1;
+            }
+            ngl = hb_set_get_population(glyphs);
+            gids = ws_xmalloc((ngl + 1) * sizeof *gids);
+            for (hb_codepoint_t g = HB_SET_VALUE_INVALID; hb_set_next(glyphs, &g);) gids[n++] = g;
             hb_set_destroy(glyphs);
-            return 1;
         }
-        uint32_t *gids = ws_xmalloc((hb_set_get_population(glyphs) + 1) * sizeof *gids);
-        unsigned n = 0;
         /* A CFF program can put the glyphs of first's characters in front, right after .notdef
-         * (subset.h): both runs in glyph order. */
-        hb_set_t *front = direct_cff && first ? hb_set_create() : NULL;
+         * (subset.h): both runs in glyph order. front: those glyphs as bits (all among the
+         * glyphs above, so within nwords). */
+        uint64_t *front = direct_cff && first ? ws_xcalloc(nwords, sizeof *front) : NULL;
+        unsigned nfront = 0;
         for (uint32_t cp = FONTS_CPSET_START; front && fonts_cpset_next(first, &cp);) {
             int g = fonts_cpset_has(cps, cp) ? fonts_glyph(fs, face, cp) : -1;
-            if (g > 0) hb_set_add(front, (hb_codepoint_t)g);
+            if (g <= 0) continue;
+            uint64_t bit = 1ULL << (g % 64);
+            if (!(front[g / 64] & bit)) nfront++;
+            front[g / 64] |= bit;
         }
         /* see SUBSET_MIN_FIXED: too few in front (a few glyphs are under 1 KB) or less than half */
-        if (front && (hb_set_get_population(front) < 4 || 2 * hb_set_get_population(front) < hb_set_get_population(glyphs))) {
-            hb_set_destroy(front);
+        if (front && (nfront < 4 || 2 * nfront < ngl)) {
+            free(front);
             front = NULL;
         }
-        for (hb_codepoint_t g = HB_SET_VALUE_INVALID; hb_set_next(glyphs, &g);)
-            if (!front || !g || hb_set_has(front, g)) gids[n++] = g;
-        map.split = n;
-        if (front) nfirst = n;
-        for (hb_codepoint_t g = HB_SET_VALUE_INVALID; front && hb_set_next(glyphs, &g);)
-            if (g && !hb_set_has(front, g)) gids[n++] = g;
-        hb_set_destroy(front);
-        hb_set_destroy(glyphs);
+        if (front) {
+            /* one pass: .notdef and the front glyphs keep their order, the others follow theirs */
+            uint32_t *rest = ws_xmalloc((ngl + 1) * sizeof *rest);
+            unsigned k = 0, r = 0;
+            for (unsigned i = 0; i < n; i++) {
+                uint32_t g = gids[i];
+                if (!g || front[g / 64] >> (g % 64) & 1) gids[k++] = g;
+                else rest[r++] = g;
+            }
+            memcpy(gids + k, rest, r * sizeof *rest);
+            free(rest);
+            nfirst = map.split = k;
+        } else {
+            map.split = n;
+        }
+        free(front);
+        free(bits);
         map.gids = gids;
         map.ngids = n;
         nglyphs = n;
@@ -315,10 +357,8 @@ static int build(fonts_set *fs, int face, const fonts_cpset *cps, const fonts_cp
         hb_subset_input_t *in = hb_subset_input_create_or_fail();
         if (!in) abort();
         hb_set_t *glyphs = hb_subset_input_glyph_set(in);
-        for (hb_codepoint_t cp = HB_SET_VALUE_INVALID; hb_set_next(cps->set, &cp);) {
-            int g = fonts_glyph(fs, face, cp);
-            if (g > 0) hb_set_add(glyphs, (hb_codepoint_t)g);
-        }
+        for (unsigned i = 0; i < ncp; i++)
+            if (glv[i] > 0) hb_set_add(glyphs, (hb_codepoint_t)glv[i]);
         hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
         for (size_t i = 0; i < sizeof dropped_tables / sizeof *dropped_tables; i++) hb_set_add(drop, dropped_tables[i]);
         hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING);
@@ -328,6 +368,8 @@ static int build(fonts_set *fs, int face, const fonts_cpset *cps, const fonts_cp
         hb_subset_input_destroy(in);
         if (!sub) {
             if (plan) hb_subset_plan_destroy(plan);
+            free(cpv);
+            free(glv);
             diag_report(d, DIAG_ERROR, (diag_loc){0}, _("cannot subset font %s (%s, face %d)"), fi->family, fi->file, fi->index);
             return -1;
         }
@@ -349,8 +391,9 @@ static int build(fonts_set *fs, int face, const fonts_cpset *cps, const fonts_cp
     out->identity = 1;
     uint32_t *shared = ws_xcalloc(hb_set_get_population(cps->set) + 1, sizeof *shared);
     size_t nshared = 0;
-    for (hb_codepoint_t cp = HB_SET_VALUE_INVALID; hb_set_next(cps->set, &cp);) {
-        int g = fonts_glyph(fs, face, cp);
+    for (unsigned i = 0; i < ncp; i++) {
+        uint32_t cp = cpv[i];
+        int g = glv[i];
         if (g <= 0) continue;
         hb_codepoint_t ng = new_gid(&map, g);
         if (ng == HB_MAP_VALUE_INVALID || ng >= nglyphs) continue;
@@ -363,6 +406,8 @@ static int build(fonts_set *fs, int face, const fonts_cpset *cps, const fonts_cp
         out->width[ng] = (int16_t)fonts_advance(fs, face, cp);
         hb_map_set(L->cid_of, cp, ng);
     }
+    free(cpv);
+    free(glv);
     out->ncid = nglyphs ? nglyphs : 1;
 
     uint16_t *vsrc = ws_xcalloc(nvar + 1, sizeof *vsrc), *vadv = ws_xcalloc(nvar + 1, sizeof *vadv);

@@ -60,11 +60,11 @@ static void on_hpdf_error(HPDF_STATUS status, HPDF_STATUS detail, void *user)
 
 static void put_uint(ws_buf *b, unsigned long long v)
 {
-    char d[24];
-    int n = 0;
-    do d[n++] = (char)('0' + v % 10);
-    while ((v /= 10) && n < 24);
-    while (n) ws_buf_putc(b, d[--n]);
+    char d[24]; /* filled from the end: the digits in order at d + n, one append */
+    size_t n = sizeof d;
+    do d[--n] = (char)('0' + v % 10);
+    while ((v /= 10) && n > 0);
+    ws_buf_put(b, d + n, sizeof d - n);
 }
 
 /* Numbers in content streams: at most 3 decimals, no trailing zeros, never "-0". */

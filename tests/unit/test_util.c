@@ -24,6 +24,26 @@ int main(void)
     ws_buf_puts(&b, "！");
     CHECK(b.len == 7 && !strcmp(b.data, "x-42！"), "buffer printf and puts");
     ws_buf_free(&b);
+    /* printf formats into the room left and again when that was too small: lengths around the
+     * capacity, each appended whole after what was there */
+    char want[1200] = "", piece[301];
+    int whole = 1;
+    for (int n = 0; n <= 300 && whole; n += 7) {
+        memset(piece, 'a' + n % 26, (size_t)n);
+        piece[n] = 0;
+        ws_buf_printf(&b, "%s|", piece);
+        ws_buf_putc(&b, '.');
+        if (strlen(want) + (size_t)n + 2 >= sizeof want) {
+            whole = b.len == strlen(b.data) && !strncmp(b.data, want, strlen(want));
+            ws_buf_free(&b);
+            want[0] = 0;
+            continue;
+        }
+        strcat(want, piece), strcat(want, "|.");
+        whole = b.len == strlen(want) && !strcmp(b.data, want);
+    }
+    CHECK(whole, "buffer printf across the capacity");
+    ws_buf_free(&b);
 
     char err[256];
     CHECK(ws_read_file("/", 100, &b, err, sizeof err) < 0 && strstr(err, "directory"), "refuses a directory: %s", err);
