@@ -206,6 +206,17 @@ static xmlNodePtr sibling_named(xmlNodePtr from, const char *name, int forward)
 }
 
 /* "<tag> (label), <tag> (label), …" of what decl allows: where a misspelt name was meant. */
+/* The name of decl's child element (attribute 0) or attribute (1) nearest to the misspelt name,
+ * or NULL when none is near enough to suggest. */
+static const char *nearest_name(xmlNodePtr decl, int attribute, const char *name)
+{
+    xmlNodePtr decls[MAX_DECLS];
+    const char *cands[MAX_DECLS];
+    size_t n = records_vocab_children(decl, attribute, decls, MAX_DECLS);
+    for (size_t i = 0; i < n; i++) cands[i] = records_vocab_name(decls[i]);
+    return records_vocab_nearest_of(name, cands, n);
+}
+
 static void allowed_list(xmlNodePtr decl, int attribute, char *out, size_t len)
 {
     xmlNodePtr decls[MAX_DECLS];
@@ -277,11 +288,7 @@ static void element_content(const xmlError *e, xmlNodePtr node, const char *rec,
     const char *nm = (const char *)node->name;
     if (pdecl && !records_vocab_child(pdecl, nm, 0)) {
         /* not an element this parent has at all: a misspelling, or a field that does not exist */
-        xmlNodePtr decls[MAX_DECLS];
-        const char *cands[MAX_DECLS];
-        size_t n = records_vocab_children(pdecl, 0, decls, MAX_DECLS);
-        for (size_t i = 0; i < n; i++) cands[i] = records_vocab_name(decls[i]);
-        const char *near = records_vocab_nearest_of(nm, cands, n);
+        const char *near = nearest_name(pdecl, 0, nm);
         if (near) {
             char what[LABEL + 100];
             name_with_label(near, records_vocab_child(pdecl, near, 0), 1, what, sizeof what);
@@ -404,11 +411,7 @@ int records_xsderr_message(const xmlError *e, char *out, size_t len)
         const char *bad = e->str1 ? e->str1 : attr;
         char here[LABEL];
         label_of(edecl, (const char *)node->name, here);
-        xmlNodePtr decls[MAX_DECLS];
-        const char *cands[MAX_DECLS];
-        size_t n = records_vocab_children(edecl, 1, decls, MAX_DECLS);
-        for (size_t i = 0; i < n; i++) cands[i] = records_vocab_name(decls[i]);
-        const char *near = records_vocab_nearest_of(bad, cands, n);
+        const char *near = nearest_name(edecl, 1, bad);
         if (near) {
             char what[LABEL + 100];
             name_with_label(near, records_vocab_child(edecl, near, 1), 0, what, sizeof what);
