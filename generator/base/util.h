@@ -73,6 +73,11 @@ int ws_atomic_put(ws_atomic *w, const void *data, size_t len, char *err, size_t 
 int ws_atomic_commit(ws_atomic *w, char *err, size_t errlen);
 void ws_atomic_abort(ws_atomic *w);
 
+/* A 64-bit multiply-xorshift hash over 8-byte words (a few GB/s), for telling bytes apart in
+ * memory caches and for the layout cache's checksums on disk (cli/volume_cache.c: changing it
+ * makes every cache file read as damaged, and so made again). Not a defence against a forger. */
+uint64_t ws_hash64(const void *bytes, size_t len);
+
 /* mkdir -p; returns 0 or -1 with err filled. */
 int ws_make_dirs(const char *path, char *err, size_t errlen);
 

@@ -40,24 +40,8 @@ struct volume_cache {
     ws_buf made;          /* then the file to write, with the records noted so far */
 };
 
-/* A checksum to tell a damaged file (a crash between write and rename, a full disk), not a
- * defence against a forger: the folder is the user's own. 64-bit multiply-xorshift over 8-byte
- * words, a few GB/s. */
-static uint64_t checksum(const unsigned char *p, size_t n)
-{
-    uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, p + i, 8);
-        h = (h ^ w) * 0xFF51AFD7ED558CCDull;
-        h ^= h >> 32;
-    }
-    uint64_t w = 0;
-    memcpy(&w, p + i, n - i);
-    h = (h ^ w) * 0xC4CEB9FE1A85EC53ull;
-    return h ^ (h >> 29);
-}
+/* The records' checksum (ws_hash64) tells a damaged file (a crash between write and rename, a
+ * full disk); it is no defence against a forger: the folder is the user's own. */
 
 /* The cache's folder sub ("layouts", "outputs"), or NULL for none (free() it). */
 static char *cache_dir(const char *sub)
@@ -212,7 +196,7 @@ static int parse(volume_cache *c)
     uint64_t sum;
     memcpy(&sum, end - 8, 8);
     end -= 8;
-    if (checksum(p, (size_t)(end - p)) != sum) return -1;
+    if (ws_hash64(p, (size_t)(end - p)) != sum) return -1;
     p += ml;
     uint32_t probe, idlen, n;
     if (read_u32(&p, end, &probe) || probe != 0x01020304u || read_u32(&p, end, &idlen) ||
@@ -331,7 +315,7 @@ void volume_cache_close(volume_cache *c, int complete)
     if (complete && c->changed) {
         uint32_t n = (uint32_t)c->nmade;
         memcpy(c->made.data + strlen(CACHE_MAGIC) + 8 + strlen(c->identity), &n, 4);
-        uint64_t sum = checksum((const unsigned char *)c->made.data, c->made.len);
+        uint64_t sum = ws_hash64(c->made.data, c->made.len);
         ws_buf_put(&c->made, &sum, 8);
         char err[512];
         size_t cut = strrchr(c->path, '/') - c->path;

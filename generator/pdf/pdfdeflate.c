@@ -138,20 +138,6 @@ typedef struct {
 static kept_stream streams_kept[KEPT_STREAMS]; /* most recently used first; raw NULL: empty */
 static size_t streams_kept_bytes;
 
-/* A 64-bit hash of the bytes, eight at a time: only to skip a memcmp with streams that differ. */
-static uint64_t kept_hash(const unsigned char *p, size_t len)
-{
-    uint64_t h = 0x9E3779B97F4A7C15u ^ len;
-    size_t i = 0;
-    for (; i + 8 <= len; i += 8) {
-        uint64_t w;
-        memcpy(&w, p + i, 8);
-        h = (h ^ w) * 0xFF51AFD7ED558CCDu;
-        h ^= h >> 32;
-    }
-    for (; i < len; i++) h = (h ^ p[i]) * 0x100000001B3u;
-    return h ^ h >> 29;
-}
 
 /* The zlib stream of data at level, len >= 1; NULL on failure. */
 static unsigned char *kept_deflate(const unsigned char *data, size_t len, int level, size_t *z_len)
@@ -182,7 +168,7 @@ int pdfdeflate_into_kept(HPDF_Dict stream, const void *data, size_t len, int lev
 {
     const unsigned char *p = data;
     if (!len || 2 * len > PDFDEFLATE_KEPT_BYTES || stream->write_fn) return pdfdeflate_into(stream, data, len, level);
-    uint64_t h = kept_hash(p, len);
+    uint64_t h = ws_hash64(p, len); /* only to skip a memcmp with streams that differ */
     size_t i = 0;
     while (i < KEPT_STREAMS && streams_kept[i].raw &&
            !(streams_kept[i].hash == h && streams_kept[i].level == level && streams_kept[i].raw_len == len &&

@@ -1,12 +1,12 @@
 /* measure_memo — see measure_memo.h. */
 #include "typeset/measure_memo.h"
 
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/util.h"
+#include "typeset/paragraph_memo.h"
 
 typedef struct {
     unsigned char *key; /* NULL: empty */
@@ -15,20 +15,6 @@ typedef struct {
     int pages;
 } slot;
 
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_once_t fork_once = PTHREAD_ONCE_INIT;
-
-/* A fork while another thread holds the lock would leave the child's copy locked for ever: the
- * lock is taken around every fork and released on both sides (registered on first use). */
-static void fork_prepare(void) { pthread_mutex_lock(&lock); }
-static void fork_release(void) { pthread_mutex_unlock(&lock); }
-static void fork_register(void) { pthread_atfork(fork_prepare, fork_release, fork_release); }
-
-static void take_lock(void)
-{
-    pthread_once(&fork_once, fork_register);
-    pthread_mutex_lock(&lock);
-}
 static slot slots[MEASURE_MEMO_SLOTS];
 static size_t next_slot; /* the one replaced next */
 static unsigned long hits;
@@ -62,7 +48,7 @@ int measure_memo_get(const layout *L, const char *md, size_t len, float *height,
     unsigned char *k = make_key(L, md, len, &klen);
     if (!k) return 0;
     int hit = 0;
-    take_lock();
+    paragraph_memo_lock();
     for (size_t i = 0; i < MEASURE_MEMO_SLOTS && !hit; i++)
         if (slots[i].key && slots[i].len == klen && !memcmp(slots[i].key, k, klen)) {
             *height = slots[i].height;
@@ -70,7 +56,7 @@ int measure_memo_get(const layout *L, const char *md, size_t len, float *height,
             hit = 1;
             hits++;
         }
-    pthread_mutex_unlock(&lock);
+    paragraph_memo_unlock();
     free(k);
     return hit;
 }
@@ -80,30 +66,30 @@ void measure_memo_put(const layout *L, const char *md, size_t len, float height,
     size_t klen;
     unsigned char *k = make_key(L, md, len, &klen);
     if (!k) return;
-    take_lock();
+    paragraph_memo_lock();
     slot *s = &slots[next_slot];
     next_slot = (next_slot + 1) % MEASURE_MEMO_SLOTS;
     free(s->key);
     *s = (slot){k, klen, height, pages};
-    pthread_mutex_unlock(&lock);
+    paragraph_memo_unlock();
 }
 
 unsigned long measure_memo_hits(void)
 {
-    take_lock();
+    paragraph_memo_lock();
     unsigned long n = hits;
-    pthread_mutex_unlock(&lock);
+    paragraph_memo_unlock();
     return n;
 }
 
 void measure_memo_clear(void)
 {
-    take_lock();
+    paragraph_memo_lock();
     for (size_t i = 0; i < MEASURE_MEMO_SLOTS; i++) {
         free(slots[i].key);
         slots[i] = (slot){0};
     }
     next_slot = 0;
     hits = 0;
-    pthread_mutex_unlock(&lock);
+    paragraph_memo_unlock();
 }

@@ -7,8 +7,8 @@
  * font set's serial (fonts_serial), the block handlers, the nesting level and the Markdown's
  * bytes — and the value its height and page count. A measuring pass reports nothing (its diag is
  * thrown away), so a hit owes no message. At most MEASURE_MEMO_SLOTS kept, the oldest replaced;
- * a mutex guards them (the preview server lays out on several threads), taken around fork() like
- * paragraph_memo's. */
+ * paragraph_memo's lock guards them (the preview server lays out on several threads; it is taken
+ * around fork()). */
 #ifndef WENSHU_MEASURE_MEMO_H
 #define WENSHU_MEASURE_MEMO_H
 

@@ -848,7 +848,7 @@ size_t paragraph_layout(paragraph *p, const paragraph_opts *o)
     paragraph_memo_key k = {0};
     if (memo_key(p, o)) {
         k = (paragraph_memo_key){p->key, p->nkey * sizeof *p->key, 0};
-        k.hash = paragraph_memo_hash(k.bytes, k.len);
+        k.hash = ws_hash64(k.bytes, k.len);
         if (paragraph_memo_get(&k, &p->lines, &p->nl, &p->capl, &p->g, &p->ng, &p->capg)) return p->nl;
     }
     prepare(p, o);

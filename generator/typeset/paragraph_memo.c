@@ -27,11 +27,13 @@ static void fork_prepare(void) { pthread_mutex_lock(&lock); }
 static void fork_release(void) { pthread_mutex_unlock(&lock); }
 static void fork_register(void) { pthread_atfork(fork_prepare, fork_release, fork_release); }
 
-static void take_lock(void)
+void paragraph_memo_lock(void)
 {
     pthread_once(&fork_once, fork_register);
     pthread_mutex_lock(&lock);
 }
+
+void paragraph_memo_unlock(void) { pthread_mutex_unlock(&lock); }
 static entry *buckets[NBUCKETS];
 static entry *newest, *oldest;
 static size_t kept_bytes, kept_entries;
@@ -40,26 +42,6 @@ static unsigned long hits, misses;
 static paragraph_line *lines_of(entry *e) { return (paragraph_line *)(e + 1); }
 static paragraph_glyph *glyphs_of(entry *e) { return (paragraph_glyph *)(lines_of(e) + e->nl); }
 static unsigned char *key_of(entry *e) { return (unsigned char *)(glyphs_of(e) + e->ng); }
-
-uint64_t paragraph_memo_hash(const void *bytes, size_t len)
-{
-    /* FNV-1a over 8-byte words, then a final mix: keys are a few hundred bytes, built anew for
-     * every paragraph, so this runs at about one multiply per 8 bytes. */
-    const unsigned char *s = bytes;
-    uint64_t h = 0xcbf29ce484222325ULL ^ len;
-    size_t i = 0;
-    for (; i + 8 <= len; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        h = (h ^ w) * 0x100000001b3ULL;
-        h ^= h >> 29;
-    }
-    for (; i < len; i++) h = (h ^ s[i]) * 0x100000001b3ULL;
-    h ^= h >> 32;
-    h *= 0xd6e8feb86659fd93ULL;
-    h ^= h >> 32;
-    return h;
-}
 
 static entry **slot_of(const paragraph_memo_key *k)
 {
@@ -101,7 +83,7 @@ static void drop(entry *e)
 int paragraph_memo_get(const paragraph_memo_key *k, paragraph_line **lines, size_t *nl, size_t *capl,
                        paragraph_glyph **g, size_t *ng, size_t *capg)
 {
-    take_lock();
+    paragraph_memo_lock();
     entry *e = *slot_of(k);
     if (!e) {
         misses++;
@@ -134,7 +116,7 @@ void paragraph_memo_put(const paragraph_memo_key *k, const paragraph_line *lines
 {
     size_t bytes = sizeof(entry) + nl * sizeof *lines + ng * sizeof *g + k->len;
     if (bytes > PARAGRAPH_MEMO_BYTES / 8) return; /* a long text: seldom repeated, and it would push out many */
-    take_lock();
+    paragraph_memo_lock();
     entry **pp = slot_of(k);
     if (*pp) {
         pthread_mutex_unlock(&lock);
@@ -160,7 +142,7 @@ void paragraph_memo_put(const paragraph_memo_key *k, const paragraph_line *lines
 
 paragraph_memo_stats paragraph_memo_stat(void)
 {
-    take_lock();
+    paragraph_memo_lock();
     paragraph_memo_stats s = {hits, misses, kept_entries, kept_bytes};
     pthread_mutex_unlock(&lock);
     return s;
@@ -168,7 +150,7 @@ paragraph_memo_stats paragraph_memo_stat(void)
 
 void paragraph_memo_clear(void)
 {
-    take_lock();
+    paragraph_memo_lock();
     while (oldest) drop(oldest);
     hits = misses = 0;
     pthread_mutex_unlock(&lock);

@@ -36,10 +36,8 @@ enum { PARAGRAPH_MEMO_BYTES = 4 << 20 };
 typedef struct {
     const void *bytes; /* the key, as paragraph.c encodes it */
     size_t len;
-    uint64_t hash;     /* paragraph_memo_hash(bytes, len) */
+    uint64_t hash;     /* ws_hash64(bytes, len) */
 } paragraph_memo_key;
-
-uint64_t paragraph_memo_hash(const void *bytes, size_t len);
 
 /* On a hit, copies the kept lines and glyphs into *lines and *g (grown with ws_xrealloc as
  * needed, capacities in *capl and *capg), sets *nl and *ng and returns 1; else returns 0 and
@@ -61,5 +59,11 @@ paragraph_memo_stats paragraph_memo_stat(void);
 
 /* Forgets everything kept (tests). */
 void paragraph_memo_clear(void);
+
+/* The lock of the process's layout memos, this one and measure_memo's (their critical sections
+ * are a look-up or a copy, so one lock serves both): taken around every fork, so that a child
+ * never starts with it held. */
+void paragraph_memo_lock(void);
+void paragraph_memo_unlock(void);
 
 #endif
