@@ -27,7 +27,12 @@ struct libdeflate_compressor *pdfdeflate_compressor(int level)
 static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream out)
 {
     (void)dict;
-    return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
+    return HPDF_Stream_WriteStr(out, PDFDEFLATE_FILTER_LINE);
+}
+
+int pdfdeflate_writes_filter(const HPDF_Dict stream)
+{
+    return stream->write_fn == write_flate_filter;
 }
 
 /* ---- Splicing: see pdfdeflate_int.h ----

@@ -49,6 +49,12 @@ int pdfdeflate_into_kept(HPDF_Dict stream, const void *data, size_t len, int lev
  * fixed part it is pdfdeflate_into. */
 int pdfdeflate_into_split(HPDF_Dict stream, const void *data, size_t len, size_t fixed_off, size_t fixed_len, int level);
 
+/* What a stream dictionary pdfdeflate wrote says of its coding (its write_fn writes it, libharu
+ * having been told the stream is not to be compressed), and whether stream's write_fn is that
+ * one (pdfdirect.c writes the line itself). */
+#define PDFDEFLATE_FILTER_LINE "/Filter /FlateDecode\012"
+int pdfdeflate_writes_filter(const HPDF_Dict stream);
+
 /* Splicing (pdfout.c, for documents pdfpack_repack will repack): between begin and end, each
  * stream pdfdeflate writes holds only a placeholder, and its coded bytes are kept here until
  * pdfpack_repack puts them in place (pdfdeflate_piece) and gives the stream's /Length object

@@ -21,6 +21,7 @@
 #include "fonts/subset.h"
 #include "pdf/pdfarena_int.h"
 #include "pdf/pdfdeflate_int.h"
+#include "pdf/pdfdirect_int.h"
 #include "pdf/pdffont_int.h"
 #include "pdf/pdfmeta_int.h"
 #include "pdf/pdfpack.h"
@@ -477,6 +478,11 @@ static int render(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt
         }
     }
 
+    /* Plain copies in PDF 1.5's compact form, written from libharu's objects directly when
+     * pdfdirect can (the same bytes); archive copies stay PDF 1.4 (PDF/A-1). */
+    rc = 0;
+    if (!opt->archive && pdfdirect_pack(pdf, cheap ? CHEAP_LEVEL : PDFPACK_LEVEL, out) == 0) goto done;
+    rc = -1;
     if (HPDF_SaveToStream(pdf) != HPDF_OK) goto hpdf_failed;
     HPDF_UINT32 size = HPDF_GetStreamSize(pdf);
     char *tmp = ws_xmalloc(size ? size : 1);

@@ -9,6 +9,7 @@
 #include <libdeflate.h>
 
 #include "pdf/pdfdeflate_int.h"
+#include "pdf/pdfpack_int.h"
 
 /* Dictionaries are small and compress well; the object stream is a few KB per document and the
  * xref stream a few hundred bytes, so pdfpack_repack takes the strongest level that stays quick
@@ -19,13 +20,7 @@
 #define PACK_LEVEL_LARGE 1
 #define PACK_LARGE (16 * 1024)
 
-typedef struct {
-    size_t num;
-    size_t off, end;          /* the object's bytes in the input, "N 0 obj" to the next object */
-    const char *body;         /* between "obj" and "endobj", trimmed */
-    size_t body_len;
-    int stream;
-} pdf_obj;
+typedef pdfpack_obj pdf_obj;
 
 static int is_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == 0; }
 
@@ -75,6 +70,15 @@ static int bytes_for(uint64_t v)
 static void put_be(ws_buf *b, uint64_t v, int n)
 {
     for (int i = n - 1; i >= 0; i--) ws_buf_putc(b, (char)(v >> (8 * i) & 0xFF));
+}
+
+/* v in decimal: "%zu" without vfprintf, some sixty times a notice */
+static void put_size(ws_buf *b, size_t v)
+{
+    char tmp[24], *p = tmp + sizeof tmp;
+    do *--p = (char)('0' + v % 10);
+    while (v /= 10);
+    ws_buf_put(b, p, (size_t)(tmp + sizeof tmp - p));
 }
 
 /* data deflated in the zlib format FlateDecode reads; NULL on failure. */
@@ -165,7 +169,6 @@ int pdfpack_repack(const char *pdf, size_t len, ws_buf *out)
 
 int pdfpack_repack_level(const char *pdf, size_t len, int level, ws_buf *out)
 {
-    size_t start = out->len;
     if (len < 64 || memcmp(pdf, "%PDF-1.", 7)) return -1;
     const char *sx = find_last(pdf, len, "startxref", 64);
     if (!sx) return -1;
@@ -202,11 +205,7 @@ int pdfpack_repack_level(const char *pdf, size_t len, int level, ws_buf *out)
             objs[nobjs++] = (pdf_obj){.num = num, .off = (size_t)off};
         }
     }
-    ws_buf rest = {0};
-    if (!trailer || trailer_entries(trailer, sx, &rest) < 0 || !nobjs) {
-        ws_buf_free(&rest);
-        goto fail;
-    }
+    if (!trailer || !nobjs) goto fail;
 
     /* Each object runs to the next one (or to the table); its body lies between "obj" and "endobj". */
     qsort(objs, nobjs, sizeof *objs, cmp_off);
@@ -214,13 +213,13 @@ int pdfpack_repack_level(const char *pdf, size_t len, int level, ws_buf *out)
         pdf_obj *o = &objs[i];
         o->end = i + 1 < nobjs ? objs[i + 1].off : (size_t)xref_off;
         const char *q = pdf + o->off, *oe = pdf + o->end;
-        if (o->end <= o->off || (size_t)read_uint(&q, oe) != o->num || read_uint(&q, oe) != 0) goto fail_rest;
+        if (o->end <= o->off || (size_t)read_uint(&q, oe) != o->num || read_uint(&q, oe) != 0) goto fail;
         while (q < oe && is_space(*q)) q++;
-        if (oe - q < 3 || memcmp(q, "obj", 3)) goto fail_rest;
+        if (oe - q < 3 || memcmp(q, "obj", 3)) goto fail;
         q += 3;
         size_t n = (size_t)(oe - q);
         while (n && is_space(q[n - 1])) n--;
-        if (!ends_with(q, n, "endobj")) goto fail_rest;
+        if (!ends_with(q, n, "endobj")) goto fail;
         n -= 6;
         while (n && is_space(q[n - 1])) n--;
         while (n && is_space(*q)) q++, n--;
@@ -228,7 +227,21 @@ int pdfpack_repack_level(const char *pdf, size_t len, int level, ws_buf *out)
         o->body_len = n;
         o->stream = ends_with(q, n, "endstream");
     }
+    rc = pdfpack_objects(pdf, objs, nobjs, size, trailer, (size_t)(sx - trailer), level, out);
+fail:
+    free(objs);
+    return rc;
+}
 
+int pdfpack_objects(const char *pdf, const pdfpack_obj *objs, size_t nobjs, size_t size, const char *trailer,
+                    size_t trailer_len, int level, ws_buf *out)
+{
+    size_t start = out->len;
+    ws_buf rest = {0};
+    if (!nobjs || trailer_entries(trailer, trailer + trailer_len, &rest) < 0) {
+        ws_buf_free(&rest);
+        return -1;
+    }
     /* Streams first, byte for byte — but for a placeholder (pdfdeflate_int.h), whose piece is
      * put in its place and whose length replaces the value of the stream's /Length object —;
      * then one object stream with everything else. */
@@ -262,8 +275,11 @@ int pdfpack_repack_level(const char *pdf, size_t len, int level, ws_buf *out)
         if (objs[i].stream) continue;
         type[objs[i].num] = 2;
         where[objs[i].num] = packed++;
-        ws_buf_printf(&head, "%zu %zu ", objs[i].num, bodies.len);
-        if (length_of[objs[i].num]) ws_buf_printf(&bodies, "%zu", length_of[objs[i].num] - 1);
+        put_size(&head, objs[i].num);
+        ws_buf_putc(&head, ' ');
+        put_size(&head, bodies.len);
+        ws_buf_putc(&head, ' ');
+        if (length_of[objs[i].num]) put_size(&bodies, length_of[objs[i].num] - 1);
         else ws_buf_put(&bodies, objs[i].body, objs[i].body_len);
         ws_buf_putc(&bodies, '\n');
     }
@@ -311,7 +327,6 @@ int pdfpack_repack_level(const char *pdf, size_t len, int level, ws_buf *out)
     free(type);
     free(length_of);
     ws_buf_free(&rest);
-    free(objs);
     if (!ok) out->len = start;
     return ok ? 0 : -1;
 
@@ -319,11 +334,7 @@ fail_spliced:
     free(where);
     free(type);
     free(length_of);
-    out->len = start;
-
-fail_rest:
     ws_buf_free(&rest);
-fail:
-    free(objs);
-    return rc;
+    out->len = start;
+    return -1;
 }
