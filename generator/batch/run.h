@@ -57,6 +57,7 @@ typedef struct {
     double last_flush;
     char *checked_dir; /* in a worker: the folder (under OUT) last made and opened */
     int dir_fd;        /* its descriptor (outpath_open_dir), valid while checked_dir is set */
+    ws_buf pdf;        /* in a worker: the file being made, its room kept from one file to the next */
 } run_state;
 
 /* Seconds on a monotonic clock. */
