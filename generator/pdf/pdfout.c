@@ -137,7 +137,8 @@ static void end_text(ws_buf *b, content_state *st)
     st->in_text = 0;
 }
 
-static void put_text(ws_buf *b, content_state *st, const dlist_page *pg, size_t oi, const subset_font *sf)
+static void put_text(ws_buf *b, content_state *st, const dlist_page *pg, size_t oi, const subset_font *sf,
+                     const uint16_t *widths)
 {
     const dlist_op *op = &pg->ops[oi];
     const dlist_glyph *g = pg->glyphs + op->u.text.first;
@@ -170,7 +171,7 @@ static void put_text(ws_buf *b, content_state *st, const dlist_page *pg, size_t 
     for (size_t i = 0; i < n; i++) {
         uint32_t cid = subset_cid_of(sf, g[i].cp);
         if (cid == SUBSET_NO_CID) continue; /* reported while collecting */
-        unsigned w = variant_width(pg, oi, i, sf->width[cid]);
+        unsigned w = widths[op->u.text.first + i]; /* variant_width, from collect */
         if (w) {
             uint32_t v = subset_variant_cid(sf, g[i].cp, w);
             if (v != SUBSET_NO_CID) cid = v;
@@ -219,7 +220,7 @@ static void put_stroke_style(ws_buf *b, content_state *st, double width, double 
     }
 }
 
-static void put_page(ws_buf *b, const dlist_page *pg, const subset_font *subsets, size_t nfaces)
+static void put_page(ws_buf *b, const dlist_page *pg, const subset_font *subsets, size_t nfaces, const uint16_t *widths)
 {
     content_state st = {0, -1, 0, 0, 0, 1.0, 0};
     for (size_t i = 0; i < pg->nops; i++) {
@@ -228,7 +229,7 @@ static void put_page(ws_buf *b, const dlist_page *pg, const subset_font *subsets
         case DL_TEXT:
             if (op->u.text.face >= 0 && (size_t)op->u.text.face < nfaces && subsets[op->u.text.face].program &&
                 op->u.text.first + op->u.text.count <= pg->nglyphs)
-                put_text(b, &st, pg, i, &subsets[op->u.text.face]);
+                put_text(b, &st, pg, i, &subsets[op->u.text.face], widths);
             break;
         case DL_LINE:
             end_text(b, &st);
@@ -259,13 +260,18 @@ static void put_page(ws_buf *b, const dlist_page *pg, const subset_font *subsets
     end_text(b, &st);
 }
 
-/* Code points per face; a glyph the face lacks is reported once and not drawn. */
-static int collect(const dlist_doc *doc, fonts_set *fs, fonts_cpset **used, fonts_cpset **variants, size_t nfaces, diag *d)
+/* Code points per face; a glyph the face lacks is reported once and not drawn. With widths,
+ * each page's widths[p][g] gets glyph g's variant_width (0: none, or not drawn), which the
+ * drawing takes rather than working it out again: a subset's width of a character is
+ * fonts_advance's (subset.c). */
+static int collect(const dlist_doc *doc, fonts_set *fs, fonts_cpset **used, fonts_cpset **variants, size_t nfaces,
+                   uint16_t **widths, diag *d)
 {
     fonts_cpset *missing = fonts_cpset_new();
     int bad_face = 0;
     for (size_t p = 0; p < doc->npages; p++) {
         const dlist_page *pg = &doc->pages[p];
+        if (widths) widths[p] = ws_xcalloc(pg->nglyphs ? pg->nglyphs : 1, sizeof *widths[p]);
         for (size_t i = 0; i < pg->nops; i++) {
             const dlist_op *op = &pg->ops[i];
             if (op->kind != DL_TEXT || !op->u.text.count) continue;
@@ -284,6 +290,7 @@ static int collect(const dlist_doc *doc, fonts_set *fs, fonts_cpset **used, font
                     fonts_cpset_add(used[f], cp);
                     unsigned w = variant_width(pg, i, k, fonts_advance(fs, f, cp));
                     if (w) fonts_cpset_add(variants[f], VARIANT_KEY(cp, w));
+                    if (widths) widths[p][op->u.text.first + k] = (uint16_t)w; /* w <= VARIANT_MAX_WIDTH */
                 } else if (!fonts_cpset_has(missing, cp)) {
                     fonts_cpset_add(missing, cp);
                     diag_report(d, DIAG_WARNING, (diag_loc){0}, _("character U+%04X is not in font %s; not drawn"), cp,
@@ -303,7 +310,7 @@ fonts_cpset **pdfout_faces_drawn(const dlist_doc *doc, fonts_set *fs, size_t *n)
     fonts_cpset **used = ws_xcalloc(nfaces ? nfaces : 1, sizeof *used);
     fonts_cpset **variants = ws_xcalloc(nfaces ? nfaces : 1, sizeof *variants);
     diag *quiet = diag_new(NULL); /* missing characters are reported with the documents */
-    collect(doc, fs, used, variants, nfaces, quiet);
+    collect(doc, fs, used, variants, nfaces, NULL, quiet);
     diag_free(quiet);
     pdfout_faces_free(variants, nfaces);
     return used;
@@ -402,6 +409,7 @@ static int render(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt
     fonts_cpset **variants = ws_xcalloc(nfaces ? nfaces : 1, sizeof *variants);
     subset_font *subsets = ws_xcalloc(nfaces ? nfaces : 1, sizeof *subsets);
     HPDF_Page *pages = ws_xcalloc(doc->npages, sizeof *pages);
+    uint16_t **widths = NULL; /* per page and glyph: collect's variant widths */
     hpdf_err err = {0, 0};
     HPDF_Doc pdf = NULL;
     int pooled = 0; /* libharu's memory in this thread's arena (pdfarena_end once it is freed) */
@@ -409,7 +417,8 @@ static int render(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt
     int rc = -1;
 
     if (splice) pdfdeflate_splice_begin();
-    if (collect(doc, fs, used, variants, nfaces, d) < 0) goto done;
+    widths = ws_xcalloc(doc->npages, sizeof *widths);
+    if (collect(doc, fs, used, variants, nfaces, widths, d) < 0) goto done;
     for (size_t f = 0; f < nfaces; f++)
         if (used[f] && fonts_cpset_count(used[f]) &&
             subset_build_first(fs, (int)f, used[f], variants[f], opt->first && f < opt->nfirst ? opt->first[f] : NULL, &subsets[f], d) < 0)
@@ -457,7 +466,7 @@ static int render(const dlist_doc *doc, fonts_set *fs, const pdfout_options *opt
         if (!res) goto hpdf_failed;
         HPDF_Dict_Add(res, "Font", fonts);
         content.len = 0;
-        put_page(&content, &doc->pages[p], subsets, nfaces);
+        put_page(&content, &doc->pages[p], subsets, nfaces, widths[p]);
         HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
         if (pdfdeflate_into(attr->contents, content.data, content.len, content_level) < 0)
             goto hpdf_failed;
@@ -523,6 +532,8 @@ done:
     free(variants);
     free(subsets);
     free(pages);
+    for (size_t p = 0; widths && p < doc->npages; p++) free(widths[p]);
+    free(widths);
     ws_buf_free(&content);
     return rc;
 }
