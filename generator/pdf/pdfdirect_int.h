@@ -8,7 +8,8 @@
  * (hpdf_dict.c, hpdf_array.c, hpdf_objects.c, hpdf_streams.c: the same keys in the same order,
  * the same escapes, HPDF_IToA and HPDF_FToA for numbers), then hands the objects to
  * pdfpack_objects: the file is byte for byte the one HPDF_SaveToStream and pdfpack_repack_level
- * make (tests/unit/test_pdfdirect.c compares the two on every form).
+ * make (tests/unit/test_pdfdirect.c compares the two on a document holding every kind of value;
+ * bench/PROFILE.md, eighth round, compares every form's files).
  *
  * It writes only what wenshu's documents hold: no encryption, one cross-reference section,
  * strings without an encoder, stream dictionaries whose bytes pdfdeflate spliced out (their
