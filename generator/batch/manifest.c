@@ -362,7 +362,8 @@ static int refill_for_entry(reader *r)
             }
         }
         if (r->fd < 0 || r->eof) return 0;
-        if (refill(r, (size_t)(r->end - r->s) + MANIFEST_WINDOW)) return -1;
+        /* twice what it holds: a huge entry is scanned a few times, not once per window */
+        if (refill(r, 2 * (size_t)(r->end - r->s) + MANIFEST_WINDOW)) return -1;
     }
 }
 
