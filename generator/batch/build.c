@@ -177,6 +177,11 @@ int build_run(build_plan *p, const build_source *src, const build_options *o, di
         if (o->shard_n) manifest_add(&mine, &e);
     }
 
+    /* The plan's strings are packed (plan_pack says why) before the previous state is read: the
+     * packed copy and the strings it replaces are both held for a moment, ~11 MB for 100 000
+     * outputs, which beside the old manifest and the stat records was the peak of a rebuild. */
+    plan_pack(p);
+
     /* Previous state: the manifest, and for a shard its own part (newer, so added last). */
     ws_buf mpath = {0}, partpath = {0}, partial = {0};
     ws_buf_printf(&mpath, "%s/%s", o->out, MANIFEST_NAME);
@@ -239,9 +244,8 @@ int build_run(build_plan *p, const build_source *src, const build_options *o, di
     int status = EXIT_OK;
     double made_from = run_clock();
     if (o->timing) o->timing->prepare = made_from - t0;
-    /* The workers are forked with what the parent holds now: the plan's strings packed, and the
-     * heap's free pages given back (plan_pack says why). */
-    plan_pack(p);
+    /* The workers are forked with what the parent holds now: the plan's strings packed (above),
+     * and the heap's free pages given back (plan_pack says why). */
 #if defined(__GLIBC__)
     malloc_trim(0);
 #endif
