@@ -1,6 +1,6 @@
 /* What a build's parent holds per existing output when it builds again into the folder of an
- * earlier build (issue 22: 100 000 members rebuilt took 154 MB with every file remade, 179-200 MB
- * with nothing to make): the old manifest's entries, the stat side file's records, the entries of
+ * earlier build (issue 22: 100 000 members rebuilt took 154-186 MB with every file remade,
+ * 179-200 MB with nothing to make): the old manifest's entries, the stat side file's records, the entries of
  * this run. A stand-in source makes N tiny outputs in this process (-j 0), their files are dated
  * an hour back (so that the stat side file may note them: statcache.h), one rebuild reads and
  * notes them all, and then, measured:
@@ -9,13 +9,12 @@
  * each as the rise of the peak resident set (VmHWM, reset through /proc/self/clear_refs) over the
  * resident set before it, at N = 4 000 and N = 16 000 in a process of its own; the difference
  * over 12 000 outputs is what one more output costs, whatever the run holds anyway. Measured
- * 2026-12: ~690 bytes an output with nothing to make, ~780 remaking (the old manifest's entries
- * with their strings pooled and the file read a window at a time, one stat record an output found
- * through a table of indices, unchanged outputs not copied into the run's entries); 1 574 and
- * 1 356 before (two tables of stat records, each with its own copy of every path; the old
- * manifest read whole, parsed, then copied entry by entry with three blocks of strings each).
+ * 2026-12: 680-700 bytes an output with nothing to make, 770-810 remaking (the old manifest's
+ * entries with their strings pooled and the file read a window at a time, one stat record an
+ * output found through a table of indices, unchanged outputs not copied into the run's entries);
+ * 1 574 and 1 356 before (two tables of stat records, each with its own copy of every path; the
+ * old manifest read whole, parsed, then copied entry by entry with three blocks of strings each).
  * Resident memory is not the program's under the sanitizers: skipped there. */
-#define _XOPEN_SOURCE 700
 #include <fcntl.h>
 #include <ftw.h>
 #include <malloc.h>
