@@ -17,6 +17,38 @@ static char *dup_or_empty(const char *s)
     return ws_xstrdup(s ? s : "");
 }
 
+/* The blocks of a manifest's pool, newest first; strings are never split across two. */
+struct manifest_pool {
+    struct manifest_pool *next;
+    size_t used, cap;
+    const char *last_form; /* the form last pooled: most entries share their neighbour's */
+    char data[];
+};
+
+#define MANIFEST_POOL_BLOCK (256u << 10)
+
+static char *pool_dup(manifest *m, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    struct manifest_pool *b = m->pool;
+    if (b->cap - b->used < n) {
+        size_t cap = n > MANIFEST_POOL_BLOCK ? n : MANIFEST_POOL_BLOCK;
+        struct manifest_pool *nb = ws_xmalloc(sizeof *nb + cap);
+        *nb = (struct manifest_pool){b, 0, cap, b->last_form};
+        m->pool = b = nb;
+    }
+    char *c = b->data + b->used;
+    memcpy(c, s, n);
+    b->used += n;
+    return c;
+}
+
+static void pool_start(manifest *m)
+{
+    m->pool = ws_xmalloc(sizeof *m->pool);
+    *m->pool = (struct manifest_pool){NULL, 0, 0, NULL};
+}
+
 void manifest_add(manifest *m, const manifest_entry *e)
 {
     if (m->n == m->cap) {
@@ -29,6 +61,15 @@ void manifest_add(manifest *m, const manifest_entry *e)
         if (!c->path) c->path = "";
         if (!c->form) c->form = "";
         if (!c->record) c->record = "";
+    } else if (m->pool) {
+        const char *form = e->form ? e->form : "";
+        if (!m->pool->last_form || strcmp(m->pool->last_form, form)) {
+            const char *pooled = pool_dup(m, form); /* may start a new block: m->pool after it */
+            m->pool->last_form = pooled;
+        }
+        c->form = (char *)m->pool->last_form;
+        c->path = pool_dup(m, e->path ? e->path : "");
+        c->record = e->record && *e->record ? pool_dup(m, e->record) : "";
     } else {
         c->path = dup_or_empty(e->path);
         c->form = dup_or_empty(e->form);
@@ -41,7 +82,7 @@ void manifest_add(manifest *m, const manifest_entry *e)
 
 static void entry_free(const manifest *m, manifest_entry *e)
 {
-    if (m->borrowed) return;
+    if (m->borrowed || m->pool) return;
     free(e->path);
     free(e->form);
     free(e->record);
@@ -129,6 +170,11 @@ void manifest_free(manifest *m)
 {
     for (size_t i = 0; i < m->n; i++) entry_free(m, &m->v[i]);
     free(m->v);
+    while (m->pool) {
+        struct manifest_pool *next = m->pool->next;
+        free(m->pool);
+        m->pool = next;
+    }
     *m = (manifest){0};
 }
 
@@ -240,17 +286,91 @@ int manifest_write(manifest *m, const char *path, char *err, size_t errlen)
 
 /* ---- reading: a small JSON reader for exactly this shape, strict about what it accepts ---- */
 
+/* The text is either whole in memory (fd -1) or read from fd a window at a time: the window always
+ * holds the whole of the file entry being parsed (refill_for_entry), so the parser never sees an
+ * entry cut short; what lies before the window is gone, counted in lines_before for messages. A
+ * 100 000-file manifest is ~25 MB, which a build's parent held whole (doubled as it was read) at
+ * the same time as the entries it parsed. */
 typedef struct {
     const char *s, *end, *start;
     char *err;
     size_t errlen;
     int failed;
+    int fd, eof;     /* fd -1: the text is whole */
+    char *window;      /* wlen bytes of text, room for wcap (and a NUL) */
+    size_t wlen, wcap;
+    long lines_before; /* lines of the text before start */
+    uint64_t read;     /* bytes read from fd */
+    int io_failed;     /* reading fd failed: err says why */
 } reader;
+
+#define MANIFEST_WINDOW (256u << 10)
+
+/* Moves the unparsed rest to the window's start and reads at least want bytes more (or to the
+ * end). 0, or -1 when the file cannot be read (err filled). */
+static int refill(reader *r, size_t want)
+{
+    if (r->fd < 0 || r->eof) return 0;
+    for (const char *p = r->start; p < r->s; p++) r->lines_before += *p == '\n';
+    size_t keep = (size_t)(r->end - r->s);
+    if (keep) memmove(r->window, r->s, keep);
+    r->wlen = keep;
+    if (keep + want > r->wcap) {
+        r->wcap = keep + want;
+        r->window = ws_xrealloc(r->window, r->wcap + 1);
+    }
+    while (r->wlen < keep + want) {
+        ssize_t got = read(r->fd, r->window + r->wlen, keep + want - r->wlen);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) {
+            snprintf(r->err, r->errlen, _("cannot read: %s"), strerror(errno));
+            r->failed = r->io_failed = 1;
+            return -1;
+        }
+        if (got == 0 || (r->read += (uint64_t)got) > MANIFEST_MAX_BYTES) {
+            r->eof = 1; /* a file that grew past the limit while read: its rest is not parsed */
+            break;
+        }
+        r->wlen += (size_t)got;
+    }
+    r->window[r->wlen] = 0;
+    r->start = r->s = r->window;
+    r->end = r->window + r->wlen;
+    return 0;
+}
+
+/* Some text ahead for the small things between entries (names, the format). */
+static int refill_some(reader *r)
+{
+    return r->fd >= 0 && !r->eof && r->end - r->s < (ptrdiff_t)(MANIFEST_WINDOW / 4) ? refill(r, MANIFEST_WINDOW) : 0;
+}
+
+/* Until the window holds the next entry up to its closing brace (outside strings), or the end. */
+static int refill_for_entry(reader *r)
+{
+    if (refill_some(r)) return -1;
+    for (;;) {
+        int in_string = 0;
+        for (const char *p = r->s; p < r->end; p++) {
+            if (in_string) {
+                if (*p == '\\') p++;
+                else if (*p == '"') in_string = 0;
+            } else if (*p == '"') {
+                in_string = 1;
+            } else if (*p == '}') {
+                return 0;
+            }
+        }
+        if (r->fd < 0 || r->eof) return 0;
+        /* twice what it holds: a huge entry is scanned a few times, not once per window */
+        if (refill(r, 2 * (size_t)(r->end - r->s) + MANIFEST_WINDOW)) return -1;
+    }
+}
 
 static int fail_at(reader *r, const char *at, const char *what)
 {
     if (!r->failed) {
-        long line = 1;
+        long line = 1 + r->lines_before;
         for (const char *p = r->start; p < at; p++) line += *p == '\n';
         snprintf(r->err, r->errlen, _("line %ld: %s"), line, what);
     }
@@ -432,27 +552,28 @@ done:
     return rc;
 }
 
-int manifest_parse(const char *text, size_t len, manifest *m, char *err, size_t errlen)
+static int parse(reader *r, manifest *m)
 {
-    reader r = {text, text + len, text, err, errlen, 0};
     int have_format = 0, have_files = 0;
-    if (expect_char(&r, '{')) return -1;
+    if (!m->n && !m->borrowed && !m->pool) pool_start(m);
+    if (refill_some(r) || expect_char(r, '{')) return -1;
     for (int first = 1;; first = 0) {
-        skip_ws(&r);
-        if (r.s < r.end && *r.s == '}') {
-            r.s++;
+        if (refill_some(r)) return -1;
+        skip_ws(r);
+        if (r->s < r->end && *r->s == '}') {
+            r->s++;
             break;
         }
-        if (!first && expect_char(&r, ',')) return -1;
+        if (!first && expect_char(r, ',')) return -1;
         ws_buf name = {0};
-        if (read_string(&r, &name) || expect_char(&r, ':')) {
+        if (read_string(r, &name) || expect_char(r, ':')) {
             ws_buf_free(&name);
             return -1;
         }
         if (!strcmp(name.data, "format")) {
             ws_buf v = {0};
-            int rc = read_string(&r, &v);
-            if (!rc && strcmp(v.data, MANIFEST_FORMAT)) rc = fail(&r, _("not a wenshu manifest (format)"));
+            int rc = read_string(r, &v);
+            if (!rc && strcmp(v.data, MANIFEST_FORMAT)) rc = fail(r, _("not a wenshu manifest (format)"));
             ws_buf_free(&v);
             if (rc) {
                 ws_buf_free(&name);
@@ -460,25 +581,29 @@ int manifest_parse(const char *text, size_t len, manifest *m, char *err, size_t 
             }
             have_format = 1;
         } else if (!strcmp(name.data, "files")) {
-            if (expect_char(&r, '[')) {
+            if (expect_char(r, '[')) {
                 ws_buf_free(&name);
                 return -1;
             }
-            skip_ws(&r);
-            if (r.s < r.end && *r.s == ']') {
-                r.s++;
+            skip_ws(r);
+            if (r->s < r->end && *r->s == ']') {
+                r->s++;
             } else {
                 for (;;) {
-                    if (read_entry(&r, m)) {
+                    if (refill_for_entry(r) || read_entry(r, m)) {
                         ws_buf_free(&name);
                         return -1;
                     }
-                    skip_ws(&r);
-                    if (r.s < r.end && *r.s == ']') {
-                        r.s++;
+                    if (refill_some(r)) {
+                        ws_buf_free(&name);
+                        return -1;
+                    }
+                    skip_ws(r);
+                    if (r->s < r->end && *r->s == ']') {
+                        r->s++;
                         break;
                     }
-                    if (expect_char(&r, ',')) {
+                    if (expect_char(r, ',')) {
                         ws_buf_free(&name);
                         return -1;
                     }
@@ -486,23 +611,36 @@ int manifest_parse(const char *text, size_t len, manifest *m, char *err, size_t 
             }
             have_files = 1;
         } else {
-            fail(&r, _("unknown field"));
+            fail(r, _("unknown field"));
             ws_buf_free(&name);
             return -1;
         }
         ws_buf_free(&name);
     }
-    skip_ws(&r);
-    if (r.s != r.end) return fail(&r, _("text after the manifest"));
-    if (!have_format || !have_files) return fail(&r, _("not a wenshu manifest (needs \"format\" and \"files\")"));
+    if (refill_some(r)) return -1;
+    skip_ws(r);
+    if (r->s != r->end) return fail(r, _("text after the manifest"));
+    if (!have_format || !have_files) return fail(r, _("not a wenshu manifest (needs \"format\" and \"files\")"));
     manifest_sort(m);
+    /* The array doubled as it filled: what is left over goes back (a large one is mapped, and
+     * shrinking it unmaps its tail). */
+    if (m->n && m->cap > m->n + m->n / 16) {
+        m->v = ws_xrealloc(m->v, m->n * sizeof *m->v);
+        m->cap = m->n;
+    }
     return 0;
+}
+
+int manifest_parse(const char *text, size_t len, manifest *m, char *err, size_t errlen)
+{
+    reader r = {text, text + len, text, err, errlen, 0, -1, 1, NULL, 0, 0, 0, 0, 0};
+    return parse(&r, m);
 }
 
 int manifest_read(const char *path, manifest *m, int *missing, char *err, size_t errlen)
 {
     if (missing) *missing = 0;
-    struct stat st;
+    struct stat st = {0};
     if (lstat(path, &st) != 0 && errno == ENOENT) {
         if (missing) *missing = 1;
         snprintf(err, errlen, _("%s: no such file"), path);
@@ -514,6 +652,23 @@ int manifest_read(const char *path, manifest *m, int *missing, char *err, size_t
         snprintf(err, errlen, _("%s: the file has %lld bytes, over the limit of %u MiB for a manifest; not read"), path, (long long)st.st_size,
                  MANIFEST_MAX_BYTES >> 20);
         return -2;
+    }
+    /* A regular file is read a window at a time (reader); anything else, or one that will not
+     * open, goes the way of every file in OUT, which says why it is not read. */
+    int fd = S_ISREG(st.st_mode) ? open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK) : -1;
+    struct stat fst;
+    if (fd >= 0 && (fstat(fd, &fst) != 0 || !S_ISREG(fst.st_mode))) close(fd), fd = -1;
+    if (fd >= 0) {
+        /* the entries' room, for the most a file of this size can list (a line is ~250 bytes;
+         * no less than 150): taken once, its pages resident only as they fill, the rest given
+         * back when parsed; not the copies a doubling array leaves behind */
+        if (!m->n) manifest_reserve(m, (size_t)fst.st_size / 150 + 16);
+        reader r = {"", "", "", why, sizeof why, 0, fd, 0, NULL, 0, 0, 0, 0, 0};
+        int rc = parse(&r, m);
+        close(fd);
+        free(r.window);
+        if (rc) snprintf(err, errlen, "%s: %s", path, why);
+        return rc == 0 ? 0 : r.io_failed ? -2 : -1;
     }
     if (ws_read_file_nofollow(path, MANIFEST_MAX_BYTES, &text, why, sizeof why) < 0) {
         snprintf(err, errlen, "%s: %s", path, why);

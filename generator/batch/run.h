@@ -27,8 +27,8 @@ typedef struct {
     size_t ntodo;
     manifest old;       /* manifest.json as found (and, for a shard, its part before it) */
     const char *checkpoint_path; /* where to checkpoint the manifest; NULL: never */
-    statcache stats_old; /* OUT/manifest.json.stat as found (statcache.h) */
-    statcache stats_now; /* what this run knows of its outputs' files: noted as they are checked or made */
+    unsigned char *old_unchanged; /* a single run: per entry of old, whether it was found unchanged (not copied into made) */
+    statcache stats;    /* the stat side file as found, and what this run found of the files it checked (statcache.h) */
 
     /* Filled by run_make (and build.c's count of unchanged outputs). */
     manifest made;      /* entries for this run's selected outputs (borrowed strings: the plan's, old's) */

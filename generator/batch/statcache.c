@@ -21,134 +21,144 @@ static int racy(const struct stat *st, const struct timespec *before)
     return b - m < STATCACHE_RACY_NS;
 }
 
-void statcache_note(statcache *c, const char *path, const char *sha, const struct stat *st, const struct timespec *before)
+static uint32_t path_hash(const char *path)
 {
-    if (strchr(path, '\n') || strlen(sha) != SHA256_HEX_LEN) return; /* one line per entry */
-    if (racy(st, before)) return;
-    if (c->n == c->cap) c->v = ws_xrealloc(c->v, (c->cap = c->cap ? c->cap * 2 : 64) * sizeof *c->v);
-    statcache_entry *e = &c->v[c->n++];
-    e->path = ws_xstrdup(path);
-    memcpy(e->sha256, sha, SHA256_HEX_LEN + 1);
-    e->size = (uint64_t)st->st_size;
-    e->ino = (uint64_t)st->st_ino;
-    e->dev = (uint64_t)st->st_dev;
-    e->mtime_s = st->st_mtim.tv_sec;
-    e->mtime_ns = st->st_mtim.tv_nsec;
-    e->ctime_s = st->st_ctim.tv_sec;
-    e->ctime_ns = st->st_ctim.tv_nsec;
-    c->sorted = 0;
+    return (uint32_t)ws_hash64(path, strlen(path));
+}
+
+/* The slot of path: its record's, or the empty one where it would go. */
+static uint32_t *slot_of(const statcache *c, const char *path)
+{
+    size_t mask = c->nslot - 1, i = path_hash(path) & mask;
+    for (;; i = (i + 1) & mask) {
+        uint32_t s = c->slot[i];
+        if (!s || !strcmp(c->v[s - 1].path, path)) return &c->slot[i];
+    }
+}
+
+static statcache_entry *find(const statcache *c, const char *path)
+{
+    if (!c->nslot) return NULL;
+    uint32_t s = *slot_of(c, path);
+    return s ? &c->v[s - 1] : NULL;
+}
+
+/* Room for n records in all, and a table at most half full. */
+static void reserve(statcache *c, size_t n)
+{
+    if (n > c->cap) {
+        c->cap = n > c->cap * 2 ? n : c->cap * 2;
+        c->v = ws_xrealloc(c->v, c->cap * sizeof *c->v);
+    }
+    if (2 * n <= c->nslot) return;
+    size_t ns = c->nslot ? c->nslot : 64;
+    while (ns < 2 * n) ns *= 2;
+    free(c->slot);
+    c->slot = ws_xcalloc(ns, sizeof *c->slot);
+    c->nslot = ns;
+    for (size_t i = 0; i < c->n; i++) *slot_of(c, c->v[i].path) = (uint32_t)(i + 1);
+}
+
+/* The record of path, made (empty) if it has none. path is borrowed: it must outlive c. */
+static statcache_entry *record(statcache *c, const char *path, int owned)
+{
+    statcache_entry *e = find(c, path);
+    if (e) return e;
+    reserve(c, c->n + 1);
+    e = &c->v[c->n];
+    *e = (statcache_entry){.path = owned ? ws_xstrdup(path) : path, .owned = owned};
+    *slot_of(c, path) = (uint32_t)++c->n;
+    return e;
 }
 
 void statcache_free(statcache *c)
 {
-    for (size_t i = 0; i < c->n; i++) free(c->v[i].path);
+    for (size_t i = 0; i < c->n; i++)
+        if (c->v[i].owned) free((char *)c->v[i].path);
     free(c->v);
+    free(c->slot);
     *c = (statcache){0};
 }
 
-/* By path; of equal paths the one noted last first, so that the later note wins (qsort is not
- * stable: the index decides). */
-static int cmp_entry(const void *a, const void *b)
+static int hex_digit(char ch)
 {
-    const statcache_entry *x = a, *y = b;
-    int c = strcmp(x->path, y->path);
-    return c ? c : x < y ? 1 : x > y ? -1 : 0;
+    return ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
 }
 
-static void sort(statcache *c)
+/* 64 lower-case hex digits into bytes; -1 if they are not. */
+static int unhex(const char *s, uint8_t out[SHA256_LEN])
 {
-    if (c->sorted) return;
-    if (c->n) qsort(c->v, c->n, sizeof *c->v, cmp_entry); /* v is NULL when empty */
-    size_t k = 0;
-    for (size_t i = 0; i < c->n; i++) {
-        if (k && !strcmp(c->v[k - 1].path, c->v[i].path)) {
-            free(c->v[i].path);
-            continue;
-        }
-        c->v[k++] = c->v[i];
+    for (int i = 0; i < SHA256_LEN; i++) {
+        int hi = hex_digit(s[2 * i]), lo = hex_digit(s[2 * i + 1]);
+        if (hi < 0 || lo < 0) return -1;
+        out[i] = (uint8_t)(hi << 4 | lo);
     }
-    c->n = k;
-    c->sorted = 1;
-}
-
-static const statcache_entry *find(statcache *c, const char *path)
-{
-    sort(c);
-    size_t lo = 0, hi = c->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int d = strcmp(c->v[mid].path, path);
-        if (!d) return &c->v[mid];
-        if (d < 0) lo = mid + 1;
-        else hi = mid;
-    }
-    return NULL;
-}
-
-/* One line "<sha> <size> <ms>.<mns> <cs>.<cns> <ino> <dev> <path>" into e (path copied). */
-static int parse_line(const char *s, const char *end, statcache_entry *e)
-{
-    if (end - s < SHA256_HEX_LEN + 1 || s[SHA256_HEX_LEN] != ' ') return -1;
-    for (int i = 0; i < SHA256_HEX_LEN; i++)
-        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) return -1;
-    memcpy(e->sha256, s, SHA256_HEX_LEN);
-    e->sha256[SHA256_HEX_LEN] = 0;
-    char *line = ws_xstrndup(s + SHA256_HEX_LEN + 1, (size_t)(end - s - SHA256_HEX_LEN - 1));
-    unsigned long long size, ino, dev;
-    long long ms, mns, cs, cns;
-    int used = -1;
-    if (sscanf(line, "%llu %lld.%lld %lld.%lld %llu %llu %n", &size, &ms, &mns, &cs, &cns, &ino, &dev, &used) != 7 ||
-        used < 0 || !line[used] || mns < 0 || mns > 999999999 || cns < 0 || cns > 999999999 ||
-        !outpath_rel_ok(line + used)) {
-        free(line);
-        return -1;
-    }
-    *e = (statcache_entry){ws_xstrdup(line + used), {0}, size, ino, dev, ms, mns, cs, cns};
-    memcpy(e->sha256, s, SHA256_HEX_LEN + 1);
-    e->sha256[SHA256_HEX_LEN] = 0;
-    free(line);
     return 0;
 }
 
-void statcache_read(statcache *c, const char *path)
+/* One line "<sha> <size> <ms>.<mns> <cs>.<cns> <ino> <dev> <path>" (without its newline) into
+ * c: a later line of the same path replaces an earlier one. */
+static int parse_line(statcache *c, const manifest *old, char *line, size_t len)
 {
-    *c = (statcache){0};
-    ws_buf text = {0};
-    int fd = path ? open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) : -1;
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > MANIFEST_MAX_BYTES) goto done;
-    for (;;) {
-        char chunk[65536];
-        ssize_t got = read(fd, chunk, sizeof chunk);
-        if (got < 0 && errno == EINTR) continue;
-        if (got < 0) goto done;
-        if (got == 0) break;
-        if (text.len + (size_t)got > MANIFEST_MAX_BYTES) goto done;
-        ws_buf_put(&text, chunk, (size_t)got);
-    }
-    const char *s = text.data ? text.data : "", *end = s + text.len;
-    size_t hl = strlen(STATCACHE_FORMAT);
-    if ((size_t)(end - s) < hl + 1 || memcmp(s, STATCACHE_FORMAT "\n", hl + 1)) goto done;
-    s += hl + 1;
-    while (s < end) {
-        const char *nl = memchr(s, '\n', (size_t)(end - s));
-        if (!nl) goto damaged;
-        statcache_entry e;
-        if (parse_line(s, nl, &e)) goto damaged;
-        if (c->n == c->cap) c->v = ws_xrealloc(c->v, (c->cap = c->cap ? c->cap * 2 : 64) * sizeof *c->v);
-        c->v[c->n++] = e;
-        s = nl + 1;
-    }
-    goto done;
-damaged:
-    statcache_free(c); /* not used at all: every file is hashed */
-done:
-    if (fd >= 0) close(fd);
-    ws_buf_free(&text);
-    sort(c);
+    uint8_t sha[SHA256_LEN];
+    if (len < SHA256_HEX_LEN + 1 || line[SHA256_HEX_LEN] != ' ' || unhex(line, sha)) return -1;
+    char *rest = line + SHA256_HEX_LEN + 1;
+    unsigned long long size, ino, dev;
+    long long ms, mns, cs, cns;
+    int used = -1;
+    if (sscanf(rest, "%llu %lld.%lld %lld.%lld %llu %llu %n", &size, &ms, &mns, &cs, &cns, &ino, &dev, &used) != 7 ||
+        used < 0 || !rest[used] || mns < 0 || mns > 999999999 || cns < 0 || cns > 999999999 || !outpath_rel_ok(rest + used))
+        return -1;
+    const char *path = rest + used;
+    const manifest_entry *me = old ? manifest_find(old, path) : NULL;
+    statcache_entry *e = record(c, me ? me->path : path, !me);
+    memcpy(e->sha256, sha, SHA256_LEN);
+    e->size = size;
+    e->ino = ino;
+    e->dev = dev;
+    e->mtime_s = ms;
+    e->mtime_ns = (int32_t)mns;
+    e->ctime_s = cs;
+    e->ctime_ns = (int32_t)cns;
+    return 0;
 }
 
-int statcache_check(statcache *old, statcache *now, const char *out, const manifest_entry *e)
+void statcache_read(statcache *c, const char *path, const manifest *old)
+{
+    *c = (statcache){0};
+    int fd = path ? open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) : -1;
+    struct stat st;
+    if (fd < 0) return;
+    FILE *f = NULL;
+    if (fstat(fd, &st) || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > MANIFEST_MAX_BYTES || !(f = fdopen(fd, "r"))) {
+        close(fd);
+        return;
+    }
+    /* Most records belong to paths the old manifest lists: their room is taken at once. */
+    reserve(c, old ? old->n : 0);
+    char *line = NULL;
+    size_t linecap = 0;
+    uint64_t total = 0;
+    int ok = 0;
+    for (int first = 1;; first = 0) {
+        errno = 0;
+        ssize_t got = getline(&line, &linecap, f);
+        if (got < 0) {
+            ok = !first && !ferror(f); /* the end; a file without the header line is not one */
+            break;
+        }
+        total += (uint64_t)got;
+        if (total > MANIFEST_MAX_BYTES || line[got - 1] != '\n') break; /* a line cut short: damaged */
+        line[--got] = 0;
+        if (first ? strcmp(line, STATCACHE_FORMAT) || (size_t)got != strlen(STATCACHE_FORMAT) : parse_line(c, old, line, (size_t)got) != 0)
+            break;
+    }
+    free(line);
+    fclose(f);
+    if (!ok) statcache_free(c); /* not used at all: every file is hashed */
+}
+
+int statcache_check(statcache *c, const char *out, const manifest_entry *e)
 {
     struct timespec before;
     clock_gettime(CLOCK_REALTIME, &before);
@@ -159,60 +169,199 @@ int statcache_check(statcache *old, statcache *now, const char *out, const manif
         close(fd);
         return 0;
     }
-    const statcache_entry *r = find(old, e->path);
-    if (r && !strcmp(r->sha256, e->sha256) && r->size == (uint64_t)st.st_size && r->ino == (uint64_t)st.st_ino &&
+    uint8_t want[SHA256_LEN];
+    if (unhex(e->sha256, want)) {
+        close(fd);
+        return 0; /* a manifest's entries have 64 hex digits: never here */
+    }
+    int how = 0;
+    statcache_entry *r = find(c, e->path);
+    if (r && !memcmp(r->sha256, want, SHA256_LEN) && r->size == (uint64_t)st.st_size && r->ino == (uint64_t)st.st_ino &&
         r->dev == (uint64_t)st.st_dev && r->mtime_s == st.st_mtim.tv_sec && r->mtime_ns == st.st_mtim.tv_nsec &&
         r->ctime_s == st.st_ctim.tv_sec && r->ctime_ns == st.st_ctim.tv_nsec) {
         close(fd);
-        statcache_note(now, e->path, e->sha256, &st, &before);
-        return STATCACHE_BY_STAT;
+        how = STATCACHE_BY_STAT;
+    } else {
+        /* Hashed as manifest_file_matches does; the stat noted is the one taken before reading,
+         * so a change made while it is read shows as another mtime next time. */
+        uint8_t d[SHA256_LEN];
+        char err[256];
+        uint64_t size;
+        if (sha256_fd(fd, e->path, d, &size, err, sizeof err)) return 0; /* closes fd */
+        if (size != e->bytes || memcmp(d, want, SHA256_LEN)) return 0;
+        how = STATCACHE_HASHED;
     }
-    /* Hashed as manifest_file_matches does; the stat noted is the one taken before reading, so a
-     * change made while it is read shows as another mtime next time. */
-    uint8_t d[SHA256_LEN];
-    char hex[SHA256_HEX_LEN + 1], err[256];
-    uint64_t size;
-    if (sha256_fd(fd, e->path, d, &size, err, sizeof err)) return 0; /* closes fd */
-    sha256_hex(d, hex);
-    if (size != e->bytes || strcmp(hex, e->sha256)) return 0;
-    statcache_note(now, e->path, e->sha256, &st, &before);
-    return STATCACHE_HASHED;
+    /* Noted unless racy, or a path no line can hold. */
+    if (racy(&st, &before) || strchr(e->path, '\n')) return how;
+    if (!r) r = record(c, e->path, 0);
+    memcpy(r->sha256, want, SHA256_LEN);
+    r->size = (uint64_t)st.st_size;
+    r->ino = (uint64_t)st.st_ino;
+    r->dev = (uint64_t)st.st_dev;
+    r->mtime_s = st.st_mtim.tv_sec;
+    r->mtime_ns = (int32_t)st.st_mtim.tv_nsec;
+    r->ctime_s = st.st_ctim.tv_sec;
+    r->ctime_ns = (int32_t)st.st_ctim.tv_nsec;
+    return how;
 }
 
-int statcache_write(const char *path, manifest *m, statcache *now, statcache *old, char *err, size_t errlen)
+/* ---- writing, a piece at a time ---- */
+
+#define STATCACHE_PIECE (256u << 10)
+
+/* Receives the text a piece at a time; 0 to go on, -1 to stop. */
+typedef int (*stat_sink)(const char *data, size_t len, void *ctx);
+
+static void put_u64(ws_buf *b, uint64_t u)
+{
+    char d[24];
+    size_t i = sizeof d;
+    do d[--i] = (char)('0' + u % 10); while (u /= 10);
+    ws_buf_put(b, d + i, sizeof d - i);
+}
+
+static void put_i64(ws_buf *b, int64_t v)
+{
+    if (v < 0) ws_buf_putc(b, '-');
+    put_u64(b, v < 0 ? 0ull - (uint64_t)v : (uint64_t)v);
+}
+
+/* "%09d" */
+static void put_ns(ws_buf *b, int32_t ns)
+{
+    char d[9];
+    for (int i = 8; i >= 0; i--, ns /= 10) d[i] = (char)('0' + ns % 10);
+    ws_buf_put(b, d, 9);
+}
+
+/* The text for the union of m and also (both sorted; m's entry of a path both list), handed to
+ * sink whenever buf holds a piece, and at the end. */
+static int emit(const manifest *m, const manifest *also, statcache *c, ws_buf *buf, stat_sink sink, void *ctx)
+{
+    buf->len = 0;
+    ws_buf_puts(buf, STATCACHE_FORMAT "\n");
+    size_t na = also ? also->n : 0;
+    for (size_t i = 0, j = 0; i < m->n || j < na;) {
+        int d = i == m->n ? 1 : j == na ? -1 : strcmp(m->v[i].path, also->v[j].path);
+        const manifest_entry *me = d <= 0 ? &m->v[i] : &also->v[j];
+        if (d <= 0) i++;
+        if (d >= 0) j++;
+        const statcache_entry *e = find(c, me->path);
+        char hex[SHA256_HEX_LEN + 1];
+        if (!e) continue;
+        sha256_hex(e->sha256, hex);
+        if (strcmp(hex, me->sha256)) continue;
+        ws_buf_put(buf, hex, SHA256_HEX_LEN);
+        ws_buf_putc(buf, ' ');
+        put_u64(buf, e->size);
+        ws_buf_putc(buf, ' ');
+        put_i64(buf, e->mtime_s);
+        ws_buf_putc(buf, '.');
+        put_ns(buf, e->mtime_ns);
+        ws_buf_putc(buf, ' ');
+        put_i64(buf, e->ctime_s);
+        ws_buf_putc(buf, '.');
+        put_ns(buf, e->ctime_ns);
+        ws_buf_putc(buf, ' ');
+        put_u64(buf, e->ino);
+        ws_buf_putc(buf, ' ');
+        put_u64(buf, e->dev);
+        ws_buf_putc(buf, ' ');
+        ws_buf_puts(buf, e->path);
+        ws_buf_putc(buf, '\n');
+        if (buf->len >= STATCACHE_PIECE) {
+            if (sink(buf->data, buf->len, ctx)) return -1;
+            buf->len = 0;
+        }
+    }
+    int rc = sink(buf->data, buf->len, ctx);
+    buf->len = 0;
+    return rc;
+}
+
+typedef struct {
+    int fd;
+    uint64_t size, at;
+} compare_state;
+
+/* A sink that compares the text with the file as it is; stops at the first difference. */
+static int compare_piece(const char *data, size_t len, void *ctx)
+{
+    compare_state *s = ctx;
+    char piece[1 << 16];
+    if (s->fd < 0 || s->at + len > s->size) return -1;
+    while (len > 0) {
+        size_t want = len < sizeof piece ? len : sizeof piece;
+        ssize_t got = read(s->fd, piece, want);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0 || memcmp(piece, data, (size_t)got)) return -1;
+        data += got;
+        len -= (size_t)got;
+        s->at += (uint64_t)got;
+    }
+    return 0;
+}
+
+typedef struct {
+    int fd;
+    int err; /* errno of the first failure */
+} write_state;
+
+static int write_piece(const char *data, size_t len, void *ctx)
+{
+    write_state *w = ctx;
+    while (len > 0) {
+        ssize_t n = write(w->fd, data, len);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            w->err = errno;
+            return -1;
+        }
+        data += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+int statcache_write(const char *path, manifest *m, manifest *also, statcache *c, char *err, size_t errlen)
 {
     if (!path) return 0;
     manifest_sort(m);
-    ws_buf text = {0}, was = {0};
-    ws_buf_puts(&text, STATCACHE_FORMAT "\n");
-    for (size_t i = 0; i < m->n; i++) {
-        const manifest_entry *me = &m->v[i];
-        const statcache_entry *e = find(now, me->path);
-        if (!e || strcmp(e->sha256, me->sha256)) e = find(old, me->path);
-        if (!e || strcmp(e->sha256, me->sha256)) continue;
-        ws_buf_printf(&text, "%s %" PRIu64 " %" PRId64 ".%09" PRId64 " %" PRId64 ".%09" PRId64 " %" PRIu64 " %" PRIu64 " %s\n",
-                      e->sha256, e->size, e->mtime_s, e->mtime_ns, e->ctime_s, e->ctime_ns, e->ino, e->dev, e->path);
-    }
-    char why[256];
+    if (also) manifest_sort(also);
+    ws_buf buf = {0}, tmp = {0};
+    compare_state cs = {open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), 0, 0};
+    struct stat st;
+    if (cs.fd >= 0 && (fstat(cs.fd, &st) != 0 || !S_ISREG(st.st_mode))) close(cs.fd), cs.fd = -1;
+    if (cs.fd >= 0) cs.size = (uint64_t)st.st_size;
+    int same = emit(m, also, c, &buf, compare_piece, &cs) == 0 && cs.at == cs.size;
+    if (cs.fd >= 0) close(cs.fd);
     int rc = 0;
-    if (ws_read_file_nofollow(path, text.len + 1, &was, why, sizeof why) < 0 || was.len != text.len ||
-        memcmp(was.data, text.data, text.len)) {
+    if (!same) {
         char *dir = ws_xstrdup(path);
         *strrchr(dir, '/') = 0;
-        rc = ws_make_dirs(dir, err, errlen) ? -1 : ws_write_file_temporary(path, text.data, text.len, err, errlen);
-        if (rc == 0) {
-            ws_buf tmp = {0};
-            ws_buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
-            if (rename(tmp.data, path) != 0) {
-                snprintf(err, errlen, "%s: %s", path, strerror(errno));
-                unlink(tmp.data);
-                rc = -1;
-            }
-            ws_buf_free(&tmp);
-        }
+        rc = ws_make_dirs(dir, err, errlen) ? -1 : 0;
         free(dir);
+        ws_buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+        /* Created as ws_write_file_temporary does: never through a link planted at the name. */
+        write_state w = {-1, 0};
+        if (rc == 0) {
+            w.fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+            if (w.fd < 0 && errno == EEXIST && unlink(tmp.data) == 0)
+                w.fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+            if (w.fd < 0) w.err = errno;
+        }
+        if (w.fd >= 0) {
+            emit(m, also, c, &buf, write_piece, &w); /* a failure is in w.err */
+            if (close(w.fd) != 0 && !w.err) w.err = errno;
+            if (!w.err && rename(tmp.data, path) != 0) w.err = errno;
+        }
+        if (rc == 0 && w.err) {
+            snprintf(err, errlen, "%s: %s", path, strerror(w.err));
+            unlink(tmp.data);
+            rc = -1;
+        }
     }
-    ws_buf_free(&text);
-    ws_buf_free(&was);
+    ws_buf_free(&buf);
+    ws_buf_free(&tmp);
     return rc;
 }

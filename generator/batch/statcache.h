@@ -45,38 +45,49 @@
 #define STATCACHE_FORMAT "wenshu-stat-1"
 #define STATCACHE_RACY_NS 2000000000LL
 
+/* One output's record: its path, and the file's stat at a moment its SHA-256 (binary) was known.
+ * An output has one record, not one as read and one as this run found it: a run notes what it
+ * found only for an output it keeps unchanged (statcache_check), whose manifest entry then is the
+ * one it checked, so the record it replaces could never have been written again. */
 typedef struct {
-    char *path;
-    char sha256[SHA256_HEX_LEN + 1];
+    const char *path; /* the old manifest's string when it lists the path (borrowed), else owned */
+    uint8_t sha256[SHA256_LEN];
     uint64_t size, ino, dev;
-    int64_t mtime_s, mtime_ns, ctime_s, ctime_ns;
+    int64_t mtime_s, ctime_s;
+    int32_t mtime_ns, ctime_ns;
+    int owned;
 } statcache_entry;
 
+/* The records, found by path through a table of 32-bit indices (open addressing). For 100 000
+ * outputs ~9 MB; it was two sorted tables (as read, as found) of 112-byte entries, each with its
+ * own copy of every path, ~40 MB with the old manifest whole beside them. */
 typedef struct {
     statcache_entry *v;
     size_t n, cap;
-    int sorted;
+    uint32_t *slot; /* index + 1, 0 empty */
+    size_t nslot;   /* a power of two, at least twice n */
 } statcache;
 
-/* Reads the side file at path into c (empty when path is NULL, or the file missing or damaged). */
-void statcache_read(statcache *c, const char *path);
-/* Records that path's file, with stat st taken after the clock read before, has SHA-256 sha (a
- * later note of the same path wins) — unless it is racy (see above). */
-void statcache_note(statcache *c, const char *path, const char *sha, const struct stat *st, const struct timespec *before);
+/* Reads the side file at path into c (empty when path is NULL, or the file missing or damaged),
+ * a line at a time. Records of paths old (sorted) lists borrow its strings: old must outlive c
+ * and keep them (manifest_keep and manifest_sort drop entries, never a pooled string). */
+void statcache_read(statcache *c, const char *path, const manifest *old);
 void statcache_free(statcache *c);
 
 /* Whether the file of manifest entry e under out is still what e says, as manifest_file_matches
- * answers it, but trusting old's record when it matches the file's stat exactly: 0 it is not,
+ * answers it, but trusting c's record when it matches the file's stat exactly: 0 it is not,
  * STATCACHE_BY_STAT trusted without reading it, STATCACHE_HASHED read and found right. A file
- * found right is noted in now with the stat it had before it was read (unless racy). */
+ * found right has its record replaced by the stat it had before it was read (unless racy: see
+ * above); e's path must outlive c, as old's do. */
 enum { STATCACHE_BY_STAT = 1, STATCACHE_HASHED = 2 };
-int statcache_check(statcache *old, statcache *now, const char *out, const manifest_entry *e);
+int statcache_check(statcache *c, const char *out, const manifest_entry *e);
 
-/* Writes the side file at path (NULL: nothing) for the final manifest m: for each entry, now's
- * record if it has the same SHA-256, else old's if it has (the entries of files this run did not
- * look at: other forms). Not rewritten when its bytes would not change; written as a temporary
- * renamed into place, not synced (a cache: a torn file is found damaged and not used). 0, or -1
- * with err. */
-int statcache_write(const char *path, manifest *m, statcache *now, statcache *old, char *err, size_t errlen);
+/* Writes the side file at path (NULL: nothing) for the final manifest, the union of m and also
+ * (may be NULL; m's entry of a path both list, as manifest_write_union_if_changed): for each entry, c's
+ * record if it has the same SHA-256 (the files this run did not look at, of other forms, keep
+ * the record they were read with). Not rewritten when its bytes would not change — compared, then
+ * written, a piece at a time, never whole in memory; written as a temporary renamed into place,
+ * not synced (a cache: a torn file is found damaged and not used). 0, or -1 with err. */
+int statcache_write(const char *path, manifest *m, manifest *also, statcache *c, char *err, size_t errlen);
 
 #endif

@@ -126,6 +126,49 @@ int main(void)
         CHECK_ONCE(st1.st_ino != st2.st_ino && ws_read_file(path, 8u << 20, &got, err, sizeof err) == 0 &&
                        got.len == want.len && memcmp(got.data, want.data, want.len),
                    "a changed one is replaced");
+        /* Read back a window at a time (~750 KB, windows of 256 KB): the same entries as the text
+         * whole; damage past the first windows is told at its line, as in the text whole; an entry
+         * larger than a window (a 600 000-byte record) is read whole. */
+        char path2[160];
+        snprintf(path2, sizeof path2, "%s/m2.json", dir);
+        manifest back2 = {0};
+        ws_buf again = {0};
+        err[0] = 0;
+        CHECK_ONCE(ws_write_file_atomic(path2, want.data, want.len, err, sizeof err) == 0 &&
+                       manifest_read(path2, &back2, NULL, err, sizeof err) == 0 && back2.n == merged.n,
+                   "a manifest of several windows reads back (%zu entries) %s", back2.n, err);
+        manifest_serialize(&back2, &again);
+        CHECK_ONCE(again.len == want.len && !memcmp(again.data, want.data, want.len), "with the same entries");
+        manifest_free(&back2);
+        char *sha = strstr(want.data, "党员02915.pdf");
+        sha = sha ? strstr(sha, "\"sha256\": \"") : NULL;
+        long line = 1;
+        for (const char *q = want.data; sha && q < sha; q++) line += *q == '\n';
+        if (sha) memcpy(sha + 11, "XYZ", 3);
+        char want_err[64], whole_err[256] = "";
+        snprintf(want_err, sizeof want_err, "line %ld: ", line);
+        CHECK_ONCE(sha && ws_write_file_atomic(path2, want.data, want.len, err, sizeof err) == 0 &&
+                       manifest_read(path2, &back2, NULL, err, sizeof err) == -1 && strstr(err, want_err) &&
+                       manifest_parse(want.data, want.len, &back2, whole_err, sizeof whole_err) == -1 &&
+                       !strcmp(strstr(err, want_err), whole_err),
+                   "damage at line %ld is told there (%s)", line, err);
+        manifest_free(&back2);
+        ws_buf huge = {0};
+        ws_buf_puts(&huge, "{\"format\": \"wenshu-manifest-1\", \"files\": [\n{\"path\": \"a.pdf\", \"record\": \"");
+        for (int i = 0; i < 600000; i++) ws_buf_putc(&huge, 'x');
+        ws_buf_puts(&huge, "\", \"sha256\": \"");
+        for (int i = 0; i < SHA256_HEX_LEN; i++) ws_buf_putc(&huge, 'a');
+        ws_buf_puts(&huge, "\"},\n{\"path\": \"b.pdf\", \"sha256\": \"");
+        for (int i = 0; i < SHA256_HEX_LEN; i++) ws_buf_putc(&huge, 'b');
+        ws_buf_puts(&huge, "\"}\n]}\n");
+        err[0] = 0;
+        CHECK_ONCE(ws_write_file_atomic(path2, huge.data, huge.len, err, sizeof err) == 0 &&
+                       manifest_read(path2, &back2, NULL, err, sizeof err) == 0 && back2.n == 2 &&
+                       strlen(back2.v[0].record) == 600000 && !strcmp(back2.v[1].path, "b.pdf"),
+                   "an entry larger than a window is read whole %s", err);
+        manifest_free(&back2);
+        ws_buf_free(&huge), ws_buf_free(&again);
+        unlink(path2);
         ws_buf_free(&want), ws_buf_free(&got);
         manifest_free(&big), manifest_free(&old), manifest_free(&merged);
         unlink(path);
