@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "pdf/pdfflate_int.h"
 
 struct libdeflate_compressor *pdfdeflate_compressor(int level)
 {
@@ -456,6 +457,23 @@ static size_t stored_blocks(const unsigned char *data, size_t len, int final, un
 /* Below this, the bytes after a fixed part are stored rather than deflated. */
 #define STORED_TAIL 256
 
+/* The bytes after a fixed part: the glyphs of this document's own characters (CFF charstrings),
+ * at level 1 with pdfflate rather than libdeflate — smaller and faster for such bytes
+ * (pdfflate_int.h) — or else at level with libdeflate. Returns the length, 0 on failure. */
+static size_t tail_deflate(const unsigned char *data, size_t len, int level, unsigned char **z, size_t *cap)
+{
+    static pdfflate *fz; /* made on first use and kept for the process, as the compressors */
+    if (level != 1 || len > PDFFLATE_MAX) return raw_deflate(data, len, level, 0, z, cap);
+    if (PDFFLATE_BOUND(len) > *cap) {
+        free(*z);
+        *cap = PDFFLATE_BOUND(len) + PDFFLATE_BOUND(len) / 4;
+        *z = malloc(*cap);
+        if (!*z) abort();
+    }
+    if (!fz) fz = ws_xcalloc(1, sizeof *fz);
+    return pdfflate_fast(fz, data, len, *z);
+}
+
 int pdfdeflate_into_split(HPDF_Dict stream, const void *data, size_t len, size_t fixed_off, size_t fixed_len, int level)
 {
     if (!fixed_len || fixed_off > len || fixed_len > len - fixed_off || stream->write_fn)
@@ -468,7 +486,7 @@ int pdfdeflate_into_split(HPDF_Dict stream, const void *data, size_t len, size_t
     size_t rest = fixed_off + fixed_len;
     size_t ntail = !nhead ? 0
                    : len - rest < STORED_TAIL ? stored_blocks(p + rest, len - rest, 1, &tail, &tail_cap)
-                                              : raw_deflate(p + rest, len - rest, level, 0, &tail, &tail_cap);
+                                              : tail_deflate(p + rest, len - rest, level, &tail, &tail_cap);
     if (!ntail) return pdfdeflate_into(stream, data, len, level);
     uint32_t adler = libdeflate_adler32(1, data, len);
     const unsigned char zhead[2] = {0x78, 0x01}; /* deflate, 32 KB window; the level field is only a hint */
