@@ -1,9 +1,10 @@
 /* pdfflate_fast: every output must decode (libdeflate's decompressor, which rejects an
  * over-subscribed or otherwise malformed code) to the input — empty, tiny, noise (stored),
  * one byte repeated (matches of 258 at distance 1), text, charstring-like bytes, inputs past the
- * 32 KB window, the 65 535-byte maximum, frequencies deep enough to need the 15-bit limit —, be
- * no larger than libdeflate's level 1 on charstring-like bytes, and not depend on what the
- * encoder made before. Whole documents: tests/pdf/ and tests/cli/. */
+ * 32 KB window, the 65 535-byte maximum, frequencies deep enough to need the 15-bit limit, a run
+ * not final followed by a block made apart —, be within 1 % of libdeflate's level 1 on
+ * charstring-like bytes, and not depend on what the encoder made before. Whole documents:
+ * tests/pdf/ and tests/cli/. */
 #include <libdeflate.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +41,7 @@ static struct libdeflate_decompressor *dec;
 static size_t round_trip(const unsigned char *p, size_t n)
 {
     unsigned char *z = malloc(PDFFLATE_BOUND(n)), *back = malloc(n + 1);
-    size_t zn = pdfflate_fast(&enc, p, n, z), got = 0;
+    size_t zn = pdfflate_fast(&enc, p, n, 1, z), got = 0;
     int ok = zn > 0 && libdeflate_deflate_decompress(dec, z, zn, back, n, &got) == LIBDEFLATE_SUCCESS && got == n &&
              !memcmp(back, p, n);
     free(z);
@@ -85,11 +86,12 @@ int main(void)
     zn = round_trip(p, n);
     CHECK(zn > 0 && zn < n / 2, "%zu bytes of page content decode back in %zu bytes", n, zn);
 
-    /* charstring-like bytes, the size of a notice's own glyphs: no larger than libdeflate at 1 */
+    /* charstring-like bytes, the size of a notice's own glyphs: within 1 % of libdeflate's level 1
+     * (the same look-ups in half as many buckets; a notice's real glyphs: 11 bytes of 24 500) */
     charstrings(p, 32000);
     zn = round_trip(p, 32000);
     size_t want = libdeflate_1(p, 32000);
-    CHECK(zn > 0 && zn <= want, "32 000 bytes of charstrings decode back in %zu bytes, libdeflate's level 1 %zu", zn, want);
+    CHECK(zn > 0 && zn <= want + want / 100, "32 000 bytes of charstrings decode back in %zu bytes, libdeflate's level 1 %zu", zn, want);
 
     /* past the window: a repeat 32 768 back is used; 32 769 back cannot be (and must not be) */
     for (size_t i = 0; i < 40000; i++) p[i] = (unsigned char)next();
@@ -105,7 +107,7 @@ int main(void)
     charstrings(p, MAX + 1);
     CHECK(round_trip(p, MAX) > 0, "65 535 bytes of charstrings decode back");
     unsigned char *z = malloc(PDFFLATE_BOUND(MAX + 1));
-    CHECK(pdfflate_fast(&enc, p, MAX + 1, z) == 0, "65 536 bytes are refused (positions are 16 bits)");
+    CHECK(pdfflate_fast(&enc, p, MAX + 1, 1, z) == 0, "65 536 bytes are refused (positions are 16 bits)");
 
     /* frequencies 1, 1, 2, 3, 5, 8, ... over 24 symbols: a Huffman code 23 bits deep, which
      * must be brought to 15 */
@@ -123,11 +125,33 @@ int main(void)
     }
     CHECK(round_trip(p, n) > 0, "%zu bytes with Fibonacci frequencies (codes limited to 15 bits) decode back", n);
 
+    /* not final: a run of blocks that a separately made final one can follow, for every kind of
+     * block (noise: stored; text: dynamic; a few bytes: fixed) */
+    const char *kinds[] = {"noise", "charstrings", "a few bytes"};
+    for (int k = 0; k < 3; k++) {
+        size_t len = k == 2 ? 12 : 5000;
+        if (k == 0)
+            for (size_t i = 0; i < len; i++) p[i] = (unsigned char)next();
+        else if (k == 1)
+            charstrings(p, len);
+        else
+            memcpy(p, "0 0 1 rg 0 0", 12);
+        memcpy(p + len, p, 300); /* the final part repeats the first: no match may reach back */
+        unsigned char *zz = malloc(PDFFLATE_BOUND(len) + PDFFLATE_BOUND(300)), *back = malloc(len + 300);
+        size_t a = pdfflate_fast(&enc, p, len, 0, zz);
+        size_t b2 = pdfflate_fast(&enc, p + len, 300, 1, zz + a), got = 0;
+        int ok = a && b2 && libdeflate_deflate_decompress(dec, zz, a + b2, back, len + 300, &got) == LIBDEFLATE_SUCCESS &&
+                 got == len + 300 && !memcmp(back, p, got);
+        CHECK(ok, "%s not final, then a final block made apart: decodes to both", kinds[k]);
+        free(zz);
+        free(back);
+    }
+
     /* the bytes do not depend on what the encoder made before */
     charstrings(p, 3000);
     unsigned char *z1 = malloc(PDFFLATE_BOUND(3000)), *z2 = malloc(PDFFLATE_BOUND(3000));
     pdfflate fresh = {0};
-    size_t n1 = pdfflate_fast(&enc, p, 3000, z1), n2 = pdfflate_fast(&fresh, p, 3000, z2);
+    size_t n1 = pdfflate_fast(&enc, p, 3000, 1, z1), n2 = pdfflate_fast(&fresh, p, 3000, 1, z2);
     CHECK(n1 == n2 && !memcmp(z1, z2, n1), "after 65 535 bytes, 3 000 come out as from a fresh encoder");
     pdfflate_free(&fresh);
 
