@@ -247,8 +247,6 @@ static void fixed_lengths(unsigned char *lit, unsigned char *dist)
     memset(dist, 5, 30);
 }
 
-/* Writes the tokens t[0..nt) standing for p[0..n) as one block (stored blocks when that is the
- * smallest), final or not. */
 /* A block's codes: per literal/length and per distance symbol, its code (bit-reversed) and,
  * above bit 16, its length. */
 typedef struct {
@@ -256,13 +254,14 @@ typedef struct {
 } codes;
 
 /* Starts a block of the counted symbols (the end of block's included; extra_bits: the extra
- * bits of their lengths and distances) standing for p[0..n), final or not:
- * writes it as stored blocks and returns 0 when that is the smallest; else writes the header of a
- * fixed or dynamic block, whichever is smaller, fills c and returns 1 (the caller then writes
- * the symbols and the end of block). */
+ * bits of their lengths and distances) standing for p[0..n), final or not: writes it as stored
+ * blocks and returns 0 when that is the smallest; else writes the header of a fixed or dynamic
+ * block, whichever is smaller, fills c and returns 1 (the caller then writes the symbols and the
+ * end of block). */
 static int block_begin(bitw *w, const unsigned char *p, size_t n, int final, const uint32_t *lf, const uint32_t *df,
                        uint64_t extra_bits, codes *c)
-{    /* literal/length lengths at 0..287 (286 and 287 unused but counted by the fixed code's
+{
+    /* literal/length lengths at 0..287 (286 and 287 unused but counted by the fixed code's
      * canonical order), distance lengths at 288.. */
     unsigned char ll[318], fl[318];
     code_lengths(lf, 286, 15, ll);
@@ -377,8 +376,8 @@ size_t pdfflate_fast(pdfflate *z, const unsigned char *p, size_t n, int final, u
     /* n / 2 buckets of two positions (2^bits, 256 to 32 768): as many places as positions, and
      * for a notice's 32 KB 64 KB to clear and to keep in cache — n buckets cost 3 % more time
      * for 11 bytes less. A bucket holds the last position of its hash in its low 16 bits, the
-     * one before in the high; 0 (position 0, once inserted first) stands for none, so that no
-     * test is needed: a candidate is taken only when its bytes match. */
+     * one before in the high. A cleared bucket names position 0 twice, a real earlier position:
+     * no test for "none" is needed, as a candidate is taken only when its bytes match. */
     unsigned bits = 8;
     while (bits < 15 && (2u << bits) < n) bits++;
     uint32_t *b = (uint32_t *)(void *)z->head;
