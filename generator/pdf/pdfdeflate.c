@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "pdf/pdfflate_int.h"
 
 struct libdeflate_compressor *pdfdeflate_compressor(int level)
 {
@@ -434,9 +435,8 @@ static const fixed_part *fixed_deflated(const unsigned char *data, size_t len)
 }
 
 /* data as stored blocks (RFC 1951 3.2.4), the last one final when final is set: no coding at
- * all, for the few hundred bytes around a fixed part, where deflate would save a hundred bytes
- * for the price of setting up a compressor (its hash tables, 128 KB and more) and of finding
- * the end of its last block. Returns the length. */
+ * all, for fewer than STORED_TAIL bytes around a fixed part, where deflate would save little,
+ * and for the bytes before it at levels other than 1 (around_deflate). Returns the length. */
 static size_t stored_blocks(const unsigned char *data, size_t len, int final, unsigned char **z, size_t *cap)
 {
     size_t need = len + 5 * (len / 65535 + 1);
@@ -458,8 +458,29 @@ static size_t stored_blocks(const unsigned char *data, size_t len, int final, un
     return n;
 }
 
-/* Below this, the bytes after a fixed part are stored rather than deflated. */
+/* Below this, the bytes before or after a fixed part are stored rather than deflated. */
 #define STORED_TAIL 256
+
+/* The bytes before (final 0) or after (final 1) a fixed part, as a run of raw deflate blocks
+ * that ends on a byte boundary (pdfflate_int.h): stored below STORED_TAIL bytes; at level 1 with
+ * pdfflate — the CharStrings INDEX's offsets before, the glyphs of this document's own
+ * characters after, where it is faster than libdeflate for the same size; else stored before
+ * and libdeflate at level after, as they were. Returns the length, 0 on failure. */
+static size_t around_deflate(const unsigned char *data, size_t len, int level, int final, unsigned char **z, size_t *cap)
+{
+    static pdfflate *fz; /* made on first use and kept for the process, as the compressors */
+    if (len < STORED_TAIL) return stored_blocks(data, len, final, z, cap);
+    if (level != 1 || len > PDFFLATE_MAX)
+        return final ? raw_deflate(data, len, level, 0, z, cap) : stored_blocks(data, len, 0, z, cap);
+    if (PDFFLATE_BOUND(len) > *cap) {
+        free(*z);
+        *cap = PDFFLATE_BOUND(len) + PDFFLATE_BOUND(len) / 4;
+        *z = malloc(*cap);
+        if (!*z) abort();
+    }
+    if (!fz) fz = ws_xcalloc(1, sizeof *fz);
+    return pdfflate_fast(fz, data, len, final, *z);
+}
 
 int pdfdeflate_into_split(HPDF_Dict stream, const void *data, size_t len, size_t fixed_off, size_t fixed_len, int level)
 {
@@ -469,11 +490,9 @@ int pdfdeflate_into_split(HPDF_Dict stream, const void *data, size_t len, size_t
     static unsigned char *head, *tail;
     static size_t head_cap, tail_cap;
     const fixed_part *mid = fixed_deflated(p + fixed_off, fixed_len);
-    size_t nhead = mid ? stored_blocks(p, fixed_off, 0, &head, &head_cap) : 0;
+    size_t nhead = mid ? around_deflate(p, fixed_off, level, 0, &head, &head_cap) : 0;
     size_t rest = fixed_off + fixed_len;
-    size_t ntail = !nhead ? 0
-                   : len - rest < STORED_TAIL ? stored_blocks(p + rest, len - rest, 1, &tail, &tail_cap)
-                                              : raw_deflate(p + rest, len - rest, level, 0, &tail, &tail_cap);
+    size_t ntail = nhead ? around_deflate(p + rest, len - rest, level, 1, &tail, &tail_cap) : 0;
     if (!ntail) return pdfdeflate_into(stream, data, len, level);
     uint32_t adler = libdeflate_adler32(1, data, len);
     const unsigned char zhead[2] = {0x78, 0x01}; /* deflate, 32 KB window; the level field is only a hint */

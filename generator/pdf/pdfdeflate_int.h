@@ -44,9 +44,11 @@ int pdfdeflate_into_kept(HPDF_Dict stream, const void *data, size_t len, int lev
  * many documents (a form's fixed glyphs at the front of a font program: subset.h): they become
  * deflate blocks of their own, made at PDFDEFLATE_FIXED_LEVEL on first sight and kept for the
  * process (the last 16 such parts, compared byte for byte), and only the bytes around them are
- * deflated per document, at level. The stream decodes to data as any other; its bytes depend
- * on data, fixed_off and fixed_len alone, never on what the process made before. Without a
- * fixed part it is pdfdeflate_into. */
+ * deflated per document: at level 1 by pdfflate (pdfflate_int.h: faster than libdeflate on the
+ * glyphs after the fixed part, the same size), at other levels the bytes after it by libdeflate
+ * and those before it stored. The stream decodes to data as any other; its bytes depend on data,
+ * fixed_off, fixed_len and level alone, never on what the process made before. Without a fixed
+ * part it is pdfdeflate_into. */
 int pdfdeflate_into_split(HPDF_Dict stream, const void *data, size_t len, size_t fixed_off, size_t fixed_len, int level);
 
 /* What a stream dictionary pdfdeflate wrote says of its coding (its write_fn writes it, libharu
