@@ -47,6 +47,12 @@ int main(int argc, char **argv)
      * is copied. Measured on 10 000 members at -j 2: 120 MB -> 102 MB for the processes together,
      * and no slower (bench/PROFILE.md). */
     mallopt(M_MMAP_THRESHOLD, 64 * 1024);
+    /* No fast bins: a freed small chunk is merged with its free neighbours at once. Reading
+     * records frees whole DOMs (tens of thousands of nodes a piece) between allocations of a
+     * KiB and more, each of which otherwise merges every chunk in the fast bins first
+     * (malloc_consolidate, 7-9 % of `wenshu check`'s CPU). Measured on 2 000 members: check
+     * 182 -> 161 ms of CPU; the workers neither gain nor lose (bench/PROFILE.md, eighth round). */
+    mallopt(M_MXFAST, 0);
 #endif
     ws_i18n_init(cli_localedir());
     if (argc < 2) {

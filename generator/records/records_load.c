@@ -306,10 +306,14 @@ static int record_tag(const char *p, const char *end)
     const char *q = p;
     while (q < end && *q != ':' && *q != '>' && *q != ' ' && *q != '/' && *q != '\n' && *q != '\t' && *q != '\r') q++;
     if (q < end && *q == ':') p = q + 1;
-    static const char *const names[] = {"campaign", "unit", "organisation", "member"};
+    static const struct {
+        const char *name;
+        size_t len;
+    } names[] = {{"campaign", 8}, {"unit", 4}, {"organisation", 12}, {"member", 6}};
     for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
-        size_t n = strlen(names[k]);
-        if ((size_t)(end - p) > n && !memcmp(p, names[k], n) && strchr(" \t\r\n/>", p[n])) return 1;
+        size_t n = names[k].len;
+        if ((size_t)(end - p) > n && *p == *names[k].name && !memcmp(p, names[k].name, n) && strchr(" \t\r\n/>", p[n]))
+            return 1;
     }
     return 0;
 }
@@ -380,7 +384,13 @@ static size_t scan_text_run(scan *sc, const char *p, size_t len, size_t i, size_
     }
     size_t j = i;
     int stag = sc->st == SC_STAG;
-    while (j < end && sc->run < RECORDS_MAX_RUN) {
+    /* The bookkeeping in locals, stored back once: stores through sc may alias the bytes read
+     * (both are char), so the compiler otherwise loads and stores every field per character. */
+    size_t run = sc->run;
+    long line = sc->line, col = sc->col, run_line = sc->run_line, run_col = sc->run_col;
+    int blank = sc->blank;
+    char prev = sc->prev, h1 = sc->h1, h2 = sc->h2;
+    while (j < end && run < RECORDS_MAX_RUN) {
         unsigned char c = (unsigned char)p[j];
         uint32_t cp = c;
         int n = 1;
@@ -394,15 +404,19 @@ static size_t scan_text_run(scan *sc, const char *p, size_t len, size_t i, size_
                                                                  (stag && (c == '"' || c == '\'' || c == '='))) {
             break;
         }
-        if (stag) sc->prev = (char)c;
-        if (sc->run++ == 0) sc->run_line = sc->line, sc->run_col = sc->col;
-        if (sc->blank && c != ' ' && c != '\t' && c != '\n' && c != '\r') sc->blank = 0;
-        if (c == '\n') sc->line++, sc->col = 1;
-        else sc->col++;
-        sc->h2 = sc->h1;
-        sc->h1 = (char)c;
+        if (stag) prev = (char)c;
+        if (run++ == 0) run_line = line, run_col = col;
+        if (blank && c != ' ' && c != '\t' && c != '\n' && c != '\r') blank = 0;
+        if (c == '\n') line++, col = 1;
+        else col++;
+        h2 = h1;
+        h1 = (char)c;
         j += (size_t)n;
     }
+    sc->run = run;
+    sc->line = line, sc->col = col, sc->run_line = run_line, sc->run_col = run_col;
+    sc->blank = blank;
+    sc->prev = prev, sc->h1 = h1, sc->h2 = h2;
     return j;
 }
 
