@@ -81,7 +81,8 @@ int manifest_write(manifest *m, const char *path, char *err, size_t errlen);
  * tampered manifest cannot make verify or build read or delete outside OUT. 0 or -1. */
 int manifest_parse(const char *text, size_t len, manifest *m, char *err, size_t errlen);
 /* Reads and parses a file. Returns 0; -1 on a parse error; -2 when it cannot be read (err says
- * why; errno_missing set to 1 when the file does not exist, if not NULL). */
+ * why; errno_missing set to 1 when the file does not exist, if not NULL). After an error m may
+ * still hold room or entries: the caller frees it (manifest_free) as after success. */
 int manifest_read(const char *path, manifest *m, int *missing, char *err, size_t errlen);
 
 /* manifest_write, unless the file already holds exactly these bytes, so that a run that changed

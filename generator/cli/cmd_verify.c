@@ -101,6 +101,7 @@ int cmd_verify(int argc, char **argv)
     int missing = 0;
     int rc = manifest_read(mpath.data, &m, &missing, err, sizeof err);
     ws_buf_free(&mpath);
+    if (rc) manifest_free(&m); /* it may hold the room taken for the entries, or some of them */
     if (rc == -2) {
         fprintf(stderr, missing ? _("wenshu verify: %s (is this a folder made by wenshu build?)\n") : "wenshu verify: %s\n", err);
         return EXIT_USAGE;

@@ -136,7 +136,7 @@ int main(void)
             charstrings(p, len);
         else
             memcpy(p, "0 0 1 rg 0 0", 12);
-        memcpy(p + len, p, 300); /* the final part repeats the first: no match may reach back */
+        memmove(p + len, p, 300); /* the final part repeats the first: no match may reach back */
         unsigned char *zz = malloc(PDFFLATE_BOUND(len) + PDFFLATE_BOUND(300)), *back = malloc(len + 300);
         size_t a = pdfflate_fast(&enc, p, len, 0, zz);
         size_t b2 = pdfflate_fast(&enc, p + len, 300, 1, zz + a), got = 0;
