@@ -382,12 +382,12 @@ int ws_atomic_put(ws_atomic *w, const void *data, size_t len, char *err, size_t 
     return 0;
 }
 
-int ws_atomic_commit(ws_atomic *w, char *err, size_t errlen)
+static int atomic_finish(ws_atomic *w, int sync, char *err, size_t errlen)
 {
     if (w->fd < 0) return -1;
     int fd = w->fd;
     w->fd = -1;
-    int e = fsync(fd) != 0 ? errno : 0;
+    int e = sync && fsync(fd) != 0 ? errno : 0;
     if (close(fd) != 0 && !e) e = errno;
     if (e) {
         snprintf(err, errlen, _("cannot write %s: %s"), w->path, strerror(e));
@@ -403,6 +403,55 @@ int ws_atomic_commit(ws_atomic *w, char *err, size_t errlen)
     w->tmp = NULL;
     ws_atomic_abort(w); /* frees path; there is no temporary left */
     return 0;
+}
+
+int ws_atomic_commit(ws_atomic *w, char *err, size_t errlen)
+{
+    return atomic_finish(w, 1, err, errlen);
+}
+
+int ws_atomic_commit_unsynced(ws_atomic *w, char *err, size_t errlen)
+{
+    return atomic_finish(w, 0, err, errlen);
+}
+
+int ws_atomic_sink_put(const char *data, size_t len, void *sink)
+{
+    ws_atomic_sink *k = sink;
+    return ws_atomic_put(&k->w, data, len, k->err, k->errlen);
+}
+
+void ws_same_open(ws_same *s, const char *path)
+{
+    struct stat st;
+    *s = (ws_same){open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), 0, 0};
+    if (s->fd >= 0 && (fstat(s->fd, &st) != 0 || !S_ISREG(st.st_mode))) close(s->fd), s->fd = -1;
+    if (s->fd >= 0) s->size = (uint64_t)st.st_size;
+}
+
+int ws_same_put(const char *data, size_t len, void *same)
+{
+    ws_same *s = same;
+    char piece[1 << 16];
+    if (s->fd < 0 || s->at + len > s->size) return -1;
+    while (len > 0) {
+        size_t want = len < sizeof piece ? len : sizeof piece;
+        ssize_t got = read(s->fd, piece, want);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0 || memcmp(piece, data, (size_t)got)) return -1;
+        data += got;
+        len -= (size_t)got;
+        s->at += (uint64_t)got;
+    }
+    return 0;
+}
+
+int ws_same_close(ws_same *s, int made_ok)
+{
+    int same = made_ok && s->fd >= 0 && s->at == s->size;
+    if (s->fd >= 0) close(s->fd);
+    s->fd = -1;
+    return same;
 }
 
 int ws_make_dirs(const char *path, char *err, size_t errlen)

@@ -71,7 +71,32 @@ typedef struct {
 int ws_atomic_open(ws_atomic *w, const char *path, char *err, size_t errlen);
 int ws_atomic_put(ws_atomic *w, const void *data, size_t len, char *err, size_t errlen);
 int ws_atomic_commit(ws_atomic *w, char *err, size_t errlen);
+/* ws_atomic_commit without the fsync, for a side file a crash may lose (the stat side file:
+ * its reader checks every line against the file it describes). */
+int ws_atomic_commit_unsynced(ws_atomic *w, char *err, size_t errlen);
 void ws_atomic_abort(ws_atomic *w);
+/* ws_atomic as a sink for text made a piece at a time: 0, or -1 with err filled once (the
+ * temporary is then gone, as after any failed ws_atomic_put). */
+typedef struct {
+    ws_atomic w;
+    char *err;
+    size_t errlen;
+} ws_atomic_sink;
+int ws_atomic_sink_put(const char *data, size_t len, void *sink);
+
+/* Text made a piece at a time, compared with the file as it is, so that an unchanged file is
+ * neither rewritten nor read whole (a 100 000-entry manifest is ~25 MB). ws_same_open opens it
+ * (not through a link; fd -1 when absent or not a regular file, which is never the same);
+ * ws_same_put is the sink: -1 at the first difference, which stops the producer;
+ * ws_same_close closes it and says whether the producer succeeded (made_ok), every byte
+ * matched and the file holds no more: 1, else 0. */
+typedef struct {
+    int fd;
+    uint64_t size, at;
+} ws_same;
+void ws_same_open(ws_same *s, const char *path);
+int ws_same_put(const char *data, size_t len, void *same);
+int ws_same_close(ws_same *s, int made_ok);
 
 /* A 64-bit multiply-xorshift hash over 8-byte words (a few GB/s), for telling bytes apart in
  * memory caches and for the layout cache's checksums on disk (cli/volume_cache.c: changing it

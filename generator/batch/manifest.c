@@ -720,58 +720,20 @@ int manifest_file_present(const char *out, const manifest_entry *e)
  * the old file's too) at every checkpoint. */
 #define MANIFEST_PIECE (256u << 10)
 
-typedef struct {
-    int fd;           /* the file as it is; -1: absent or not a regular file */
-    uint64_t size, at;
-} compare_state;
-
-/* A sink that compares the text with the file; stops at the first difference. */
-static int compare_piece(const char *data, size_t len, void *ctx)
-{
-    compare_state *c = ctx;
-    char piece[1 << 16];
-    if (c->fd < 0 || c->at + len > c->size) return -1;
-    while (len > 0) {
-        size_t want = len < sizeof piece ? len : sizeof piece;
-        ssize_t got = read(c->fd, piece, want);
-        if (got < 0 && errno == EINTR) continue;
-        if (got <= 0 || memcmp(piece, data, (size_t)got)) return -1;
-        data += got;
-        len -= (size_t)got;
-        c->at += (uint64_t)got;
-    }
-    return 0;
-}
-
-typedef struct {
-    ws_atomic w;
-    char *err;
-    size_t errlen;
-} write_state;
-
-static int write_piece(const char *data, size_t len, void *ctx)
-{
-    write_state *ws = ctx;
-    return ws_atomic_put(&ws->w, data, len, ws->err, ws->errlen);
-}
-
 int manifest_write_union_if_changed(manifest *a, manifest *b, const char *path, char *err, size_t errlen)
 {
     ws_buf text = {0};
-    compare_state c = {open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), 0, 0};
-    struct stat st;
-    if (c.fd >= 0 && (fstat(c.fd, &st) != 0 || !S_ISREG(st.st_mode))) close(c.fd), c.fd = -1;
-    if (c.fd >= 0) c.size = (uint64_t)st.st_size;
-    int same = serialize_union(a, b, &text, MANIFEST_PIECE, compare_piece, &c) == 0 && c.at == c.size;
-    if (c.fd >= 0) close(c.fd);
+    ws_same c;
+    ws_same_open(&c, path);
+    int same = ws_same_close(&c, serialize_union(a, b, &text, MANIFEST_PIECE, ws_same_put, &c) == 0);
     int rc = 0;
     if (!same) {
-        write_state ws = {.err = err, .errlen = errlen};
-        rc = ws_atomic_open(&ws.w, path, err, errlen);
+        ws_atomic_sink w = {.err = err, .errlen = errlen};
+        rc = ws_atomic_open(&w.w, path, err, errlen);
         /* a failed put has removed the temporary and filled err */
         text.len = 0; /* what the comparison stopped on */
-        if (rc == 0) rc = serialize_union(a, b, &text, MANIFEST_PIECE, write_piece, &ws);
-        if (rc == 0) rc = ws_atomic_commit(&ws.w, err, errlen);
+        if (rc == 0) rc = serialize_union(a, b, &text, MANIFEST_PIECE, ws_atomic_sink_put, &w);
+        if (rc == 0) rc = ws_atomic_commit(&w.w, err, errlen);
     }
     ws_buf_free(&text);
     return rc;

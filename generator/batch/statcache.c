@@ -279,89 +279,28 @@ static int emit(const manifest *m, const manifest *also, statcache *c, ws_buf *b
     return rc;
 }
 
-typedef struct {
-    int fd;
-    uint64_t size, at;
-} compare_state;
-
-/* A sink that compares the text with the file as it is; stops at the first difference. */
-static int compare_piece(const char *data, size_t len, void *ctx)
-{
-    compare_state *s = ctx;
-    char piece[1 << 16];
-    if (s->fd < 0 || s->at + len > s->size) return -1;
-    while (len > 0) {
-        size_t want = len < sizeof piece ? len : sizeof piece;
-        ssize_t got = read(s->fd, piece, want);
-        if (got < 0 && errno == EINTR) continue;
-        if (got <= 0 || memcmp(piece, data, (size_t)got)) return -1;
-        data += got;
-        len -= (size_t)got;
-        s->at += (uint64_t)got;
-    }
-    return 0;
-}
-
-typedef struct {
-    int fd;
-    int err; /* errno of the first failure */
-} write_state;
-
-static int write_piece(const char *data, size_t len, void *ctx)
-{
-    write_state *w = ctx;
-    while (len > 0) {
-        ssize_t n = write(w->fd, data, len);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            w->err = errno;
-            return -1;
-        }
-        data += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 int statcache_write(const char *path, manifest *m, manifest *also, statcache *c, char *err, size_t errlen)
 {
     if (!path) return 0;
     manifest_sort(m);
     if (also) manifest_sort(also);
-    ws_buf buf = {0}, tmp = {0};
-    compare_state cs = {open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), 0, 0};
-    struct stat st;
-    if (cs.fd >= 0 && (fstat(cs.fd, &st) != 0 || !S_ISREG(st.st_mode))) close(cs.fd), cs.fd = -1;
-    if (cs.fd >= 0) cs.size = (uint64_t)st.st_size;
-    int same = emit(m, also, c, &buf, compare_piece, &cs) == 0 && cs.at == cs.size;
-    if (cs.fd >= 0) close(cs.fd);
+    ws_buf buf = {0};
+    ws_same cs;
+    ws_same_open(&cs, path);
+    int same = ws_same_close(&cs, emit(m, also, c, &buf, ws_same_put, &cs) == 0);
     int rc = 0;
     if (!same) {
         char *dir = ws_xstrdup(path);
         *strrchr(dir, '/') = 0;
         rc = ws_make_dirs(dir, err, errlen) ? -1 : 0;
         free(dir);
-        ws_buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
-        /* Created as ws_write_file_temporary does: never through a link planted at the name. */
-        write_state w = {-1, 0};
-        if (rc == 0) {
-            w.fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-            if (w.fd < 0 && errno == EEXIST && unlink(tmp.data) == 0)
-                w.fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-            if (w.fd < 0) w.err = errno;
-        }
-        if (w.fd >= 0) {
-            emit(m, also, c, &buf, write_piece, &w); /* a failure is in w.err */
-            if (close(w.fd) != 0 && !w.err) w.err = errno;
-            if (!w.err && rename(tmp.data, path) != 0) w.err = errno;
-        }
-        if (rc == 0 && w.err) {
-            snprintf(err, errlen, "%s: %s", path, strerror(w.err));
-            unlink(tmp.data);
-            rc = -1;
-        }
+        /* created as ws_write_file_temporary does (never through a link planted at the name),
+         * and not synced: a lost or stale side file only makes the next run hash again */
+        ws_atomic_sink w = {.err = err, .errlen = errlen};
+        if (rc == 0) rc = ws_atomic_open(&w.w, path, err, errlen);
+        if (rc == 0) rc = emit(m, also, c, &buf, ws_atomic_sink_put, &w); /* a failed put removed the temporary */
+        if (rc == 0) rc = ws_atomic_commit_unsynced(&w.w, err, errlen);
     }
     ws_buf_free(&buf);
-    ws_buf_free(&tmp);
     return rc;
 }
