@@ -74,7 +74,7 @@ $(BUILD)/locale/zh_CN/LC_MESSAGES/wenshu.mo: generator/po/zh_CN.po | $(BUILD)
 	cp $@ $(BUILD)/locale/zh_SG/LC_MESSAGES/wenshu.mo
 wenshu: $(BUILD)/wenshu
 	cp $< $@
-$(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libwenshu.a tests/unit/tap.h | $(BUILD)
+$(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libwenshu.a $(wildcard tests/unit/*.h) | $(BUILD)
 	$(CC) $(CFLAGS_ALL) -Itests/unit -o $@ $< $(BUILD)/libwenshu.a $(LDLIBS_ALL)
 
 # Installs the Debian packages that are missing; silent and quick when all are present.

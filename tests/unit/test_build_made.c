@@ -14,6 +14,7 @@
 
 #include "base/util.h"
 #include "batch/build.h"
+#include "build_fixture.h"
 #include "tap.h"
 
 #define NITEMS 14000
@@ -60,15 +61,7 @@ int main(void)
     mallopt(M_MMAP_THRESHOLD, 128 << 10);
     char out[] = "/tmp/wenshu-build-made.XXXXXX";
     CHECK(mkdtemp(out) != NULL, "a scratch output folder");
-    build_plan *p = batch_plan_new();
-    for (size_t i = 0; i < NITEMS; i++) {
-        char id[32], org[64];
-        snprintf(id, sizeof id, "M%06zu", i + 1);
-        snprintf(org, sizeof org, "中共某某机关第%zu支部委员会", i % 40 + 1);
-        build_item it = {.form = "评议意见反馈通知书", .form_alias = "feedback", .record = id, .org = org, .name = id};
-        memset(it.key, (int)(i & 0xff), sizeof it.key);
-        batch_plan_add(p, &it);
-    }
+    build_plan *p = build_fixture_plan(NITEMS);
     build_options o = {.out = out, .jobs = 0, .quiet = 1, .version = "test"};
     build_source src = {NULL, tiny_make};
     diag *d = diag_new(stderr);

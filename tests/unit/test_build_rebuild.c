@@ -28,6 +28,7 @@
 
 #include "base/util.h"
 #include "batch/build.h"
+#include "build_fixture.h"
 #include "tap.h"
 
 #define SMALL 4000
@@ -85,15 +86,7 @@ static void child(size_t n, int fd)
     char out[128], stat_file[128];
     snprintf(out, sizeof out, "%s/out", dir);
     snprintf(stat_file, sizeof stat_file, "%s/cache/out.stat", dir);
-    build_plan *p = batch_plan_new();
-    for (size_t i = 0; i < n; i++) {
-        char id[32], org[64];
-        snprintf(id, sizeof id, "M%06zu", i + 1);
-        snprintf(org, sizeof org, "中共某某机关第%zu支部委员会", i % 40 + 1);
-        build_item it = {.form = "评议意见反馈通知书", .form_alias = "feedback", .record = id, .org = org, .name = id};
-        memset(it.key, (int)(i & 0xff), sizeof it.key);
-        batch_plan_add(p, &it);
-    }
+    build_plan *p = build_fixture_plan(n);
     build_source src = {NULL, tiny_make};
     diag *d = diag_new(stderr);
     struct build_timing timing = {0};
